@@ -1,0 +1,37 @@
+# The two commands: `make demo` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv lint migrations bench load clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(BIN)/python manage.py run_demo
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && echo "no tests ran" && exit 1; exit $$status
+
+lint: venv
+	$(BIN)/ruff check .
+
+migrations: venv
+	$(BIN)/python manage.py makemigrations reviews integrations
+
+bench: venv
+	$(BIN)/python -m bench
+
+load: venv
+	$(BIN)/python -m bench.load
+
+clean:
+	rm -rf var .pytest_cache

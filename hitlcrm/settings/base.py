@@ -1,0 +1,203 @@
+"""Development defaults: everything runs on one machine with no servers (SQLite, filesystem broker).
+
+Every value can be overridden from the environment; ``production`` removes the unsafe defaults.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from .celery import *  # noqa: F401,F403
+from .env import env_bool, env_float, env_int, env_list, env_str
+from .salesforce import *  # noqa: F401,F403
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(env_str("HITLCRM_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
+DEBUG = env_bool("DEBUG", True)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "simple_history",
+    "anymail",
+    "reviews",
+    "integrations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "reviews.signals.PermissionDeniedAuditMiddleware",  # every 403 is an audit event
+]
+
+ROOT_URLCONF = "hitlcrm.urls"
+WSGI_APPLICATION = "hitlcrm.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_SQLITE_DEFAULT = f"sqlite:///{VAR_DIR / 'hitlcrm.sqlite3'}"
+# Persistent connections, checked before each request reuses one: after a database restart or
+# failover a dead connection is replaced instead of failing the request (tests/reliability).
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _SQLITE_DEFAULT), conn_max_age=60,
+                                              conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker share one SQLite file. IMMEDIATE transactions take the write
+    # lock up front, so concurrent writers queue (up to the timeout) instead of failing midway;
+    # WAL lets readers go on while one writes.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = ["reviews.security.ThrottledModelBackend"]
+# After this many failed logins for one username (or from one address) within the lockout window,
+# every attempt is refused until the window passes.
+HITLCRM_LOGIN_FAILURE_LIMIT = env_int("HITLCRM_LOGIN_FAILURE_LIMIT", 10)
+HITLCRM_LOGIN_LOCKOUT_SECONDS = env_int("HITLCRM_LOGIN_LOCKOUT_SECONDS", 900)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hitlcrm_cache",
+    }
+}
+
+# --- Mail ---------------------------------------------------------------------------------
+# Django's own settings; any django-anymail ESP works by setting EMAIL_BACKEND and ANYMAIL.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 1025)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "outreach@hitlcrm.example")
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "POSTMARK_SERVER_TOKEN": env_str("POSTMARK_SERVER_TOKEN"),
+        "POSTMARK_API_URL": env_str("POSTMARK_API_URL"),
+        "MAILGUN_API_KEY": env_str("MAILGUN_API_KEY"),
+        "MAILGUN_SENDER_DOMAIN": env_str("MAILGUN_SENDER_DOMAIN"),
+        "MAILGUN_API_URL": env_str("MAILGUN_API_URL"),
+        "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
+    }.items()
+    if value
+}
+
+# --- API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reviews.api.authentication.AgentTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "reviews.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["reviews.api.throttling.AgentRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"agent": env_str("HITLCRM_AGENT_THROTTLE", "6000/min")},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "hitlcrm API",
+    "DESCRIPTION": "Submit AI-proposed emails and CRM changes for review; read decisions and history.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalKindEnum": "reviews.models.proposals.ProposalKind",
+        "CrmChangeKindEnum": "reviews.models.proposals.CrmChangeKind",
+    },
+}
+
+# --- hitlcrm ------------------------------------------------------------------------------
+# Largest accepted API request body; beyond it the API answers 413.
+HITLCRM_MAX_BODY_BYTES = env_int("HITLCRM_MAX_BODY_BYTES", 256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(HITLCRM_MAX_BODY_BYTES * 2, 2_621_440)
+HITLCRM_BULK_MAX_BODY_BYTES = env_int("HITLCRM_BULK_MAX_BODY_BYTES", 16 * 1024 * 1024)
+# Decision webhooks: attempts before a delivery is given up, and the per-attempt timeout.
+HITLCRM_WEBHOOK_MAX_ATTEMPTS = env_int("HITLCRM_WEBHOOK_MAX_ATTEMPTS", 8)
+HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_float("HITLCRM_WEBHOOK_TIMEOUT_SECONDS", 10.0)
+# Audit retention: events older than this are archived (gzip JSONL, with the chain's anchor) to
+# the archive folder, then pruned, by `manage.py archive_history`. Point the folder at durable storage.
+HITLCRM_AUDIT_RETENTION_DAYS = env_int("HITLCRM_AUDIT_RETENTION_DAYS", 7 * 366)
+HITLCRM_AUDIT_ARCHIVE_DIR = env_str("HITLCRM_AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive"))
+# Seconds an approval waits before it executes, so the reviewer can undo it.
+HITLCRM_UNDO_GRACE_SECONDS = env_int("HITLCRM_UNDO_GRACE_SECONDS", 10)
+# How long opening a review page claims the item for that reviewer.
+HITLCRM_CLAIM_SECONDS = env_int("HITLCRM_CLAIM_SECONDS", 300)
+# Base URL used for absolute links (review_url) when no request is at hand (workers).
+HITLCRM_BASE_URL = env_str("HITLCRM_BASE_URL", "http://127.0.0.1:8000")
+# Extra checks, by dotted path, added to the built-in registry.
+HITLCRM_EXTRA_CHECKS = env_list("HITLCRM_EXTRA_CHECKS", [])
+# Automated checks (reviews/checks): length limits in characters (a policy may override each),
+# and tone phrases {category: [phrases]} added to the built-in lexicon (reviews/checks/lexicon.py);
+# HITLCRM_TONE_LEXICON_DEFAULTS = False replaces the built-in lexicon by HITLCRM_TONE_LEXICON.
+HITLCRM_LENGTH_LIMITS = {"first_line": 120, "subject": 100, "body": 3000}
+HITLCRM_TONE_LEXICON: dict[str, list[str]] = {}
+HITLCRM_TONE_LEXICON_DEFAULTS = True
+# Seconds the do-not-contact flags read from the CRM for an email draft's checks stay cached.
+HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_int("HITLCRM_CRM_FLAGS_CACHE_SECONDS", 300)
+HITLCRM_MIN_REVIEWS_TO_NARROW = env_int("HITLCRM_MIN_REVIEWS_TO_NARROW", 500)
+HITLCRM_DEFAULT_ERROR_TARGET = env_float("HITLCRM_DEFAULT_ERROR_TARGET", 0.05)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

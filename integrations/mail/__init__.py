@@ -1,0 +1,1 @@
+"""Mail through Django's email framework: SMTP or any django-anymail provider, by settings alone."""

@@ -1,0 +1,377 @@
+"""The one place hitlcrm builds a Salesforce connection (simple-salesforce over ``requests``).
+
+Settings are read at call time (``hitlcrm/settings/salesforce.py``; tests use ``override_settings``):
+
+- a ready session: ``SALESFORCE_INSTANCE_URL`` + ``SALESFORCE_SESSION_ID``;
+- a SOAP username-password login: ``SALESFORCE_USERNAME`` + ``SALESFORCE_PASSWORD`` +
+  ``SALESFORCE_SECURITY_TOKEN`` (+ ``SALESFORCE_DOMAIN``: ``login``, ``test`` or ``<my-domain>.my``);
+- the OAuth 2.0 JWT bearer flow: ``SALESFORCE_USERNAME`` + ``SALESFORCE_CONSUMER_KEY`` +
+  ``SALESFORCE_PRIVATE_KEY_FILE``.
+
+With a session and credentials both set, the session is used first and an expired one is replaced
+by a login (once per call), then the call is retried. ``SALESFORCE_CA_BUNDLE`` is the trust store,
+``SALESFORCE_TIMEOUT_SECONDS`` applies to every HTTP request, ``SALESFORCE_API_VERSION`` to every URL.
+
+Clients are cached per thread (a ``requests.Session`` is not thread-safe) and rebuilt when the
+settings change. API usage from each response's ``Sforce-Limit-Info`` header is published in Django's
+cache so every web and worker process sees the org's latest figure (``api_usage``,
+``budget_exhausted``). Nothing else is kept in process memory beyond the connection itself.
+
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from simple_salesforce import Salesforce
+from simple_salesforce import exceptions as sf_exceptions
+
+from .errors import SalesforceConfigurationError, SalesforceError, map_exception
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+USAGE_CACHE_KEY = "hitlcrm:salesforce:api-usage:{org}"
+# A published usage figure is trusted for this long. Past it, ``api_usage`` reports None and the next
+# call measures again, so a pause for budget cannot outlive Salesforce's rolling 24-hour window.
+USAGE_CACHE_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class SalesforceConfig:
+    instance_url: str
+    session_id: str
+    username: str
+    password: str
+    security_token: str
+    domain: str
+    consumer_key: str
+    private_key_file: str
+    ca_bundle: str
+    api_version: str
+    timeout: float
+
+    @property
+    def login_method(self) -> str:
+        """How to obtain a new session: ``password``, ``jwt`` or ``""`` (none)."""
+        if self.username and self.password:
+            return "password"
+        if self.username and self.consumer_key and self.private_key_file:
+            return "jwt"
+        return ""
+
+    @property
+    def org_key(self) -> str:
+        """A short stable key for the org (cache keys), from the instance URL or the login identity."""
+        identity = self.instance_url.rstrip("/").lower() or f"{self.username.lower()}@{self.domain.lower()}"
+        return hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+def _setting(name: str, default: Any = "") -> Any:
+    value = getattr(settings, name, default)
+    return default if value is None else value
+
+
+def read_config() -> SalesforceConfig:
+    """The Salesforce settings, checked; SalesforceConfigurationError names what is missing or wrong."""
+    version = str(_setting("SALESFORCE_API_VERSION", "62.0")).strip().lstrip("vV")
+    if not re.fullmatch(r"\d{2,3}\.0", version):
+        raise SalesforceConfigurationError(
+            f"SALESFORCE_API_VERSION must look like 62.0, got {_setting('SALESFORCE_API_VERSION')!r}"
+        )
+    try:
+        timeout = float(_setting("SALESFORCE_TIMEOUT_SECONDS", 30.0))
+    except (TypeError, ValueError):
+        timeout = -1
+    if timeout <= 0:
+        raise SalesforceConfigurationError(
+            f"SALESFORCE_TIMEOUT_SECONDS must be a positive number, got {_setting('SALESFORCE_TIMEOUT_SECONDS')!r}"
+        )
+    config = SalesforceConfig(
+        instance_url=str(_setting("SALESFORCE_INSTANCE_URL")).strip().rstrip("/"),
+        session_id=str(_setting("SALESFORCE_SESSION_ID")).strip(),
+        username=str(_setting("SALESFORCE_USERNAME")).strip(),
+        password=str(_setting("SALESFORCE_PASSWORD")),
+        security_token=str(_setting("SALESFORCE_SECURITY_TOKEN")).strip(),
+        domain=str(_setting("SALESFORCE_DOMAIN") or "login").strip(),
+        consumer_key=str(_setting("SALESFORCE_CONSUMER_KEY")).strip(),
+        private_key_file=str(_setting("SALESFORCE_PRIVATE_KEY_FILE")).strip(),
+        ca_bundle=str(_setting("SALESFORCE_CA_BUNDLE")).strip(),
+        api_version=version,
+        timeout=timeout,
+    )
+    if config.ca_bundle and not Path(config.ca_bundle).exists():
+        raise SalesforceConfigurationError(f"SALESFORCE_CA_BUNDLE points to {config.ca_bundle} which does not exist")
+    if config.private_key_file and not Path(config.private_key_file).is_file():
+        raise SalesforceConfigurationError(
+            f"SALESFORCE_PRIVATE_KEY_FILE points to {config.private_key_file} which does not exist"
+        )
+    if config.instance_url and not config.instance_url.startswith("https://"):
+        raise SalesforceConfigurationError(f"SALESFORCE_INSTANCE_URL must be an https:// URL, got {config.instance_url!r}")
+    has_session = bool(config.instance_url and config.session_id)
+    if not has_session and not config.login_method:
+        if config.session_id and not config.instance_url:
+            missing = "SALESFORCE_INSTANCE_URL (SALESFORCE_SESSION_ID is set)"
+        elif config.instance_url and not config.session_id:
+            missing = "SALESFORCE_SESSION_ID (SALESFORCE_INSTANCE_URL is set)"
+        elif config.username:
+            missing = (
+                "SALESFORCE_PASSWORD, or SALESFORCE_CONSUMER_KEY and SALESFORCE_PRIVATE_KEY_FILE "
+                "(SALESFORCE_USERNAME is set)"
+            )
+        elif config.consumer_key:
+            missing = "SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE (SALESFORCE_CONSUMER_KEY is set)"
+        else:
+            missing = (
+                "SALESFORCE_INSTANCE_URL and SALESFORCE_SESSION_ID, or SALESFORCE_USERNAME, "
+                "SALESFORCE_PASSWORD and SALESFORCE_SECURITY_TOKEN"
+            )
+        raise SalesforceConfigurationError(f"Salesforce is not configured: set {missing}")
+    return config
+
+
+# --- request counting -------------------------------------------------------------------------
+
+
+@dataclass
+class RequestCounter:
+    """HTTP requests made to Salesforce while the ``count_requests()`` block was active."""
+
+    count: int = 0
+
+
+_COUNTERS: contextvars.ContextVar[tuple[RequestCounter, ...]] = contextvars.ContextVar(
+    "salesforce_request_counters", default=()
+)
+
+
+@contextmanager
+def count_requests() -> Iterator[RequestCounter]:
+    """Count the HTTP requests (logins included) made inside the block; blocks may nest."""
+    counter = RequestCounter()
+    token = _COUNTERS.set((*_COUNTERS.get(), counter))
+    try:
+        yield counter
+    finally:
+        _COUNTERS.reset(token)
+
+
+class SalesforceHTTPSession(requests.Session):
+    """The transport: a default timeout, the configured CA bundle, request counting, usage tracking."""
+
+    def __init__(self, *, verify: bool | str, timeout: float) -> None:
+        super().__init__()
+        self.verify = verify
+        self.timeout = timeout
+        self.last_usage: tuple[int, int] | None = None
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override ``Session.verify``; passing it per
+        # request makes SALESFORCE_CA_BUNDLE win.
+        kwargs.setdefault("verify", self.verify)
+        for counter in _COUNTERS.get():
+            counter.count += 1
+        response = super().request(method, url, *args, **kwargs)
+        limit_info = response.headers.get("Sforce-Limit-Info")
+        if limit_info:
+            usage = Salesforce.parse_api_usage(limit_info).get("api-usage")
+            if usage is not None:
+                self.last_usage = (usage.used, usage.total)
+        return response
+
+
+def _transport_adapter(config: SalesforceConfig) -> requests.adapters.HTTPAdapter | None:
+    """An adapter to mount for ``https://`` (None: requests' default). Tests pin DNS here."""
+    return None
+
+
+def new_http_session(config: SalesforceConfig) -> SalesforceHTTPSession:
+    session = SalesforceHTTPSession(verify=config.ca_bundle or True, timeout=config.timeout)
+    adapter = _transport_adapter(config)
+    if adapter is not None:
+        session.mount("https://", adapter)
+    return session
+
+
+# --- the client -----------------------------------------------------------------------------------
+
+
+class SalesforceClient:
+    """A simple-salesforce connection plus hitlcrm's error mapping, re-login and usage publishing."""
+
+    def __init__(self, config: SalesforceConfig) -> None:
+        self.config = config
+        self.http = new_http_session(config)
+        self._sf: Salesforce | None = None
+        self._published_usage: tuple[int, int] | None = None
+
+    # connection
+    def _connect(self, *, login: bool = False) -> Salesforce:
+        config = self.config
+        common: dict[str, Any] = {"session": self.http, "version": config.api_version}
+        if not login and config.instance_url and config.session_id:
+            return Salesforce(instance_url=config.instance_url, session_id=config.session_id, **common)
+        if config.login_method == "password":
+            # security_token="" (not None) is right for orgs that trust the caller's IP range.
+            return Salesforce(
+                username=config.username,
+                password=config.password,
+                security_token=config.security_token,
+                domain=config.domain,
+                **common,
+            )
+        if config.login_method == "jwt":
+            return Salesforce(
+                username=config.username,
+                consumer_key=config.consumer_key,
+                privatekey_file=config.private_key_file,
+                domain=config.domain,
+                **common,
+            )
+        raise SalesforceConfigurationError(
+            "no Salesforce credentials to log in with; set SALESFORCE_USERNAME and "
+            "SALESFORCE_PASSWORD (or the JWT bearer settings)"
+        )
+
+    @property
+    def sf(self) -> Salesforce:
+        if self._sf is None:
+            self._sf = self._connect()
+        return self._sf
+
+    @property
+    def api_usage(self) -> tuple[int, int] | None:
+        return self.http.last_usage
+
+    def call(self, operation: Callable[[Salesforce], T]) -> T:
+        """Run ``operation(sf)``; map errors; on an expired session log in once and run it again."""
+        try:
+            try:
+                return operation(self.sf)
+            except sf_exceptions.SalesforceExpiredSession:
+                # simple-salesforce renews sessions it obtained by logging in; a session id given in
+                # settings can only be replaced here, and only when credentials are configured.
+                if self._sf is not None and getattr(self._sf, "auth_type", "") != "direct":
+                    raise
+                if not self.config.login_method:
+                    raise
+                logger.info("Salesforce session expired; logging in again (%s)", self.config.login_method)
+                self._sf = self._connect(login=True)
+                return operation(self._sf)
+        except (sf_exceptions.SalesforceError, requests.RequestException) as exc:
+            raise map_exception(exc) from exc
+        finally:
+            self._publish_usage()
+
+    # conveniences used by describe.py and records.py
+    def query_all(self, soql: str, *, include_deleted: bool = False) -> list[dict[str, Any]]:
+        """Every record of a SOQL query, following ``nextRecordsUrl`` pages."""
+        result = self.call(lambda sf: sf.query_all(soql, include_deleted=include_deleted))
+        return [dict(record) for record in result["records"]]
+
+    def restful(self, path: str, method: str = "GET", **kwargs: Any) -> Any:
+        """A REST call relative to ``/services/data/vXX.X/``; the parsed JSON body (None for 204)."""
+        return self.call(lambda sf: sf.restful(path, method=method, **kwargs))
+
+    def _publish_usage(self) -> None:
+        usage = self.http.last_usage
+        if usage is None or usage == self._published_usage:
+            return
+        try:
+            cache.set(
+                USAGE_CACHE_KEY.format(org=self.config.org_key),
+                {"used": usage[0], "max": usage[1], "at": time.time()},
+                USAGE_CACHE_SECONDS,
+            )
+            self._published_usage = usage
+        except Exception:  # the figure is advisory: a cache outage must not fail a Salesforce write
+            logger.warning("could not publish Salesforce API usage to the cache", exc_info=True)
+
+
+_local = threading.local()
+
+
+def get_client() -> SalesforceClient:
+    """This thread's client for the current settings (rebuilt when they change)."""
+    config = read_config()
+    client: SalesforceClient | None = getattr(_local, "client", None)
+    if client is None or client.config != config:
+        client = SalesforceClient(config)
+        _local.client = client
+    return client
+
+
+def reset_clients() -> None:
+    """Forget this thread's client (tests; after rotating credentials)."""
+    _local.__dict__.pop("client", None)
+
+
+# --- API budget -----------------------------------------------------------------------------------
+
+
+def _usage_key() -> str | None:
+    try:
+        return USAGE_CACHE_KEY.format(org=read_config().org_key)
+    except SalesforceConfigurationError:
+        return None
+
+
+def api_usage() -> tuple[int, int] | None:
+    """(used, max) daily API requests as last reported by Salesforce to any process, or None if unknown."""
+    key = _usage_key()
+    value = cache.get(key) if key else None
+    if value:
+        return int(value["used"]), int(value["max"])
+    client: SalesforceClient | None = getattr(_local, "client", None)
+    return client.api_usage if client is not None else None
+
+
+def budget_exhausted() -> bool:
+    """True when the org's reported usage is at or above SALESFORCE_API_BUDGET_SHARE of its allowance."""
+    usage = api_usage()
+    if usage is None or usage[1] <= 0:
+        return False
+    share = float(_setting("SALESFORCE_API_BUDGET_SHARE", 0.8))
+    return usage[0] >= share * usage[1]
+
+
+def refresh_api_usage() -> tuple[int, int] | None:
+    """Ask Salesforce for the current figure (one ``GET limits/`` call) and publish it."""
+    client = get_client()
+    limits = client.restful("limits/")
+    daily = (limits or {}).get("DailyApiRequests") or {}
+    if "Max" in daily and "Remaining" in daily and client.api_usage is None:
+        client.http.last_usage = (int(daily["Max"]) - int(daily["Remaining"]), int(daily["Max"]))
+        client._publish_usage()
+    return client.api_usage
+
+
+__all__ = [
+    "RequestCounter",
+    "SalesforceClient",
+    "SalesforceConfig",
+    "SalesforceError",
+    "api_usage",
+    "budget_exhausted",
+    "count_requests",
+    "get_client",
+    "read_config",
+    "refresh_api_usage",
+    "reset_clients",
+]

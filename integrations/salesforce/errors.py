@@ -1,0 +1,160 @@
+"""One exception root for everything that goes wrong talking to Salesforce, split by what the
+caller should do about it:
+
+- ``SalesforceTransientError``: try again later (API limit reached, record locked, server unavailable,
+  any 5xx, timeouts, connection failures). Celery tasks retry these and nothing else.
+- ``SalesforcePermanentError``: retrying the same request cannot succeed (unknown field, value too long,
+  deleted record, validation rule...). The item fails and a person looks at it.
+- ``SalesforceConfigurationError``: hitlcrm is set up wrongly (missing or wrong setting, untrusted
+  certificate, refused login); the message names the setting to fix.
+
+Every error carries ``error_code`` (Salesforce's errorCode/statusCode), ``message``, ``fields`` and the
+HTTP ``status`` when there was one. ``map_exception`` and ``map_record_errors`` are the only places that
+turn simple-salesforce / requests exceptions and per-record results into these classes.
+
+Error codes: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import requests
+from simple_salesforce import exceptions as sf_exceptions
+
+# Codes that describe a passing condition of the org rather than a problem with the request.
+TRANSIENT_ERROR_CODES = frozenset({"REQUEST_LIMIT_EXCEEDED", "UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
+# Login failures that are the server's, not the credentials'.
+_TRANSIENT_LOGIN_CODES = frozenset({"SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", "LOGIN_RATE_EXCEEDED"})
+
+
+class SalesforceError(Exception):
+    """Root of every Salesforce failure hitlcrm reports."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error_code: str = "",
+        fields: Iterable[str] = (),
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error_code = error_code
+        self.fields = tuple(fields)
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.error_code}: {self.message}" if self.error_code else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.error_code!r}, {self.message!r}, status={self.status!r})"
+
+
+class SalesforceConfigurationError(SalesforceError):
+    """A setting is missing or wrong; the message names it."""
+
+
+class SalesforceAuthenticationError(SalesforceConfigurationError):
+    """Salesforce refused the configured credentials (wrong password, expired session, unknown app)."""
+
+
+class SalesforceTransientError(SalesforceError):
+    """The same request may succeed later."""
+
+
+class SalesforcePermanentError(SalesforceError):
+    """The same request will fail again; something about the data or the org must change."""
+
+
+class SalesforceInvalidInputError(SalesforcePermanentError, ValueError):
+    """Refused before any request: a malformed id, object or field name (nothing reached Salesforce)."""
+
+
+def is_transient(error_code: str, status: int | None = None) -> bool:
+    return error_code in TRANSIENT_ERROR_CODES or (status is not None and (status >= 500 or status == 429))
+
+
+def _first_error(content: Any) -> tuple[str, str, tuple[str, ...]]:
+    """(errorCode, message, fields) from a REST error body: ``[{"message", "errorCode", "fields"}]``."""
+    error: Any = content
+    if isinstance(error, list) and error:
+        error = error[0]
+    if isinstance(error, Mapping):
+        code = str(error.get("errorCode") or error.get("statusCode") or error.get("error") or "")
+        message = str(error.get("message") or error.get("error_description") or "")
+        fields = tuple(str(name) for name in error.get("fields") or ())
+        return code, message, fields
+    if isinstance(error, bytes):
+        error = error.decode("utf-8", "replace")
+    return "", str(error or "").strip()[:500], ()
+
+
+def map_exception(exc: BaseException) -> SalesforceError:
+    """The hitlcrm error for an exception raised by simple-salesforce or requests."""
+    if isinstance(exc, SalesforceError):
+        return exc
+    if isinstance(exc, sf_exceptions.SalesforceAuthenticationFailed):
+        code = str(exc.code) if exc.code is not None else "AUTHENTICATION_FAILED"
+        message = exc.auth_message or "authentication failed"
+        if code in _TRANSIENT_LOGIN_CODES or (isinstance(exc.code, int) and exc.code >= 500):
+            return SalesforceTransientError(f"Salesforce login failed: {message}", error_code=code)
+        return SalesforceAuthenticationError(
+            f"Salesforce refused the login ({message}); check SALESFORCE_USERNAME, SALESFORCE_PASSWORD, "
+            "SALESFORCE_SECURITY_TOKEN, SALESFORCE_DOMAIN (or SALESFORCE_CONSUMER_KEY and "
+            "SALESFORCE_PRIVATE_KEY_FILE for the JWT bearer flow)",
+            error_code=code,
+        )
+    if isinstance(exc, sf_exceptions.SalesforceError):
+        code, message, fields = _first_error(exc.content)
+        status = exc.status
+        if isinstance(exc, sf_exceptions.SalesforceExpiredSession):
+            return SalesforceAuthenticationError(
+                f"Salesforce rejected the session ({message or 'Session expired or invalid'}); set a fresh "
+                "SALESFORCE_SESSION_ID, or SALESFORCE_USERNAME/SALESFORCE_PASSWORD/SALESFORCE_SECURITY_TOKEN "
+                "(or the JWT settings) so hitlcrm can log in again",
+                error_code=code or "INVALID_SESSION_ID",
+                status=status,
+            )
+        if isinstance(exc, sf_exceptions.SalesforceMoreThanOneRecord):
+            code, message = code or "MULTIPLE_CHOICES", message or "More than one record matches the external id"
+        message = message or f"HTTP {status} from {exc.url}"
+        if is_transient(code, status):
+            return SalesforceTransientError(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)
+        return SalesforcePermanentError(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return SalesforceConfigurationError(
+            f"TLS verification of the Salesforce server failed ({exc}); set SALESFORCE_CA_BUNDLE to a CA "
+            "bundle that trusts it (a local emulator or a corporate TLS proxy)",
+            error_code="TLS_VERIFICATION_FAILED",
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return SalesforceTransientError(f"Salesforce did not answer in time: {exc}", error_code="TIMEOUT")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return SalesforceTransientError(f"Could not reach Salesforce: {exc}", error_code="CONNECTION_ERROR")
+    if isinstance(exc, requests.exceptions.RequestException):
+        return SalesforceTransientError(f"HTTP request to Salesforce failed: {exc}", error_code="HTTP_ERROR")
+    raise TypeError(f"not a Salesforce or HTTP error: {exc!r}") from exc
+
+
+def map_record_errors(errors: Iterable[Mapping[str, Any]], *, status: int | None = None) -> SalesforceError:
+    """The hitlcrm error for one record's ``errors`` in an sObject Collections result.
+
+    A record can fail for several reasons at once; the first decides the class unless a later one is
+    transient (a locked row makes the whole record worth retrying). Messages are joined.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+    """
+    items = list(errors)
+    if not items:
+        return SalesforcePermanentError(
+            "the record failed without an error message", error_code="UNKNOWN_ERROR", status=status
+        )
+    codes = [str(item.get("statusCode") or item.get("errorCode") or "UNKNOWN_ERROR") for item in items]
+    message = "; ".join(str(item.get("message") or "") for item in items)
+    fields = [str(name) for item in items for name in item.get("fields") or ()]
+    transient = next((code for code in codes if is_transient(code)), None)
+    if transient:
+        return SalesforceTransientError(message, error_code=transient, fields=fields, status=status)
+    return SalesforcePermanentError(message, error_code=codes[0], fields=fields, status=status)

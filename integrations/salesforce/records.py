@@ -1,0 +1,567 @@
+"""Batched record reads and writes: plain data in, plain outcomes out (no Django models).
+
+- ``read_records``: SOQL ``SELECT … WHERE Id IN (…)``, at most 200 ids per query.
+- ``push_updates``: conflict-checked updates (by id) and upserts (by external id) through sObject
+  Collections, at most 200 records per request, ``allOrNone: false``.
+- ``create_records``: inserts through sObject Collections (sent emails logged as completed Tasks).
+
+Outcomes carry the org's API usage after the call and the number of HTTP requests the call made, for
+the execution log.
+
+sObject Collections: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client import SalesforceClient, count_requests, get_client
+from .describe import (
+    ObjectDescription,
+    comparable_value,
+    describe_object,
+    field_problem,
+    forget_description,
+    json_value,
+)
+from .errors import (
+    SalesforceError,
+    SalesforceInvalidInputError,
+    SalesforcePermanentError,
+    SalesforceTransientError,
+    map_record_errors,
+)
+from .ids import is_valid_id, to_18
+from .soql import check_identifier, check_identifiers, check_ids, id_in, quote, select
+
+MAX_IDS_PER_QUERY = 200
+# "The list can contain up to 200 objects" (sObject Collections create/update/upsert).
+MAX_RECORDS_PER_REQUEST = 200
+
+DONE = "done"
+CONFLICT = "conflict"
+FAILED = "failed"
+# A per-record transient error (e.g. UNABLE_TO_LOCK_ROW) from ``create_records``: that record was not
+# created and may be sent again. (``push_updates`` raises instead, see there.)
+RETRY = "retry"
+
+# Whole-request errors that one record's content can cause: worth splitting the batch to isolate it.
+_RECORD_SHAPED_ERRORS = frozenset(
+    {
+        "INVALID_FIELD",
+        "JSON_PARSER_ERROR",
+        "INVALID_TYPE_ON_FIELD_IN_RECORD",
+        "MALFORMED_ID",
+        "INVALID_FIELD_FOR_INSERT_UPDATE",
+        "STRING_TOO_LONG",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PushItem:
+    """One record change. ``key`` is the caller's (e.g. a proposal id) and comes back on the outcome.
+
+    ``fields``: API name -> value to write. ``expected``: API name -> the value the caller saw before
+    (the conflict baseline); a field missing from ``expected`` is written without a conflict check.
+    For an upsert set ``external_id_field`` and ``external_id_value`` (``crm_id`` may stay empty).
+    """
+
+    key: Hashable
+    crm_object: str
+    crm_id: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    expected: Mapping[str, Any] = field(default_factory=dict)
+    external_id_field: str = ""
+    external_id_value: Any = None
+
+    @property
+    def is_upsert(self) -> bool:
+        return bool(self.external_id_field)
+
+
+@dataclass
+class PushOutcome:
+    """What happened to one item.
+
+    ``status``: ``done`` (Salesforce holds the target values; ``written`` says whether this call wrote
+    them), ``conflict`` (a field changed since the caller looked; ``current`` has Salesforce's values,
+    ``fields`` the conflicting names), ``failed`` (a permanent error: ``error_code``/``message``) or,
+    from ``create_records`` only, ``retry`` (a per-record transient error; the record was not created).
+    ``api_usage`` is the org's (used, max) after the call; ``http_requests`` counts the call's requests.
+    """
+
+    key: Hashable
+    status: str
+    crm_id: str = ""
+    current: dict[str, Any] = field(default_factory=dict)
+    error_code: str = ""
+    message: str = ""
+    fields: tuple[str, ...] = ()
+    written: bool = False
+    created: bool = False
+    api_usage: tuple[int, int] | None = None
+    http_requests: int = 0
+
+    @property
+    def record_id(self) -> str:
+        return self.crm_id
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the execution log."""
+        return {
+            "status": self.status,
+            "crm_id": self.crm_id,
+            "current": {name: json_value(None, value) for name, value in self.current.items()},
+            "error_code": self.error_code,
+            "message": self.message,
+            "fields": list(self.fields),
+            "written": self.written,
+            "created": self.created,
+            "api_usage": list(self.api_usage) if self.api_usage else None,
+            "http_requests": self.http_requests,
+        }
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _plain(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in record.items() if name != "attributes"}
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+def _query_by_ids(
+    client: SalesforceClient, crm_object: str, ids18: Sequence[str], fields: Sequence[str], *, include_deleted: bool
+) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids18, MAX_IDS_PER_QUERY):
+        soql = select(crm_object, fields, id_in(chunk))
+        for record in client.query_all(soql, include_deleted=include_deleted):
+            found[to_18(record["Id"])] = _plain(record)
+    return found
+
+
+def read_records(crm_object: str, ids: Iterable[str], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Current values of ``fields`` for the records ``ids`` (15- or 18-character), keyed by 18-character id.
+
+    Records that do not exist (or are deleted) are absent from the result. One SOQL query per 200 ids.
+    A malformed object name, field name or id raises SalesforceInvalidInputError before any request.
+    """
+    check_identifier(crm_object, "object name")
+    names = check_identifiers(["Id", *fields])
+    ids18 = check_ids(list(ids))
+    if not ids18:
+        return {}
+    return _query_by_ids(get_client(), crm_object, ids18, names, include_deleted=False)
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+
+def _failed(key: Hashable, error: SalesforceError, *, crm_id: str = "") -> PushOutcome:
+    status = RETRY if isinstance(error, SalesforceTransientError) else FAILED
+    return PushOutcome(
+        key, status, crm_id=crm_id, error_code=error.error_code, message=error.message, fields=tuple(error.fields)
+    )
+
+
+def _invalid(key: Hashable, code: str, message: str, *, crm_id: str = "", fields: Iterable[str] = ()) -> PushOutcome:
+    return PushOutcome(key, FAILED, crm_id=crm_id, error_code=code, message=message, fields=tuple(fields))
+
+
+def _conflict(key: Hashable, record_id: str, current: Mapping[str, Any], conflicts: Iterable[str]) -> PushOutcome:
+    """Fields changed in Salesforce since the proposal's snapshot: nothing of the record is written."""
+    names = tuple(conflicts)
+    return PushOutcome(key, CONFLICT, crm_id=record_id, current=current, error_code="CONFLICT", fields=names,
+                       message=f"changed in Salesforce since the proposal was made: {', '.join(names)}")
+
+
+def _record_outcome(key: Hashable, result: Mapping[str, Any], values: Mapping[str, Any]) -> PushOutcome:
+    if result.get("success"):
+        record_id = str(result.get("id") or "")
+        return PushOutcome(
+            key,
+            DONE,
+            crm_id=to_18(record_id) if is_valid_id(record_id) else record_id,
+            current=dict(values),
+            written=True,
+            created=bool(result.get("created")),
+        )
+    return _failed(key, map_record_errors(result.get("errors") or ()))
+
+
+def _send(
+    client: SalesforceClient,
+    method: str,
+    path: str,
+    batch: Sequence[tuple[Hashable, dict[str, Any], Mapping[str, Any]]],
+    outcomes: dict[Hashable, PushOutcome],
+) -> None:
+    """Send (key, JSON record, values) triples in one sObject Collections request, ``allOrNone: false``.
+
+    Whole-request failures: a transient one propagates (the caller retries; pushes are idempotent, see
+    ``push_updates``). A permanent one that a single record's content can cause (an unknown field, a
+    value of the wrong JSON type: Salesforce refuses the whole body for those) is isolated by splitting
+    the batch in halves; any other permanent one fails every record of the batch.
+    """
+    try:
+        results = client.restful(
+            path, method=method, json={"allOrNone": False, "records": [record for _, record, _ in batch]}
+        )
+    except SalesforcePermanentError as error:
+        if len(batch) > 1 and error.error_code in _RECORD_SHAPED_ERRORS:
+            middle = len(batch) // 2
+            _send(client, method, path, batch[:middle], outcomes)
+            _send(client, method, path, batch[middle:], outcomes)
+            return
+        for key, record, _ in batch:
+            outcomes[key] = _failed(key, error, crm_id=str(record.get("id") or ""))
+        return
+    if not isinstance(results, list) or len(results) != len(batch):
+        error = SalesforcePermanentError(
+            f"unexpected sObject Collections response: {results!r:.300}", error_code="UNEXPECTED_RESPONSE"
+        )
+        for key, record, _ in batch:
+            outcomes[key] = _failed(key, error, crm_id=str(record.get("id") or ""))
+        return
+    for (key, _, values), result in zip(batch, results, strict=True):
+        outcomes[key] = _record_outcome(key, result, values)
+
+
+def _compare(
+    description: ObjectDescription, item: PushItem, record: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(current values of the item's fields, fields whose value differs from the target, conflicting fields)."""
+    current: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for name, target in item.fields.items():
+        spec = description.field(name)
+        canonical = spec.name if spec else name
+        now = record.get(canonical)
+        current[canonical] = now
+        if comparable_value(spec, now) == comparable_value(spec, target):
+            continue  # already the target (e.g. written before a crash): nothing to write, no conflict
+        changed[canonical] = target
+        if name in item.expected and comparable_value(spec, now) != comparable_value(spec, item.expected[name]):
+            conflicts.append(canonical)
+    return current, changed, conflicts
+
+
+def _payload(description: ObjectDescription, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: json_value(description.field(name), value) for name, value in values.items()}
+
+
+def _push_updates_by_id(
+    client: SalesforceClient,
+    description: ObjectDescription,
+    items: Sequence[PushItem],
+    outcomes: dict[Hashable, PushOutcome],
+) -> None:
+    ids18 = [to_18(item.crm_id) for item in items]
+    fields = check_identifiers(["Id", "IsDeleted", *(name for item in items for name in item.fields)])
+    # queryAll includes deleted records, so a deleted target is reported as such (not as "not found").
+    records = _query_by_ids(client, description.name, ids18, fields, include_deleted=True)
+    to_write: list[tuple[Hashable, dict[str, Any], Mapping[str, Any]]] = []
+    for item, record_id in zip(items, ids18, strict=True):
+        record = records.get(record_id)
+        if record is None:
+            outcomes[item.key] = _invalid(
+                item.key, "NOT_FOUND", f"{description.name} {record_id} does not exist", crm_id=record_id
+            )
+            continue
+        if record.get("IsDeleted"):
+            outcomes[item.key] = _invalid(
+                item.key, "ENTITY_IS_DELETED", f"{description.name} {record_id} is deleted", crm_id=record_id
+            )
+            continue
+        current, changed, conflicts = _compare(description, item, record)
+        if not changed:
+            outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=record_id, current=current)
+        elif conflicts:
+            outcomes[item.key] = _conflict(item.key, record_id, current, conflicts)
+        else:
+            record_json = {"attributes": {"type": description.name}, "id": record_id, **_payload(description, changed)}
+            to_write.append((item.key, record_json, {**current, **changed}))
+    for batch in _chunks(to_write, MAX_RECORDS_PER_REQUEST):
+        _send(client, "PATCH", "composite/sobjects", batch, outcomes)
+
+
+def _external_literal(description: ObjectDescription, field_name: str, value: Any) -> str:
+    spec = description.field(field_name)
+    if spec is not None and spec.type in {"double", "int", "long", "currency", "percent"}:
+        number = comparable_value(spec, value)
+        if not hasattr(number, "is_finite"):
+            raise SalesforceInvalidInputError(
+                f"{field_name} value {value!r} is not a number", error_code="INVALID_TYPE_ON_FIELD_IN_RECORD"
+            )
+        return str(number)
+    return quote(str(value))
+
+
+def _push_upserts(
+    client: SalesforceClient,
+    description: ObjectDescription,
+    external_field: str,
+    items: Sequence[PushItem],
+    outcomes: dict[Hashable, PushOutcome],
+) -> None:
+    fields = check_identifiers(["Id", external_field, *(name for item in items for name in item.fields)])
+    existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(items, MAX_IDS_PER_QUERY):
+        literals = ", ".join(_external_literal(description, external_field, item.external_id_value) for item in chunk)
+        soql = select(description.name, fields, f"{external_field} IN ({literals})")
+        for record in client.query_all(soql):
+            existing[str(record.get(external_field)).lower()].append(_plain(record))
+    path = f"composite/sobjects/{description.name}/{external_field}"
+    to_write: list[tuple[Hashable, dict[str, Any], Mapping[str, Any]]] = []
+    for item in items:
+        matches = existing.get(str(item.external_id_value).lower(), [])
+        if len(matches) > 1:
+            outcomes[item.key] = _invalid(
+                item.key,
+                "DUPLICATE_EXTERNAL_ID",
+                f"{len(matches)} {description.name} records have {external_field} = {item.external_id_value!r}",
+            )
+            continue
+        if matches:
+            record = matches[0]
+            record_id = to_18(record["Id"])
+            problems = [field_problem(description, name, value) for name, value in item.fields.items()]
+            problem = next((found for found in problems if found), None)
+            if problem:
+                outcomes[item.key] = _invalid(item.key, *problem, crm_id=record_id)
+                continue
+            current, changed, conflicts = _compare(description, item, record)
+            if not changed:
+                outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=record_id, current=current)
+                continue
+            if conflicts:
+                outcomes[item.key] = _conflict(item.key, record_id, current, conflicts)
+                continue
+            values = {**current, **changed}
+        else:
+            seen = [
+                name
+                for name, value in item.expected.items()
+                if comparable_value(description.field(name), value) not in (None, False)
+            ]
+            if seen:
+                outcomes[item.key] = PushOutcome(
+                    item.key,
+                    CONFLICT,
+                    error_code="CONFLICT",
+                    fields=tuple(seen),
+                    message=f"no {description.name} with {external_field} = {item.external_id_value!r} any more",
+                )
+                continue
+            problems = [field_problem(description, name, value, creating=True) for name, value in item.fields.items()]
+            problem = next((found for found in problems if found), None)
+            if problem:
+                outcomes[item.key] = _invalid(item.key, *problem)
+                continue
+            changed = dict(item.fields)
+            values = dict(changed)
+        record_json = {
+            "attributes": {"type": description.name},
+            **_payload(description, changed),
+            external_field: json_value(description.field(external_field), item.external_id_value),
+        }
+        to_write.append((item.key, record_json, values))
+    for batch in _chunks(to_write, MAX_RECORDS_PER_REQUEST):
+        _send(client, "PATCH", path, batch, outcomes)
+
+
+def _check_item(item: PushItem) -> PushOutcome | None:
+    """A FAILED outcome for an item that cannot be sent as given (bad names or id), else None."""
+    try:
+        check_identifier(item.crm_object, "object name")
+        check_identifiers(item.fields, "field name")
+        if item.is_upsert:
+            check_identifier(item.external_id_field, "field name")
+            if item.external_id_value in (None, ""):
+                return _invalid(item.key, "MISSING_ARGUMENT", f"no value for {item.external_id_field}")
+        else:
+            check_ids([item.crm_id])
+    except SalesforceInvalidInputError as error:
+        return _failed(item.key, error, crm_id=item.crm_id)
+    return None
+
+
+def _first_problem(description: ObjectDescription, item: PushItem) -> tuple[str, str] | None:
+    problems = (field_problem(description, name, value) for name, value in item.fields.items())
+    return next((found for found in problems if found), None)
+
+
+def _push_object(
+    client: SalesforceClient, description: ObjectDescription, items: Sequence[PushItem],
+    outcomes: dict[Hashable, PushOutcome],
+) -> None:  # fmt: skip
+    updates: list[PushItem] = []
+    upserts: dict[str, list[PushItem]] = defaultdict(list)
+    for item in items:
+        if item.is_upsert:
+            spec = description.field(item.external_id_field)
+            if spec is None or not (spec.external_id or spec.name == "Id"):
+                outcomes[item.key] = _invalid(
+                    item.key, "INVALID_FIELD", f"{item.external_id_field} is not an external id field of "
+                    f"{description.name}"
+                )  # fmt: skip
+            else:
+                upserts[spec.name].append(item)
+            continue
+        problem = _first_problem(description, item)
+        if problem:
+            outcomes[item.key] = _invalid(item.key, *problem, crm_id=to_18(item.crm_id))
+        else:
+            updates.append(item)
+    if updates:
+        _push_updates_by_id(client, description, updates, outcomes)
+    for external_field, group in upserts.items():
+        _push_upserts(client, description, external_field, group, outcomes)
+
+
+def _push_pass(items: Sequence[PushItem], outcomes: dict[Hashable, PushOutcome]) -> None:
+    client = get_client()
+    by_object: dict[str, list[PushItem]] = defaultdict(list)
+    for item in items:
+        problem = _check_item(item)
+        if problem:
+            outcomes[item.key] = problem
+        elif not item.fields:
+            outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=to_18(item.crm_id) if item.crm_id else "")
+        else:
+            by_object[item.crm_object].append(item)
+    for crm_object, object_items in by_object.items():
+        for attempt in (1, 2):
+            remaining = [item for item in object_items if item.key not in outcomes]
+            try:
+                _push_object(client, describe_object(crm_object), remaining, outcomes)
+                break
+            except SalesforcePermanentError as error:
+                # INVALID_FIELD on the read query means the cached describe is stale (a field was
+                # deleted or renamed): refresh it once so the items naming that field fail on their own.
+                if attempt == 1 and error.error_code == "INVALID_FIELD":
+                    forget_description(crm_object)
+                    continue
+                for item in remaining:  # e.g. an object this org does not have
+                    outcomes.setdefault(item.key, _failed(item.key, error, crm_id=item.crm_id))
+                break
+
+
+def _target(item: PushItem) -> tuple[str, str]:
+    if item.is_upsert:
+        return item.crm_object.lower(), f"{item.external_id_field.lower()}={str(item.external_id_value).lower()}"
+    return item.crm_object.lower(), to_18(item.crm_id) if is_valid_id(item.crm_id) else item.crm_id
+
+
+def push_updates(items: Iterable[PushItem]) -> dict[Hashable, PushOutcome]:
+    """Write ``items`` to Salesforce, skipping what is already written and what changed meanwhile.
+
+    For each object: one describe (cached), the current values of the fields being written (one SOQL
+    query per 200 records), then one sObject Collections PATCH per 200 records to write.
+
+    - Every field already equal to its target: ``done`` without writing (a retry after a crash or a
+      lost response writes nothing twice). This check comes first, so re-pushing is idempotent.
+    - A field to write whose current value differs from ``expected``: ``conflict``, not written.
+    - Written: ``done`` (``written=True``), or ``failed``/``retry`` from the record's own errors.
+    - Invalid input (bad id or names, a value the describe metadata rejects): ``failed``, not sent.
+
+    Transient failures raise SalesforceTransientError and the caller retries the whole call: a whole
+    request failing (API limit, 5xx, timeout, lost connection) raises at once; a record failing with a
+    transient error of its own (UNABLE_TO_LOCK_ROW) raises after every batch was sent, with the outcomes
+    so far on ``error.outcomes``. Retrying everything is safe because of the first rule: items written
+    before the failure come back ``done`` (``written=False``) on the retry. So the statuses returned
+    are only ``done``, ``conflict`` and ``failed``. Configuration errors raise
+    SalesforceConfigurationError. Several items for the same record are applied one after another,
+    each checked against the values the previous one left.
+    """
+    pending = list(items)
+    keys = [item.key for item in pending]
+    if len(set(keys)) != len(keys):
+        raise ValueError("PushItem keys must be unique")
+    outcomes: dict[Hashable, PushOutcome] = {}
+    with count_requests() as counter:
+        while pending:
+            seen: set[tuple[str, str]] = set()
+            this_pass: list[PushItem] = []
+            later: list[PushItem] = []
+            for item in pending:
+                target = _target(item)
+                (later if target in seen else this_pass).append(item)
+                seen.add(target)
+            _push_pass(this_pass, outcomes)
+            pending = later
+        usage = get_client().api_usage
+    for outcome in outcomes.values():
+        outcome.api_usage = usage
+        outcome.http_requests = counter.count
+    retry = [outcome for outcome in outcomes.values() if outcome.status == RETRY]
+    if retry:
+        error = SalesforceTransientError(
+            f"{len(retry)} record(s) failed transiently ({retry[0].error_code}: {retry[0].message}); retry the push",
+            error_code=retry[0].error_code,
+        )
+        error.outcomes = {key: outcomes[key] for key in keys}  # type: ignore[attr-defined]
+        raise error
+    return {key: outcomes[key] for key in keys}
+
+
+def create_records(crm_object: str, records: Sequence[Mapping[str, Any]]) -> list[PushOutcome]:
+    """Insert ``records`` (field -> value) with sObject Collections POST; outcomes in input order, keyed by index.
+
+    Records the describe metadata rejects are ``failed`` without being sent. If the first request fails
+    transiently nothing was created and SalesforceTransientError is raised; if a later one does, its
+    records and the remaining ones come back ``retry`` (the earlier ones were created — a blind retry of
+    the whole call would duplicate them).
+    """
+    check_identifier(crm_object, "object name")
+    outcomes: dict[Hashable, PushOutcome] = {}
+    with count_requests() as counter:
+        client = get_client()
+        description = describe_object(crm_object)
+        to_send: list[tuple[Hashable, dict[str, Any], Mapping[str, Any]]] = []
+        for index, record in enumerate(records):
+            try:
+                names = check_identifiers(record, "field name")
+            except SalesforceInvalidInputError as error:
+                outcomes[index] = _failed(index, error)
+                continue
+            problem = next(
+                (
+                    found
+                    for found in (field_problem(description, name, record[name], creating=True) for name in names)
+                    if found
+                ),
+                None,
+            )
+            if problem:
+                outcomes[index] = _invalid(index, *problem)
+                continue
+            body = {"attributes": {"type": description.name}, **_payload(description, record)}
+            to_send.append((index, body, dict(record)))
+        batches = list(_chunks(to_send, MAX_RECORDS_PER_REQUEST))
+        for number, batch in enumerate(batches):
+            try:
+                _send(client, "POST", "composite/sobjects", batch, outcomes)
+            except SalesforceTransientError as error:
+                if number == 0:
+                    raise
+                for later in batches[number:]:
+                    for key, _, _ in later:
+                        outcomes[key] = _failed(key, error)
+                break
+        usage = client.api_usage
+    result = [outcomes[index] for index in range(len(records))]
+    for outcome in result:
+        outcome.api_usage = usage
+        outcome.http_requests = counter.count
+    return result

@@ -1,0 +1,35 @@
+"""A local Salesforce org for development, tests and the demo, over real HTTPS (trustme certificates).
+
+It is a stand-in, not a judge: it follows Salesforce's documented REST behaviour (SOAP and OAuth
+logins, versions, limits, describe, sObject rows, upsert by external id, SOQL, sObject Collections,
+``Sforce-Limit-Info``, error bodies) so that code proven against it works against a real org.
+
+Python::
+
+    with EmulatorServer(port=0, cert_dir=tmp) as sf:       # or .start() / .stop()
+        sf.base_url, sf.instance, sf.ca_path, sf.session_id, sf.env, sf.store
+        sf.create("Contact", {...}) -> id; sf.seed(obj, [..]) -> ids; sf.get(obj, id); sf.update(obj, id, {...})
+        sf.delete(obj, id); sf.reset()
+        sf.inject_fault("SERVER_UNAVAILABLE", 503, count=1, kinds=["query"], skip=0)   # status 0: drop
+        sf.inject_record_error("UNABLE_TO_LOCK_ROW", count=1, record_ids=[...])       # per-record
+        sf.clear_faults(); sf.set_latency(ms); sf.set_api_usage(used, max)
+        sf.expire_sessions(); sf.issue_session(); sf.add_user(u, pw, token)
+        sf.add_connected_app(key, consumer_secret=..., certificate_pem=...)
+        sf.call_counts() / sf.calls("collections_update"); sf.request_log; sf.state()
+
+Control endpoint (loopback clients only, no session): under ``/__emulator__/``
+``GET state``, ``GET calls``, ``POST reset``, ``POST faults`` {error_code, status, count, message,
+kinds, skip}, ``DELETE faults``, ``POST record-faults`` {error_code, count, message, ids},
+``POST latency`` {ms}, ``POST api-usage`` {used, max}, ``POST expire-sessions``, ``POST sessions``
+(-> {session_id}), ``POST records/<Object>`` {records: [...]} (-> {ids}), ``GET records/<Object>``.
+
+Call kinds: login, oauth_token, versions, resources, limits, describe_global, sobject_info, describe,
+sobject_get, sobject_create, sobject_patch, sobject_delete, external_id_get, upsert, query, query_all,
+query_more, collections_create, collections_update, collections_upsert, collections_get,
+collections_delete; plus ``api`` (every authorised data request) and ``rejected_session``.
+"""
+
+from .app import SalesforceEmulator
+from .server import EmulatorServer
+
+__all__ = ["EmulatorServer", "SalesforceEmulator"]

@@ -1,0 +1,564 @@
+"""Queues and the review page. The views are thin adapters over reviews.services.decisions.
+
+A decision is one POST. When the console's script sends it (header ``X-Console-Swap: 1``), the
+response is the next item's review page, already rendered and claimed, and the script swaps it in;
+without the script the same POST answers with a redirect (303) to that page.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+
+from ..models import CheckResult, CrmChange, CrmFieldChange, Decision, EmailDraft, Policy, Proposal, ReasonCode
+from ..models.execution import Execution
+from ..services.actors import Actor
+from ..services.decisions import DecisionRefused, proposal_claim, proposal_decide, proposal_undo, proposals_decide_bulk
+from ..state_machine import DECIDABLE, IllegalTransition, Status
+from . import queue
+from .queue import APPROVING, QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
+
+# Nothing an agent wrote may run in a reviewer's browser: only the console's own script runs, and an
+# HTML email is shown in a sandboxed frame (which inherits this policy, so its remote images stay
+# unloaded: no tracking pixel fires because a reviewer looked). Inline styles stay allowed because
+# HTML email is styled inline and the stock admin templates use a few.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+SWAP_HEADER = "X-Console-Swap"
+UNDO_SESSION_KEY = "console_undo"
+BULK_LIMIT = 200
+EMAIL_FORM_FIELDS = ("subject", "body", "body_html")
+
+
+def protect(response: HttpResponse) -> HttpResponse:
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
+
+
+def safe_link(url: Any) -> str | None:
+    """Only plain web links become clickable; ``javascript:``, ``data:`` and the like stay text."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
+def shown(value: Any) -> str:
+    """A proposed or current CRM value as text (JSON for non-strings, so types stay visible)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def typed(text: str, like: Any) -> Any:
+    """A value typed into the console, given the type of the value it replaces (an empty box in place
+    of no value is still no value)."""
+    if like is None:
+        return text or None
+    if isinstance(like, str):
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, type(like)) or (isinstance(like, float) and isinstance(value, int)) else text
+
+
+def age(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return ""
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+class QueueChangeList(ChangeList):
+    """Rows open the review page, and the page's rows come with what the queue shows of them in
+    a fixed number of queries (failing checks, CRM field names, live approvals)."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Proposal]:
+        return super().get_queryset(request, exclude_parameters).prefetch_related(
+            Prefetch("check_results", queryset=CheckResult.objects.filter(passed=False).only("proposal_id", "name"),
+                     to_attr="failed_checks"),
+            Prefetch("field_changes", queryset=CrmFieldChange.objects.only("proposal_id", "field").order_by("pk"),
+                     to_attr="field_names"),
+            Prefetch("decisions", queryset=Decision.objects.filter(revoked_at__isnull=True, action__in=APPROVING)
+                     .select_related("reviewer").only("proposal_id", "reviewer__username"), to_attr="approvals"),
+        )
+
+    def url_for_result(self, result: Proposal) -> str:
+        return reverse(self.model_admin.url_name("review"), args=[result.pk], current_app=self.model_admin.admin_site.name)
+
+
+class ProposalAdmin(admin.ModelAdmin):
+    """One admin for every kind; the kind comes from the (proxy) model's manager."""
+
+    list_display = ("item", "status_badge", "risk_badge", "checks_column", "approvals_column", "age_column", "holder")
+    list_display_links = ("item",)
+    list_filter = QUEUE_FILTERS
+    list_select_related = ("agent", "claimed_by")
+    ordering = QUEUE_ORDER
+    sortable_by = ()  # the queue is always most urgent first, so "next item" means the same everywhere
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = QueuePaginator
+    list_per_page = 50
+    empty_value_display = ""
+    search_fields = ("=id", "=external_ref", "=crm_id")
+    actions = ("approve_selected", "reject_selected")
+    change_list_template = "admin/reviews/queue.html"
+    review_template = "admin/reviews/review.html"
+    bulk_reject_template = "admin/reviews/bulk_reject.html"
+
+    # --- permissions ----------------------------------------------------------------------
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # records change only through decisions on the review page
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reviews.decide_proposal")
+
+    # --- the queue ------------------------------------------------------------------------
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
+        return super().get_queryset(request).defer(
+            "body", "body_html", "original_output", "final_output", "evidence", "assumptions", "request_fingerprint",
+            "decision_note",
+        )
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return QueueChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        context = {"queue_tabs": self.queue_tabs(request), "is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return protect(super().changelist_view(request, context))
+
+    def queue_tabs(self, request: HttpRequest, current: str | None = None) -> list[dict[str, Any]]:
+        """The queues a reviewer moves between, with capped counts of what waits in each."""
+        tabs = []
+        user = request.user
+        for model, label in ((EmailDraft, "Email drafts"), (CrmChange, "CRM changes")):
+            if user.has_perm(f"reviews.view_{model._meta.model_name}"):
+                waiting = model.objects.filter(status__in=DECIDABLE)
+                tabs.append({"label": label, "count": QueuePaginator(waiting, 1).count, "model": model._meta.model_name,
+                             "url": reverse(f"admin:reviews_{model._meta.model_name}_changelist")})
+        if user.has_perm("reviews.view_proposal"):
+            # No count here: finding second approvals means reading every waiting item's row.
+            tabs.append({"label": "My queue", "count": None, "model": "mine",
+                         "url": reverse("admin:reviews_proposal_changelist") + "?queue=mine"})
+            tabs.append({"label": "Dashboard", "count": None, "model": "dashboard",
+                         "url": reverse("admin:reviews_proposal_dashboard")})
+        current = current or ("mine" if request.GET.get("queue") == "mine" else self.opts.model_name)
+        for tab in tabs:
+            tab["current"] = tab["model"] == current
+        return tabs
+
+    @admin.display(description="Item")
+    def item(self, obj: Proposal) -> str:
+        if obj.is_email:
+            more = f" +{len(obj.recipients) - 1}" if len(obj.recipients) > 1 else ""
+            title = obj.subject or "(no subject)"
+            about = f"to {obj.recipients[0] if obj.recipients else '—'}{more} · {obj.company_name or obj.crm_id or '—'}"
+        else:
+            title = f"{obj.get_change_kind_display()} {obj.crm_object} {obj.crm_id}"
+            fields = ", ".join(change.field for change in getattr(obj, "field_names", []))
+            about = f"{fields or 'no fields'} · {obj.company_name or '—'}"
+        return format_html('<span class="q-title">{}</span><span class="q-sub">{} · {} · {}</span>', title, about,
+                           obj.task_type, obj.agent)
+
+    @admin.display(description="Status")
+    def status_badge(self, obj: Proposal) -> str:
+        return format_html('<span class="badge status-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description="Risk")
+    def risk_badge(self, obj: Proposal) -> str:
+        return format_html('<span class="badge risk risk-{}" title="{}">{}</span>', obj.risk,
+                           queue.RISK_LABELS.get(obj.risk, ""), obj.risk)
+
+    @admin.display(description="Checks")
+    def checks_column(self, obj: Proposal) -> str:
+        failed = [result.name for result in getattr(obj, "failed_checks", [])]
+        if not failed:
+            return format_html('<span class="ok">{}</span>', "✔ all passed")
+        return format_html('<span class="fail q-checks">✘ {}</span>', ", ".join(failed))
+
+    @admin.display(description="4-eyes")
+    def approvals_column(self, obj: Proposal) -> str:
+        if obj.required_approvals < 2:
+            return ""
+        given = getattr(obj, "approvals", [])
+        names = ", ".join(decision.reviewer.get_username() for decision in given if decision.reviewer)
+        return format_html('<span class="badge four-eyes" title="{}">{} of {}</span>', names, len(given),
+                           obj.required_approvals)
+
+    @admin.display(description="Age")
+    def age_column(self, obj: Proposal) -> str:
+        now = timezone.now()
+        overdue = obj.status in DECIDABLE and obj.sla_due_at and obj.sla_due_at < now
+        return format_html('<span class="{}" title="submitted {}">{}</span>', "overdue" if overdue else "",
+                           obj.submitted_at, age(obj.submitted_at, now) + (" · SLA" if overdue else ""))
+
+    @admin.display(description="Held by")
+    def holder(self, obj: Proposal) -> str:
+        if obj.claimed_by_id and obj.claimed_until and obj.claimed_until > timezone.now() and obj.status in DECIDABLE:
+            return obj.claimed_by.get_username()
+        return ""
+
+    # --- bulk decisions -------------------------------------------------------------------
+    @admin.action(description="Approve selected (items that passed every check)", permissions=["decide"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Proposal]) -> None:
+        self._decide_in_bulk(request, queryset, Decision.Action.APPROVE)
+
+    @admin.action(description="Reject selected (items that passed every check)…", permissions=["decide"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Proposal]) -> HttpResponse | None:
+        reason_code = request.POST.get("reason_code", "")
+        if request.POST.get("confirm") and reason_code in ReasonCode.values:
+            self._decide_in_bulk(request, queryset, Decision.Action.REJECT, reason_code, request.POST.get("note", ""))
+            return None
+        selected = list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Reject the selected items",
+            "selected": selected[:BULK_LIMIT],
+            "too_many": len(selected) > BULK_LIMIT,
+            "reason_codes": ReasonCode.choices,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "missing_reason": bool(request.POST.get("confirm")),
+        }
+        return protect(TemplateResponse(request, self.bulk_reject_template, context))
+
+    def _decide_in_bulk(self, request: HttpRequest, queryset: QuerySet[Proposal], action: str, reason_code: str = "",
+                        note: str = "") -> None:
+        ids = list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+        if len(ids) > BULK_LIMIT:
+            self.message_user(request, f"Select at most {BULK_LIMIT} items for one bulk decision.", messages.ERROR)
+            return
+        outcome = proposals_decide_bulk(proposal_ids=ids, actor=Actor.for_user(request.user, request), action=action,
+                                        reason_code=reason_code, note=note)
+        verb = "Approved" if action == Decision.Action.APPROVE else "Rejected"
+        if outcome.decided:
+            self.message_user(request, f"{verb} {len(outcome.decided)} item(s).", messages.SUCCESS)
+        if outcome.refused:
+            shown_refusals = "; ".join(f"#{pk}: {why}" for pk, why in list(outcome.refused.items())[:10])
+            more = f" (and {len(outcome.refused) - 10} more)" if len(outcome.refused) > 10 else ""
+            self.message_user(request, f"Not decided, {len(outcome.refused)} item(s): {shown_refusals}{more}",
+                              messages.WARNING)
+
+    # --- review pages ---------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<int:pk>/review/", wrap(self.review_view), name=f"{prefix}_review"),
+            path("<int:pk>/decide/", wrap(self.decide_view), name=f"{prefix}_decide"),
+            path("<int:pk>/undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
+            path("<int:pk>/step/", wrap(self.step_view), name=f"{prefix}_step"),
+            *super().get_urls(),
+        ]
+
+    def url_name(self, view: str) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def _url(self, request: HttpRequest, view: str, pk: int, **query: str) -> str:
+        """A console URL that keeps the queue the reviewer came from (Django's preserved filters)."""
+        parts = [self.get_preserved_filters(request), *(f"{key}={value}" for key, value in query.items())]
+        querystring = "&".join(part for part in parts if part)
+        return reverse(self.url_name(view), args=[pk]) + (f"?{querystring}" if querystring else "")
+
+    def _changelist_url(self, request: HttpRequest) -> str:
+        filters = request.GET.get("_changelist_filters", "")
+        return reverse(self.url_name("changelist")) + (f"?{filters}" if filters else "")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):  # noqa: ANN201
+        if not object_id.isdigit():
+            raise PermissionDenied
+        return HttpResponseRedirect(self._url(request, "review", int(object_id)))
+
+    def queue_params(self, request: HttpRequest) -> QueryDict:
+        return QueryDict(request.GET.get("_changelist_filters", ""))
+
+    def neighbour(self, request: HttpRequest, current: Proposal, *, forward: bool, wrap: bool = False) -> int | None:
+        """The next (or previous) item of the reviewer's queue that is theirs to take."""
+        params = self.queue_params(request)
+        items = queue.available_to(queue.filtered(self.model.objects.all(), params, request.user), request.user)
+        if params.get("q"):
+            items, _duplicates = self.get_search_results(request, items, params["q"])
+        order = QUEUE_ORDER if forward else QUEUE_ORDER_REVERSED
+        following = queue.first_open(items.filter(queue.keyset_beyond(current, forward=forward)).order_by(*order),
+                                     request.user)
+        if following is None and wrap:
+            following = queue.first_open(items.exclude(pk=current.pk).order_by(*QUEUE_ORDER), request.user)
+        return following
+
+    def _position(self, pk: int) -> Proposal:
+        return get_object_or_404(self.model.objects.only("pk", "kind", *(name for name, _ in queue.QUEUE_KEYS[:-1])), pk=pk)
+
+    def _load(self, pk: int) -> Proposal:
+        queryset = self.model.objects.select_related("agent", "decided_by", "claimed_by", "execution").prefetch_related(
+            Prefetch("check_results", queryset=CheckResult.objects.order_by("passed", "severity", "name")),
+            Prefetch("field_changes", queryset=CrmFieldChange.objects.order_by("pk")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("reviewer").order_by("created_at", "pk")),
+        )
+        return get_object_or_404(queryset, pk=pk)
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._render_review(request, pk)
+
+    def step_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """``j`` / ``k``: the next or previous item of the queue, in one request."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        forward = request.GET.get("to") != "prev"
+        target = self.neighbour(request, self._position(pk), forward=forward)
+        if target is None:
+            self.message_user(request, f"No {'next' if forward else 'previous'} item in this queue.", messages.INFO)
+        return self._respond(request, target or pk)
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseRedirect(self._url(request, "review", pk))
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        current = self._position(pk)
+        action = request.POST.get("action", "")
+        try:
+            decided = proposal_decide(
+                proposal_id=pk, actor=Actor.for_user(request.user, request), action=action,
+                reason_code=request.POST.get("reason_code", ""), note=request.POST.get("note", "").strip(),
+                **self._decision_input(request, current, action),
+            )
+        except (DecisionRefused, IllegalTransition) as exc:
+            self.message_user(request, f"{current}: {exc}", messages.ERROR)
+            return self._respond(request, pk, status=409)
+        self._after_decision(request, decided)
+        following = self.neighbour(request, current, forward=True, wrap=True)
+        if following is None:
+            self.message_user(request, "The queue is clear.", messages.SUCCESS)
+            return self._leave(request, self._changelist_url(request))
+        return self._respond(request, following)
+
+    def _decision_input(self, request: HttpRequest, proposal: Proposal, action: str) -> dict[str, Any]:
+        """The edits and per-field decisions a review form carries, typed like the values they replace."""
+        post = request.POST
+        if proposal.is_email:
+            # Browsers send textarea line breaks as CRLF; the AI's text uses LF.
+            edits = {name: post[name].replace("\r\n", "\n") for name in EMAIL_FORM_FIELDS if name in post}
+            return {"edits": edits if action == Decision.Action.EDIT_APPROVE else None}
+        proposed = dict(CrmFieldChange.objects.filter(proposal_id=proposal.pk).values_list("field", "proposed_value"))
+        edits = {name: typed(post[f"field:{name}"], value) for name, value in proposed.items() if f"field:{name}" in post}
+        field_decisions = None
+        if post.get("field_decisions"):
+            approved = set(post.getlist("approve_field"))
+            if not approved >= set(proposed):
+                field_decisions = {name: name in approved for name in proposed}
+        return {"edits": edits if action == Decision.Action.EDIT_APPROVE else None, "field_decisions": field_decisions}
+
+    def _after_decision(self, request: HttpRequest, decided: Proposal) -> None:
+        if decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > timezone.now():
+            # The undo bar says it was approved, and offers to take it back while the grace period runs.
+            request.session[UNDO_SESSION_KEY] = {
+                "pk": decided.pk, "label": str(decided), "until": decided.execute_after.isoformat(),
+                "url": self._url(request, "undo", decided.pk),
+            }
+        elif decided.status == Status.APPROVED:
+            self.message_user(request, f"{decided} approved.", messages.SUCCESS)
+        elif decided.status == Status.REJECTED:
+            self.message_user(request, f"{decided} rejected ({ReasonCode(decided.reason_code).label}).", messages.SUCCESS)
+        else:
+            self.message_user(request, f"{decided}: approval {self._approvals_given(decided)} of "
+                                       f"{decided.required_approvals} recorded; it now waits for a second reviewer.",
+                              messages.SUCCESS)
+
+    @staticmethod
+    def _approvals_given(proposal: Proposal) -> int:
+        return proposal.decisions.filter(revoked_at__isnull=True, action__in=APPROVING).count()
+
+    def undo_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseRedirect(self._url(request, "review", pk))
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        request.session.pop(UNDO_SESSION_KEY, None)
+        back_to = int(request.POST["current"]) if request.POST.get("current", "").isdigit() else pk
+        try:
+            proposal_undo(proposal_id=pk, actor=Actor.for_user(request.user, request))
+        except (DecisionRefused, IllegalTransition) as exc:
+            self.message_user(request, f"#{pk}: {exc}", messages.ERROR)
+            return self._respond(request, back_to, status=409)
+        self.message_user(request, f"Approval of #{pk} undone; it is back in the queue.", messages.SUCCESS)
+        return self._respond(request, pk)
+
+    def _leave(self, request: HttpRequest, url: str) -> HttpResponse:
+        """Send the reviewer to a page that is not a review page. The script gets no body but the
+        address, so the messages stay queued for the page it then opens."""
+        if request.headers.get(SWAP_HEADER) != "1":
+            return HttpResponseRedirect(url)
+        response = HttpResponse(status=204)
+        response["X-Location"] = url
+        return response
+
+    def _respond(self, request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+        url = self._url(request, "review", pk)
+        if request.headers.get(SWAP_HEADER) != "1":
+            response = HttpResponseRedirect(url)
+            response.status_code = 303  # see other: the reviewer's browser GETs the page, never re-POSTs
+            return response
+        return self._render_review(request, pk, status=status)
+
+    def _render_review(self, request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+        proposal = self._load(pk)
+        user = request.user
+        may_decide = self.has_decide_permission(request)
+        if may_decide and proposal.status in DECIDABLE:
+            _claimed, claim = proposal_claim(proposal_id=pk, actor=Actor.for_user(user, request))
+            proposal.claimed_by_id, proposal.claimed_until = claim.claimed_by_id, claim.claimed_until
+            if claim.claimed_by_id == user.pk:
+                proposal.claimed_by = user
+            elif claim.claimed_by_id != getattr(proposal.claimed_by, "pk", None):
+                proposal.claimed_by = claim.claimed_by
+        context = {
+            **self.admin_site.each_context(request),
+            **review_context(proposal, user),
+            "opts": self.opts,
+            "title": str(proposal),
+            "is_nav_sidebar_enabled": False,
+            "can_decide": may_decide and proposal.status in DECIDABLE,
+            "urls": {
+                "decide": self._url(request, "decide", pk),
+                "next": self._url(request, "step", pk, to="next"),
+                "prev": self._url(request, "step", pk, to="prev"),
+                "self": self._url(request, "review", pk),
+                "changelist": self._changelist_url(request),
+            },
+            "undo": self._pending_undo(request, current=pk),
+        }
+        response = TemplateResponse(request, self.review_template, context, status=status)
+        response["X-Location"] = context["urls"]["self"]
+        response["Cache-Control"] = "no-store"
+        return protect(response)
+
+    def _pending_undo(self, request: HttpRequest, *, current: int) -> dict[str, Any] | None:
+        pending = request.session.get(UNDO_SESSION_KEY)
+        if not pending or pending.get("pk") == current:
+            return None
+        until = parse_datetime(pending["until"])
+        if until is None or until <= timezone.now():
+            return None
+        return {**pending, "until_ms": int(until.timestamp() * 1000),
+                "seconds": int((until - timezone.now()).total_seconds()) + 1}
+
+
+def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
+    """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``."""
+    now = timezone.now()
+    policy = {p.task_type: p for p in Policy.objects.filter(task_type__in=[proposal.task_type, "*"])}
+    policy = policy.get(proposal.task_type) or policy.get("*")
+    field_threshold = policy.field_confidence_threshold if policy else None
+    checks = list(proposal.check_results.all())
+    decisions = list(proposal.decisions.all())
+    approvals = [d for d in decisions if d.revoked_at is None and d.action in APPROVING]
+    evidence = [
+        {"source": item.get("source", ""), "quote": item.get("quote", ""), "url": item.get("url", ""),
+         "link": safe_link(item.get("url"))}
+        for item in proposal.evidence if isinstance(item, dict)
+    ]
+    fields = []
+    for change in proposal.field_changes.all():
+        proposed = shown(change.proposed_value)
+        fields.append({
+            "name": change.field,
+            "before": shown(change.before_value),
+            "before_known": change.before_captured_at is not None,
+            "proposed": proposed,
+            "approved": shown(change.approved_value),
+            "conflict": shown(change.conflict_value),
+            "changed": change.before_captured_at is None or change.before_value != change.proposed_value,
+            "confidence": change.confidence,
+            "low": field_threshold is not None and change.confidence is not None and change.confidence < field_threshold,
+            "decision": change.decision,
+            "evidence": [item for item in evidence if proposed and len(proposed) > 1
+                         and proposed.lower() in f"{item['quote']} {item['source']}".lower()],
+        })
+    holder = None
+    if (proposal.claimed_by_id and proposal.claimed_by_id != user.pk and proposal.claimed_until
+            and proposal.claimed_until > now and proposal.status in DECIDABLE):
+        holder = {"name": proposal.claimed_by.get_username(), "until": proposal.claimed_until}
+    approve_blocked = ""
+    if proposal.required_approvals > 1 and proposal.status == Status.NEEDS_REVIEW:
+        if any(d.reviewer_id == user.pk for d in approvals):
+            approve_blocked = "You gave an approval; the next one must come from someone else."
+        elif len(approvals) + 1 >= proposal.required_approvals and not user.has_perm("reviews.second_approve_proposal"):
+            approve_blocked = "The second approval needs a senior reviewer."
+    try:
+        execution = proposal.execution
+    except Execution.DoesNotExist:
+        execution = None
+    return {
+        "proposal": proposal,
+        "checks": checks,
+        "failed_checks": sum(1 for check in checks if not check.passed),
+        "fields": fields,
+        "field_threshold": field_threshold,
+        "evidence": evidence,
+        "assumptions": [str(item) for item in proposal.assumptions],
+        "decisions": decisions,
+        "approvals": approvals,
+        "holder": holder,
+        "approve_blocked": approve_blocked,
+        "reason_codes": list(enumerate(ReasonCode.choices, start=1)),
+        "execution": execution,
+        "age": age(proposal.submitted_at, now),
+        "overdue": proposal.status in DECIDABLE and proposal.sla_due_at is not None and proposal.sla_due_at < now,
+        "policy": policy,
+    }
+
+
+@admin.register(EmailDraft)
+class EmailDraftAdmin(ProposalAdmin):
+    pass
+
+
+@admin.register(CrmChange)
+class CrmChangeAdmin(ProposalAdmin):
+    pass
+
+
+@admin.register(Proposal)
+class AllProposalsAdmin(ProposalAdmin):
+    """Every kind in one queue: "My queue" lives here (``?queue=mine``), and so does the dashboard."""
+
+    def get_urls(self) -> list[Any]:
+        from .dashboard import dashboard_view
+
+        return [
+            path("dashboard/", self.admin_site.admin_view(lambda request: dashboard_view(request, self)),
+                 name=f"{self.opts.app_label}_{self.opts.model_name}_dashboard"),
+            *super().get_urls(),
+        ]
+

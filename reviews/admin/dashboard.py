@@ -1,0 +1,119 @@
+"""The console's dashboard: how the queues and the people working them are doing, from aggregates only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncHour
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Decision, Execution, Proposal, ProposalKind
+from ..models.execution import ExecutionState
+from ..selectors import salesforce_push_status
+from ..services.metrics import gate_metrics
+from ..state_machine import DECIDABLE
+from .console import protect
+
+WINDOW_DAYS = 30
+TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN, ExecutionState.PAUSED]
+
+
+def queue_depths(now: datetime) -> list[dict[str, Any]]:
+    rows = {
+        row["kind"]: row
+        for row in Proposal.objects.filter(status__in=DECIDABLE).values("kind").annotate(
+            depth=Count("pk"), oldest=Min("submitted_at"), overdue=Count("pk", filter=Q(sla_due_at__lt=now)),
+        )
+    }
+    return [
+        {"kind": label, "depth": rows.get(kind, {}).get("depth", 0), "overdue": rows.get(kind, {}).get("overdue", 0),
+         "oldest": rows.get(kind, {}).get("oldest"),
+         "url": reverse(f"admin:reviews_{'emaildraft' if kind == ProposalKind.EMAIL_DRAFT else 'crmchange'}_changelist")}
+        for kind, label in ProposalKind.choices
+    ]
+
+
+def decisions_per_hour(now: datetime) -> dict[str, Any]:
+    """Today's human decisions per reviewer and hour (in the site's time zone)."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = (
+        Decision.objects.filter(created_at__gte=start, reviewer__isnull=False)
+        .annotate(hour=TruncHour("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("reviewer__username", "hour").annotate(n=Count("pk")).order_by("reviewer__username", "hour")
+    )
+    hours = list(range(timezone.localtime(now).hour + 1))
+    table: dict[str, dict[int, int]] = {}
+    for row in counts:
+        table.setdefault(row["reviewer__username"], {})[timezone.localtime(row["hour"]).hour] = row["n"]
+    active_hours = [hour for hour in hours if any(hour in per_hour for per_hour in table.values())]
+    return {
+        "hours": active_hours,
+        "rows": [
+            {"reviewer": name, "cells": [per_hour.get(hour, 0) for hour in active_hours], "total": sum(per_hour.values()),
+             "best": max(per_hour.values())}
+            for name, per_hour in sorted(table.items())
+        ],
+    }
+
+
+def task_type_quality(since: datetime) -> list[dict[str, Any]]:
+    """Per task type over the window: volume, share auto-approved, reviewed error rate with its 95%
+    upper bound, and whether the gate may be narrowed — from the one metrics service the API uses."""
+    rows = []
+    for item in gate_metrics(since=since)["task_types"]:
+        total = item["total"]
+        rows.append({
+            "task_type": item["task_type"], "volume": total["volume"], "auto": total["auto_approved"],
+            "auto_share": total["auto_approved_share"], "reviewed": total["reviewed"],
+            "errors": total["errors"], "error_rate": total["error_rate"],
+            "error_rate_upper": total["error_rate_upper_95"], "may_narrow": item["may_narrow"],
+            "reviews_needed": item["reviews_needed"], "recommendation": item["recommendation"],
+        })
+    return sorted(rows, key=lambda row: (-row["volume"], row["task_type"]))
+
+
+def troubled_executions() -> dict[str, Any]:
+    """Counts of executions that failed, conflict with the CRM, or need a person, and the latest ones."""
+    troubled = Execution.objects.filter(state__in=TROUBLED_EXECUTIONS)
+    by_state = dict(troubled.values_list("state").annotate(n=Count("pk")).order_by())
+    recent = (
+        troubled.select_related("proposal")
+        .only("state", "attempts", "last_error", "error_code", "started_at", "finished_at", "proposal__kind",
+              "proposal__status", "proposal__task_type")
+        .order_by(F("started_at").desc(nulls_last=True), "-pk")[:10]
+    )
+    labels = dict(ExecutionState.choices)
+    return {"by_state": [(labels[state], by_state.get(state, 0)) for state in TROUBLED_EXECUTIONS], "recent": list(recent)}
+
+
+def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    now = timezone.now()
+    since = now - timedelta(days=WINDOW_DAYS)
+    quality = task_type_quality(since)
+    volume = sum(row["volume"] for row in quality)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": "Review dashboard",
+        "is_nav_sidebar_enabled": False,
+        "now": now,
+        "window_days": WINDOW_DAYS,
+        "queues": queue_depths(now),
+        "per_hour": decisions_per_hour(now),
+        "quality": quality,
+        "min_reviews": settings.HITLCRM_MIN_REVIEWS_TO_NARROW,
+        "auto_share": sum(row["auto"] for row in quality) / volume if volume else None,
+        "executions": troubled_executions(),
+        "salesforce": salesforce_push_status(),
+        "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
+    }
+    return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))

@@ -1,0 +1,136 @@
+"""Mail in the console: the suppression list (admin-editable), sent emails with their delivery
+and CRM-logging state, and resolving emails whose send outcome is unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import ExecutionState
+from ..models.mail import CrmActivityState, MailDelivery, MailEvent, Suppression
+from ..services.actors import Actor
+from ..services.audit import audit_record
+from ..services.mail_events import ResolveRefused, email_resolve_unknown
+from .readonly import ReadOnlyAdminMixin
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(SimpleHistoryAdmin):
+    list_display = ("address", "reason", "provider", "created_at", "created_by")
+    list_filter = ("reason", "provider")
+    search_fields = ("address",)
+    readonly_fields = ("provider", "source_event_id", "created_by", "created_at")
+    fields = ("address", "reason", "note", "provider", "source_event_id", "created_by", "created_at")
+    show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: Suppression, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_record(action="suppression_changed" if change else "suppression_added",
+                     actor=Actor.for_user(request.user, request),
+                     data={"address": obj.address, "reason": obj.reason, "note": obj.note})
+
+    def delete_model(self, request: HttpRequest, obj: Suppression) -> None:
+        audit_record(action="suppression_removed", actor=Actor.for_user(request.user, request),
+                     data={"address": obj.address, "reason": obj.reason})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Suppression]) -> None:
+        for entry in queryset:  # one by one, so each removal is audited and kept in history
+            self.delete_model(request, entry)
+
+
+@admin.register(MailDelivery)
+class MailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every email that reached the "sending" step; filter on "Outcome unknown" to resolve those."""
+
+    list_display = ("proposal", "subject", "recipients", "execution_state", "sent_at", "delivery_status",
+                    "crm_activity_state")
+    list_filter = ("proposal__execution__state", "delivery_status", "crm_activity_state")
+    list_select_related = ("proposal", "proposal__execution")
+    search_fields = ("=proposal__id", "message_id", "provider_message_id")
+    show_full_result_count = False
+    actions = ("mark_sent", "mark_not_sent", "retry_crm_activity")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MailDelivery]:
+        return super().get_queryset(request).defer("proposal__body", "proposal__body_html",
+                                                   "proposal__original_output", "proposal__final_output")
+
+    @admin.display(description="subject")
+    def subject(self, obj: MailDelivery) -> str:
+        return obj.proposal.subject
+
+    @admin.display(description="to")
+    def recipients(self, obj: MailDelivery) -> str:
+        return ", ".join(obj.proposal.recipients)
+
+    @admin.display(description="execution")
+    def execution_state(self, obj: MailDelivery) -> str:
+        execution = getattr(obj.proposal, "execution", None)
+        return execution.get_state_display() if execution else "-"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reviews.decide_proposal")
+
+    def _resolve(self, request: HttpRequest, queryset: QuerySet[MailDelivery], *, sent: bool) -> None:
+        done, refused = 0, []
+        for delivery in queryset.filter(proposal__execution__state=ExecutionState.UNKNOWN):
+            try:
+                email_resolve_unknown(proposal_id=delivery.proposal_id, actor=Actor.for_user(request.user, request),
+                                      sent=sent)
+                done += 1
+            except ResolveRefused as exc:
+                refused.append(str(exc))
+        skipped = queryset.exclude(proposal__execution__state=ExecutionState.UNKNOWN).count()
+        if done:
+            self.message_user(request, f"{done} email(s) marked {'sent' if sent else 'not sent'}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} selected email(s) are not of unknown outcome; left alone.",
+                              messages.WARNING)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Outcome unknown: the recipient got it (mark sent)", permissions=["decide"])
+    def mark_sent(self, request: HttpRequest, queryset: QuerySet[MailDelivery]) -> None:
+        self._resolve(request, queryset, sent=True)
+
+    @admin.action(description="Outcome unknown: it did not go out (mark not sent)", permissions=["decide"])
+    def mark_not_sent(self, request: HttpRequest, queryset: QuerySet[MailDelivery]) -> None:
+        self._resolve(request, queryset, sent=False)
+
+    @admin.action(description="Retry logging on the CRM record", permissions=["decide"])
+    def retry_crm_activity(self, request: HttpRequest, queryset: QuerySet[MailDelivery]) -> None:
+        from ..services.queueing import enqueue_on_commit
+        from ..tasks import email_activities_push_task
+
+        failed = list(queryset.filter(crm_activity_state=CrmActivityState.FAILED).values_list("proposal_id", flat=True))
+        for delivery in MailDelivery.objects.filter(proposal_id__in=failed).select_related("proposal"):
+            delivery.crm_activity_state = CrmActivityState.PENDING
+            delivery.save(update_fields=["crm_activity_state"])
+            audit_record(action="crm_activity_retry", actor=Actor.for_user(request.user, request),
+                         proposal=delivery.proposal)
+        if failed:
+            enqueue_on_commit(email_activities_push_task, failed)
+        self.message_user(request, f"{len(failed)} CRM activity log(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(MailEvent)
+class MailEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("received_at", "provider", "event_type", "recipient", "proposal", "reject_reason")
+    list_filter = ("provider", "event_type")
+    search_fields = ("recipient", "event_id", "provider_message_id", "=proposal__id")
+    list_select_related = ("proposal",)
+    show_full_result_count = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+

@@ -1,0 +1,516 @@
+"""Validation of what agents and integrations send, and the one JSON shape of a record the API returns.
+
+Every refusal names the field and the problem. Checks that need the database (the CRM allow-list)
+or Salesforce (describe metadata) read through ``self.context["lookups"]``, a per-request cache,
+so a bulk submission of 500 items looks each object up once.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import validate_email
+from django.db.models import Prefetch, QuerySet
+from django.urls import get_script_prefix
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from ..models import CheckResult, CrmFieldChange, CrmObjectRule, Proposal
+from ..models.crm import FieldDecision
+from ..models.proposals import CrmChangeKind, ProposalKind
+from ..services.approval import email_text_problem
+from ..state_machine import Status
+
+MAX_LIST = 50
+MAX_FIELDS = 100
+MAX_TEXT = 100_000
+MAX_BULK_ITEMS = 500
+# "$" (not "\Z", which OpenAPI's regex dialect lacks) is safe here: CharField strips whitespace first.
+API_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,79}$"
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know, naming them, instead of silently dropping them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """In the schema, strict bodies say so: ``additionalProperties: false``."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):  # noqa: ANN001, ANN201
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema
+
+
+class Lookups:
+    """Per-request cache of the allow-list and of describe metadata."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, CrmObjectRule | None] = {}
+        self.describes: dict[str, Any] = {}
+
+    def rule(self, crm_object: str) -> CrmObjectRule | None:
+        if crm_object not in self.rules:
+            self.rules[crm_object] = CrmObjectRule.objects.filter(crm_object=crm_object, enabled=True).first()
+        return self.rules[crm_object]
+
+    def describe(self, crm_object: str) -> Any:
+        """The object's describe metadata, or None when Salesforce is not configured or cannot be
+        read right now (the field-validity check in the worker then catches what this misses)."""
+        if crm_object not in self.describes:
+            self.describes[crm_object] = _read_describe(crm_object)
+        return self.describes[crm_object]
+
+
+def _read_describe(crm_object: str) -> Any:
+    from ..services.crm_context import salesforce_configured
+
+    if not salesforce_configured():
+        return None
+    from integrations.salesforce.describe import describe_object
+    from integrations.salesforce.errors import SalesforceError
+
+    try:
+        return describe_object(crm_object)
+    except SalesforceError:
+        return None
+
+
+def lookups_of(serializer: serializers.Serializer) -> Lookups:
+    return serializer.context.setdefault("lookups", Lookups())
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 1})
+class ConfidenceField(serializers.FloatField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=0.0, max_value=1.0, **kwargs)
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise serializers.ValidationError("Must be a number between 0 and 1.")
+        if not math.isfinite(data):
+            raise serializers.ValidationError("Must be a finite number between 0 and 1.")
+        return super().to_internal_value(data)
+
+
+class EvidenceSerializer(StrictSerializer):
+    """Where the agent found what it claims."""
+
+    source = serializers.CharField(max_length=200)
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    quote = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class SalesforceIdField(serializers.CharField):
+    """A 15- or 18-character Salesforce id (the 18-character checksum is checked), stored in the
+    18-character form so one record always has one spelling."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_length=15, max_length=18, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        from integrations.salesforce.ids import is_valid_id, to_18
+
+        value = super().to_internal_value(data)
+        if not is_valid_id(value):
+            raise serializers.ValidationError(
+                "Not a Salesforce id: 15 letters and digits, or 18 whose last 3 are the checksum of the first 15."
+            )
+        return to_18(value)
+
+
+class CommonSubmitSerializer(StrictSerializer):
+    """What every submission may carry."""
+
+    task_type = serializers.RegexField(r"^[a-z0-9][a-z0-9_.-]{0,99}$", required=False,
+                                       error_messages={"invalid": "Use lowercase letters, digits, '_', '.', '-'."})
+    confidence = ConfidenceField(required=False, allow_null=True)
+    evidence = EvidenceSerializer(many=True, required=False, max_length=MAX_LIST)
+    assumptions = serializers.ListField(child=serializers.CharField(max_length=1000), required=False,
+                                        max_length=MAX_LIST)
+    external_ref = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    crm_object = serializers.RegexField(API_NAME, required=False,
+                                        error_messages={"invalid": "Not a CRM object API name."})
+    crm_id = SalesforceIdField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("crm_object")) != bool(attrs.get("crm_id")):
+            missing = "crm_id" if attrs.get("crm_object") else "crm_object"
+            raise serializers.ValidationError({missing: ["crm_object and crm_id go together."]})
+        if attrs.get("crm_object") and lookups_of(self).rule(attrs["crm_object"]) is None:
+            raise serializers.ValidationError({"crm_object": [f"{attrs['crm_object']} is not an allowed CRM object."]})
+        return attrs
+
+
+class EmailAddressField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=254, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if any(ch in value for ch in "\r\n\0") or not value.isprintable():
+            raise serializers.ValidationError("An email address cannot contain control characters.")
+        validate_email(value)
+        # Django's validator accepts some non-ASCII domains that IDNA cannot encode; such an address
+        # could never be put in a message header, so it is refused here rather than at send time.
+        domain = value.rpartition("@")[2]
+        try:
+            domain.encode("idna")
+        except UnicodeError as exc:
+            raise serializers.ValidationError(f"The domain {domain!r} is not a valid international domain name.") from exc
+        return value
+
+
+class EmailDraftSubmitSerializer(CommonSubmitSerializer):
+    """An outbound email an agent drafted. Unknown keys are refused."""
+
+    to = serializers.ListField(child=EmailAddressField(), min_length=1, max_length=MAX_LIST)
+    subject = serializers.CharField(max_length=998, trim_whitespace=False)
+    body = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
+    body_html = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, trim_whitespace=False)
+    from_email = EmailAddressField(required=False, allow_blank=True)
+    company_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+    def validate_subject(self, value: str) -> str:
+        problem = email_text_problem("subject", value)  # the rules reviewers' edits follow too
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_body(self, value: str) -> str:
+        problem = email_text_problem("body", value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+                      "nullable": True, "description": "A scalar value for the CRM field."})
+class FieldValueField(serializers.JSONField):
+    pass
+
+
+class CrmChangeSubmitSerializer(CommonSubmitSerializer):
+    """Field values an agent proposes for one CRM record (object and fields must be allow-listed).
+    Unknown keys are refused."""
+
+    kind = serializers.ChoiceField(choices=CrmChangeKind.choices)
+    fields = serializers.DictField(child=FieldValueField(), allow_empty=False,
+                                   help_text=f"Field API name -> proposed value (at most {MAX_FIELDS}).")
+    field_confidence = serializers.DictField(child=ConfidenceField(), required=False)
+    external_id_field = serializers.RegexField(API_NAME, required=False)
+
+    def validate_fields(self, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > MAX_FIELDS:
+            raise serializers.ValidationError(f"At most {MAX_FIELDS} fields per change.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for required in ("crm_object", "crm_id"):
+            if not attrs.get(required):
+                raise serializers.ValidationError({required: ["This field is required."]})
+        attrs = super().validate(attrs)
+        lookups = lookups_of(self)
+        crm_object = attrs["crm_object"]
+        allowed = set(lookups.rule(crm_object).allowed_fields or [])
+        errors: dict[str, list[str]] = {}
+        for name, value in attrs["fields"].items():
+            if name not in allowed:
+                errors[f"fields.{name}"] = [f"{name} is not an allowed field of {crm_object}."]
+            elif isinstance(value, dict | list):
+                errors[f"fields.{name}"] = ["A field value must be a string, number, boolean or null."]
+        for name in attrs.get("field_confidence", {}):
+            if name not in attrs["fields"]:
+                errors[f"field_confidence.{name}"] = ["Names a field that is not proposed."]
+        if not errors:
+            errors.update(_describe_errors(lookups.describe(crm_object), attrs["fields"]))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def _describe_errors(description: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
+    """Type and length against the CRM's (cached) describe metadata, when it could be read."""
+    if description is None:
+        return {}
+    from integrations.salesforce.describe import validate_field_value
+
+    errors = {}
+    for name, value in fields.items():
+        problem = validate_field_value(description, name, value)
+        if problem:
+            errors[f"fields.{name}"] = [problem]
+    return errors
+
+
+class IdempotencyKeyField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=200, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not value.isprintable():
+            raise serializers.ValidationError("Use at most 200 printable characters.")
+        return value
+
+
+class EmailDraftBulkItemSerializer(EmailDraftSubmitSerializer):
+    """One email draft of a bulk submission."""
+
+    idempotency_key = IdempotencyKeyField(required=False, help_text="This item's Idempotency-Key.")
+
+
+class CrmChangeBulkItemSerializer(CrmChangeSubmitSerializer):
+    """One CRM change of a bulk submission."""
+
+    idempotency_key = IdempotencyKeyField(required=False, help_text="This item's Idempotency-Key.")
+
+
+class EmailDraftBulkDoc(serializers.Serializer):
+    """Documents the bulk body of email drafts (validation goes item by item, see the view)."""
+
+    items = serializers.ListField(child=EmailDraftBulkItemSerializer(), min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class CrmChangeBulkDoc(serializers.Serializer):
+    """Documents the bulk body of CRM changes."""
+
+    items = serializers.ListField(child=CrmChangeBulkItemSerializer(), min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class BulkEnvelopeSerializer(StrictSerializer):
+    """Only the envelope: items are validated one by one so each gets its own result."""
+
+    items = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class ExecutedReportSerializer(StrictSerializer):
+    """An integration's result of executing an approved change."""
+
+    success = serializers.BooleanField(help_text="Whether the integration wrote the change.")
+    external_id = serializers.CharField(max_length=255, required=False, allow_blank=True,
+                                        help_text="The id of what the integration wrote, in its system.")
+    error = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                  help_text="Why it failed (when success is false).")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["success"] and attrs.get("error"):
+            raise serializers.ValidationError({"error": ["Give an error only when success is false."]})
+        return attrs
+
+
+class WebhookSettingsSerializer(StrictSerializer):
+    """The agent's decision webhook."""
+
+    url = serializers.URLField(max_length=500, allow_blank=True,
+                               help_text="Where to POST status changes; empty removes the webhook.")
+    rotate_secret = serializers.BooleanField(required=False, default=False,
+                                             help_text="Make a new signing secret (shown once in the answer).")
+
+
+class ListParamsSerializer(StrictSerializer):
+    """Query parameters of the list endpoints, validated like a body so a typo is a 400, not a
+    silently unfiltered list."""
+
+    status = serializers.ChoiceField(choices=Status.values, required=False)
+    task_type = serializers.CharField(max_length=100, required=False)
+    external_ref = serializers.CharField(max_length=200, required=False)
+    since = serializers.DateTimeField(required=False, help_text="Submitted at or after this time (ISO 8601).")
+    cursor = serializers.CharField(max_length=500, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    after = serializers.CharField(max_length=100, required=False,
+                                  help_text="Integrations' feed: the `cursor` of the last page seen.")
+
+
+# --- What the API returns ---------------------------------------------------------------------------
+
+def proposal_queryset() -> QuerySet[Proposal]:
+    """Records with everything :func:`proposal_as_api` reads, in a fixed number of queries."""
+    return Proposal.objects.select_related("decided_by", "execution").prefetch_related(
+        Prefetch("check_results", queryset=CheckResult.objects.order_by("passed", "name")),
+        Prefetch("field_changes", queryset=CrmFieldChange.objects.order_by("pk")),
+    )
+
+
+_PK_PLACEHOLDER = 987654321987654321
+
+
+@functools.lru_cache(maxsize=16)
+def _review_path_template(kind: str, script_prefix: str) -> str:
+    path = Proposal(kind=kind, pk=_PK_PLACEHOLDER).admin_url()
+    return path.replace(str(_PK_PLACEHOLDER), "{pk}")
+
+
+def review_url(proposal: Proposal) -> str:
+    """``Proposal.review_url()`` without a URL reversal per record (a page lists hundreds)."""
+    path = _review_path_template(proposal.kind, get_script_prefix()).format(pk=proposal.pk)
+    return settings.HITLCRM_BASE_URL.rstrip("/") + path
+
+
+def proposal_as_api(
+    proposal: Proposal, *, detail: bool = True, new_field_changes: list[CrmFieldChange] | None = None
+) -> dict[str, Any]:
+    """The record as agents, integrations and webhooks see it (SPEC "HTTP API").
+
+    ``new_field_changes``: for a record this request just stored, its field rows; it then has no
+    checks, decision or execution yet, and nothing is read from the database.
+    """
+    new = new_field_changes is not None
+    data: dict[str, Any] = {
+        "id": proposal.pk,
+        "kind": proposal.kind,
+        "status": proposal.status,
+        "task_type": proposal.task_type,
+        "confidence": proposal.confidence,
+        "external_ref": proposal.external_ref,
+        "crm_object": proposal.crm_object or None,
+        "crm_id": proposal.crm_id or None,
+        "submitted_at": proposal.submitted_at,
+        "checks": [
+            {"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
+            for r in ([] if new else proposal.check_results.all())
+        ],
+        "decision": (
+            {"action": proposal.decision_action, "at": proposal.decided_at,
+             "by": proposal.decided_by.get_username() if proposal.decided_by_id else None,
+             "reason_code": proposal.reason_code or None, "note": proposal.decision_note or None}
+            if proposal.decision_action else None
+        ),
+        "review_url": review_url(proposal),
+    }
+    if detail:
+        execution = None if new else getattr(proposal, "execution", None)  # a missing one raises AttributeError
+        data["original"] = proposal.original_output
+        data["final"] = proposal.final_output
+        data["execution"] = execution.as_api() if execution else None
+        if not proposal.is_email:
+            data["fields"] = [
+                {"field": c.field, "proposed": c.proposed_value, "before": c.before_value,
+                 "approved": c.approved_value if c.decision == FieldDecision.APPROVED else None,
+                 "decision": c.decision, "confidence": c.confidence}
+                for c in (new_field_changes if new else proposal.field_changes.all())
+            ]
+    return data
+
+
+# Response documentation (the shapes ``proposal_as_api`` builds), for the OpenAPI schema.
+
+class CheckDoc(serializers.Serializer):
+    name = serializers.CharField()
+    passed = serializers.BooleanField()
+    severity = serializers.ChoiceField(choices=CheckResult.Severity.values)
+    message = serializers.CharField()
+
+
+class DecisionDoc(serializers.Serializer):
+    action = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+    by = serializers.CharField(allow_null=True, help_text="The reviewer's username; null for a policy.")
+    reason_code = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_null=True)
+
+
+class ExecutionDoc(serializers.Serializer):
+    state = serializers.CharField()
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField(allow_null=True)
+    error_code = serializers.CharField(allow_null=True)
+    provider_id = serializers.CharField(allow_null=True)
+
+
+@extend_schema_field({"nullable": True, "description": "Any JSON value."})
+class AnyValue(serializers.JSONField):
+    pass
+
+
+class FieldChangeDoc(serializers.Serializer):
+    field = serializers.CharField()
+    proposed = AnyValue()
+    before = AnyValue()
+    approved = AnyValue()
+    decision = serializers.ChoiceField(choices=FieldDecision.values)
+    confidence = serializers.FloatField(allow_null=True)
+
+
+class ProposalRecordSerializer(serializers.Serializer):
+    """A record; ``original``, ``final``, ``execution`` and (for CRM changes) ``fields`` are in
+    the single-record answers, not in list pages."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ProposalKind.choices)
+    status = serializers.ChoiceField(choices=Status.values)
+    task_type = serializers.CharField()
+    confidence = serializers.FloatField(allow_null=True)
+    external_ref = serializers.CharField(allow_blank=True)
+    crm_object = serializers.CharField(allow_null=True)
+    crm_id = serializers.CharField(allow_null=True)
+    submitted_at = serializers.DateTimeField()
+    checks = CheckDoc(many=True)
+    decision = DecisionDoc(allow_null=True)
+    review_url = serializers.URLField()
+    original = serializers.DictField(required=False, help_text="The submission exactly as received.")
+    final = serializers.DictField(required=False, allow_null=True, help_text="What was approved, after edits.")
+    execution = ExecutionDoc(required=False, allow_null=True)
+    fields = FieldChangeDoc(many=True, required=False)
+
+
+@extend_schema_serializer(many=False)  # already a page: not to be wrapped in another
+class ProposalPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True, required=False)
+    cursor = serializers.CharField(
+        required=False, allow_null=True,
+        help_text="Integrations' feed only: pass as `after` to continue after the last record of this page.",
+    )
+    results = ProposalRecordSerializer(many=True)
+
+
+class BulkItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the item in `items`.")
+    result = serializers.ChoiceField(
+        choices=["created", "existing", "invalid", "conflict"],
+        help_text="created: stored now; existing: a replay of an earlier item with the same idempotency_key; "
+                  "invalid: refused (see errors); conflict: idempotency_key already used with another body.",
+    )
+    id = serializers.IntegerField(required=False, help_text="The record (for conflict: the one the key names).")
+    status = serializers.ChoiceField(choices=Status.values, required=False, help_text="created and existing only.")
+    review_url = serializers.URLField(required=False, help_text="created and existing only.")
+    errors = serializers.DictField(required=False, help_text="invalid and conflict only: field -> problems.")
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    conflict = serializers.IntegerField()
+    results = BulkItemResultSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="invalid, conflict, idempotency_conflict, not_found, ...")
+    detail = serializers.CharField(required=False)
+    fields = serializers.DictField(required=False, help_text="Field name -> problems (400 only).")
+    status = serializers.CharField(required=False, help_text="The record's status (409 only).")
+    existing_id = serializers.IntegerField(required=False)
+
+
+class WebhookSettingsResultSerializer(serializers.Serializer):
+    url = serializers.CharField(allow_blank=True)
+    secret = serializers.CharField(
+        required=False, help_text="The signing secret; only in the answer that made it. Verify "
+                                  "X-Hitlcrm-Signature: sha256=<hex HMAC-SHA256 of the raw body>.")
+    has_secret = serializers.BooleanField()

@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from .history import HistoryView, MonthlyReportView, TimelineView
+from .views import CrmChangeViewSet, EmailDraftViewSet, WebhookView
+
+# SimpleRouter: no browsable root and no format-suffix twins of every route.
+router = SimpleRouter()
+router.register("email-drafts", EmailDraftViewSet, basename="email-draft")
+router.register("crm-changes", CrmChangeViewSet, basename="crm-change")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("webhook/", WebhookView.as_view(), name="api-webhook"),
+    path("history/", HistoryView.as_view(), name="api-history"),
+    path("timeline/<str:crm_object>/<str:crm_id>/", TimelineView.as_view(), name="api-timeline"),
+    path("reports/monthly/", MonthlyReportView.as_view(), name="api-report-monthly"),
+    path("metrics/", include("reviews.api.metrics")),
+    path("", include(router.urls)),
+]

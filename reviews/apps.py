@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = "Review console"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (security audit events: logins, denials)
+        from .services import mail_events  # noqa: F401  (receives anymail's tracking signal)

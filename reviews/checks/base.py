@@ -1,0 +1,111 @@
+"""The check interface, the context checks read, and the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+HARD = "hard"
+SOFT = "soft"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What a check found. ``severity`` overrides the check's own for this outcome: a hard check
+    that could not look (the CRM was unreadable) fails soft, so a person looks instead."""
+
+    passed: bool
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None
+
+
+@dataclass
+class CheckContext:
+    """What checks may read besides the proposal, gathered before the row lock is taken (it may
+    need network calls).
+
+    ``crm_record`` is the CRM record's current values, or None when it could not be read
+    (``crm_error`` says why; empty when Salesforce is simply not configured). ``describe`` is the
+    CRM object's metadata (``integrations.salesforce.describe.ObjectDescription``) or None.
+    ``field_changes`` are the proposal's ``CrmFieldChange`` rows, loaded once for every check.
+    """
+
+    policy: Any
+    crm_record: dict[str, Any] | None = None
+    crm_error: str = ""
+    describe: Any = None
+    field_changes: list[Any] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Check:
+    """A small named unit that judges one proposal. Subclasses set ``name`` (stable: policies
+    and stored results refer to it), ``severity`` (``hard`` blocks, ``soft`` sends to review),
+    ``kinds`` and implement :meth:`run`. Messages are one sentence a reviewer acts on."""
+
+    name: ClassVar[str] = ""
+    severity: ClassVar[str] = SOFT
+    kinds: ClassVar[frozenset[str]] = frozenset({"email_draft", "crm_change"})
+    # Run when the policy names no checks.
+    default: ClassVar[bool] = True
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        raise NotImplementedError
+
+
+class CheckRegistry:
+    def __init__(self) -> None:
+        self._checks: dict[str, Check] = {}
+        self._extras_loaded = False
+
+    def register(self, check_class: type[Check]) -> type[Check]:
+        if not check_class.name:
+            raise ValueError(f"{check_class.__name__} has no name")
+        if check_class.severity not in (HARD, SOFT):
+            raise ValueError(f"{check_class.__name__}.severity must be '{HARD}' or '{SOFT}'")
+        self._checks[check_class.name] = check_class()
+        return check_class
+
+    def _load_extras(self) -> None:
+        if not self._extras_loaded:
+            self._extras_loaded = True
+            from . import builtin  # noqa: F401  (the built-in checks register on import)
+
+            for path in settings.HITLCRM_EXTRA_CHECKS:
+                self.register(import_string(path))
+
+    def names(self) -> list[str]:
+        self._load_extras()
+        return sorted(self._checks)
+
+    def get(self, name: str) -> Check:
+        self._load_extras()
+        return self._checks[name]
+
+    def resolve(self, kind: str, configured: Iterable[str] | None) -> tuple[list[Check], list[str]]:
+        """The checks to run for a kind: those the policy names, else the defaults; and the names
+        the policy gives that no installed check has (the caller reports them, never skips them)."""
+        self._load_extras()
+        names = list(configured or [])
+        if names:
+            unknown = [name for name in names if name not in self._checks]
+            chosen = [self._checks[name] for name in names if name in self._checks]
+        else:
+            unknown = []
+            chosen = [check for check in self._checks.values() if check.default]
+        return [check for check in chosen if kind in check.kinds], unknown
+
+    def for_proposal(self, kind: str, configured: Iterable[str] | None) -> list[Check]:
+        """The checks to run; unknown configured names raise ``KeyError``."""
+        checks, unknown = self.resolve(kind, configured)
+        if unknown:
+            raise KeyError(f"policy names unknown checks: {', '.join(unknown)}")
+        return checks
+
+
+registry = CheckRegistry()

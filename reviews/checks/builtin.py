@@ -1,0 +1,42 @@
+"""The built-in checks; importing this module registers them all.
+
+| name               | kinds | severity | when the data it needs is missing                          |
+|--------------------|-------|----------|------------------------------------------------------------|
+| placeholders       | email | hard     | -                                                          |
+| length             | email | soft     | -                                                          |
+| company_name       | email | soft     | no company name given: fails soft, says so                 |
+| tone               | email | soft     | -                                                          |
+| shouting           | email | soft     | -                                                          |
+| evidence           | both  | soft     | no evidence: fails                                         |
+| confidence         | both  | soft     | no confidence given: fails                                 |
+| personal_data      | both  | hard     | -                                                          |
+| field_validity     | crm   | hard     | no describe metadata: fails soft, "could not be read"      |
+| do_not_contact     | email | hard     | no CRM record / unreadable: fails soft, "opt-out unknown"  |
+| duplicate_outreach | email | soft     | -                                                          |
+| repetition         | both  | soft     | -                                                          |
+
+Messages are one short sentence a reviewer can act on.
+"""
+
+from . import content, crm, evidence, outreach, personal_data  # noqa: F401  (registration)
+from .content import CompanyNameCheck, LengthCheck, PlaceholderCheck, RepetitionCheck, ShoutingCheck, ToneCheck
+from .crm import DoNotContactCheck, FieldValidityCheck
+from .evidence import ConfidenceCheck, EvidenceCheck, confidence_shortfall
+from .outreach import DuplicateOutreachCheck
+from .personal_data import PersonalDataCheck
+
+__all__ = [
+    "CompanyNameCheck",
+    "ConfidenceCheck",
+    "DoNotContactCheck",
+    "DuplicateOutreachCheck",
+    "EvidenceCheck",
+    "FieldValidityCheck",
+    "LengthCheck",
+    "PersonalDataCheck",
+    "PlaceholderCheck",
+    "RepetitionCheck",
+    "ShoutingCheck",
+    "ToneCheck",
+    "confidence_shortfall",
+]

@@ -1,0 +1,239 @@
+"""Checks of what a proposal says: placeholders, length, personalisation, tone, shouting, and runaway
+repetition."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+
+from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
+from .lexicon import tone_matches
+from .text import body_text, email_parts, excerpt, first_line, normalise, readable_parts
+
+EMAIL = frozenset({"email_draft"})
+
+# Words that make "[...]" a template slot rather than prose in brackets ("[Webinar]" is prose).
+_SLOT_WORDS = (
+    "name|first|last|full|company|company's|organi[sz]ation|org|account|title|role|job|position|city|country|"
+    "region|industry|product|service|date|day|time|recipient|recipient's|prospect|prospect's|contact|lead|email|"
+    "phone|number|link|url|website|pain|point|competitor|team|department|person|insert|add|enter|your|their|"
+    "his|her|here|value|field|placeholder|tbd|todo|x+"
+)
+_ANY_CASE = re.compile(
+    r"\{\{[^{}]{0,80}\}\}"                                   # {{first_name}}  {{ company }}
+    r"|\{![^{}]{1,80}\}"                                      # {!Contact.FirstName} (Salesforce merge field)
+    r"|\$\{[^{}]{1,80}\}"                                     # ${name}
+    r"|(?<![{\w])\{[A-Za-z_][A-Za-z0-9_.]{0,40}\}(?!\})"      # {first_name}
+    r"|\[\[[^\[\]]{1,80}\]\]"                                 # [[name]]
+    r"|\[\s*(?:[\w'.-]+\s+){0,4}?(?:" + _SLOT_WORDS + r")(?:\s+[\w'.-]+){0,4}\s*\]",  # [Company]  [Your Name]
+    re.IGNORECASE,
+)
+# Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose).
+_CASED = re.compile(
+    r"\*\|[A-Z0-9_]{1,40}\|\*"                                # *|FNAME|* (Mailchimp)
+    r"|%%?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%%?|%%[A-Za-z]+%%"        # %FIRST_NAME%  %%FirstName%%
+    r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                  # <NAME>  <COMPANY NAME>  <first_name>
+    r"|\[[A-Z][A-Z0-9]*_[A-Z0-9_]+\]"                          # [FIRST_NAME]
+)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Template slots in visible text (an HTML body's tags are stripped before, so a "<NAME>"
+    left in it was written as visible text)."""
+    found = [m.group(0) for m in _ANY_CASE.finditer(text)] + [m.group(0) for m in _CASED.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+@registry.register
+class PlaceholderCheck(Check):
+    """Unfilled template slots (``{{first_name}}``, ``[Company]``, ``<NAME>``...) in any part a
+    recipient reads. Hard: a template slot never goes out."""
+
+    name = "placeholders"
+    severity = HARD
+    kinds = EMAIL
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        found: dict[str, list[str]] = {}
+        for where, text in email_parts(proposal):
+            tokens = placeholders_in(text)
+            if tokens:
+                found[where] = tokens
+        if found:
+            where, tokens = next(iter(found.items()))
+            return CheckOutcome(False, f"Unfilled template placeholder in the {where}: {', '.join(tokens[:3])}",
+                                {"found": found})
+        return CheckOutcome(True, "No template placeholders")
+
+
+def length_limits(policy: Any) -> dict[str, int]:
+    return {**settings.HITLCRM_LENGTH_LIMITS, **(getattr(policy, "length_limits", None) or {})}
+
+
+@registry.register
+class LengthCheck(Check):
+    """Length limits in characters (``HITLCRM_LENGTH_LIMITS``, overridden per policy): the first
+    line a prospect reads (after a bare greeting), the subject, the body. Soft: a reviewer trims."""
+
+    name = "length"
+    severity = SOFT
+    kinds = EMAIL
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        limits = length_limits(context.policy)
+        body = body_text(proposal)
+        measured = {"first_line": len(first_line(body)), "subject": len(normalise(proposal.subject or "")),
+                    "body": len(body.strip())}
+        labels = {"first_line": "First line", "subject": "Subject", "body": "Body"}
+        over = {part: (measured[part], limits[part]) for part in labels
+                if limits.get(part) and measured[part] > limits[part]}
+        details = {"measured": measured, "limits": {part: limits.get(part) for part in labels}}
+        if over:
+            text = "; ".join(f"{labels[part]} is {length} characters, over the limit of {limit}"
+                             for part, (length, limit) in over.items())
+            return CheckOutcome(False, text, details)
+        return CheckOutcome(True, f"Within length limits (first line {measured['first_line']} characters)", details)
+
+
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,]+(?:inc|incorporated|llc|l\.l\.c|ltd|limited|gmbh|corp|corporation|co|plc|s\.?a|ag|b\.?v|pty|s\.?r\.?l|"
+    r"oy|ab|as|llp|lp)\.?$",
+    re.IGNORECASE,
+)
+
+
+def _company_forms(name: str) -> list[str]:
+    """The ways a company is written: as given, without its legal suffix, '&' as 'and'."""
+    base = " ".join(normalise(name).split())
+    forms = {base, _LEGAL_SUFFIX.sub("", base).strip()}
+    forms |= {form.replace("&", "and") for form in forms} | {form.replace(" and ", " & ") for form in forms}
+    return sorted((form for form in forms if len(form) >= 2), key=len, reverse=True)
+
+
+def company_mentioned(name: str, text: str) -> bool:
+    flat = " ".join(normalise(text).split())
+    for form in _company_forms(name):
+        words = [re.escape(word) for word in form.split()]
+        if re.search(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", flat, re.IGNORECASE):
+            return True
+    return False
+
+
+@registry.register
+class CompanyNameCheck(Check):
+    """The prospect's company is named in the subject or body (the draft is personalised). The
+    name is ``company_name`` of the submission, else the CRM record's ``Company``. Soft."""
+
+    name = "company_name"
+    severity = SOFT
+    kinds = EMAIL
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        company = proposal.company_name or (context.crm_record or {}).get("Company") or ""
+        if not str(company).strip():
+            return CheckOutcome(False, "No company name was given, so personalisation could not be checked")
+        text = "\n".join(part for _where, part in email_parts(proposal))
+        if company_mentioned(str(company), text):
+            return CheckOutcome(True, f"Names the company ({company})")
+        return CheckOutcome(False, f"The prospect's company ({company}) is named nowhere in the subject or body",
+                            {"company": company})
+
+
+@registry.register
+class ToneCheck(Check):
+    """Pushy, hype, apologetic or off-brand phrasing from the tone lexicon (see ``lexicon``).
+    Soft: a reviewer rewrites the sentence."""
+
+    name = "tone"
+    severity = SOFT
+    kinds = EMAIL
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        hits: list[dict[str, str]] = []
+        for where, text in email_parts(proposal):
+            for category, match in tone_matches(text, context.policy):
+                hits.append({"category": category, "phrase": match.group(0).strip(), "where": where,
+                             "context": excerpt(text, match.start(), match.end())})
+        if not hits:
+            return CheckOutcome(True, "No pushy, hype, apologetic or off-brand phrasing")
+        categories = list(dict.fromkeys(hit["category"].replace("_", "-") for hit in hits))
+        phrases = list(dict.fromkeys(f"“{hit['phrase']}”" for hit in hits))
+        return CheckOutcome(False, f"{' and '.join(categories).capitalize()} phrasing: {', '.join(phrases[:4])}",
+                            {"hits": hits[:20]})
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+# All-caps words up to this many letters are acronyms (CRM, SDR, NASA), not shouting on their own.
+ACRONYM_MAX = 4
+
+
+def shouted(line: str) -> bool:
+    """Most of the line's letters are in all-caps words, and at least one of those words is longer
+    than an acronym (so "CRM for SDR teams" or "ACT NOW" alone are not shouting)."""
+    words = _WORD.findall(line)
+    letters = sum(sum(ch.isalpha() for ch in word) for word in words)
+    caps = [word for word in words if word.isupper() and sum(ch.isalpha() for ch in word) >= 2]
+    caps_letters = sum(sum(ch.isalpha() for ch in word) for word in caps)
+    long_caps = [word for word in caps if sum(ch.isalpha() for ch in word) > ACRONYM_MAX]
+    return len(caps) >= 2 and bool(long_caps) and caps_letters * 2 > letters
+
+
+@registry.register
+class ShoutingCheck(Check):
+    """A line (or the subject) written mostly in capitals; short acronyms do not count. Soft."""
+
+    name = "shouting"
+    severity = SOFT
+    kinds = EMAIL
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        lines = [(where, line.strip()) for where, text in email_parts(proposal) for line in text.splitlines()]
+        loud = [{"where": where, "line": line[:120]} for where, line in lines if shouted(line)]
+        if loud:
+            return CheckOutcome(False, f"A line in capitals in the {loud[0]['where']}: “{loud[0]['line'][:60]}”",
+                                {"lines": loud[:10]})
+        return CheckOutcome(True, "No lines in capitals")
+
+
+_TOKEN = re.compile(r"[\w'’]+|[^\w\s]")
+LOOP_MIN_REPEATS = 3
+LOOP_MAX_WORDS = 8
+
+
+def repeated_run(text: str) -> tuple[str, int] | None:
+    """The longest-running phrase (1 to 8 words) said three or more times in a row, and how many
+    times: the mark of a generation loop ("CTO and CTO and CTO and ...")."""
+    tokens = [token.lower() for token in _TOKEN.findall(text)]
+    best: tuple[str, int] | None = None
+    for size in range(1, LOOP_MAX_WORDS + 1):
+        start = 0
+        while start + size * LOOP_MIN_REPEATS <= len(tokens):
+            phrase = tokens[start:start + size]
+            count = 1
+            while tokens[start + count * size:start + (count + 1) * size] == phrase:
+                count += 1
+            wordy = any(ch.isalpha() for token in phrase for ch in token)  # "1111 1111 1111" is a number
+            if count >= LOOP_MIN_REPEATS and wordy and (best is None or count > best[1]):
+                best = (" ".join(phrase), count)
+            start += max(1, (count - 1) * size) if count > 1 else 1
+    return best
+
+
+@registry.register
+class RepetitionCheck(Check):
+    """A phrase repeated three or more times in a row in an email or a CRM value: generated text
+    that ran away. Soft: a person rewrites or rejects it."""
+
+    name = "repetition"
+    severity = SOFT
+
+    def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        for where, text in readable_parts(proposal, context.field_changes):
+            run = repeated_run(text)
+            if run:
+                phrase, count = run
+                return CheckOutcome(False, f"Repeated text in the {where}: “{phrase[:40]}” {count} times in a row",
+                                    {"where": where, "phrase": phrase, "count": count})
+        return CheckOutcome(True, "No runaway repetition")

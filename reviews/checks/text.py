@@ -1,0 +1,62 @@
+"""Text of a proposal as checks read it: what a recipient would see, normalised once."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+_TAG = re.compile(r"<(?:script|style)\b.*?</(?:script|style)\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.IGNORECASE)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+                         "\u00a0": " "})
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|dear|greetings|good\s+(?:morning|afternoon|evening))\b[^.!?\n]{0,40}[,!:]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML body, line breaks kept where blocks end (enough for checks)."""
+    return html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", markup)))
+
+
+def normalise(text: str) -> str:
+    """Typographic quotes and dashes as their ASCII twins, so one pattern matches both."""
+    return text.translate(_QUOTES)
+
+
+def email_parts(proposal: Any) -> list[tuple[str, str]]:
+    """(where, text) pairs a recipient would read: subject, body, and the HTML body's text."""
+    parts = [("subject", proposal.subject or ""), ("body", proposal.body or "")]
+    if getattr(proposal, "body_html", ""):
+        parts.append(("HTML body", html_to_text(proposal.body_html)))
+    return [(where, normalise(text)) for where, text in parts if text]
+
+
+def readable_parts(proposal: Any, field_changes: list[Any]) -> list[tuple[str, str]]:
+    """Everything of a proposal that leaves hitlcrm as text: an email's parts, or the string
+    values a CRM change writes."""
+    if proposal.is_email:
+        return email_parts(proposal)
+    return [(change.field, normalise(change.proposed_value)) for change in field_changes
+            if isinstance(change.proposed_value, str)]
+
+
+def body_text(proposal: Any) -> str:
+    return normalise(proposal.body or html_to_text(getattr(proposal, "body_html", "") or ""))
+
+
+def first_line(body: str) -> str:
+    """The opening line a prospect reads: the first non-empty line, or the one after it when the
+    first is only a greeting ("Hi Ada,")."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    if len(lines) > 1 and _GREETING.match(lines[0]) and len(lines[0].split()) <= 5:
+        return lines[1]
+    return lines[0] if lines else ""
+
+
+def excerpt(text: str, start: int, end: int, width: int = 30) -> str:
+    """A short window around a match, for a message a reviewer can place."""
+    left, right = max(0, start - width), min(len(text), end + width)
+    return ("…" if left else "") + " ".join(text[left:right].split()) + ("…" if right < len(text) else "")

@@ -1,0 +1,1 @@
+"""Demo data: the labelled proposal corpus and the people, agents and policies around it."""

@@ -1,0 +1,86 @@
+"""The calibrated gate: given a policy and check results, where does a proposal go?
+
+- A failed *hard* check blocks, whatever the mode.
+- ``always_review``: everything else goes to a person.
+- ``calibrated``: auto-approved when every check passed and the confidence clears the policy's
+  thresholds (overall and per field), unless it needs two approvals or is drawn for audit.
+- ``log_only`` (reversible, low-stakes actions): executes ungated, soft check failures and all;
+  they are logged with the approval. It is still sampled for audit, so its error rate stays
+  measured. A log-only policy on an irreversible action is treated as calibrated.
+
+Audit sampling sends a share (``Policy.audit_sample_rate``) of what would be auto-approved to a
+person; the draw is a stable hash of the record's id, so whether an item was sampled can be
+re-derived later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .checks.evidence import confidence_shortfall
+from .models import PolicyMode
+from .state_machine import Status
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    status: str
+    reason: str
+    sampled: bool = False
+
+
+def audit_sample_draw(proposal_id: int) -> float:
+    """A stable draw in [0, 1) per record, so whether an item was sampled can be re-derived later."""
+    digest = hashlib.sha256(f"hitlcrm-audit-sample:{proposal_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def required_approvals(proposal: Any, policy: Any, fields: Iterable[str]) -> int:
+    """Two when the policy asks for four eyes: always, for a listed CRM field, or at or above a
+    risk level (``proposal.risk`` must already hold the policy's risk)."""
+    if policy.required_approvals >= 2:
+        return 2
+    if set(fields) & set(policy.four_eyes_fields or []):
+        return 2
+    if policy.four_eyes_min_risk is not None and proposal.risk >= policy.four_eyes_min_risk:
+        return 2
+    return 1
+
+
+def effective_mode(policy: Any) -> str:
+    if policy.mode == PolicyMode.LOG_ONLY and not policy.reversible:
+        return PolicyMode.CALIBRATED
+    return policy.mode
+
+
+def gate_decide(
+    proposal: Any, policy: Any, results: Sequence[tuple[str, str, bool]], field_changes: Sequence[Any] = ()
+) -> GateVerdict:
+    """``results`` are (name, severity, passed) triples of the checks that ran, severity as it
+    applied to that outcome; ``field_changes`` the proposal's CRM field rows."""
+    hard = [name for name, severity, passed in results if not passed and severity == "hard"]
+    if hard:
+        return GateVerdict(Status.BLOCKED, f"hard check failed: {', '.join(hard)}")
+    mode = effective_mode(policy)
+    if mode == PolicyMode.ALWAYS_REVIEW:
+        return GateVerdict(Status.NEEDS_REVIEW, "policy always requires review")
+    if proposal.required_approvals > 1:
+        return GateVerdict(Status.NEEDS_REVIEW, "two approvals required")
+    failed = [name for name, _severity, passed in results if not passed]
+    if mode == PolicyMode.CALIBRATED:
+        if failed:
+            return GateVerdict(Status.NEEDS_REVIEW, f"check failed: {', '.join(failed)}")
+        # The threshold defines calibrated mode, so it holds even if the policy left the check out.
+        shortfall = confidence_shortfall(proposal, policy, list(field_changes))
+        if shortfall:
+            return GateVerdict(Status.NEEDS_REVIEW, f"confidence: {shortfall[0]}")
+    if audit_sample_draw(proposal.pk) < policy.audit_sample_rate:
+        return GateVerdict(Status.NEEDS_REVIEW, "sampled for audit", sampled=True)
+    if mode == PolicyMode.LOG_ONLY:
+        noted = f"; soft checks failed: {', '.join(failed)}" if failed else ""
+        return GateVerdict(Status.APPROVED, f"executed ungated by log-only policy {policy.task_type} "
+                                            f"v{policy.version}{noted}")
+    return GateVerdict(Status.APPROVED, f"auto-approved by policy {policy.task_type} v{policy.version}")

@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from reviews.models import ApiClient
+from reviews.services.actors import Actor
+from reviews.services.audit import audit_record
+
+
+class Command(BaseCommand):
+    help = "Revoke an API client's tokens: all of them, or the one whose hint (shown in the admin) is given."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("name", help="The API client's name.")
+        parser.add_argument("--hint", default="", help="Revoke only the token starting with this hint.")
+
+    def handle(self, *args, name: str, hint: str, **options) -> None:
+        client = ApiClient.objects.filter(name=name).first()
+        if client is None:
+            raise CommandError(f"no API client named {name!r}")
+        tokens = client.tokens.filter(revoked_at__isnull=True)
+        if hint:
+            tokens = tokens.filter(hint__startswith=hint.rstrip("…"))
+        with transaction.atomic():
+            revoked = [token.hint for token in tokens.select_for_update()]
+            tokens.update(revoked_at=timezone.now())
+            for token_hint in revoked:
+                audit_record(action="token_revoked", actor=Actor.system("manage.py revoke_token"),
+                             data={"client": client.name, "token": token_hint})
+        if not revoked:
+            raise CommandError(f"{name!r} has no active token" + (f" starting with {hint!r}" if hint else ""))
+        self.stdout.write(f"Revoked {len(revoked)} token(s) of {name!r}: {', '.join(revoked)}")

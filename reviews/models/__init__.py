@@ -1,0 +1,33 @@
+"""Reviewable records and everything recorded about them."""
+
+from .audit import AuditChainHead, AuditEvent
+from .clients import ApiClient, ApiRequestWindow, ApiToken  # noqa: F401
+from .crm import CrmFieldChange, CrmObjectRule
+from .decisions import Decision, ReasonCode
+from .execution import Execution, ExecutionAttempt, ExecutionState
+from .mail import MailDelivery, MailEvent, Suppression, SuppressionReason  # noqa: F401
+from .outreach import OutreachKey  # noqa: F401
+from .policies import Policy, PolicyMode
+from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind
+from .webhooks import CallbackHostRule, WebhookDelivery, WebhookDeliveryState  # noqa: F401
+
+__all__ = [
+    "ApiClient",
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "CheckResult",
+    "CrmChange",
+    "CrmFieldChange",
+    "CrmObjectRule",
+    "Decision",
+    "EmailDraft",
+    "Execution",
+    "ExecutionAttempt",
+    "ExecutionState",
+    "Policy",
+    "PolicyMode",
+    "Proposal",
+    "ProposalKind",
+    "ReasonCode",
+]

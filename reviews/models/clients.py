@@ -1,0 +1,102 @@
+"""API clients (agents that submit, integrations that execute) and their hashed tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+
+class ApiClient(models.Model):
+    class Role(models.TextChoices):
+        AGENT = "agent", "Agent (submits proposals)"
+        INTEGRATION = "integration", "Integration (executes approved changes)"
+
+    name = models.CharField(max_length=100, unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
+    # The service account the client acts as; it is never staff and can never decide anything.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_client")
+    webhook_url = models.URLField(blank=True, max_length=500)
+    # The HMAC key decision webhooks are signed with; hitlcrm needs the raw value to sign, so it is
+    # kept (not hashed) and shown to the agent once, when it is made.
+    webhook_secret = models.CharField(max_length=128, blank=True)
+    throttle_rate = models.CharField(
+        max_length=20, blank=True, help_text="Requests allowed, e.g. '600/min'; blank uses the default.",
+        validators=[RegexValidator(r"^[1-9][0-9]{0,8}/(s|sec|second|m|min|minute|h|hour|d|day)$",
+                                   "A number of requests per s, min, hour or day, e.g. 600/min.")],
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def new_webhook_secret(self) -> str:
+        """Set (and return) a fresh signing secret; the caller saves."""
+        self.webhook_secret = "whsec_" + secrets.token_urlsafe(32)
+        return self.webhook_secret
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough: no dictionary to guess from.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, client__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token, stored only as its hash; the raw value is shown once, at creation."""
+
+    PREFIX = "hcrm_"
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="First characters, to tell tokens apart.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.client.name} {self.hint}…"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @classmethod
+    def issue(cls, client: ApiClient) -> tuple[ApiToken, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(client=client, key_hash=hash_token(raw), hint=raw[: len(cls.PREFIX) + 6])
+        return token, raw
+
+
+class ApiRequestWindow(models.Model):
+    """Requests an API client made in one fixed throttling window (``reviews.api.throttling``):
+    one row per client and window, counted up with a single upsert per request."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    window_start = models.BigIntegerField(help_text="Unix time the window starts at.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "window_start"], name="request_window_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}@{self.window_start}: {self.count}"

@@ -1,0 +1,62 @@
+"""Per-field proposals of a CRM change, and the admin-kept allow-list of CRM objects and fields."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .proposals import Proposal
+
+
+class CrmObjectRule(models.Model):
+    """Which CRM object may be written, which of its fields, and who executes the writes."""
+
+    class Executor(models.TextChoices):
+        SALESFORCE = "salesforce", "Built-in Salesforce push"
+        EXTERNAL = "external", "External integration (approved-changes feed)"
+
+    crm_object = models.CharField(max_length=80, unique=True)
+    allowed_fields = models.JSONField(default=list, help_text="Field API names agents may propose.")
+    executor = models.CharField(max_length=20, choices=Executor.choices, default=Executor.SALESFORCE)
+    enabled = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["crm_object"]
+        verbose_name = "CRM object rule"
+
+    def __str__(self) -> str:
+        return self.crm_object
+
+
+class FieldDecision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class CrmFieldChange(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="field_changes")
+    field = models.CharField(max_length=80)
+    proposed_value = models.JSONField(null=True)
+    confidence = models.FloatField(null=True, blank=True)
+    # The CRM's value when the proposal was made (the conflict check compares against it).
+    before_value = models.JSONField(null=True, blank=True)
+    before_captured_at = models.DateTimeField(null=True, blank=True)
+    # The CRM's value found at push time when it differed from before_value.
+    conflict_value = models.JSONField(null=True, blank=True)
+    approved_value = models.JSONField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=FieldDecision.choices, default=FieldDecision.PENDING)
+    written_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "field"], name="field_change_once_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.field} → {self.proposed_value!r}"

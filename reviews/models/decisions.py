@@ -1,0 +1,73 @@
+"""Each person's (or policy's) decision on a record. The database itself enforces segregation of
+duties: nobody decides what their own service account submitted, and the approvals that count
+towards one record come from distinct people.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .proposals import Proposal
+
+
+class ReasonCode(models.TextChoices):
+    FACTUAL_ERROR = "factual_error", "Factual error"
+    TONE = "tone", "Tone"
+    COMPLIANCE = "compliance", "Compliance"
+    WRONG_TARGET = "wrong_target", "Wrong target"
+    OTHER = "other", "Other"
+
+
+class Decision(models.Model):
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        EDIT_APPROVE = "edit_approve", "Edit & approve"
+        REJECT = "reject", "Reject"
+        AUTO_APPROVE = "auto_approve", "Auto-approved by policy"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    # Copied from the proposal's agent so a CHECK constraint can compare it with the reviewer.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason_code = models.CharField(max_length=30, choices=ReasonCode.choices, blank=True)
+    note = models.TextField(blank=True)
+    edits = models.JSONField(default=dict, blank=True, help_text="What the reviewer changed: {field: [old, new]}.")
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    origin_ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the reviewer undid the decision in the grace period; it then no longer counts.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reviewer__isnull=True) | ~models.Q(reviewer=models.F("submitted_by")),
+                name="decision_reviewer_is_not_submitter",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"],
+                condition=models.Q(
+                    revoked_at__isnull=True, action__in=["approve", "edit_approve"], reviewer__isnull=False
+                ),
+                name="decision_one_approval_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action="reject") | ~models.Q(reason_code=""),
+                name="decision_reject_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action="auto_approve") | models.Q(reviewer__isnull=False),
+                name="decision_human_has_reviewer",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "created_at"], name="decision_reviewer_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} of #{self.proposal_id}"

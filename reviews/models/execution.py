@@ -1,0 +1,91 @@
+"""Where an approved record stands on its way out (Salesforce write or email send)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from .proposals import Proposal
+
+
+class ExecutionState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CONFLICT = "conflict", "Conflict"
+    # The side effect may or may not have happened (a worker died mid-send); a person resolves it.
+    UNKNOWN = "unknown", "Outcome unknown"
+    PAUSED = "paused", "Paused (API budget)"
+
+
+class Execution(models.Model):
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="execution")
+    state = models.CharField(max_length=20, choices=ExecutionState.choices, default=ExecutionState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=80, blank=True)
+    provider_id = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    executor = models.CharField(max_length=20, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Transient failures in a row since the last outcome (bounds the retries), and when a pending
+    # execution may be tried again (exponential backoff with jitter; the sweeper honours it too).
+    transient_failures = models.PositiveIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "started_at"], name="execution_state_started")]
+
+    def __str__(self) -> str:
+        return f"execution of #{self.proposal_id}: {self.state}"
+
+    def as_api(self) -> dict:
+        return {
+            "state": self.state,
+            "attempts": self.attempts,
+            "last_error": self.last_error or None,
+            "error_code": self.error_code or None,
+            "provider_id": self.provider_id or None,
+        }
+
+
+class ExecutionAttempt(models.Model):
+    """The execution log: one row per record per push to Salesforce, with what Salesforce said.
+
+    Records pushed together share a ``batch``; ``http_requests`` and the API usage are the batch's
+    (the requests carry up to 200 records each), so sum them per batch, not per row.
+    """
+
+    class Outcome(models.TextChoices):
+        WRITTEN = "written", "Written"
+        ALREADY_DONE = "already_done", "Already held the values (nothing written)"
+        CONFLICT = "conflict", "Conflict (not written)"
+        FAILED = "failed", "Failed (permanent error)"
+        RETRY = "retry", "Not written; retried later (transient error)"
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="log")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="execution_log")
+    batch = models.UUIDField(db_index=True)
+    number = models.PositiveIntegerField(help_text="The execution's attempt number.")
+    request_kind = models.CharField(max_length=20, help_text="update (by id) or upsert (by external id)")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    http_requests = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    error_code = models.CharField(max_length=80, blank=True)
+    error_message = models.TextField(blank=True)
+    # The org's daily API usage as Salesforce reported it (Sforce-Limit-Info) after the batch.
+    api_usage_used = models.PositiveIntegerField(null=True, blank=True)
+    api_usage_max = models.PositiveIntegerField(null=True, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["proposal", "started_at"], name="execution_log_proposal")]
+
+    def __str__(self) -> str:
+        return f"push of #{self.proposal_id} ({self.outcome})"

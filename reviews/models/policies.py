@@ -1,0 +1,132 @@
+"""Per task type gate configuration; the row with ``task_type='*'`` is the default."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+DEFAULT_TASK_TYPE = "*"
+
+
+class PolicyMode(models.TextChoices):
+    ALWAYS_REVIEW = "always_review", "Always review"
+    CALIBRATED = "calibrated", "Calibrated (auto-approve when checks pass and confidence clears)"
+    LOG_ONLY = "log_only", "Log only (ungated, logged and sampled)"
+
+
+class Stakes(models.IntegerChoices):
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+
+class Policy(models.Model):
+    task_type = models.CharField(max_length=100, unique=True, help_text="'*' is the default policy.")
+    mode = models.CharField(max_length=20, choices=PolicyMode.choices, default=PolicyMode.ALWAYS_REVIEW)
+    confidence_threshold = models.FloatField(default=0.9)
+    field_confidence_threshold = models.FloatField(default=0.8)
+    checks = models.JSONField(
+        default=list, blank=True, help_text="Check names to run; empty runs the defaults for the kind."
+    )
+    stakes = models.IntegerField(choices=Stakes.choices, default=Stakes.MEDIUM)
+    reversible = models.BooleanField(default=False)
+    audit_sample_rate = models.FloatField(default=0.05, help_text="Share of auto-approved items sent to a person.")
+    required_approvals = models.PositiveSmallIntegerField(default=1)
+    allow_bulk_decisions = models.BooleanField(
+        default=False, help_text="Reviewers may approve or reject items that passed every check in bulk from the queue."
+    )
+    four_eyes_fields = models.JSONField(
+        default=list, blank=True, help_text="CRM fields whose change needs two approvers (e.g. Amount)."
+    )
+    four_eyes_min_risk = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Risk level at or above which two approvers are needed."
+    )
+    sla_minutes = models.PositiveIntegerField(default=240)
+    expire_after_minutes = models.PositiveIntegerField(null=True, blank=True)
+    quiet_period_days = models.PositiveIntegerField(
+        default=14, help_text="Days within which a recipient is not emailed again (duplicate-outreach check)."
+    )
+    send_window_start_hour = models.PositiveSmallIntegerField(null=True, blank=True)
+    send_window_end_hour = models.PositiveSmallIntegerField(null=True, blank=True)
+    send_window_timezone = models.CharField(max_length=64, default="UTC")
+    error_rate_target = models.FloatField(
+        default=0.05, help_text="Error rate (rejected or materially edited) under which the gate may be narrowed."
+    )
+    length_limits = models.JSONField(
+        default=dict, blank=True,
+        help_text="Character limits overriding HITLCRM_LENGTH_LIMITS, e.g. {\"first_line\": 120, \"subject\": 80}.",
+    )
+    tone_lexicon = models.JSONField(
+        default=dict, blank=True,
+        help_text="Tone phrases added for this task type: {\"pushy\": [\"act now\"], \"off_brand\": [...]}.",
+    )
+    tone_allowed = models.JSONField(
+        default=list, blank=True, help_text="Phrases of the tone lexicon this task type may use."
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "policies"
+        ordering = ["task_type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confidence_threshold__gte=0, confidence_threshold__lte=1),
+                name="policy_confidence_threshold_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(audit_sample_rate__gte=0, audit_sample_rate__lte=1),
+                name="policy_sample_rate_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(required_approvals__gte=1, required_approvals__lte=2),
+                name="policy_required_approvals_1_2",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_type} ({self.get_mode_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every saved edit is a new version, so an auto-approval can name the rules it followed.
+        if self.pk:
+            self.version += 1
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from ..checks import registry
+        from ..checks.lexicon import lexicon_errors
+
+        errors: dict[str, list[str]] = {}
+        unknown = [name for name in self.checks or [] if name not in registry.names()]
+        if unknown:
+            errors["checks"] = [f"No check named {', '.join(unknown)}; known: {', '.join(registry.names())}."]
+        if self.mode == PolicyMode.LOG_ONLY and not self.reversible:
+            errors["mode"] = ["Log only is for reversible actions: mark the policy reversible or choose another mode."]
+        limits = self.length_limits or {}
+        if not isinstance(limits, dict) or not all(isinstance(v, int) and v > 0 for v in limits.values()):
+            errors["length_limits"] = ["Give positive whole numbers of characters, e.g. {\"first_line\": 120}."]
+        if lexicon_errors(self.tone_lexicon or {}):
+            errors["tone_lexicon"] = lexicon_errors(self.tone_lexicon)
+        if not isinstance(self.tone_allowed or [], list):
+            errors["tone_allowed"] = ["Give a list of phrases."]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def risk(self) -> int:
+        """Risk orders the queue: stakes, one level up when the action cannot be undone."""
+        return int(self.stakes) + (0 if self.reversible else 1)
+
+    @classmethod
+    def for_task_type(cls, task_type: str) -> Policy:
+        policy = cls.objects.filter(task_type=task_type).first()
+        if policy is None:
+            policy, _ = cls.objects.get_or_create(task_type=DEFAULT_TASK_TYPE)
+        return policy

@@ -1,0 +1,57 @@
+"""Roles are Django groups; this is the one place that says what each may do.
+
+- reviewer: the queues and review pages; approves, edits and rejects (a four-eyes item's first approval too).
+- senior_reviewer: also the approval that completes a four-eyes item; edits policies and CRM allow-lists.
+- compliance: reads (queues and review pages without decision controls, policies), the audit history and
+  its exports; decides nothing and claims nothing.
+- admin: all of the above, plus API clients and tokens.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+VIEW_RECORDS = ["reviews.view_proposal", "reviews.view_emaildraft", "reviews.view_crmchange"]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    "reviewer": [*VIEW_RECORDS, "reviews.decide_proposal"],
+    "senior_reviewer": [
+        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal",
+        "reviews.view_policy", "reviews.change_policy", "reviews.add_policy",
+        "reviews.view_crmobjectrule", "reviews.change_crmobjectrule",
+    ],
+    "compliance": [*VIEW_RECORDS, "reviews.view_history", "reviews.export_history", "reviews.view_policy",
+                   "reviews.view_auditevent"],
+    "admin": [
+        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal", "reviews.view_history",
+        "reviews.export_history", "reviews.view_policy", "reviews.change_policy", "reviews.add_policy",
+        "reviews.view_crmobjectrule", "reviews.change_crmobjectrule", "reviews.add_crmobjectrule",
+        "reviews.view_apiclient", "reviews.change_apiclient", "reviews.add_apiclient",
+        "reviews.view_apitoken", "reviews.change_apitoken", "reviews.view_auditevent",
+    ],
+}
+# The suppression list: senior reviewers may add an address; only admins may change or remove one.
+ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_suppression", "reviews.add_suppression"]
+ROLE_PERMISSIONS["compliance"] += ["reviews.view_suppression"]
+ROLE_PERMISSIONS["admin"] += ["reviews.view_suppression", "reviews.add_suppression", "reviews.change_suppression",
+                              "reviews.delete_suppression"]
+# Decision webhooks: admins keep the callback host allow-list and read the delivery log.
+ROLE_PERMISSIONS["admin"] += ["reviews.view_callbackhostrule", "reviews.add_callbackhostrule",
+                              "reviews.change_callbackhostrule", "reviews.delete_callbackhostrule",
+                              "reviews.view_webhookdelivery"]
+ROLES = tuple(ROLE_PERMISSIONS)
+
+
+def ensure_roles() -> dict[str, Group]:
+    groups = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                raise LookupError(f"role {role}: permission {name} does not exist")
+            permissions.append(permission)
+        group.permissions.set(permissions)
+        groups[role] = group
+    return groups

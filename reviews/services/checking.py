@@ -1,0 +1,138 @@
+"""Use case: run the automated checks on a submitted proposal and let the policy route it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from ..checks import CheckContext, registry
+from ..checks.base import SOFT
+from ..checks.outreach import outreach_keys_record
+from ..gate import gate_decide, required_approvals
+from ..models import CheckResult, CrmFieldChange, Decision, Policy, Proposal
+from ..state_machine import Status
+from .actors import Actor
+from .approval import approval_finalise
+from .crm_context import crm_context_gather, crm_contexts_gather
+from .transitions import proposal_lock, proposal_transition
+
+logger = logging.getLogger(__name__)
+
+
+def proposals_run_checks(*, proposal_ids: list[int]) -> None:
+    """Check several proposals: their CRM records are read in batches (one SOQL query per object and
+    200 records, see ``crm_contexts_gather``), then each is checked and routed in its own transaction."""
+    waiting = list(Proposal.objects.filter(pk__in=proposal_ids, status=Status.CHECKING)
+                   .prefetch_related("field_changes").order_by("pk"))
+    gathered = crm_contexts_gather(waiting)  # network reads before any lock is taken
+    for proposal in waiting:
+        proposal_run_checks(proposal_id=proposal.pk, gathered=gathered[proposal.pk])
+
+
+def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = None) -> Proposal | None:
+    """Idempotent: a record no longer in ``checking`` is left alone (a redelivered task is harmless).
+    ``gathered``: its CRM context when the caller read it already (batched)."""
+    proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
+    if proposal is None or proposal.status != Status.CHECKING:
+        return proposal
+    policy = Policy.for_task_type(proposal.task_type)
+    # Network reads (the CRM record, describe metadata) happen before the lock is taken.
+    if gathered is None:
+        gathered = crm_context_gather(proposal)
+
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        if proposal.status != Status.CHECKING:
+            return proposal
+        prefetch_related_objects([proposal], "field_changes")
+        field_changes = list(proposal.field_changes.all())
+        context = CheckContext(policy=policy, field_changes=field_changes, **gathered)
+        # Submission indexes drafts for the duplicate check; a record made another way is indexed now.
+        outreach_keys_record([proposal])
+        _store_before_values(field_changes, context.crm_record)
+        outcomes = proposal_checks_store(proposal, proposal_checks_evaluate(proposal, context))
+        proposal.policy_task_type, proposal.policy_version, proposal.risk = policy.task_type, policy.version, policy.risk
+        proposal.required_approvals = required_approvals(proposal, policy, [c.field for c in field_changes])
+        verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes)
+        proposal.sampled_for_audit = verdict.sampled
+        extra_fields = ["required_approvals", "policy_task_type", "policy_version", "risk", "sampled_for_audit"]
+        checks_data = [{"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
+                       for r in outcomes]
+        if verdict.status == Status.APPROVED:
+            policy_actor = Actor.for_policy(policy)
+            Decision.objects.create(
+                proposal=proposal,
+                submitted_by_id=proposal.agent.user_id,
+                action=Decision.Action.AUTO_APPROVE,
+                policy_version=policy.version,
+                note=verdict.reason,
+            )
+            approval_finalise(proposal, actor=policy_actor, action="auto_approved", edits=None,
+                              extra_fields=extra_fields, data={"checks": checks_data, "reason": verdict.reason,
+                                                               "policy_version": policy.version, "mode": policy.mode})
+        else:
+            proposal_transition(
+                proposal,
+                verdict.status,
+                actor=Actor.system("checks"),
+                action="checks_run",
+                data={"checks": checks_data, "reason": verdict.reason},
+                update_fields=extra_fields,
+            )
+    return proposal
+
+
+def proposal_checks_evaluate(proposal: Proposal, context: CheckContext) -> list[CheckResult]:
+    """Run the checks the policy names (or the defaults for the kind); unsaved results.
+
+    A check that crashes, or that the policy names but is not installed, is a failed soft result
+    saying so: the record goes to a person instead of staying stuck in ``checking``.
+    """
+    now = timezone.now()
+    checks, unknown = registry.resolve(proposal.kind, context.policy.checks)
+    results = []
+    for check in checks:
+        try:
+            outcome = check.run(proposal, context)
+        except DatabaseError:
+            raise  # the transaction is unusable now; the task is redelivered or swept
+        except Exception as exc:  # noqa: BLE001  (a project's own check must not wedge the record)
+            logger.exception("check %s crashed on proposal %s", check.name, proposal.pk)
+            results.append(_result(proposal, check.name, SOFT, f"The check could not run ({type(exc).__name__}); "
+                                                                "review by hand", {"error": str(exc)[:300]}, now))
+            continue
+        results.append(_result(proposal, check.name, outcome.severity or check.severity, outcome.message,
+                               outcome.details, now, passed=outcome.passed))
+    for name in unknown:
+        results.append(_result(proposal, name, SOFT, f"The policy names a check that is not installed ({name})",
+                               {}, now))
+    return results
+
+
+def proposal_checks_store(proposal: Proposal, results: list[CheckResult]) -> list[CheckResult]:
+    """Replace the record's stored check results (one row per check)."""
+    CheckResult.objects.filter(proposal=proposal).delete()
+    CheckResult.objects.bulk_create(results)
+    return results
+
+
+def _result(proposal: Proposal, name: str, severity: str, message: str, details: dict[str, Any], now: datetime,
+            *, passed: bool = False) -> CheckResult:
+    return CheckResult(proposal=proposal, name=name[:80], passed=passed, severity=severity, message=message[:500],
+                       details=details, checked_at=now)
+
+
+def _store_before_values(field_changes: list[CrmFieldChange], record: dict[str, Any] | None) -> None:
+    if record is None:
+        return
+    now = timezone.now()
+    for change in field_changes:
+        if change.before_captured_at is None and change.field in record:
+            change.before_value = record[change.field]
+            change.before_captured_at = now
+            change.save(update_fields=["before_value", "before_captured_at"])

@@ -1,0 +1,248 @@
+"""Use cases of the people in the loop: decide, undo, withdraw (the agent's), claim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Decision, Policy, Proposal, ReasonCode
+from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
+from .actors import Actor
+from .approval import EMAIL_EDITABLE, approval_finalise, approve_fields, email_text_problem
+from .audit import audit_record
+from .execution import proposal_reapproval_prepare
+from .transitions import proposal_lock, proposal_transition
+
+
+class DecisionRefused(Exception):
+    """A decision that cannot be taken; the message says why, in words a reviewer understands."""
+
+
+def _normalised(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+def _edits_of(proposal: Proposal, edits: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """The edits that really change something, as {field: [original, edited]}."""
+    changed: dict[str, list[Any]] = {}
+    if not edits:
+        return changed
+    if proposal.is_email:
+        unknown = set(edits) - set(EMAIL_EDITABLE)
+        if unknown:
+            raise DecisionRefused(f"cannot edit {', '.join(sorted(unknown))} of an email draft")
+        for name, value in edits.items():
+            problem = email_text_problem(name, value) if name in ("subject", "body") else ""
+            if problem:
+                raise DecisionRefused(f"the edited {name} cannot be sent: {problem}")
+            if value != getattr(proposal, name):
+                changed[name] = [getattr(proposal, name), value]
+        return changed
+    proposed = {change.field: change.proposed_value for change in proposal.field_changes.all()}
+    unknown = set(edits) - set(proposed)
+    if unknown:
+        raise DecisionRefused(f"cannot edit fields the change does not propose: {', '.join(sorted(unknown))}")
+    return {name: [proposed[name], value] for name, value in edits.items() if value != proposed[name]}
+
+
+def _is_material(changes: dict[str, list[Any]]) -> bool:
+    # Whitespace and letter case are not material; anything else a reviewer changed is.
+    return any(_normalised(old) != _normalised(new) for old, new in changes.values())
+
+
+def proposal_decide(
+    *,
+    proposal_id: int,
+    actor: Actor,
+    action: str,
+    reason_code: str = "",
+    note: str = "",
+    edits: dict[str, Any] | None = None,
+    field_decisions: dict[str, bool] | None = None,
+) -> Proposal:
+    """Approve, edit & approve, or reject. Exactly one of two racing reviewers wins: the row lock
+    serialises them and the loser finds the status already changed."""
+    if actor.user is None or actor.client is not None:
+        raise DecisionRefused("only reviewers can decide")
+    if action not in {Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT}:
+        raise DecisionRefused(f"unknown action {action!r}")
+    if action == Decision.Action.REJECT and reason_code not in ReasonCode.values:
+        raise DecisionRefused(f"a rejection needs a reason code, one of: {', '.join(ReasonCode.values)}")
+    if action != Decision.Action.REJECT and reason_code and reason_code not in ReasonCode.values:
+        raise DecisionRefused(f"unknown reason code {reason_code!r}")
+
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        if proposal.status not in DECIDABLE:
+            who = f" by {proposal.decided_by.get_username()}" if proposal.decided_by_id else ""
+            raise DecisionRefused(f"this item is already {proposal.get_status_display().lower()}{who}; nothing changed")
+        if proposal.agent.user_id == actor.user.pk:
+            raise DecisionRefused("you cannot decide an item you submitted")
+        if action != Decision.Action.REJECT and proposal.status in (Status.FAILED, Status.CONFLICT):
+            proposal_reapproval_prepare(proposal, actor=actor)  # a new round of approvals (see there)
+        if action != Decision.Action.REJECT and proposal.required_approvals > 1:
+            _check_second_approval(proposal, actor)
+        changes = _edits_of(proposal, edits) if action != Decision.Action.REJECT else {}
+        if action == Decision.Action.EDIT_APPROVE and not changes and field_decisions is None:
+            action = Decision.Action.APPROVE
+        common = {"reason_code": reason_code, "note": note}
+        try:
+            with transaction.atomic():
+                decision = Decision.objects.create(
+                    proposal=proposal, reviewer=actor.user, submitted_by_id=proposal.agent.user_id, action=action,
+                    edits=changes, origin_ip=actor.ip, user_agent=actor.user_agent, **common,
+                )
+        except IntegrityError as exc:
+            raise DecisionRefused("you already approved this item; a second approval must come from someone else") from exc
+
+        proposal.reason_code, proposal.decision_note = reason_code, note
+        if action == Decision.Action.REJECT:
+            proposal.decided_at, proposal.decided_by, proposal.decision_action = timezone.now(), actor.user, action
+            return proposal_transition(
+                proposal, Status.REJECTED, actor=actor, action="rejected",
+                data={"reason_code": reason_code, "note": note, "decision": decision.pk},
+                update_fields=["decided_at", "decided_by", "decision_action", "reason_code", "decision_note"],
+            )
+
+        approvals = _live_approvals(proposal)
+        # Edits accumulate over approvals: the first approver's edits stand unless the second edits too.
+        all_edits = {}
+        for earlier in approvals.order_by("created_at", "pk"):
+            all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
+        proposal.materially_edited = proposal.materially_edited or _is_material(changes)
+        if approvals.count() < proposal.required_approvals:
+            audit_record(action="first_approval", actor=actor, proposal=proposal,
+                         data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note,
+                               "approvals": approvals.count(), "required": proposal.required_approvals})
+            proposal.save(update_fields=["materially_edited", "reason_code", "decision_note", "updated_at"])
+            return proposal
+        if not proposal.is_email:
+            approve_fields(proposal, field_decisions=field_decisions, edits=all_edits)
+            if field_decisions is not None and not any(field_decisions.values()):
+                raise DecisionRefused("no field approved: reject the change instead")
+        return approval_finalise(
+            proposal, actor=actor, action="approved" if action == Decision.Action.APPROVE else "edited_and_approved",
+            edits=all_edits, data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note},
+        )
+
+
+def _live_approvals(proposal: Proposal) -> Any:
+    return proposal.decisions.filter(
+        revoked_at__isnull=True, action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE]
+    )
+
+
+def _check_second_approval(proposal: Proposal, actor: Actor) -> None:
+    """The approval that completes a four-eyes item needs the senior reviewer's permission."""
+    given = _live_approvals(proposal).exclude(reviewer=actor.user).count()
+    if given + 1 >= proposal.required_approvals and not actor.user.has_perm("reviews.second_approve_proposal"):
+        raise DecisionRefused("the second approval of a four-eyes item needs a senior reviewer; nothing changed")
+
+
+def proposal_bulk_eligible(proposal: Proposal, policy: Policy) -> str:
+    """Why an item cannot be decided in bulk ("" when it can): it waits for its first decision, every
+    check ran and passed, it needs one approval, and its task type's policy allows bulk decisions."""
+    if proposal.status != Status.NEEDS_REVIEW:
+        return f"it is {proposal.get_status_display().lower()}"
+    if not policy.allow_bulk_decisions:
+        return f"the policy for {proposal.task_type} does not allow bulk decisions"
+    if proposal.required_approvals > 1:
+        return "it needs two approvals"
+    results = [result.passed for result in proposal.check_results.all()]
+    if not results or not all(results):
+        return "not every check passed"
+    return ""
+
+
+@dataclass
+class BulkOutcome:
+    decided: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def proposals_decide_bulk(
+    *, proposal_ids: list[int], actor: Actor, action: str, reason_code: str = "", note: str = ""
+) -> BulkOutcome:
+    """Approve or reject several items, each through :func:`proposal_decide` in its own transaction;
+    items that are not eligible (see :func:`proposal_bulk_eligible`) are refused, not skipped silently."""
+    if action not in {Decision.Action.APPROVE, Decision.Action.REJECT}:
+        raise DecisionRefused(f"bulk decisions approve or reject, not {action!r}")
+    outcome = BulkOutcome()
+    policies: dict[str, Policy] = {}
+    for proposal_id in sorted(set(proposal_ids)):
+        try:
+            with transaction.atomic():
+                proposal = proposal_lock(proposal_id)
+                if proposal.task_type not in policies:
+                    policies[proposal.task_type] = Policy.for_task_type(proposal.task_type)
+                why = proposal_bulk_eligible(proposal, policies[proposal.task_type])
+                if why:
+                    raise DecisionRefused(f"not eligible for a bulk decision: {why}")
+                proposal_decide(proposal_id=proposal_id, actor=actor, action=action, reason_code=reason_code,
+                                note=note)
+        except (DecisionRefused, IllegalTransition) as exc:
+            outcome.refused[proposal_id] = str(exc)
+        else:
+            outcome.decided.append(proposal_id)
+    return outcome
+
+
+def proposal_undo(*, proposal_id: int, actor: Actor) -> Proposal:
+    """Take back an approval while its grace period runs; the item returns to the queue."""
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        if proposal.status != Status.APPROVED or proposal.decided_by_id != getattr(actor.user, "pk", None):
+            raise DecisionRefused("only your own approval that has not started executing can be undone")
+        if proposal.execute_after and proposal.execute_after <= timezone.now():
+            raise DecisionRefused("too late to undo: the grace period is over")
+        proposal.decisions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
+        proposal.decision_action, proposal.execute_after, proposal.materially_edited = "", None, False
+        for change in proposal.field_changes.all():  # saved one by one so their history records it
+            change.decision, change.approved_value = "pending", None
+            change.save(update_fields=["decision", "approved_value"])
+        return proposal_transition(
+            proposal, Status.NEEDS_REVIEW, actor=actor, action="undone",
+            update_fields=["final_output", "decided_at", "decided_by", "decision_action", "execute_after",
+                           "materially_edited"],
+        )
+
+
+def proposal_withdraw(*, proposal_id: int, actor: Actor) -> Proposal:
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        if proposal.status not in WITHDRAWABLE:
+            raise IllegalTransition(
+                proposal.status, Status.WITHDRAWN,
+                f"cannot withdraw: the proposal is already {proposal.status} (only checking or needs_review "
+                f"proposals can be withdrawn)",
+            )
+        return proposal_transition(proposal, Status.WITHDRAWN, actor=actor, action="withdrawn")
+
+
+def proposal_claim(*, proposal_id: int, actor: Actor) -> tuple[bool, Proposal]:
+    """Claim an item for a few minutes. Returns (claimed, proposal); a live claim by someone else
+    is left alone (the caller shows who holds it). Claims only steer people: decisions lock rows."""
+    now = timezone.now()
+    until = now + timedelta(seconds=settings.HITLCRM_CLAIM_SECONDS)
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        held_by_other = (
+            proposal.claimed_by_id not in (None, actor.user.pk) and proposal.claimed_until and proposal.claimed_until > now
+        )
+        if held_by_other or proposal.status not in DECIDABLE:
+            return False, proposal
+        first = proposal.claimed_by_id != actor.user.pk or not proposal.claimed_until or proposal.claimed_until <= now
+        # Claim fields are excluded from the record's history (they churn); the audit event below is
+        # the claim's record, so a plain UPDATE is enough here.
+        Proposal.objects.filter(pk=proposal.pk).update(claimed_by=actor.user, claimed_until=until)
+        proposal.claimed_by, proposal.claimed_until = actor.user, until
+        if first:
+            audit_record(action="claimed", actor=actor, proposal=proposal, data={"until": until})
+        return True, proposal

@@ -1,0 +1,73 @@
+"""Reviewer feedback for improving prompts: what the AI wrote, what a person approved instead,
+and why. Each reviewer edit is already kept (``Proposal.original_output`` is never modified,
+``final_output`` holds what was approved, ``Decision.edits`` each change); this reads them out as
+(original, final, reason) pairs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists, OuterRef, Prefetch
+
+from ..models import Decision, Proposal
+
+CHUNK = 500
+
+
+def feedback_pairs(*, task_type: str | None = None, since: datetime | None = None, until: datetime | None = None,
+                   include_rejections: bool = False) -> Iterator[dict[str, Any]]:
+    """One record per reviewed output a person edited (and, optionally, rejected), oldest first,
+    streamed in chunks so an export of any size runs in constant memory."""
+    live = Decision.objects.filter(revoked_at__isnull=True, reviewer__isnull=False).select_related("reviewer")
+    actions = [Decision.Action.EDIT_APPROVE, *([Decision.Action.REJECT] if include_rejections else [])]
+    queryset = (
+        Proposal.objects.filter(Exists(live.filter(proposal=OuterRef("pk"), action__in=actions)))
+        .select_related("agent")
+        .prefetch_related(Prefetch("decisions", queryset=live.order_by("created_at", "pk"), to_attr="live_decisions"))
+        .order_by("pk")
+    )
+    if task_type:
+        queryset = queryset.filter(task_type=task_type)
+    if since:
+        queryset = queryset.filter(decided_at__gte=since)
+    if until:
+        queryset = queryset.filter(decided_at__lt=until)
+    for proposal in queryset.iterator(chunk_size=CHUNK):
+        yield _pair(proposal, proposal.live_decisions)
+
+
+def _pair(proposal: Proposal, decisions: list[Decision]) -> dict[str, Any]:
+    edits: dict[str, list[Any]] = {}
+    for decision in decisions:
+        edits.update(decision.edits or {})
+    rejected = any(d.action == Decision.Action.REJECT for d in decisions)
+    deciding = decisions[-1] if decisions else None
+    return {
+        "proposal_id": proposal.pk,
+        "kind": proposal.kind,
+        "task_type": proposal.task_type,
+        "agent": proposal.agent.name,
+        "external_ref": proposal.external_ref or None,
+        "outcome": "rejected" if rejected else "edited_and_approved",
+        "original": proposal.original_output,
+        "final": None if rejected else proposal.final_output,
+        "edits": edits,
+        "material": bool(proposal.materially_edited) or rejected,
+        "reason_code": proposal.reason_code or None,
+        "note": proposal.decision_note or None,
+        "reviewers": [d.reviewer.get_username() for d in decisions],
+        "decided_at": proposal.decided_at or (deciding.created_at if deciding else None),
+    }
+
+
+def feedback_write_jsonl(records: Iterable[dict[str, Any]], stream: IO[str]) -> int:
+    """Write records one JSON object a line; returns how many."""
+    count = 0
+    for record in records:
+        stream.write(json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count

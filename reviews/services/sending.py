@@ -1,0 +1,550 @@
+"""Sending approved email drafts: the one step in hitlcrm that cannot be undone.
+
+Called by ``execution`` in its phases:
+
+- claim (under the row locks): :func:`emails_hold_for_send_window` keeps an approved email
+  ``approved`` and moves ``execute_after`` to the opening of its policy's send window; a hold is not
+  a failure, the sweeper enqueues it again when it is due.
+- act: :func:`execute_emails` re-checks every email at send time, not only at submission:
+  the recipient's CRM record exists and has not opted out (one SOQL query per object and 200 ids),
+  no address is on the suppression list, and no other email reached an address within the policy's
+  quiet period. A stopped email goes to ``failed`` with the reason; a reviewer retries or dismisses
+  it in the console like any failure.
+- at most once: right before the provider is called, the email is marked "sending" (the execution
+  attempt, a deterministic Message-ID) in a committed transaction that also checks the claim is
+  still this worker's. A worker that dies after the mark leaves an email whose fate is unknown, and
+  :func:`email_send_started` tells the sweeper so: it is shown to a person, never resent. Each
+  outcome is recorded as soon as it is known, so a crash puts at most one email in doubt.
+- the sent email is logged on the prospect's CRM record as a completed Task
+  (:func:`email_activities_push`, batched; retried by the sweeper, never created twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Execution, ExecutionState, Policy, Proposal
+from ..models.mail import (
+    CrmActivityState,
+    MailContact,
+    MailDelivery,
+    MailRecipient,
+    Suppression,
+    normalise_address,
+)
+from ..state_machine import IllegalTransition, Status
+from .actors import Actor
+from .audit import audit_record
+from .crm_context import salesforce_configured
+from .execution import Outcome, executions_record
+from .transitions import proposal_lock
+
+logger = logging.getLogger(__name__)
+SYSTEM = Actor.system("mail")
+
+# After this many attempts that failed before anything was sent (server unreachable), give up and
+# show the email to a person instead of trying every sweep forever.
+MAX_SEND_ATTEMPTS = 12
+# CRM records that can be a Task's "Who"; other objects are linked as its "What".
+WHO_OBJECTS = frozenset({"Contact", "Lead"})
+# How long a CRM activity may stay "being logged" before the sweeper reconciles and retries it.
+ACTIVITY_STALE_AFTER = timedelta(minutes=10)
+# Margin for clock differences when looking for a Task an interrupted attempt may have created.
+ACTIVITY_CLOCK_MARGIN = timedelta(minutes=15)
+
+
+def message_id_for(proposal: Proposal) -> str:
+    """Deterministic, so a provider (and anyone reading headers) can tell a repeat from a new email."""
+    domain = (proposal.from_email or settings.DEFAULT_FROM_EMAIL).rpartition("@")[2] or "hitlcrm.local"
+    return f"<hitlcrm-proposal-{proposal.pk}@{domain}>"
+
+
+def idempotency_key_for(proposal: Proposal) -> str:
+    return f"hitlcrm-proposal-{proposal.pk}"
+
+
+def final_email(proposal: Proposal) -> dict[str, Any]:
+    """What goes out: the approved output with the reviewer's edits (``final_output``); the AI's
+    original stays in ``original_output``."""
+    final = proposal.final_output or {}
+    return {
+        "to": list(final.get("to") or proposal.recipients),
+        "subject": final.get("subject", proposal.subject),
+        "body": final.get("body", proposal.body),
+        "body_html": final.get("body_html", proposal.body_html),
+        "from_email": final.get("from_email") or proposal.from_email or settings.DEFAULT_FROM_EMAIL,
+    }
+
+
+class _Policies:
+    """Policy look-ups cached for one batch."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Policy] = {}
+
+    def of(self, proposal: Proposal) -> Policy:
+        task_type = proposal.policy_task_type or proposal.task_type
+        if task_type not in self._cache:
+            self._cache[task_type] = Policy.for_task_type(task_type)
+        return self._cache[task_type]
+
+
+# --- send window (claim phase) ---------------------------------------------------------------
+
+def send_window_next_opening(policy: Policy, now: datetime) -> datetime | None:
+    """None when ``now`` is inside the policy's send window (or it has none), else when it next opens.
+
+    The window is the recipient's business hours: Monday to Friday, from ``send_window_start_hour``
+    to ``send_window_end_hour`` in ``send_window_timezone``. A start after the end spans midnight
+    (e.g. 22 to 6), counted from the weekday it starts on.
+    """
+    start, end = policy.send_window_start_hour, policy.send_window_end_hour
+    if start is None or end is None or start == end:
+        return None
+    try:
+        zone = ZoneInfo(policy.send_window_timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local_now = now.astimezone(zone)
+    length = timedelta(hours=(end - start) % 24)
+    openings = []
+    for offset in range(-1, 9):
+        day = (local_now + timedelta(days=offset)).date()
+        if day.weekday() >= 5:
+            continue
+        opens = datetime(day.year, day.month, day.day, start, tzinfo=zone)
+        if opens <= local_now < opens + length:
+            return None
+        if opens > local_now:
+            openings.append(opens)
+    return min(openings).astimezone(UTC) if openings else None
+
+
+def emails_hold_for_send_window(proposals: Iterable[Proposal], *, now: datetime) -> set[int]:
+    """Called by the claim, on locked rows: the emails among ``proposals`` that must wait for their
+    send window. A due ``approved`` one stays approved with ``execute_after`` moved to the window's
+    opening (the sweeper enqueues it then); one waiting for a retry is simply not claimed yet."""
+    emails = [p for p in proposals if p.is_email and p.status in (Status.APPROVED, Status.EXECUTING)]
+    if not emails:
+        return set()
+    retrying = set(
+        Execution.objects.filter(proposal__in=[p for p in emails if p.status == Status.EXECUTING],
+                                 state=ExecutionState.PENDING).values_list("proposal_id", flat=True)
+    )
+    policies = _Policies()
+    held: set[int] = set()
+    for proposal in emails:
+        due = proposal.status == Status.APPROVED and (proposal.execute_after or now) <= now
+        if not (due or proposal.pk in retrying):
+            continue
+        opening = send_window_next_opening(policies.of(proposal), now)
+        if opening is None:
+            continue
+        held.add(proposal.pk)
+        if proposal.status == Status.APPROVED:
+            proposal.execute_after = opening
+            proposal._change_reason = "held_for_send_window"
+            proposal.save(update_fields=["execute_after", "updated_at"])
+            audit_record(action="held_for_send_window", actor=SYSTEM, proposal=proposal,
+                         data={"until": opening.isoformat()})
+    return held
+
+
+# --- pre-send checks -----------------------------------------------------------------------------
+
+def _stop(code: str, message: str) -> Outcome:
+    return Outcome(Status.FAILED, message=message, error_code=code)
+
+
+def _crm_stops(proposals: list[Proposal]) -> dict[int, Outcome]:
+    """The CRM record each email names must exist and not be opted out of email.
+
+    An email that names a CRM record which cannot be read is not sent: with Salesforce not
+    configured, or the object having no ``HasOptedOutOfEmail`` field, it fails as unverifiable; with
+    Salesforce unreachable it waits for a retry (outcome "").
+    """
+    naming = [p for p in proposals if p.crm_object and p.crm_id]
+    if not naming:
+        return {}
+    if not salesforce_configured():
+        return {p.pk: _stop("crm_unverifiable",
+                            f"Salesforce is not configured, so the opt-out of {p.crm_object} {p.crm_id} cannot be "
+                            "checked; the email was not sent") for p in naming}
+    from integrations.salesforce.errors import SalesforceError, SalesforceTransientError
+    from integrations.salesforce.ids import is_valid_id, to_18
+    from integrations.salesforce.records import read_records
+
+    stops: dict[int, Outcome] = {}
+    by_object: dict[str, list[Proposal]] = defaultdict(list)
+    for proposal in naming:
+        by_object[proposal.crm_object].append(proposal)
+    for crm_object, group in by_object.items():
+        try:
+            records = read_records(crm_object, [p.crm_id for p in group], ["HasOptedOutOfEmail"])
+        except SalesforceTransientError as exc:
+            stops.update({p.pk: Outcome("", message=f"could not check the CRM record: {exc}",
+                                        error_code="crm_unavailable") for p in group})
+            continue
+        except SalesforceError as exc:
+            stops.update({p.pk: _stop("crm_unverifiable", f"could not check {crm_object} records for opt-out: {exc}")
+                          for p in group})
+            continue
+        for proposal in group:
+            record = records.get(to_18(proposal.crm_id)) if is_valid_id(proposal.crm_id) else None
+            if record is None:
+                stops[proposal.pk] = _stop("crm_record_missing",
+                                           f"{crm_object} {proposal.crm_id} is deleted or does not exist in the CRM")
+            elif record.get("HasOptedOutOfEmail"):
+                stops[proposal.pk] = _stop("opted_out", f"{crm_object} {proposal.crm_id} has opted out of email "
+                                                        "(HasOptedOutOfEmail)")
+    return stops
+
+
+def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
+    """Stops for the emails that must not go out now, found with batched reads: recipients,
+    suppression list (one query), CRM records (one query per object and 200 ids). The quiet period is
+    checked per email under locks in :func:`email_mark_sending`."""
+    stops: dict[int, Outcome] = {}
+    addresses: dict[int, list[str]] = {}
+    for proposal in proposals:
+        addresses[proposal.pk] = [normalise_address(a) for a in final_email(proposal)["to"]]
+        if not addresses[proposal.pk] or not all(addresses[proposal.pk]):
+            stops[proposal.pk] = _stop("no_recipient", "the email has no valid recipient address")
+    suppressed: dict[str, list[Suppression]] = defaultdict(list)
+    for entry in Suppression.objects.filter(address__in={a for some in addresses.values() for a in some}):
+        suppressed[entry.address].append(entry)
+    for proposal in proposals:
+        hits = [entry for address in addresses[proposal.pk] for entry in suppressed.get(address, [])]
+        if hits and proposal.pk not in stops:
+            reasons = ", ".join(f"{hit.address} ({hit.get_reason_display().lower()})" for hit in hits)
+            stops[proposal.pk] = _stop("suppressed", f"on the suppression list: {reasons}")
+    unchecked = [p for p in proposals if p.pk not in stops]
+    stops.update(_crm_stops(unchecked))
+    return stops
+
+
+# --- the "sending" mark ------------------------------------------------------------------------
+
+def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, addresses: list[str],
+                       policy: Policy) -> Outcome | bool:
+    """Check the quiet period and mark the email as sending, in one committed transaction.
+
+    Returns True to go ahead, a stop Outcome, or False when this worker no longer owns the claim
+    (the execution moved on: another attempt, or a person resolved it). The recipients' rows are
+    locked, so two emails to one address cannot both pass the quiet-period check.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = proposal_lock(proposal.pk)
+        execution = Execution.objects.select_for_update().get(proposal=locked)
+        if (locked.status != Status.EXECUTING or execution.state != ExecutionState.IN_PROGRESS
+                or execution.attempts != attempt):
+            return False
+        MailRecipient.objects.bulk_create([MailRecipient(address=a) for a in sorted(set(addresses))],
+                                          ignore_conflicts=True)
+        recipients = list(MailRecipient.objects.select_for_update().filter(address__in=addresses).order_by("address"))
+        if policy.quiet_period_days:
+            since = now - timedelta(days=policy.quiet_period_days)
+            earlier = (
+                MailContact.objects.filter(recipient__in=recipients, contacted_at__gte=since,
+                                           proposal__status__in=[Status.EXECUTING, Status.DONE])
+                .exclude(proposal_id=proposal.pk).select_related("recipient").order_by("-contacted_at").first()
+            )
+            if earlier is not None:
+                until = earlier.contacted_at + timedelta(days=policy.quiet_period_days)
+                return _stop("quiet_period",
+                             f"{earlier.recipient.address} was emailed on {earlier.contacted_at:%Y-%m-%d %H:%M} UTC "
+                             f"(#{earlier.proposal_id}); the {policy.quiet_period_days}-day quiet period runs until "
+                             f"{until:%Y-%m-%d %H:%M} UTC")
+        for recipient in recipients:
+            MailContact.objects.update_or_create(recipient=recipient, proposal_id=proposal.pk,
+                                                 defaults={"contacted_at": now})
+        MailDelivery.objects.update_or_create(
+            proposal_id=proposal.pk,
+            defaults={"message_id": message_id, "sending_attempt": attempt, "sending_started_at": now},
+        )
+        execution.message_id = message_id
+        execution.save(update_fields=["message_id"])
+    return True
+
+
+def email_send_started(execution: Execution) -> bool:
+    """Whether the execution's current attempt got as far as calling the provider (for the sweeper:
+    started means the outcome is unknown; not started means it can safely be tried again)."""
+    return MailDelivery.objects.filter(proposal_id=execution.proposal_id, sending_attempt=execution.attempts).exists()
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+def execute_emails(proposals: list[Proposal]) -> dict[int, Outcome]:
+    """Phase 2 for claimed email drafts. Unlike the other executors it records each outcome itself,
+    the moment it is known (see the module docstring), and returns them for information."""
+    if not proposals:
+        return {}
+    from integrations.mail.sending import MailTransientError, close_connection, open_connection
+
+    attempts = dict(Execution.objects.filter(proposal__in=proposals).values_list("proposal_id", "attempts"))
+    stops = emails_presend_checks(proposals)
+    policies = _Policies()
+    outcomes: dict[int, Outcome] = {}
+    try:
+        connection, setup_error = open_connection(), None
+    except MailTransientError as exc:
+        connection, setup_error = None, exc
+    try:
+        for proposal in proposals:
+            attempt = attempts.get(proposal.pk, 0)
+            outcome, provider = stops.get(proposal.pk), ""
+            if outcome is None and setup_error is not None:
+                outcome = _not_sent(setup_error, attempt)
+            if outcome is None:
+                outcome, provider = _send_one(proposal, attempt=attempt, policy=policies.of(proposal),
+                                              connection=connection)
+            if outcome is not None and email_outcome_record(proposal, outcome, attempt=attempt, provider=provider):
+                outcomes[proposal.pk] = outcome
+    finally:
+        if connection is not None:
+            close_connection(connection)
+    sent = [pk for pk, outcome in outcomes.items() if outcome.status == Status.DONE]
+    if sent:
+        email_activities_push(proposal_ids=sent)
+    return outcomes
+
+
+def _not_sent(error: Exception, attempt: int) -> Outcome:
+    """Certainly not sent: wait for the sweeper to try again, up to MAX_SEND_ATTEMPTS."""
+    if attempt >= MAX_SEND_ATTEMPTS:
+        return _stop("mail_unreachable", f"not sent after {MAX_SEND_ATTEMPTS} attempts: {error}")
+    return Outcome("", message=str(error), error_code="mail_unavailable")
+
+
+def _send_one(proposal: Proposal, *, attempt: int, policy: Policy, connection: Any) -> tuple[Outcome | None, str]:
+    """Mark one email as sending, send it, and say what happened: (outcome, provider), or
+    (None, "") when the claim is no longer this worker's."""
+    from integrations.mail.sending import (
+        MailOutcomeUnknownError,
+        MailPermanentError,
+        MailTransientError,
+        OutgoingMessage,
+        send_message,
+    )
+
+    email = final_email(proposal)
+    message = OutgoingMessage(
+        to=email["to"], subject=email["subject"], body=email["body"], body_html=email["body_html"],
+        from_email=email["from_email"], message_id=message_id_for(proposal),
+        idempotency_key=idempotency_key_for(proposal), metadata={"hitlcrm_proposal": str(proposal.pk)},
+    )
+    go = email_mark_sending(proposal=proposal, attempt=attempt, message_id=message.message_id,
+                            addresses=[normalise_address(a) for a in email["to"]], policy=policy)
+    if go is False:
+        return None, ""  # no longer ours: whoever owns it now records it
+    if isinstance(go, Outcome):
+        return go, ""
+    try:
+        result = send_message(message, connection=connection)
+    except MailPermanentError as exc:
+        return _stop("mail_refused", str(exc)), ""
+    except MailTransientError as exc:
+        return _not_sent(exc, attempt), ""
+    except MailOutcomeUnknownError as exc:
+        return Outcome("", message=str(exc), error_code="outcome_unknown", unknown=True), ""
+    return Outcome(Status.DONE, provider_id=result.provider_id, message_id=message.message_id,
+                   response=result.response), result.provider
+
+
+def email_outcome_record(proposal: Proposal, outcome: Outcome, *, attempt: int, provider: str = "") -> bool:
+    """Record one email's outcome now (phase 3 for one record). False, recording nothing, when the
+    execution moved on meanwhile (another worker's attempt, or a person resolved it): theirs stands.
+    An answer that arrives after the sweeper declared the send "outcome unknown" still replaces
+    that unknown, because it is better knowledge."""
+    try:
+        with transaction.atomic():
+            locked = proposal_lock(proposal.pk)
+            execution = Execution.objects.select_for_update().get(proposal=locked)
+            if (locked.status != Status.EXECUTING or execution.attempts != attempt
+                    or execution.state not in (ExecutionState.IN_PROGRESS, ExecutionState.UNKNOWN)):
+                logger.info("email #%s moved on while it was being sent; leaving it to its new owner", proposal.pk)
+                return False
+            executions_record({proposal.pk: outcome})
+            if outcome.status == Status.DONE:
+                names_record = bool(proposal.crm_object and proposal.crm_id)
+                MailDelivery.objects.update_or_create(proposal_id=proposal.pk, defaults={
+                    "sent_at": timezone.now(), "provider": provider, "provider_message_id": outcome.provider_id,
+                    "crm_activity_state": CrmActivityState.PENDING if names_record else CrmActivityState.NONE,
+                })
+    except IllegalTransition as exc:  # defensive: the checks above should make this unreachable
+        logger.warning("email #%s was resolved while it was being sent; keeping that resolution (%s)", proposal.pk, exc)
+        return False
+    return True
+
+
+# --- the sent email on the CRM record ---------------------------------------------------------------
+
+def _activity_fields(proposal: Proposal, sent_at: datetime) -> dict[str, Any]:
+    email = final_email(proposal)
+    link = "WhoId" if proposal.crm_object in WHO_OBJECTS else "WhatId"
+    return {
+        "Subject": f"Email: {email['subject']}"[:255],
+        "Description": email["body"][:32000],
+        "Status": "Completed",
+        "TaskSubtype": "Email",
+        "ActivityDate": sent_at.date().isoformat(),
+        link: proposal.crm_id,
+    }
+
+
+def _tasks_created_since(deliveries: list[MailDelivery]) -> dict[int, str]:
+    """Tasks an earlier, interrupted attempt may have created: {proposal id: Task id}, matched by the
+    linked record and subject among Tasks created since that attempt began."""
+    from integrations.salesforce.client import get_client
+    from integrations.salesforce.soql import id_in, select
+
+    if not deliveries:
+        return {}
+    since = min(d.crm_activity_requested_at or d.sent_at or timezone.now() for d in deliveries) - ACTIVITY_CLOCK_MARGIN
+    ids = sorted({d.proposal.crm_id for d in deliveries})
+    where = f"({id_in(ids, 'WhoId')} OR {id_in(ids, 'WhatId')}) AND CreatedDate >= {since:%Y-%m-%dT%H:%M:%SZ}"
+    found: dict[tuple[str, str], str] = {}
+    for task in get_client().query_all(select("Task", ["Id", "WhoId", "WhatId", "Subject"], where)):
+        for link in (task.get("WhoId"), task.get("WhatId")):
+            if link:
+                found.setdefault((str(link)[:15], str(task.get("Subject") or "")), str(task["Id"]))
+    matches: dict[int, str] = {}
+    for delivery in deliveries:
+        fields = _activity_fields(delivery.proposal, delivery.sent_at or timezone.now())
+        task_id = found.get((delivery.proposal.crm_id[:15], fields["Subject"]))
+        if task_id:
+            matches[delivery.proposal_id] = task_id
+    return matches
+
+
+def email_activities_due(*, proposal_ids: list[int] | None = None) -> list[int]:
+    """Sent emails whose CRM activity is to be logged (none while Salesforce is not configured)."""
+    if not salesforce_configured():
+        return []
+    now = timezone.now()
+    due = MailDelivery.objects.filter(
+        Q(crm_activity_state=CrmActivityState.PENDING)
+        | Q(crm_activity_state=CrmActivityState.CREATING, crm_activity_requested_at__lt=now - ACTIVITY_STALE_AFTER)
+    )
+    if proposal_ids is not None:
+        due = due.filter(proposal_id__in=proposal_ids)
+    return list(due.order_by("proposal_id").values_list("proposal_id", flat=True)[:1000])
+
+
+def email_activities_push(*, proposal_ids: list[int] | None = None) -> dict[str, int]:
+    """Log sent emails on their CRM records as completed Tasks: one sObject Collections create per
+    200 emails. Never twice: each delivery is marked "being logged" (committed) before the request,
+    and one whose earlier attempt may have reached Salesforce is first looked up there (a Task on the
+    same record with the same subject, created since) and adopted instead of created again. A failure
+    leaves the email ``done`` (it was sent) and the activity ``pending`` (retried by the sweeper) or
+    ``failed`` (shown with the error)."""
+    from integrations.salesforce.errors import SalesforceConfigurationError, SalesforceError, SalesforceTransientError
+    from integrations.salesforce.records import DONE, MAX_RECORDS_PER_REQUEST, RETRY, create_records
+
+    counts = {"created": 0, "adopted": 0, "failed": 0, "retry": 0}
+    due = email_activities_due(proposal_ids=proposal_ids)
+    if not due:
+        return counts
+    for start in range(0, len(due), MAX_RECORDS_PER_REQUEST):
+        batch = _activities_claim(due[start:start + MAX_RECORDS_PER_REQUEST])
+        if not batch:
+            continue
+        try:
+            adopted = _tasks_created_since([d for d in batch if d.crm_activity_uncertain])
+            to_create = [d for d in batch if d.proposal_id not in adopted]
+            outcomes = create_records("Task", [_activity_fields(d.proposal, d.sent_at or timezone.now())
+                                               for d in to_create]) if to_create else []
+        except (SalesforceTransientError, SalesforceConfigurationError) as exc:
+            # Retried by the sweeper (a configuration fixed later lets them through). Without an
+            # HTTP answer (a timeout, a dropped connection) Salesforce may have created the Tasks.
+            _activities_record(batch, state=CrmActivityState.PENDING, error=str(exc),
+                               uncertain=any(d.crm_activity_uncertain for d in batch) or exc.status is None)
+            counts["retry"] += len(batch)
+            continue
+        except SalesforceError as exc:
+            _activities_record(batch, state=CrmActivityState.FAILED, error=str(exc))
+            counts["failed"] += len(batch)
+            continue
+        for delivery in batch:
+            if delivery.proposal_id in adopted:
+                _activities_record([delivery], state=CrmActivityState.CREATED, task_id=adopted[delivery.proposal_id])
+                counts["adopted"] += 1
+        for delivery, outcome in zip(to_create, outcomes, strict=True):
+            if outcome.status == DONE:
+                _activities_record([delivery], state=CrmActivityState.CREATED, task_id=outcome.crm_id)
+                counts["created"] += 1
+            elif outcome.status == RETRY:
+                _activities_record([delivery], state=CrmActivityState.PENDING, error=outcome.message)
+                counts["retry"] += 1
+            else:
+                _activities_record([delivery], state=CrmActivityState.FAILED,
+                                   error=f"{outcome.error_code}: {outcome.message}")
+                counts["failed"] += 1
+    return counts
+
+
+def _activities_claim(proposal_ids: list[int]) -> list[MailDelivery]:
+    """Mark due deliveries "being logged" (committed before the request), so a concurrent push
+    skips them; one found still "being logged" later (its worker died) is looked up before it is
+    created again."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            MailDelivery.objects.select_for_update().select_related("proposal")
+            .filter(Q(crm_activity_state=CrmActivityState.PENDING)
+                    | Q(crm_activity_state=CrmActivityState.CREATING,
+                        crm_activity_requested_at__lt=now - ACTIVITY_STALE_AFTER),
+                    proposal_id__in=proposal_ids)
+            .order_by("proposal_id")
+        )
+        for delivery in claimed:
+            if delivery.crm_activity_state == CrmActivityState.CREATING:
+                delivery.crm_activity_uncertain = True  # its request may have reached Salesforce
+            if not delivery.crm_activity_uncertain:
+                # (else kept: the lookup searches from the request that may have created the Task)
+                delivery.crm_activity_requested_at = now
+            delivery.crm_activity_attempts += 1
+            delivery.crm_activity_state = CrmActivityState.CREATING
+            delivery.save(update_fields=["crm_activity_state", "crm_activity_requested_at", "crm_activity_attempts",
+                                         "crm_activity_uncertain"])
+    return claimed
+
+
+def _activities_record(deliveries: list[MailDelivery], *, state: str, task_id: str = "", error: str = "",
+                       uncertain: bool = False) -> None:
+    with transaction.atomic():
+        for delivery in deliveries:
+            delivery.crm_activity_state = state
+            delivery.crm_activity_id = task_id or delivery.crm_activity_id
+            delivery.crm_activity_error = error[:2000]
+            delivery.crm_activity_uncertain = uncertain
+            delivery.save(update_fields=["crm_activity_state", "crm_activity_id", "crm_activity_error",
+                                         "crm_activity_uncertain"])
+            audit_record(action={CrmActivityState.CREATED: "crm_activity_logged",
+                                 CrmActivityState.FAILED: "crm_activity_failed"}.get(state, "crm_activity_retry"),
+                         actor=SYSTEM, proposal=delivery.proposal,
+                         data={"task_id": delivery.crm_activity_id, "error": delivery.crm_activity_error})
+
+
+__all__ = [
+    "email_activities_push",
+    "email_mark_sending",
+    "email_send_started",
+    "emails_hold_for_send_window",
+    "emails_presend_checks",
+    "execute_emails",
+    "message_id_for",
+    "send_window_next_opening",
+]

@@ -1,0 +1,64 @@
+"""SLA: items waiting past their due time are flagged (escalated), then, if the policy says so,
+expired. Run periodically by ``sla_escalate_task``; safe to run any number of times."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Policy, Proposal
+from ..models.policies import DEFAULT_TASK_TYPE
+from ..state_machine import Status
+from .actors import Actor
+from .audit import audit_record
+from .transitions import proposal_lock, proposal_transition
+
+SLA = Actor.system("sla")
+BATCH = 1000
+
+
+def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
+    """Flag waiting items past ``sla_due_at`` (once each), and expire those the routing policy
+    says to expire ``expire_after_minutes`` after submission. Returns the counts.
+
+    Each item is decided in its own short transaction under its row lock, so a reviewer deciding
+    it at the same moment either wins (the item is no longer waiting) or sees it escalated.
+    """
+    now = now or timezone.now()
+    escalated = expired = 0
+    overdue = Proposal.objects.filter(status=Status.NEEDS_REVIEW, sla_due_at__lt=now).order_by("sla_due_at", "pk")
+    for proposal_id in overdue.filter(escalated_at__isnull=True).values_list("pk", flat=True)[:batch]:
+        with transaction.atomic():
+            proposal = proposal_lock(proposal_id)
+            if proposal.status == Status.NEEDS_REVIEW and proposal.escalated_at is None:
+                proposal.escalated_at = now
+                proposal._change_reason = "escalated"
+                proposal.save(update_fields=["escalated_at", "updated_at"])
+                audit_record(action="escalated", actor=SLA, proposal=proposal,
+                             data={"sla_due_at": proposal.sla_due_at, "waited_minutes": _minutes(proposal, now)})
+                escalated += 1
+
+    policies = {policy.task_type: policy for policy in Policy.objects.all()}  # a handful of rows
+    candidates = overdue.filter(escalated_at__isnull=False).values_list("pk", "policy_task_type", "task_type",
+                                                                        "submitted_at")
+    for proposal_id, routed_by, task_type, submitted_at in candidates[:batch]:
+        # The policy that routed the item decides (its task type's own, or the default).
+        policy = policies.get(routed_by) or policies.get(task_type) or policies.get(DEFAULT_TASK_TYPE)
+        if policy is None or policy.expire_after_minutes is None:
+            continue
+        if submitted_at + timedelta(minutes=policy.expire_after_minutes) > now:
+            continue
+        with transaction.atomic():
+            proposal = proposal_lock(proposal_id)
+            if proposal.status == Status.NEEDS_REVIEW:
+                proposal_transition(proposal, Status.EXPIRED, actor=SLA, action="expired",
+                                    data={"expire_after_minutes": policy.expire_after_minutes,
+                                          "policy": f"{policy.task_type}@v{policy.version}"})
+                expired += 1
+    return {"escalated": escalated, "expired": expired}
+
+
+def _minutes(proposal: Proposal, now: datetime) -> int:
+    return int((now - proposal.submitted_at).total_seconds() // 60)

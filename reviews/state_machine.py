@@ -1,0 +1,63 @@
+"""The one state machine for every reviewable record.
+
+``TRANSITIONS`` is the whole lifecycle (SPEC "Statuses"); :func:`reviews.services.transitions.
+proposal_transition` is the only code that changes a status, and it consults
+:func:`assert_transition` under a row lock. A test greps the code base so nothing else assigns
+``.status``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+    APPROVED = "approved", "Approved"
+    BLOCKED = "blocked", "Blocked"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXECUTING = "executing", "Executing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CONFLICT = "conflict", "Conflict"
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.CHECKING: frozenset({Status.NEEDS_REVIEW, Status.APPROVED, Status.BLOCKED, Status.WITHDRAWN}),
+    Status.NEEDS_REVIEW: frozenset({Status.APPROVED, Status.REJECTED, Status.EXPIRED, Status.WITHDRAWN}),
+    # approved -> needs_review is the reviewer's undo within the grace period.
+    Status.APPROVED: frozenset({Status.EXECUTING, Status.NEEDS_REVIEW}),
+    Status.EXECUTING: frozenset({Status.DONE, Status.FAILED, Status.CONFLICT}),
+    # A person fixes and retries (approved) or dismisses (rejected) a failure; a conflict goes
+    # back to a person who approves it against the new CRM value or rejects it.
+    Status.FAILED: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.CONFLICT: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.BLOCKED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.EXPIRED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.DONE: frozenset(),
+}
+
+# Statuses in which a person may decide the record.
+DECIDABLE = frozenset({Status.NEEDS_REVIEW, Status.FAILED, Status.CONFLICT})
+# Statuses from which the submitting agent may withdraw it.
+WITHDRAWABLE = frozenset({Status.CHECKING, Status.NEEDS_REVIEW})
+TERMINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+
+
+class IllegalTransition(Exception):
+    """A status change the state machine does not allow (or that another actor already made)."""
+
+    def __init__(self, current: str, target: str, message: str | None = None) -> None:
+        self.current = current
+        self.target = target
+        super().__init__(message or f"cannot move from '{current}' to '{target}'")
+
+
+def assert_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise IllegalTransition(current, target)

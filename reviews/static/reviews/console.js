@@ -1,0 +1,230 @@
+/* The review console's keyboard and one-request decisions.
+ *
+ * A decision (or j/k) is sent with fetch and the header X-Console-Swap; the server answers with the
+ * next item's review page, already rendered and claimed, and its content replaces this one's. Without
+ * this script every form and link still works (the server then redirects instead).
+ * Keys never fire while the reviewer types in a text field.
+ */
+(function () {
+  "use strict";
+
+  var busy = false;
+  var undoTimer = null;
+
+  function review() { return document.getElementById("review"); }
+
+  function isTyping(el) {
+    if (!el || !el.tagName) { return false; }
+    if (el.isContentEditable) { return true; }
+    var tag = el.tagName;
+    if (tag === "TEXTAREA") { return true; }
+    if (tag === "SELECT") { return !el.hasAttribute("data-keys"); }
+    if (tag !== "INPUT") { return false; }
+    return ["checkbox", "radio", "button", "submit", "reset"].indexOf(el.type) === -1;
+  }
+
+  function showError(text) {
+    var bar = document.getElementById("console-error");
+    if (!bar) {
+      bar = document.createElement("ul");
+      bar.id = "console-error";
+      bar.className = "messagelist";
+      var main = document.getElementById("content-start") || document.body;
+      main.insertBefore(bar, main.firstChild);
+    }
+    bar.textContent = "";
+    var item = document.createElement("li");
+    item.className = "error";
+    item.textContent = text;
+    bar.appendChild(item);
+  }
+
+  function setBusy(value) {
+    busy = value;
+    document.body.classList.toggle("console-busy", value);
+  }
+
+  function swapIn(html, url) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    if (!doc.getElementById("review")) { return false; }
+    document.title = doc.title;
+    // Only the page's own parts change: the header (and the admin's handlers on it) stays.
+    var main = document.getElementById("content-start");
+    var fresh = doc.getElementById("content-start");
+    if (main && fresh) {
+      main.replaceWith(document.adoptNode(fresh));
+      var crumbs = document.querySelector(".breadcrumbs");
+      var freshCrumbs = doc.querySelector(".breadcrumbs");
+      if (crumbs && freshCrumbs) { crumbs.replaceWith(document.adoptNode(freshCrumbs)); }
+      document.body.className = doc.body.className;
+    } else {
+      document.body.replaceWith(document.adoptNode(doc.body));
+    }
+    if (url && url !== window.location.pathname + window.location.search) {
+      window.history.pushState({ console: true }, "", url);
+    }
+    init();
+    return true;
+  }
+
+  function send(url, options) {
+    if (busy) { return; }
+    setBusy(true);
+    options.headers = { "X-Console-Swap": "1" };
+    options.credentials = "same-origin";
+    fetch(url, options).then(function (response) {
+      var location = response.headers.get("X-Location") || response.url;
+      return response.text().then(function (html) {
+        setBusy(false);
+        if (swapIn(html, location)) { return; }
+        if (response.ok) { window.location.assign(location); return; }
+        showError("The server answered " + response.status + " " + response.statusText + "; nothing changed here.");
+      });
+    }).catch(function () {
+      setBusy(false);
+      showError("The console could not reach the server; nothing was sent. Try again.");
+    });
+  }
+
+  function setMode(mode) {
+    var root = review();
+    if (!root) { return; }
+    root.dataset.mode = mode;
+    if (mode === "edit") {
+      var first = document.getElementById("edit-subject") || root.querySelector("input[name^='field:']");
+      if (first) { first.focus(); first.select(); }
+    } else if (mode === "reject") {
+      var reason = document.getElementById("reason_code");
+      if (reason) { reason.focus(); }
+    } else if (document.activeElement && document.activeElement !== document.body) {
+      document.activeElement.blur();
+    }
+  }
+
+  function press(id) {
+    var button = document.getElementById(id);
+    if (button && !button.disabled) { button.click(); }
+  }
+
+  function follow(id) {
+    var link = document.getElementById(id);
+    if (link) { send(link.href, { method: "GET" }); }
+  }
+
+  function onQueueKey(event) {
+    // On a queue page, j opens its first (most urgent) item and / goes to the search box.
+    if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var search = document.getElementById("searchbar");
+    if (event.key === "/" && search) { event.preventDefault(); search.focus(); return; }
+    var first = document.querySelector("#result_list tbody tr a");
+    if (event.key === "j" && first) { event.preventDefault(); window.location.assign(first.href); }
+  }
+
+  function onKey(event) {
+    var root = review();
+    if (!root) { onQueueKey(event); return; }
+    if (busy) {
+      if (!event.ctrlKey && !event.metaKey && !event.altKey) { event.preventDefault(); }
+      return;
+    }
+    var mode = root.dataset.mode;
+    var target = event.target;
+    if (event.key === "Escape") { setMode("view"); return; }
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      press(mode === "reject" ? "reject" : mode === "edit" ? "save-edit" : "approve");
+      return;
+    }
+    if (isTyping(target)) {
+      if (event.key === "Enter" && target.tagName === "INPUT") {
+        // Implicit submission would press the form's first button; say which decision is meant.
+        event.preventDefault();
+        press(target.form && target.form.id === "reject-form" ? "reject" : "save-edit");
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (mode === "reject") {
+      var reason = document.getElementById("reason_code");
+      if (/^[1-9]$/.test(event.key) && reason && Number(event.key) < reason.options.length) {
+        event.preventDefault();
+        reason.selectedIndex = Number(event.key);
+        document.getElementById("note").focus();
+        return;
+      }
+      if (event.key === "Enter") { event.preventDefault(); press("reject"); return; }
+    }
+    var action = {
+      a: function () { if (mode === "view") { press("approve"); } },
+      e: function () { var edit = document.getElementById("edit"); if (edit && !edit.disabled) { setMode("edit"); } },
+      r: function () { if (document.getElementById("reject")) { setMode("reject"); } },
+      j: function () { follow("next"); },
+      k: function () { follow("prev"); },
+      u: function () { press("undo"); }
+    }[event.key];
+    if (action) { event.preventDefault(); action(); }
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-swap]")) { return; }
+    event.preventDefault();
+    if (busy) { return; }
+    var submitter = event.submitter;
+    if (submitter && submitter.value === "reject" && form.reason_code && !form.reason_code.value) {
+      setMode("reject");
+      showError("Choose a reason for the rejection (keys 1–5).");
+      return;
+    }
+    // form.action would name the "action" buttons, not the URL (they share the name).
+    send(form.getAttribute("action"), { method: "POST", body: new FormData(form, submitter) });
+  }
+
+  function onClick(event) {
+    var target = event.target.closest ? event.target.closest("a[data-swap], #edit, #cancel-edit") : null;
+    if (!target || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    event.preventDefault();
+    if (target.id === "edit") { setMode("edit"); }
+    else if (target.id === "cancel-edit") { setMode("view"); }
+    else { send(target.href, { method: "GET" }); }
+  }
+
+  function startCountdown() {
+    if (undoTimer) { window.clearInterval(undoTimer); undoTimer = null; }
+    var counter = document.querySelector(".undo-bar .countdown");
+    if (!counter) { return; }
+    var deadline = Date.now() + Number(counter.textContent) * 1000;
+    undoTimer = window.setInterval(function () {
+      var left = Math.ceil((deadline - Date.now()) / 1000);
+      if (left <= 0) {
+        var bar = document.getElementById("undo-form");
+        if (bar) { bar.remove(); }
+        window.clearInterval(undoTimer);
+        undoTimer = null;
+      } else {
+        counter.textContent = String(left);
+      }
+    }, 250);
+  }
+
+  function init() {
+    var search = document.getElementById("searchbar");
+    if (!review()) {
+      // The stock changelist focuses its search box; in a queue the keys are for the items.
+      if (search && document.activeElement === search && !search.value) { search.blur(); }
+      return;
+    }
+    setMode("view");
+    startCountdown();
+  }
+
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("submit", onSubmit);
+  document.addEventListener("click", onClick);
+  window.addEventListener("popstate", function () { window.location.reload(); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());

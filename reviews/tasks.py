@@ -1,0 +1,86 @@
+"""Thin Celery wrappers: take ids, call a service, retry only errors known to be transient."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from integrations.salesforce.errors import SalesforceTransientError
+
+from .services.webhooks import WebhookTransientError
+
+RETRY = {"autoretry_for": (SalesforceTransientError,), "retry_backoff": 2, "retry_backoff_max": 300,
+         "retry_jitter": True, "max_retries": 8}
+
+
+@shared_task(**RETRY)
+def proposal_run_checks_task(proposal_id: int) -> None:
+    from .services.checking import proposal_run_checks
+
+    proposal_run_checks(proposal_id=proposal_id)
+
+
+@shared_task(**RETRY)
+def proposals_run_checks_task(proposal_ids: list[int]) -> None:
+    """Checks of several proposals, their CRM records read in batches."""
+    from .services.checking import proposals_run_checks
+
+    proposals_run_checks(proposal_ids=proposal_ids)
+
+
+# A backstop only: each execution gives up by itself after SALESFORCE_PUSH_MAX_ATTEMPTS transient
+# failures in a row (reviews/services/execution.py), which ends the retries.
+EXECUTE_MAX_RETRIES = 30
+
+
+@shared_task(bind=True, max_retries=EXECUTE_MAX_RETRIES)
+def proposal_execute_task(self, proposal_ids: list[int]) -> None:  # noqa: ANN001
+    """Execute these records (and the CRM changes due with them). After a transient Salesforce
+    error it runs again when the backoff (exponential, with jitter) the executions recorded is over."""
+    from .services.execution import executions_next_retry, executions_retry_in, proposals_execute
+
+    try:
+        proposals_execute(proposal_ids=proposal_ids)
+    except SalesforceTransientError as exc:
+        raise self.retry(exc=exc, countdown=executions_retry_in()) from exc
+    if self.request.retries:
+        # A retry wakes when the first waiting change may go, but every change released after a
+        # transient failure has a time of its own (jitter): those whose time had not come yet still
+        # wait, and no other task may be coming for them. The chain goes on until none waits, so
+        # none is left for the sweeper (found by tests/reliability/test_salesforce_faults.py).
+        waiting, countdown = executions_next_retry()
+        if waiting:
+            raise self.retry(args=(waiting,), countdown=countdown)
+
+
+@shared_task
+def sweep_task() -> None:
+    """Re-enqueue work that should be in flight but is not (a lost task, a broker that was down)."""
+    from .services.sweeping import sweep
+
+    sweep()
+
+
+@shared_task
+def sla_escalate_task() -> None:
+    from .services.sla import proposals_escalate_overdue
+
+    proposals_escalate_overdue()
+
+
+@shared_task(**RETRY)
+def email_activities_push_task(proposal_ids: list[int] | None = None) -> None:
+    """Log sent emails on their CRM records (completed Tasks); ``None``: every one that is due."""
+    from .services.sending import email_activities_push
+
+    email_activities_push(proposal_ids=proposal_ids)
+
+
+
+
+@shared_task(autoretry_for=(WebhookTransientError,), retry_backoff=2, retry_backoff_max=600, retry_jitter=True,
+             max_retries=None)
+def webhook_deliver_task(delivery_id: int) -> None:
+    """One decision-webhook attempt; the service gives up (and stops raising) after the last attempt."""
+    from .services.webhooks import webhook_deliver
+
+    webhook_deliver(delivery_id=delivery_id)

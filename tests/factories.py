@@ -1,0 +1,57 @@
+"""Test data, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from reviews.models import ApiClient, ApiToken, CrmObjectRule, Policy
+from reviews.roles import ensure_roles
+
+CONTACT_FIELDS = ["FirstName", "LastName", "Email", "Title", "Department", "Phone", "MobilePhone",
+                  "Description", "LeadSource", "MailingCity", "LinkedIn_URL__c", "HasOptedOutOfEmail", "DoNotCall"]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.django.Password("correct-horse-battery")
+
+
+def reviewer(username: str = "rita", role: str = "reviewer") -> Any:
+    user = UserFactory(username=username)
+    user.groups.set([ensure_roles()[role]])
+    return user
+
+
+class ApiClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiClient
+
+    name = factory.Sequence(lambda n: f"agent-{n}")
+    user = factory.SubFactory(UserFactory, is_staff=False, username=factory.Sequence(lambda n: f"api:agent-{n}"))
+
+
+def agent_with_token(name: str | None = None, role: str = "agent") -> tuple[ApiClient, str]:
+    client = ApiClientFactory(**({"name": name} if name else {}), role=role)
+    _, raw = ApiToken.issue(client)
+    return client, raw
+
+
+def allow_crm_objects() -> None:
+    """The allow-list the demo ships with: Contact and Lead fields agents may propose."""
+    CrmObjectRule.objects.update_or_create(crm_object="Contact", defaults={"allowed_fields": CONTACT_FIELDS})
+    CrmObjectRule.objects.update_or_create(
+        crm_object="Lead", defaults={"allowed_fields": [*CONTACT_FIELDS, "Company", "Status"]}
+    )
+
+
+def policy(task_type: str = "*", **values: Any) -> Policy:
+    obj, _ = Policy.objects.update_or_create(task_type=task_type, defaults=values)
+    return obj

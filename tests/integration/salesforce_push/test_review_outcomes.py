@@ -1,0 +1,161 @@
+"""What a person decided is what gets written: field-level approvals, edits, upserts by external id;
+and what comes back to a person: conflicts (the CRM changed since the proposal) and permanent
+failures (Salesforce's message), each approved again or dismissed."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviews.models import AuditEvent, CrmFieldChange, Decision, Execution, ExecutionAttempt, ExecutionState, Proposal
+from reviews.services.actors import Actor
+from reviews.services.decisions import proposal_decide
+from reviews.services.execution import proposals_execute
+from reviews.state_machine import Status
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def approve(proposal_id: int, user, **kwargs) -> Proposal:  # noqa: ANN001
+    action = "edit_approve" if kwargs.get("edits") or kwargs.get("field_decisions") else "approve"
+    return proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(user), action=action, **kwargs)
+
+
+def fields_of(proposal_id: int) -> dict[str, CrmFieldChange]:
+    return {change.field: change for change in CrmFieldChange.objects.filter(proposal_id=proposal_id)}
+
+
+def state(proposal_id: int) -> tuple[str, str]:
+    return Proposal.objects.get(pk=proposal_id).status, Execution.objects.get(proposal_id=proposal_id).state
+
+
+def test_only_the_approved_fields_are_written_with_the_reviewers_edits(org, changes, always_review, rita) -> None:  # noqa: ANN001
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "Department": "R&D",
+                                     "MailingCity": "London"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO", "Department": "Sales",
+                                                           "MailingCity": "Berlin"})])
+
+    approve(proposal_id, rita, field_decisions={"Title": True, "Department": False, "MailingCity": True},
+            edits={"Title": "Chief Technology Officer"})
+    proposals_execute(proposal_ids=[proposal_id])
+
+    record = org.get("Contact", contact)
+    assert (record["Title"], record["Department"], record["MailingCity"]) == ("Chief Technology Officer", "R&D",
+                                                                              "Berlin")
+    assert state(proposal_id) == (Status.DONE, ExecutionState.SUCCEEDED)
+    written = {name: change.written_at is not None for name, change in fields_of(proposal_id).items()}
+    assert written == {"Title": True, "Department": False, "MailingCity": True}
+    assert Proposal.objects.get(pk=proposal_id).final_output["fields"] == {"Title": "Chief Technology Officer",
+                                                                          "MailingCity": "Berlin"}
+
+
+def test_a_change_naming_an_external_id_is_upserted_by_it(org, changes, always_review, rita) -> None:  # noqa: ANN001
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "External_Id__c": "crm-42"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"External_Id__c": "crm-42", "Title": "CTO"})],
+                                    external_id_field="External_Id__c")
+    approve(proposal_id, rita)
+
+    proposals_execute(proposal_ids=[proposal_id])
+
+    assert state(proposal_id) == (Status.DONE, ExecutionState.SUCCEEDED)
+    assert org.get("Contact", contact)["Title"] == "CTO"
+    assert org.calls("collections_upsert") == 1 and org.calls("collections_update") == 0
+    assert Execution.objects.get(proposal_id=proposal_id).provider_id == contact
+    assert ExecutionAttempt.objects.get(proposal_id=proposal_id).request_kind == "upsert"
+
+
+def test_a_field_changed_in_the_crm_since_the_proposal_is_a_conflict_approved_again(org, changes, always_review,  # noqa: ANN001
+                                                                                    rita) -> None:
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "Department": "R&D"})
+    other = org.create("Contact", {"LastName": "Hopper", "Title": "Engineer"})
+    conflicting, clean = changes.submit([("Contact", contact, {"Title": "CTO", "Department": "Sales"}),
+                                         ("Contact", other, {"Title": "Admiral"})])
+    for proposal_id in (conflicting, clean):
+        approve(proposal_id, rita)
+    org.update("Contact", contact, {"Title": "Director"})  # someone edits the record in Salesforce meanwhile
+
+    proposals_execute(proposal_ids=[conflicting, clean])
+
+    assert state(conflicting) == (Status.CONFLICT, ExecutionState.CONFLICT)
+    assert state(clean) == (Status.DONE, ExecutionState.SUCCEEDED)
+    record = org.get("Contact", contact)
+    assert (record["Title"], record["Department"]) == ("Director", "R&D")  # nothing written to that record
+    shown = {name: (c.before_value, c.conflict_value, c.approved_value) for name, c in fields_of(conflicting).items()}
+    assert shown == {"Title": ("Engineer", "Director", "CTO"), "Department": ("R&D", "R&D", "Sales")}
+    execution = Execution.objects.get(proposal_id=conflicting)
+    assert execution.error_code == "CONFLICT" and "Title" in execution.last_error
+    assert ExecutionAttempt.objects.get(proposal_id=conflicting).outcome == ExecutionAttempt.Outcome.CONFLICT
+    assert AuditEvent.objects.filter(proposal_id_ref=conflicting, action="conflict").exists()
+
+    # The same reviewer approves again, knowing the CRM now says "Director": the baseline moves there.
+    approve(conflicting, rita)
+    shown = {name: (c.before_value, c.conflict_value) for name, c in fields_of(conflicting).items()}
+    assert shown == {"Title": ("Director", None), "Department": ("R&D", None)}
+    assert Decision.objects.filter(proposal_id=conflicting, reviewer=rita, revoked_at__isnull=True).count() == 1
+    proposals_execute(proposal_ids=[conflicting])
+
+    assert state(conflicting) == (Status.DONE, ExecutionState.SUCCEEDED)
+    record = org.get("Contact", contact)
+    assert (record["Title"], record["Department"]) == ("CTO", "Sales")
+
+
+def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:  # noqa: ANN001
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
+    approve(proposal_id, rita)
+    org.update("Contact", contact, {"Title": "Director"})
+    proposals_execute(proposal_ids=[proposal_id])
+    assert state(proposal_id) == (Status.CONFLICT, ExecutionState.CONFLICT)
+
+    proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="reject", reason_code="factual_error")
+    proposals_execute(proposal_ids=[proposal_id])
+
+    assert Proposal.objects.get(pk=proposal_id).status == Status.REJECTED
+    assert org.get("Contact", contact)["Title"] == "Director"
+    assert org.calls("collections_update") == 0
+
+
+def test_a_permanent_error_fails_with_salesforces_message_and_can_be_fixed_and_retried(org, changes, always_review,  # noqa: ANN001
+                                                                                      rita, sam) -> None:
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    other = org.create("Contact", {"LastName": "Hopper", "Title": "Engineer"})
+    failing, fine = changes.submit([("Contact", contact, {"Title": "CTO"}), ("Contact", other, {"Title": "VP"})])
+    for proposal_id in (failing, fine):
+        approve(proposal_id, rita)
+    org.inject_record_error("FIELD_CUSTOM_VALIDATION_EXCEPTION", record_ids=[contact],
+                            message="Title must not be an abbreviation")
+
+    proposals_execute(proposal_ids=[failing, fine])
+
+    assert state(failing) == (Status.FAILED, ExecutionState.FAILED)
+    assert state(fine) == (Status.DONE, ExecutionState.SUCCEEDED)  # allOrNone false: the other record went in
+    execution = Execution.objects.get(proposal_id=failing)
+    assert (execution.error_code, execution.last_error) == ("FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                                                            "Title must not be an abbreviation")
+    assert org.calls("collections_update") == 1
+    log = ExecutionAttempt.objects.get(proposal_id=failing)
+    assert (log.outcome, log.error_message) == (ExecutionAttempt.Outcome.FAILED, "Title must not be an abbreviation")
+
+    # The reviewer fixes the value and approves again (someone else could too).
+    approve(failing, rita, edits={"Title": "Chief Technology Officer"})
+    proposals_execute(proposal_ids=[failing])
+
+    assert state(failing) == (Status.DONE, ExecutionState.SUCCEEDED)
+    assert org.get("Contact", contact)["Title"] == "Chief Technology Officer"
+    assert Execution.objects.get(proposal_id=failing).attempts == 2
+    assert list(ExecutionAttempt.objects.filter(proposal_id=failing).values_list("number", "outcome")) == [
+        (1, ExecutionAttempt.Outcome.FAILED), (2, ExecutionAttempt.Outcome.WRITTEN)]
+
+
+def test_a_failure_can_be_dismissed(org, changes, always_review, rita) -> None:  # noqa: ANN001
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
+    approve(proposal_id, rita)
+    org.delete("Contact", contact)
+    proposals_execute(proposal_ids=[proposal_id])
+    execution = Execution.objects.get(proposal_id=proposal_id)
+    assert (Proposal.objects.get(pk=proposal_id).status, execution.error_code) == (Status.FAILED, "ENTITY_IS_DELETED")
+
+    proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="reject", reason_code="wrong_target")
+
+    assert Proposal.objects.get(pk=proposal_id).status == Status.REJECTED
+    assert org.calls("collections_update") == 0

@@ -1,0 +1,128 @@
+"""Transient Salesforce failures (5xx, a dropped connection, a locked row) are retried after an
+exponential backoff with jitter, a bounded number of times; nothing is written twice meanwhile."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from integrations.salesforce.errors import SalesforceTransientError
+from reviews.models import Execution, ExecutionAttempt, ExecutionState, Proposal
+from reviews.services.execution import executions_due, executions_retry_in, proposals_execute
+from reviews.state_machine import Status
+from tests.support import wait_for
+
+from .conftest import seed, statuses
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+@pytest.fixture
+def backoff(settings) -> None:  # noqa: ANN001
+    settings.SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS = 1.0  # waits of 0.5-1 s, then 1-2 s, ...
+    settings.SALESFORCE_PUSH_MAX_ATTEMPTS = 5
+
+
+def approved(org, changes, count: int) -> tuple[list[int], list[str]]:  # noqa: ANN001
+    contacts = seed(org, "Contact", count, Title="Engineer")
+    return changes.submit([("Contact", contact, {"Title": f"CTO {n}"}) for n, contact in enumerate(contacts)]), contacts
+
+
+def fail_transiently(ids: list[int]) -> SalesforceTransientError:
+    with pytest.raises(SalesforceTransientError) as caught:
+        proposals_execute(proposal_ids=ids)
+    return caught.value
+
+
+def wait_until_due(ids: list[int]) -> None:
+    """Wait for the backoff to pass; nothing is claimed before."""
+    assert executions_retry_in(ids) > 0
+    assert proposals_execute(proposal_ids=ids) == {}  # too early: nothing is claimed
+    wait_for(lambda: executions_retry_in(ids) == 0, timeout=10, what="the backoff to pass")
+
+
+def scheduled_wait(proposal_id: int) -> float:
+    """Seconds between the failed push (as logged) and the retry it was given."""
+    failed = ExecutionAttempt.objects.filter(proposal_id=proposal_id).latest("pk")
+    return (Execution.objects.get(proposal_id=proposal_id).retry_after - failed.finished_at).total_seconds()
+
+
+@pytest.mark.parametrize(("error_code", "status", "kind"), [
+    ("SERVER_UNAVAILABLE", 503, "collections_update"),
+    ("CONNECTION_RESET", 0, "collections_update"),  # no answer at all
+    ("SERVER_UNAVAILABLE", 503, "query_all"),  # the conflict-check read
+])
+def test_a_request_that_fails_transiently_is_retried_with_growing_waits(org, changes, auto_approve, backoff,  # noqa: ANN001
+                                                                        error_code, status, kind) -> None:
+    ids, contacts = approved(org, changes, 3)
+    org.inject_fault(error_code, status, count=2, kinds=[kind])
+
+    fail_transiently(ids)
+    execution = Execution.objects.get(proposal_id=ids[0])
+    assert statuses(ids) == {Status.EXECUTING: 3}
+    assert (execution.state, execution.transient_failures) == (ExecutionState.PENDING, 1)
+    assert execution.last_error and execution.retry_after > timezone.now()
+    assert not set(executions_due()) & set(ids)  # the sweeper waits too
+    # One retry time for the whole push (it is retried as one push again), with jitter: base 1 s
+    # gives 0.5-1 s after the first failure (slack: the time the failure took to record).
+    assert len(set(Execution.objects.filter(proposal_id__in=ids).values_list("retry_after", flat=True))) == 1
+    assert 0.5 <= scheduled_wait(ids[0]) < 1.5
+    wait_until_due(ids)
+
+    fail_transiently(ids)
+    assert Execution.objects.get(proposal_id=ids[0]).transient_failures == 2
+    assert 1.0 <= scheduled_wait(ids[0]) < 2.5  # then 1-2 s: exponential
+    wait_until_due(ids)
+
+    outcomes = proposals_execute(proposal_ids=ids)
+
+    assert {outcome.status for outcome in outcomes.values()} == {Status.DONE}
+    assert [org.get("Contact", contact)["Title"] for contact in contacts] == ["CTO 0", "CTO 1", "CTO 2"]
+    assert org.calls(kind) == 3  # two refused, then one that went through
+    assert org.calls("collections_update") == (3 if kind == "collections_update" else 1)
+    execution = Execution.objects.get(proposal_id=ids[0])
+    assert (execution.state, execution.attempts, execution.transient_failures) == (ExecutionState.SUCCEEDED, 3, 0)
+    assert list(ExecutionAttempt.objects.filter(proposal_id=ids[0]).values_list("outcome", flat=True)) == [
+        "retry", "retry", "written"]
+
+
+def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, changes, auto_approve,  # noqa: ANN001
+                                                                        backoff) -> None:
+    ids, contacts = approved(org, changes, 3)
+    org.inject_record_error("UNABLE_TO_LOCK_ROW", record_ids=[contacts[1]])
+
+    fail_transiently(ids)
+
+    assert statuses([ids[0], ids[2]]) == {Status.DONE: 2}  # recorded at once
+    assert Execution.objects.get(proposal_id=ids[1]).error_code == "UNABLE_TO_LOCK_ROW"
+    assert Proposal.objects.get(pk=ids[1]).status == Status.EXECUTING
+    stamps = [org.get("Contact", contact)["SystemModstamp"] for contact in contacts]
+    wait_until_due(ids)
+    proposals_execute(proposal_ids=ids)
+
+    assert statuses(ids) == {Status.DONE: 3}
+    assert org.get("Contact", contacts[1])["Title"] == "CTO 1"
+    assert [org.get("Contact", contact)["SystemModstamp"] for contact in (contacts[0], contacts[2])] == [
+        stamps[0], stamps[2]]  # not written again
+    assert org.calls("collections_update") == 2
+    assert list(ExecutionAttempt.objects.filter(proposal_id=ids[1]).values_list("outcome", flat=True)) == [
+        "retry", "written"]
+
+
+def test_retries_are_bounded_then_the_change_fails_with_the_last_error(org, changes, auto_approve, backoff,  # noqa: ANN001
+                                                                      settings, rita) -> None:
+    settings.SALESFORCE_PUSH_MAX_ATTEMPTS = 2
+    ids, contacts = approved(org, changes, 1)
+    org.inject_fault("SERVER_UNAVAILABLE", 503, count=5, kinds=["collections_update"])
+
+    fail_transiently(ids)
+    wait_until_due(ids)
+    outcomes = proposals_execute(proposal_ids=ids)  # the second failure in a row: no more retries
+
+    assert outcomes[ids[0]].status == Status.FAILED
+    execution = Execution.objects.get(proposal_id=ids[0])
+    assert (Proposal.objects.get(pk=ids[0]).status, execution.state) == (Status.FAILED, ExecutionState.FAILED)
+    assert execution.error_code == "SERVER_UNAVAILABLE"
+    assert "Server temporarily unavailable" in execution.last_error and "gave up after 2 attempts" in execution.last_error
+    assert org.get("Contact", contacts[0])["Title"] == "Engineer"
+    assert not executions_due()

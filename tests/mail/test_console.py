@@ -1,0 +1,98 @@
+"""A person in the console: resolving "outcome unknown", and keeping the suppression list."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from reviews.models import AuditEvent, Execution, ExecutionState
+from reviews.models.mail import MailDelivery, Suppression
+from reviews.services.actors import Actor
+from reviews.services.execution import proposals_execute
+from reviews.services.mail_events import ResolveRefused, email_resolve_unknown
+from reviews.state_machine import Status
+from tests.factories import reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unknown(approved_email, scripted_smtp):  # noqa: ANN001, ANN201
+    """An email whose server hung up after taking the message: outcome unknown."""
+    proposal = approved_email()
+    scripted_smtp("drop_after_data")
+    proposals_execute(proposal_ids=[proposal.pk])
+    assert Execution.objects.get(proposal=proposal).state == ExecutionState.UNKNOWN
+    return proposal
+
+
+def test_marked_not_sent_it_fails_and_can_be_retried_by_a_reviewer(unknown, rita, smtp, settings) -> None:  # noqa: ANN001
+    from reviews.services.decisions import proposal_decide
+
+    email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.for_user(rita), sent=False, note="not in the server log")
+
+    unknown.refresh_from_db()
+    execution = Execution.objects.get(proposal=unknown)
+    assert unknown.status == Status.FAILED and execution.error_code == "not_sent"
+    assert "rita" in execution.last_error and "not in the server log" in execution.last_error
+
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp.host, smtp.port
+    proposal_decide(proposal_id=unknown.pk, actor=Actor.for_user(reviewer("sam", "senior_reviewer")), action="approve")
+    proposals_execute(proposal_ids=[unknown.pk])
+    unknown.refresh_from_db()
+    assert unknown.status == Status.DONE and len(smtp.received()) == 1  # its own earlier try is no quiet-period block
+
+
+def test_only_a_person_and_only_an_unknown_can_be_resolved(unknown, rita, approved_email) -> None:  # noqa: ANN001
+    with pytest.raises(ResolveRefused, match="only a person"):
+        email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.system(), sent=True)
+    email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.for_user(rita), sent=True)
+    with pytest.raises(ResolveRefused, match="not an email whose outcome is unknown"):
+        email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.for_user(rita), sent=False)
+    assert Execution.objects.get(proposal=unknown).state == ExecutionState.SUCCEEDED
+
+
+def test_the_console_action_resolves_selected_unknowns(unknown, rita) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(rita)
+    delivery = MailDelivery.objects.get(proposal=unknown)
+
+    page = client.get("/admin/reviews/maildelivery/?proposal__execution__state__exact=unknown")
+    assert page.status_code == 200 and f"#{unknown.pk}" in page.content.decode()
+    response = client.post("/admin/reviews/maildelivery/", {"action": "mark_sent", "_selected_action": [delivery.pk]})
+
+    assert response.status_code == 302
+    unknown.refresh_from_db()
+    assert unknown.status == Status.DONE
+    assert AuditEvent.objects.filter(proposal_id_ref=unknown.pk, action="send_confirmed", actor="rita").exists()
+
+
+def test_a_reviewer_without_decide_permission_cannot_resolve(unknown) -> None:  # noqa: ANN001
+    auditor = reviewer("carl", role="compliance")
+    client = Client()
+    client.force_login(auditor)
+    delivery = MailDelivery.objects.get(proposal=unknown)
+    client.post("/admin/reviews/maildelivery/", {"action": "mark_sent", "_selected_action": [delivery.pk]})
+    unknown.refresh_from_db()
+    assert unknown.status == Status.EXECUTING
+
+
+def test_an_admin_adds_a_suppression_in_any_case_and_it_is_audited(db) -> None:  # noqa: ANN001
+    admin_user = reviewer("ada_admin", role="admin")
+    client = Client()
+    client.force_login(admin_user)
+
+    response = client.post("/admin/reviews/suppression/add/",
+                           {"address": "Grace@Contoso.Example", "reason": "manual", "note": "asked by phone"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = Suppression.objects.get()
+    assert entry.address == "grace@contoso.example" and entry.created_by == admin_user
+    assert AuditEvent.objects.filter(action="suppression_added", actor="ada_admin").exists()
+
+    again = client.post("/admin/reviews/suppression/add/", {"address": "GRACE@contoso.example", "reason": "manual"})
+    assert again.status_code == 200 and Suppression.objects.count() == 1  # the form shows the duplicate
+
+    client.post(f"/admin/reviews/suppression/{entry.pk}/delete/", {"post": "yes"})
+    assert not Suppression.objects.exists()
+    assert AuditEvent.objects.filter(action="suppression_removed", actor="ada_admin").exists()
+    assert entry.history.count() == 2  # added and removed, both kept

@@ -1,0 +1,67 @@
+"""The Celery settings that keep work from being lost or doubled (hitlcrm/settings/celery.py says
+why each is chosen); the fault tests beside this file show what they buy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from django.conf import settings
+
+from hitlcrm.celery import app
+from tests.conftest import ROOT
+
+
+def test_tasks_are_acknowledged_late_requeued_on_worker_loss_and_prefetched_one_at_a_time() -> None:
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.worker_cancel_long_running_tasks_on_connection_loss is False
+    assert app.conf.task_serializer == "json" and app.conf.accept_content == ["json"]
+
+
+def test_checks_and_executions_have_their_own_queues() -> None:
+    routes = app.conf.task_routes
+    assert app.conf.task_default_queue == "checks"
+    assert routes["reviews.tasks.proposal_execute_task"]["queue"] == "executions"
+    for name in app.tasks:
+        if name.startswith("reviews.tasks.") and name != "reviews.tasks.proposal_execute_task":
+            assert routes.get(name, {}).get("queue", "checks") == "checks", name
+
+
+def longest_delay() -> float:
+    """The longest countdown any task is published or retried with: the undo grace period, the
+    execution retry backoff (the database's schedule) and every autoretrying task's backoff cap."""
+    delays = [settings.HITLCRM_UNDO_GRACE_SECONDS, settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS]
+    for name, task in app.tasks.items():
+        if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):
+            delays.append(task.retry_backoff_max if task.retry_backoff else task.default_retry_delay)
+    return max(delays)
+
+
+def test_redis_redelivers_only_after_every_delay_the_code_uses() -> None:
+    """Redis hands an unacknowledged message to another worker after the visibility timeout; a
+    delayed task waiting longer than that would run twice. Checked with the production values."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "hitlcrm.settings.production",
+             "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "hitlcrm.example", "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) > longest_delay() > 0
+
+
+def test_a_publish_to_a_frozen_redis_gives_up_instead_of_hanging_the_request() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "o = settings.CELERY_BROKER_TRANSPORT_OPTIONS; "
+                               "print(o['socket_connect_timeout'], o['socket_timeout'])"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "hitlcrm.settings.base",
+             "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"},
+    )
+    assert result.returncode == 0, result.stderr
+    connect, read = (float(value) for value in result.stdout.split())
+    assert 0 < connect <= 10 and 1 < read <= 30  # bounded, and longer than kombu's 1 s BRPOP poll

@@ -1,0 +1,87 @@
+"""SLA: waiting items past their due time are flagged once, then expired if the policy says so."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reviews.models import AuditEvent, Proposal
+from reviews.services.checking import proposal_run_checks
+from reviews.services.sla import proposals_escalate_overdue
+from reviews.state_machine import Status
+from tests.factories import policy
+
+from .conftest import email_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def waiting(api, **overrides: object) -> Proposal:  # noqa: ANN001
+    response = api.post("/api/v1/email-drafts/", email_payload(**overrides), format="json")
+    assert response.status_code == 201, response.content
+    proposal_run_checks(proposal_id=response.json()["id"])
+    proposal = Proposal.objects.get(pk=response.json()["id"])
+    assert proposal.status == Status.NEEDS_REVIEW
+    return proposal
+
+
+def test_an_overdue_item_is_escalated_once_and_not_expired_without_a_policy_for_it(api) -> None:  # noqa: ANN001
+    policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=None)
+    proposal = waiting(api)
+    assert proposal.sla_due_at == proposal.submitted_at + timedelta(minutes=60)
+
+    assert proposals_escalate_overdue(now=proposal.submitted_at + timedelta(minutes=59)) == {"escalated": 0,
+                                                                                             "expired": 0}
+    later = proposal.submitted_at + timedelta(minutes=61)
+    assert proposals_escalate_overdue(now=later) == {"escalated": 1, "expired": 0}
+    proposal.refresh_from_db()
+    assert proposal.escalated_at == later and proposal.status == Status.NEEDS_REVIEW
+    event = AuditEvent.objects.get(proposal_id_ref=proposal.pk, action="escalated")
+    assert event.actor == "sla" and event.data["waited_minutes"] == 61
+
+    # Flagged once only, and never expired while the policy does not say so.
+    assert proposals_escalate_overdue(now=later + timedelta(days=30)) == {"escalated": 0, "expired": 0}
+    assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="escalated").count() == 1
+
+
+def test_the_policy_expires_an_item_after_it_was_flagged(api) -> None:  # noqa: ANN001
+    policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=24 * 60)
+    proposal = waiting(api)
+    start = proposal.submitted_at
+
+    # Past the expiry time already, but never flagged: this run flags it, then expires it.
+    result = proposals_escalate_overdue(now=start + timedelta(minutes=24 * 60 + 1))
+    assert result == {"escalated": 1, "expired": 1}
+    proposal.refresh_from_db()
+    assert proposal.status == Status.EXPIRED and proposal.escalated_at is not None
+    expired = AuditEvent.objects.get(proposal_id_ref=proposal.pk, action="expired")
+    assert expired.data["from"] == Status.NEEDS_REVIEW and expired.data["expire_after_minutes"] == 24 * 60
+
+
+def test_flagged_then_expired_on_a_later_run(api) -> None:  # noqa: ANN001
+    policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=120)
+    proposal = waiting(api)
+    start = proposal.submitted_at
+    assert proposals_escalate_overdue(now=start + timedelta(minutes=90)) == {"escalated": 1, "expired": 0}
+    assert proposals_escalate_overdue(now=start + timedelta(minutes=121)) == {"escalated": 0, "expired": 1}
+    proposal.refresh_from_db()
+    assert proposal.status == Status.EXPIRED
+
+
+def test_decided_items_and_the_default_policy(api, rita) -> None:  # noqa: ANN001
+    from reviews.services.actors import Actor
+    from reviews.services.decisions import proposal_decide
+
+    policy("*", mode="always_review", sla_minutes=30, expire_after_minutes=60)
+    decided = waiting(api, task_type="nurture_email")
+    proposal_decide(proposal_id=decided.pk, actor=Actor.for_user(rita), action="approve")
+    still_waiting = waiting(api, task_type="nurture_email", subject="Another idea for Contoso",
+                            to=["bob@contoso.example"])
+    result = proposals_escalate_overdue(now=timezone.now() + timedelta(minutes=61))
+    assert result == {"escalated": 1, "expired": 1}  # the default policy applies to nurture_email
+    decided.refresh_from_db()
+    still_waiting.refresh_from_db()
+    assert decided.status == Status.APPROVED and decided.escalated_at is None
+    assert still_waiting.status == Status.EXPIRED

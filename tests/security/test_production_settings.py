@@ -1,0 +1,106 @@
+"""The production settings at work (hitlcrm/settings/production.py), in a process of their own on
+this run's database: a real login's cookies, session expiry, the security headers, and secrets that
+come from the environment only. (``check --deploy`` and the refusal to start without SECRET_KEY or
+ALLOWED_HOSTS: tests/hitlcrm/test_settings.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, database_url_for_subprocess
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET = "k3y-" + "Zq8Xw2Rt6Yp0Lm4Nb7Vc1" * 3
+LOGIN = r"""
+import json
+import django
+django.setup()
+from datetime import timedelta
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+get_user_model().objects.create_user("prod-rita", password="a long and unguessable passphrase", is_staff=True)
+client = Client(HTTP_HOST="hitlcrm.example")
+plain = client.get("/admin/login/")
+page = client.get("/admin/login/", secure=True)
+response = client.post("/admin/login/?next=/admin/", {"username": "prod-rita",
+                       "password": "a long and unguessable passphrase"}, secure=True)
+session = response.cookies[settings.SESSION_COOKIE_NAME]
+csrf = page.cookies[settings.CSRF_COOKIE_NAME]
+inside = client.get("/admin/", secure=True).status_code
+Session.objects.filter(session_key=session.value).update(expire_date=timezone.now() - timedelta(seconds=1))
+expired = client.get("/admin/", secure=True)
+secrets = {name: getattr(settings, name) for name in dir(settings)
+           if name.isupper() and any(part in name for part in ("SECRET", "PASSWORD", "TOKEN", "SESSION_ID", "API_KEY"))
+           and isinstance(getattr(settings, name), str)}
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "login": response.status_code,
+    "session": {key: session[key] for key in ("secure", "httponly", "samesite", "max-age")},
+    "csrf": {key: csrf[key] for key in ("secure", "httponly", "samesite")},
+    "inside": inside,
+    "expired": [expired.status_code, expired.get("Location", "")],
+    "headers": {name: page.get(name, "") for name in ("Strict-Transport-Security", "X-Frame-Options",
+                                                      "X-Content-Type-Options", "Referrer-Policy")},
+    "secrets": secrets,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production(django_db_setup: Any, django_db_blocker: Any) -> dict:
+    """What a production process reports about a login, with only the required variables set. It
+    runs on this run's test database (the tests are transactional: what it writes is flushed)."""
+    keep = {"PATH", "HOME", "LANG", "HITLCRM_TEST_RUN_ID"}
+    env = {name: value for name, value in os.environ.items() if name in keep}
+    with django_db_blocker.unblock():
+        database = database_url_for_subprocess()
+    env.update(DJANGO_SETTINGS_MODULE="hitlcrm.settings.production", SECRET_KEY=SECRET, ALLOWED_HOSTS="hitlcrm.example",
+               DATABASE_URL=database, CELERY_BROKER_URL="memory://")
+    result = subprocess.run([sys.executable, "-c", LOGIN], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_plain_http_is_redirected_to_https(production) -> None:  # noqa: ANN001
+    status, location = production["plain"]
+    assert status == 301 and location.startswith("https://hitlcrm.example/")
+
+
+def test_the_session_cookie_is_secure_httponly_samesite_and_expires(production) -> None:  # noqa: ANN001
+    assert production["login"] == 302 and production["inside"] == 200
+    assert production["session"] == {"secure": True, "httponly": True, "samesite": "Lax", "max-age": 8 * 3600}
+
+
+def test_the_csrf_cookie_is_secure_and_out_of_scripts_reach(production) -> None:  # noqa: ANN001
+    assert production["csrf"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+def test_an_expired_session_must_log_in_again(production) -> None:  # noqa: ANN001
+    status, location = production["expired"]
+    assert status == 302 and location.startswith("/admin/login/")
+
+
+def test_pages_carry_the_security_headers(production) -> None:  # noqa: ANN001
+    headers = production["headers"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_secrets_come_from_the_environment_only(production) -> None:  # noqa: ANN001
+    """With nothing but SECRET_KEY set, every secret setting is empty or that variable's value: no
+    default, sample or development secret survives into production."""
+    secrets = production["secrets"]
+    assert secrets.pop("SECRET_KEY") == SECRET
+    assert {name: value for name, value in secrets.items() if value} == {}
