@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from django.db import connection
 from tests.support import free_port, unavailable, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
+WORKER_NUMBERS = itertools.count()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -167,20 +169,26 @@ def worker_environment(extra: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Any]:  # noqa: ANN001
-    """Starts real worker processes on the test database with the given extra environment."""
+def worker_logs(tmp_path_factory) -> Path:  # noqa: ANN001
+    return tmp_path_factory.mktemp("worker-logs")
+
+
+@pytest.fixture
+def worker_factory(django_db_setup, django_db_blocker, broker, worker_logs) -> Iterator[Any]:  # noqa: ANN001
+    """Starts real worker processes on the test database with the given extra environment.
+
+    Every worker is stopped when the test that started it ends: one left running would take a later
+    test's tasks with this test's settings (no Salesforce, another SMTP server) and act on them."""
     started: list[WorkerProcess] = []
-    logs = tmp_path_factory.mktemp("worker-logs")
 
     def start(extra: dict[str, str] | None = None) -> WorkerProcess:
-        # One worker at a time: one an earlier test left running has other settings (no Salesforce,
-        # another SMTP server) and would take this test's tasks.
+        # One worker at a time within a test, for the same reason.
         for earlier in started:
             earlier.stop()
         with django_db_blocker.unblock():
             env = worker_environment(extra or {})
         purge_broker()
-        worker = WorkerProcess(env=env, log_path=logs / f"worker-{len(started)}.log")
+        worker = WorkerProcess(env=env, log_path=worker_logs / f"worker-{os.getpid()}-{next(WORKER_NUMBERS)}.log")
         worker.start()
         started.append(worker)
         return worker

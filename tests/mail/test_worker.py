@@ -22,29 +22,15 @@ from tests.support import wait_for
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def start_worker(worker_factory, broker):  # noqa: ANN001, ANN201
-    """Real workers for this test only: stopped at its end, so none takes the next test's tasks."""
-    started = []
-
-    def start(env: dict[str, str]):  # noqa: ANN202
-        started.append(worker_factory(env))
-        return started[-1]
-
-    yield start
-    for worker in started:
-        worker.stop()
-
-
 def finished(worker, task_id: str) -> bool:  # noqa: ANN001
     return f"[{task_id}] succeeded" in worker.log_path.read_text(errors="replace")
 
 
 def test_a_worker_killed_mid_send_leaves_an_unknown_that_is_never_resent(  # noqa: ANN001
-        approved_email, scripted_smtp, start_worker, rita) -> None:
+        approved_email, scripted_smtp, worker_factory, rita) -> None:
     server = scripted_smtp("stall")
     env = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(server.port), "EMAIL_TIMEOUT": "300"}
-    worker = start_worker(env)
+    worker = worker_factory(env)
 
     proposal = approved_email()  # the approval enqueues its execution; the worker takes it
     wait_for(server.in_data.is_set, timeout=60, what="the worker to hand the message to the server")
@@ -65,7 +51,7 @@ def test_a_worker_killed_mid_send_leaves_an_unknown_that_is_never_resent(  # noq
     assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="execution_outcome_unknown").exists()
 
     # A new worker, the sweeper, and the dead worker's task delivered again: nothing resends it.
-    worker = start_worker(env)
+    worker = worker_factory(env)
     other = approved_email(to=["grace@contoso.example"])
     sweep(stale_execution_after=timedelta(0))
     redelivered = proposal_execute_task.delay([proposal.pk, other.pk])
@@ -83,8 +69,8 @@ def test_a_worker_killed_mid_send_leaves_an_unknown_that_is_never_resent(  # noq
     assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="send_confirmed", actor="rita").exists()
 
 
-def test_a_task_delivered_three_times_sends_once(approved_email, smtp, start_worker) -> None:  # noqa: ANN001
-    worker = start_worker({"EMAIL_HOST": smtp.host, "EMAIL_PORT": str(smtp.port)})
+def test_a_task_delivered_three_times_sends_once(approved_email, smtp, worker_factory) -> None:  # noqa: ANN001
+    worker = worker_factory({"EMAIL_HOST": smtp.host, "EMAIL_PORT": str(smtp.port)})
 
     proposal = approved_email()  # enqueued once by the approval ...
     again = [proposal_execute_task.delay([proposal.pk]) for _ in range(2)]  # ... and twice more

@@ -221,20 +221,6 @@ def web_factory(tmp_path: Path) -> Iterator[Callable[..., WebServer]]:
 
 
 @pytest.fixture
-def start_worker(worker_factory: Any) -> Iterator[Callable[[dict[str, str]], WorkerProcess]]:
-    """Real workers for this test only: stopped at its end, so none takes the next test's tasks."""
-    started: list[WorkerProcess] = []
-
-    def start(env: dict[str, str]) -> WorkerProcess:
-        started.append(worker_factory(env))
-        return started[-1]
-
-    yield start
-    for worker in started:
-        worker.stop()
-
-
-@pytest.fixture
 def writes(salesforce: Any, monkeypatch: pytest.MonkeyPatch) -> Counter:
     """Every record the emulator's store updates, counted (the emulator is real; this only watches)."""
     counted: Counter = Counter()

@@ -50,7 +50,7 @@ def statuses(records: list[dict[str, Any]]) -> list[str]:
 
 
 def test_nothing_submitted_or_approved_during_a_broker_outage_is_lost_or_doubled(  # noqa: ANN001
-        private_redis, salesforce, smtp_sink, web_factory, start_worker, writes) -> None:
+        private_redis, salesforce, smtp_sink, web_factory, worker_factory, writes) -> None:
     allow_crm_objects()
     policy("*", mode="always_review")
     reviewer("rita")
@@ -60,7 +60,7 @@ def test_nothing_submitted_or_approved_during_a_broker_outage_is_lost_or_doubled
                 for n in range(4)]
     env = {**salesforce.env, "CELERY_BROKER_URL": private_redis.url, "EMAIL_HOST": smtp_sink.host,
            "EMAIL_PORT": str(smtp_sink.port), "HITLCRM_SWEEP_CHECKING_AFTER_SECONDS": "0"}
-    worker = start_worker(env)
+    worker = worker_factory(env)
     web = web_factory(env)
     smtp_sink.clear()
     agent = agent_session(token)

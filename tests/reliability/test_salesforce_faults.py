@@ -33,7 +33,7 @@ FAST_RETRIES = {"SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS": "0.2", "SALESFORCE_PUSH
     reason="open bug: on PostgreSQL + Redis some changes released after the fault stretch are not "
            "re-run within 120 s (the retry chain in proposal_execute_task is being fixed); passes on SQLite")
 def test_changes_approved_while_salesforce_fails_are_written_once_after_the_stretch(  # noqa: ANN001
-        api, rita, salesforce, writes, start_worker, broker) -> None:  # noqa: F811
+        api, rita, salesforce, writes, worker_factory, broker) -> None:  # noqa: F811
     titles = {salesforce.create("Contact", {"LastName": f"Person {n}", "Title": "Engineer"}): f"VP {n}"
               for n in range(4)}
     proposals = []
@@ -43,7 +43,7 @@ def test_changes_approved_while_salesforce_fails_are_written_once_after_the_stre
         assert response.status_code == 201, response.content
         proposals.append(response.json()["id"])
         proposal_run_checks(proposal_id=proposals[-1])
-    start_worker({**salesforce.env, **FAST_RETRIES})
+    worker_factory({**salesforce.env, **FAST_RETRIES})
 
     # The stretch: the next three requests (reads and writes alike) answer 503, then rows are locked.
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=3)

@@ -70,9 +70,9 @@ def received(worker: Any) -> int:
     return len(re.findall(r"proposals_run_checks_task\[[0-9a-f-]+\] received", worker.log_path.read_text(errors="replace")))
 
 
-def test_a_task_whose_process_is_killed_is_run_again_by_another(api, salesforce, start_worker, broker,  # noqa: F811
+def test_a_task_whose_process_is_killed_is_run_again_by_another(api, salesforce, worker_factory, broker,  # noqa: F811
                                                                  held_crm_read) -> None:  # noqa: ANN001
-    worker = start_worker(salesforce.env)
+    worker = worker_factory(salesforce.env)
     proposal = submit_and_kill_mid_check(api, salesforce, worker, held_crm_read)
 
     # No sweeper runs here: the requeued message alone brings the record through its checks.
@@ -85,9 +85,9 @@ def test_a_task_whose_process_is_killed_is_run_again_by_another(api, salesforce,
 
 
 def test_without_requeue_on_worker_loss_the_task_is_lost_until_the_sweeper_finds_it(  # noqa: ANN001
-        api, salesforce, start_worker, broker, held_crm_read) -> None:  # noqa: F811
+        api, salesforce, worker_factory, broker, held_crm_read) -> None:  # noqa: F811
     """The safeguard removed (tests/reliability/unsafe_celery_settings.py): the same kill loses the task."""
-    worker = start_worker({**salesforce.env, "DJANGO_SETTINGS_MODULE": "tests.reliability.unsafe_celery_settings"})
+    worker = worker_factory({**salesforce.env, "DJANGO_SETTINGS_MODULE": "tests.reliability.unsafe_celery_settings"})
     before = set(pool_processes(worker))
     proposal = submit_and_kill_mid_check(api, salesforce, worker, held_crm_read)
 

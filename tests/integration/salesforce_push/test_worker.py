@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -28,17 +28,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def start_worker(org, worker_factory, broker) -> Iterator[Any]:  # noqa: ANN001
-    """Real workers configured for the emulator; stopped at the end of the test."""
-    started = []
-
-    def start(**settings: str) -> Any:
-        started.append(worker_factory({**org.env, **settings}))
-        return started[-1]
-
-    yield start
-    for worker in started:
-        worker.stop()
+def start_worker(org, worker_factory) -> Callable[..., Any]:  # noqa: ANN001
+    """Starts a real worker configured for the emulator, with ``settings`` on top."""
+    return lambda **settings: worker_factory({**org.env, **settings})
 
 
 def approve_together(ids: list[int], user: Any) -> None:
