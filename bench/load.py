@@ -343,8 +343,8 @@ def reviewer(number: int, base: str, stop: threading.Event, stats: Stats, decide
         while page.status_code == 200 and not stop.is_set():
             form = DECIDE_FORM.search(page.text)
             current = re.search(r'data-proposal="(\d+)"', page.text)
-            if not form or not current:
-                break  # not decidable (decided meanwhile): back to the queue
+            if not form or not current or 'id="holder"' in page.text:
+                break  # not decidable (decided meanwhile) or another reviewer holds it: back to the queue
             proposal_id = int(current.group(1))
             action, extra = decision_for(page.text, proposal_id)
             started = time.perf_counter()

@@ -43,6 +43,9 @@ CONTENT_SECURITY_POLICY = (
 SWAP_HEADER = "X-Console-Swap"
 UNDO_SESSION_KEY = "console_undo"
 BULK_LIMIT = 200
+# How many items the next-item search passes over when others claim them first, before it gives up
+# and shows the last one found (with who holds it).
+NEXT_ITEM_TRIES = 5
 EMAIL_FORM_FIELDS = ("subject", "body", "body_html")
 
 
@@ -302,16 +305,31 @@ class ProposalAdmin(admin.ModelAdmin):
         return QueryDict(request.GET.get("_changelist_filters", ""))
 
     def neighbour(self, request: HttpRequest, current: Proposal, *, forward: bool, wrap: bool = False) -> int | None:
-        """The next (or previous) item of the reviewer's queue that is theirs to take."""
+        """The next (or previous) item of the reviewer's queue that is theirs to take, claimed for
+        them when they may decide. Two reviewers who finish at the same moment are otherwise handed
+        the same item, and one of them loses the decision: an item someone else claimed in between
+        is passed over for the one after it."""
         params = self.queue_params(request)
         items = queue.available_to(queue.filtered(self.model.objects.all(), params, request.user), request.user)
         if params.get("q"):
             items, _duplicates = self.get_search_results(request, items, params["q"])
         order = QUEUE_ORDER if forward else QUEUE_ORDER_REVERSED
-        following = queue.first_open(items.filter(queue.keyset_beyond(current, forward=forward)).order_by(*order),
-                                     request.user)
-        if following is None and wrap:
-            following = queue.first_open(items.exclude(pk=current.pk).order_by(*QUEUE_ORDER), request.user)
+        may_decide = self.has_decide_permission(request)
+        passed_over: list[int] = []
+        position = current
+        for _ in range(NEXT_ITEM_TRIES):
+            following = queue.first_open(items.filter(queue.keyset_beyond(position, forward=forward))
+                                         .exclude(pk__in=passed_over).order_by(*order), request.user)
+            if following is None and wrap:
+                following = queue.first_open(items.exclude(pk__in=[current.pk, *passed_over]).order_by(*QUEUE_ORDER),
+                                             request.user)
+            if following is None or not may_decide:
+                return following
+            claimed, _ = proposal_claim(proposal_id=following, actor=Actor.for_user(request.user, request))
+            if claimed:
+                return following
+            passed_over.append(following)
+            position = self._position(following)
         return following
 
     def _position(self, pk: int) -> Proposal:

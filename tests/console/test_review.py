@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from reviews.models import Decision, Proposal
 from reviews.services.actors import Actor
 from reviews.services.decisions import DecisionRefused, proposal_claim, proposal_decide
+from reviews.admin import queue
 from reviews.state_machine import Status
 from tests.factories import policy
 
@@ -122,6 +123,25 @@ def test_next_skips_items_someone_else_holds(api, rita, ruth) -> None:  # noqa: 
     proposal_claim(proposal_id=held.pk, actor=Actor.for_user(ruth))
     response = logged_in(rita).post(review_url(first, "decide"), {"action": "approve"}, **SWAP)
     assert shown_item(response) == free.pk
+
+
+def test_next_passes_over_an_item_claimed_after_the_queue_was_read(api, rita, ruth, monkeypatch) -> None:  # noqa: ANN001
+    """Two reviewers finishing at the same moment both read the queue before either claims its next
+    item: the one whose claim comes second must be handed the item after it, not a lost decision."""
+    first, contested, free = queued(api, 3)
+    read_queue = queue.first_open
+
+    def ruth_claims_right_after_the_read(*args: Any, **kwargs: Any) -> int | None:
+        found = read_queue(*args, **kwargs)
+        if found == contested.pk and Proposal.objects.get(pk=found).claimed_by_id is None:
+            proposal_claim(proposal_id=found, actor=Actor.for_user(ruth))
+        return found
+
+    monkeypatch.setattr(queue, "first_open", ruth_claims_right_after_the_read)
+    response = logged_in(rita).post(review_url(first, "decide"), {"action": "approve"}, **SWAP)
+    assert shown_item(response) == free.pk
+    assert Proposal.objects.get(pk=free.pk).claimed_by == rita
+    assert Proposal.objects.get(pk=contested.pk).claimed_by == ruth
 
 
 def test_j_and_k_step_through_the_queue(api, rita) -> None:  # noqa: ANN001
