@@ -28,7 +28,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.1, what: str = "") -> Any:
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.1,
+             what: str | Callable[[], str] = "") -> Any:
+    """Poll ``predicate`` until it is truthy; ``what`` (or what it returns, computed only on a
+    timeout) says what was awaited, in the failure message."""
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:
@@ -36,7 +39,8 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: f
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}; last value: {last!r}")
+    described = what() if callable(what) else what
+    raise AssertionError(f"timed out after {timeout}s waiting for {described or predicate}; last value: {last!r}")
 
 
 def form_submission(html: str, form_id: str) -> tuple[str, list[tuple[str, str]]]:
