@@ -22,7 +22,7 @@ from ..state_machine import DECIDABLE
 from .console import protect
 
 WINDOW_DAYS = 30
-TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN, ExecutionState.PAUSED]
+TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN]
 
 
 def queue_depths(now: datetime) -> list[dict[str, Any]]:

@@ -16,7 +16,8 @@ class ExecutionState(models.TextChoices):
     CONFLICT = "conflict", "Conflict"
     # The side effect may or may not have happened (a worker died mid-send); a person resolves it.
     UNKNOWN = "unknown", "Outcome unknown"
-    PAUSED = "paused", "Paused (API budget)"
+    # No "paused" state: while pushes wait for the API budget, the changes stay approved and
+    # unclaimed (no Execution is in flight), and the dashboard says pushes are paused.
 
 
 class Execution(models.Model):
