@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from reviews.models import ApiClient, ApiToken, CrmObjectRule, Policy
+from reviews.models import ApiClient, ApiToken, CrmObjectRule, ExecutionAttempt, Policy
 from reviews.roles import ensure_roles
 
 CONTACT_FIELDS = ["FirstName", "LastName", "Email", "Title", "Department", "Phone", "MobilePhone",
@@ -55,3 +58,19 @@ def allow_crm_objects() -> None:
 def policy(task_type: str = "*", **values: Any) -> Policy:
     obj, _ = Policy.objects.update_or_create(task_type=task_type, defaults=values)
     return obj
+
+
+class ExecutionAttemptFactory(factory.django.DjangoModelFactory):
+    """One row of the execution log: one record in one push to Salesforce (pass ``execution``)."""
+
+    class Meta:
+        model = ExecutionAttempt
+
+    proposal = factory.SelfAttribute("execution.proposal")
+    batch = factory.LazyFunction(uuid.uuid4)
+    number = 1
+    request_kind = "update"
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyAttribute(lambda attempt: attempt.started_at + timedelta(milliseconds=400))
+    http_requests = 1
+    outcome = ExecutionAttempt.Outcome.WRITTEN

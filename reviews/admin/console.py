@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,7 +25,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
 from ..models import CheckResult, CrmChange, CrmFieldChange, Decision, EmailDraft, Policy, Proposal, ReasonCode
-from ..models.execution import Execution
+from ..models.execution import Execution, ExecutionAttempt
+from ..models.mail import MailDelivery
 from ..services.actors import Actor
 from ..services.decisions import DecisionRefused, proposal_claim, proposal_decide, proposal_undo, proposals_decide_bulk
 from ..state_machine import DECIDABLE, IllegalTransition, Status
@@ -47,6 +48,8 @@ BULK_LIMIT = 200
 # and shows the last one found (with who holds it).
 NEXT_ITEM_TRIES = 5
 EMAIL_FORM_FIELDS = ("subject", "body", "body_html")
+# The review page lists this many of an item's latest pushes to Salesforce (the execution log).
+EXECUTION_LOG_SHOWN = 20
 
 
 def protect(response: HttpResponse) -> HttpResponse:
@@ -492,6 +495,30 @@ class ProposalAdmin(admin.ModelAdmin):
                 "seconds": int((until - timezone.now()).total_seconds()) + 1}
 
 
+def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, Any] | None:
+    """What the item's execution recorded beyond its summary, in at most one query, none before it ran.
+
+    A CRM change: its pushes to Salesforce (``ExecutionAttempt``), newest first, the latest
+    ``EXECUTION_LOG_SHOWN`` with the count of the rest. An email: no push log exists; its
+    ``MailDelivery`` keeps the attempt that called the provider and what followed.
+    """
+    if execution is None:
+        return None
+    if proposal.is_email:
+        delivery = MailDelivery.objects.filter(proposal_id=proposal.pk).first()
+        return {"delivery": delivery} if delivery is not None else None
+    rows = list(
+        ExecutionAttempt.objects.filter(proposal_id=proposal.pk)
+        .only("number", "request_kind", "started_at", "finished_at", "http_requests", "outcome", "error_code",
+              "error_message", "api_usage_used", "api_usage_max")
+        .annotate(total=Window(Count("pk")))  # the count of all rows, in the same query
+        .order_by("-started_at", "-pk")[:EXECUTION_LOG_SHOWN]
+    )
+    if not rows:
+        return None
+    return {"attempts": rows, "earlier": rows[0].total - len(rows)}
+
+
 def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
     """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``."""
     now = timezone.now()
@@ -551,6 +578,7 @@ def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
         "approve_blocked": approve_blocked,
         "reason_codes": list(enumerate(ReasonCode.choices, start=1)),
         "execution": execution,
+        "execution_log": execution_log(proposal, execution),
         "age": age(proposal.submitted_at, now),
         "overdue": proposal.status in DECIDABLE and proposal.sla_due_at is not None and proposal.sla_due_at < now,
         "policy": policy,
