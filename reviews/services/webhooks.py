@@ -8,7 +8,8 @@ Delivery is at least once: a receiver drops repeats by ``X-Hitlcrm-Delivery``.
 
 Only hosts on the admin-kept allow-list (:class:`CallbackHostRule`) are ever called, and a host
 that resolves to a private, loopback or link-local address is refused unless its rule allows
-it, so an agent cannot make hitlcrm call internal services. Redirects are never followed.
+it, so an agent cannot make hitlcrm call internal services; the delivery connects to the address
+that was vetted. Redirects are never followed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from integrations.http import pinned_session
 
 from ..models import ApiClient, CallbackHostRule, Proposal, WebhookDelivery, WebhookDeliveryState
 from .queueing import publish
@@ -73,21 +76,33 @@ def callback_host_rule(url: str) -> CallbackHostRule:
     return rule
 
 
-def callback_addresses_check(url: str, rule: CallbackHostRule) -> None:
-    """Refuse a host that resolves to a non-public address unless its rule allows that."""
+def callback_address(url: str, rule: CallbackHostRule) -> str:
+    """The address to connect to for ``url``: its host resolved once, every answer vetted. Refuses a
+    host that resolves to a non-public address unless its rule allows that. The delivery connects to
+    this address (not to whatever a second lookup says), so a DNS answer that changes in between
+    cannot send the request to an internal service."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise WebhookTransientError(f"cannot resolve {parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
         if not address.is_global and not rule.allow_private_network:
             raise CallbackRefused(
                 f"{parts.hostname} resolves to {address}, a private or local address; "
                 f"its allow-list entry does not permit that"
             )
+    if not addresses:
+        raise WebhookTransientError(f"{parts.hostname} resolved to no address")
+    first = addresses[0]
+    return f"[{first}]" if first.version == 6 else str(first)
+
+
+def _session_to(url: str, address: str) -> requests.Session:
+    host = urlsplit(url).hostname
+    return pinned_session(lambda name: (address, None) if name == host else None)
 
 
 def webhook_register(*, client: ApiClient, url: str, rotate_secret: bool = False) -> tuple[ApiClient, str | None]:
@@ -159,8 +174,7 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
         return _finish(delivery, WebhookDeliveryState.FAILED, error="the agent no longer has a callback URL")
     url = client.webhook_url
     try:
-        rule = callback_host_rule(url)
-        callback_addresses_check(url, rule)
+        address = callback_address(url, callback_host_rule(url))
     except CallbackRefused as exc:
         return _finish(delivery, WebhookDeliveryState.FAILED, error=f"refused: {exc}", url=url)
     except WebhookTransientError as exc:
@@ -180,9 +194,10 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
     }
     started = time.monotonic()
     try:
-        response = requests.post(url, data=body, headers=headers, allow_redirects=False,
-                                 timeout=(5, settings.HITLCRM_WEBHOOK_TIMEOUT_SECONDS), stream=True)
-        response.close()  # the answer's body is not needed
+        with _session_to(url, address) as session:
+            response = session.post(url, data=body, headers=headers, allow_redirects=False,
+                                    timeout=(5, settings.HITLCRM_WEBHOOK_TIMEOUT_SECONDS), stream=True)
+            response.close()  # the answer's body is not needed
     except requests.RequestException as exc:
         return _attempted(delivery, url=url, status_code=None, error=f"{type(exc).__name__}: {exc}",
                           elapsed_ms=_ms(started))

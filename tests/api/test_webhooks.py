@@ -3,7 +3,9 @@ server, retries, the delivery log; and one delivery by a real worker process."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
@@ -177,6 +179,31 @@ def test_a_host_that_resolves_to_loopback_is_refused_without_the_allowance(api, 
     delivery = webhook_deliver(delivery_id=WebhookDelivery.objects.get().pk)
     assert delivery.state == "failed" and "private or local address" in delivery.last_error
     assert callback.requests() == []
+
+
+def test_the_delivery_goes_to_the_address_that_was_vetted_whatever_dns_says_next(  # noqa: ANN001
+        api, callback, monkeypatch) -> None:
+    """DNS rebinding: the host's first answer passes the check, a later one points elsewhere. The
+    delivery connects to the vetted address and still names the host (the Host header)."""
+    CallbackHostRule.objects.create(host="hooks.customer.example", allow_private_network=True)
+    url = callback.url.replace("127.0.0.1", "hooks.customer.example")
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])  # the vetted answer, then nothing that leads to the receiver
+
+    def rebinding(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if host == "hooks.customer.example":
+            return real_getaddrinfo(next(answers, "127.0.0.2"), port, *args, **kwargs)
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    assert api.put("/api/v1/webhook/", {"url": url}, format="json").status_code == 200
+    answers = iter(["127.0.0.1"])  # registration may have looked it up: the delivery's check gets the good answer
+    proposal_run_checks(proposal_id=submit(api))
+    delivery = webhook_deliver(delivery_id=WebhookDelivery.objects.get().pk)
+    assert delivery.state == "delivered", delivery.last_error
+    [received] = callback.requests()
+    assert received.headers["X-Hitlcrm-Delivery"] == str(delivery.delivery_id)
+    assert received.headers["Host"] == f"hooks.customer.example:{urlsplit(callback.url).port}"
 
 
 def test_a_host_removed_from_the_allow_list_is_no_longer_called(api, registered) -> None:  # noqa: ANN001

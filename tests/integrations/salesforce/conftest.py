@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
+from integrations.http import PinnedAddressAdapter
 from integrations.salesforce import client as client_module
 from integrations.salesforce_emulator import EmulatorServer
-from integrations.salesforce_emulator.pinning import PinnedDNSAdapter
+from integrations.salesforce_emulator.pinning import salesforce_to
 
 _cache_names = itertools.count()
 
@@ -62,4 +63,4 @@ def pinned_dns(emulator_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch)
     """Route hitlcrm's connections to *.salesforce.com (login hosts) to the emulator; TLS still checks the
     real host name against the emulator's CA."""
     monkeypatch.setattr(client_module, "_transport_adapter",
-                        lambda config: PinnedDNSAdapter("127.0.0.1", emulator_server.port))
+                        lambda config: PinnedAddressAdapter(salesforce_to("127.0.0.1", emulator_server.port)))
