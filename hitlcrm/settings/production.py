@@ -1,5 +1,7 @@
 """Production: no insecure defaults. A missing secret stops start-up with a message naming it."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F401,F403
 from .env import env_bool, env_int, env_list, mandatory_secret
 
@@ -7,8 +9,6 @@ SECRET_KEY = mandatory_secret("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -29,3 +29,20 @@ X_FRAME_OPTIONS = "DENY"
 _REDIS_CACHE = env_list("REDIS_CACHE_URL")
 if _REDIS_CACHE:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_CACHE[0]}}
+
+# Mail through a django-anymail ESP (EMAIL_BACKEND "anymail.backends.<esp>.EmailBackend"). Its
+# tracking webhook (/mail/<esp>/tracking/: bounces, complaints, unsubscribes -> the suppression list)
+# is guarded by ANYMAIL_WEBHOOK_SECRET alone: without it anymail accepts anyone's posts and hitlcrm
+# drops every event, so bounces would never suppress an address. The ESPs whose API key comes from
+# the environment cannot send a message without it. (base.py builds ANYMAIL from these variables.)
+_ESP_API_KEYS = {"anymail.backends.postmark.": "POSTMARK_SERVER_TOKEN", "anymail.backends.mailgun.": "MAILGUN_API_KEY"}
+if EMAIL_BACKEND.startswith("anymail."):  # noqa: F405
+    _required = {"ANYMAIL_WEBHOOK_SECRET": ("WEBHOOK_SECRET", "it protects the mail tracking webhook /mail/<esp>/tracking/")}
+    _required.update({variable: (variable, "without it no email can be sent") for prefix, variable in _ESP_API_KEYS.items()
+                      if EMAIL_BACKEND.startswith(prefix)})  # noqa: F405
+    for _variable, (_key, _why) in _required.items():
+        if not str(ANYMAIL.get(_key, "")).strip():  # noqa: F405
+            raise ImproperlyConfigured(
+                f"The environment variable {_variable} must be set in production when EMAIL_BACKEND is a "
+                f"django-anymail ESP backend ({EMAIL_BACKEND}): {_why}."  # noqa: F405
+            )

@@ -1,7 +1,8 @@
 """The production settings at work (hitlcrm/settings/production.py), in a process of their own on
 this run's database: a real login's cookies, session expiry, the security headers, and secrets that
-come from the environment only. (``check --deploy`` and the refusal to start without SECRET_KEY or
-ALLOWED_HOSTS: tests/hitlcrm/test_settings.py.)"""
+come from the environment only, and the mail secrets an anymail ESP backend cannot do without.
+(``check --deploy`` and the refusal to start without SECRET_KEY or ALLOWED_HOSTS:
+tests/hitlcrm/test_settings.py.)"""
 
 from __future__ import annotations
 
@@ -104,3 +105,58 @@ def test_secrets_come_from_the_environment_only(production) -> None:  # noqa: AN
     secrets = production["secrets"]
     assert secrets.pop("SECRET_KEY") == SECRET
     assert {name: value for name, value in secrets.items() if value} == {}
+
+
+POSTMARK = "anymail.backends.postmark.EmailBackend"
+MAILGUN = "anymail.backends.mailgun.EmailBackend"
+WEBHOOK_SECRET = "hitlcrm:" + "Vb3Nm6Qw9Er2Ty5Ui8Op1" * 2
+
+
+def production_check(**variables: str) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy`` under the production settings with only the required variables
+    and ``variables`` set (nothing inherited from this process's mail or Salesforce settings)."""
+    keep = {"PATH", "HOME", "LANG", "HITLCRM_TEST_RUN_ID"}
+    env = {name: value for name, value in os.environ.items() if name in keep}
+    env.update(DJANGO_SETTINGS_MODULE="hitlcrm.settings.production", SECRET_KEY=SECRET, ALLOWED_HOSTS="hitlcrm.example",
+               CELERY_BROKER_URL="memory://", **variables)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(("backend", "api_key"), [
+    (POSTMARK, {"POSTMARK_SERVER_TOKEN": "server-token"}),
+    (MAILGUN, {"MAILGUN_API_KEY": "key-1", "MAILGUN_SENDER_DOMAIN": "mg.hitlcrm.example"}),
+    ("anymail.backends.sendgrid.EmailBackend", {}),
+])
+@pytest.mark.parametrize("secret", [None, "", "   "])
+def test_an_esp_backend_without_a_webhook_secret_is_refused(backend: str, api_key: dict, secret: str | None) -> None:
+    """Without ANYMAIL_WEBHOOK_SECRET the tracking webhook (/mail/<esp>/tracking/) would take anyone's
+    posts, and hitlcrm would drop every bounce and complaint: production does not start."""
+    result = production_check(EMAIL_BACKEND=backend, **api_key,
+                              **({} if secret is None else {"ANYMAIL_WEBHOOK_SECRET": secret}))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ANYMAIL_WEBHOOK_SECRET must be set in production" in result.stderr, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("backend", "variable"), [(POSTMARK, "POSTMARK_SERVER_TOKEN"), (MAILGUN, "MAILGUN_API_KEY")])
+def test_an_esp_backend_without_its_api_key_is_refused(backend: str, variable: str) -> None:
+    result = production_check(EMAIL_BACKEND=backend, ANYMAIL_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    assert result.returncode != 0
+    assert f"{variable} must be set in production" in result.stderr, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("backend", "api_key"), [
+    (POSTMARK, {"POSTMARK_SERVER_TOKEN": "server-token"}),
+    (MAILGUN, {"MAILGUN_API_KEY": "key-1", "MAILGUN_SENDER_DOMAIN": "mg.hitlcrm.example"}),
+])
+def test_an_esp_backend_starts_with_its_secrets(backend: str, api_key: dict) -> None:
+    result = production_check(EMAIL_BACKEND=backend, ANYMAIL_WEBHOOK_SECRET=WEBHOOK_SECRET, **api_key)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("backend", [None, "django.core.mail.backends.smtp.EmailBackend"])
+def test_the_smtp_backend_needs_no_webhook_secret(backend: str | None) -> None:
+    result = production_check(**({} if backend is None else {"EMAIL_BACKEND": backend}),
+                              EMAIL_HOST="smtp.hitlcrm.example", EMAIL_PORT="587", EMAIL_USE_TLS="1")
+    assert result.returncode == 0, result.stdout + result.stderr
