@@ -61,6 +61,58 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
+# --- people ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def agent(db) -> tuple[Any, str]:
+    """The agent "sdr-bot" and its token; CRM objects allowed, every task type reviewed by a person."""
+    from tests.factories import agent_with_token, allow_crm_objects, policy
+
+    allow_crm_objects()
+    policy("*", mode="always_review")
+    return agent_with_token("sdr-bot")
+
+
+@pytest.fixture
+def api(agent) -> Any:
+    """The API as the agent sees it."""
+    from tests.factories import token_client
+
+    return token_client(agent[1])
+
+
+@pytest.fixture
+def rita(db) -> Any:
+    """A reviewer."""
+    from tests.factories import reviewer
+
+    return reviewer("rita")
+
+
+@pytest.fixture
+def ruth(db) -> Any:
+    """A second reviewer (the role without second approvals)."""
+    from tests.factories import reviewer
+
+    return reviewer("ruth")
+
+
+@pytest.fixture
+def sam(db) -> Any:
+    """A senior reviewer (may give the second approval of four-eyes items)."""
+    from tests.factories import reviewer
+
+    return reviewer("sam", role="senior_reviewer")
+
+
+@pytest.fixture
+def carl(db) -> Any:
+    """Compliance."""
+    from tests.factories import reviewer
+
+    return reviewer("carl", role="compliance")
+
+
 # --- SMTP sink ------------------------------------------------------------------------------
 
 @dataclass
@@ -90,7 +142,7 @@ def smtp_sink() -> Iterator[SmtpSink]:
     sink = SmtpSink("127.0.0.1", free_port())
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        async def handle_DATA(self, server, session, envelope):
             message = message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
             with sink.lock:
                 sink.messages.append({"from": envelope.mail_from, "rcpt": list(envelope.rcpt_tos),
@@ -115,7 +167,7 @@ class WorkerProcess:
 
     def start(self) -> None:
         assert self.log_path is not None
-        log = open(self.log_path, "ab")  # noqa: SIM115  (closed with the process)
+        log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks,executions",
              "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
@@ -152,7 +204,7 @@ def purge_broker() -> None:
         for queue in ("checks", "executions"):
             try:
                 conn.default_channel.queue_purge(queue)
-            except Exception:  # noqa: BLE001  (a queue that does not exist yet has nothing to purge)
+            except Exception:
                 pass
 
 
@@ -169,12 +221,12 @@ def worker_environment(extra: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def worker_logs(tmp_path_factory) -> Path:  # noqa: ANN001
+def worker_logs(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("worker-logs")
 
 
 @pytest.fixture
-def worker_factory(django_db_setup, django_db_blocker, broker, worker_logs) -> Iterator[Any]:  # noqa: ANN001
+def worker_factory(django_db_setup, django_db_blocker, broker, worker_logs) -> Iterator[Any]:
     """Starts real worker processes on the test database with the given extra environment.
 
     Every worker is stopped when the test that started it ends: one left running would take a later
@@ -205,7 +257,7 @@ def broker_reachable() -> bool:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
@@ -220,7 +272,7 @@ def broker() -> None:
 # --- Salesforce emulator --------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def salesforce_server(tmp_path_factory) -> Iterator[Any]:  # noqa: ANN001
+def salesforce_server(tmp_path_factory) -> Iterator[Any]:
     """The local Salesforce emulator over HTTPS, for tests that run hitlcrm end to end."""
     from integrations.salesforce_emulator import EmulatorServer
 
@@ -231,7 +283,7 @@ def salesforce_server(tmp_path_factory) -> Iterator[Any]:  # noqa: ANN001
 
 
 @pytest.fixture
-def salesforce(salesforce_server) -> Iterator[Any]:  # noqa: ANN001
+def salesforce(salesforce_server) -> Iterator[Any]:
     """The emulator, emptied, with this process configured to use it; ``.env`` configures workers."""
     from django.test import override_settings
 

@@ -74,3 +74,12 @@ class ExecutionAttemptFactory(factory.django.DjangoModelFactory):
     finished_at = factory.LazyAttribute(lambda attempt: attempt.started_at + timedelta(milliseconds=400))
     http_requests = 1
     outcome = ExecutionAttempt.Outcome.WRITTEN
+
+
+def token_client(raw: str) -> Any:
+    """An API client that sends ``raw`` as its token."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    return client

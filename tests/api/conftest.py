@@ -13,38 +13,20 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from reviews.models import AuditEvent, CrmFieldChange, CrmObjectRule, Proposal
-from tests.factories import agent_with_token, allow_crm_objects, policy, reviewer
+from tests.factories import agent_with_token, allow_crm_objects, policy, reviewer, token_client  # noqa: F401
 from tests.reviews.conftest import CONTACT_ID, crm_payload, email_payload  # noqa: F401  (re-exported)
 
 # Audit events that record who knocked (token use, refusals), not what a request changed.
 SECURITY_ACTIONS = ("token_used", "token_rejected", "permission_denied", "login", "login_failed")
 
 
-def token_client(raw: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
-    return client
-
-
 @pytest.fixture
-def agent(db) -> tuple[Any, str]:  # noqa: ANN001
-    allow_crm_objects()
-    policy("*", mode="always_review")
-    return agent_with_token("sdr-bot")
-
-
-@pytest.fixture
-def api(agent) -> APIClient:  # noqa: ANN001
-    return token_client(agent[1])
-
-
-@pytest.fixture
-def other_api(agent) -> APIClient:  # noqa: ANN001
+def other_api(agent) -> APIClient:
     return token_client(agent_with_token("other-bot")[1])
 
 
 @pytest.fixture
-def integration(agent) -> tuple[Any, str]:  # noqa: ANN001
+def integration(agent) -> tuple[Any, str]:
     """An integration client; Account changes are executed by it (the approved-changes feed)."""
     CrmObjectRule.objects.update_or_create(
         crm_object="Account",
@@ -55,13 +37,8 @@ def integration(agent) -> tuple[Any, str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def integration_api(integration) -> APIClient:  # noqa: ANN001
+def integration_api(integration) -> APIClient:
     return token_client(integration[1])
-
-
-@pytest.fixture
-def rita(db) -> Any:  # noqa: ANN001
-    return reviewer("rita")
 
 
 def state_counts() -> dict[str, int]:
@@ -104,7 +81,7 @@ def salesforce_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
 
 
 @pytest.fixture
-def salesforce(salesforce_server, private_cache) -> Iterator[Any]:  # noqa: ANN001
+def salesforce(salesforce_server, private_cache) -> Iterator[Any]:
     """The local Salesforce emulator, emptied, with hitlcrm configured to use it."""
     from integrations.salesforce import client as client_module
     from tests.integrations.salesforce.conftest import salesforce_settings

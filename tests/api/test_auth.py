@@ -24,7 +24,7 @@ def create_agent(*args: str) -> str:
     return out.getvalue().strip().splitlines()[-1]
 
 
-def test_create_agent_prints_a_working_token_once_and_stores_only_its_hash(agent) -> None:  # noqa: ANN001
+def test_create_agent_prints_a_working_token_once_and_stores_only_its_hash(agent) -> None:
     raw = create_agent("enrichment-bot")
     client = ApiClient.objects.get(name="enrichment-bot")
     assert client.role == "agent" and not client.user.is_staff and not client.user.has_usable_password()
@@ -38,7 +38,7 @@ def test_create_agent_prints_a_working_token_once_and_stores_only_its_hash(agent
     assert token.last_used_at is not None
 
 
-def test_create_agent_makes_integrations_and_more_tokens(agent) -> None:  # noqa: ANN001
+def test_create_agent_makes_integrations_and_more_tokens(agent) -> None:
     raw = create_agent("dw-sync", "--role", "integration")
     assert ApiClient.objects.get(name="dw-sync").role == "integration"
     second = create_agent("dw-sync", "--new-token")
@@ -47,7 +47,7 @@ def test_create_agent_makes_integrations_and_more_tokens(agent) -> None:  # noqa
         create_agent("dw-sync")
 
 
-def test_revoke_token_shuts_the_door(agent) -> None:  # noqa: ANN001
+def test_revoke_token_shuts_the_door(agent) -> None:
     raw = create_agent("bot")
     keep = create_agent("bot", "--new-token")
     hint = ApiToken.objects.get(key_hash=hash_token(raw)).hint
@@ -63,13 +63,13 @@ def test_revoke_token_shuts_the_door(agent) -> None:  # noqa: ANN001
         call_command("revoke_token", "bot", stdout=StringIO())
 
 
-def test_a_deactivated_client_is_refused(agent, api) -> None:  # noqa: ANN001
+def test_a_deactivated_client_is_refused(agent, api) -> None:
     ApiClient.objects.filter(pk=agent[0].pk).update(is_active=False)
     assert api.get("/api/v1/email-drafts/").status_code == 401
 
 
 @pytest.mark.parametrize("header", [None, "Token", "Token a b", "Token hcrm_not-a-real-token", "Bearer x"])
-def test_requests_without_a_valid_token_are_401(agent, header) -> None:  # noqa: ANN001
+def test_requests_without_a_valid_token_are_401(agent, header) -> None:
     client = Client(**({"HTTP_AUTHORIZATION": header} if header else {}))
     with nothing_left_behind():
         response = client.post("/api/v1/email-drafts/", email_payload(), content_type="application/json")
@@ -78,13 +78,13 @@ def test_requests_without_a_valid_token_are_401(agent, header) -> None:  # noqa:
         assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
-def test_roles_are_separate(api, integration_api) -> None:  # noqa: ANN001
+def test_roles_are_separate(api, integration_api) -> None:
     with nothing_left_behind():
         assert integration_api.post("/api/v1/email-drafts/", email_payload(), format="json").status_code == 403
     assert api.get("/api/v1/crm-changes/").status_code == 200  # an agent lists its own (none)
 
 
-def test_throttling_is_per_client(agent, other_api, private_cache) -> None:  # noqa: ANN001
+def test_throttling_is_per_client(agent, other_api, private_cache) -> None:
     ApiClient.objects.filter(pk=agent[0].pk).update(throttle_rate="3/min")
     api = token_client(agent[1])
     statuses = [api.get("/api/v1/email-drafts/").status_code for _ in range(4)]
@@ -94,7 +94,7 @@ def test_throttling_is_per_client(agent, other_api, private_cache) -> None:  # n
     assert other_api.get("/api/v1/email-drafts/").status_code == 200  # another agent is not held back
 
 
-def test_the_admin_issues_a_token_shown_once_and_revokes_it(agent) -> None:  # noqa: ANN001
+def test_the_admin_issues_a_token_shown_once_and_revokes_it(agent) -> None:
     admin = reviewer("ada", role="admin")
     browser = Client()
     browser.force_login(admin)

@@ -16,11 +16,11 @@ from .conftest import crm_payload, email_payload, nothing_left_behind
 pytestmark = pytest.mark.django_db
 
 
-def bulk(api, path: str, items: list, **headers: str):  # noqa: ANN001, ANN201
+def bulk(api, path: str, items: list, **headers: str):
     return api.post(f"/api/v1/{path}/bulk/", {"items": items}, format="json", **headers)
 
 
-def test_valid_items_are_stored_and_invalid_ones_listed_with_their_errors(api) -> None:  # noqa: ANN001
+def test_valid_items_are_stored_and_invalid_ones_listed_with_their_errors(api) -> None:
     items = [crm_payload(external_ref="a"), crm_payload(fields={"Secret__c": 1}), crm_payload(external_ref="c"),
              "not an object"]
     response = bulk(api, "crm-changes", items)
@@ -42,13 +42,13 @@ def test_valid_items_are_stored_and_invalid_ones_listed_with_their_errors(api) -
     assert chain_verify().ok
 
 
-def test_an_email_bulk_works_the_same_way(api) -> None:  # noqa: ANN001
+def test_an_email_bulk_works_the_same_way(api) -> None:
     response = bulk(api, "email-drafts", [email_payload(), email_payload(to=["nobody"])])
     assert [r["result"] for r in response.json()["results"]] == ["created", "invalid"]
     assert "to" in response.json()["results"][1]["errors"]
 
 
-def test_per_item_idempotency_keys_replay_and_conflict(api) -> None:  # noqa: ANN001
+def test_per_item_idempotency_keys_replay_and_conflict(api) -> None:
     first = bulk(api, "email-drafts", [{**email_payload(), "idempotency_key": "i1"}]).json()["results"][0]
     proposal_run_checks(proposal_id=first["id"])  # the record moves on; a replay reports where it is now
     items = [
@@ -66,7 +66,7 @@ def test_per_item_idempotency_keys_replay_and_conflict(api) -> None:  # noqa: AN
     assert Proposal.objects.count() == 2
 
 
-def test_a_single_submission_and_a_bulk_item_share_keys(api) -> None:  # noqa: ANN001
+def test_a_single_submission_and_a_bulk_item_share_keys(api) -> None:
     single = api.post("/api/v1/email-drafts/", email_payload(), format="json", HTTP_IDEMPOTENCY_KEY="k").json()
     (result,) = bulk(api, "email-drafts", [{**email_payload(), "idempotency_key": "k"}]).json()["results"]
     assert result == {**result, "result": "existing", "id": single["id"]}
@@ -79,27 +79,27 @@ def test_a_single_submission_and_a_bulk_item_share_keys(api) -> None:  # noqa: A
     ({"items": [email_payload()], "dry_run": True}, "dry_run"),
     ({"items": [email_payload()] * 501}, "items"),
 ])
-def test_a_bad_envelope_is_a_400_and_stores_nothing(api, body, field) -> None:  # noqa: ANN001
+def test_a_bad_envelope_is_a_400_and_stores_nothing(api, body, field) -> None:
     with nothing_left_behind():
         response = api.post("/api/v1/email-drafts/bulk/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()["fields"]
 
 
-def test_the_idempotency_header_is_refused_on_bulk(api) -> None:  # noqa: ANN001
+def test_the_idempotency_header_is_refused_on_bulk(api) -> None:
     with nothing_left_behind():
         response = bulk(api, "email-drafts", [email_payload()], HTTP_IDEMPOTENCY_KEY="k")
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["fields"]
 
 
-def test_when_every_item_is_invalid_nothing_is_stored(api) -> None:  # noqa: ANN001
+def test_when_every_item_is_invalid_nothing_is_stored(api) -> None:
     with nothing_left_behind():
         response = bulk(api, "email-drafts", [email_payload(to=[]), email_payload(confidence=3)])
     assert response.status_code == 200
     assert response.json()["invalid"] == 2
 
 
-def test_bulk_has_its_own_body_cap(api) -> None:  # noqa: ANN001
+def test_bulk_has_its_own_body_cap(api) -> None:
     items = [email_payload(body="x" * 1000) for _ in range(5)]
     # Neither the single-submission cap nor Django's in-memory body limit applies to bulk bodies.
     with override_settings(HITLCRM_MAX_BODY_BYTES=2000, HITLCRM_BULK_MAX_BODY_BYTES=100_000,
@@ -110,12 +110,12 @@ def test_bulk_has_its_own_body_cap(api) -> None:  # noqa: ANN001
     assert response.status_code == 413 and response.json()["error"] == "payload_too_large"
 
 
-def test_only_agents_submit_in_bulk(integration_api) -> None:  # noqa: ANN001
+def test_only_agents_submit_in_bulk(integration_api) -> None:
     with nothing_left_behind():
         assert bulk(integration_api, "crm-changes", [crm_payload()]).status_code == 403
 
 
-def test_the_number_of_queries_does_not_grow_with_the_items(api) -> None:  # noqa: ANN001
+def test_the_number_of_queries_does_not_grow_with_the_items(api) -> None:
     def queries(count: int) -> int:
         items = [crm_payload(external_ref=f"{count}-{n}") for n in range(count)]
         with CaptureQueriesContext(connection) as captured:

@@ -21,26 +21,26 @@ pytestmark = pytest.mark.django_db
 ACCOUNT_ID = "0015g00000XyZ12AAF"
 
 
-def account_change(**overrides):  # noqa: ANN003, ANN201
+def account_change(**overrides):
     return crm_payload(crm_object="Account", crm_id=ACCOUNT_ID, fields={"Industry": "Retail"},
                        field_confidence={}, **overrides)
 
 
-def approved(api, rita, payload: dict) -> int:  # noqa: ANN001
+def approved(api, rita, payload: dict) -> int:
     proposal_id = api.post("/api/v1/crm-changes/", payload, format="json").json()["id"]
     proposal_run_checks(proposal_id=proposal_id)
     proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="approve")
     return proposal_id
 
 
-def feed(integration_api, query: str = "status=approved") -> dict:  # noqa: ANN001
+def feed(integration_api, query: str = "status=approved") -> dict:
     response = integration_api.get(f"/api/v1/crm-changes/?{query}")
     assert response.status_code == 200, response.content
     return response.json()
 
 
 def test_the_feed_lists_approved_changes_of_external_objects_in_approval_order(
-    api, integration_api, rita,  # noqa: ANN001
+    api, integration_api, rita,
 ) -> None:
     second_submitted = api.post("/api/v1/crm-changes/", account_change(external_ref="b"), format="json").json()["id"]
     first = approved(api, rita, account_change(external_ref="a"))
@@ -56,7 +56,7 @@ def test_the_feed_lists_approved_changes_of_external_objects_in_approval_order(
     assert page["next"] is None and page["cursor"]
 
 
-def test_the_cursor_continues_after_what_was_seen(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_the_cursor_continues_after_what_was_seen(api, integration_api, rita) -> None:
     ids = [approved(api, rita, account_change(external_ref=str(n))) for n in range(3)]
     page = feed(integration_api, "status=approved&page_size=2")
     assert [r["id"] for r in page["results"]] == ids[:2]
@@ -71,7 +71,7 @@ def test_the_cursor_continues_after_what_was_seen(api, integration_api, rita) ->
     assert empty["results"] == [] and empty["cursor"] == newer["cursor"]
 
 
-def test_a_change_in_its_undo_grace_period_is_not_in_the_feed_yet(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_a_change_in_its_undo_grace_period_is_not_in_the_feed_yet(api, integration_api, rita) -> None:
     proposal_id = approved(api, rita, account_change())
     Proposal.objects.filter(pk=proposal_id).update(execute_after=timezone.now() + timedelta(minutes=5))
     assert feed(integration_api)["results"] == []
@@ -79,12 +79,12 @@ def test_a_change_in_its_undo_grace_period_is_not_in_the_feed_yet(api, integrati
     assert response.status_code == 409 and "undone" in response.json()["detail"]
 
 
-def test_a_bad_cursor_is_a_400(integration_api) -> None:  # noqa: ANN001
+def test_a_bad_cursor_is_a_400(integration_api) -> None:
     response = integration_api.get("/api/v1/crm-changes/?status=approved&after=bm90LWEtY3Vyc29y")
     assert response.status_code == 400 and "after" in response.json()["fields"]
 
 
-def test_success_moves_the_change_to_done_through_executing(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_success_moves_the_change_to_done_through_executing(api, integration_api, rita) -> None:
     proposal_id = approved(api, rita, account_change())
     response = integration_api.post(f"/api/v1/crm-changes/{proposal_id}/executed/",
                                     {"success": True, "external_id": "dw-991"}, format="json")
@@ -101,7 +101,7 @@ def test_success_moves_the_change_to_done_through_executing(api, integration_api
     assert [r["id"] for r in feed(integration_api, "status=done")["results"]] == [proposal_id]
 
 
-def test_failure_moves_the_change_to_failed_with_the_error(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_failure_moves_the_change_to_failed_with_the_error(api, integration_api, rita) -> None:
     proposal_id = approved(api, rita, account_change())
     response = integration_api.post(f"/api/v1/crm-changes/{proposal_id}/executed/",
                                     {"success": False, "error": "warehouse rejected Industry"}, format="json")
@@ -109,7 +109,7 @@ def test_failure_moves_the_change_to_failed_with_the_error(api, integration_api,
     assert Execution.objects.get(proposal_id=proposal_id).last_error == "warehouse rejected Industry"
 
 
-def test_the_same_report_twice_is_harmless_and_a_different_one_is_a_409(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_the_same_report_twice_is_harmless_and_a_different_one_is_a_409(api, integration_api, rita) -> None:
     proposal_id = approved(api, rita, account_change())
     url = f"/api/v1/crm-changes/{proposal_id}/executed/"
     assert integration_api.post(url, {"success": True, "external_id": "dw-1"}, format="json").status_code == 200
@@ -121,7 +121,7 @@ def test_the_same_report_twice_is_harmless_and_a_different_one_is_a_409(api, int
     assert "already reported as done" in conflicting.json()["detail"]
 
 
-def test_a_report_needs_a_well_formed_body(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_a_report_needs_a_well_formed_body(api, integration_api, rita) -> None:
     proposal_id = approved(api, rita, account_change())
     url = f"/api/v1/crm-changes/{proposal_id}/executed/"
     for body, field in [({}, "success"), ({"success": "maybe"}, "success"), ({"success": True, "error": "x"}, "error"),
@@ -131,7 +131,7 @@ def test_a_report_needs_a_well_formed_body(api, integration_api, rita) -> None: 
     assert Proposal.objects.get(pk=proposal_id).status == Status.APPROVED
 
 
-def test_the_built_in_executor_leaves_external_objects_alone(api, rita) -> None:  # noqa: ANN001, ARG001
+def test_the_built_in_executor_leaves_external_objects_alone(api, rita) -> None:
     from reviews.models import CrmObjectRule
 
     CrmObjectRule.objects.update_or_create(crm_object="Account", defaults={
@@ -141,7 +141,7 @@ def test_the_built_in_executor_leaves_external_objects_alone(api, rita) -> None:
     assert Proposal.objects.get(pk=proposal_id).status == Status.APPROVED
 
 
-def test_integrations_see_only_what_they_execute(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_integrations_see_only_what_they_execute(api, integration_api, rita) -> None:
     contact_change = approved(api, rita, crm_payload())
     email = api.post("/api/v1/email-drafts/", email_payload(), format="json").json()["id"]
     assert integration_api.get(f"/api/v1/crm-changes/{contact_change}/").status_code == 404
@@ -153,7 +153,7 @@ def test_integrations_see_only_what_they_execute(api, integration_api, rita) -> 
     assert integration_api.get(f"/api/v1/crm-changes/{pending}/").status_code == 404
 
 
-def test_agents_cannot_report_executions_and_integrations_cannot_submit(api, integration_api, rita) -> None:  # noqa: ANN001
+def test_agents_cannot_report_executions_and_integrations_cannot_submit(api, integration_api, rita) -> None:
     proposal_id = approved(api, rita, account_change())
     with nothing_left_behind():
         assert api.post(f"/api/v1/crm-changes/{proposal_id}/executed/", {"success": True},

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def http(live_server, agent) -> Any:  # noqa: ANN001
+def http(live_server, agent) -> Any:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {agent[1]}"
     session.base = f"{live_server.url}/api/v1"
@@ -26,7 +26,7 @@ def http(live_server, agent) -> Any:  # noqa: ANN001
     session.close()
 
 
-def test_the_token_header_is_required(live_server, http) -> None:  # noqa: ANN001
+def test_the_token_header_is_required(live_server, http) -> None:
     anonymous = requests.get(f"{live_server.url}/api/v1/email-drafts/", timeout=10)
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Token"
     wrong = requests.get(f"{live_server.url}/api/v1/email-drafts/", timeout=10,
@@ -35,7 +35,7 @@ def test_the_token_header_is_required(live_server, http) -> None:  # noqa: ANN00
     assert http.get(f"{http.base}/email-drafts/", timeout=10).status_code == 200
 
 
-def test_submit_and_replay_with_an_idempotency_key(http) -> None:  # noqa: ANN001
+def test_submit_and_replay_with_an_idempotency_key(http) -> None:
     headers = {"Idempotency-Key": "live-1"}
     first = http.post(f"{http.base}/email-drafts/", json=email_payload(), headers=headers, timeout=10)
     assert first.status_code == 201, first.text
@@ -46,7 +46,7 @@ def test_submit_and_replay_with_an_idempotency_key(http) -> None:  # noqa: ANN00
     assert Proposal.objects.count() == 1
 
 
-def test_malformed_json_is_a_400(http) -> None:  # noqa: ANN001
+def test_malformed_json_is_a_400(http) -> None:
     with nothing_left_behind():
         response = http.post(f"{http.base}/crm-changes/", data=b'{"kind": "update",,}', timeout=10,
                              headers={"Content-Type": "application/json"})
@@ -54,7 +54,7 @@ def test_malformed_json_is_a_400(http) -> None:  # noqa: ANN001
     assert response.json()["error"] == "parse_error" and "Malformed JSON" in response.json()["detail"]
 
 
-def test_an_oversized_body_is_a_413(http) -> None:  # noqa: ANN001
+def test_an_oversized_body_is_a_413(http) -> None:
     body = json.dumps(email_payload(body="x" * 300_000)).encode()
     with override_settings(HITLCRM_MAX_BODY_BYTES=256 * 1024), nothing_left_behind():
         response = http.post(f"{http.base}/email-drafts/", data=body, timeout=30,
@@ -64,7 +64,7 @@ def test_an_oversized_body_is_a_413(http) -> None:  # noqa: ANN001
 
 
 @pytest.mark.postgres_only
-def test_concurrent_retries_with_one_key_make_one_record(http) -> None:  # noqa: ANN001
+def test_concurrent_retries_with_one_key_make_one_record(http) -> None:
     barrier = threading.Barrier(20)
     answers: list[tuple[int, int]] = []
     lock = threading.Lock()

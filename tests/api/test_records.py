@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 RESOURCES = [("email-drafts", email_payload), ("crm-changes", crm_payload)]
 
 
-def post(api: APIClient, path: str, payload: dict, **headers: str):  # noqa: ANN201
+def post(api: APIClient, path: str, payload: dict, **headers: str):
     return api.post(f"/api/v1/{path}/", payload, format="json", **headers)
 
 
 @pytest.mark.parametrize(("path", "payload"), RESOURCES)
-def test_create_returns_the_record_and_retrieve_adds_final_and_execution(api, path, payload) -> None:  # noqa: ANN001
+def test_create_returns_the_record_and_retrieve_adds_final_and_execution(api, path, payload) -> None:
     response = post(api, path, payload())
     assert response.status_code == 201, response.content
     record = response.json()
@@ -42,7 +42,7 @@ def test_create_returns_the_record_and_retrieve_adds_final_and_execution(api, pa
         assert [f["field"] for f in detail["fields"]] == ["Title", "Department"]
 
 
-def test_a_crm_change_stores_one_row_per_field(api) -> None:  # noqa: ANN001
+def test_a_crm_change_stores_one_row_per_field(api) -> None:
     record = post(api, "crm-changes", crm_payload()).json()
     proposal = Proposal.objects.get(pk=record["id"])
     assert {c.field: (c.proposed_value, c.confidence) for c in proposal.field_changes.all()} == {
@@ -50,14 +50,14 @@ def test_a_crm_change_stores_one_row_per_field(api) -> None:  # noqa: ANN001
     assert proposal.history.get().history_change_reason == "submitted"
 
 
-def test_a_15_character_id_is_stored_in_its_18_character_form(api) -> None:  # noqa: ANN001
+def test_a_15_character_id_is_stored_in_its_18_character_form(api) -> None:
     record = post(api, "crm-changes", crm_payload(crm_id=CONTACT_ID[:15])).json()
     assert record["crm_id"] == CONTACT_ID
     assert record["original"]["crm_id"] == CONTACT_ID[:15]  # the submission itself is kept as sent
 
 
 @pytest.mark.parametrize(("path", "payload"), RESOURCES)
-def test_an_agent_sees_only_its_own_records(api, other_api, path, payload) -> None:  # noqa: ANN001
+def test_an_agent_sees_only_its_own_records(api, other_api, path, payload) -> None:
     mine = post(api, path, payload()).json()["id"]
     theirs = post(other_api, path, payload()).json()["id"]
     assert [r["id"] for r in api.get(f"/api/v1/{path}/").json()["results"]] == [mine]
@@ -65,7 +65,7 @@ def test_an_agent_sees_only_its_own_records(api, other_api, path, payload) -> No
     assert api.post(f"/api/v1/{path}/{theirs}/withdraw/").status_code == 404
 
 
-def test_lists_filter_by_status_task_type_external_ref_and_since(api) -> None:  # noqa: ANN001
+def test_lists_filter_by_status_task_type_external_ref_and_since(api) -> None:
     first = post(api, "email-drafts", email_payload(task_type="cold_email", external_ref="lead-1")).json()["id"]
     second = post(api, "email-drafts", email_payload(task_type="follow_up", external_ref="lead-2")).json()["id"]
     Proposal.objects.filter(pk=first).update(submitted_at=timezone.now() - timedelta(days=2))
@@ -87,13 +87,13 @@ def test_lists_filter_by_status_task_type_external_ref_and_since(api) -> None:  
 
 @pytest.mark.parametrize(("query", "field"), [("status=nonsense", "status"), ("since=yesterday", "since"),
                                               ("stauts=checking", "stauts")])
-def test_a_bad_list_parameter_is_a_400_that_names_it(api, query, field) -> None:  # noqa: ANN001
+def test_a_bad_list_parameter_is_a_400_that_names_it(api, query, field) -> None:
     response = api.get(f"/api/v1/email-drafts/?{query}")
     assert response.status_code == 400
     assert field in response.json()["fields"]
 
 
-def test_lists_page_with_a_cursor(api) -> None:  # noqa: ANN001
+def test_lists_page_with_a_cursor(api) -> None:
     ids = [post(api, "email-drafts", email_payload()).json()["id"] for _ in range(3)]
     page = api.get("/api/v1/email-drafts/?page_size=2").json()
     assert [r["id"] for r in page["results"]] == ids[:0:-1]
@@ -101,7 +101,7 @@ def test_lists_page_with_a_cursor(api) -> None:  # noqa: ANN001
     assert [r["id"] for r in rest["results"]] == [ids[0]] and rest["next"] is None
 
 
-def test_console_staff_read_every_record_but_cannot_submit(api, other_api, rita) -> None:  # noqa: ANN001
+def test_console_staff_read_every_record_but_cannot_submit(api, other_api, rita) -> None:
     post(api, "email-drafts", email_payload())
     post(other_api, "email-drafts", email_payload())
     staff = APIClient()
@@ -112,7 +112,7 @@ def test_console_staff_read_every_record_but_cannot_submit(api, other_api, rita)
 
 
 @pytest.mark.parametrize(("path", "payload"), RESOURCES)
-def test_withdraw_before_a_decision(api, path, payload) -> None:  # noqa: ANN001
+def test_withdraw_before_a_decision(api, path, payload) -> None:
     record = post(api, path, payload()).json()
     proposal_run_checks(proposal_id=record["id"])
     response = api.post(f"/api/v1/{path}/{record['id']}/withdraw/")
@@ -120,7 +120,7 @@ def test_withdraw_before_a_decision(api, path, payload) -> None:  # noqa: ANN001
     assert response.json()["status"] == "withdrawn"
 
 
-def test_withdraw_after_approval_is_a_409_that_says_why(api, rita) -> None:  # noqa: ANN001
+def test_withdraw_after_approval_is_a_409_that_says_why(api, rita) -> None:
     record = post(api, "crm-changes", crm_payload()).json()
     proposal_run_checks(proposal_id=record["id"])
     proposal_decide(proposal_id=record["id"], actor=Actor.for_user(rita), action="approve")
@@ -134,7 +134,7 @@ def test_withdraw_after_approval_is_a_409_that_says_why(api, rita) -> None:  # n
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_agents_cannot_edit_or_delete_records(api, method) -> None:  # noqa: ANN001
+def test_agents_cannot_edit_or_delete_records(api, method) -> None:
     record = post(api, "email-drafts", email_payload()).json()
     with nothing_left_behind():
         response = getattr(api, method)(f"/api/v1/email-drafts/{record['id']}/", {"subject": "x"}, format="json")
@@ -142,14 +142,14 @@ def test_agents_cannot_edit_or_delete_records(api, method) -> None:  # noqa: ANN
 
 
 @pytest.mark.parametrize("verb", ["approve", "reject", "decide", "edit"])
-def test_there_is_no_api_to_decide(api, verb) -> None:  # noqa: ANN001
+def test_there_is_no_api_to_decide(api, verb) -> None:
     record = post(api, "email-drafts", email_payload()).json()
     proposal_run_checks(proposal_id=record["id"])
     assert api.post(f"/api/v1/email-drafts/{record['id']}/{verb}/", {}, format="json").status_code == 404
     assert Proposal.objects.get(pk=record["id"]).status == Status.NEEDS_REVIEW
 
 
-def test_an_agent_identity_can_never_decide_even_through_the_service(api, agent) -> None:  # noqa: ANN001
+def test_an_agent_identity_can_never_decide_even_through_the_service(api, agent) -> None:
     record = post(api, "email-drafts", email_payload()).json()
     proposal_run_checks(proposal_id=record["id"])
     client = agent[0]

@@ -49,7 +49,7 @@ def test_the_schema_documents_every_operation_of_the_api() -> None:
 
 
 @pytest.fixture
-def in_process_requests(tokens) -> Iterator[None]:  # noqa: ANN001
+def in_process_requests(tokens) -> Iterator[None]:
     """Requests run through the WSGI application in this thread, inside the test's transaction;
     like Django's test client, keep the end of a request from closing that connection. (After the
     set-up's own test-client requests, which reconnect the handler when they finish.)"""
@@ -61,7 +61,7 @@ def in_process_requests(tokens) -> Iterator[None]:  # noqa: ANN001
 
 
 @pytest.fixture
-def tokens(agent, integration) -> dict[str, str]:  # noqa: ANN001
+def tokens(agent, integration) -> dict[str, str]:
     """Both kinds of client, and records in several states for the generated requests to find."""
     api = token_client(agent[1])
     rita = reviewer("rita")

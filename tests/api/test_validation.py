@@ -43,7 +43,7 @@ EMAIL_CASES: list[tuple[str, dict[str, Any], str, str]] = [
 
 
 @pytest.mark.parametrize(("case", "overrides", "field", "problem"), EMAIL_CASES, ids=[c[0] for c in EMAIL_CASES])
-def test_bad_email_drafts_are_refused_naming_the_field(api, case, overrides, field, problem) -> None:  # noqa: ANN001
+def test_bad_email_drafts_are_refused_naming_the_field(api, case, overrides, field, problem) -> None:
     payload = {k: v for k, v in email_payload(**overrides).items() if v is not None}
     with nothing_left_behind():
         response = api.post("/api/v1/email-drafts/", payload, format="json")
@@ -70,7 +70,7 @@ CRM_CASES: list[tuple[str, dict[str, Any], str, str]] = [
 
 
 @pytest.mark.parametrize(("case", "overrides", "field", "problem"), CRM_CASES, ids=[c[0] for c in CRM_CASES])
-def test_bad_crm_changes_are_refused_naming_the_field(api, case, overrides, field, problem) -> None:  # noqa: ANN001
+def test_bad_crm_changes_are_refused_naming_the_field(api, case, overrides, field, problem) -> None:
     payload = {k: v for k, v in crm_payload(**overrides).items() if v is not None}
     with nothing_left_behind():
         response = api.post("/api/v1/crm-changes/", payload, format="json")
@@ -80,7 +80,7 @@ def test_bad_crm_changes_are_refused_naming_the_field(api, case, overrides, fiel
     assert problem in json.dumps(fields[field]), fields
 
 
-def test_the_allow_list_is_read_at_each_submission(api) -> None:  # noqa: ANN001
+def test_the_allow_list_is_read_at_each_submission(api) -> None:
     payload = crm_payload(fields={"AnnualRevenue": 5}, field_confidence={})
     assert api.post("/api/v1/crm-changes/", payload, format="json").status_code == 400
     rule = CrmObjectRule.objects.get(crm_object="Contact")
@@ -101,7 +101,7 @@ def test_the_allow_list_is_read_at_each_submission(api) -> None:  # noqa: ANN001
     (b"\xff\xfe{}", "UTF-8"),
     (b"[" * 30 + b"]" * 30, "nested deeper"),
 ])
-def test_unparseable_bodies_are_a_400(api, body, detail) -> None:  # noqa: ANN001
+def test_unparseable_bodies_are_a_400(api, body, detail) -> None:
     with nothing_left_behind():
         response = api.generic("POST", "/api/v1/email-drafts/", body, content_type="application/json")
     assert response.status_code == 400, response.content
@@ -110,7 +110,7 @@ def test_unparseable_bodies_are_a_400(api, body, detail) -> None:  # noqa: ANN00
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b"null"])
-def test_a_body_that_is_not_an_object_is_a_400(api, body) -> None:  # noqa: ANN001
+def test_a_body_that_is_not_an_object_is_a_400(api, body) -> None:
     with nothing_left_behind():
         response = api.generic("POST", "/api/v1/crm-changes/", body, content_type="application/json")
     assert response.status_code == 400
@@ -118,7 +118,7 @@ def test_a_body_that_is_not_an_object_is_a_400(api, body) -> None:  # noqa: ANN0
 
 
 @pytest.mark.parametrize("django_limit", [2_621_440, 1000])
-def test_a_body_beyond_the_cap_is_a_413(api, django_limit) -> None:  # noqa: ANN001
+def test_a_body_beyond_the_cap_is_a_413(api, django_limit) -> None:
     """Also when the body is beyond Django's in-memory limit: JSON 413, not Django's HTML 400."""
     with override_settings(HITLCRM_MAX_BODY_BYTES=2000, DATA_UPLOAD_MAX_MEMORY_SIZE=django_limit), \
             nothing_left_behind():
@@ -127,7 +127,7 @@ def test_a_body_beyond_the_cap_is_a_413(api, django_limit) -> None:  # noqa: ANN
     assert response.json() == {"error": "payload_too_large", "detail": "The request body is larger than 2000 bytes."}
 
 
-def test_a_body_that_is_not_json_is_a_415(api) -> None:  # noqa: ANN001
+def test_a_body_that_is_not_json_is_a_415(api) -> None:
     with nothing_left_behind():
         response = api.post("/api/v1/email-drafts/", {"to": "ada@contoso.example"})  # form-encoded
     assert response.status_code == 415
@@ -146,14 +146,14 @@ DESCRIBE_CASES = [
 
 
 @pytest.mark.parametrize(("case", "fields", "field", "problem"), DESCRIBE_CASES, ids=[c[0] for c in DESCRIBE_CASES])
-def test_values_are_checked_against_the_crm_describe_metadata(api, salesforce, case, fields, field, problem) -> None:  # noqa: ANN001
+def test_values_are_checked_against_the_crm_describe_metadata(api, salesforce, case, fields, field, problem) -> None:
     with nothing_left_behind():
         response = api.post("/api/v1/crm-changes/", crm_payload(fields=fields, field_confidence={}), format="json")
     assert response.status_code == 400, response.content
     assert problem in json.dumps(response.json()["fields"][field])
 
 
-def test_describe_metadata_is_cached_between_submissions(api, salesforce) -> None:  # noqa: ANN001
+def test_describe_metadata_is_cached_between_submissions(api, salesforce) -> None:
     good = crm_payload(fields={"Title": "VP Sales", "LeadSource": "Web"}, field_confidence={})
     assert api.post("/api/v1/crm-changes/", good, format="json").status_code == 201
     describes = salesforce.calls("describe")

@@ -34,7 +34,7 @@ def callback() -> Iterator[CallbackServer]:
 
 
 @pytest.fixture
-def registered(db, api, callback) -> CallbackServer:  # noqa: ANN001
+def registered(db, api, callback) -> CallbackServer:
     """The agent's webhook points at the local server (127.0.0.1 explicitly allowed as private)."""
     CallbackHostRule.objects.create(host="127.0.0.1", allow_private_network=True, note="tests")
     response = api.put("/api/v1/webhook/", {"url": callback.url}, format="json")
@@ -43,13 +43,13 @@ def registered(db, api, callback) -> CallbackServer:  # noqa: ANN001
     return callback
 
 
-def submit(api) -> int:  # noqa: ANN001
+def submit(api) -> int:
     return api.post("/api/v1/email-drafts/", email_payload(), format="json").json()["id"]
 
 
 # --- registration ---------------------------------------------------------------------------------
 
-def test_a_host_off_the_allow_list_is_refused(api, agent) -> None:  # noqa: ANN001
+def test_a_host_off_the_allow_list_is_refused(api, agent) -> None:
     response = api.put("/api/v1/webhook/", {"url": "https://hooks.example.com/x"}, format="json")
     assert response.status_code == 400
     assert "not on the callback host allow-list" in response.json()["fields"]["url"][0]
@@ -58,7 +58,7 @@ def test_a_host_off_the_allow_list_is_refused(api, agent) -> None:  # noqa: ANN0
 
 @pytest.mark.parametrize(("url", "host"), [("http://127.0.0.1:9/x", "127.0.0.1"), ("http://10.0.0.7/x", "10.0.0.7"),
                                          ("http://[::1]/x", "::1")])
-def test_a_private_address_needs_an_explicit_allowance(api, url, host) -> None:  # noqa: ANN001
+def test_a_private_address_needs_an_explicit_allowance(api, url, host) -> None:
     CallbackHostRule.objects.create(host=host)
     response = api.put("/api/v1/webhook/", {"url": url}, format="json")
     assert response.status_code == 400 and "private or local" in response.json()["fields"]["url"][0]
@@ -66,13 +66,13 @@ def test_a_private_address_needs_an_explicit_allowance(api, url, host) -> None: 
 
 @pytest.mark.parametrize(("url", "problem"), [("ftp://hooks.example.com/x", "http:// or https://"),
                                               ("https://user:pw@hooks.example.com/x", "credentials")])
-def test_a_malformed_callback_is_refused(api, url, problem) -> None:  # noqa: ANN001
+def test_a_malformed_callback_is_refused(api, url, problem) -> None:
     CallbackHostRule.objects.create(host="hooks.example.com")
     response = api.put("/api/v1/webhook/", {"url": url}, format="json")
     assert response.status_code == 400 and problem in str(response.json()["fields"]["url"])
 
 
-def test_the_secret_is_shown_once_and_can_be_rotated(api) -> None:  # noqa: ANN001
+def test_the_secret_is_shown_once_and_can_be_rotated(api) -> None:
     CallbackHostRule.objects.create(host="hooks.example.com")
     first = api.put("/api/v1/webhook/", {"url": "https://hooks.example.com/a"}, format="json").json()
     assert first["secret"].startswith("whsec_") and first["has_secret"]
@@ -86,13 +86,13 @@ def test_the_secret_is_shown_once_and_can_be_rotated(api) -> None:  # noqa: ANN0
     assert api.get("/api/v1/webhook/").json()["url"] == ""
 
 
-def test_only_agents_have_webhooks(integration_api) -> None:  # noqa: ANN001
+def test_only_agents_have_webhooks(integration_api) -> None:
     assert integration_api.get("/api/v1/webhook/").status_code == 403
 
 
 # --- deliveries -----------------------------------------------------------------------------------
 
-def test_every_status_change_after_submission_makes_a_delivery(api, registered, rita) -> None:  # noqa: ANN001
+def test_every_status_change_after_submission_makes_a_delivery(api, registered, rita) -> None:
     proposal_id = submit(api)
     assert not WebhookDelivery.objects.exists()  # the submission itself is the agent's own act
     proposal_run_checks(proposal_id=proposal_id)
@@ -102,7 +102,7 @@ def test_every_status_change_after_submission_makes_a_delivery(api, registered, 
                                                                   ("needs_review", "approved")]
 
 
-def test_a_delivery_is_signed_and_logged(api, registered) -> None:  # noqa: ANN001
+def test_a_delivery_is_signed_and_logged(api, registered) -> None:
     proposal_id = submit(api)
     proposal_run_checks(proposal_id=proposal_id)
     delivery = WebhookDelivery.objects.get()
@@ -124,7 +124,7 @@ def test_a_delivery_is_signed_and_logged(api, registered) -> None:  # noqa: ANN0
     assert len(registered.requests()) == 1
 
 
-def test_a_transient_failure_is_retried_with_the_same_body(api, registered) -> None:  # noqa: ANN001
+def test_a_transient_failure_is_retried_with_the_same_body(api, registered) -> None:
     registered.script.extend([503, 429])
     proposal_run_checks(proposal_id=submit(api))
     delivery = WebhookDelivery.objects.get()
@@ -139,7 +139,7 @@ def test_a_transient_failure_is_retried_with_the_same_body(api, registered) -> N
     assert len(bodies) == 1 and all(r.signature_valid for r in registered.requests())
 
 
-def test_delivery_gives_up_after_the_last_attempt(api, registered) -> None:  # noqa: ANN001
+def test_delivery_gives_up_after_the_last_attempt(api, registered) -> None:
     registered.script.extend([500] * 5)
     proposal_run_checks(proposal_id=submit(api))
     delivery = WebhookDelivery.objects.get()
@@ -153,7 +153,7 @@ def test_delivery_gives_up_after_the_last_attempt(api, registered) -> None:  # n
 
 
 @pytest.mark.parametrize(("status", "error"), [(400, "HTTP 400"), (302, "HTTP 302")])
-def test_a_client_error_or_redirect_is_final(api, registered, status, error) -> None:  # noqa: ANN001
+def test_a_client_error_or_redirect_is_final(api, registered, status, error) -> None:
     registered.script.append(status)
     proposal_run_checks(proposal_id=submit(api))
     delivery = webhook_deliver(delivery_id=WebhookDelivery.objects.get().pk)
@@ -161,7 +161,7 @@ def test_a_client_error_or_redirect_is_final(api, registered, status, error) -> 
     assert len(registered.requests()) == 1  # the redirect to an internal address was not followed
 
 
-def test_an_unreachable_receiver_is_a_transient_failure(api, registered) -> None:  # noqa: ANN001
+def test_an_unreachable_receiver_is_a_transient_failure(api, registered) -> None:
     registered.stop()
     proposal_run_checks(proposal_id=submit(api))
     delivery = WebhookDelivery.objects.get()
@@ -171,7 +171,7 @@ def test_an_unreachable_receiver_is_a_transient_failure(api, registered) -> None
     assert delivery.state == "pending" and "ConnectionError" in delivery.last_error
 
 
-def test_a_host_that_resolves_to_loopback_is_refused_without_the_allowance(api, callback) -> None:  # noqa: ANN001
+def test_a_host_that_resolves_to_loopback_is_refused_without_the_allowance(api, callback) -> None:
     CallbackHostRule.objects.create(host="localhost")  # allow-listed by name, but not as a private address
     url = callback.url.replace("127.0.0.1", "localhost")
     assert api.put("/api/v1/webhook/", {"url": url}, format="json").status_code == 200
@@ -181,7 +181,7 @@ def test_a_host_that_resolves_to_loopback_is_refused_without_the_allowance(api, 
     assert callback.requests() == []
 
 
-def test_the_delivery_goes_to_the_address_that_was_vetted_whatever_dns_says_next(  # noqa: ANN001
+def test_the_delivery_goes_to_the_address_that_was_vetted_whatever_dns_says_next(
         api, callback, monkeypatch) -> None:
     """DNS rebinding: the host's first answer passes the check, a later one points elsewhere. The
     delivery connects to the vetted address and still names the host (the Host header)."""
@@ -190,7 +190,7 @@ def test_the_delivery_goes_to_the_address_that_was_vetted_whatever_dns_says_next
     real_getaddrinfo = socket.getaddrinfo
     answers = iter(["127.0.0.1"])  # the vetted answer, then nothing that leads to the receiver
 
-    def rebinding(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def rebinding(host, port, *args, **kwargs):
         if host == "hooks.customer.example":
             return real_getaddrinfo(next(answers, "127.0.0.2"), port, *args, **kwargs)
         return real_getaddrinfo(host, port, *args, **kwargs)
@@ -206,7 +206,7 @@ def test_the_delivery_goes_to_the_address_that_was_vetted_whatever_dns_says_next
     assert received.headers["Host"] == f"hooks.customer.example:{urlsplit(callback.url).port}"
 
 
-def test_a_host_removed_from_the_allow_list_is_no_longer_called(api, registered) -> None:  # noqa: ANN001
+def test_a_host_removed_from_the_allow_list_is_no_longer_called(api, registered) -> None:
     proposal_run_checks(proposal_id=submit(api))
     CallbackHostRule.objects.all().delete()
     delivery = webhook_deliver(delivery_id=WebhookDelivery.objects.get().pk)
@@ -214,7 +214,7 @@ def test_a_host_removed_from_the_allow_list_is_no_longer_called(api, registered)
     assert registered.requests() == []
 
 
-def test_a_status_change_that_rolls_back_tells_nobody(api, registered) -> None:  # noqa: ANN001
+def test_a_status_change_that_rolls_back_tells_nobody(api, registered) -> None:
     proposal_id = submit(api)
     with nothing_left_behind(), pytest.raises(RuntimeError), transaction.atomic():
         proposal_transition(proposal_lock(proposal_id), Status.NEEDS_REVIEW, actor=Actor.system())
@@ -226,7 +226,7 @@ def test_a_status_change_that_rolls_back_tells_nobody(api, registered) -> None: 
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_delivers_the_decision_and_retries_a_failure(broker, worker_factory, callback) -> None:  # noqa: ANN001
+def test_a_worker_delivers_the_decision_and_retries_a_failure(broker, worker_factory, callback) -> None:
     from tests.factories import agent_with_token, allow_crm_objects, policy
 
     from .conftest import token_client

@@ -17,14 +17,14 @@ from reviews.models import AuditEvent, Proposal
 from reviews.services.actors import Actor
 from reviews.services.audit import audit_record_many
 from tests.factories import reviewer
-from tests.reviews.conftest import CONTACT_ID, agent, api, crm_payload, email_payload, rita  # noqa: F401
+from tests.reviews.conftest import CONTACT_ID, crm_payload, email_payload  # noqa: F401
 
 TABLE = AuditEvent._meta.db_table
 GUARD = importlib.import_module("reviews.migrations.0003_audit_append_only")
 
 
 @pytest.fixture
-def carla(db) -> Any:  # noqa: ANN001
+def carla(db) -> Any:
     """A compliance officer."""
     return reviewer("carla", role="compliance")
 
@@ -40,7 +40,7 @@ def person(user: Any, ip: str = "203.0.113.7", browser: str = "Mozilla/5.0 (comp
     return Actor.for_user(user, request)
 
 
-def submit(api: APIClient, path: str = "email-drafts", **overrides: Any) -> Proposal:  # noqa: F811
+def submit(api: APIClient, path: str = "email-drafts", **overrides: Any) -> Proposal:
     payload = email_payload(**overrides) if path == "email-drafts" else crm_payload(**overrides)
     response = api.post(f"/api/v1/{path}/", payload, format="json", REMOTE_ADDR="198.51.100.20",
                         HTTP_USER_AGENT="sdr-bot/2.1")

@@ -120,7 +120,7 @@ def test_a_deleted_newest_event_is_named() -> None:
     assert broken().startswith(f"seq {events[-1].seq} missing — deleted")
 
 
-def _insert(cursor, event: AuditEvent) -> None:  # noqa: ANN001
+def _insert(cursor, event: AuditEvent) -> None:
     cursor.execute(
         f"INSERT INTO {TABLE} (seq, occurred_at, action, actor_type, actor, proposal_id, crm_object, crm_id, "
         f"origin_ip, user_agent, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, NULL, '', '', NULL, '', %s, %s, %s)",
@@ -194,7 +194,7 @@ def test_concurrent_appends_serialise_on_the_chain_head() -> None:
             for n in range(per_worker):
                 with transaction.atomic():
                     audit_record(action="login", actor=Actor.system(f"worker-{number}"), data={"n": n})
-        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -21,7 +21,7 @@ from .conftest import CONTACT_ID, append, person, submit
 pytestmark = pytest.mark.django_db
 
 
-def console(user) -> Client:  # noqa: ANN001
+def console(user) -> Client:
     browser = Client()
     browser.force_login(user)
     return browser
@@ -33,7 +33,7 @@ def changelist(**params: str) -> str:
     return reverse("admin:reviews_auditevent_changelist") + ("?" + urlencode(params) if params else "")
 
 
-def test_compliance_filters_the_history_and_finds_the_export_button(carla) -> None:  # noqa: ANN001
+def test_compliance_filters_the_history_and_finds_the_export_button(carla) -> None:
     append(12)
     page = console(carla).get(changelist(action="approved", crm_object="Contact"))
     assert page.status_code == 200
@@ -47,13 +47,13 @@ def test_compliance_filters_the_history_and_finds_the_export_button(carla) -> No
     assert [int(row["seq"]) for row in rows] == sorted(event.seq for event in shown)
 
 
-def test_a_bad_filter_value_is_flagged_not_a_crash(carla) -> None:  # noqa: ANN001
+def test_a_bad_filter_value_is_flagged_not_a_crash(carla) -> None:
     response = console(carla).get(changelist(since="next tuesday"))
     assert response.status_code == 302 and "e=1" in response["Location"]
 
 
 @pytest.mark.parametrize("role", ["compliance", "admin", "superuser"])
-def test_nobody_adds_changes_or_deletes_audit_events(role, carla) -> None:  # noqa: ANN001
+def test_nobody_adds_changes_or_deletes_audit_events(role, carla) -> None:
     from tests.factories import reviewer
 
     user = carla if role == "compliance" else (
@@ -71,7 +71,7 @@ def test_nobody_adds_changes_or_deletes_audit_events(role, carla) -> None:  # no
     assert AuditEvent.objects.filter(pk=event.pk, actor=event.actor).exists()
 
 
-def test_compliance_is_read_only_everywhere(api, carla) -> None:  # noqa: ANN001
+def test_compliance_is_read_only_everywhere(api, carla) -> None:
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     browser = console(carla)
@@ -88,14 +88,14 @@ def test_compliance_is_read_only_everywhere(api, carla) -> None:  # noqa: ANN001
     assert browser.post("/api/v1/email-drafts/", {}, content_type="application/json").status_code == 403
 
 
-def test_reviewers_do_not_see_the_history(rita) -> None:  # noqa: ANN001
+def test_reviewers_do_not_see_the_history(rita) -> None:
     browser = console(rita)
     assert browser.get(changelist()).status_code == 403
     assert browser.get(reverse("admin:reviews_auditevent_report")).status_code == 403
     assert browser.get(reverse("admin:reviews_auditevent_timeline", args=["Contact", CONTACT_ID])).status_code == 403
 
 
-def test_the_timeline_of_one_crm_record(api, rita, carla) -> None:  # noqa: ANN001
+def test_the_timeline_of_one_crm_record(api, rita, carla) -> None:
     first = submit(api)
     second = submit(api, "crm-changes")
     unrelated = submit(api, crm_id="0035g00000ZZZZZ")
@@ -115,7 +115,7 @@ def test_the_timeline_of_one_crm_record(api, rita, carla) -> None:  # noqa: ANN0
     assert Proposal.objects.filter(pk=unrelated.pk).exists() and f"#{unrelated.pk}<" not in html
 
 
-def test_the_monthly_report_page_and_its_csv(api, rita, carla) -> None:  # noqa: ANN001
+def test_the_monthly_report_page_and_its_csv(api, rita, carla) -> None:
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     proposal_decide(proposal_id=proposal.pk, actor=person(rita), action="reject", reason_code="tone")

@@ -40,7 +40,7 @@ def streamed(response: StreamingHttpResponse) -> str:
     return b"".join(response.streaming_content).decode()
 
 
-def test_compliance_reads_every_event_newest_first_through_the_cursor(carla) -> None:  # noqa: ANN001
+def test_compliance_reads_every_event_newest_first_through_the_cursor(carla) -> None:
     append(25)
     events = pages(session(carla), "/api/v1/history/?page_size=10")
     seqs = [event["seq"] for event in events]
@@ -53,7 +53,7 @@ def test_compliance_reads_every_event_newest_first_through_the_cursor(carla) -> 
     assert first["occurred_at"].endswith("Z")
 
 
-def test_filters_combine(carla) -> None:  # noqa: ANN001
+def test_filters_combine(carla) -> None:
     append(30)
     audit_record(action="rejected", actor=Actor("user", "rita", ip="203.0.113.7"), crm_object="Lead",
                  crm_id=to_18("00Q5g00000XYZ12"), data={"reason_code": "tone"})
@@ -74,7 +74,7 @@ def test_filters_combine(carla) -> None:  # noqa: ANN001
     assert query(crm_object="Account") == []
 
 
-def test_since_and_until_select_a_time_window(carla) -> None:  # noqa: ANN001
+def test_since_and_until_select_a_time_window(carla) -> None:
     earlier = append(5)
     AuditChainHead.objects.filter(pk=1).update(last_occurred_at=timezone.now() + timedelta(hours=1))
     later = append(3)  # an hour later
@@ -95,7 +95,7 @@ def test_since_and_until_select_a_time_window(carla) -> None:  # noqa: ANN001
     assert seqs(since="2999-01-01") == set()
 
 
-def test_filtering_by_proposal(carla, api) -> None:  # noqa: ANN001
+def test_filtering_by_proposal(carla, api) -> None:
     from .conftest import submit
 
     proposal = submit(api)
@@ -110,7 +110,7 @@ def test_filtering_by_proposal(carla, api) -> None:  # noqa: ANN001
     ({"since": "2025-02-01", "until": "2025-01-01"}, "until"), ({"crm_id": "x" * 40}, "crm_id"),
     ({"format": "xml"}, "format"),
 ])
-def test_bad_filters_are_400_naming_the_field(carla, params, field) -> None:  # noqa: ANN001
+def test_bad_filters_are_400_naming_the_field(carla, params, field) -> None:
     response = session(carla).get("/api/v1/history/", params)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
@@ -118,7 +118,7 @@ def test_bad_filters_are_400_naming_the_field(carla, params, field) -> None:  # 
     assert field in body.get("fields", body)
 
 
-def test_only_compliance_and_admin_read_history(agent, rita, carla) -> None:  # noqa: ANN001
+def test_only_compliance_and_admin_read_history(agent, rita, carla) -> None:
     append(2)
     agent_client = APIClient()
     agent_client.credentials(HTTP_AUTHORIZATION=f"Token {agent[1]}")
@@ -131,7 +131,7 @@ def test_only_compliance_and_admin_read_history(agent, rita, carla) -> None:  # 
     assert session(UserFactory(username="root", is_superuser=True)).get("/api/v1/history/").status_code == 200
 
 
-def test_export_needs_the_export_permission(db) -> None:  # noqa: ANN001
+def test_export_needs_the_export_permission(db) -> None:
     from django.contrib.auth.models import Permission
 
     viewer = UserFactory(username="viewer")
@@ -144,7 +144,7 @@ def test_export_needs_the_export_permission(db) -> None:  # noqa: ANN001
     assert client.get("/api/v1/reports/monthly/").status_code == 403
 
 
-def test_csv_export_streams_every_matching_event(carla) -> None:  # noqa: ANN001
+def test_csv_export_streams_every_matching_event(carla) -> None:
     append(3000, note="=HYPERLINK(\"http://evil.example\")")
     audit_record(action="login", actor=Actor("user", "-rita"))
     response = session(carla).get("/api/v1/history/", {"format": "csv", "crm_object": "Contact"})
@@ -163,7 +163,7 @@ def test_csv_export_streams_every_matching_event(carla) -> None:  # noqa: ANN001
     assert "'-rita" in [row["actor"] for row in logins]  # a cell that would start a formula is quoted
 
 
-def test_jsonl_export_keeps_every_value_verbatim_and_rehashes(carla) -> None:  # noqa: ANN001
+def test_jsonl_export_keeps_every_value_verbatim_and_rehashes(carla) -> None:
     from reviews.services.history import event_from_dict
 
     append(50)
@@ -176,13 +176,13 @@ def test_jsonl_export_keeps_every_value_verbatim_and_rehashes(carla) -> None:  #
     assert all(line["prev_hash"] == before["hash"] for before, line in zip(lines, lines[1:], strict=False))
 
 
-def test_export_through_the_accept_header(carla) -> None:  # noqa: ANN001
+def test_export_through_the_accept_header(carla) -> None:
     append(3)
     response = session(carla).get("/api/v1/history/", HTTP_ACCEPT="text/csv")
     assert isinstance(response, StreamingHttpResponse)
 
 
-def test_timeline_of_one_crm_record_in_order(carla, api, rita) -> None:  # noqa: ANN001
+def test_timeline_of_one_crm_record_in_order(carla, api, rita) -> None:
     from reviews.services.checking import proposal_run_checks
     from reviews.services.decisions import proposal_decide
 

@@ -42,7 +42,7 @@ def execute(proposal: Proposal, outcome: Outcome) -> None:
     executions_record({proposal.pk: outcome})
 
 
-def test_an_email_from_submission_to_sending(api, rita) -> None:  # noqa: ANN001
+def test_an_email_from_submission_to_sending(api, rita) -> None:
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     claimed, _ = proposal_claim(proposal_id=proposal.pk, actor=person(rita))
@@ -94,7 +94,7 @@ def test_an_email_from_submission_to_sending(api, rita) -> None:  # noqa: ANN001
     assert chain_verify().ok
 
 
-def test_a_rejection_records_reviewer_reason_and_note(api, rita) -> None:  # noqa: ANN001
+def test_a_rejection_records_reviewer_reason_and_note(api, rita) -> None:
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     proposal_decide(proposal_id=proposal.pk, actor=person(rita), action="reject", reason_code="factual_error",
@@ -106,7 +106,7 @@ def test_a_rejection_records_reviewer_reason_and_note(api, rita) -> None:  # noq
     assert (rejected.data["from"], rejected.data["to"]) == ("needs_review", "rejected")
 
 
-def test_a_policy_approval_names_the_policy_and_its_version(api) -> None:  # noqa: ANN001
+def test_a_policy_approval_names_the_policy_and_its_version(api) -> None:
     # Only checks that need no CRM read, so the policy can approve without Salesforce.
     rule = policy("cold_email", mode="calibrated", confidence_threshold=0.9, audit_sample_rate=0,
                   checks=["placeholders", "confidence"])
@@ -119,7 +119,7 @@ def test_a_policy_approval_names_the_policy_and_its_version(api) -> None:  # noq
     assert approved.data["checks"]
 
 
-def test_failures_and_conflicts_record_the_request_and_the_response(api, rita) -> None:  # noqa: ANN001
+def test_failures_and_conflicts_record_the_request_and_the_response(api, rita) -> None:
     failed_email = submit(api)
     crm = submit(api, "crm-changes")
     for proposal in (failed_email, crm):
@@ -139,7 +139,7 @@ def test_failures_and_conflicts_record_the_request_and_the_response(api, rita) -
     assert (conflict.crm_object, conflict.crm_id) == ("Contact", CONTACT_ID)
 
 
-def test_withdrawal_escalation_and_expiry(api) -> None:  # noqa: ANN001
+def test_withdrawal_escalation_and_expiry(api) -> None:
     withdrawn = submit(api)
     response = api.post(f"/api/v1/email-drafts/{withdrawn.pk}/withdraw/", REMOTE_ADDR="198.51.100.21")
     assert response.status_code == 200, response.content
@@ -157,7 +157,7 @@ def test_withdrawal_escalation_and_expiry(api) -> None:  # noqa: ANN001
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(204)
         self.end_headers()
@@ -166,7 +166,7 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_delivered_webhook_is_an_audit_event(api, agent, rita) -> None:  # noqa: ANN001
+def test_a_delivered_webhook_is_an_audit_event(api, agent, rita) -> None:
     from reviews.services.webhooks import webhook_deliver
 
     server = HTTPServer(("127.0.0.1", free_port()), _Receiver)
@@ -189,7 +189,7 @@ def test_a_delivered_webhook_is_an_audit_event(api, agent, rita) -> None:  # noq
     assert event.data["status_code"] == 204 and event.data["delivery"] == str(delivery.delivery_id)
 
 
-def test_security_events_are_not_attributed_to_records(rita) -> None:  # noqa: ANN001
+def test_security_events_are_not_attributed_to_records(rita) -> None:
     from .conftest import session
 
     session(rita)  # force_login sends user_logged_in

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def decisions(api, rita) -> None:  # noqa: ANN001
+def decisions(api, rita) -> None:
     raj = reviewer("raj")
 
-    def decide(user, action: str, **kwargs) -> int:  # noqa: ANN001
+    def decide(user, action: str, **kwargs) -> int:
         proposal = submit(api, subject=f"Idea {Decision.objects.count()} for Contoso")
         proposal_run_checks(proposal_id=proposal.pk)
         proposal_decide(proposal_id=proposal.pk, actor=person(user), action=action, **kwargs)
@@ -50,7 +50,7 @@ def rows_by(rows: list[dict]) -> dict[tuple[str, str], dict]:
     return {(row["reviewer"], row["month"]): row for row in rows}
 
 
-def test_decisions_errors_and_trend_per_reviewer_and_task_type(decisions) -> None:  # noqa: ANN001
+def test_decisions_errors_and_trend_per_reviewer_and_task_type(decisions) -> None:
     now = timezone.now()
     this, last = f"{now:%Y-%m}", f"{now.replace(day=1) - timedelta(days=1):%Y-%m}"
     rows = monthly_report(months=2)
@@ -72,7 +72,7 @@ def test_decisions_errors_and_trend_per_reviewer_and_task_type(decisions) -> Non
     assert [row["month"] for row in monthly_report(months=1)] == [this] * 3
 
 
-def test_the_report_api_as_json_and_csv(decisions, carla, rita) -> None:  # noqa: ANN001
+def test_the_report_api_as_json_and_csv(decisions, carla, rita) -> None:
     client = session(carla)
     body = client.get("/api/v1/reports/monthly/", {"months": 2}).json()
     assert len(body["rows"]) == 6

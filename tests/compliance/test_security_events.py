@@ -20,7 +20,7 @@ def latest(action: str) -> AuditEvent:
     return AuditEvent.objects.filter(action=action).latest("seq")
 
 
-def test_console_logins_and_failed_logins(rita) -> None:  # noqa: ANN001
+def test_console_logins_and_failed_logins(rita) -> None:
     browser = Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Firefox/140")
     browser.post("/admin/login/", {"username": "rita", "password": "wrong"})
     failed = latest("login_failed")
@@ -33,7 +33,7 @@ def test_console_logins_and_failed_logins(rita) -> None:  # noqa: ANN001
     assert (login.actor_type, login.actor, login.origin_ip) == ("user", "rita", "203.0.113.9")
 
 
-def test_permission_denials_in_the_api_and_the_console(agent, rita) -> None:  # noqa: ANN001
+def test_permission_denials_in_the_api_and_the_console(agent, rita) -> None:
     assert session(rita, REMOTE_ADDR="203.0.113.10").get("/api/v1/history/").status_code == 403
     denied = latest("permission_denied")
     assert (denied.actor, denied.origin_ip) == ("rita", "203.0.113.10")
@@ -49,7 +49,7 @@ def test_permission_denials_in_the_api_and_the_console(agent, rita) -> None:  # 
     assert (denied.actor_type, denied.actor, denied.origin_ip) == ("agent", "sdr-bot", "198.51.100.30")
 
 
-def test_a_token_is_recorded_once_an_hour_not_on_every_request(agent) -> None:  # noqa: ANN001
+def test_a_token_is_recorded_once_an_hour_not_on_every_request(agent) -> None:
     client, raw = agent
     robot = APIClient(REMOTE_ADDR="198.51.100.31", HTTP_USER_AGENT="sdr-bot/2.1")
     robot.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
@@ -65,7 +65,7 @@ def test_a_token_is_recorded_once_an_hour_not_on_every_request(agent) -> None:  
     assert raw not in str(event.data)
 
 
-def test_a_refused_token_is_recorded_without_its_value(db) -> None:  # noqa: ANN001
+def test_a_refused_token_is_recorded_without_its_value(db) -> None:
     guess = "hcrm_this-is-not-a-real-token-but-could-be-a-secret"
     robot = APIClient(REMOTE_ADDR="198.51.100.32")
     robot.credentials(HTTP_AUTHORIZATION=f"Token {guess}")
@@ -76,7 +76,7 @@ def test_a_refused_token_is_recorded_without_its_value(db) -> None:  # noqa: ANN
     assert guess not in str(event.data) and guess[:12] not in event.actor
 
 
-def test_a_revoked_token_names_its_client(agent) -> None:  # noqa: ANN001
+def test_a_revoked_token_names_its_client(agent) -> None:
     client, raw = agent
     ApiToken.objects.filter(client=client).update(revoked_at=timezone.now())
     robot = APIClient()
@@ -87,7 +87,7 @@ def test_a_revoked_token_names_its_client(agent) -> None:  # noqa: ANN001
     assert event.data["reason"] == "revoked"
 
 
-def test_anonymous_probing_cannot_flood_the_trail(db) -> None:  # noqa: ANN001
+def test_anonymous_probing_cannot_flood_the_trail(db) -> None:
     robot = APIClient(REMOTE_ADDR="198.51.100.33")
     for number in range(UNAUTHENTICATED_EVENTS_PER_MINUTE + 15):
         robot.credentials(HTTP_AUTHORIZATION=f"Token hcrm_guess-{number}")

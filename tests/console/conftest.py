@@ -10,12 +10,12 @@ from django.test import Client
 from reviews.models import Proposal
 from reviews.services.checking import proposal_run_checks
 from tests.factories import reviewer
-from tests.reviews.conftest import agent, api, crm_payload, email_payload, rita, sam  # noqa: F401  (shared fixtures)
+from tests.reviews.conftest import crm_payload, email_payload
 
 PATHS = {"email": "email-drafts", "crm": "crm-changes"}
 
 
-def queued(api: Any, n: int = 1, kind: str = "email", **overrides: Any) -> list[Proposal]:  # noqa: F811
+def queued(api: Any, n: int = 1, kind: str = "email", **overrides: Any) -> list[Proposal]:
     """``n`` proposals submitted by the agent and checked, oldest first."""
     payload = email_payload(**overrides) if kind == "email" else crm_payload(**overrides)
     ids = []
@@ -34,18 +34,7 @@ def logged_in(user: Any) -> Client:
 
 
 @pytest.fixture
-def ruth(db) -> Any:  # noqa: ANN001
-    """A second reviewer (the role without second approvals)."""
-    return reviewer("ruth")
-
-
-@pytest.fixture
-def carl(db) -> Any:  # noqa: ANN001
-    return reviewer("carl", role="compliance")
-
-
-@pytest.fixture
-def ada(db) -> Any:  # noqa: ANN001
+def ada(db) -> Any:
     return reviewer("ada", role="admin")
 
 

@@ -19,7 +19,7 @@ PASSING = ["placeholders", "tone", "confidence"]
 
 
 @pytest.fixture
-def mix(api):  # noqa: ANN001, ANN201
+def mix(api):
     policy("cold_email", mode="always_review", checks=PASSING, allow_bulk_decisions=True)
     policy("follow_up", mode="always_review", checks=PASSING, allow_bulk_decisions=False)
     policy("big_deal", mode="always_review", checks=PASSING, allow_bulk_decisions=True, required_approvals=2)
@@ -35,7 +35,7 @@ def status(proposal: Proposal) -> str:
     return Proposal.objects.get(pk=proposal.pk).status
 
 
-def test_bulk_approve_decides_the_eligible_and_names_the_rest(mix, rita) -> None:  # noqa: ANN001
+def test_bulk_approve_decides_the_eligible_and_names_the_rest(mix, rita) -> None:
     everything = [*mix["clean"], mix["failing"], mix["not_allowed"], mix["four_eyes"]]
     response = logged_in(rita).post(QUEUE, {"action": "approve_selected", "_selected_action": [p.pk for p in everything]})
     assert response.status_code == 302
@@ -48,7 +48,7 @@ def test_bulk_approve_decides_the_eligible_and_names_the_rest(mix, rita) -> None
     assert set(Decision.objects.values_list("reviewer__username", flat=True)) == {"rita"}
 
 
-def test_bulk_reject_asks_for_a_reason_first(mix, rita) -> None:  # noqa: ANN001
+def test_bulk_reject_asks_for_a_reason_first(mix, rita) -> None:
     client = logged_in(rita)
     ids = [p.pk for p in mix["clean"]]
     response = client.post(QUEUE, {"action": "reject_selected", "_selected_action": ids})
@@ -60,14 +60,14 @@ def test_bulk_reject_asks_for_a_reason_first(mix, rita) -> None:  # noqa: ANN001
     assert {status(p) for p in mix["clean"]} == {Status.REJECTED}
 
 
-def test_bulk_actions_are_not_offered_to_read_only_roles(mix, carl) -> None:  # noqa: ANN001
+def test_bulk_actions_are_not_offered_to_read_only_roles(mix, carl) -> None:
     page = logged_in(carl).get(QUEUE).content.decode()
     assert "approve_selected" not in page
     response = logged_in(carl).post(QUEUE, {"action": "approve_selected", "_selected_action": [mix["clean"][0].pk]})
     assert status(mix["clean"][0]) == Status.NEEDS_REVIEW and response.status_code in (200, 302, 403)
 
 
-def test_the_bulk_service_uses_the_single_decision_rules(mix, rita) -> None:  # noqa: ANN001
+def test_the_bulk_service_uses_the_single_decision_rules(mix, rita) -> None:
     with pytest.raises(DecisionRefused):
         proposals_decide_bulk(proposal_ids=[mix["clean"][0].pk], actor=Actor.for_user(rita), action="edit_approve")
     outcome = proposals_decide_bulk(proposal_ids=[p.pk for p in mix["clean"]], actor=Actor.for_user(rita),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "/admin/reviews/proposal/dashboard/"
 
 
-def test_the_dashboard_shows_queues_people_quality_and_executions(api, rita, sam) -> None:  # noqa: ANN001
+def test_the_dashboard_shows_queues_people_quality_and_executions(api, rita, sam) -> None:
     policy("auto_task", mode="calibrated", checks=["placeholders"], confidence_threshold=0.5, audit_sample_rate=0)
     queued(api, 2, task_type="auto_task")  # auto-approved by policy
     approved, rejected, edited, waiting = queued(api, 4)
@@ -46,7 +46,7 @@ def test_the_dashboard_shows_queues_people_quality_and_executions(api, rita, sam
     assert "550" in response.content.decode()
 
 
-def test_the_dashboard_query_count_does_not_grow_with_the_data(api, rita, sam) -> None:  # noqa: ANN001
+def test_the_dashboard_query_count_does_not_grow_with_the_data(api, rita, sam) -> None:
     client = logged_in(rita)
     items = queued(api, 3)
     client.get(DASHBOARD)

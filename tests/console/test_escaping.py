@@ -9,7 +9,7 @@ from .conftest import PWN, hostile_proposals, logged_in
 pytestmark = pytest.mark.django_db
 
 
-def test_ai_text_is_escaped_and_html_mail_is_sandboxed(agent, rita) -> None:  # noqa: ANN001
+def test_ai_text_is_escaped_and_html_mail_is_sandboxed(agent, rita) -> None:
     email, change = hostile_proposals(agent[0])
     client = logged_in(rita)
     for url in (f"/admin/reviews/emaildraft/{email.pk}/review/", f"/admin/reviews/crmchange/{change.pk}/review/",
@@ -28,7 +28,7 @@ def test_ai_text_is_escaped_and_html_mail_is_sandboxed(agent, rita) -> None:  # 
     assert "javascript:" in page  # shown as text, so the reviewer sees what the agent tried
 
 
-def test_a_proposed_field_value_is_escaped_in_its_edit_box_too(agent, rita) -> None:  # noqa: ANN001
+def test_a_proposed_field_value_is_escaped_in_its_edit_box_too(agent, rita) -> None:
     _email, change = hostile_proposals(agent[0])
     page = logged_in(rita).get(f"/admin/reviews/crmchange/{change.pk}/review/").content.decode()
     assert f'value="&lt;script&gt;{PWN}=&#x27;field&#x27;&lt;/script&gt;"' in page

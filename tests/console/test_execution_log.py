@@ -40,7 +40,7 @@ def log_table(page: str) -> str:
     return page[start:page.index("</table>", start)]
 
 
-def test_a_retried_then_written_push_shows_both_attempts_newest_first(api, rita) -> None:  # noqa: ANN001
+def test_a_retried_then_written_push_shows_both_attempts_newest_first(api, rita) -> None:
     change = queued(api, 1, "crm")[0]
     executed(
         change,
@@ -66,7 +66,7 @@ def test_a_retried_then_written_push_shows_both_attempts_newest_first(api, rita)
     assert 'id="execution-log-earlier"' not in response.content.decode()
 
 
-def test_only_the_latest_attempts_are_listed_with_the_count_of_the_rest(api, rita) -> None:  # noqa: ANN001
+def test_only_the_latest_attempts_are_listed_with_the_count_of_the_rest(api, rita) -> None:
     change = queued(api, 1, "crm")[0]
     total = EXECUTION_LOG_SHOWN + 3
     executed(change, *({"outcome": ExecutionAttempt.Outcome.RETRY, "error_code": "SERVER_UNAVAILABLE"}
@@ -77,7 +77,7 @@ def test_only_the_latest_attempts_are_listed_with_the_count_of_the_rest(api, rit
     assert "3 earlier attempts not shown." in response.content.decode()
 
 
-def test_an_item_without_attempts_shows_no_log(api, rita) -> None:  # noqa: ANN001
+def test_an_item_without_attempts_shows_no_log(api, rita) -> None:
     pushed = queued(api, 1, "crm")[0]
     executed(pushed, {"outcome": ExecutionAttempt.Outcome.WRITTEN}, state="succeeded")
     waiting = queued(api, 1, "crm")[0]  # never executed
@@ -94,7 +94,7 @@ def test_an_item_without_attempts_shows_no_log(api, rita) -> None:  # noqa: ANN0
         assert 'id="execution-log"' not in response.content.decode()
 
 
-def test_an_email_shows_its_delivery_record_instead(api, rita) -> None:  # noqa: ANN001
+def test_an_email_shows_its_delivery_record_instead(api, rita) -> None:
     email = queued(api, 1)[0]
     executed(email, state="succeeded")
     moment = timezone.now()
@@ -111,7 +111,7 @@ def test_an_email_shows_its_delivery_record_instead(api, rita) -> None:  # noqa:
     assert f"&lt;script&gt;{PWN}=&#x27;activity&#x27;&lt;/script&gt;" in line and "<script>" not in line
 
 
-def test_a_salesforce_error_message_is_shown_as_text(api, rita) -> None:  # noqa: ANN001
+def test_a_salesforce_error_message_is_shown_as_text(api, rita) -> None:
     change = queued(api, 1, "crm")[0]
     executed(change, {"outcome": ExecutionAttempt.Outcome.FAILED, "error_code": f"<b>{PWN}</b>",
                       "error_message": f"Title: bad value '<script>{PWN}='sf'</script>'"}, state="failed")
@@ -122,7 +122,7 @@ def test_a_salesforce_error_message_is_shown_as_text(api, rita) -> None:  # noqa
     assert "<script>window" not in page and f"<b>{PWN}" not in page
 
 
-def test_the_log_costs_one_query_however_long_it_is(api, rita) -> None:  # noqa: ANN001
+def test_the_log_costs_one_query_however_long_it_is(api, rita) -> None:
     waiting, empty, short, long = queued(api, 4, "crm")
     executed(empty, state="succeeded")
     executed(short, {"outcome": ExecutionAttempt.Outcome.WRITTEN}, state="succeeded")

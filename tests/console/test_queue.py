@@ -30,7 +30,7 @@ def listed(client: Any, url: str = QUEUE) -> list[int]:
     return [item.pk for item in response.context["cl"].result_list]
 
 
-def test_the_queue_shows_waiting_items_most_urgent_first(api, rita) -> None:  # noqa: ANN001
+def test_the_queue_shows_waiting_items_most_urgent_first(api, rita) -> None:
     policy("cold_email", mode="always_review", stakes=2, reversible=True)
     routine = queued(api, 2)  # risk 2
     policy("cold_email", mode="always_review", stakes=3, reversible=False)
@@ -42,7 +42,7 @@ def test_the_queue_shows_waiting_items_most_urgent_first(api, rita) -> None:  # 
     assert listed(logged_in(rita)) == [urgent[0].pk, routine[1].pk, routine[0].pk]
 
 
-def test_each_kind_has_its_own_queue_and_all_kinds_meet_in_the_proposals_queue(api, rita) -> None:  # noqa: ANN001
+def test_each_kind_has_its_own_queue_and_all_kinds_meet_in_the_proposals_queue(api, rita) -> None:
     email, change = queued(api, 1)[0], queued(api, 1, "crm")[0]
     client = logged_in(rita)
     assert listed(client) == [email.pk]
@@ -50,7 +50,7 @@ def test_each_kind_has_its_own_queue_and_all_kinds_meet_in_the_proposals_queue(a
     assert sorted(listed(client, "/admin/reviews/proposal/")) == [email.pk, change.pk]
 
 
-def test_filters_narrow_the_queue(api, rita, sam) -> None:  # noqa: ANN001
+def test_filters_narrow_the_queue(api, rita, sam) -> None:
     policy("cold_email", mode="always_review", stakes=1, reversible=True)
     low = queued(api, 1)[0]  # risk 1
     policy("cold_email", mode="always_review", stakes=3, reversible=False)
@@ -79,7 +79,7 @@ def test_filters_narrow_the_queue(api, rita, sam) -> None:  # noqa: ANN001
     assert listed(client, QUEUE + "?failed_check=none") == [clean.pk]
 
 
-def test_my_queue_holds_my_claims_and_the_second_approvals_i_may_give(api, rita, sam) -> None:  # noqa: ANN001
+def test_my_queue_holds_my_claims_and_the_second_approvals_i_may_give(api, rita, sam) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     mine, theirs = queued(api, 2)
     four_eyes = queued(api, 1, "crm")[0]
@@ -91,7 +91,7 @@ def test_my_queue_holds_my_claims_and_the_second_approvals_i_may_give(api, rita,
     assert listed(logged_in(sam), "/admin/reviews/proposal/?queue=mine") == sorted([theirs.pk, four_eyes.pk])
 
 
-def test_the_queue_row_shows_failing_checks_approvals_and_who_holds_it(api, rita, sam) -> None:  # noqa: ANN001
+def test_the_queue_row_shows_failing_checks_approvals_and_who_holds_it(api, rita, sam) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     email = queued(api, 1)[0]
     change = queued(api, 1, "crm")[0]
@@ -114,7 +114,7 @@ def queries(client: Any, url: str) -> int:
 
 
 @pytest.mark.parametrize("queue_url", [QUEUE, "/admin/reviews/crmchange/", "/admin/reviews/proposal/?status=all"])
-def test_the_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, queue_url, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_the_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, queue_url, django_assert_max_num_queries) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     queued(api, 3)
     queued(api, 3, "crm")
@@ -129,7 +129,7 @@ def test_the_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, queue_url,
     assert queries(client, queue_url) == small
 
 
-def test_counts_are_capped_and_estimated_past_the_cap(api, rita) -> None:  # noqa: ANN001
+def test_counts_are_capped_and_estimated_past_the_cap(api, rita) -> None:
     items = queued(api, 5)
     paginator = QueuePaginator(Proposal.objects.filter(pk__in=[item.pk for item in items]).order_by("pk"), 2)
     paginator.cap = 3
@@ -140,7 +140,7 @@ def test_counts_are_capped_and_estimated_past_the_cap(api, rita) -> None:  # noq
     assert exact.count == 5 and not exact.estimated
 
 
-def test_neighbours_follow_the_queue_order_with_and_without_an_sla(api) -> None:  # noqa: ANN001
+def test_neighbours_follow_the_queue_order_with_and_without_an_sla(api) -> None:
     items = queued(api, 4)
     Proposal.objects.filter(pk__in=[items[1].pk, items[3].pk]).update(sla_due_at=None)
     ordered = list(Proposal.objects.filter(status=Status.NEEDS_REVIEW).order_by(*QUEUE_ORDER).values_list("pk", flat=True))
@@ -151,7 +151,7 @@ def test_neighbours_follow_the_queue_order_with_and_without_an_sla(api) -> None:
         assert after == set(ordered[index + 1:]) and before == set(ordered[:index])
 
 
-def test_later_pages_continue_the_queue_order(api, rita, monkeypatch) -> None:  # noqa: ANN001
+def test_later_pages_continue_the_queue_order(api, rita, monkeypatch) -> None:
     from reviews.admin.console import EmailDraftAdmin
 
     monkeypatch.setattr(EmailDraftAdmin, "list_per_page", 4)

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reviews.admin import queue
 from reviews.models import Decision, Proposal
 from reviews.services.actors import Actor
 from reviews.services.decisions import DecisionRefused, proposal_claim, proposal_decide
-from reviews.admin import queue
 from reviews.state_machine import Status
 from tests.factories import policy
 
@@ -31,7 +31,7 @@ def shown_item(response: Any) -> int:
     return response.context["proposal"].pk
 
 
-def test_the_review_page_shows_output_evidence_assumptions_and_checks_failing_first(api, rita) -> None:  # noqa: ANN001
+def test_the_review_page_shows_output_evidence_assumptions_and_checks_failing_first(api, rita) -> None:
     proposal = queued(api, 1)[0]
     response = logged_in(rita).get(review_url(proposal))
     page = response.content.decode()
@@ -46,7 +46,7 @@ def test_the_review_page_shows_output_evidence_assumptions_and_checks_failing_fi
     assert 'id="approve"' in page and 'id="reject"' in page and 'id="edit"' in page
 
 
-def test_a_crm_change_shows_current_and_proposed_value_per_field_with_confidence_and_evidence(api, rita) -> None:  # noqa: ANN001
+def test_a_crm_change_shows_current_and_proposed_value_per_field_with_confidence_and_evidence(api, rita) -> None:
     proposal = queued(api, 1, "crm")[0]
     title = proposal.field_changes.get(field="Title")  # as the checks record it from the CRM
     title.before_value, title.before_captured_at = "Sales Manager", proposal.submitted_at
@@ -60,7 +60,7 @@ def test_a_crm_change_shows_current_and_proposed_value_per_field_with_confidence
     assert "Sales Manager" in page and 'name="approve_field" value="Title"' in page
 
 
-def test_opening_an_item_claims_it_and_others_see_who_holds_it(api, rita, ruth) -> None:  # noqa: ANN001
+def test_opening_an_item_claims_it_and_others_see_who_holds_it(api, rita, ruth) -> None:
     proposal = queued(api, 1)[0]
     logged_in(rita).get(review_url(proposal))
     proposal.refresh_from_db()
@@ -71,7 +71,7 @@ def test_opening_an_item_claims_it_and_others_see_who_holds_it(api, rita, ruth) 
     assert proposal.claimed_by == rita  # a live claim is not taken over
 
 
-def test_a_claim_expires_by_itself(api, rita, ruth, settings) -> None:  # noqa: ANN001
+def test_a_claim_expires_by_itself(api, rita, ruth, settings) -> None:
     settings.HITLCRM_CLAIM_SECONDS = -1
     proposal = queued(api, 1)[0]
     logged_in(rita).get(review_url(proposal))
@@ -79,7 +79,7 @@ def test_a_claim_expires_by_itself(api, rita, ruth, settings) -> None:  # noqa: 
     assert 'id="holder"' not in page
 
 
-def test_a_decision_is_one_request_that_returns_the_next_item_rendered_and_claimed(api, rita) -> None:  # noqa: ANN001
+def test_a_decision_is_one_request_that_returns_the_next_item_rendered_and_claimed(api, rita) -> None:
     first, second = queued(api, 2)
     client = logged_in(rita)
     client.get(review_url(first))
@@ -92,13 +92,13 @@ def test_a_decision_is_one_request_that_returns_the_next_item_rendered_and_claim
     assert Proposal.objects.get(pk=second.pk).claimed_by == rita
 
 
-def test_without_the_script_a_decision_redirects_to_the_next_item(api, rita) -> None:  # noqa: ANN001
+def test_without_the_script_a_decision_redirects_to_the_next_item(api, rita) -> None:
     first, second = queued(api, 2)
     response = logged_in(rita).post(review_url(first, "decide"), {"action": "approve"})
     assert response.status_code == 303 and response["Location"] == review_url(second)
 
 
-def test_the_next_item_stays_in_the_queue_the_reviewer_came_from(api, rita) -> None:  # noqa: ANN001
+def test_the_next_item_stays_in_the_queue_the_reviewer_came_from(api, rita) -> None:
     items = queued(api, 3)
     other = queued(api, 1, task_type="follow_up")[0]
     filters = "?_changelist_filters=task_type%3Dfollow_up"
@@ -108,7 +108,7 @@ def test_the_next_item_stays_in_the_queue_the_reviewer_came_from(api, rita) -> N
     assert response["X-Location"] == review_url(other) + filters
 
 
-def test_the_last_decision_of_a_queue_goes_back_to_the_queue(api, rita) -> None:  # noqa: ANN001
+def test_the_last_decision_of_a_queue_goes_back_to_the_queue(api, rita) -> None:
     only = queued(api, 1)[0]
     client = logged_in(rita)
     response = client.post(review_url(only, "decide"), {"action": "approve"}, **SWAP)
@@ -118,14 +118,14 @@ def test_the_last_decision_of_a_queue_goes_back_to_the_queue(api, rita) -> None:
     assert response.status_code == 302 and response["Location"] == "/admin/reviews/emaildraft/"
 
 
-def test_next_skips_items_someone_else_holds(api, rita, ruth) -> None:  # noqa: ANN001
+def test_next_skips_items_someone_else_holds(api, rita, ruth) -> None:
     first, held, free = queued(api, 3)
     proposal_claim(proposal_id=held.pk, actor=Actor.for_user(ruth))
     response = logged_in(rita).post(review_url(first, "decide"), {"action": "approve"}, **SWAP)
     assert shown_item(response) == free.pk
 
 
-def test_next_passes_over_an_item_claimed_after_the_queue_was_read(api, rita, ruth, monkeypatch) -> None:  # noqa: ANN001
+def test_next_passes_over_an_item_claimed_after_the_queue_was_read(api, rita, ruth, monkeypatch) -> None:
     """Two reviewers finishing at the same moment both read the queue before either claims its next
     item: the one whose claim comes second must be handed the item after it, not a lost decision."""
     first, contested, free = queued(api, 3)
@@ -144,7 +144,7 @@ def test_next_passes_over_an_item_claimed_after_the_queue_was_read(api, rita, ru
     assert Proposal.objects.get(pk=contested.pk).claimed_by == ruth
 
 
-def test_j_and_k_step_through_the_queue(api, rita) -> None:  # noqa: ANN001
+def test_j_and_k_step_through_the_queue(api, rita) -> None:
     items = queued(api, 3)
     client = logged_in(rita)
     assert shown_item(client.get(review_url(items[0], "step") + "?to=next", **SWAP)) == items[1].pk
@@ -153,7 +153,7 @@ def test_j_and_k_step_through_the_queue(api, rita) -> None:  # noqa: ANN001
     assert shown_item(response) == items[2].pk and "No next item" in response.content.decode()
 
 
-def test_reject_needs_a_reason_code_and_keeps_the_note(api, rita) -> None:  # noqa: ANN001
+def test_reject_needs_a_reason_code_and_keeps_the_note(api, rita) -> None:
     proposal = queued(api, 1)[0]
     client = logged_in(rita)
     response = client.post(review_url(proposal, "decide"), {"action": "reject"}, **SWAP)
@@ -164,7 +164,7 @@ def test_reject_needs_a_reason_code_and_keeps_the_note(api, rita) -> None:  # no
     assert (decision.action, decision.reason_code, decision.note) == ("reject", "tone", "pushy")
 
 
-def test_edit_and_approve_keeps_the_ai_output_beside_the_edit(api, rita) -> None:  # noqa: ANN001
+def test_edit_and_approve_keeps_the_ai_output_beside_the_edit(api, rita) -> None:
     proposal = queued(api, 1)[0]
     body = proposal.body.replace("\n", "\r\n")  # as a browser sends a textarea
     logged_in(rita).post(review_url(proposal, "decide"), {
@@ -179,7 +179,7 @@ def test_edit_and_approve_keeps_the_ai_output_beside_the_edit(api, rita) -> None
     assert "<del>Idea for Contoso</del> <ins>A thought for Contoso</ins>" in page
 
 
-def test_field_level_decisions_approve_some_fields_reject_others_and_edit_values(api, rita) -> None:  # noqa: ANN001
+def test_field_level_decisions_approve_some_fields_reject_others_and_edit_values(api, rita) -> None:
     proposal = queued(api, 1, "crm", fields={"Title": "VP Sales", "Department": "Sales", "HasOptedOutOfEmail": False},
                       field_confidence={})[0]
     logged_in(rita).post(review_url(proposal, "decide"), {
@@ -195,7 +195,7 @@ def test_field_level_decisions_approve_some_fields_reject_others_and_edit_values
                                             "HasOptedOutOfEmail": [False, True]}
 
 
-def test_the_second_of_two_decisions_loses_with_a_clear_message_and_changes_nothing(api, rita, ruth) -> None:  # noqa: ANN001
+def test_the_second_of_two_decisions_loses_with_a_clear_message_and_changes_nothing(api, rita, ruth) -> None:
     proposal = queued(api, 1)[0]
     loser = logged_in(ruth)
     loser.get(review_url(proposal))
@@ -207,7 +207,7 @@ def test_the_second_of_two_decisions_loses_with_a_clear_message_and_changes_noth
     assert Proposal.objects.get(pk=proposal.pk).status == Status.APPROVED
 
 
-def test_undo_from_the_page_the_reviewer_moved_on_to(api, rita, settings) -> None:  # noqa: ANN001
+def test_undo_from_the_page_the_reviewer_moved_on_to(api, rita, settings) -> None:
     settings.HITLCRM_UNDO_GRACE_SECONDS = 60
     first, second = queued(api, 2)
     client = logged_in(rita)
@@ -223,7 +223,7 @@ def test_undo_from_the_page_the_reviewer_moved_on_to(api, rita, settings) -> Non
     assert response.context["undo"] is None
 
 
-def test_undo_after_the_grace_period_is_refused(api, rita, settings) -> None:  # noqa: ANN001
+def test_undo_after_the_grace_period_is_refused(api, rita, settings) -> None:
     settings.HITLCRM_UNDO_GRACE_SECONDS = 0
     first, second = queued(api, 2)
     client = logged_in(rita)
@@ -233,7 +233,7 @@ def test_undo_after_the_grace_period_is_refused(api, rita, settings) -> None:  #
     assert response.status_code == 409 and "too late to undo" in response.content.decode()
 
 
-def test_four_eyes_items_show_one_of_two_and_refuse_a_second_approval_by_the_same_person(api, rita, ruth, sam) -> None:  # noqa: ANN001
+def test_four_eyes_items_show_one_of_two_and_refuse_a_second_approval_by_the_same_person(api, rita, ruth, sam) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     proposal, following = queued(api, 2, "crm")
     response = logged_in(rita).post(review_url(proposal, "decide"), {"action": "approve"}, **SWAP)
@@ -250,7 +250,7 @@ def test_four_eyes_items_show_one_of_two_and_refuse_a_second_approval_by_the_sam
     assert Proposal.objects.get(pk=proposal.pk).status == Status.APPROVED
 
 
-def test_the_service_refuses_the_final_four_eyes_approval_without_the_senior_permission(api, rita, ruth, sam) -> None:  # noqa: ANN001
+def test_the_service_refuses_the_final_four_eyes_approval_without_the_senior_permission(api, rita, ruth, sam) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     proposal = queued(api, 1, "crm")[0]
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
@@ -262,7 +262,7 @@ def test_the_service_refuses_the_final_four_eyes_approval_without_the_senior_per
     assert Proposal.objects.get(pk=other.pk).status == Status.NEEDS_REVIEW
 
 
-def test_the_review_page_costs_the_same_queries_for_2_or_12_fields(api, rita, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_the_review_page_costs_the_same_queries_for_2_or_12_fields(api, rita, django_assert_max_num_queries) -> None:
     few = queued(api, 1, "crm")[0]
     many_fields = {name: f"value {name}" for name in ["Title", "Department", "Phone", "MobilePhone", "Description",
                                                       "LeadSource", "MailingCity", "FirstName", "LastName", "Email",
@@ -281,7 +281,7 @@ def test_the_review_page_costs_the_same_queries_for_2_or_12_fields(api, rita, dj
     assert len(response.context["fields"]) == 12
 
 
-def test_next_skips_second_approvals_the_reviewer_may_not_give(api, rita, ruth, sam) -> None:  # noqa: ANN001
+def test_next_skips_second_approvals_the_reviewer_may_not_give(api, rita, ruth, sam) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     first, half_approved, last = queued(api, 3, "crm")
     proposal_decide(proposal_id=half_approved.pk, actor=Actor.for_user(rita), action="approve")

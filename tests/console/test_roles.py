@@ -24,12 +24,12 @@ PAGES = {
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_each_role_reaches_only_its_pages(rita, sam, carl, ada, url) -> None:  # noqa: ANN001
+def test_each_role_reaches_only_its_pages(rita, sam, carl, ada, url) -> None:
     got = tuple(logged_in(user).get(url).status_code for user in (rita, sam, carl, ada))
     assert got == PAGES[url]
 
 
-def test_compliance_reads_an_item_but_cannot_decide_or_claim_it(api, carl) -> None:  # noqa: ANN001
+def test_compliance_reads_an_item_but_cannot_decide_or_claim_it(api, carl) -> None:
     proposal = queued(api, 1)[0]
     client = logged_in(carl)
     page = client.get(f"/admin/reviews/emaildraft/{proposal.pk}/review/").content.decode()
@@ -40,14 +40,14 @@ def test_compliance_reads_an_item_but_cannot_decide_or_claim_it(api, carl) -> No
     assert response.status_code == 403 and not Decision.objects.exists()
 
 
-def test_the_index_lists_what_the_role_may_see(rita, sam) -> None:  # noqa: ANN001
+def test_the_index_lists_what_the_role_may_see(rita, sam) -> None:
     reviewer_index = logged_in(rita).get("/admin/").content.decode()
     senior_index = logged_in(sam).get("/admin/").content.decode()
     assert "Email drafts" in reviewer_index and "Policies" not in reviewer_index
     assert "Policies" in senior_index
 
 
-def test_people_outside_the_roles_see_nothing(db) -> None:  # noqa: ANN001
+def test_people_outside_the_roles_see_nothing(db) -> None:
     from tests.factories import UserFactory
 
     outsider = UserFactory(username="olga")

@@ -21,7 +21,7 @@ from tests.support import form_submission, wait_for
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def login(live_server, username: str) -> requests.Session:  # noqa: ANN001
+def login(live_server, username: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{live_server.url}/admin/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
@@ -44,7 +44,7 @@ def approve_in_admin(session: requests.Session, review_url: str) -> None:
 
 
 def test_submit_check_approve_execute_end_to_end(live_server, salesforce, smtp_sink, worker_factory, broker,
-                                                 settings) -> None:  # noqa: ANN001
+                                                 settings) -> None:
     settings.HITLCRM_BASE_URL = live_server.url
     allow_crm_objects()
     policy("*", mode="always_review")

@@ -20,7 +20,7 @@ from reviews.models import Proposal
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.decisions import proposal_decide
-from tests.factories import agent_with_token, allow_crm_objects, policy, reviewer
+from tests.factories import agent_with_token, allow_crm_objects, policy
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -30,11 +30,6 @@ def agent(db: Any) -> tuple[Any, str]:
     allow_crm_objects()
     policy("*", mode="always_review", quiet_period_days=14)
     return agent_with_token("sdr-bot")
-
-
-@pytest.fixture
-def rita(db: Any) -> Any:
-    return reviewer("rita")
 
 
 def email_payload(**overrides: Any) -> dict[str, Any]:
@@ -191,7 +186,7 @@ class FakePostmark:
         ids = itertools.count(1)
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 fake.requests.append({"path": self.path, "headers": dict(self.headers.items()), "json": body})
                 if fake.status == 200:
@@ -207,7 +202,7 @@ class FakePostmark:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unknown(approved_email, scripted_smtp):  # noqa: ANN001, ANN201
+def unknown(approved_email, scripted_smtp):
     """An email whose server hung up after taking the message: outcome unknown."""
     proposal = approved_email()
     scripted_smtp("drop_after_data")
@@ -26,7 +26,7 @@ def unknown(approved_email, scripted_smtp):  # noqa: ANN001, ANN201
     return proposal
 
 
-def test_marked_not_sent_it_fails_and_can_be_retried_by_a_reviewer(unknown, rita, smtp, settings) -> None:  # noqa: ANN001
+def test_marked_not_sent_it_fails_and_can_be_retried_by_a_reviewer(unknown, rita, smtp, settings) -> None:
     from reviews.services.decisions import proposal_decide
 
     email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.for_user(rita), sent=False, note="not in the server log")
@@ -43,7 +43,7 @@ def test_marked_not_sent_it_fails_and_can_be_retried_by_a_reviewer(unknown, rita
     assert unknown.status == Status.DONE and len(smtp.received()) == 1  # its own earlier try is no quiet-period block
 
 
-def test_only_a_person_and_only_an_unknown_can_be_resolved(unknown, rita, approved_email) -> None:  # noqa: ANN001
+def test_only_a_person_and_only_an_unknown_can_be_resolved(unknown, rita, approved_email) -> None:
     with pytest.raises(ResolveRefused, match="only a person"):
         email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.system(), sent=True)
     email_resolve_unknown(proposal_id=unknown.pk, actor=Actor.for_user(rita), sent=True)
@@ -52,7 +52,7 @@ def test_only_a_person_and_only_an_unknown_can_be_resolved(unknown, rita, approv
     assert Execution.objects.get(proposal=unknown).state == ExecutionState.SUCCEEDED
 
 
-def test_the_console_action_resolves_selected_unknowns(unknown, rita) -> None:  # noqa: ANN001
+def test_the_console_action_resolves_selected_unknowns(unknown, rita) -> None:
     client = Client()
     client.force_login(rita)
     delivery = MailDelivery.objects.get(proposal=unknown)
@@ -67,7 +67,7 @@ def test_the_console_action_resolves_selected_unknowns(unknown, rita) -> None:  
     assert AuditEvent.objects.filter(proposal_id_ref=unknown.pk, action="send_confirmed", actor="rita").exists()
 
 
-def test_a_reviewer_without_decide_permission_cannot_resolve(unknown) -> None:  # noqa: ANN001
+def test_a_reviewer_without_decide_permission_cannot_resolve(unknown) -> None:
     auditor = reviewer("carl", role="compliance")
     client = Client()
     client.force_login(auditor)
@@ -77,7 +77,7 @@ def test_a_reviewer_without_decide_permission_cannot_resolve(unknown) -> None:  
     assert unknown.status == Status.EXECUTING
 
 
-def test_an_admin_adds_a_suppression_in_any_case_and_it_is_audited(db) -> None:  # noqa: ANN001
+def test_an_admin_adds_a_suppression_in_any_case_and_it_is_audited(db) -> None:
     admin_user = reviewer("ada_admin", role="admin")
     client = Client()
     client.force_login(admin_user)

@@ -18,16 +18,16 @@ from tests.support import wait_for
 pytestmark = pytest.mark.django_db
 
 
-def contact(salesforce, email: str) -> str:  # noqa: ANN001
+def contact(salesforce, email: str) -> str:
     return salesforce.create("Contact", {"FirstName": "Ada", "LastName": "Lovelace", "Email": email,
                                          "HasOptedOutOfEmail": False})
 
 
-def tasks(salesforce) -> list[dict]:  # noqa: ANN001
+def tasks(salesforce) -> list[dict]:
     return salesforce.store.all("Task")
 
 
-def test_sent_emails_are_logged_as_completed_tasks_in_one_request(approved_email, smtp, salesforce) -> None:  # noqa: ANN001
+def test_sent_emails_are_logged_as_completed_tasks_in_one_request(approved_email, smtp, salesforce) -> None:
     people = [("ada", contact(salesforce, "ada@contoso.example")), ("grace", contact(salesforce, "grace@contoso.example"))]
     emails = [approved_email(to=[f"{name}@contoso.example"], crm_object="Contact", crm_id=crm_id,
                              edits={"subject": f"Hello {name}"}) for name, crm_id in people]
@@ -47,7 +47,7 @@ def test_sent_emails_are_logged_as_completed_tasks_in_one_request(approved_email
     assert MailDelivery.objects.get(proposal=anonymous).crm_activity_state == CrmActivityState.NONE
 
 
-def test_a_failed_crm_write_leaves_the_email_done_and_the_sweeper_retries_it(approved_email, smtp, salesforce) -> None:  # noqa: ANN001
+def test_a_failed_crm_write_leaves_the_email_done_and_the_sweeper_retries_it(approved_email, smtp, salesforce) -> None:
     proposal = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=3, kinds=["collections_create"])
 
@@ -69,7 +69,7 @@ def test_a_failed_crm_write_leaves_the_email_done_and_the_sweeper_retries_it(app
     assert email_activities_due() == []
 
 
-def test_a_lost_answer_does_not_create_the_task_twice(approved_email, smtp, salesforce, settings) -> None:  # noqa: ANN001
+def test_a_lost_answer_does_not_create_the_task_twice(approved_email, smtp, salesforce, settings) -> None:
     proposal = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=1, kinds=["collections_create"])
     proposals_execute(proposal_ids=[proposal.pk])  # sent; Salesforce answered 503: certainly no Task yet
@@ -94,7 +94,7 @@ def test_a_lost_answer_does_not_create_the_task_twice(approved_email, smtp, sale
     assert [task["Id"] for task in tasks(salesforce)] == [delivery.crm_activity_id]
 
 
-def test_a_worker_that_died_mid_request_is_reconciled_after_a_while(approved_email, smtp, salesforce) -> None:  # noqa: ANN001
+def test_a_worker_that_died_mid_request_is_reconciled_after_a_while(approved_email, smtp, salesforce) -> None:
     proposal = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=1, kinds=["collections_create"])
     proposals_execute(proposal_ids=[proposal.pk])

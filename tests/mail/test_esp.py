@@ -18,7 +18,7 @@ from tests.support import free_port
 pytestmark = pytest.mark.django_db
 
 
-def test_anymail_test_backend_gets_the_final_email_with_its_headers(approved_email, settings) -> None:  # noqa: ANN001
+def test_anymail_test_backend_gets_the_final_email_with_its_headers(approved_email, settings) -> None:
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     mail.outbox = []
     proposal = approved_email(edits={"body": "Hi Ada,\n\nEdited.\n\nSam"})
@@ -36,7 +36,7 @@ def test_anymail_test_backend_gets_the_final_email_with_its_headers(approved_ema
     assert execution.response["status"] == ["sent"] and execution.response["provider"] == "Test"
 
 
-def test_postmark_receives_message_id_token_and_metadata_and_its_id_is_recorded(approved_email, postmark) -> None:  # noqa: ANN001
+def test_postmark_receives_message_id_token_and_metadata_and_its_id_is_recorded(approved_email, postmark) -> None:
     proposal = approved_email(edits={"subject": "A thought for Contoso"})
 
     proposals_execute(proposal_ids=[proposal.pk])
@@ -75,7 +75,7 @@ def test_postmark_receives_message_id_token_and_metadata_and_its_id_is_recorded(
          "outcome_unknown"),
     ],
 )
-def test_postmark_errors_say_whether_the_email_may_have_left(approved_email, postmark, status, error_body, state,  # noqa: ANN001
+def test_postmark_errors_say_whether_the_email_may_have_left(approved_email, postmark, status, error_body, state,
                                                               proposal_status, code) -> None:
     postmark.status, postmark.error_body = status, error_body
     proposal = approved_email()
@@ -89,7 +89,7 @@ def test_postmark_errors_say_whether_the_email_may_have_left(approved_email, pos
     assert (proposal.pk in executions_due()) is (state == ExecutionState.PENDING)
 
 
-def test_an_unreachable_esp_is_a_safe_retry(approved_email, postmark, settings) -> None:  # noqa: ANN001
+def test_an_unreachable_esp_is_a_safe_retry(approved_email, postmark, settings) -> None:
     settings.ANYMAIL = {**settings.ANYMAIL, "POSTMARK_API_URL": f"http://127.0.0.1:{free_port()}/"}
     proposal = approved_email()
 
@@ -104,7 +104,7 @@ def test_an_unreachable_esp_is_a_safe_retry(approved_email, postmark, settings) 
     assert proposal.status == Status.DONE and len(postmark.requests) == 1
 
 
-def test_idempotency_keys_go_only_where_the_provider_honours_them(settings) -> None:  # noqa: ANN001
+def test_idempotency_keys_go_only_where_the_provider_honours_them(settings) -> None:
     settings.ANYMAIL = {"BREVO_API_KEY": "key", "POSTMARK_SERVER_TOKEN": "token"}
     brevo = get_connection("anymail.backends.brevo.EmailBackend")
     postmark = get_connection("anymail.backends.postmark.EmailBackend")
@@ -114,7 +114,7 @@ def test_idempotency_keys_go_only_where_the_provider_honours_them(settings) -> N
     assert idempotency_headers(postmark, "hitlcrm-proposal-7") == {}
 
 
-def test_a_provider_that_is_not_configured_names_the_setting_and_sends_nothing(approved_email, settings) -> None:  # noqa: ANN001
+def test_a_provider_that_is_not_configured_names_the_setting_and_sends_nothing(approved_email, settings) -> None:
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {}
     proposal = approved_email()

@@ -19,7 +19,7 @@ from tests.factories import policy
 pytestmark = pytest.mark.django_db
 
 
-def stopped(proposal) -> Execution:  # noqa: ANN001
+def stopped(proposal) -> Execution:
     proposal.refresh_from_db()
     assert proposal.status == Status.FAILED
     execution = Execution.objects.get(proposal=proposal)
@@ -27,7 +27,7 @@ def stopped(proposal) -> Execution:  # noqa: ANN001
     return execution
 
 
-def test_a_suppressed_address_is_not_mailed_whatever_its_case(approved_email, smtp) -> None:  # noqa: ANN001
+def test_a_suppressed_address_is_not_mailed_whatever_its_case(approved_email, smtp) -> None:
     Suppression.objects.create(address="Ada@Contoso.example", reason=SuppressionReason.UNSUBSCRIBE)
     proposal = approved_email(to=["ADA@contoso.example"])
 
@@ -38,7 +38,7 @@ def test_a_suppressed_address_is_not_mailed_whatever_its_case(approved_email, sm
     assert smtp.received() == []
 
 
-def test_the_quiet_period_stops_a_second_email_to_the_same_person(approved_email, smtp) -> None:  # noqa: ANN001
+def test_the_quiet_period_stops_a_second_email_to_the_same_person(approved_email, smtp) -> None:
     first = approved_email()
     second = approved_email(subject="Following up")
 
@@ -51,7 +51,7 @@ def test_the_quiet_period_stops_a_second_email_to_the_same_person(approved_email
     assert [m["message"]["Subject"] for m in smtp.received()] == ["Idea for Contoso"]
 
 
-def test_a_refused_email_does_not_count_and_no_quiet_period_lets_both_go(approved_email, smtp, scripted_smtp,  # noqa: ANN001
+def test_a_refused_email_does_not_count_and_no_quiet_period_lets_both_go(approved_email, smtp, scripted_smtp,
                                                                           settings) -> None:
     refused = approved_email()
     scripted_smtp("refuse_rcpt")  # the server refuses it at RCPT: certainly not sent
@@ -71,7 +71,7 @@ def test_a_refused_email_does_not_count_and_no_quiet_period_lets_both_go(approve
     assert third.status == Status.DONE and len(smtp.received()) == 2
 
 
-def test_outside_the_send_window_the_email_waits_approved(approved_email, smtp) -> None:  # noqa: ANN001
+def test_outside_the_send_window_the_email_waits_approved(approved_email, smtp) -> None:
     now = timezone.now().astimezone(UTC)
     closed_hours = ((now.hour + 2) % 24, (now.hour + 4) % 24)  # a window that is not open now
     policy("*", send_window_start_hour=closed_hours[0], send_window_end_hour=closed_hours[1],
@@ -105,7 +105,7 @@ def test_outside_the_send_window_the_email_waits_approved(approved_email, smtp) 
         (datetime(2025, 7, 8, 5, 0, tzinfo=UTC), (9, 17, "Europe/Berlin"), datetime(2025, 7, 8, 7, 0, tzinfo=UTC)),
     ],
 )
-def test_the_send_window_is_business_hours_in_the_recipients_zone(now, window, expected) -> None:  # noqa: ANN001
+def test_the_send_window_is_business_hours_in_the_recipients_zone(now, window, expected) -> None:
     rule = Policy(send_window_start_hour=window[0], send_window_end_hour=window[1], send_window_timezone=window[2])
     assert send_window_next_opening(rule, now) == expected
 
@@ -116,12 +116,12 @@ def test_no_window_means_any_time() -> None:
 
 # --- the recipient's CRM record -------------------------------------------------------------------
 
-def contact(salesforce, email: str, **fields) -> str:  # noqa: ANN001
+def contact(salesforce, email: str, **fields) -> str:
     return salesforce.create("Contact", {"FirstName": "Ada", "LastName": "Lovelace", "Email": email,
                                          "HasOptedOutOfEmail": False, **fields})
 
 
-def test_crm_records_are_checked_at_send_time_in_one_query(approved_email, smtp, salesforce) -> None:  # noqa: ANN001
+def test_crm_records_are_checked_at_send_time_in_one_query(approved_email, smtp, salesforce) -> None:
     ok = contact(salesforce, "ada@contoso.example")
     opted_out = contact(salesforce, "grace@contoso.example")
     deleted = contact(salesforce, "alan@contoso.example")
@@ -147,7 +147,7 @@ def test_crm_records_are_checked_at_send_time_in_one_query(approved_email, smtp,
 
 
 def test_an_email_naming_a_crm_record_is_not_sent_when_salesforce_is_not_configured(approved_email, smtp,
-                                                                                   settings) -> None:  # noqa: ANN001
+                                                                                   settings) -> None:
     settings.SALESFORCE_INSTANCE_URL = settings.SALESFORCE_SESSION_ID = settings.SALESFORCE_USERNAME = ""
     settings.SALESFORCE_CONSUMER_KEY = ""
     named = approved_email(crm_object="Contact", crm_id="0035g00000ABCDeAAP")
@@ -161,7 +161,7 @@ def test_an_email_naming_a_crm_record_is_not_sent_when_salesforce_is_not_configu
     assert [m["rcpt"] for m in smtp.received()] == [["grace@contoso.example"]]
 
 
-def test_salesforce_unreachable_at_send_time_leaves_the_email_for_a_retry(approved_email, smtp, salesforce) -> None:  # noqa: ANN001
+def test_salesforce_unreachable_at_send_time_leaves_the_email_for_a_retry(approved_email, smtp, salesforce) -> None:
     proposal = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=5, kinds=["query"])
 
@@ -178,7 +178,7 @@ def test_salesforce_unreachable_at_send_time_leaves_the_email_for_a_retry(approv
     assert proposal.status == Status.DONE and len(smtp.received()) == 1
 
 
-def test_a_stopped_email_can_be_retried_by_a_reviewer(approved_email, smtp) -> None:  # noqa: ANN001
+def test_a_stopped_email_can_be_retried_by_a_reviewer(approved_email, smtp) -> None:
     from reviews.services.actors import Actor
     from reviews.services.decisions import proposal_decide
     from tests.factories import reviewer

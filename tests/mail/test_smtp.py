@@ -14,7 +14,7 @@ from tests.support import free_port
 pytestmark = pytest.mark.django_db
 
 
-def test_the_edited_draft_is_what_goes_out_and_the_original_stays_recorded(approved_email, smtp) -> None:  # noqa: ANN001
+def test_the_edited_draft_is_what_goes_out_and_the_original_stays_recorded(approved_email, smtp) -> None:
     proposal = approved_email(edits={"subject": "A thought for Contoso", "body": "Hi Ada,\n\nShort and edited.\n\nSam"})
 
     proposals_execute(proposal_ids=[proposal.pk])
@@ -36,7 +36,7 @@ def test_the_edited_draft_is_what_goes_out_and_the_original_stays_recorded(appro
     assert MailDelivery.objects.get(proposal=proposal).sending_attempt == 1
 
 
-def test_executing_twice_sends_once(approved_email, smtp) -> None:  # noqa: ANN001
+def test_executing_twice_sends_once(approved_email, smtp) -> None:
     proposal = approved_email()
 
     first = proposals_execute(proposal_ids=[proposal.pk])
@@ -47,7 +47,7 @@ def test_executing_twice_sends_once(approved_email, smtp) -> None:  # noqa: ANN0
     assert Execution.objects.get(proposal=proposal).attempts == 1
 
 
-def test_a_server_that_cannot_be_reached_leaves_the_email_for_a_safe_retry(approved_email, settings, smtp) -> None:  # noqa: ANN001
+def test_a_server_that_cannot_be_reached_leaves_the_email_for_a_safe_retry(approved_email, settings, smtp) -> None:
     proposal = approved_email()
     settings.EMAIL_PORT = free_port()  # nothing listens: the connection is refused before any message
 
@@ -66,7 +66,7 @@ def test_a_server_that_cannot_be_reached_leaves_the_email_for_a_safe_retry(appro
     assert proposal.status == Status.DONE and len(smtp.received()) == 1
 
 
-def test_a_hang_up_before_data_is_retried_but_one_after_data_is_unknown(approved_email, scripted_smtp) -> None:  # noqa: ANN001
+def test_a_hang_up_before_data_is_retried_but_one_after_data_is_unknown(approved_email, scripted_smtp) -> None:
     before = approved_email()
     server = scripted_smtp("drop_before_data")
     proposals_execute(proposal_ids=[before.pk])
@@ -85,7 +85,7 @@ def test_a_hang_up_before_data_is_retried_but_one_after_data_is_unknown(approved
     assert AuditEvent.objects.filter(proposal_id_ref=after.pk, action="execution_outcome_unknown").exists()
 
 
-def test_a_refusal_fails_the_email_with_the_reason(approved_email, scripted_smtp) -> None:  # noqa: ANN001
+def test_a_refusal_fails_the_email_with_the_reason(approved_email, scripted_smtp) -> None:
     proposal = approved_email()
     server = scripted_smtp("refuse_rcpt")
 
@@ -98,7 +98,7 @@ def test_a_refusal_fails_the_email_with_the_reason(approved_email, scripted_smtp
     assert server.received == []
 
 
-def test_a_worker_that_died_before_sending_leaves_a_safe_retry(approved_email, smtp) -> None:  # noqa: ANN001
+def test_a_worker_that_died_before_sending_leaves_a_safe_retry(approved_email, smtp) -> None:
     from datetime import timedelta
 
     from reviews.services.execution import executions_recover_stale, proposals_claim_for_execution
@@ -115,7 +115,7 @@ def test_a_worker_that_died_before_sending_leaves_a_safe_retry(approved_email, s
     assert Execution.objects.get(proposal=proposal).attempts == 2
 
 
-def test_a_slow_worker_whose_claim_was_taken_over_does_not_send(approved_email, smtp) -> None:  # noqa: ANN001
+def test_a_slow_worker_whose_claim_was_taken_over_does_not_send(approved_email, smtp) -> None:
     from datetime import timedelta
 
     from reviews.models import Policy

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 URL = "/mail/postmark/tracking/"
 
 
-def post(client, payload: dict[str, Any], secret: str = "hook:s3cret"):  # noqa: ANN001, ANN201
+def post(client, payload: dict[str, Any], secret: str = "hook:s3cret"):
     auth = "Basic " + base64.b64encode(secret.encode()).decode()
     return client.post(URL, data=json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=auth)
 
 
 @pytest.fixture
-def sent(approved_email, postmark) -> Any:  # noqa: ANN001
+def sent(approved_email, postmark) -> Any:
     proposal = approved_email()
     proposals_execute(proposal_ids=[proposal.pk])
     return MailDelivery.objects.get(proposal=proposal)
@@ -45,7 +45,7 @@ def bounce(sent: MailDelivery, kind: str = "HardBounce", event_id: int = 4323372
             "CanActivate": True, "Subject": "Idea for Contoso", "Metadata": {"hitlcrm_proposal": str(sent.proposal_id)}}
 
 
-def test_an_invalid_secret_is_rejected_and_changes_nothing(client, sent) -> None:  # noqa: ANN001
+def test_an_invalid_secret_is_rejected_and_changes_nothing(client, sent) -> None:
     for secret in ("hook:wrong", "someone:s3cret"):
         assert post(client, bounce(sent), secret=secret).status_code == 400
     response = client.post(URL, data=json.dumps(bounce(sent)), content_type="application/json")
@@ -54,7 +54,7 @@ def test_an_invalid_secret_is_rejected_and_changes_nothing(client, sent) -> None
     assert MailDelivery.objects.get(pk=sent.pk).delivery_status == DeliveryStatus.NONE
 
 
-def test_delivered_updates_the_draft(client, sent) -> None:  # noqa: ANN001
+def test_delivered_updates_the_draft(client, sent) -> None:
     assert post(client, delivery(sent)).status_code == 200
 
     sent.refresh_from_db()
@@ -65,7 +65,7 @@ def test_delivered_updates_the_draft(client, sent) -> None:  # noqa: ANN001
     assert AuditEvent.objects.filter(proposal_id_ref=sent.proposal_id, action="mail_delivered").exists()
 
 
-def test_a_hard_bounce_suppresses_the_address_and_a_repeat_is_ignored(client, sent) -> None:  # noqa: ANN001
+def test_a_hard_bounce_suppresses_the_address_and_a_repeat_is_ignored(client, sent) -> None:
     assert post(client, bounce(sent)).status_code == 200
     assert post(client, bounce(sent)).status_code == 200  # Postmark retrying the same event
 
@@ -78,12 +78,12 @@ def test_a_hard_bounce_suppresses_the_address_and_a_repeat_is_ignored(client, se
     assert AuditEvent.objects.filter(proposal_id_ref=sent.proposal_id, action="mail_bounced").count() == 1
 
 
-def test_a_soft_bounce_does_not_suppress(client, sent) -> None:  # noqa: ANN001
+def test_a_soft_bounce_does_not_suppress(client, sent) -> None:
     assert post(client, bounce(sent, kind="SoftBounce", event_id=77)).status_code == 200
     assert MailEvent.objects.count() == 1 and not Suppression.objects.exists()
 
 
-def test_a_complaint_suppresses_the_address(client, sent) -> None:  # noqa: ANN001
+def test_a_complaint_suppresses_the_address(client, sent) -> None:
     payload = {**bounce(sent, kind="SpamComplaint", event_id=42), "RecordType": "SpamComplaint",
                "Email": "ada@contoso.example"}
     assert post(client, payload).status_code == 200
@@ -93,7 +93,7 @@ def test_a_complaint_suppresses_the_address(client, sent) -> None:  # noqa: ANN0
     assert sent.delivery_status == DeliveryStatus.COMPLAINED
 
 
-def test_an_unsubscribe_suppresses_the_address_and_the_next_email_is_stopped(client, sent, approved_email) -> None:  # noqa: ANN001
+def test_an_unsubscribe_suppresses_the_address_and_the_next_email_is_stopped(client, sent, approved_email) -> None:
     payload = {"RecordType": "SubscriptionChange", "MessageID": sent.provider_message_id, "ServerID": 23,
                "MessageStream": "outbound", "ChangedAt": "2025-01-06T11:00:00Z", "Recipient": "ada@contoso.example",
                "Origin": "Recipient", "SuppressSending": True, "SuppressionReason": "ManualSuppression",
@@ -110,14 +110,14 @@ def test_an_unsubscribe_suppresses_the_address_and_the_next_email_is_stopped(cli
     assert later.status == "failed" and later.execution.error_code == "suppressed"
 
 
-def test_an_event_is_matched_by_the_provider_message_id_without_metadata(client, sent) -> None:  # noqa: ANN001
+def test_an_event_is_matched_by_the_provider_message_id_without_metadata(client, sent) -> None:
     payload = delivery(sent)
     del payload["Metadata"]
     assert post(client, payload).status_code == 200
     assert MailEvent.objects.get().proposal_id == sent.proposal_id
 
 
-def test_without_a_webhook_secret_events_change_nothing(client, sent, settings) -> None:  # noqa: ANN001
+def test_without_a_webhook_secret_events_change_nothing(client, sent, settings) -> None:
     settings.ANYMAIL = {key: value for key, value in settings.ANYMAIL.items() if key != "WEBHOOK_SECRET"}
     with pytest.warns(Warning, match="WEBHOOK_SECRET"):
         response = client.post(URL, data=json.dumps(bounce(sent)), content_type="application/json")

@@ -22,11 +22,11 @@ from tests.support import wait_for
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def finished(worker, task_id: str) -> bool:  # noqa: ANN001
+def finished(worker, task_id: str) -> bool:
     return f"[{task_id}] succeeded" in worker.log_path.read_text(errors="replace")
 
 
-def test_a_worker_killed_mid_send_leaves_an_unknown_that_is_never_resent(  # noqa: ANN001
+def test_a_worker_killed_mid_send_leaves_an_unknown_that_is_never_resent(
         approved_email, scripted_smtp, worker_factory, rita) -> None:
     server = scripted_smtp("stall")
     env = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(server.port), "EMAIL_TIMEOUT": "300"}
@@ -69,7 +69,7 @@ def test_a_worker_killed_mid_send_leaves_an_unknown_that_is_never_resent(  # noq
     assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="send_confirmed", actor="rita").exists()
 
 
-def test_a_task_delivered_three_times_sends_once(approved_email, smtp, worker_factory) -> None:  # noqa: ANN001
+def test_a_task_delivered_three_times_sends_once(approved_email, smtp, worker_factory) -> None:
     worker = worker_factory({"EMAIL_HOST": smtp.host, "EMAIL_PORT": str(smtp.port)})
 
     proposal = approved_email()  # enqueued once by the approval ...

@@ -49,7 +49,7 @@ def statuses(records: list[dict[str, Any]]) -> list[str]:
     return [found[r["id"]] for r in records]
 
 
-def test_nothing_submitted_or_approved_during_a_broker_outage_is_lost_or_doubled(  # noqa: ANN001
+def test_nothing_submitted_or_approved_during_a_broker_outage_is_lost_or_doubled(
         private_redis, salesforce, smtp_sink, web_factory, worker_factory, writes) -> None:
     allow_crm_objects()
     policy("*", mode="always_review")

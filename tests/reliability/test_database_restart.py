@@ -94,7 +94,7 @@ def rows(url: str, query: str) -> list[tuple[Any, ...]]:
         return cursor.fetchall() if cursor.description else []
 
 
-def test_a_database_restart_loses_nothing_and_writes_nothing_half(private_postgres, web_factory) -> None:  # noqa: ANN001
+def test_a_database_restart_loses_nothing_and_writes_nothing_half(private_postgres, web_factory) -> None:
     allow_crm_objects()
     policy("*", mode="always_review")
     _, token = agent_with_token("sdr-bot")

@@ -27,7 +27,7 @@ from reviews.services.actors import Actor
 from reviews.services.decisions import DecisionRefused, proposal_decide
 from tests.console.conftest import queued
 from tests.factories import reviewer
-from tests.reviews.conftest import agent, api, email_payload, rita  # noqa: F401  (shared fixtures)
+from tests.reviews.conftest import email_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[index] = call()
-        except Exception as exc:  # noqa: BLE001  (the caller asserts which outcome each thread had)
+        except Exception as exc:
             results[index] = exc
         finally:
             connection.close()  # this thread's own connection
@@ -58,7 +58,7 @@ def decide(user: Any, proposal_id: int, action: str, **extra: Any) -> Callable[[
     return lambda: proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(user), action=action, **extra)
 
 
-def test_two_reviewers_deciding_one_item_at_the_same_instant_one_wins(api, rita) -> None:  # noqa: ANN001, F811
+def test_two_reviewers_deciding_one_item_at_the_same_instant_one_wins(api, rita) -> None:
     ruth = reviewer("ruth")
     for proposal in queued(api, 5):
         approve, reject = at_once(decide(rita, proposal.pk, "approve"),
@@ -74,7 +74,7 @@ def test_two_reviewers_deciding_one_item_at_the_same_instant_one_wins(api, rita)
         assert decided.count() == 1
 
 
-def test_one_reviewers_double_click_on_a_four_eyes_item_is_one_approval(api, rita) -> None:  # noqa: ANN001, F811
+def test_one_reviewers_double_click_on_a_four_eyes_item_is_one_approval(api, rita) -> None:
     sam = reviewer("sam", role="senior_reviewer")
     for proposal in queued(api, 3):
         Proposal.objects.filter(pk=proposal.pk).update(required_approvals=2)
@@ -89,7 +89,7 @@ def test_one_reviewers_double_click_on_a_four_eyes_item_is_one_approval(api, rit
 
 
 @pytest.mark.postgres_only
-def test_fifty_concurrent_retries_with_one_idempotency_key_make_one_record(web_factory, agent) -> None:  # noqa: ANN001, F811
+def test_fifty_concurrent_retries_with_one_idempotency_key_make_one_record(web_factory, agent) -> None:
     # gunicorn with 2 × 25 threads: the 50 requests really are in the database at the same time.
     web = web_factory({"CELERY_BROKER_URL": "memory://"}, threads=25)
 

@@ -19,7 +19,7 @@ from reviews.models import AuditEvent, Execution, ExecutionAttempt, Proposal
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.decisions import proposal_decide
-from tests.reviews.conftest import agent, api, crm_payload, rita  # noqa: F401  (shared fixtures)
+from tests.reviews.conftest import crm_payload
 from tests.support import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -27,8 +27,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 FAST_RETRIES = {"SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS": "0.2", "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": "1"}
 
 
-def test_changes_approved_while_salesforce_fails_are_written_once_after_the_stretch(  # noqa: ANN001
-        api, rita, salesforce, writes, worker_factory, broker) -> None:  # noqa: F811
+def test_changes_approved_while_salesforce_fails_are_written_once_after_the_stretch(
+        api, rita, salesforce, writes, worker_factory, broker) -> None:
     titles = {salesforce.create("Contact", {"LastName": f"Person {n}", "Title": "Engineer"}): f"VP {n}"
               for n in range(4)}
     proposals = []

@@ -25,7 +25,7 @@ import pytest
 
 from reviews.models import AuditEvent, CheckResult, Proposal
 from reviews.services.sweeping import sweep
-from tests.reviews.conftest import agent, api, crm_payload  # noqa: F401  (shared fixtures)
+from tests.reviews.conftest import crm_payload
 from tests.support import wait_for
 
 from .conftest import pool_processes, processes_connected_to
@@ -51,7 +51,7 @@ def held_crm_read(salesforce: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     release.set()
 
 
-def submit_and_kill_mid_check(api: Any, salesforce: Any, worker: Any, held: Any) -> Proposal:  # noqa: F811
+def submit_and_kill_mid_check(api: Any, salesforce: Any, worker: Any, held: Any) -> Proposal:
     arrived, release = held
     contact_id = salesforce.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
     response = api.post("/api/v1/crm-changes/", crm_payload(crm_id=contact_id), format="json")
@@ -70,8 +70,8 @@ def received(worker: Any) -> int:
     return len(re.findall(r"proposals_run_checks_task\[[0-9a-f-]+\] received", worker.log_path.read_text(errors="replace")))
 
 
-def test_a_task_whose_process_is_killed_is_run_again_by_another(api, salesforce, worker_factory, broker,  # noqa: F811
-                                                                 held_crm_read) -> None:  # noqa: ANN001
+def test_a_task_whose_process_is_killed_is_run_again_by_another(api, salesforce, worker_factory, broker,
+                                                                 held_crm_read) -> None:
     worker = worker_factory(salesforce.env)
     proposal = submit_and_kill_mid_check(api, salesforce, worker, held_crm_read)
 
@@ -84,8 +84,8 @@ def test_a_task_whose_process_is_killed_is_run_again_by_another(api, salesforce,
     assert names and len(names) == len(set(names)), "check results were stored twice"
 
 
-def test_without_requeue_on_worker_loss_the_task_is_lost_until_the_sweeper_finds_it(  # noqa: ANN001
-        api, salesforce, worker_factory, broker, held_crm_read) -> None:  # noqa: F811
+def test_without_requeue_on_worker_loss_the_task_is_lost_until_the_sweeper_finds_it(
+        api, salesforce, worker_factory, broker, held_crm_read) -> None:
     """The safeguard removed (tests/reliability/unsafe_celery_settings.py): the same kill loses the task."""
     worker = worker_factory({**salesforce.env, "DJANGO_SETTINGS_MODULE": "tests.reliability.unsafe_celery_settings"})
     before = set(pool_processes(worker))

@@ -2,36 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from rest_framework.test import APIClient
-
-from tests.factories import agent_with_token, allow_crm_objects, policy, reviewer
-
-
-@pytest.fixture
-def agent(db) -> tuple[Any, str]:  # noqa: ANN001
-    allow_crm_objects()
-    policy("*", mode="always_review")
-    return agent_with_token("sdr-bot")
-
-
-@pytest.fixture
-def api(agent) -> APIClient:  # noqa: ANN001
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {agent[1]}")
-    return client
-
-
-@pytest.fixture
-def rita(db) -> Any:  # noqa: ANN001
-    return reviewer("rita")
-
-
-@pytest.fixture
-def sam(db) -> Any:  # noqa: ANN001
-    return reviewer("sam", role="senior_reviewer")
-
-
 CONTACT_ID = "0035g00000ABCDeAAP"
 
 

@@ -96,7 +96,7 @@ def test_required_approvals(values: dict, fields: list[str], risk: int, expected
 
 # --- through the worker's use case ------------------------------------------------------------
 
-def submit(api, path: str = "email-drafts", **overrides: object) -> Proposal:  # noqa: ANN001
+def submit(api, path: str = "email-drafts", **overrides: object) -> Proposal:
     payload = email_payload(**overrides) if path == "email-drafts" else crm_payload(**overrides)
     response = api.post(f"/api/v1/{path}/", payload, format="json")
     assert response.status_code == 201, response.content
@@ -104,7 +104,7 @@ def submit(api, path: str = "email-drafts", **overrides: object) -> Proposal:  #
 
 
 @pytest.mark.django_db
-def test_check_results_are_stored_and_shown_in_the_api(api) -> None:  # noqa: ANN001
+def test_check_results_are_stored_and_shown_in_the_api(api) -> None:
     proposal = submit(api, body="Hi {{first_name}},\n\nContoso grew. ACT NOW!!\n\nSam")
     proposal_run_checks(proposal_id=proposal.pk)
     proposal.refresh_from_db()
@@ -124,7 +124,7 @@ def test_check_results_are_stored_and_shown_in_the_api(api) -> None:  # noqa: AN
 
 
 @pytest.mark.django_db
-def test_calibrated_auto_approval_records_the_policy_decision(api) -> None:  # noqa: ANN001
+def test_calibrated_auto_approval_records_the_policy_decision(api) -> None:
     policy("cold_email", mode="calibrated", audit_sample_rate=0,
            checks=["placeholders", "length", "company_name", "tone", "shouting", "evidence", "confidence",
                    "personal_data", "duplicate_outreach"])
@@ -137,7 +137,7 @@ def test_calibrated_auto_approval_records_the_policy_decision(api) -> None:  # n
 
 
 @pytest.mark.django_db
-def test_a_sampled_proposal_goes_to_a_person_and_is_marked(api) -> None:  # noqa: ANN001
+def test_a_sampled_proposal_goes_to_a_person_and_is_marked(api) -> None:
     policy("cold_email", mode="calibrated", audit_sample_rate=1, checks=["placeholders", "confidence"])
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
@@ -147,7 +147,7 @@ def test_a_sampled_proposal_goes_to_a_person_and_is_marked(api) -> None:  # noqa
 
 
 @pytest.mark.django_db
-def test_log_only_executes_a_crm_change_despite_soft_failures(api) -> None:  # noqa: ANN001
+def test_log_only_executes_a_crm_change_despite_soft_failures(api) -> None:
     policy("contact_update", mode="log_only", reversible=True, stakes=1, audit_sample_rate=0)
     proposal = submit(api, "crm-changes", confidence=0.3)
     proposal_run_checks(proposal_id=proposal.pk)
@@ -159,7 +159,7 @@ def test_log_only_executes_a_crm_change_despite_soft_failures(api) -> None:  # n
 
 
 @pytest.mark.django_db
-def test_the_gate_asks_for_four_eyes_on_listed_fields_and_by_risk(api) -> None:  # noqa: ANN001
+def test_the_gate_asks_for_four_eyes_on_listed_fields_and_by_risk(api) -> None:
     CrmObjectRule.objects.create(crm_object="Opportunity", allowed_fields=["Amount", "StageName", "Description"])
     policy("opportunity_update", mode="calibrated", stakes=3, four_eyes_fields=["Amount", "StageName"])
     amount = submit(api, "crm-changes", crm_object="Opportunity", crm_id="0065g00000ABCDeAAP",
@@ -177,7 +177,7 @@ def test_the_gate_asks_for_four_eyes_on_listed_fields_and_by_risk(api) -> None: 
 
 @pytest.mark.django_db
 def test_the_database_itself_refuses_a_second_approval_by_the_same_person_or_by_the_submitter(
-        api, agent, rita, sam) -> None:  # noqa: ANN001
+        api, agent, rita, sam) -> None:
     proposal = submit(api)
     submitter = agent[0].user
     base = {"proposal": proposal, "submitted_by": submitter, "action": Decision.Action.APPROVE}

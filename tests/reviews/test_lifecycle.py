@@ -18,7 +18,7 @@ from .conftest import crm_payload, email_payload
 pytestmark = pytest.mark.django_db
 
 
-def submit(api, path="email-drafts", **overrides):  # noqa: ANN001, ANN201
+def submit(api, path="email-drafts", **overrides):
     payload = email_payload(**overrides) if path == "email-drafts" else crm_payload(**overrides)
     response = api.post(f"/api/v1/{path}/", payload, format="json")
     assert response.status_code == 201, response.content
@@ -31,7 +31,7 @@ def test_every_status_is_in_the_lifecycle_and_terminal_ones_go_nowhere() -> None
         assert TRANSITIONS[terminal] == frozenset()
 
 
-def test_an_illegal_transition_raises_and_changes_nothing(api) -> None:  # noqa: ANN001
+def test_an_illegal_transition_raises_and_changes_nothing(api) -> None:
     proposal = submit(api)
     with pytest.raises(IllegalTransition, match="cannot move from 'checking' to 'done'"):
         with transaction.atomic():
@@ -41,13 +41,13 @@ def test_an_illegal_transition_raises_and_changes_nothing(api) -> None:  # noqa:
 
 
 @pytest.mark.django_db(transaction=True)  # a plain db test already runs inside a transaction
-def test_a_transition_outside_a_transaction_is_refused(api) -> None:  # noqa: ANN001
+def test_a_transition_outside_a_transaction_is_refused(api) -> None:
     proposal = submit(api)
     with pytest.raises(RuntimeError):
         proposal_transition(proposal, Status.NEEDS_REVIEW, actor=Actor.system())
 
 
-def test_checks_route_to_review_under_always_review(api) -> None:  # noqa: ANN001
+def test_checks_route_to_review_under_always_review(api) -> None:
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     proposal.refresh_from_db()
@@ -55,7 +55,7 @@ def test_checks_route_to_review_under_always_review(api) -> None:  # noqa: ANN00
     assert {r.name for r in proposal.check_results.all()} >= {"placeholders", "confidence"}
 
 
-def test_calibrated_policy_auto_approves_a_clean_confident_proposal(api) -> None:  # noqa: ANN001
+def test_calibrated_policy_auto_approves_a_clean_confident_proposal(api) -> None:
     # Only checks that need no CRM record: without one, the CRM checks rightly send it to review.
     policy("cold_email", mode="calibrated", confidence_threshold=0.9, audit_sample_rate=0,
            checks=["placeholders", "confidence"])
@@ -69,7 +69,7 @@ def test_calibrated_policy_auto_approves_a_clean_confident_proposal(api) -> None
     assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="auto_approved").exists()
 
 
-def test_calibrated_policy_queues_a_low_confidence_proposal(api) -> None:  # noqa: ANN001
+def test_calibrated_policy_queues_a_low_confidence_proposal(api) -> None:
     policy("cold_email", mode="calibrated", confidence_threshold=0.9, audit_sample_rate=0)
     proposal = submit(api, confidence=0.5)
     proposal_run_checks(proposal_id=proposal.pk)
@@ -77,7 +77,7 @@ def test_calibrated_policy_queues_a_low_confidence_proposal(api) -> None:  # noq
     assert proposal.status == Status.NEEDS_REVIEW
 
 
-def test_a_hard_check_failure_blocks(api) -> None:  # noqa: ANN001
+def test_a_hard_check_failure_blocks(api) -> None:
     proposal = submit(api, body="Hi {{first_name}}, Contoso looks great.")
     proposal_run_checks(proposal_id=proposal.pk)
     proposal.refresh_from_db()
@@ -86,20 +86,20 @@ def test_a_hard_check_failure_blocks(api) -> None:  # noqa: ANN001
     assert not failed.passed and "{{first_name}}" in failed.message
 
 
-def test_running_checks_twice_is_harmless(api) -> None:  # noqa: ANN001
+def test_running_checks_twice_is_harmless(api) -> None:
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     proposal_run_checks(proposal_id=proposal.pk)
     assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="checks_run").count() == 1
 
 
-def reviewed(api):  # noqa: ANN001, ANN201
+def reviewed(api):
     proposal = submit(api)
     proposal_run_checks(proposal_id=proposal.pk)
     return proposal
 
 
-def test_approve_records_who_when_and_the_final_output(api, rita) -> None:  # noqa: ANN001
+def test_approve_records_who_when_and_the_final_output(api, rita) -> None:
     proposal = reviewed(api)
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
     proposal.refresh_from_db()
@@ -109,7 +109,7 @@ def test_approve_records_who_when_and_the_final_output(api, rita) -> None:  # no
     assert history[-1] == (Status.APPROVED, "rita")
 
 
-def test_edit_and_approve_keeps_the_original_beside_the_edit(api, rita) -> None:  # noqa: ANN001
+def test_edit_and_approve_keeps_the_original_beside_the_edit(api, rita) -> None:
     proposal = reviewed(api)
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="edit_approve",
                     edits={"subject": "A thought for Contoso"})
@@ -120,7 +120,7 @@ def test_edit_and_approve_keeps_the_original_beside_the_edit(api, rita) -> None:
     assert proposal.decisions.get().edits == {"subject": ["Idea for Contoso", "A thought for Contoso"]}
 
 
-def test_reject_needs_a_reason_code(api, rita) -> None:  # noqa: ANN001
+def test_reject_needs_a_reason_code(api, rita) -> None:
     proposal = reviewed(api)
     with pytest.raises(DecisionRefused, match="reason code"):
         proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="reject")
@@ -129,7 +129,7 @@ def test_reject_needs_a_reason_code(api, rita) -> None:  # noqa: ANN001
     assert proposal.status == Status.REJECTED and proposal.reason_code == "tone"
 
 
-def test_the_second_decision_loses_with_a_clear_message(api, rita, sam) -> None:  # noqa: ANN001
+def test_the_second_decision_loses_with_a_clear_message(api, rita, sam) -> None:
     proposal = reviewed(api)
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
     with pytest.raises(DecisionRefused, match="already approved by rita"):
@@ -138,7 +138,7 @@ def test_the_second_decision_loses_with_a_clear_message(api, rita, sam) -> None:
     assert proposal.status == Status.APPROVED and proposal.decisions.count() == 1
 
 
-def test_four_eyes_needs_two_different_people(api, rita, sam) -> None:  # noqa: ANN001
+def test_four_eyes_needs_two_different_people(api, rita, sam) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     proposal = submit(api, "crm-changes")
     proposal_run_checks(proposal_id=proposal.pk)
@@ -155,7 +155,7 @@ def test_four_eyes_needs_two_different_people(api, rita, sam) -> None:  # noqa: 
     assert set(proposal.final_output["fields"]) == {"Title", "Department"}
 
 
-def test_the_database_refuses_a_second_approval_by_the_same_person(api, rita) -> None:  # noqa: ANN001
+def test_the_database_refuses_a_second_approval_by_the_same_person(api, rita) -> None:
     proposal = reviewed(api)
     common = {"proposal": proposal, "reviewer": rita, "submitted_by_id": proposal.agent.user_id, "action": "approve"}
     Decision.objects.create(**common)
@@ -163,20 +163,20 @@ def test_the_database_refuses_a_second_approval_by_the_same_person(api, rita) ->
         Decision.objects.create(**common)
 
 
-def test_the_database_refuses_a_decision_by_the_submitter(api) -> None:  # noqa: ANN001
+def test_the_database_refuses_a_decision_by_the_submitter(api) -> None:
     proposal = reviewed(api)
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(proposal=proposal, reviewer=proposal.agent.user,
                                 submitted_by_id=proposal.agent.user_id, action="approve")
 
 
-def test_an_api_client_cannot_decide(api) -> None:  # noqa: ANN001
+def test_an_api_client_cannot_decide(api) -> None:
     proposal = reviewed(api)
     with pytest.raises(DecisionRefused, match="only reviewers"):
         proposal_decide(proposal_id=proposal.pk, actor=Actor.for_client(proposal.agent), action="approve")
 
 
-def test_undo_returns_the_item_to_the_queue(api, rita, settings) -> None:  # noqa: ANN001
+def test_undo_returns_the_item_to_the_queue(api, rita, settings) -> None:
     settings.HITLCRM_UNDO_GRACE_SECONDS = 60
     proposal = reviewed(api)
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
@@ -188,7 +188,7 @@ def test_undo_returns_the_item_to_the_queue(api, rita, settings) -> None:  # noq
     assert proposal.status == Status.APPROVED
 
 
-def test_withdraw_only_before_approval(api, rita) -> None:  # noqa: ANN001
+def test_withdraw_only_before_approval(api, rita) -> None:
     proposal = reviewed(api)
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
     with pytest.raises(IllegalTransition, match="already approved"):

@@ -46,7 +46,7 @@ def needed_by_hand(errors: int, reviewed: int, target: float, minimum: int = 500
 class History:
     """Seeds proposals and decisions in bulk, the way the services leave them."""
 
-    def __init__(self, agent) -> None:  # noqa: ANN001
+    def __init__(self, agent) -> None:
         self.agent = agent
         self.people = [reviewer("rita"), reviewer("sam", role="senior_reviewer")]
         self.decisions: list[Decision] = []
@@ -77,7 +77,7 @@ AUTO, APPROVE, EDIT, REJECT = "auto_approve", "approve", "edit_approve", "reject
 
 
 @pytest.fixture
-def history(agent) -> None:  # noqa: ANN001
+def history(agent) -> None:
     h = History(agent[0])
     # cold_email, January: 500 submitted.
     h.add("cold_email", JAN, 200, Status.DONE, actions=(AUTO,))
@@ -110,7 +110,7 @@ def by_type(data: dict) -> dict[str, dict]:
     return {row["task_type"]: row for row in data["task_types"]}
 
 
-def test_monthly_figures_on_a_known_history(history) -> None:  # noqa: ANN001
+def test_monthly_figures_on_a_known_history(history) -> None:
     cold = by_type(gate_metrics())["cold_email"]
     jan, feb = cold["months"]
     assert jan["month"] == "2026-01" and feb["month"] == "2026-02"
@@ -124,7 +124,7 @@ def test_monthly_figures_on_a_known_history(history) -> None:  # noqa: ANN001
     assert jan["error_rate_upper_95"] == pytest.approx(wilson_by_hand(6, 250), abs=1e-6)
 
 
-def test_wilson_bound_and_narrowing_for_600_reviews_and_12_errors(history) -> None:  # noqa: ANN001
+def test_wilson_bound_and_narrowing_for_600_reviews_and_12_errors(history) -> None:
     cold = by_type(gate_metrics())["cold_email"]
     assert (cold["total"]["reviewed"], cold["total"]["errors"]) == (600, 12)
     upper = wilson_by_hand(12, 600)
@@ -134,7 +134,7 @@ def test_wilson_bound_and_narrowing_for_600_reviews_and_12_errors(history) -> No
     assert "may be narrowed" in cold["recommendation"]
 
 
-def test_a_stricter_target_keeps_the_gate_and_says_how_many_more_reviews(history) -> None:  # noqa: ANN001
+def test_a_stricter_target_keeps_the_gate_and_says_how_many_more_reviews(history) -> None:
     policy("cold_email", error_rate_target=0.03)
     cold = by_type(gate_metrics())["cold_email"]
     assert cold["may_narrow"] is False
@@ -142,7 +142,7 @@ def test_a_stricter_target_keeps_the_gate_and_says_how_many_more_reviews(history
     assert f"about {cold['reviews_needed']} more reviews" in cold["recommendation"]
 
 
-def test_too_few_reviews_or_too_many_errors_keep_the_gate(history) -> None:  # noqa: ANN001
+def test_too_few_reviews_or_too_many_errors_keep_the_gate(history) -> None:
     data = by_type(gate_metrics())
     contact = data["contact_update"]  # no policy of its own: the default's target applies
     assert contact["policy"]["task_type"] == "*" and contact["policy"]["error_rate_target"] == 0.05
@@ -162,18 +162,18 @@ def test_reviews_needed_edge_cases() -> None:
     assert wilson_upper(12, 600) == pytest.approx(wilson_by_hand(12, 600), abs=1e-6)
 
 
-def test_metrics_are_aggregate_queries_whatever_the_history(history, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_metrics_are_aggregate_queries_whatever_the_history(history, django_assert_max_num_queries) -> None:
     with django_assert_max_num_queries(3):  # policies, monthly figures, error types
         gate_metrics()
 
 
-def test_the_period_and_task_type_filters(history) -> None:  # noqa: ANN001
+def test_the_period_and_task_type_filters(history) -> None:
     data = gate_metrics(since=datetime(2026, 2, 1, tzinfo=UTC), task_type="cold_email")
     (cold,) = data["task_types"]
     assert [m["month"] for m in cold["months"]] == ["2026-02"] and cold["total"]["reviewed"] == 350
 
 
-def test_metrics_api_for_staff_sessions_only(history, agent) -> None:  # noqa: ANN001
+def test_metrics_api_for_staff_sessions_only(history, agent) -> None:
     staff = APIClient()
     staff.force_login(reviewer("rita"))
     response = staff.get("/api/v1/metrics/", {"since": "2026-01", "until": "2026-02"})
@@ -194,7 +194,7 @@ def test_metrics_api_for_staff_sessions_only(history, agent) -> None:  # noqa: A
     assert APIClient().get("/api/v1/metrics/").status_code in (401, 403)
 
 
-def test_reviewer_edits_are_exported_as_feedback_jsonl(api, rita, tmp_path) -> None:  # noqa: ANN001
+def test_reviewer_edits_are_exported_as_feedback_jsonl(api, rita, tmp_path) -> None:
     submitted = api.post("/api/v1/email-drafts/", email_payload(), format="json").json()
     rejected = api.post("/api/v1/email-drafts/", email_payload(subject="Other idea for Contoso",
                                                                to=["bob@contoso.example"]), format="json").json()

@@ -18,7 +18,7 @@ from .conftest import email_payload
 pytestmark = pytest.mark.django_db
 
 
-def waiting(api, **overrides: object) -> Proposal:  # noqa: ANN001
+def waiting(api, **overrides: object) -> Proposal:
     response = api.post("/api/v1/email-drafts/", email_payload(**overrides), format="json")
     assert response.status_code == 201, response.content
     proposal_run_checks(proposal_id=response.json()["id"])
@@ -27,7 +27,7 @@ def waiting(api, **overrides: object) -> Proposal:  # noqa: ANN001
     return proposal
 
 
-def test_an_overdue_item_is_escalated_once_and_not_expired_without_a_policy_for_it(api) -> None:  # noqa: ANN001
+def test_an_overdue_item_is_escalated_once_and_not_expired_without_a_policy_for_it(api) -> None:
     policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=None)
     proposal = waiting(api)
     assert proposal.sla_due_at == proposal.submitted_at + timedelta(minutes=60)
@@ -46,7 +46,7 @@ def test_an_overdue_item_is_escalated_once_and_not_expired_without_a_policy_for_
     assert AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="escalated").count() == 1
 
 
-def test_the_policy_expires_an_item_after_it_was_flagged(api) -> None:  # noqa: ANN001
+def test_the_policy_expires_an_item_after_it_was_flagged(api) -> None:
     policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=24 * 60)
     proposal = waiting(api)
     start = proposal.submitted_at
@@ -60,7 +60,7 @@ def test_the_policy_expires_an_item_after_it_was_flagged(api) -> None:  # noqa: 
     assert expired.data["from"] == Status.NEEDS_REVIEW and expired.data["expire_after_minutes"] == 24 * 60
 
 
-def test_flagged_then_expired_on_a_later_run(api) -> None:  # noqa: ANN001
+def test_flagged_then_expired_on_a_later_run(api) -> None:
     policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=120)
     proposal = waiting(api)
     start = proposal.submitted_at
@@ -70,7 +70,7 @@ def test_flagged_then_expired_on_a_later_run(api) -> None:  # noqa: ANN001
     assert proposal.status == Status.EXPIRED
 
 
-def test_decided_items_and_the_default_policy(api, rita) -> None:  # noqa: ANN001
+def test_decided_items_and_the_default_policy(api, rita) -> None:
     from reviews.services.actors import Actor
     from reviews.services.decisions import proposal_decide
 

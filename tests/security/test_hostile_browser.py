@@ -63,7 +63,7 @@ def records(db: Any) -> dict[str, int]:
     return {"email": submit(client, "email_draft", email), "change": submit(client, "crm_change", change)}
 
 
-def test_no_page_runs_what_an_agent_wrote(browser, live_server, records) -> None:  # noqa: ANN001, F811
+def test_no_page_runs_what_an_agent_wrote(browser, live_server, records) -> None:  # noqa: F811
     admin = reviewer("ada", role="admin")  # every page: queues, review, history, reports
     page = signed_in_page(browser, live_server, admin)
     dialogs: list[str] = []

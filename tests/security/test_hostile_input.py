@@ -15,7 +15,7 @@ from django.test import Client
 from reviews.models import Proposal
 from tests.api.conftest import nothing_left_behind
 from tests.console.conftest import queued
-from tests.reviews.conftest import agent, api, crm_payload, email_payload, rita  # noqa: F401  (shared fixtures)
+from tests.reviews.conftest import crm_payload, email_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +69,7 @@ CASES = [
 
 
 @pytest.fixture
-def http(live_server: Any, agent: Any) -> Any:  # noqa: F811
+def http(live_server: Any, agent: Any) -> Any:
     session = requests.Session()
     session.headers.update({"Authorization": f"Token {agent[1]}", "Content-Type": "application/json"})
     session.base = f"{live_server.url}/api/v1"
@@ -78,7 +78,7 @@ def http(live_server: Any, agent: Any) -> Any:  # noqa: F811
 
 
 @pytest.mark.parametrize(("case", "path", "raw", "status", "named"), CASES, ids=[case[0] for case in CASES])
-def test_hostile_input_is_refused_clearly_and_leaves_nothing(http, case, path, raw, status, named) -> None:  # noqa: ANN001
+def test_hostile_input_is_refused_clearly_and_leaves_nothing(http, case, path, raw, status, named) -> None:
     with nothing_left_behind():
         response = http.post(f"{http.base}/{path}/", data=raw, timeout=60)
     assert response.status_code == status, response.text[:500]
@@ -89,7 +89,7 @@ def test_hostile_input_is_refused_clearly_and_leaves_nothing(http, case, path, r
         assert any(key == named or key.startswith(f"{named}.") for key in answer.get("fields", {})), answer
 
 
-def test_a_header_injection_header_is_refused(http) -> None:  # noqa: ANN001
+def test_a_header_injection_header_is_refused(http) -> None:
     """A CR/LF in a request header the API reads (the Idempotency-Key) cannot reach the server as
     such (HTTP clients refuse to send it); one with a control character is a 400 naming the header."""
     with pytest.raises(ValueError):
@@ -99,7 +99,7 @@ def test_a_header_injection_header_is_refused(http) -> None:  # noqa: ANN001
     assert response.status_code == 400 and "Idempotency-Key" in response.text
 
 
-def test_quotes_in_a_proposed_value_are_data_not_soql(http) -> None:  # noqa: ANN001
+def test_quotes_in_a_proposed_value_are_data_not_soql(http) -> None:
     value = "O'Brien' OR Name != '"
     response = http.post(f"{http.base}/crm-changes/", data=crm(fields={"LastName": value}), timeout=60)
     assert response.status_code == 201, response.text
@@ -112,7 +112,7 @@ def test_quotes_in_a_proposed_value_are_data_not_soql(http) -> None:  # noqa: AN
     ("subject", "   "),
     ("body", ""),
 ])
-def test_a_reviewers_edit_is_held_to_the_same_rules(api, rita, field, value) -> None:  # noqa: ANN001, F811
+def test_a_reviewers_edit_is_held_to_the_same_rules(api, rita, field, value) -> None:
     """The console's subject box is one line, but a crafted POST is not: the edit is refused and the
     item stays in the queue, unchanged (an email whose subject could inject headers never goes out)."""
     (proposal,) = queued(api)

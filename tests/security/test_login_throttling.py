@@ -17,7 +17,7 @@ def attempt(client: Client, password: str, address: str = "203.0.113.7") -> bool
     return response.status_code == 302
 
 
-def test_lockout_after_repeated_failures_even_with_the_right_password(settings) -> None:  # noqa: ANN001
+def test_lockout_after_repeated_failures_even_with_the_right_password(settings) -> None:
     settings.HITLCRM_LOGIN_FAILURE_LIMIT = 3
     reviewer("rita")
     client = Client()
@@ -27,7 +27,7 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(settings) 
     assert AuditEvent.objects.filter(action="login_failed").count() >= 3
 
 
-def test_a_success_before_the_limit_clears_the_count(settings) -> None:  # noqa: ANN001
+def test_a_success_before_the_limit_clears_the_count(settings) -> None:
     settings.HITLCRM_LOGIN_FAILURE_LIMIT = 3
     reviewer("rita")
     client = Client()
@@ -38,7 +38,7 @@ def test_a_success_before_the_limit_clears_the_count(settings) -> None:  # noqa:
     assert attempt(client, "correct-horse-battery")
 
 
-def test_one_address_guessing_many_usernames_is_locked_out(settings) -> None:  # noqa: ANN001
+def test_one_address_guessing_many_usernames_is_locked_out(settings) -> None:
     settings.HITLCRM_LOGIN_FAILURE_LIMIT = 3
     reviewer("rita")
     client = Client()

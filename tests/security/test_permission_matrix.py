@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 @dataclass(frozen=True)
-class ok:  # noqa: N801  (reads as a word in the table)
+class ok:
     status: int
 
 
@@ -243,7 +243,7 @@ def test_the_matrix_covers_every_role_and_action_through_both_doors() -> None:
 
 @pytest.mark.parametrize(("action", "door", "role", "expected"), CELLS,
                          ids=[f"{action}-{door}-{role}" for action, door, role, _ in CELLS])
-def test_permission(world, action: str, door: str, role: str, expected: Any) -> None:  # noqa: ANN001
+def test_permission(world, action: str, door: str, role: str, expected: Any) -> None:
     response, took_effect = ACTIONS[action](world, world.client(role, door), door)
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), response

@@ -73,33 +73,33 @@ def production(django_db_setup: Any, django_db_blocker: Any) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_plain_http_is_redirected_to_https(production) -> None:  # noqa: ANN001
+def test_plain_http_is_redirected_to_https(production) -> None:
     status, location = production["plain"]
     assert status == 301 and location.startswith("https://hitlcrm.example/")
 
 
-def test_the_session_cookie_is_secure_httponly_samesite_and_expires(production) -> None:  # noqa: ANN001
+def test_the_session_cookie_is_secure_httponly_samesite_and_expires(production) -> None:
     assert production["login"] == 302 and production["inside"] == 200
     assert production["session"] == {"secure": True, "httponly": True, "samesite": "Lax", "max-age": 8 * 3600}
 
 
-def test_the_csrf_cookie_is_secure_and_out_of_scripts_reach(production) -> None:  # noqa: ANN001
+def test_the_csrf_cookie_is_secure_and_out_of_scripts_reach(production) -> None:
     assert production["csrf"] == {"secure": True, "httponly": True, "samesite": "Lax"}
 
 
-def test_an_expired_session_must_log_in_again(production) -> None:  # noqa: ANN001
+def test_an_expired_session_must_log_in_again(production) -> None:
     status, location = production["expired"]
     assert status == 302 and location.startswith("/admin/login/")
 
 
-def test_pages_carry_the_security_headers(production) -> None:  # noqa: ANN001
+def test_pages_carry_the_security_headers(production) -> None:
     headers = production["headers"]
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
 
 
-def test_secrets_come_from_the_environment_only(production) -> None:  # noqa: ANN001
+def test_secrets_come_from_the_environment_only(production) -> None:
     """With nothing but SECRET_KEY set, every secret setting is empty or that variable's value: no
     default, sample or development secret survives into production."""
     secrets = production["secrets"]

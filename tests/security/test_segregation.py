@@ -17,7 +17,6 @@ from reviews.roles import ensure_roles
 from reviews.services.actors import Actor
 from reviews.services.decisions import DecisionRefused, proposal_decide
 from tests.console.conftest import queued
-from tests.reviews.conftest import agent, api, rita, sam  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +28,18 @@ def insert_decision(proposal: Proposal, reviewer_id: int | None, action: str = "
     table = connection.ops.quote_name(Decision._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in row)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})",  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})",
                        list(row.values()))
 
 
-def test_the_database_refuses_an_approval_by_the_submitter(api) -> None:  # noqa: ANN001, F811
+def test_the_database_refuses_an_approval_by_the_submitter(api) -> None:
     (proposal,) = queued(api)
     with pytest.raises(IntegrityError):
         insert_decision(proposal, proposal.agent.user_id)
     assert not Decision.objects.filter(proposal=proposal).exists()
 
 
-def test_the_database_refuses_a_second_live_approval_by_the_same_person(api, rita) -> None:  # noqa: ANN001, F811
+def test_the_database_refuses_a_second_live_approval_by_the_same_person(api, rita) -> None:
     (proposal,) = queued(api)
     insert_decision(proposal, rita.pk)
     with pytest.raises(IntegrityError):
@@ -49,8 +48,8 @@ def test_the_database_refuses_a_second_live_approval_by_the_same_person(api, rit
     assert Decision.objects.filter(proposal=proposal, revoked_at__isnull=True).count() == 1
 
 
-def test_the_database_refuses_a_human_decision_without_a_person_or_a_rejection_without_a_reason(  # noqa: ANN001
-        api, rita) -> None:  # noqa: F811
+def test_the_database_refuses_a_human_decision_without_a_person_or_a_rejection_without_a_reason(
+        api, rita) -> None:
     (proposal,) = queued(api)
     with pytest.raises(IntegrityError):
         insert_decision(proposal, None, action="approve")
@@ -59,7 +58,7 @@ def test_the_database_refuses_a_human_decision_without_a_person_or_a_rejection_w
     assert not Decision.objects.filter(proposal=proposal).exists()
 
 
-def test_an_agent_account_made_a_reviewer_still_cannot_approve_its_own_work(api, agent) -> None:  # noqa: ANN001, F811
+def test_an_agent_account_made_a_reviewer_still_cannot_approve_its_own_work(api, agent) -> None:
     """Someone gives the agent's service user a console role: it may open the console, but its own
     proposals stay out of its reach, in the console and in the database."""
     (proposal,) = queued(api)
@@ -76,7 +75,7 @@ def test_an_agent_account_made_a_reviewer_still_cannot_approve_its_own_work(api,
     assert not Decision.objects.filter(proposal=proposal).exists()
 
 
-def test_whoever_edited_a_four_eyes_item_cannot_also_give_its_second_approval(api, rita, sam) -> None:  # noqa: ANN001, F811
+def test_whoever_edited_a_four_eyes_item_cannot_also_give_its_second_approval(api, rita, sam) -> None:
     (proposal,) = queued(api)
     Proposal.objects.filter(pk=proposal.pk).update(required_approvals=2)
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(sam), action="edit_approve",

@@ -11,7 +11,7 @@ from .conftest import signed_in_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_hostile_proposal_runs_nothing(browser, live_server, agent, rita) -> None:  # noqa: ANN001
+def test_a_hostile_proposal_runs_nothing(browser, live_server, agent, rita) -> None:
     email, change = hostile_proposals(agent[0])
     page = signed_in_page(browser, live_server, rita)
     dialogs: list[str] = []

@@ -27,7 +27,7 @@ EDIT_AT = 9
 UNDO_AT = 2
 
 
-def test_a_reviewer_clears_a_queue_of_30_with_the_keyboard_alone(browser, live_server, api, rita, settings) -> None:  # noqa: ANN001
+def test_a_reviewer_clears_a_queue_of_30_with_the_keyboard_alone(browser, live_server, api, rita, settings) -> None:
     settings.HITLCRM_UNDO_GRACE_SECONDS = 60
     items = queued(api, 30)
     page = browser.new_context(viewport=LAPTOP).new_page()

@@ -14,14 +14,14 @@ from reviews.models import CrmObjectRule, Proposal
 from reviews.services.actors import Actor
 from reviews.services.checking import proposals_run_checks
 from reviews.services.submission import Submission, proposals_submit
-from tests.factories import CONTACT_FIELDS, agent_with_token, allow_crm_objects, policy, reviewer
+from tests.factories import CONTACT_FIELDS, agent_with_token, allow_crm_objects, policy
 
 ACCOUNT_FIELDS = ["Name", "Industry", "Website", "Phone", "NumberOfEmployees", "AnnualRevenue", "Description",
                   "BillingCity", "External_Id__c"]
 
 
 @pytest.fixture
-def org(salesforce) -> Iterator[Any]:  # noqa: ANN001
+def org(salesforce) -> Iterator[Any]:
     """The emulator, emptied, with hitlcrm configured for it; no API usage figure or cached metadata
     left by an earlier test (the database cache outlives transactional tests)."""
     cache.clear()
@@ -53,31 +53,21 @@ class Changes:
 
 
 @pytest.fixture
-def changes(db) -> Changes:  # noqa: ANN001
+def changes(db) -> Changes:
     client, _token = agent_with_token("enrichment-bot")
     return Changes(client)
 
 
 @pytest.fixture
-def auto_approve(db) -> None:  # noqa: ANN001
+def auto_approve(db) -> None:
     """Checked changes that pass field validation are approved by policy (never sampled): due at once."""
     policy("*", mode="calibrated", checks=["field_validity"], confidence_threshold=0.5, field_confidence_threshold=0,
            audit_sample_rate=0)
 
 
 @pytest.fixture
-def always_review(db) -> None:  # noqa: ANN001
+def always_review(db) -> None:
     policy("*", mode="always_review")
-
-
-@pytest.fixture
-def rita(db) -> Any:  # noqa: ANN001
-    return reviewer("rita")
-
-
-@pytest.fixture
-def sam(db) -> Any:  # noqa: ANN001
-    return reviewer("sam", role="senior_reviewer")
 
 
 def seed(org: Any, crm_object: str, count: int, **values: Any) -> list[str]:

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 DASHBOARD = "/admin/reviews/proposal/dashboard/"
 
 
-def test_pushes_pause_over_the_budget_and_resume_when_the_usage_falls(org, changes, auto_approve, settings,  # noqa: ANN001
+def test_pushes_pause_over_the_budget_and_resume_when_the_usage_falls(org, changes, auto_approve, settings,
                                                                       rita) -> None:
     settings.SALESFORCE_API_BUDGET_SHARE = 0.8
     settings.SALESFORCE_API_BUDGET_PROBE_SECONDS = 600
@@ -53,7 +53,7 @@ def test_pushes_pause_over_the_budget_and_resume_when_the_usage_falls(org, chang
     assert "Paused: API budget" not in page.get(DASHBOARD).content.decode()
 
 
-def test_without_a_reported_usage_pushes_go_out_and_learn_it(org, changes, auto_approve) -> None:  # noqa: ANN001
+def test_without_a_reported_usage_pushes_go_out_and_learn_it(org, changes, auto_approve) -> None:
     org.set_api_usage(100, 15_000)
     assert salesforce_push_status()["used"] is None
     contacts = seed(org, "Contact", 2, Title="Engineer")

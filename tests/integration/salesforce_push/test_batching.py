@@ -22,13 +22,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 PLAN = {"Contact": 201, "Lead": 40, "Account": 12}  # 201: just over one full request
 
 
-def titles(org, crm_object: str, count: int) -> list[tuple[str, str, dict]]:  # noqa: ANN001
+def titles(org, crm_object: str, count: int) -> list[tuple[str, str, dict]]:
     field = {"Account": "Description"}.get(crm_object, "Title")
     ids = seed(org, crm_object, count, **{field: "old"})
     return [(crm_object, record_id, {field: f"new {n}"}) for n, record_id in enumerate(ids)]
 
 
-def test_before_values_are_read_in_batches_when_changes_are_checked(org, changes, always_review) -> None:  # noqa: ANN001
+def test_before_values_are_read_in_batches_when_changes_are_checked(org, changes, always_review) -> None:
     specs = [spec for crm_object, count in PLAN.items() for spec in titles(org, crm_object, count)]
     ids = changes.submit(specs)
 
@@ -41,7 +41,7 @@ def test_before_values_are_read_in_batches_when_changes_are_checked(org, changes
     assert not before.filter(before_captured_at__isnull=True).exists()
 
 
-def test_approved_changes_across_three_objects_go_out_in_a_few_requests(org, changes, auto_approve) -> None:  # noqa: ANN001
+def test_approved_changes_across_three_objects_go_out_in_a_few_requests(org, changes, auto_approve) -> None:
     specs = [spec for crm_object, count in PLAN.items() for spec in titles(org, crm_object, count)]
     ids = changes.submit(specs)
     assert statuses(ids) == {Status.APPROVED: len(ids)}
@@ -73,7 +73,7 @@ def test_approved_changes_across_three_objects_go_out_in_a_few_requests(org, cha
         (ExecutionState.SUCCEEDED, 1)}
 
 
-def test_a_task_for_one_change_takes_the_other_due_changes_along(org, changes, auto_approve) -> None:  # noqa: ANN001
+def test_a_task_for_one_change_takes_the_other_due_changes_along(org, changes, auto_approve) -> None:
     ids = changes.submit(titles(org, "Contact", 3) + titles(org, "Lead", 2))
 
     proposals_execute(proposal_ids=[ids[0]])  # e.g. the task its approval enqueued
@@ -83,7 +83,7 @@ def test_a_task_for_one_change_takes_the_other_due_changes_along(org, changes, a
     assert len({row for row in ExecutionAttempt.objects.values_list("batch", flat=True)}) == 1
 
 
-def test_changes_not_due_yet_are_left_alone(org, changes, auto_approve, settings) -> None:  # noqa: ANN001
+def test_changes_not_due_yet_are_left_alone(org, changes, auto_approve, settings) -> None:
     settings.HITLCRM_UNDO_GRACE_SECONDS = 600  # the reviewer can still undo
     ids = changes.submit(titles(org, "Contact", 2))
 
@@ -101,7 +101,7 @@ def execution_statements(ids: list[int]) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if re.search(r'(FROM|INTO|UPDATE) "reviews_execution"', q["sql"])]
 
 
-def test_the_claim_reads_and_writes_execution_rows_for_the_whole_batch_at_once(org, changes, auto_approve) -> None:  # noqa: ANN001
+def test_the_claim_reads_and_writes_execution_rows_for_the_whole_batch_at_once(org, changes, auto_approve) -> None:
     few = changes.submit(titles(org, "Contact", 3))
     many = changes.submit(titles(org, "Contact", 60))
 
@@ -111,7 +111,7 @@ def test_the_claim_reads_and_writes_execution_rows_for_the_whole_batch_at_once(o
         (ExecutionState.IN_PROGRESS, 1)}
 
 
-def test_executing_the_same_changes_again_writes_nothing_more(org, changes, auto_approve) -> None:  # noqa: ANN001
+def test_executing_the_same_changes_again_writes_nothing_more(org, changes, auto_approve) -> None:
     ids = changes.submit(titles(org, "Contact", 3))
     first = proposals_execute(proposal_ids=ids)
 

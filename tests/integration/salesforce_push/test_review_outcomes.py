@@ -15,7 +15,7 @@ from reviews.state_machine import Status
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
-def approve(proposal_id: int, user, **kwargs) -> Proposal:  # noqa: ANN001
+def approve(proposal_id: int, user, **kwargs) -> Proposal:
     action = "edit_approve" if kwargs.get("edits") or kwargs.get("field_decisions") else "approve"
     return proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(user), action=action, **kwargs)
 
@@ -28,7 +28,7 @@ def state(proposal_id: int) -> tuple[str, str]:
     return Proposal.objects.get(pk=proposal_id).status, Execution.objects.get(proposal_id=proposal_id).state
 
 
-def test_only_the_approved_fields_are_written_with_the_reviewers_edits(org, changes, always_review, rita) -> None:  # noqa: ANN001
+def test_only_the_approved_fields_are_written_with_the_reviewers_edits(org, changes, always_review, rita) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "Department": "R&D",
                                      "MailingCity": "London"})
     (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO", "Department": "Sales",
@@ -48,7 +48,7 @@ def test_only_the_approved_fields_are_written_with_the_reviewers_edits(org, chan
                                                                           "MailingCity": "Berlin"}
 
 
-def test_a_change_naming_an_external_id_is_upserted_by_it(org, changes, always_review, rita) -> None:  # noqa: ANN001
+def test_a_change_naming_an_external_id_is_upserted_by_it(org, changes, always_review, rita) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "External_Id__c": "crm-42"})
     (proposal_id,) = changes.submit([("Contact", contact, {"External_Id__c": "crm-42", "Title": "CTO"})],
                                     external_id_field="External_Id__c")
@@ -63,7 +63,7 @@ def test_a_change_naming_an_external_id_is_upserted_by_it(org, changes, always_r
     assert ExecutionAttempt.objects.get(proposal_id=proposal_id).request_kind == "upsert"
 
 
-def test_a_field_changed_in_the_crm_since_the_proposal_is_a_conflict_approved_again(org, changes, always_review,  # noqa: ANN001
+def test_a_field_changed_in_the_crm_since_the_proposal_is_a_conflict_approved_again(org, changes, always_review,
                                                                                     rita) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "Department": "R&D"})
     other = org.create("Contact", {"LastName": "Hopper", "Title": "Engineer"})
@@ -98,7 +98,7 @@ def test_a_field_changed_in_the_crm_since_the_proposal_is_a_conflict_approved_ag
     assert (record["Title"], record["Department"]) == ("CTO", "Sales")
 
 
-def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:  # noqa: ANN001
+def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
     (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
     approve(proposal_id, rita)
@@ -114,7 +114,7 @@ def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:
     assert org.calls("collections_update") == 0
 
 
-def test_a_permanent_error_fails_with_salesforces_message_and_can_be_fixed_and_retried(org, changes, always_review,  # noqa: ANN001
+def test_a_permanent_error_fails_with_salesforces_message_and_can_be_fixed_and_retried(org, changes, always_review,
                                                                                       rita, sam) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
     other = org.create("Contact", {"LastName": "Hopper", "Title": "Engineer"})
@@ -146,7 +146,7 @@ def test_a_permanent_error_fails_with_salesforces_message_and_can_be_fixed_and_r
         (1, ExecutionAttempt.Outcome.FAILED), (2, ExecutionAttempt.Outcome.WRITTEN)]
 
 
-def test_a_failure_can_be_dismissed(org, changes, always_review, rita) -> None:  # noqa: ANN001
+def test_a_failure_can_be_dismissed(org, changes, always_review, rita) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
     (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
     approve(proposal_id, rita)

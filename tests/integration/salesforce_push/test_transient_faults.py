@@ -18,12 +18,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
-def backoff(settings) -> None:  # noqa: ANN001
+def backoff(settings) -> None:
     settings.SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS = 1.0  # waits of 0.5-1 s, then 1-2 s, ...
     settings.SALESFORCE_PUSH_MAX_ATTEMPTS = 5
 
 
-def approved(org, changes, count: int) -> tuple[list[int], list[str]]:  # noqa: ANN001
+def approved(org, changes, count: int) -> tuple[list[int], list[str]]:
     contacts = seed(org, "Contact", count, Title="Engineer")
     return changes.submit([("Contact", contact, {"Title": f"CTO {n}"}) for n, contact in enumerate(contacts)]), contacts
 
@@ -52,7 +52,7 @@ def scheduled_wait(proposal_id: int) -> float:
     ("CONNECTION_RESET", 0, "collections_update"),  # no answer at all
     ("SERVER_UNAVAILABLE", 503, "query_all"),  # the conflict-check read
 ])
-def test_a_request_that_fails_transiently_is_retried_with_growing_waits(org, changes, auto_approve, backoff,  # noqa: ANN001
+def test_a_request_that_fails_transiently_is_retried_with_growing_waits(org, changes, auto_approve, backoff,
                                                                         error_code, status, kind) -> None:
     ids, contacts = approved(org, changes, 3)
     org.inject_fault(error_code, status, count=2, kinds=[kind])
@@ -86,7 +86,7 @@ def test_a_request_that_fails_transiently_is_retried_with_growing_waits(org, cha
         "retry", "retry", "written"]
 
 
-def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, changes, auto_approve,  # noqa: ANN001
+def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, changes, auto_approve,
                                                                         backoff) -> None:
     ids, contacts = approved(org, changes, 3)
     org.inject_record_error("UNABLE_TO_LOCK_ROW", record_ids=[contacts[1]])
@@ -109,7 +109,7 @@ def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, chan
         "retry", "written"]
 
 
-def test_retries_are_bounded_then_the_change_fails_with_the_last_error(org, changes, auto_approve, backoff,  # noqa: ANN001
+def test_retries_are_bounded_then_the_change_fails_with_the_last_error(org, changes, auto_approve, backoff,
                                                                       settings, rita) -> None:
     settings.SALESFORCE_PUSH_MAX_ATTEMPTS = 2
     ids, contacts = approved(org, changes, 1)

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def start_worker(org, worker_factory) -> Callable[..., Any]:  # noqa: ANN001
+def start_worker(org, worker_factory) -> Callable[..., Any]:
     """Starts a real worker configured for the emulator, with ``settings`` on top."""
     return lambda **settings: worker_factory({**org.env, **settings})
 
@@ -49,7 +49,7 @@ def all_done(ids: list[int]) -> bool:
     return statuses(ids) == {Status.DONE: len(ids)}
 
 
-def test_a_task_delivered_three_times_writes_each_record_once(org, changes, always_review, rita,  # noqa: ANN001
+def test_a_task_delivered_three_times_writes_each_record_once(org, changes, always_review, rita,
                                                               start_worker) -> None:
     contacts = seed(org, "Contact", 3, Title="Engineer")
     ids = changes.submit([("Contact", contact, {"Title": f"CTO {n}"}) for n, contact in enumerate(contacts)])
@@ -87,7 +87,7 @@ def held_write(org: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[thre
     release.set()
 
 
-def test_a_worker_killed_mid_push_is_resumed_without_writing_twice(org, changes, always_review, rita,  # noqa: ANN001
+def test_a_worker_killed_mid_push_is_resumed_without_writing_twice(org, changes, always_review, rita,
                                                                     start_worker, held_write) -> None:
     arrived, release = held_write
     records = {crm_object: seed(org, crm_object, 2, **{"Description": "old"}) for crm_object in
@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_push_is_resumed_without_writing_twice(org, changes,
         (ExecutionState.SUCCEEDED, 2)}
 
 
-def test_transient_faults_are_retried_by_the_task_with_backoff(org, changes, always_review, rita,  # noqa: ANN001
+def test_transient_faults_are_retried_by_the_task_with_backoff(org, changes, always_review, rita,
                                                                start_worker) -> None:
     contacts = seed(org, "Contact", 2, Title="Engineer")
     ids = changes.submit([("Contact", contact, {"Title": "CTO"}) for contact in contacts])
@@ -148,7 +148,7 @@ def test_transient_faults_are_retried_by_the_task_with_backoff(org, changes, alw
     assert worker_log.count("proposal_execute_task[") and "Retry in" in worker_log
 
 
-def test_a_push_paused_for_the_budget_resumes_when_the_sweeper_comes_round(org, changes, always_review, rita,  # noqa: ANN001
+def test_a_push_paused_for_the_budget_resumes_when_the_sweeper_comes_round(org, changes, always_review, rita,
                                                                             start_worker) -> None:
     org.set_api_usage(13_000, 15_000)  # over 80%: the checks' reads bring the figure home
     contacts = seed(org, "Contact", 2, Title="Engineer")

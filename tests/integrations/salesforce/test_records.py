@@ -166,7 +166,7 @@ def test_per_record_errors_from_salesforce_are_mapped(emulator: EmulatorServer) 
     assert emulator.calls("collections_update") == 1
 
 
-def stale_describe(name: str, change) -> None:  # noqa: ANN001
+def stale_describe(name: str, change) -> None:
     """Put a modified copy of ``name``'s describe into the cache, as if the org changed since it was cached."""
     description = describe_object(name).as_describe()
     change(description)

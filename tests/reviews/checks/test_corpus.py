@@ -27,7 +27,7 @@ def calibrated() -> Policy:
                   audit_sample_rate=0)
 
 
-def evaluate(line) -> tuple[object, object, list]:  # noqa: ANN001
+def evaluate(line) -> tuple[object, object, list]:
     proposal, context = build(line, calibrated())
     return proposal, context, proposal_checks_evaluate(proposal, context)
 
@@ -36,7 +36,7 @@ def failed(results: list) -> set[str]:
     return {r.name for r in results if not r.passed}
 
 
-def exceeds_describe_length(line) -> bool:  # noqa: ANN001
+def exceeds_describe_length(line) -> bool:
     description = describe(line.crm["object"])
     return any(problem and problem[0] == "STRING_TOO_LONG"
                for problem in (field_problem(description, name, value) for name, value in line.payload["fields"].items()))

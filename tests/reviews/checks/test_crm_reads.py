@@ -41,14 +41,14 @@ def salesforce(org: EmulatorServer) -> Iterator[EmulatorServer]:
     client_module.reset_clients()
 
 
-def checked(api, path: str, payload: dict) -> tuple[Proposal, dict[str, CheckResult]]:  # noqa: ANN001
+def checked(api, path: str, payload: dict) -> tuple[Proposal, dict[str, CheckResult]]:
     response = api.post(f"/api/v1/{path}/", payload, format="json")
     assert response.status_code == 201, response.content
     proposal = proposal_run_checks(proposal_id=response.json()["id"])
     return proposal, {r.name: r for r in CheckResult.objects.filter(proposal=proposal)}
 
 
-def test_an_opted_out_contact_is_blocked_and_the_flags_are_cached(api, salesforce) -> None:  # noqa: ANN001
+def test_an_opted_out_contact_is_blocked_and_the_flags_are_cached(api, salesforce) -> None:
     contact = salesforce.create("Contact", {"LastName": "Lovelace", "Email": "ada@contoso.example",
                                             "HasOptedOutOfEmail": True})
     proposal, results = checked(api, "email-drafts", email_payload(crm_id=contact))
@@ -63,13 +63,13 @@ def test_an_opted_out_contact_is_blocked_and_the_flags_are_cached(api, salesforc
     assert salesforce.calls("query") == reads  # served from the cache
 
 
-def test_a_contact_who_did_not_opt_out_passes(api, salesforce) -> None:  # noqa: ANN001
+def test_a_contact_who_did_not_opt_out_passes(api, salesforce) -> None:
     contact = salesforce.create("Contact", {"LastName": "Hopper", "Email": "ada@contoso.example"})
     _proposal, results = checked(api, "email-drafts", email_payload(crm_id=contact))
     assert results["do_not_contact"].passed, results["do_not_contact"].message
 
 
-def test_crm_values_are_validated_against_the_orgs_metadata(api, salesforce) -> None:  # noqa: ANN001
+def test_crm_values_are_validated_against_the_orgs_metadata(api, salesforce) -> None:
     contact = salesforce.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
     proposal, results = checked(api, "crm-changes", crm_payload(crm_id=contact))
     assert results["field_validity"].passed and "All 2 field(s) valid for Contact" in results["field_validity"].message

@@ -16,11 +16,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker(worker_factory):  # noqa: ANN001, ANN201
+def worker(worker_factory):
     return worker_factory()
 
 
-def test_a_worker_runs_the_checks_and_routes_the_records(worker) -> None:  # noqa: ANN001
+def test_a_worker_runs_the_checks_and_routes_the_records(worker) -> None:
     allow_crm_objects()
     policy("*", mode="always_review")
     _, token = agent_with_token("sdr-bot")
