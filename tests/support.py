@@ -92,3 +92,25 @@ def form_submission(html: str, form_id: str) -> tuple[str, list[tuple[str, str]]
     if not parser.action:
         raise AssertionError(f"no form #{form_id} on the page")
     return parser.action, parser.fields
+
+
+PRODUCTION_SECRET_KEY = "k3y-" + "Zq8Xw2Rt6Yp0Lm4Nb7Vc1" * 3
+
+
+def production_environment(**variables: str | None) -> dict[str, str]:
+    """The environment of a production process with only what production requires set, plus
+    ``variables`` (None removes one). Nothing else is inherited from this process (its mail,
+    Salesforce or database settings), so a test sees what production alone does."""
+    import os
+
+    keep = {"PATH", "HOME", "LANG", "HITLCRM_TEST_RUN_ID"}
+    env = {name: value for name, value in os.environ.items() if name in keep}
+    env.update(DJANGO_SETTINGS_MODULE="hitlcrm.settings.production", SECRET_KEY=PRODUCTION_SECRET_KEY,
+               ALLOWED_HOSTS="hitlcrm.example", HITLCRM_BASE_URL="https://hitlcrm.example",
+               CELERY_BROKER_URL="memory://")
+    for name, value in variables.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env

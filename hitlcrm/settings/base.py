@@ -133,6 +133,8 @@ ANYMAIL = {
         "MAILGUN_API_KEY": env_str("MAILGUN_API_KEY"),
         "MAILGUN_SENDER_DOMAIN": env_str("MAILGUN_SENDER_DOMAIN"),
         "MAILGUN_API_URL": env_str("MAILGUN_API_URL"),
+        # Mailgun signs webhooks with its own key (not the API key) on current accounts.
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY"),
         "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
     }.items()
     if value

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from .env import env_int, env_str
 
-_BROKER_DIR = Path(env_str("HITLCRM_BROKER_DIR", str(Path(__file__).resolve().parents[2] / "var" / "broker")))
+# Under HITLCRM_VAR_DIR (this module is read before base.py, so it reads that variable itself).
+_VAR_DIR = Path(env_str("HITLCRM_VAR_DIR", str(Path(__file__).resolve().parents[2] / "var")))
+_BROKER_DIR = Path(env_str("HITLCRM_BROKER_DIR", str(_VAR_DIR / "broker")))
 
 # Default: kombu's filesystem transport, so a fresh machine needs no broker server. It is for
 # one machine only; production names Redis or RabbitMQ here.

@@ -3,13 +3,21 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .env import env_bool, env_int, env_list, mandatory_secret
+from .env import env_bool, env_int, env_list, env_str, mandatory_secret
 
 SECRET_KEY = mandatory_secret("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set in production.")
+# Every link hitlcrm hands out (review_url in API answers and decision webhooks) starts with it; the
+# development default (127.0.0.1) would send agents and their users nowhere.
+HITLCRM_BASE_URL = env_str("HITLCRM_BASE_URL").rstrip("/")
+if not HITLCRM_BASE_URL.startswith("https://") or len(HITLCRM_BASE_URL) <= len("https://"):
+    raise ImproperlyConfigured(
+        "The environment variable HITLCRM_BASE_URL must be set in production to the console's public "
+        f"https:// address (for example https://hitlcrm.example.com); got {HITLCRM_BASE_URL!r}."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -31,7 +31,8 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
 def test_production_settings_pass_the_deploy_check() -> None:
     result = run_manage("check", "--deploy", "--fail-level", "WARNING",
                         DJANGO_SETTINGS_MODULE="hitlcrm.settings.production",
-                        SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3, ALLOWED_HOSTS="hitlcrm.example")
+                        SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3, ALLOWED_HOSTS="hitlcrm.example",
+                        HITLCRM_BASE_URL="https://hitlcrm.example")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from hitlcrm.celery import app
 from tests.conftest import ROOT
+from tests.support import production_environment
 
 
 def test_tasks_are_acknowledged_late_requeued_on_worker_loss_and_prefetched_one_at_a_time() -> None:
@@ -46,8 +47,7 @@ def test_redis_redelivers_only_after_every_delay_the_code_uses() -> None:
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
                                "print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "hitlcrm.settings.production",
-             "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "hitlcrm.example", "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"},
+        env=production_environment(CELERY_BROKER_URL="redis://127.0.0.1:1/0"),
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) > longest_delay() > 0

@@ -7,7 +7,6 @@ tests/hitlcrm/test_settings.py.)"""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from typing import Any
@@ -15,10 +14,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, database_url_for_subprocess
+from tests.support import PRODUCTION_SECRET_KEY, production_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SECRET = "k3y-" + "Zq8Xw2Rt6Yp0Lm4Nb7Vc1" * 3
+SECRET = PRODUCTION_SECRET_KEY
 LOGIN = r"""
 import json
 import django
@@ -62,12 +62,8 @@ print(json.dumps({
 def production(django_db_setup: Any, django_db_blocker: Any) -> dict:
     """What a production process reports about a login, with only the required variables set. It
     runs on this run's test database (the tests are transactional: what it writes is flushed)."""
-    keep = {"PATH", "HOME", "LANG", "HITLCRM_TEST_RUN_ID"}
-    env = {name: value for name, value in os.environ.items() if name in keep}
     with django_db_blocker.unblock():
-        database = database_url_for_subprocess()
-    env.update(DJANGO_SETTINGS_MODULE="hitlcrm.settings.production", SECRET_KEY=SECRET, ALLOWED_HOSTS="hitlcrm.example",
-               DATABASE_URL=database, CELERY_BROKER_URL="memory://")
+        env = production_environment(DATABASE_URL=database_url_for_subprocess())
     result = subprocess.run([sys.executable, "-c", LOGIN], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -115,12 +111,8 @@ WEBHOOK_SECRET = "hitlcrm:" + "Vb3Nm6Qw9Er2Ty5Ui8Op1" * 2
 def production_check(**variables: str) -> subprocess.CompletedProcess:
     """``manage.py check --deploy`` under the production settings with only the required variables
     and ``variables`` set (nothing inherited from this process's mail or Salesforce settings)."""
-    keep = {"PATH", "HOME", "LANG", "HITLCRM_TEST_RUN_ID"}
-    env = {name: value for name, value in os.environ.items() if name in keep}
-    env.update(DJANGO_SETTINGS_MODULE="hitlcrm.settings.production", SECRET_KEY=SECRET, ALLOWED_HOSTS="hitlcrm.example",
-               CELERY_BROKER_URL="memory://", **variables)
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=production_environment(**variables), capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize(("backend", "api_key"), [
@@ -160,3 +152,12 @@ def test_the_smtp_backend_needs_no_webhook_secret(backend: str | None) -> None:
     result = production_check(**({} if backend is None else {"EMAIL_BACKEND": backend}),
                               EMAIL_HOST="smtp.hitlcrm.example", EMAIL_PORT="587", EMAIL_USE_TLS="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("base_url", "problem"), [(None, "''"), ("", "''"), ("http://hitlcrm.example", "http://")])
+def test_production_needs_the_public_https_address_for_its_links(base_url: str | None, problem: str) -> None:
+    """review_url in API answers and webhooks is built from HITLCRM_BASE_URL: without it agents would
+    be handed links to 127.0.0.1."""
+    result = production_check(HITLCRM_BASE_URL=base_url)
+    assert result.returncode != 0
+    assert "HITLCRM_BASE_URL must be set in production" in result.stderr and problem in result.stderr
