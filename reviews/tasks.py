@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from integrations.salesforce.errors import SalesforceTransientError
 
 from .services.webhooks import WebhookTransientError
 
-RETRY = {"autoretry_for": (SalesforceTransientError,), "retry_backoff": 2, "retry_backoff_max": 300,
+# OperationalError: the database chose this transaction as a deadlock victim, or the connection was
+# lost (a restart). The transaction was rolled back and every use case is safe to run again.
+RETRY = {"autoretry_for": (SalesforceTransientError, OperationalError), "retry_backoff": 2, "retry_backoff_max": 300,
          "retry_jitter": True, "max_retries": 8}
 
 
@@ -30,6 +33,7 @@ def proposals_run_checks_task(proposal_ids: list[int]) -> None:
 # A backstop only: each execution gives up by itself after SALESFORCE_PUSH_MAX_ATTEMPTS transient
 # failures in a row (reviews/services/execution.py), which ends the retries.
 EXECUTE_MAX_RETRIES = 30
+DATABASE_RETRY_SECONDS = 2
 
 
 @shared_task(bind=True, max_retries=EXECUTE_MAX_RETRIES)
@@ -42,6 +46,10 @@ def proposal_execute_task(self, proposal_ids: list[int]) -> None:  # noqa: ANN00
         proposals_execute(proposal_ids=proposal_ids)
     except SalesforceTransientError as exc:
         raise self.retry(exc=exc, countdown=executions_retry_in()) from exc
+    except OperationalError as exc:
+        # Rolled back (a deadlock victim, a lost connection). A claim that did not commit is retried
+        # here; one that did is resumed by the sweeper, whose push finds written values already equal.
+        raise self.retry(exc=exc, countdown=DATABASE_RETRY_SECONDS) from exc
     if self.request.retries:
         # A retry wakes when the first waiting change may go, but every change released after a
         # transient failure has a time of its own (jitter): those whose time had not come yet still

@@ -20,6 +20,15 @@ class ExecutionState(models.TextChoices):
     # unclaimed (no Execution is in flight), and the dashboard says pushes are paused.
 
 
+class ExecutionQuerySet(models.QuerySet):
+    def locked(self) -> ExecutionQuerySet:
+        """The one row-lock helper for executions. Always in proposal order, so two workers locking
+        overlapping sets wait for each other instead of deadlocking; FOR NO KEY UPDATE (as for
+        proposals, see ``select_for_decision``), so inserting a row that references a locked one
+        (the execution log) never waits for the lock's holder."""
+        return self.order_by("proposal_id").select_for_update(no_key=True)
+
+
 class Execution(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="execution")
     state = models.CharField(max_length=20, choices=ExecutionState.choices, default=ExecutionState.PENDING)
@@ -37,6 +46,8 @@ class Execution(models.Model):
     # execution may be tried again (exponential backoff with jitter; the sweeper honours it too).
     transient_failures = models.PositiveIntegerField(default=0)
     retry_after = models.DateTimeField(null=True, blank=True)
+
+    objects = ExecutionQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["state", "started_at"], name="execution_state_started")]

@@ -36,8 +36,12 @@ class ProposalQuerySet(models.QuerySet):
         return self.order_by("-risk", "sla_due_at", "submitted_at", "pk")
 
     def select_for_decision(self) -> ProposalQuerySet:
-        """The one row-lock helper: every decide/execute path locks through it (by pk order)."""
-        return self.order_by("pk").select_for_update(of=("self",))
+        """The one row-lock helper: every decide/execute path locks through it, in pk order (so
+        two actors locking overlapping sets wait instead of deadlocking). FOR NO KEY UPDATE, not FOR
+        UPDATE: a proposal's key never changes, and PostgreSQL's foreign-key check on inserting a row
+        that references a proposal (an attempt log, a decision) takes FOR KEY SHARE, which FOR UPDATE
+        would block: a worker committing its log and another holding the proposal deadlocked so."""
+        return self.order_by("pk").select_for_update(of=("self",), no_key=True)
 
 
 class Proposal(models.Model):

@@ -173,7 +173,7 @@ def proposals_claim_for_execution(proposal_ids: list[int], *, crm: bool = True) 
         held = emails_hold_for_send_window(locked, now=now)
         executions = {
             execution.proposal_id: execution
-            for execution in Execution.objects.select_for_update().filter(proposal_id__in=[p.pk for p in locked])
+            for execution in Execution.objects.locked().filter(proposal_id__in=[p.pk for p in locked])
         }
         new: list[Execution] = []
         starting: list[Proposal] = []
@@ -277,9 +277,9 @@ def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] |
     given_up: dict[int, Outcome] = {}
     retrying: list[Execution] = []
     with transaction.atomic():
-        for execution in Execution.objects.select_for_update().filter(
+        for execution in Execution.objects.locked().filter(
             proposal_id__in=list(outcomes), state=ExecutionState.IN_PROGRESS
-        ).order_by("proposal_id"):
+        ):
             if claims is not None and claims.get(execution.proposal_id) != execution.attempts:
                 continue  # claimed again by another worker meanwhile: its result stands
             outcome = outcomes[execution.proposal_id]
@@ -346,7 +346,7 @@ def _record_chunk(outcomes: dict[int, Outcome], *, actor: Actor, claims: dict[in
     with transaction.atomic():
         ids = list(outcomes)
         proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=ids).select_related("agent").select_for_decision()}
-        executions = {e.proposal_id: e for e in Execution.objects.select_for_update().filter(proposal_id__in=ids)}
+        executions = {e.proposal_id: e for e in Execution.objects.locked().filter(proposal_id__in=ids)}
         prefetch_related_objects([p for p in proposals.values() if not p.is_email], "field_changes")
         saved: list[Execution] = []
         fields: list[CrmFieldChange] = []
@@ -485,7 +485,9 @@ def executions_recover_stale(*, older_than: timedelta = timedelta(minutes=5)) ->
     cutoff = timezone.now() - older_than
     resumed: list[int] = []
     with transaction.atomic():
-        stale = Execution.objects.select_for_update().filter(
+        # Only the executions are locked (of self): locking the joined proposals too, in this order,
+        # would take locks in the opposite order to a claim (proposal, then execution).
+        stale = Execution.objects.locked().select_for_update(of=("self",), no_key=True).filter(
             state=ExecutionState.IN_PROGRESS, started_at__lt=cutoff
         ).select_related("proposal")
         for execution in stale:

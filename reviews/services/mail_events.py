@@ -149,7 +149,7 @@ def email_resolve_unknown(*, proposal_id: int, actor: Actor, sent: bool, note: s
         raise ResolveRefused("only a person can resolve an email whose outcome is unknown")
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
-        execution = Execution.objects.select_for_update().filter(proposal=proposal).first()
+        execution = Execution.objects.locked().filter(proposal=proposal).first()
         if not proposal.is_email or proposal.status != Status.EXECUTING or execution is None \
                 or execution.state != ExecutionState.UNKNOWN:
             raise ResolveRefused(f"{proposal} is not an email whose outcome is unknown; nothing changed")

@@ -246,7 +246,7 @@ def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, add
     now = timezone.now()
     with transaction.atomic():
         locked = proposal_lock(proposal.pk)
-        execution = Execution.objects.select_for_update().get(proposal=locked)
+        execution = Execution.objects.locked().get(proposal=locked)
         if (locked.status != Status.EXECUTING or execution.state != ExecutionState.IN_PROGRESS
                 or execution.attempts != attempt):
             return False
@@ -371,7 +371,7 @@ def email_outcome_record(proposal: Proposal, outcome: Outcome, *, attempt: int, 
     try:
         with transaction.atomic():
             locked = proposal_lock(proposal.pk)
-            execution = Execution.objects.select_for_update().get(proposal=locked)
+            execution = Execution.objects.locked().get(proposal=locked)
             if (locked.status != Status.EXECUTING or execution.attempts != attempt
                     or execution.state not in (ExecutionState.IN_PROGRESS, ExecutionState.UNKNOWN)):
                 logger.info("email #%s moved on while it was being sent; leaving it to its new owner", proposal.pk)
@@ -502,7 +502,7 @@ def _activities_claim(proposal_ids: list[int]) -> list[MailDelivery]:
     now = timezone.now()
     with transaction.atomic():
         claimed = list(
-            MailDelivery.objects.select_for_update().select_related("proposal")
+            MailDelivery.objects.select_for_update(of=("self",), no_key=True).select_related("proposal")
             .filter(Q(crm_activity_state=CrmActivityState.PENDING)
                     | Q(crm_activity_state=CrmActivityState.CREATING,
                         crm_activity_requested_at__lt=now - ACTIVITY_STALE_AFTER),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 from hitlcrm.celery import app
@@ -65,3 +66,29 @@ def test_a_publish_to_a_frozen_redis_gives_up_instead_of_hanging_the_request() -
     assert result.returncode == 0, result.stderr
     connect, read = (float(value) for value in result.stdout.split())
     assert 0 < connect <= 10 and 1 < read <= 30  # bounded, and longer than kombu's 1 s BRPOP poll
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("task_name", ["proposal_execute_task", "proposal_run_checks_task"])
+def test_a_transaction_the_database_rolled_back_is_run_again(task_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deadlock victim or a lost connection (OperationalError) rolls the use case back; the task
+    runs it again rather than leaving the work to the sweeper minutes later."""
+    from django.db import OperationalError
+
+    from reviews import tasks
+    from reviews.services import checking, execution
+
+    calls: list[object] = []
+
+    def deadlocked_once(**kwargs: object) -> dict:
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+        return {}
+
+    monkeypatch.setattr(execution, "proposals_execute", deadlocked_once)
+    monkeypatch.setattr(checking, "proposal_run_checks", deadlocked_once)
+    argument = [7] if task_name == "proposal_execute_task" else 7
+    result = getattr(tasks, task_name).apply(args=[argument])  # retries run at once when applied locally
+    assert result.successful(), result.traceback
+    assert len(calls) == 2

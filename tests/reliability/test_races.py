@@ -2,7 +2,7 @@
 click on a four-eyes item, and 50 retries of one submission with the same Idempotency-Key.
 
 Guards:
-- the row lock every decision takes (``proposal_lock``: ``SELECT ... FOR UPDATE`` on PostgreSQL, an
+- the row lock every decision takes (``proposal_lock``: ``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL, an
   IMMEDIATE transaction on SQLite) with the status re-checked under it: without it both reviewers
   read ``needs_review`` and both decisions are stored;
 - the database constraint "one live approval per person" (reviews/models/decisions.py): the two
