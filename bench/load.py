@@ -457,6 +457,14 @@ def verify(lines: list[dict[str, Any]], sink: SmtpSink, decided: dict[int, str])
     return problems
 
 
+def process_errors(stack: Stack) -> list[str]:
+    """Errors the server processes logged: a task that raised (a deadlock, say), a 500."""
+    found = []
+    for name, marker in (("worker", "ERROR/"), ("beat", "ERROR/"), ("web", "Internal Server Error")):
+        found += [f"{name}: {line[:250]}" for line in stack.log(name).splitlines() if marker in line]
+    return found
+
+
 # --- main ------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -487,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     _admin_sql(database_url, f"CREATE DATABASE {DB_NAME}")
     stack = Stack(workdir)
     sink = SmtpSink()
+    succeeded = False
     try:
         stack.start("salesforce-emulator", [sys.executable, "manage.py", "salesforce_emulator", "--port", "0",
                                             "--cert-dir", str(workdir / "salesforce"), "--api-max", "10000000"], env)
@@ -584,11 +593,12 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(pipeline_figures(began_at)))
         print()
         problems = verify(lines, sink, decided)
-        errors = stats.errors
+        errors = stats.errors + process_errors(stack)
         print(f"errors: {len(errors)}" + "".join(f"\n  {error}" for error in errors[:20]))
         print(f"verification: {'OK' if not problems else f'{len(problems)} problem(s)'}"
               + "".join(f"\n  {problem}" for problem in problems[:30]))
-        return 0 if not problems and not errors else 1
+        succeeded = not problems and not errors
+        return 0 if succeeded else 1
     finally:
         stack.stop()
         sink.stop()
@@ -603,9 +613,12 @@ def main(argv: list[str] | None = None) -> int:
         redis.Redis.from_url(broker).flushdb()
         if not args.keep:
             _admin_sql(database_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        if not args.keep and succeeded:
             import shutil
 
             shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"logs kept in {workdir}")
 
 
 if __name__ == "__main__":
