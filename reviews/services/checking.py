@@ -131,8 +131,9 @@ def _store_before_values(field_changes: list[CrmFieldChange], record: dict[str, 
     if record is None:
         return
     now = timezone.now()
+    by_name = {name.lower(): value for name, value in record.items()}  # as Salesforce, case-insensitive
     for change in field_changes:
-        if change.before_captured_at is None and change.field in record:
-            change.before_value = record[change.field]
+        if change.before_captured_at is None and change.field.lower() in by_name:
+            change.before_value = by_name[change.field.lower()]
             change.before_captured_at = now
             change.save(update_fields=["before_value", "before_captured_at"])

@@ -85,8 +85,10 @@ def _object_contexts(crm_object: str, proposals: list[Proposal]) -> dict[int, di
             contexts[proposal.pk] = {"crm_record": None, "crm_error": f"{proposal.crm_id!r} is not a Salesforce id"}
     try:
         describe = describe_object(crm_object)
-        known = set(describe.fields)
-        wanted = {proposal.pk: [name for name in crm_fields_to_read(proposal) if name in known] for proposal in readable}
+        # Salesforce's own spelling of each field (API names are case-insensitive; an allow-list
+        # or an agent may spell one otherwise): the record read back uses that spelling.
+        wanted = {proposal.pk: [spec.name for spec in map(describe.field, crm_fields_to_read(proposal)) if spec]
+                  for proposal in readable}
         fields = list(dict.fromkeys(name for names in wanted.values() for name in names))
         records = read_records(crm_object, [proposal.crm_id for proposal in readable], fields or ["Id"])
     except SalesforcePermanentError as exc:

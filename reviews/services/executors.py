@@ -4,7 +4,8 @@ Called only by ``execution.proposals_execute``; emails are in ``sending.py``.
 What is written, per change:
 - only the fields a person (or the policy) approved, with their approved (possibly edited) values;
 - against the conflict baseline captured when the change was checked (``before_value``): a field
-  whose CRM value moved since is not written and the change goes to ``conflict``;
+  whose CRM value moved since is not written and the change goes to ``conflict``; a field with no
+  baseline (never read) must still be empty;
 - by record id, or, when the change names an ``external_id_field``, as an upsert by that external
   id. The external id's value is the approved value of that same field among the change's fields
   (an enrichment proposes ``{"External_Id__c": "acme-42", ...}`` with ``external_id_field:
@@ -45,7 +46,11 @@ def crm_push_item(proposal: Proposal) -> Any:
 
     approved = [change for change in proposal.field_changes.all() if change.decision == FieldDecision.APPROVED]
     fields = {change.field: change.approved_value for change in approved}
-    expected = {change.field: change.before_value for change in approved if change.before_captured_at}
+    # The conflict baseline: the value the change was checked against. A field whose value was never
+    # read (Salesforce unreachable or not configured at check time) is expected empty: writing into
+    # an empty field overwrites nothing, and a value found there goes back to a person as a conflict
+    # (whose re-approval takes the value they were shown as the baseline) instead of being overwritten.
+    expected = {change.field: change.before_value if change.before_captured_at else None for change in approved}
     key_name = proposal.external_id_field
     key = next((c for c in approved if key_name and c.field.lower() == key_name.lower()), None)
     if key is not None and key.approved_value not in (None, ""):

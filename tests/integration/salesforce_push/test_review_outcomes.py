@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from reviews.models import AuditEvent, CrmFieldChange, Decision, Execution, ExecutionAttempt, ExecutionState, Proposal
+from reviews.models import (
+    AuditEvent,
+    CrmFieldChange,
+    CrmObjectRule,
+    Decision,
+    Execution,
+    ExecutionAttempt,
+    ExecutionState,
+    Proposal,
+)
 from reviews.services.actors import Actor
 from reviews.services.decisions import proposal_decide
 from reviews.services.execution import proposals_execute
@@ -96,6 +105,49 @@ def test_a_field_changed_in_the_crm_since_the_proposal_is_a_conflict_approved_ag
     assert state(conflicting) == (Status.DONE, ExecutionState.SUCCEEDED)
     record = org.get("Contact", contact)
     assert (record["Title"], record["Department"]) == ("CTO", "Sales")
+
+
+def test_a_field_whose_value_was_never_read_is_written_only_where_the_crm_field_is_empty(org, changes, always_review,
+                                                                                        rita) -> None:
+    """No baseline (the record could not be read when the change was checked): nothing the reviewer
+    never saw is overwritten. An empty field is written; a filled one is a conflict showing its value."""
+    filled = org.create("Contact", {"LastName": "Lovelace", "Title": "Director"})
+    empty = org.create("Contact", {"LastName": "Hopper"})
+    on_filled, on_empty = changes.submit([("Contact", filled, {"Title": "CTO"}), ("Contact", empty, {"Title": "CTO"})])
+    # What a check that could not read the records leaves behind: no "before" values.
+    CrmFieldChange.objects.filter(proposal_id__in=[on_filled, on_empty]).update(before_value=None,
+                                                                                before_captured_at=None)
+    for proposal_id in (on_filled, on_empty):
+        approve(proposal_id, rita)
+
+    proposals_execute(proposal_ids=[on_filled, on_empty])
+
+    assert state(on_empty) == (Status.DONE, ExecutionState.SUCCEEDED)
+    assert org.get("Contact", empty)["Title"] == "CTO"
+    assert state(on_filled) == (Status.CONFLICT, ExecutionState.CONFLICT)
+    assert org.get("Contact", filled)["Title"] == "Director"
+    assert fields_of(on_filled)["Title"].conflict_value == "Director"
+
+    approve(on_filled, rita)  # seen now: written unless the CRM changes yet again
+    proposals_execute(proposal_ids=[on_filled])
+    assert state(on_filled) == (Status.DONE, ExecutionState.SUCCEEDED)
+    assert org.get("Contact", filled)["Title"] == "CTO"
+
+
+def test_field_names_are_matched_as_salesforce_does_without_regard_to_case(org, changes, always_review, rita) -> None:
+    """An allow-list (and so an agent) may spell a field otherwise than Salesforce does; its "before"
+    value is still read, so a later edit in the CRM is still a conflict."""
+    CrmObjectRule.objects.filter(crm_object="Contact").update(allowed_fields=["title"])
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"title": "CTO"})])
+    assert fields_of(proposal_id)["title"].before_value == "Engineer"
+    approve(proposal_id, rita)
+    org.update("Contact", contact, {"Title": "Director"})
+
+    proposals_execute(proposal_ids=[proposal_id])
+
+    assert state(proposal_id) == (Status.CONFLICT, ExecutionState.CONFLICT)
+    assert org.get("Contact", contact)["Title"] == "Director"
 
 
 def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:
