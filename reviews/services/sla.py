@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Policy, Proposal
@@ -41,8 +42,13 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                 escalated += 1
 
     policies = {policy.task_type: policy for policy in Policy.objects.all()}  # a handful of rows
-    candidates = overdue.filter(escalated_at__isnull=False).values_list("pk", "policy_task_type", "task_type",
-                                                                        "submitted_at")
+    due = _expiry_due(policies, now)
+    if due is None:
+        return {"escalated": escalated, "expired": expired}
+    # The batch holds only items whose policy expires them and whose time is up: items under a
+    # policy that never expires (however many) cannot crowd out those that must expire.
+    candidates = overdue.filter(due, escalated_at__isnull=False).values_list("pk", "policy_task_type", "task_type",
+                                                                             "submitted_at")
     for proposal_id, routed_by, task_type, submitted_at in candidates[:batch]:
         # The policy that routed the item decides (its task type's own, or the default).
         policy = policies.get(routed_by) or policies.get(task_type) or policies.get(DEFAULT_TASK_TYPE)
@@ -58,6 +64,25 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                                           "policy": f"{policy.task_type}@v{policy.version}"})
                 expired += 1
     return {"escalated": escalated, "expired": expired}
+
+
+def _expiry_due(policies: dict[str, Policy], now: datetime) -> Q | None:
+    """The items whose routing policy expires them and whose expiry time has passed, as a filter
+    (``None`` when no policy expires anything). The policy that routed an item decides: the one
+    named by ``policy_task_type``, else its task type's own, else the default — as the expiry loop resolves it."""
+    known = list(policies)
+    unrouted = ~Q(policy_task_type__in=known)
+    no_own_policy = unrouted & ~Q(task_type__in=known)
+    due: Q | None = None
+    for task_type, policy in policies.items():
+        if policy.expire_after_minutes is None:
+            continue
+        routed_here = Q(policy_task_type=task_type) | (unrouted & Q(task_type=task_type))
+        if task_type == DEFAULT_TASK_TYPE:
+            routed_here |= no_own_policy
+        clause = routed_here & Q(submitted_at__lte=now - timedelta(minutes=policy.expire_after_minutes))
+        due = clause if due is None else due | clause
+    return due
 
 
 def _minutes(proposal: Proposal, now: datetime) -> int:

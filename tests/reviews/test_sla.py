@@ -85,3 +85,51 @@ def test_decided_items_and_the_default_policy(api, rita) -> None:
     still_waiting.refresh_from_db()
     assert decided.status == Status.APPROVED and decided.escalated_at is None
     assert still_waiting.status == Status.EXPIRED
+
+
+def test_items_that_never_expire_do_not_starve_those_that_must(api) -> None:
+    """The expiry pass works in batches (oldest first). A backlog of flagged items under a policy
+    that never expires must not fill every batch: the query selects only items whose policy
+    expires them and whose time is up."""
+    policy("nurture_email", mode="always_review", sla_minutes=30, expire_after_minutes=None)
+    policy("cold_email", mode="always_review", sla_minutes=60, expire_after_minutes=120)
+    never = [waiting(api, task_type="nurture_email", subject=f"Nurture idea {n}", to=[f"n{n}@contoso.example"])
+             for n in range(3)]
+    expiring = waiting(api)
+    start = expiring.submitted_at
+    assert proposals_escalate_overdue(now=start + timedelta(minutes=61)) == {"escalated": 4, "expired": 0}
+
+    # A batch of two: the three older never-expiring items would fill it on every run.
+    assert proposals_escalate_overdue(now=start + timedelta(minutes=121), batch=2) == {"escalated": 0,
+                                                                                      "expired": 1}
+    expiring.refresh_from_db()
+    assert expiring.status == Status.EXPIRED
+    assert {p.status for p in Proposal.objects.filter(pk__in=[p.pk for p in never])} == {Status.NEEDS_REVIEW}
+
+
+def test_the_routing_policy_decides_expiry_in_the_query(api) -> None:
+    """An item routed by the default policy expires by the default's rule even after its task type
+    gets a policy of its own (the routing policy was recorded at submission)."""
+    policy("*", mode="always_review", sla_minutes=30, expire_after_minutes=60)
+    routed_by_default = waiting(api, task_type="nurture_email")
+    assert routed_by_default.policy_task_type == "*"
+    policy("nurture_email", mode="always_review", sla_minutes=30, expire_after_minutes=None)
+    start = routed_by_default.submitted_at
+    assert proposals_escalate_overdue(now=start + timedelta(minutes=59)) == {"escalated": 1, "expired": 0}
+    assert proposals_escalate_overdue(now=start + timedelta(minutes=61), batch=1) == {"escalated": 0, "expired": 1}
+
+
+def test_the_sla_task_runs_periodically() -> None:
+    """Celery beat runs the SLA pass often enough that an item is flagged within minutes of its due
+    time, and not so often that the pass (a query per run) becomes load."""
+    from django.conf import settings
+
+    from reviews import tasks
+
+    entries = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
+               if entry["task"] == "reviews.tasks.sla_escalate_task"]
+    assert len(entries) == 1
+    schedule = entries[0]["schedule"]
+    seconds = schedule.total_seconds() if isinstance(schedule, timedelta) else float(schedule)
+    assert 30 <= seconds <= 15 * 60
+    assert tasks.sla_escalate_task.name == "reviews.tasks.sla_escalate_task"
