@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Decision, Policy, Proposal, ReasonCode
+from ..models.crm import FieldDecision
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
 from .actors import Actor
 from .approval import EMAIL_EDITABLE, approval_finalise, approve_fields, email_text_problem
@@ -51,6 +52,23 @@ def _edits_of(proposal: Proposal, edits: dict[str, Any] | None) -> dict[str, lis
     return {name: [proposed[name], value] for name, value in edits.items() if value != proposed[name]}
 
 
+def _approved_before(proposal: Proposal) -> tuple[dict[str, Any], dict[str, bool] | None]:
+    """What the earlier round approved of a record approved again after its execution failed or
+    conflicted: its edits (field -> edited value) and, for a CRM change, its per-field decisions.
+    The new round starts from there, so the retry executes what people approved, not the AI's
+    original; a reviewer who edits again, or decides the fields again, overrides it."""
+    if proposal.is_email:
+        approved = proposal.final_output or {}
+        return {name: approved[name] for name in EMAIL_EDITABLE
+                if name in approved and approved[name] != getattr(proposal, name)}, None
+    changes = list(proposal.field_changes.all())
+    if all(change.decision == FieldDecision.PENDING for change in changes):
+        return {}, None
+    edits = {change.field: change.approved_value for change in changes
+             if change.decision == FieldDecision.APPROVED and change.approved_value != change.proposed_value}
+    return edits, {change.field: change.decision == FieldDecision.APPROVED for change in changes}
+
+
 def _is_material(changes: dict[str, list[Any]]) -> bool:
     # Whitespace and letter case are not material; anything else a reviewer changed is.
     return any(_normalised(old) != _normalised(new) for old, new in changes.values())
@@ -84,7 +102,10 @@ def proposal_decide(
             raise DecisionRefused(f"this item is already {proposal.get_status_display().lower()}{who}; nothing changed")
         if proposal.agent.user_id == actor.user.pk:
             raise DecisionRefused("you cannot decide an item you submitted")
+        carried_edits: dict[str, Any] = {}
+        carried_fields: dict[str, bool] | None = None
         if action != Decision.Action.REJECT and proposal.status in (Status.FAILED, Status.CONFLICT):
+            carried_edits, carried_fields = _approved_before(proposal)
             proposal_reapproval_prepare(proposal, actor=actor)  # a new round of approvals (see there)
         if action != Decision.Action.REJECT and proposal.required_approvals > 1:
             _check_second_approval(proposal, actor)
@@ -112,7 +133,7 @@ def proposal_decide(
 
         approvals = _live_approvals(proposal)
         # Edits accumulate over approvals: the first approver's edits stand unless the second edits too.
-        all_edits = {}
+        all_edits = dict(carried_edits)
         for earlier in approvals.order_by("created_at", "pk"):
             all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
         proposal.materially_edited = proposal.materially_edited or _is_material(changes)
@@ -123,6 +144,8 @@ def proposal_decide(
             proposal.save(update_fields=["materially_edited", "reason_code", "decision_note", "updated_at"])
             return proposal
         if not proposal.is_email:
+            if field_decisions is None:
+                field_decisions = carried_fields
             approve_fields(proposal, field_decisions=field_decisions, edits=all_edits)
             if field_decisions is not None and not any(field_decisions.values()):
                 raise DecisionRefused("no field approved: reject the change instead")

@@ -195,3 +195,25 @@ def test_a_stopped_email_can_be_retried_by_a_reviewer(approved_email, smtp) -> N
 
     proposal.refresh_from_db()
     assert proposal.status == Status.DONE and len(smtp.received()) == 1
+
+
+def test_a_retry_sends_what_was_approved_not_the_ai_draft(approved_email, smtp) -> None:
+    """The reviewer's edit survives the stop: approving the failed email again sends the edited text."""
+    from reviews.services.actors import Actor
+    from reviews.services.decisions import proposal_decide
+    from tests.factories import reviewer
+
+    entry = Suppression.objects.create(address="ada@contoso.example", reason=SuppressionReason.MANUAL)
+    proposal = approved_email(edits={"subject": "Berlin office, quick question"})
+    proposals_execute(proposal_ids=[proposal.pk])
+    stopped(proposal)
+
+    entry.delete()
+    proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(reviewer("sam", "senior_reviewer")),
+                    action="approve")
+    proposals_execute(proposal_ids=[proposal.pk])
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.DONE
+    assert [str(m["message"]["Subject"]) for m in smtp.received()] == ["Berlin office, quick question"]
+    assert proposal.final_output["subject"] == "Berlin office, quick question"

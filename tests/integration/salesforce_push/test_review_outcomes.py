@@ -150,6 +150,25 @@ def test_field_names_are_matched_as_salesforce_does_without_regard_to_case(org, 
     assert org.get("Contact", contact)["Title"] == "Director"
 
 
+def test_approving_a_conflict_again_keeps_the_edits_and_field_decisions_of_the_first_round(
+        org, changes, always_review, rita) -> None:
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "Department": "R&D"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO", "Department": "Sales"})])
+    approve(proposal_id, rita, field_decisions={"Title": True, "Department": False},
+            edits={"Title": "Chief Technology Officer"})
+    org.update("Contact", contact, {"Title": "Director"})
+    proposals_execute(proposal_ids=[proposal_id])
+    assert state(proposal_id) == (Status.CONFLICT, ExecutionState.CONFLICT)
+
+    approve(proposal_id, rita)  # "approve" again: what was approved before, not the AI's proposal
+    proposals_execute(proposal_ids=[proposal_id])
+
+    assert state(proposal_id) == (Status.DONE, ExecutionState.SUCCEEDED)
+    record = org.get("Contact", contact)
+    assert (record["Title"], record["Department"]) == ("Chief Technology Officer", "R&D")
+    assert Proposal.objects.get(pk=proposal_id).final_output["fields"] == {"Title": "Chief Technology Officer"}
+
+
 def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:
     contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
     (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
