@@ -443,6 +443,16 @@ def archive_read(path: Path) -> tuple[dict[str, Any], Iterator[AuditEvent]]:
     return header, events()
 
 
+def archive_hashes(path: Path, seqs: set[int]) -> dict[int, str]:
+    """The hashes of the events ``seqs`` among an archive's events (streamed)."""
+    header, events = archive_read(path)
+    found = {}
+    for event in events:
+        if event.seq in seqs:
+            found[event.seq] = event.hash
+    return found
+
+
 def archive_verify(path: Path) -> tuple[dict[str, Any], ChainReport]:
     """Walk one archive's chain from its header's anchor to its last event."""
     header, events = archive_read(path)
@@ -452,6 +462,6 @@ def archive_verify(path: Path) -> tuple[dict[str, Any], ChainReport]:
 
 
 __all__ = [
-    "ArchiveRefused", "HistoryFilters", "archive_verify", "event_as_dict", "history_archive", "history_events",
-    "history_export", "monthly_report", "report_csv", "timeline_filters",
+    "ArchiveRefused", "HistoryFilters", "archive_hashes", "archive_verify", "event_as_dict", "history_archive",
+    "history_events", "history_export", "monthly_report", "report_csv", "timeline_filters",
 ]

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -250,3 +251,49 @@ def test_an_append_waits_for_the_open_transaction_holding_the_head() -> None:
     assert order == ["holder commits", "second appended"]
     assert list(AuditEvent.objects.order_by("seq").values_list("actor", flat=True)) == ["holder", "second"]
     assert chain_verify().ok
+
+
+def head_printed(output: str) -> str:
+    """``SEQ:HASH`` of the head verify_history printed (what an operator keeps outside the database)."""
+    words = output.split()
+    return f"{words[words.index('head') + 2]}:{words[words.index('hash') + 1]}"
+
+
+def test_newest_events_deleted_with_the_head_moved_back_are_caught_by_a_head_recorded_earlier() -> None:
+    events = append(6)
+    recorded = head_printed(verify())
+    survivor = events[2]
+    with tampering() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE seq > %s", [survivor.seq])
+    AuditChainHead.objects.filter(pk=1).update(last_seq=survivor.seq, last_hash=survivor.hash)
+    verify()  # on its own the shortened chain is consistent...
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_history", "--expect", recorded, stdout=StringIO(), stderr=StringIO())
+    # ...but not with the head recorded before.
+    assert str(failure.value).startswith(f"seq {events[-1].seq} (a head recorded earlier) is missing")
+
+
+def test_a_rewritten_chain_is_caught_by_a_head_recorded_earlier() -> None:
+    events = append(4)
+    recorded = head_printed(verify())
+    with tampering() as cursor:  # every hash recomputed from seq 2 on, by someone who can
+        for event in AuditEvent.objects.filter(seq__gte=events[1].seq).order_by("seq"):
+            previous = AuditEvent.objects.get(seq=event.seq - 1).hash if event.seq > events[0].seq else event.prev_hash
+            event.actor, event.prev_hash = "mallory", previous
+            cursor.execute(f"UPDATE {TABLE} SET actor = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+                           [event.actor, event.prev_hash, event.compute_hash(), event.seq])
+    last = AuditEvent.objects.order_by("-seq").first()
+    AuditChainHead.objects.filter(pk=1).update(last_hash=last.hash)
+    verify()
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_history", "--expect", recorded, stdout=StringIO(), stderr=StringIO())
+    assert "the chain was rewritten" in str(failure.value)
+
+
+def test_a_recorded_head_still_in_the_chain_passes() -> None:
+    append(3)
+    recorded = head_printed(verify())
+    append(2)
+    out = StringIO()
+    call_command("verify_history", "--expect", recorded, stdout=out, stderr=StringIO())
+    assert out.getvalue().startswith("OK: 5 events verified")

@@ -4,8 +4,10 @@ Walks the chain from its anchor (the genesis, or the last event archived by ``ar
 to its head in seq order, streaming, recomputing every hash and checking every link. With
 ``--archives``, the archive files are walked first and must join one another and the live chain.
 Exits 1 at the first problem; on success prints the head's seq and hash, which are worth keeping
-outside the database: a chain rewritten wholesale (by someone able to recompute every hash) still
-differs from a head recorded earlier.
+outside the database: a chain rewritten wholesale (by someone able to recompute every hash), or cut
+short with its head row moved back, still differs from a head recorded earlier. Give such recorded
+heads back with ``--expect SEQ:HASH`` (repeatable): each must still be in the chain (or, once
+archived, in the archives given), with that hash.
 """
 
 from __future__ import annotations
@@ -15,9 +17,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reviews.models import AuditChainHead
+from reviews.models import AuditChainHead, AuditEvent
 from reviews.services.audit import append_only_guard_present, chain_verify
-from reviews.services.history import archive_verify
+from reviews.services.history import archive_hashes, archive_verify
+
+
+def checkpoint(value: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as printed by an earlier run."""
+    seq, _, digest = value.partition(":")
+    if not seq.isdigit() or len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+        raise ValueError(value)
+    return int(seq), digest
 
 
 class Command(BaseCommand):
@@ -26,15 +36,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--archives", nargs="+", default=[], metavar="PATH",
                             help="archive files (or folders of them) written by archive_history, verified first")
+        parser.add_argument("--expect", nargs="+", default=[], metavar="SEQ:HASH", type=checkpoint,
+                            help="heads printed by earlier runs (kept outside the database) that must still be "
+                                 "in the chain with that hash")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args: Any, archives: list[str], database: str, **options: Any) -> None:
-        if archives:
-            self._verify_archives(archives, database)
+    def handle(self, *args: Any, archives: list[str], expect: list[tuple[int, str]], database: str,
+               **options: Any) -> None:
+        archive_files = self._verify_archives(archives, database) if archives else []
         report = chain_verify(using=database)
         if not report.ok:
             raise CommandError(report.problem)
         head = AuditChainHead.objects.using(database).filter(pk=1).first() or AuditChainHead()
+        archived: dict[int, str] = {}
+        for path in archive_files:
+            archived.update(archive_hashes(path, {seq for seq, _ in expect if seq < head.anchor_seq}))
+        for seq, expected in expect:
+            self._check_recorded_head(seq, expected, head=head, last_seq=report.last_seq, archived=archived,
+                                      database=database)
         if not append_only_guard_present(database):
             self.stderr.write("WARNING: the database trigger that keeps the audit table append-only is missing "
                               "or disabled (re-apply migration reviews 0003_audit_append_only).")
@@ -42,7 +61,28 @@ class Command(BaseCommand):
         self.stdout.write(f"OK: {report.checked} events verified ({span}) from anchor seq {head.anchor_seq}; "
                           f"head seq {report.last_seq} hash {report.last_hash}")
 
-    def _verify_archives(self, archives: list[str], database: str) -> None:
+    def _check_recorded_head(self, seq: int, expected: str, *, head: AuditChainHead, last_seq: int,
+                             archived: dict[int, str], database: str) -> None:
+        """A head recorded earlier must still be in the chain: a chain whose newest events were
+        deleted, with its head row moved back to match, verifies on its own but not against it."""
+        if seq > last_seq:
+            raise CommandError(f"seq {seq} (a head recorded earlier) is missing: the chain ends at seq {last_seq} — "
+                               f"events after it were deleted and the head moved back")
+        if seq < head.anchor_seq and seq not in archived:
+            raise CommandError(f"seq {seq} (a head recorded earlier) lies before the live chain's anchor "
+                               f"(seq {head.anchor_seq}): give the archives that hold it (--archives)")
+        if seq in archived:
+            found = archived[seq]
+        elif seq == head.anchor_seq:
+            found = head.anchor_hash
+        else:
+            found = AuditEvent.objects.using(database).filter(seq=seq).values_list("hash", flat=True).first() or ""
+        if found != expected:
+            raise CommandError(f"seq {seq} (a head recorded earlier) now has hash {found or '(none)'}, "
+                               f"not {expected} — the chain was rewritten")
+
+    def _verify_archives(self, archives: list[str], database: str) -> list[Path]:
+        """Verify the archive files and how they join one another and the live chain; returns them."""
         files = []
         for name in archives:
             path = Path(name)
@@ -69,3 +109,4 @@ class Command(BaseCommand):
         if first["anchor_seq"] != 0:
             self.stdout.write(f"note: the archives given start after seq {first['anchor_seq']}")
         self.stdout.write(f"OK: {len(checked)} archive files, seq {first['first_seq']}–{last['last_seq']}")
+        return [path for _header, path in checked]
