@@ -9,8 +9,10 @@ Guards:
   submission and approval during the outage answers 500 although it was committed;
 - the sweeper (reviews/services/sweeping.py): without it the records submitted or approved while the
   broker was down wait forever (``checking`` / ``approved``) because their messages never existed;
-- idempotent execution: the sweeper may enqueue work that is also queued; nothing is done twice.
-The final state of every record and every side effect (CRM writes, emails) is asserted.
+The final state of every record and every side effect (CRM writes, emails) is asserted: each
+written or sent exactly once. (That work enqueued twice is done once, as a sweep over work still
+queued would cause, is proven where a task is delivered three times:
+tests/integration/salesforce_push/test_worker.py and tests/mail/test_worker.py.)
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 real worker.
 
 Guards the retry of transient errors (``SalesforceTransientError``: the execution task retries with
-the backoff the executions record, reviews/tasks.py and reviews/services/execution.py) and the
-idempotent push (current values compared first, one write per change). Without the retry the
-changes would end ``failed`` at the first 503 or stay ``executing``; without the comparison a
-retried batch would write records twice. The test asserts every record ends ``done`` once and the
-emulator received exactly one write per record.
+the backoff the executions record, and the retry chain goes on until no change waits;
+reviews/tasks.py and reviews/services/execution.py). Without it the changes would end ``failed`` at
+the first 503 or stay ``executing``. The test asserts every record ends ``done``, written once.
+(These faults answer before anything is written, so a retried push never meets a write that already
+landed; that case, where the push's comparison of current values prevents a second write, is proven
+by the worker killed mid-push: tests/integration/salesforce_push/test_worker.py.)
 """
 
 from __future__ import annotations
