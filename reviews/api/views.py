@@ -61,6 +61,7 @@ ERROR_TEXT = {
     413: "The request body is larger than the cap.",
     415: "The body is not JSON.",
     429: "Too many requests for this client; retry after the time in Retry-After.",
+    503: "The database failed during the request; nothing was stored. Retry after the time in Retry-After.",
 }
 
 
@@ -160,7 +161,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         parameters=[IDEMPOTENCY_HEADER],
         responses={201: OpenApiResponse(ProposalRecordSerializer, description="Stored; checks are queued."),
                    200: OpenApiResponse(ProposalRecordSerializer, description="A replay: the original record."),
-                   **errors(400, 403, 409, 413, 415)},
+                   **errors(400, 403, 409, 413, 415, 503)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = _idempotency_key(request)
@@ -182,7 +183,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
             "Every item was validated; the valid ones were stored in one transaction. `results` has one entry "
             "per item, in order: created, existing (a replay by idempotency_key), invalid (with errors) or "
             "conflict (idempotency_key used before with another body).")),
-                   **errors(400, 403, 413, 415)},
+                   **errors(400, 403, 413, 415, 503)},
         description=f"Submit up to 500 items (each like a single submission, plus an optional "
                     f"`idempotency_key`). The body may be up to {settings.HITLCRM_BULK_MAX_BODY_BYTES} bytes.",
     )

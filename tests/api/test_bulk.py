@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from reviews.api.serializers import MAX_BULK_ITEMS
 from reviews.models import AuditEvent, CrmFieldChange, Proposal
 from reviews.services.audit import chain_verify
 from reviews.services.checking import proposal_run_checks
@@ -77,7 +78,7 @@ def test_a_single_submission_and_a_bulk_item_share_keys(api) -> None:
     ({"items": {"to": []}}, "items"),
     ({}, "items"),
     ({"items": [email_payload()], "dry_run": True}, "dry_run"),
-    ({"items": [email_payload()] * 501}, "items"),
+    ({"items": [email_payload()] * (MAX_BULK_ITEMS + 1)}, "items"),
 ])
 def test_a_bad_envelope_is_a_400_and_stores_nothing(api, body, field) -> None:
     with nothing_left_behind():
@@ -125,3 +126,47 @@ def test_the_number_of_queries_does_not_grow_with_the_items(api) -> None:
     queries(2)  # warm up what is looked up once per process
     # (20 items still fit one INSERT per table within SQLite's 999 parameters.)
     assert queries(20) == queries(5)
+
+
+def test_exactly_the_maximum_number_of_items_is_accepted(api) -> None:
+    assert MAX_BULK_ITEMS == 500  # the documented limit (README, SPEC, the schema)
+    items = [crm_payload(external_ref=f"max-{n}") for n in range(MAX_BULK_ITEMS)]
+    response = bulk(api, "crm-changes", items)
+    assert response.status_code == 200, response.content[:500]
+    body = response.json()
+    assert (body["created"], body["invalid"]) == (MAX_BULK_ITEMS, 0)
+    assert [r["index"] for r in body["results"]] == list(range(MAX_BULK_ITEMS))
+    assert Proposal.objects.count() == MAX_BULK_ITEMS
+    assert CrmFieldChange.objects.count() == 2 * MAX_BULK_ITEMS
+    assert AuditEvent.objects.filter(action="submitted").count() == MAX_BULK_ITEMS
+
+
+@pytest.mark.parametrize("failing_table", ["reviews_historicalproposal", "reviews_crmfieldchange", "reviews_auditevent"])
+def test_a_database_failure_part_way_through_stores_nothing_and_says_so(api, failing_table) -> None:
+    """The records are inserted (proposals first), then a later insert of the same submission fails
+    (the database went away, the disk filled): the transaction rolls back every row already written,
+    and the agent gets a JSON error it can act on, not an HTML error page."""
+    seen: list[str] = []
+
+    def fail_after_the_proposals(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT"):
+            table = sql.split()[2].strip('"`')
+            seen.append(table)
+            if table == failing_table and "reviews_proposal" in seen:
+                raise OperationalError("injected: disk I/O error")
+        return execute(sql, params, many, context)
+
+    items = [crm_payload(external_ref=f"part-{n}") for n in range(5)] + [crm_payload(fields={"Secret__c": 1})]
+    with nothing_left_behind(), connection.execute_wrapper(fail_after_the_proposals):
+        response = bulk(api, "crm-changes", items)
+    assert seen.index("reviews_proposal") < seen.index(failing_table, seen.index("reviews_proposal"))  # part-way
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"]
+    body = response.json()
+    assert body["error"] == "database_unavailable"
+    assert "nothing was stored" in body["detail"] and "injected" not in body["detail"]
+    assert not Proposal.objects.filter(external_ref__startswith="part-").exists()
+
+    # The same request once the database is back stores every valid item.
+    retried = bulk(api, "crm-changes", items).json()
+    assert (retried["created"], retried["invalid"]) == (5, 1)
