@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from celery.exceptions import Retry
 from django.db import transaction
 from django.test import override_settings
 
@@ -151,6 +152,50 @@ def test_delivery_gives_up_after_the_last_attempt(api, registered) -> None:
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.last_error) == ("failed", 3, "HTTP 500")
 
+
+
+def test_each_retry_of_a_delivery_waits_longer_than_the_last(api, registered, monkeypatch) -> None:
+    """The worker does not hammer a receiver that is down: every transient failure schedules the next
+    attempt with a countdown whose bound doubles (2, 4, 8, … s, at most 600 s) — full jitter picks a
+    wait below the bound, so that many agents' retries do not arrive together. The task is run as a
+    worker runs it (autoretry, request with ``retries``), and the retry message it publishes is
+    captured instead of sent."""
+    import celery.utils.time
+
+    from reviews.tasks import webhook_deliver_task
+
+    registered.script.extend([503] * 13)
+    proposal_run_checks(proposal_id=submit(api))
+    delivery = WebhookDelivery.objects.get()
+    published: list[dict] = []
+    monkeypatch.setattr(webhook_deliver_task, "apply_async",
+                        lambda args=None, kwargs=None, **options: published.append({"args": args, **options}))
+
+    def attempt(retries: int) -> dict:
+        """One attempt as the worker's ``retries``-th retry; returns the retry it scheduled."""
+        webhook_deliver_task.push_request(id=f"delivery-{retries}", args=[delivery.pk], kwargs={}, retries=retries,
+                                          called_directly=False, is_eager=False)
+        try:
+            with pytest.raises(Retry), override_settings(HITLCRM_WEBHOOK_MAX_ATTEMPTS=20):
+                webhook_deliver_task.run(delivery.pk)
+        finally:
+            webhook_deliver_task.pop_request()
+        return published[-1]
+
+    # The jitter's upper end: the longest wait each retry may be given.
+    with monkeypatch.context() as jitter:
+        jitter.setattr(celery.utils.time.random, "randrange", lambda stop: stop - 1)
+        longest = [attempt(retries)["countdown"] for retries in range(10)]
+    assert longest == [2, 4, 8, 16, 32, 64, 128, 256, 512, 600]
+    assert all(list(p["args"]) == [delivery.pk] for p in published)  # the same delivery, again
+    assert [p["retries"] for p in published] == list(range(1, 11))
+
+    # With real jitter every wait stays within its bound.
+    for retries, bound in ((0, 2), (5, 64), (9, 600)):
+        assert 0 <= attempt(retries)["countdown"] <= bound
+    delivery.refresh_from_db()
+    assert delivery.state == "pending" and delivery.attempts == 13
+    assert len(registered.requests()) == 13
 
 @pytest.mark.parametrize(("status", "error"), [(400, "HTTP 400"), (302, "HTTP 302")])
 def test_a_client_error_or_redirect_is_final(api, registered, status, error) -> None:
