@@ -99,6 +99,33 @@
     } else if (document.activeElement && document.activeElement !== document.body) {
       document.activeElement.blur();
     }
+    flagClamped();
+  }
+
+  // A field row whose value (or evidence) is cut short gets a "more" button under the field name that
+  // opens the whole row in place; measured again when the columns change width (edit mode, resize).
+  function flagClamped() {
+    var rows = document.querySelectorAll("#diff tbody tr");
+    Array.prototype.forEach.call(rows, function (row) {
+      var name = row.querySelector("td.name");
+      if (!name) { return; }
+      var button = name.querySelector("button.more");
+      var expanded = row.classList.contains("expanded");
+      var clamped = Array.prototype.some.call(row.querySelectorAll(".value, .field-evidence > div"), function (el) {
+        return el.scrollHeight > el.clientHeight + 1;
+      });
+      if (!button && (clamped || expanded)) {
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "more";
+        name.appendChild(button);
+      }
+      if (button) {
+        button.hidden = !clamped && !expanded;
+        button.textContent = expanded ? "less" : "more";
+        button.setAttribute("aria-expanded", expanded ? "true" : "false");
+      }
+    });
   }
 
   function press(id) {
@@ -181,10 +208,11 @@
   }
 
   function onClick(event) {
-    var target = event.target.closest ? event.target.closest("a[data-swap], #edit, #cancel-edit") : null;
+    var target = event.target.closest ? event.target.closest("a[data-swap], #edit, #cancel-edit, #diff .more") : null;
     if (!target || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
     event.preventDefault();
-    if (target.id === "edit") { setMode("edit"); }
+    if (target.classList.contains("more")) { target.closest("tr").classList.toggle("expanded"); flagClamped(); }
+    else if (target.id === "edit") { setMode("edit"); }
     else if (target.id === "cancel-edit") { setMode("view"); }
     else { send(target.href, { method: "GET" }); }
   }
@@ -221,6 +249,7 @@
   document.addEventListener("keydown", onKey);
   document.addEventListener("submit", onSubmit);
   document.addEventListener("click", onClick);
+  window.addEventListener("resize", function () { if (review()) { flagClamped(); } });
   window.addEventListener("popstate", function () { window.location.reload(); });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
