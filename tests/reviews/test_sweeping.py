@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews.models import CallbackHostRule, Proposal, WebhookDelivery
-from reviews.services import queueing
 from reviews.services.sweeping import sweep
 from reviews.state_machine import Status
 
@@ -22,16 +21,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...]]]:
-    """What would reach the broker: (task name, args), in order."""
+    """What would reach the broker: (task name, args), in order. Every publish ends in a task's
+    apply_async, whichever module imported ``publish``."""
+    from celery.app.task import Task
+
     sent: list[tuple[str, tuple[Any, ...]]] = []
 
-    def record(task: Any, args: tuple[Any, ...], *, countdown: int = 0) -> bool:
-        sent.append((task.name.rsplit(".", 1)[-1], args))
-        return True
+    def record(task: Any, args: Any = None, kwargs: Any = None, **options: Any) -> None:
+        sent.append((task.name.rsplit(".", 1)[-1], tuple(args or ())))
 
-    monkeypatch.setattr(queueing, "publish", record)
-    for module in ("reviews.services.sweeping", "reviews.services.webhooks"):
-        monkeypatch.setattr(f"{module}.publish", record)
+    monkeypatch.setattr(Task, "apply_async", record)
     return sent
 
 
