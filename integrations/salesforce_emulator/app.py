@@ -357,14 +357,22 @@ class SalesforceEmulator:
 
     # ------------------------------------------------------------------ data API
     def _data(self, request: Request, version: str, rest: str) -> tuple[Response, str]:
+        # Every response below the versions URI carries Sforce-Limit-Info, refusals included: "This
+        # response header is returned in each request to REST API (except for calls to the Versions
+        # URI, /, which do not count towards your org's limit)" (headers_api_usage.htm). A refused
+        # call reports the usage without adding to it.
         if version not in API_VERSIONS:
-            raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+            with self.lock:
+                return Response.json(
+                    404, ApiError(404, "NOT_FOUND", "The requested resource does not exist").body(), self._limit_header()
+                ), "unknown"
         kind, handler, args = self._route(request.method, rest)
         with self.lock:
             if not self._authorised(request):
                 self._calls["rejected_session"] += 1
                 return Response.json(
-                    401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
+                    401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}],
+                    self._limit_header(),
                 ), kind
             self._calls[kind] += 1
             self._calls["api"] += 1

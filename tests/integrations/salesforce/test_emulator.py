@@ -62,6 +62,32 @@ def test_wrong_session_gets_invalid_session_id(emulator: EmulatorServer) -> None
     assert caught.value.content == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
 
 
+def test_every_rest_response_but_the_versions_uri_carries_sforce_limit_info(emulator: EmulatorServer) -> None:
+    # "This response header is returned in each request to REST API (except for calls to the Versions
+    # URI, /, which do not count towards your org's limit)":
+    # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+    # Refusals included: a client watching its budget learns the usage from a 401 too. A refused call
+    # does not count.
+    emulator.set_api_usage(40, 15000)
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    base = f"{emulator.base_url}/services/data"
+
+    def get(path: str, session_id: str | None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {session_id}"} if session_id else {}
+        return session.get(f"{base}{path}", headers=headers, timeout=5)
+
+    for session_id in ("00DEm0000000001!bogus", None):
+        refused = get("/v62.0/query/?q=SELECT+Id+FROM+Contact", session_id)
+        assert refused.status_code == 401 and refused.json()[0]["errorCode"] == "INVALID_SESSION_ID"
+        assert refused.headers["Sforce-Limit-Info"] == "api-usage=40/15000"
+    unknown_version = get("/v1.0/limits/", emulator.session_id)
+    assert unknown_version.status_code == 404 and unknown_version.headers["Sforce-Limit-Info"] == "api-usage=40/15000"
+    served = get("/v62.0/limits/", emulator.session_id)
+    assert served.status_code == 200 and served.headers["Sforce-Limit-Info"] == "api-usage=41/15000"
+    versions = get("/", None)
+    assert versions.status_code == 200 and "Sforce-Limit-Info" not in versions.headers
+    assert emulator.api_usage() == (41, 15000)
+
 def test_expired_sessions_are_refused_until_a_new_login(emulator: EmulatorServer) -> None:
     sf = connect(emulator)
     sf.query("SELECT Id FROM Contact")
