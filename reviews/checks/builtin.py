@@ -7,7 +7,8 @@
 | company_name       | email | soft     | no company name given: fails soft, says so                 |
 | tone               | email | soft     | -                                                          |
 | shouting           | email | soft     | -                                                          |
-| evidence           | both  | soft     | no evidence: fails                                         |
+| evidence           | both  | soft     | no evidence: fails; a CRM field no entry backs: fails      |
+|                    |       |          | (old-style evidence: only when it quotes no value at all)  |
 | confidence         | both  | soft     | no confidence given: fails                                 |
 | personal_data      | both  | hard     | -                                                          |
 | field_validity     | crm   | hard     | no describe metadata: fails soft, "could not be read"      |

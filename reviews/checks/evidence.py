@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from .base import SOFT, Check, CheckContext, CheckOutcome, registry
+
+# A proposed value shorter than this is not looked for in quotes: a one-character value ("A", "1")
+# would be "found" in almost any sentence.
+MIN_QUOTED_LENGTH = 2
 
 
 def evidence_problems(evidence: Any) -> list[str]:
@@ -26,13 +32,67 @@ def evidence_problems(evidence: Any) -> list[str]:
             problems.append(f"{label} has a link that is not http(s)")
         elif not url and not quote:
             problems.append(f"{label} has neither a link nor a quote to check it by")
+        named = item.get("fields")
+        if named is not None and (not isinstance(named, list) or not all(isinstance(n, str) and n for n in named)):
+            problems.append(f"{label} names the fields it backs in a form that cannot be read")
     return problems
+
+
+def linked_fields(item: Any) -> list[str]:
+    """The CRM fields an evidence entry says it backs (its optional ``fields``); empty for an
+    old-style entry, which backs whatever its quote says."""
+    named = item.get("fields") if isinstance(item, dict) else None
+    return [name for name in named if isinstance(name, str) and name] if isinstance(named, list) else []
+
+
+def quotable(value: Any) -> str:
+    """A proposed CRM value as the text a quote would contain; empty when there is nothing to look
+    for (no value, a blank or one-character one, a boolean)."""
+    if value is None or isinstance(value, bool):
+        return ""
+    text = (value if isinstance(value, str) else json.dumps(value)).strip()
+    return text if len(text) >= MIN_QUOTED_LENGTH else ""
+
+
+def field_backing(evidence: Any, name: str, value: Any) -> list[int]:
+    """Positions in ``evidence`` of the entries that back one proposed CRM field: those naming it
+    in ``fields`` (case-insensitive, as Salesforce field names are); when none does, the old-style
+    entries (no ``fields``) whose quote contains the proposed value, case-insensitive. An entry that
+    names its fields backs those and no others. The evidence check and the review page share this."""
+    items = evidence if isinstance(evidence, list) else []
+    wanted = name.lower()
+    linked = [i for i, item in enumerate(items) if wanted in (n.lower() for n in linked_fields(item))]
+    if linked:
+        return linked
+    text = quotable(value).lower()
+    if not text:
+        return []
+    return [i for i, item in enumerate(items)
+            if isinstance(item, dict) and not linked_fields(item) and text in str(item.get("quote") or "").lower()]
+
+
+def unbacked_fields(evidence: Any, proposed: Iterable[tuple[str, Any]]) -> list[str]:
+    """The proposed (field, value) pairs no evidence entry backs, by field name."""
+    return [name for name, value in proposed if not field_backing(evidence, name, value)]
 
 
 @registry.register
 class EvidenceCheck(Check):
     """Every claim of an email, every value of a CRM change, is backed by evidence with a source
-    and a link or quote. Soft: a person checks the claim instead."""
+    and a link or quote. Soft, like every check of what backs a proposal: a person checks the claim
+    instead, so a calibrated policy never auto-approves an unbacked value. (Hard would block the
+    change outright, with nobody to confirm the value from the source; a log-only policy, which its
+    owner keeps for reversible, low-stakes writes, executes soft failures by design and logs them.)
+
+    For a CRM change, each proposed field must be backed (see :func:`field_backing`): by an entry
+    naming it in ``fields``, or by an old-style entry quoting its value. Old-style evidence (no entry
+    names fields) is tolerated at the grain it was written at: it cannot say which fields it backs,
+    and the labelled corpus counts such a change clean when its source quotes at least one proposed
+    value (a LinkedIn quote of the title, with a Department the agent inferred). So it fails only
+    when it quotes none of the values; the fields no quote mentions are still named in the message,
+    and the review page shows "—" beside them. Once an agent links evidence to fields, every field
+    must be backed.
+    """
 
     name = "evidence"
     severity = SOFT
@@ -42,7 +102,20 @@ class EvidenceCheck(Check):
         if problems:
             return CheckOutcome(False, "; ".join(problems[:3]), {"problems": problems})
         sources = ", ".join(dict.fromkeys(str(item["source"]) for item in proposal.evidence))
-        return CheckOutcome(True, f"Backed by {len(proposal.evidence)} source(s): {sources}")
+        backed = f"Backed by {len(proposal.evidence)} source(s): {sources}"
+        if proposal.kind != "crm_change" or not context.field_changes:
+            return CheckOutcome(True, backed)
+        proposed = [(change.field, change.proposed_value) for change in context.field_changes]
+        unbacked = unbacked_fields(proposal.evidence, proposed)
+        if not unbacked:
+            return CheckOutcome(True, backed)
+        listed = ", ".join(unbacked)
+        details = {"unbacked_fields": unbacked}
+        if any(linked_fields(item) for item in proposal.evidence):
+            return CheckOutcome(False, f"No evidence backs {listed}: no source names it or quotes its value", details)
+        if len(unbacked) == len(proposed):
+            return CheckOutcome(False, f"No evidence backs {listed}: no source quotes a proposed value", details)
+        return CheckOutcome(True, f"{backed}; no source quotes {listed} (the evidence names no fields)", details)
 
 
 def confidence_shortfall(proposal: Any, policy: Any, field_changes: list[Any]) -> tuple[str, dict[str, Any]] | None:
