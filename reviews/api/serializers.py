@@ -114,6 +114,42 @@ class EvidenceSerializer(StrictSerializer):
     url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
     quote = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and "fields" in data and "fields" not in self.fields:
+            raise serializers.ValidationError({"fields": [
+                "Only a CRM change's evidence names the fields it backs; an email draft has no fields."]})
+        return super().to_internal_value(data)
+
+
+class CrmEvidenceSerializer(EvidenceSerializer):
+    """Where the agent found what it claims, and which of the proposed CRM fields it backs."""
+
+    fields = serializers.ListField(
+        child=serializers.RegexField(API_NAME, error_messages={"invalid": "Not a CRM field API name."}),
+        required=False, min_length=1, max_length=MAX_FIELDS,
+        help_text="The proposed fields (API names, case-insensitive as in Salesforce) this entry backs. "
+                  "Without it, the entry backs the fields whose proposed value its quote contains.",
+    )
+
+
+def evidence_field_errors(evidence: list[dict[str, Any]], proposed: list[str]) -> dict[str, list[str]]:
+    """Refusals of evidence entries naming a field that is not one of the proposed ones, keyed
+    ``evidence.<index>.fields``. Names are matched as Salesforce does, case-insensitively, and
+    rewritten in place to the proposed field's spelling (once each), so the record names every
+    field one way."""
+    errors: dict[str, list[str]] = {}
+    spelling = {name.lower(): name for name in proposed}
+    for index, item in enumerate(evidence):
+        if "fields" not in item:
+            continue
+        unknown = [name for name in item["fields"] if name.lower() not in spelling]
+        if unknown:
+            errors[f"evidence.{index}.fields"] = [
+                f"{name} is not one of the proposed fields ({', '.join(proposed)})." for name in unknown]
+        else:
+            item["fields"] = list(dict.fromkeys(spelling[name.lower()] for name in item["fields"]))
+    return errors
+
 
 class SalesforceIdField(serializers.CharField):
     """A 15- or 18-character Salesforce id (the 18-character checksum is checked), stored in the
@@ -209,6 +245,7 @@ class CrmChangeSubmitSerializer(CommonSubmitSerializer):
     Unknown keys are refused."""
 
     kind = serializers.ChoiceField(choices=CrmChangeKind.choices)
+    evidence = CrmEvidenceSerializer(many=True, required=False, max_length=MAX_LIST)
     fields = serializers.DictField(child=FieldValueField(), allow_empty=False,
                                    help_text=f"Field API name -> proposed value (at most {MAX_FIELDS}).")
     field_confidence = serializers.DictField(child=ConfidenceField(), required=False)
@@ -236,6 +273,7 @@ class CrmChangeSubmitSerializer(CommonSubmitSerializer):
         for name in attrs.get("field_confidence", {}):
             if name not in attrs["fields"]:
                 errors[f"field_confidence.{name}"] = ["Names a field that is not proposed."]
+        errors.update(evidence_field_errors(attrs.get("evidence") or [], list(attrs["fields"])))
         if not errors:
             errors.update(_describe_errors(lookups.describe(crm_object), attrs["fields"]))
         if errors:

@@ -50,6 +50,26 @@ def test_a_crm_change_stores_one_row_per_field(api) -> None:
     assert proposal.history.get().history_change_reason == "submitted"
 
 
+def test_crm_evidence_may_name_the_fields_it_backs_in_salesforces_case_insensitive_way(api) -> None:
+    evidence = [{"source": "LinkedIn", "url": "https://linkedin.example/in/ada", "quote": "VP Sales at Contoso",
+                 "fields": ["TITLE", "title"]},
+                {"source": "org chart", "quote": "Ada, sales team", "fields": ["department"]},
+                {"source": "press release", "quote": "Ada joined Contoso"}]  # old style: still accepted
+    response = post(api, "crm-changes", crm_payload(evidence=evidence))
+    assert response.status_code == 201, response.content
+    proposal = Proposal.objects.get(pk=response.json()["id"])
+    # Stored in the proposed fields' spelling, each once; the submission itself is kept as sent.
+    assert [item.get("fields") for item in proposal.evidence] == [["Title"], ["Department"], None]
+    assert response.json()["original"]["evidence"] == evidence
+
+
+def test_a_bulk_item_whose_evidence_names_a_field_not_proposed_is_invalid_alone(api) -> None:
+    bad = crm_payload(evidence=[{"source": "web", "quote": "VP Sales", "fields": ["Phone"]}])
+    results = api.post("/api/v1/crm-changes/bulk/", {"items": [crm_payload(), bad]}, format="json").json()["results"]
+    assert [r["result"] for r in results] == ["created", "invalid"]
+    assert "evidence.0.fields" in results[1]["errors"]
+
+
 def test_a_15_character_id_is_stored_in_its_18_character_form(api) -> None:
     record = post(api, "crm-changes", crm_payload(crm_id=CONTACT_ID[:15])).json()
     assert record["crm_id"] == CONTACT_ID
