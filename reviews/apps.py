@@ -7,5 +7,5 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (security audit events: logins, denials)
+        from . import signals, system_checks  # noqa: F401  (security audit events; settings refused at start)
         from .services import mail_events  # noqa: F401  (receives anymail's tracking signal)

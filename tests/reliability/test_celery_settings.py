@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-from django.conf import settings
 
 from hitlcrm.celery import app
 from tests.conftest import ROOT
@@ -31,27 +30,36 @@ def test_checks_and_executions_have_their_own_queues() -> None:
             assert routes.get(name, {}).get("queue", "checks") == "checks", name
 
 
-def longest_delay() -> float:
-    """The longest countdown any task is published or retried with: the undo grace period, the
-    execution retry backoff (the database's schedule) and every autoretrying task's backoff cap."""
-    delays = [settings.HITLCRM_UNDO_GRACE_SECONDS, settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS]
-    for name, task in app.tasks.items():
-        if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):
-            delays.append(task.retry_backoff_max if task.retry_backoff else task.default_retry_delay)
-    return max(delays)
+def deploy_check(**variables: str) -> subprocess.CompletedProcess:
+    """``manage.py check --tag hitlcrm`` under the production settings with Redis as the broker."""
+    return subprocess.run([sys.executable, "manage.py", "check", "--tag", "hitlcrm"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60,
+                          env=production_environment(CELERY_BROKER_URL="redis://127.0.0.1:1/0", **variables))
 
 
 def test_redis_redelivers_only_after_every_delay_the_code_uses() -> None:
     """Redis hands an unacknowledged message to another worker after the visibility timeout; a
-    delayed task waiting longer than that would run twice. Checked with the production values."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-                               "print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env=production_environment(CELERY_BROKER_URL="redis://127.0.0.1:1/0"),
-    )
-    assert result.returncode == 0, result.stderr
-    assert int(result.stdout.strip()) > longest_delay() > 0
+    delayed task waiting longer than that would run twice. The production defaults are consistent
+    (every delay of reviews/system_checks.task_delays is shorter), and settings that are not are
+    refused, naming the delay."""
+    assert deploy_check().returncode == 0
+    refused = deploy_check(HITLCRM_UNDO_GRACE_SECONDS="7200")
+    assert refused.returncode != 0
+    assert "HITLCRM_UNDO_GRACE_SECONDS (7200 s) is not shorter than CELERY_VISIBILITY_TIMEOUT (3600 s)" in refused.stderr
+    refused = deploy_check(CELERY_VISIBILITY_TIMEOUT="400")
+    assert "webhook_deliver_task (retry backoff cap)" in refused.stderr  # its backoff reaches 600 s
+
+
+@pytest.mark.redis_only
+def test_a_worker_refuses_to_start_with_a_delay_longer_than_the_visibility_timeout() -> None:
+    from tests.conftest import worker_environment
+
+    env = {**worker_environment({}), "HITLCRM_UNDO_GRACE_SECONDS": "7200"}
+    result = subprocess.run([sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks",
+                             "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", "refused@%h"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "refusing to start: HITLCRM_UNDO_GRACE_SECONDS (7200 s)" in result.stderr
 
 
 def test_a_publish_to_a_frozen_redis_gives_up_instead_of_hanging_the_request() -> None:
