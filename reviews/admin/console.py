@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
+from ..checks.evidence import field_backing
 from ..models import CheckResult, CrmChange, CrmFieldChange, Decision, EmailDraft, Policy, Proposal, ReasonCode
 from ..models.execution import Execution, ExecutionAttempt
 from ..models.mail import MailDelivery
@@ -528,11 +529,12 @@ def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
     checks = list(proposal.check_results.all())
     decisions = list(proposal.decisions.all())
     approvals = [d for d in decisions if d.revoked_at is None and d.action in APPROVING]
-    evidence = [
-        {"source": item.get("source", ""), "quote": item.get("quote", ""), "url": item.get("url", ""),
-         "link": safe_link(item.get("url"))}
-        for item in proposal.evidence if isinstance(item, dict)
-    ]
+    entries = {
+        index: {"source": item.get("source", ""), "quote": item.get("quote", ""), "url": item.get("url", ""),
+                "link": safe_link(item.get("url"))}
+        for index, item in enumerate(proposal.evidence) if isinstance(item, dict)
+    }
+    evidence = list(entries.values())
     fields = []
     for change in proposal.field_changes.all():
         proposed = shown(change.proposed_value)
@@ -547,8 +549,9 @@ def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
             "confidence": change.confidence,
             "low": field_threshold is not None and change.confidence is not None and change.confidence < field_threshold,
             "decision": change.decision,
-            "evidence": [item for item in evidence if proposed and len(proposed) > 1
-                         and proposed.lower() in f"{item['quote']} {item['source']}".lower()],
+            # The entries naming the field, else those quoting its value: what the evidence check counts.
+            "evidence": [entries[index] for index in field_backing(proposal.evidence, change.field,
+                                                                   change.proposed_value)],
         })
     holder = None
     if (proposal.claimed_by_id and proposal.claimed_by_id != user.pk and proposal.claimed_until
