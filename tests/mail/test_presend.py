@@ -217,3 +217,25 @@ def test_a_retry_sends_what_was_approved_not_the_ai_draft(approved_email, smtp) 
     assert proposal.status == Status.DONE
     assert [str(m["message"]["Subject"]) for m in smtp.received()] == ["Berlin office, quick question"]
     assert proposal.final_output["subject"] == "Berlin office, quick question"
+
+
+def test_why_an_email_was_stopped_is_shown_to_the_agent_and_the_reviewer(approved_email, smtp, agent, rita) -> None:
+    from django.test import Client
+
+    from tests.factories import token_client
+
+    Suppression.objects.create(address="ada@contoso.example", reason=SuppressionReason.UNSUBSCRIBE)
+    proposal = approved_email()
+    proposals_execute(proposal_ids=[proposal.pk])
+    reason = stopped(proposal).last_error
+    assert "ada@contoso.example" in reason
+
+    answer = token_client(agent[1]).get(f"/api/v1/email-drafts/{proposal.pk}/").json()
+    assert answer["status"] == "failed" and answer["execution"]["last_error"] == reason
+
+    console = Client()
+    console.force_login(rita)
+    page = console.get(f"/admin/reviews/emaildraft/{proposal.pk}/review/").content.decode()
+    from django.utils.html import escape
+
+    assert escape(reason) in page and "Failed" in page

@@ -230,3 +230,28 @@ def test_a_failure_can_be_dismissed(org, changes, always_review, rita) -> None:
 
     assert Proposal.objects.get(pk=proposal_id).status == Status.REJECTED
     assert org.calls("collections_update") == 0
+
+
+def test_the_audit_trail_keeps_what_was_written_and_salesforces_answer(org, changes, always_review, rita) -> None:
+    """Compliance: the ``executed`` event of a real push holds the request (the approved fields) and
+    what Salesforce answered (the record, its values after the write, the API usage it reported); the field
+    rows' own history holds each field's decision and approved value."""
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer", "Department": "R&D"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO", "Department": "Sales"})])
+    approve(proposal_id, rita, field_decisions={"Title": True, "Department": False}, edits={"Title": "Chief"})
+    proposals_execute(proposal_ids=[proposal_id])
+
+    executed = AuditEvent.objects.get(proposal_id_ref=proposal_id, action="executed").data
+    assert executed["request"]["fields"] == {"Title": "Chief"}
+    answer = executed["response"]
+    assert (answer["status"], answer["crm_id"], answer["written"]) == ("done", contact, True)
+    assert answer["current"] == {"Title": "Chief"} and answer["api_usage"][0] > 0
+
+    title = CrmFieldChange.objects.get(proposal_id=proposal_id, field="Title")
+    history = list(title.history.order_by("history_date", "history_id")
+                   .values_list("decision", "approved_value", "written_at"))
+    assert history[0] == ("pending", None, None)  # as proposed
+    assert ("approved", "Chief", None) in history  # the reviewer's decision and edit
+    assert history[-1][:2] == ("approved", "Chief") and history[-1][2] is not None  # written
+    department = CrmFieldChange.objects.get(proposal_id=proposal_id, field="Department")
+    assert department.history.order_by("-history_date", "-history_id").first().decision == "rejected"
