@@ -129,6 +129,33 @@ def test_the_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, queue_url,
     assert queries(client, queue_url) == small
 
 
+@pytest.mark.parametrize("who", ["ruth", "sam"])
+def test_my_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, ruth, sam, who,
+                                                          django_assert_max_num_queries) -> None:
+    """Mine: items I hold, and (for a senior reviewer) four-eyes items waiting for my second approval."""
+    me = {"ruth": ruth, "sam": sam}[who]
+    policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
+    url = "/admin/reviews/proposal/?queue=mine"
+
+    def add(emails: int, changes: int) -> None:
+        for item in queued(api, emails):
+            proposal_claim(proposal_id=item.pk, actor=Actor.for_user(me))
+        for item in queued(api, changes, "crm"):
+            proposal_decide(proposal_id=item.pk, actor=Actor.for_user(rita), action="approve")  # 1 of 2
+            if me == ruth:  # a senior reviewer finds these in his queue without holding them
+                proposal_claim(proposal_id=item.pk, actor=Actor.for_user(me))
+
+    add(3, 3)
+    client = logged_in(me)
+    client.get(url)  # warm the session and the permission cache alike for both measurements
+    small = queries(client, url)
+    add(22, 22)
+    with django_assert_max_num_queries(small):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 50  # both kinds, a full page
+    assert queries(client, url) == small
+
+
 def test_counts_are_capped_and_estimated_past_the_cap(api, rita) -> None:
     items = queued(api, 5)
     paginator = QueuePaginator(Proposal.objects.filter(pk__in=[item.pk for item in items]).order_by("pk"), 2)
