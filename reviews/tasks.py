@@ -75,6 +75,14 @@ def sla_escalate_task() -> None:
     proposals_escalate_overdue()
 
 
+@shared_task
+def metrics_roll_up_task() -> None:
+    """Roll up the gate metrics of closed months (beat, hourly); a missed run is made up by the next."""
+    from .services.metrics import metrics_roll_up
+
+    metrics_roll_up()
+
+
 @shared_task(**RETRY)
 def email_activities_push_task(proposal_ids: list[int] | None = None) -> None:
     """Log sent emails on their CRM records (completed Tasks); ``None``: every one that is due."""

@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from reviews.models import ApiClient, ApiToken, CrmObjectRule, ExecutionAttempt, Policy
+from reviews.models import ApiClient, ApiToken, CrmObjectRule, Decision, ExecutionAttempt, Policy, Proposal
 from reviews.roles import ensure_roles
 
 CONTACT_FIELDS = ["FirstName", "LastName", "Email", "Title", "Department", "Phone", "MobilePhone",
@@ -74,6 +74,37 @@ class ExecutionAttemptFactory(factory.django.DjangoModelFactory):
     finished_at = factory.LazyAttribute(lambda attempt: attempt.started_at + timedelta(milliseconds=400))
     http_requests = 1
     outcome = ExecutionAttempt.Outcome.WRITTEN
+
+
+class History:
+    """Seeds proposals and decisions in bulk, the way the services leave them (for the metrics)."""
+
+    def __init__(self, agent: ApiClient) -> None:
+        self.agent = agent
+        self.people = [reviewer("rita"), reviewer("sam", role="senior_reviewer")]
+        self.decisions: list[Decision] = []
+
+    def add(self, task_type: str, month: Any, count: int, status: str, *, actions: tuple[str, ...] = (),
+            reason_code: str = "", material: bool = False, sampled: bool = False, revoked: bool = False) -> None:
+        proposals = Proposal.objects.bulk_create([
+            Proposal(kind="email_draft", task_type=task_type, status=status, submitted_at=month, agent=self.agent,
+                     original_output={"subject": "s", "body": "b"}, final_output={"subject": "s", "body": "edited"},
+                     materially_edited=material, reason_code=reason_code, sampled_for_audit=sampled)
+            for _ in range(count)
+        ])
+        for proposal in proposals:
+            for number, action in enumerate(actions):
+                human = action != Decision.Action.AUTO_APPROVE
+                self.decisions.append(Decision(
+                    proposal=proposal, submitted_by=self.agent.user, action=action,
+                    reviewer=self.people[number % 2] if human else None,
+                    reason_code=reason_code if action == Decision.Action.REJECT else "",
+                    revoked_at=month if revoked else None,
+                ))
+
+    def save(self) -> None:
+        Decision.objects.bulk_create(self.decisions)
+        self.decisions = []
 
 
 def token_client(raw: str) -> Any:

@@ -68,6 +68,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-work": {"task": "reviews.tasks.sweep_task", "schedule": 60.0},
     "expire-overdue-reviews": {"task": "reviews.tasks.sla_escalate_task", "schedule": 300.0},
+    # Monthly gate-metric roll-ups (reviews/services/metrics.py). Hourly: a closed month's figures
+    # lag late decisions on its outputs by an hour at most; the current month is always live.
+    "roll-up-metrics": {"task": "reviews.tasks.metrics_roll_up_task", "schedule": 3600.0},
 }
 # The sweeper (reviews/services/sweeping.py) re-enqueues checks of records still ``checking`` after
 # this long (their message was lost, or the broker was down when they were submitted), and resumes

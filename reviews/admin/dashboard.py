@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +17,10 @@ from django.utils import timezone
 from ..models import Decision, Execution, Proposal, ProposalKind
 from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
-from ..services.metrics import gate_metrics
+from ..services.metrics import gate_metrics, month_start
 from ..state_machine import DECIDABLE
 from .console import protect
 
-WINDOW_DAYS = 30
 TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN]
 
 
@@ -63,18 +62,25 @@ def decisions_per_hour(now: datetime) -> dict[str, Any]:
     }
 
 
-def task_type_quality(since: datetime) -> list[dict[str, Any]]:
-    """Per task type over the window: volume, share auto-approved, reviewed error rate with its 95%
-    upper bound, and whether the gate may be narrowed — from the one metrics service the API uses."""
+def task_type_quality() -> list[dict[str, Any]]:
+    """Per task type: volume, share auto-approved, reviewed error rate with its 95% upper bound, and
+    whether the gate may be narrowed, with this month's figures beside them. One call of the metrics
+    service ``GET /api/v1/metrics/`` makes, over the same window (every month recorded, see
+    reviews/services/metrics.py), so the console and the API never disagree about a gate."""
+    this_month = f"{month_start(timezone.now()):%Y-%m}"
     rows = []
-    for item in gate_metrics(since=since)["task_types"]:
-        total = item["total"]
+    for item in gate_metrics()["task_types"]:
+        total = item["gate_total"]
+        current = next((month for month in item["months"] if month["month"] == this_month), None)
         rows.append({
             "task_type": item["task_type"], "volume": total["volume"], "auto": total["auto_approved"],
             "auto_share": total["auto_approved_share"], "reviewed": total["reviewed"],
             "errors": total["errors"], "error_rate": total["error_rate"],
             "error_rate_upper": total["error_rate_upper_95"], "may_narrow": item["may_narrow"],
             "reviews_needed": item["reviews_needed"], "recommendation": item["recommendation"],
+            "month_volume": current["volume"] if current else 0,
+            "month_auto": current["auto_approved"] if current else 0,
+            "month_error_rate": current["error_rate"] if current else None,
         })
     return sorted(rows, key=lambda row: (-row["volume"], row["task_type"]))
 
@@ -97,21 +103,19 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     now = timezone.now()
-    since = now - timedelta(days=WINDOW_DAYS)
-    quality = task_type_quality(since)
-    volume = sum(row["volume"] for row in quality)
+    quality = task_type_quality()
+    month_volume = sum(row["month_volume"] for row in quality)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Review dashboard",
         "is_nav_sidebar_enabled": False,
         "now": now,
-        "window_days": WINDOW_DAYS,
         "queues": queue_depths(now),
         "per_hour": decisions_per_hour(now),
         "quality": quality,
         "min_reviews": settings.HITLCRM_MIN_REVIEWS_TO_NARROW,
-        "auto_share": sum(row["auto"] for row in quality) / volume if volume else None,
+        "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
         "executions": troubled_executions(),
         "salesforce": salesforce_push_status(),
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),

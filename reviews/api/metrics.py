@@ -57,11 +57,14 @@ class MetricsView(APIView):
             "material edit), error types by reason code and the error rate's 95% Wilson upper bound, "
             "per task type and month of submission; whether the gate may be narrowed (at least "
             "HITLCRM_MIN_REVIEWS_TO_NARROW reviewed outputs with the upper bound under the policy's "
-            "target) and how many more reviews it would take at the observed error rate."
+            "target) and how many more reviews it would take at the observed error rate. That verdict, "
+            "like the console's dashboard, counts every month recorded (`gate_total`); `since` and "
+            "`until` only choose the months listed and totalled (`months`, `total`). Closed months "
+            "come from hourly roll-ups, the current month is live."
         ),
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.STR, description="First month, YYYY-MM (inclusive)."),
-            OpenApiParameter("until", OpenApiTypes.STR, description="Last month, YYYY-MM (inclusive)."),
+            OpenApiParameter("since", OpenApiTypes.STR, description="First month listed, YYYY-MM (inclusive)."),
+            OpenApiParameter("until", OpenApiTypes.STR, description="Last month listed, YYYY-MM (inclusive)."),
             OpenApiParameter("task_type", OpenApiTypes.STR, description="Only this task type."),
         ],
         responses={200: OpenApiTypes.OBJECT},

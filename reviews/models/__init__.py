@@ -6,6 +6,7 @@ from .crm import CrmFieldChange, CrmObjectRule
 from .decisions import Decision, ReasonCode
 from .execution import Execution, ExecutionAttempt, ExecutionState
 from .mail import MailDelivery, MailEvent, Suppression, SuppressionReason  # noqa: F401
+from .metrics import MetricRollup
 from .outreach import OutreachKey  # noqa: F401
 from .policies import Policy, PolicyMode
 from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind
@@ -25,6 +26,7 @@ __all__ = [
     "Execution",
     "ExecutionAttempt",
     "ExecutionState",
+    "MetricRollup",
     "Policy",
     "PolicyMode",
     "Proposal",

@@ -50,13 +50,24 @@ def final_output_for(proposal: Proposal, edits: dict[str, Any] | None) -> dict[s
 
 
 def approve_fields(proposal: Proposal, *, field_decisions: dict[str, bool] | None, edits: dict[str, Any] | None) -> None:
-    """Record per-field decisions of a CRM change (all fields approved unless told otherwise)."""
+    """Record per-field decisions of a CRM change (all fields approved unless told otherwise).
+
+    A reviewer who approves the change but rejects some of its proposed fields corrected the AI's
+    output as surely as one who edited a value: in the review that first concludes (the record is
+    ``needs_review``), that marks the record ``materially_edited``, an error of the AI in the gate
+    metrics (reviews/services/metrics.py). The caller saves the flag with the approval
+    (:func:`approval_finalise`). Fields decided again when a failed or conflicting execution is
+    approved once more do not change it: see ``proposal_decide``."""
     edits = edits or {}
+    rejected = False
     for change in proposal.field_changes.all():
         approved = True if field_decisions is None else bool(field_decisions.get(change.field, False))
+        rejected = rejected or not approved
         change.decision = FieldDecision.APPROVED if approved else FieldDecision.REJECTED
         change.approved_value = edits.get(change.field, change.proposed_value) if approved else None
         change.save(update_fields=["decision", "approved_value"])
+    if rejected and proposal.status == Status.NEEDS_REVIEW:
+        proposal.materially_edited = True
 
 
 def approval_finalise(

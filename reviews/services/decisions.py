@@ -136,7 +136,11 @@ def proposal_decide(
         all_edits = dict(carried_edits)
         for earlier in approvals.order_by("created_at", "pk"):
             all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
-        proposal.materially_edited = proposal.materially_edited or _is_material(changes)
+        if proposal.status == Status.NEEDS_REVIEW:
+            # The AI's output is judged by the review that first concludes (reviews/services/metrics.py):
+            # edits made when a failed or conflicting execution is approved again correct the execution
+            # (a CRM value that changed since, a push refused), not the output first reviewed.
+            proposal.materially_edited = proposal.materially_edited or _is_material(changes)
         if approvals.count() < proposal.required_approvals:
             audit_record(action="first_approval", actor=actor, proposal=proposal,
                          data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note,

@@ -11,11 +11,26 @@ the same outputs):
   and no longer waiting), not counting auto-approved outputs a person later handled after a
   failed execution. Audit-sampled outputs are reviewed outputs: that is what keeps the error
   rate of the automated path measured.
-- errors: reviewed outputs that were rejected, or approved after a material edit.
+- errors: reviewed outputs that were rejected, or approved after a material edit (a value changed
+  beyond whitespace and letter case, or, for a CRM change, some proposed fields rejected), judged
+  by the review that first concluded: see ``ERROR`` below.
 - error_rate_upper_95: the upper end of the 95% Wilson score interval of errors / reviewed.
 
 The gate may be narrowed for a task type when at least ``HITLCRM_MIN_REVIEWS_TO_NARROW``
 reviewed outputs put that upper bound under the policy's ``error_rate_target``.
+
+Which outputs that verdict counts (the gate window) is every month recorded, for the API and the
+console alike (:func:`gate_metrics` is the one function both call). The issue and SPEC state the
+rule as a number of reviewed outputs (at least 500) whose bound clears the target, with no period:
+a rolling window would throw measured reviews away, keep the gate forever on task types that do
+not see 500 reviews in the window, and could not be served from monthly roll-ups. The price is
+that an old good record can hide a recent drift; the monthly rows (API and dashboard) show the
+trend, and audit sampling keeps measuring the automated path after the gate is narrowed.
+``since``/``until`` only choose which months are listed and totalled; they never change the verdict.
+
+Closed months are read from roll-ups (:class:`reviews.models.MetricRollup`, written by
+:func:`metrics_roll_up` from celery beat); months after the last rolled-up one (the current month,
+or all of them before the first roll-up ran) are aggregated live, by the same queries.
 """
 
 from __future__ import annotations
@@ -23,14 +38,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from ..models import Decision, Policy, Proposal
+from ..models import Decision, Execution, MetricRollup, Policy, Proposal
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..state_machine import Status
 
@@ -38,6 +55,12 @@ Z_95 = 1.959963984540054  # two-sided 95%: the 97.5th percentile of the standard
 ASSUMPTION = ("reviews_needed assumes the observed error rate holds for the reviews still to come; "
               "it is null when the observed rate is not under the target (no number of reviews would do)")
 UNSPECIFIED = "unspecified"
+GATE_WINDOW = ("every month recorded: may_narrow, reviews_needed, recommendation and gate_total count all "
+               "reviewed outputs, whatever since/until list")
+# Each roll-up recomputes at least this many closed months: outputs submitted in a month can still
+# be decided after it closed (a late review, an undo), until they leave the queue (SLA expiry).
+ROLLUP_RECENT_MONTHS = 3
+COUNTS = ("volume", "auto_approved", "sampled_for_audit", "reviewed", "rejected", "materially_edited")
 
 
 def wilson_upper(errors: float, n: int, z: float = Z_95) -> float:
@@ -91,7 +114,7 @@ class Figures:
         return self.rejected + self.materially_edited
 
     def add(self, other: Figures) -> None:
-        for name in ("volume", "auto_approved", "sampled_for_audit", "reviewed", "rejected", "materially_edited"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, count in other.error_types.items():
             self.error_types[code] = self.error_types.get(code, 0) + count
@@ -110,8 +133,20 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 6) if whole else None
 
 
-def _month(value: datetime) -> str:
+def _month(value: date | datetime) -> str:
     return f"{value:%Y-%m}"
+
+
+def month_start(value: datetime) -> datetime:
+    """The first instant (UTC) of ``value``'s month."""
+    value = value.astimezone(UTC)
+    return datetime(value.year, value.month, 1, tzinfo=UTC)
+
+
+def add_months(value: datetime | date, months: int) -> datetime:
+    """The first instant (UTC) of the month ``months`` after ``value``'s (before, if negative)."""
+    index = value.year * 12 + value.month - 1 + months
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
 def _annotated(since: datetime | None, until: datetime | None, task_type: str | None) -> Any:
@@ -128,25 +163,41 @@ def _annotated(since: datetime | None, until: datetime | None, task_type: str | 
         auto=Exists(live.filter(action=Decision.Action.AUTO_APPROVE)),
         human=Exists(live.filter(reviewer__isnull=False, action__in=human)),
         rejected=Exists(live.filter(action=Decision.Action.REJECT)),
+        executed=Exists(Execution.objects.filter(proposal=OuterRef("pk"))),
     )
 
 
 # Outputs whose review is over: a live human decision, no longer waiting, not auto-approved.
 REVIEWED = Q(human=True, auto=False) & ~Q(status__in=[Status.CHECKING, Status.NEEDS_REVIEW])
-ERROR = REVIEWED & (Q(rejected=True) | Q(materially_edited=True))
+# An output is judged by the review that first concluded, not by what happened to it afterwards.
+# The error rate estimates how often a person's review stops or corrects the AI's output, which is
+# exactly what narrowing the gate would give up; what happens after an approval (a push Salesforce
+# refused, a CRM value changed meanwhile, a mailbox that bounced) happens with or without the
+# review, so it is no evidence about it. Hence:
+# - A rejection counts only when it concluded the review. An output that has an execution was
+#   approved (by a person, since auto-approved ones are not reviewed outputs) and its approval
+#   stood past the undo grace period; a rejection after that dismisses a failed or conflicting
+#   execution, and the output counts as the approval judged it: an error only if materially edited.
+# - ``materially_edited`` is set by the first review round only (``proposal_decide`` and
+#   ``approve_fields`` leave it alone when a failed or conflicting record is approved again).
+# The price: an AI mistake the reviewer missed and only the push revealed is not counted; the
+# execution failures are on the dashboard for that.
+REJECTED_IN_REVIEW = Q(rejected=True, executed=False)
+ERROR = REVIEWED & (REJECTED_IN_REVIEW | Q(materially_edited=True))
 
 
 def monthly_figures(*, since: datetime | None = None, until: datetime | None = None,
                     task_type: str | None = None) -> dict[str, dict[str, Figures]]:
-    """{task_type: {"YYYY-MM": Figures}}, from two aggregate queries (no row-by-row work)."""
+    """{task_type: {"YYYY-MM": Figures}} computed from the proposals, by two aggregate queries (no
+    row-by-row work). :func:`gate_metrics` reads closed months from the roll-ups instead."""
     base = _annotated(since, until, task_type)
     rows = base.values("task_type", "month").annotate(
         volume=Count("pk"),
         auto_approved=Count("pk", filter=Q(auto=True)),
         sampled_for_audit=Count("pk", filter=Q(sampled_for_audit=True)),
         reviewed=Count("pk", filter=REVIEWED),
-        rejected_count=Count("pk", filter=REVIEWED & Q(rejected=True)),
-        edited_count=Count("pk", filter=REVIEWED & Q(rejected=False, materially_edited=True)),
+        rejected_count=Count("pk", filter=REVIEWED & REJECTED_IN_REVIEW),
+        edited_count=Count("pk", filter=REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)),
     ).order_by("task_type", "month")
     figures: dict[str, dict[str, Figures]] = defaultdict(dict)
     for row in rows:
@@ -167,36 +218,117 @@ def _policy_for(task_type: str, policies: dict[str, Policy]) -> Policy | None:
     return policies.get(task_type) or policies.get(DEFAULT_TASK_TYPE)
 
 
+def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
+    """Recompute the roll-ups of closed months from the proposals; returns the rows kept.
+
+    The months recomputed: every closed month when ``full`` or before the first roll-up; otherwise
+    the last ``ROLLUP_RECENT_MONTHS`` closed months, and any closed month after the latest rolled-up
+    one (beat was down at a month's end). So the rolled-up months always run without a gap from the
+    first month on, which :func:`gate_metrics` relies on. Idempotent: each month's rows are replaced
+    by what the proposals say now (one row per task type that had proposals, none for the others)."""
+    closed_end = month_start(now or timezone.now())
+    since: datetime | None = None
+    if not full:
+        latest = MetricRollup.objects.aggregate(latest=Max("month"))["latest"]
+        if latest is not None:
+            since = min(add_months(latest, 1), add_months(closed_end, -ROLLUP_RECENT_MONTHS))
+    # The aggregate runs outside the transaction, which then only swaps rows (short, and the
+    # readers of a month never see it half-written).
+    figures = monthly_figures(since=since, until=closed_end)
+    computed_at = timezone.now()
+    rows = [
+        MetricRollup(task_type=task_type, month=date.fromisoformat(f"{month}-01"), computed_at=computed_at,
+                     error_types=dict(sorted(month_figures.error_types.items())),
+                     **{name: getattr(month_figures, name) for name in COUNTS})
+        for task_type, months in figures.items() for month, month_figures in months.items()
+    ]
+    with transaction.atomic():
+        existing = MetricRollup.objects.filter(month__lt=closed_end.date())
+        if since is not None:
+            existing = existing.filter(month__gte=since.date())
+        keep = {(row.task_type, row.month) for row in rows}
+        gone = [pk for pk, task_type, month in existing.values_list("pk", "task_type", "month")
+                if (task_type, month) not in keep]
+        MetricRollup.objects.filter(pk__in=gone).delete()
+        MetricRollup.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["task_type", "month"],
+            update_fields=[*COUNTS, "error_types", "computed_at"],
+        )
+    return len(rows)
+
+
+def _rolled_up(since: datetime | None, until: datetime | None,
+               task_type: str | None) -> tuple[dict[str, dict[str, Figures]], datetime | None]:
+    """The rolled-up closed months in [since, until), and where the live part must start: the month
+    after the latest one read (rolled-up months run without a gap from the first, so every month
+    before it is covered, a month without a row having had no proposals), or ``since`` if none."""
+    queryset = MetricRollup.objects.filter(month__lt=month_start(timezone.now()).date())
+    if since:
+        queryset = queryset.filter(month__gte=since.date())
+    if until:
+        queryset = queryset.filter(month__lt=until.date())
+    if task_type:
+        queryset = queryset.filter(task_type=task_type)
+    figures: dict[str, dict[str, Figures]] = defaultdict(dict)
+    latest: date | None = None
+    for row in queryset.order_by():
+        figures[row.task_type][_month(row.month)] = Figures(
+            error_types=dict(row.error_types), **{name: getattr(row, name) for name in COUNTS})
+        latest = row.month if latest is None else max(latest, row.month)
+    return figures, (add_months(latest, 1) if latest else since)
+
+
+def figures_by_month(*, since: datetime | None = None, until: datetime | None = None,
+                     task_type: str | None = None) -> dict[str, dict[str, Figures]]:
+    """{task_type: {"YYYY-MM": Figures}}: closed months from the roll-ups, later ones live. The
+    queries do not grow with the number of proposals, only the live part's rows with the month's."""
+    figures, live_since = _rolled_up(since, until, task_type)
+    if until is None or live_since is None or live_since < until:
+        for name, months in monthly_figures(since=live_since, until=until, task_type=task_type).items():
+            figures[name].update(months)
+    return dict(figures)
+
+
 def gate_metrics(*, since: datetime | None = None, until: datetime | None = None,
                  task_type: str | None = None) -> dict[str, Any]:
-    """Per task type: the monthly figures, their total over the period, and whether the gate may
-    be narrowed (with how many more reviews it would take otherwise)."""
+    """Per task type: the monthly figures in [since, until), their total over that period, and
+    whether the gate may be narrowed (with how many more reviews it would take otherwise). The API
+    and the console's dashboard both call this; the verdict is always over every month recorded
+    (the gate window, see the module's docstring), whatever period is listed."""
     minimum = settings.HITLCRM_MIN_REVIEWS_TO_NARROW
     policies = {policy.task_type: policy for policy in Policy.objects.all()}
     result = []
-    for name, months in sorted(monthly_figures(since=since, until=until, task_type=task_type).items()):
-        total = Figures()
-        for month in months.values():
-            total.add(month)
+    for name, months in sorted(figures_by_month(task_type=task_type).items()):
+        listed = {month: figures for month, figures in months.items()
+                  if (since is None or month >= _month(since)) and (until is None or month < _month(until))}
+        if not listed:
+            continue
+        total, gate = Figures(), Figures()
+        for month, figures in months.items():
+            gate.add(figures)
+            if month in listed:
+                total.add(figures)
         policy = _policy_for(name, policies)
         target = policy.error_rate_target if policy else settings.HITLCRM_DEFAULT_ERROR_TARGET
-        upper = wilson_upper(total.errors, total.reviewed)
-        may_narrow = total.reviewed >= minimum and upper < target
-        needed = 0 if may_narrow else reviews_needed(total.errors, total.reviewed, target, minimum)
+        upper = wilson_upper(gate.errors, gate.reviewed)
+        may_narrow = gate.reviewed >= minimum and upper < target
+        needed = 0 if may_narrow else reviews_needed(gate.errors, gate.reviewed, target, minimum)
         result.append({
             "task_type": name,
             "policy": ({"task_type": policy.task_type, "version": policy.version, "mode": policy.mode,
                         "error_rate_target": target, "audit_sample_rate": policy.audit_sample_rate}
                        if policy else {"task_type": None, "error_rate_target": target}),
-            "months": [{"month": month, **figures.as_dict()} for month, figures in sorted(months.items())],
+            "months": [{"month": month, **figures.as_dict()} for month, figures in sorted(listed.items())],
             "total": total.as_dict(),
+            "gate_total": gate.as_dict(),
             "may_narrow": may_narrow,
             "reviews_needed": needed,
-            "recommendation": _recommendation(total, upper, target, minimum, may_narrow, needed),
+            "recommendation": _recommendation(gate, upper, target, minimum, may_narrow, needed),
         })
     return {
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
+        "gate_window": GATE_WINDOW,
         "min_reviews_to_narrow": minimum,
         "confidence_level": 0.95,
         "bound": "Wilson score interval, upper end",

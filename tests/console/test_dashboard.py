@@ -3,14 +3,21 @@ per task type, troubled executions; aggregate queries only."""
 
 from __future__ import annotations
 
+import html
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from reviews.models import Execution, Proposal
 from reviews.services.actors import Actor
 from reviews.services.decisions import proposal_decide
-from tests.factories import policy
+from reviews.services.metrics import metrics_roll_up
+from reviews.state_machine import Status
+from tests.factories import History, policy
 
 from .conftest import logged_in, queued
 
@@ -59,3 +66,34 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(api, rita, sam) -
     with CaptureQueriesContext(connection) as after:
         client.get(DASHBOARD)
     assert len(after) == len(before)
+
+
+def gate_cells(page: str) -> dict[str, str]:
+    """{task type: the text of its Gate cell} from the dashboard's task-type table."""
+    rows = re.findall(r'<tr><td>([^<]+)</td>.*?<td class="gate"[^>]*>(.*?)</td></tr>', page, re.S)
+    return {html.unescape(name): re.sub(r"<[^>]+>", "", cell).strip() for name, cell in rows}
+
+
+@pytest.mark.parametrize("rolled_up", [False, True], ids=["live", "rolled-up"])
+def test_the_dashboard_and_the_api_give_the_same_gate_verdict(agent, rita, rolled_up) -> None:
+    """The verdict counts every month recorded, on both doors: reviews older than any 30 days count."""
+    long_ago, lately = timezone.now() - timedelta(days=120), timezone.now() - timedelta(days=2)
+    history = History(agent[0])
+    history.add("cold_email", long_ago, 590, Status.DONE, actions=("approve",))
+    history.add("cold_email", lately, 10, Status.DONE, actions=("approve",))
+    history.add("cold_email", lately, 2, Status.REJECTED, actions=("reject",), reason_code="tone")
+    history.add("contact_update", long_ago, 60, Status.DONE, actions=("approve",))
+    history.add("contact_update", lately, 40, Status.DONE, actions=("approve",))
+    history.save()
+    policy("cold_email", error_rate_target=0.05)
+    if rolled_up:
+        metrics_roll_up()
+
+    client = logged_in(rita)
+    api = {row["task_type"]: row for row in client.get("/api/v1/metrics/").json()["task_types"]}
+    cells = gate_cells(client.get(DASHBOARD).content.decode())
+    assert api["cold_email"]["may_narrow"] is True and api["cold_email"]["gate_total"]["reviewed"] == 602
+    assert cells["cold_email"] == "may be narrowed"
+    needed = api["contact_update"]["reviews_needed"]
+    assert api["contact_update"]["may_narrow"] is False and needed == 400
+    assert cells["contact_update"] == f"keep · {needed} more reviews needed"

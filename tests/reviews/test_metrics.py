@@ -10,19 +10,24 @@ import math
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reviews.models import Decision, Proposal
+from reviews.models import Execution, MetricRollup, Proposal
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.decisions import proposal_decide
-from reviews.services.metrics import gate_metrics, reviews_needed, wilson_upper
+from reviews.services.metrics import gate_metrics, metrics_roll_up, monthly_figures, reviews_needed, wilson_upper
+from reviews.services.transitions import proposal_lock, proposal_transition
 from reviews.state_machine import Status
-from tests.factories import policy, reviewer
+from reviews.tasks import metrics_roll_up_task
+from tests.factories import History, policy, reviewer
 
-from .conftest import email_payload
+from .conftest import crm_payload, email_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -41,36 +46,6 @@ def needed_by_hand(errors: int, reviewed: int, target: float, minimum: int = 500
     while wilson_by_hand(rate * n, n) >= target:  # type: ignore[arg-type]
         n += 1
     return n - reviewed
-
-
-class History:
-    """Seeds proposals and decisions in bulk, the way the services leave them."""
-
-    def __init__(self, agent) -> None:
-        self.agent = agent
-        self.people = [reviewer("rita"), reviewer("sam", role="senior_reviewer")]
-        self.decisions: list[Decision] = []
-
-    def add(self, task_type: str, month: datetime, count: int, status: str, *, actions: tuple[str, ...] = (),
-            reason_code: str = "", material: bool = False, sampled: bool = False, revoked: bool = False) -> None:
-        proposals = Proposal.objects.bulk_create([
-            Proposal(kind="email_draft", task_type=task_type, status=status, submitted_at=month, agent=self.agent,
-                     original_output={"subject": "s", "body": "b"}, final_output={"subject": "s", "body": "edited"},
-                     materially_edited=material, reason_code=reason_code, sampled_for_audit=sampled)
-            for _ in range(count)
-        ])
-        for proposal in proposals:
-            for number, action in enumerate(actions):
-                human = action != Decision.Action.AUTO_APPROVE
-                self.decisions.append(Decision(
-                    proposal=proposal, submitted_by=self.agent.user, action=action,
-                    reviewer=self.people[number % 2] if human else None,
-                    reason_code=reason_code if action == Decision.Action.REJECT else "",
-                    revoked_at=month if revoked else None,
-                ))
-
-    def save(self) -> None:
-        Decision.objects.bulk_create(self.decisions)
 
 
 AUTO, APPROVE, EDIT, REJECT = "auto_approve", "approve", "edit_approve", "reject"
@@ -163,7 +138,7 @@ def test_reviews_needed_edge_cases() -> None:
 
 
 def test_metrics_are_aggregate_queries_whatever_the_history(history, django_assert_max_num_queries) -> None:
-    with django_assert_max_num_queries(3):  # policies, monthly figures, error types
+    with django_assert_max_num_queries(4):  # policies, roll-ups, live monthly figures, live error types
         gate_metrics()
 
 
@@ -222,3 +197,157 @@ def test_reviewer_edits_are_exported_as_feedback_jsonl(api, rita, tmp_path) -> N
     assert [(r["proposal_id"], r["outcome"], r["final"]) for r in lines][1] == (rejected["id"], "rejected", None)
     call_command("export_feedback", "--task-type", "other", "--output", str(target), stderr=io.StringIO())
     assert target.read_text() == ""
+
+
+# --- what counts as an error (the first review's verdict) ---------------------------------------------
+
+def checked(api, payload: dict, kind: str = "email-drafts") -> int:
+    proposal_id = api.post(f"/api/v1/{kind}/", payload, format="json").json()["id"]
+    proposal_run_checks(proposal_id=proposal_id)
+    assert Proposal.objects.get(pk=proposal_id).status == Status.NEEDS_REVIEW
+    return proposal_id
+
+
+def execution_fails(proposal_id: int) -> None:
+    """What the worker does when a push or send fails for good: approved -> executing -> failed."""
+    worker = Actor.system("worker")
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        Execution.objects.create(proposal=proposal, state="failed", attempts=1, last_error="refused")
+        proposal_transition(proposal, Status.EXECUTING, actor=worker)
+        proposal_transition(proposal, Status.FAILED, actor=worker)
+
+
+def totals(task_type: str) -> dict:
+    return by_type(gate_metrics(task_type=task_type))[task_type]["total"]
+
+
+def test_a_crm_change_approved_with_some_fields_rejected_is_an_error(api, rita) -> None:
+    partly = checked(api, crm_payload(task_type="contact_update"), "crm-changes")
+    wholly = checked(api, crm_payload(task_type="contact_update", external_ref="2"), "crm-changes")
+    proposal_decide(proposal_id=partly, actor=Actor.for_user(rita), action="approve",
+                    field_decisions={"Title": True, "Department": False})
+    proposal_decide(proposal_id=wholly, actor=Actor.for_user(rita), action="approve",
+                    field_decisions={"Title": True, "Department": True})
+
+    assert Proposal.objects.get(pk=partly).materially_edited is True
+    assert Proposal.objects.get(pk=wholly).materially_edited is False
+    figures = totals("contact_update")
+    assert (figures["reviewed"], figures["errors"], figures["materially_edited"]) == (2, 1, 1)
+
+
+def test_a_failed_execution_dismissed_after_an_approval_as_proposed_is_no_error(api, rita, sam) -> None:
+    as_proposed = checked(api, email_payload())
+    edited = checked(api, email_payload(subject="Another idea for Contoso", to=["bob@contoso.example"]))
+    rejected = checked(api, email_payload(subject="A third idea", to=["cy@contoso.example"]))
+    proposal_decide(proposal_id=as_proposed, actor=Actor.for_user(rita), action="approve")
+    proposal_decide(proposal_id=edited, actor=Actor.for_user(rita), action="edit_approve",
+                    edits={"body": "Something else entirely."}, reason_code="tone")
+    proposal_decide(proposal_id=rejected, actor=Actor.for_user(rita), action="reject", reason_code="factual_error")
+    for proposal_id in (as_proposed, edited):
+        execution_fails(proposal_id)
+        proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(sam), action="reject", reason_code="other")
+    assert set(Proposal.objects.values_list("status", flat=True)) == {Status.REJECTED}
+
+    # Judged by the review that concluded first: approved as proposed (no error), approved after a
+    # material edit (an error, once), rejected in review (an error). The dismissals change nothing.
+    figures = totals("cold_email")
+    assert (figures["reviewed"], figures["errors"]) == (3, 2)
+    assert (figures["rejected"], figures["materially_edited"]) == (1, 1)
+
+
+def test_edits_when_a_failed_execution_is_approved_again_are_no_error(api, rita, sam) -> None:
+    proposal_id = checked(api, email_payload())
+    proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="approve")
+    execution_fails(proposal_id)
+    proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(sam), action="edit_approve",
+                    edits={"body": "Rewritten after the bounce."})
+
+    proposal = Proposal.objects.get(pk=proposal_id)
+    assert proposal.status == Status.APPROVED and proposal.final_output["body"] == "Rewritten after the bounce."
+    assert proposal.materially_edited is False
+    assert (totals("cold_email")["reviewed"], totals("cold_email")["errors"]) == (1, 0)
+
+
+# --- one gate window, served from monthly roll-ups ------------------------------------------------------
+
+def rollup_rows() -> list[tuple]:
+    return list(MetricRollup.objects.order_by("task_type", "month").values_list(
+        "pk", "task_type", "month", "volume", "auto_approved", "sampled_for_audit", "reviewed", "rejected",
+        "materially_edited", "error_types"))
+
+
+def test_the_roll_up_holds_the_live_figures_and_running_it_again_changes_nothing(history) -> None:
+    live = monthly_figures()
+    before = gate_metrics()
+    assert metrics_roll_up() == 4  # cold_email January and February; contact_update, title_enrichment February
+    rows = rollup_rows()
+    assert {(row[1], f"{row[2]:%Y-%m}") for row in rows} == {
+        (task_type, month) for task_type, months in live.items() for month in months}
+    for _, task_type, month, *counts, error_types in rows:
+        figures = live[task_type][f"{month:%Y-%m}"]
+        assert counts == [figures.volume, figures.auto_approved, figures.sampled_for_audit, figures.reviewed,
+                          figures.rejected, figures.materially_edited]
+        assert error_types == figures.error_types
+    assert gate_metrics() == before  # the same answers, now from the roll-ups
+
+    metrics_roll_up()
+    metrics_roll_up(full=True)
+    assert rollup_rows() == rows  # idempotent: the same rows, not new ones
+
+
+def test_the_api_reads_closed_months_from_the_roll_ups(history, agent, django_assert_max_num_queries) -> None:
+    metrics_roll_up()
+    staff = APIClient()
+    staff.force_login(reviewer("rita"))
+    before = by_type(staff.get("/api/v1/metrics/").json())["cold_email"]
+
+    # Many more outputs in a closed month, written behind the roll-up's back, and some this month.
+    late = History(agent[0])
+    late.add("cold_email", JAN, 300, Status.REJECTED, actions=(REJECT,), reason_code="tone")
+    late.add("cold_email", timezone.now(), 4, Status.DONE, actions=(APPROVE,))
+    late.add("cold_email", timezone.now(), 1, Status.REJECTED, actions=(REJECT,), reason_code="tone")
+    late.save()
+    with django_assert_max_num_queries(4 + 3):  # + session, user, before the metrics' own four
+        body = staff.get("/api/v1/metrics/").json()
+    cold = by_type(body)["cold_email"]
+    assert cold["months"][:2] == before["months"]  # January from its roll-up: the 300 are not read
+    this_month = cold["months"][2]
+    assert this_month["month"] == f"{timezone.now():%Y-%m}" and (this_month["volume"], this_month["errors"]) == (5, 1)
+    assert cold["gate_total"]["reviewed"] == before["gate_total"]["reviewed"] + 5
+
+    # The next full roll-up takes the late ones in.
+    metrics_roll_up(full=True)
+    jan = by_type(staff.get("/api/v1/metrics/").json())["cold_email"]["months"][0]
+    assert (jan["volume"], jan["reviewed"], jan["rejected"]) == (800, 550, 304)
+
+
+def test_a_roll_up_recomputes_the_recent_months_and_fills_gaps_only(history, agent) -> None:
+    march = datetime(2026, 3, 2, tzinfo=UTC)
+    metrics_roll_up(now=march)
+    late = History(agent[0])
+    late.add("cold_email", JAN, 7, Status.DONE, actions=(APPROVE,))
+    late.save()
+    # Three months later, January is no longer recent and is left as it was; February to April
+    # (the recent months, and the gap since the last roll-up) are written.
+    metrics_roll_up(now=datetime(2026, 5, 20, tzinfo=UTC))
+    assert MetricRollup.objects.get(task_type="cold_email", month="2026-01-01").volume == 500
+    metrics_roll_up(full=True)
+    assert MetricRollup.objects.get(task_type="cold_email", month="2026-01-01").volume == 507
+
+
+def test_the_gate_verdict_does_not_depend_on_the_months_listed(history) -> None:
+    whole = by_type(gate_metrics())["cold_email"]
+    february = by_type(gate_metrics(since=FEB.replace(day=1)))["cold_email"]
+    assert february["total"]["reviewed"] == 350 and february["gate_total"]["reviewed"] == 600
+    assert (february["may_narrow"], february["reviews_needed"], february["recommendation"]) == (
+        whole["may_narrow"], whole["reviews_needed"], whole["recommendation"])
+
+
+def test_beat_runs_the_roll_up_hourly(history) -> None:
+    (entry,) = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
+                if entry["task"] == "reviews.tasks.metrics_roll_up_task"]
+    assert entry["schedule"] <= 3600
+    assert metrics_roll_up_task.name == entry["task"]
+    metrics_roll_up_task()
+    assert MetricRollup.objects.filter(task_type="cold_email").count() == 2
