@@ -79,8 +79,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             except requests.ConnectionError:
                 return False
 
-        wait_for(serving, timeout=30, interval=0.3, what=lambda: f"the demo console\n{demo.logs()}")
-        wait_for(lambda: "ready" in demo.log("worker"), timeout=30, what=lambda: f"the demo worker\n{demo.logs()}")
+        wait_for(serving, timeout=60, interval=0.3, what=lambda: f"the demo console\n{demo.logs()}")
+        wait_for(lambda: "ready" in demo.log("worker"), timeout=60, what=lambda: f"the demo worker\n{demo.logs()}")
         yield demo
     finally:
         # Ctrl-C, as the banner says: run_demo stops every process it started.
