@@ -48,3 +48,10 @@ def test_old_style_evidence_is_matched_by_quote_case_insensitively(api, rita) ->
     proposal = queued(api, 1, "crm", evidence=evidence)[0]  # Title "VP Sales", Department "Sales"
     cells = evidence_cells(logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/").content.decode())
     assert cells == {"Title": "“ada, vp sales at contoso” LinkedIn", "Department": "“ada, vp sales at contoso” LinkedIn"}
+
+
+def test_an_entry_naming_a_field_without_a_quote_shows_its_source_alone(api, rita) -> None:
+    evidence = [{"source": "Clearbit", "url": "https://clearbit.example/ada", "fields": ["Title", "Department"]}]
+    proposal = queued(api, 1, "crm", evidence=evidence)[0]
+    cells = evidence_cells(logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/").content.decode())
+    assert cells == {"Title": "Clearbit", "Department": "Clearbit"}
