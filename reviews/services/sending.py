@@ -22,6 +22,7 @@ Called by ``execution`` in its phases:
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,6 +56,9 @@ SYSTEM = Actor.system("mail")
 # After this many attempts that failed before anything was sent (server unreachable), give up and
 # show the email to a person instead of trying every sweep forever.
 MAX_SEND_ATTEMPTS = 12
+# How long a worker keeps trying to record an email's known outcome while the database is
+# unreachable (a restart, a failover) before it gives up and the sweeper calls it "unknown".
+OUTCOME_RECORD_PATIENCE_SECONDS = 60
 # CRM records that can be a Task's "Who"; other objects are linked as its "What".
 WHO_OBJECTS = frozenset({"Contact", "Lead"})
 # How long a CRM activity may stay "being logged" before the sweeper reconciles and retries it.
@@ -310,7 +314,7 @@ def execute_emails(proposals: list[Proposal]) -> dict[int, Outcome]:
             if outcome is None:
                 outcome, provider = _send_one(proposal, attempt=attempt, policy=policies.of(proposal),
                                               connection=connection)
-            if outcome is not None and email_outcome_record(proposal, outcome, attempt=attempt, provider=provider):
+            if outcome is not None and _outcome_record_patiently(proposal, outcome, attempt=attempt, provider=provider):
                 outcomes[proposal.pk] = outcome
     finally:
         if connection is not None:
@@ -361,6 +365,23 @@ def _send_one(proposal: Proposal, *, attempt: int, policy: Policy, connection: A
         return Outcome("", message=str(exc), error_code="outcome_unknown", unknown=True), ""
     return Outcome(Status.DONE, provider_id=result.provider_id, message_id=message.message_id,
                    response=result.response), result.provider
+
+
+def _outcome_record_patiently(proposal: Proposal, outcome: Outcome, *, attempt: int, provider: str) -> bool:
+    """:func:`email_outcome_record`, tried again on a new connection while the database is unreachable:
+    after a send only this process knows the outcome, and a database blip must not turn an email the
+    provider accepted into "outcome unknown" (found by tests/reliability/test_database_restart_worker.py)."""
+    deadline = time.monotonic() + OUTCOME_RECORD_PATIENCE_SECONDS
+    while True:
+        try:
+            return email_outcome_record(proposal, outcome, attempt=attempt, provider=provider)
+        except OperationalError:
+            if time.monotonic() >= deadline or connection.in_atomic_block:
+                raise
+            logger.warning("could not record the outcome of email #%s (database unreachable); trying again",
+                           proposal.pk)
+            connection.close()  # the broken connection; the next query opens a new one
+            time.sleep(1)
 
 
 def email_outcome_record(proposal: Proposal, outcome: Outcome, *, attempt: int, provider: str = "") -> bool:
