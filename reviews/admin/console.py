@@ -32,16 +32,9 @@ from ..services.actors import Actor
 from ..services.decisions import DecisionRefused, proposal_claim, proposal_decide, proposal_undo, proposals_decide_bulk
 from ..state_machine import DECIDABLE, IllegalTransition, Status
 from . import queue
+from .headers import protect
 from .queue import APPROVING, QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
 
-# Nothing an agent wrote may run in a reviewer's browser: only the console's own script runs, and an
-# HTML email is shown in a sandboxed frame (which inherits this policy, so its remote images stay
-# unloaded: no tracking pixel fires because a reviewer looked). Inline styles stay allowed because
-# HTML email is styled inline and the stock admin templates use a few.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-)
 SWAP_HEADER = "X-Console-Swap"
 UNDO_SESSION_KEY = "console_undo"
 BULK_LIMIT = 200
@@ -51,11 +44,6 @@ NEXT_ITEM_TRIES = 5
 EMAIL_FORM_FIELDS = ("subject", "body", "body_html")
 # The review page lists this many of an item's latest pushes to Salesforce (the execution log).
 EXECUTION_LOG_SHOWN = 20
-
-
-def protect(response: HttpResponse) -> HttpResponse:
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
 
 
 def safe_link(url: Any) -> str | None:

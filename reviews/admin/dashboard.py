@@ -19,7 +19,7 @@ from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
 from ..services.metrics import gate_metrics, month_start
 from ..state_machine import DECIDABLE
-from .console import protect
+from .headers import protect
 
 TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN]
 
