@@ -1,6 +1,7 @@
 """The OpenAPI schema is served and matches what the API does: schemathesis generates requests
-(valid and invalid) for every operation, as an agent and as an integration, runs them through
-the WSGI application, and checks there is no 5xx and every answer is one the schema documents."""
+(valid and invalid) for every operation, as an agent, an integration and a compliance user (each
+where it applies), runs them through the WSGI application, and checks there is no 5xx and every
+answer is one the schema documents."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 
@@ -73,16 +76,32 @@ def tokens(agent, integration) -> dict[str, str]:
         proposal_run_checks(proposal_id=proposal_id)
         proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="approve")
     api.post("/api/v1/email-drafts/", email_payload(), format="json")
-    return {"agent": agent[1], "integration": integration[1]}
+    staff = Client()
+    staff.force_login(reviewer("carl", role="compliance"))  # the history, reports and metrics read as compliance
+    return {"agent": agent[1], "integration": integration[1],
+            "compliance": staff.cookies[django_settings.SESSION_COOKIE_NAME].value}
+
+
+COMPLIANCE_API = ("/api/v1/history/", "/api/v1/timeline/", "/api/v1/reports/", "/api/v1/metrics/")
 
 
 def roles_for(case: Any) -> list[str]:
     """Every operation as an agent; the integration's own operations (the feed, reading a change,
-    reporting an execution) as the integration too."""
+    reporting an execution) as the integration too; the compliance reads (history, timeline, reports,
+    metrics) as a compliance user too, so their filters are fuzzed, not only refused."""
     path = case.operation.path
     if path.startswith("/api/v1/crm-changes/") and (case.method == "GET" or path.endswith("/executed/")):
         return ["agent", "integration"]
+    if path.startswith(COMPLIANCE_API):
+        return ["agent", "compliance"]
     return ["agent"]
+
+
+def credentials(role: str, tokens: dict[str, str]) -> dict[str, str]:
+    """The headers of a request as ``role``; a compliance user is identified by the session cookie."""
+    if role == "compliance":
+        return {"Authorization": ""}  # no token, in place of any the generator makes up: the session decides
+    return {"Authorization": f"Token {tokens[role]}"}
 
 
 @pytest.mark.django_db
@@ -93,4 +112,6 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(
 ) -> None:
     checks = CONFORMANCE if case.operation.path.startswith(SUBMISSION_API) else NO_SERVER_ERROR
     for role in roles_for(case):
-        case.call_and_validate(headers={"Authorization": f"Token {tokens[role]}"}, checks=checks)
+        if role == "compliance":  # the session cookie (a raw Cookie header is replaced by the WSGI client's jar)
+            case.cookies = {**(case.cookies or {}), django_settings.SESSION_COOKIE_NAME: tokens[role]}
+        case.call_and_validate(headers=credentials(role, tokens), checks=checks)
