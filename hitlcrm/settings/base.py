@@ -6,6 +6,7 @@ Every value can be overridden from the environment; ``production`` removes the u
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .celery import *  # noqa: F401,F403
 from .env import env_bool, env_float, env_int, env_list, env_str
@@ -68,8 +69,12 @@ TEMPLATES = [
 _SQLITE_DEFAULT = f"sqlite:///{VAR_DIR / 'hitlcrm.sqlite3'}"
 # Persistent connections, checked before each request reuses one: after a database restart or
 # failover a dead connection is replaced instead of failing the request (tests/reliability).
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _SQLITE_DEFAULT), conn_max_age=60,
-                                              conn_health_checks=True)}
+_DATABASE_URL = env_str("DATABASE_URL").strip() or _SQLITE_DEFAULT  # set but empty: the default too
+try:
+    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+except ValueError as _exc:  # an unknown scheme or a malformed URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL (postgres://user@host:5432/name or "
+                               f"sqlite:///path): {_exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker share one SQLite file. IMMEDIATE transactions take the write
     # lock up front, so concurrent writers queue (up to the timeout) instead of failing midway;

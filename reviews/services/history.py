@@ -122,7 +122,12 @@ def _moment(value: str) -> datetime:
         raise ValueError("an ISO 8601 date (2025-01-31) or date-time (2025-01-31T09:30:00Z)")
     if moment is None:
         moment = datetime.combine(day, time.min)
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    moment = moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (up to ±23:59).
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("a date-time between the years 1 and 9999 (in UTC)") from None
 
 
 def _actor_type(value: str) -> str:

@@ -95,6 +95,22 @@ def test_since_and_until_select_a_time_window(carla) -> None:
     assert seqs(since="2999-01-01") == set()
 
 
+def test_any_offset_python_reads_is_a_window_and_the_ends_of_time_are_refused_by_name(carla) -> None:
+    """PostgreSQL refuses UTC offsets beyond ±15:59, which ISO 8601 (and Python) allow up to ±23:59:
+    the moments are compared in UTC (found by the schema fuzz as a 500 on PostgreSQL)."""
+    append(3)
+    client = session(carla)
+    everything = set(AuditEvent.objects.values_list("seq", flat=True))
+    assert {e["seq"] for e in client.get("/api/v1/history/", {"since": "2000-01-01T03:53:45-18:58"})
+            .json()["results"]} == everything
+    crm = client.get(f"/api/v1/timeline/Contact/{to_18('0035g00000ABCDe')}/", {"until": "2999-01-01T00:00:00+22:00"})
+    assert crm.status_code == 200
+    for name, value in (("until", "0001-01-01T00:00:00+22:00"), ("since", "9999-12-31T23:59:59-22:00")):
+        refused = client.get("/api/v1/history/", {name: value})
+        assert refused.status_code == 400
+        assert refused.json()["fields"][name] == ["a date-time between the years 1 and 9999 (in UTC)"]
+
+
 def test_filtering_by_proposal(carla, api) -> None:
     from .conftest import submit
 

@@ -40,3 +40,10 @@ def test_a_malformed_boolean_names_the_variable() -> None:
     result = run_manage("check", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_an_empty_database_url_means_the_default_and_a_foreign_one_names_the_variable() -> None:
+    assert run_manage("check", DATABASE_URL="").returncode == 0
+    result = run_manage("check", DATABASE_URL="mongodb://127.0.0.1/hitlcrm")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database URL" in result.stderr and "mongodb" in result.stderr
