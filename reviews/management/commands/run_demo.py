@@ -29,6 +29,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: int, salesforce_port: int, smtp_port: int, limit: int, no_serve: bool,
                **options: Any) -> None:
+        # Ctrl-C (and a SIGTERM from a process manager) stop everything, even when the shell that
+        # started us ignores SIGINT (a background job): the processes below run in sessions of their
+        # own and would be left behind otherwise.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         var = Path(settings.VAR_DIR) / "demo"
         var.mkdir(parents=True, exist_ok=True)
         database = var / "demo.sqlite3"
