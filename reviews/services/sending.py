@@ -30,7 +30,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
+from django.db import connection as database
 from django.db.models import Q
 from django.utils import timezone
 
@@ -376,11 +377,11 @@ def _outcome_record_patiently(proposal: Proposal, outcome: Outcome, *, attempt: 
         try:
             return email_outcome_record(proposal, outcome, attempt=attempt, provider=provider)
         except OperationalError:
-            if time.monotonic() >= deadline or connection.in_atomic_block:
+            if time.monotonic() >= deadline or database.in_atomic_block:
                 raise
             logger.warning("could not record the outcome of email #%s (database unreachable); trying again",
                            proposal.pk)
-            connection.close()  # the broken connection; the next query opens a new one
+            database.close()  # the broken connection; the next query opens a new one
             time.sleep(1)
 
 
