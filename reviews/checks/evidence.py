@@ -85,13 +85,10 @@ class EvidenceCheck(Check):
     owner keeps for reversible, low-stakes writes, executes soft failures by design and logs them.)
 
     For a CRM change, each proposed field must be backed (see :func:`field_backing`): by an entry
-    naming it in ``fields``, or by an old-style entry quoting its value. Old-style evidence (no entry
-    names fields) is tolerated at the grain it was written at: it cannot say which fields it backs,
-    and the labelled corpus counts such a change clean when its source quotes at least one proposed
-    value (a LinkedIn quote of the title, with a Department the agent inferred). So it fails only
-    when it quotes none of the values; the fields no quote mentions are still named in the message,
-    and the review page shows "—" beside them. Once an agent links evidence to fields, every field
-    must be backed.
+    naming it in ``fields``, or by an old-style entry (no ``fields``) quoting its value. A change with
+    any field nothing backs fails, naming those fields: the review page shows "—" beside exactly
+    these, because both ask :func:`field_backing`. (A quoted title does not back the department an
+    agent inferred beside it: a person confirms that value or rejects the field.)
     """
 
     name = "evidence"
@@ -110,12 +107,8 @@ class EvidenceCheck(Check):
         if not unbacked:
             return CheckOutcome(True, backed)
         listed = ", ".join(unbacked)
-        details = {"unbacked_fields": unbacked}
-        if any(linked_fields(item) for item in proposal.evidence):
-            return CheckOutcome(False, f"No evidence backs {listed}: no source names it or quotes its value", details)
-        if len(unbacked) == len(proposed):
-            return CheckOutcome(False, f"No evidence backs {listed}: no source quotes a proposed value", details)
-        return CheckOutcome(True, f"{backed}; no source quotes {listed} (the evidence names no fields)", details)
+        return CheckOutcome(False, f"No evidence backs {listed}: no source names it or quotes its value",
+                            {"unbacked_fields": unbacked})
 
 
 def confidence_shortfall(proposal: Any, policy: Any, field_changes: list[Any]) -> tuple[str, dict[str, Any]] | None:

@@ -55,3 +55,19 @@ def test_an_entry_naming_a_field_without_a_quote_shows_its_source_alone(api, rit
     proposal = queued(api, 1, "crm", evidence=evidence)[0]
     cells = evidence_cells(logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/").content.decode())
     assert cells == {"Title": "Clearbit", "Department": "Clearbit"}
+
+
+def test_old_style_evidence_backing_some_fields_fails_the_check_for_exactly_the_dashed_ones(api, rita) -> None:
+    """The check and the per-field column never disagree: a quoted title does not back an inferred
+    department, so the page shows "—" for Department and the evidence check fails naming it alone."""
+    evidence = [{"source": "LinkedIn", "url": "https://linkedin.example/in/ada", "quote": "Head of Data at Contoso"}]
+    proposal = queued(api, 1, "crm", fields={"Title": "Head of Data", "Department": "Engineering"},
+                      field_confidence={}, evidence=evidence)[0]
+    response = logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/")
+    cells = evidence_cells(response.content.decode())
+    assert cells == {"Title": "“Head of Data at Contoso” LinkedIn", "Department": "—"}
+    check = next(check for check in response.context["checks"] if check.name == "evidence")
+    assert not check.passed and check.severity == "soft"
+    assert check.message == "No evidence backs Department: no source names it or quotes its value"
+    dashed = [name for name, text in cells.items() if text == "—"]
+    assert check.details["unbacked_fields"] == dashed

@@ -76,15 +76,17 @@ def test_old_style_evidence_backs_a_field_by_quoting_its_value() -> None:
     assert run("evidence", quoted, ctx).passed
     # Quoting none of the proposed values backs nothing: the entry is not about this change.
     outcome = run("evidence", crm_change(evidence=[{**LINKEDIN, "quote": "Ada joined in 2019"}]), ctx)
-    assert not outcome.passed and outcome.message == "No evidence backs Title, Department: no source quotes a proposed value"
+    assert not outcome.passed
+    assert outcome.message == "No evidence backs Title, Department: no source names it or quotes its value"
 
 
-def test_old_style_evidence_quoting_some_values_passes_and_names_the_rest() -> None:
-    """The labelled corpus counts such a change clean (a quoted title, an inferred department): old
-    entries cannot say which fields they back, so the fields no quote mentions are named, not failed."""
+def test_old_style_evidence_quoting_some_values_fails_naming_the_rest() -> None:
+    """A quoted title does not back the department an agent inferred beside it: the change fails
+    (soft, so a person confirms the value) and names exactly the fields the review page shows "—" for."""
     ctx = context(field_changes=fields(Title="Head of Data", Department="Engineering"))
     outcome = run("evidence", crm_change(evidence=[{**LINKEDIN, "quote": "Head of Data at Contoso"}]), ctx)
-    assert outcome.passed and "no source quotes Department" in outcome.message
+    assert not outcome.passed
+    assert outcome.message == "No evidence backs Department: no source names it or quotes its value"
     assert outcome.details == {"unbacked_fields": ["Department"]}
 
 
@@ -92,7 +94,7 @@ def test_a_value_too_short_or_not_text_is_backed_only_by_a_link() -> None:
     ctx = context(field_changes=fields(Title="VP Sales", HasOptedOutOfEmail=True, LeadSource="A"))
     quote_only = crm_change(evidence=[{**LINKEDIN, "quote": "VP Sales, true to form; A-list"}])
     outcome = run("evidence", quote_only, ctx)
-    assert outcome.passed and "no source quotes HasOptedOutOfEmail, LeadSource" in outcome.message
+    assert not outcome.passed and outcome.details == {"unbacked_fields": ["HasOptedOutOfEmail", "LeadSource"]}
     linked = crm_change(evidence=[{**LINKEDIN, "quote": "VP Sales"},
                                   {"source": "web form", "quote": "opted out; source A", "fields": ["HasOptedOutOfEmail"]}])
     outcome = run("evidence", linked, ctx)
