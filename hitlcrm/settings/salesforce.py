@@ -2,17 +2,20 @@
 
 from .env import env_float, env_int, env_str
 
-# Either a ready session (instance URL + session id / access token) ...
+# The OAuth 2.0 JWT bearer flow (connected app consumer key + username + private key file) ...
+SALESFORCE_CONSUMER_KEY = env_str("SALESFORCE_CONSUMER_KEY")
+SALESFORCE_USERNAME = env_str("SALESFORCE_USERNAME")
+SALESFORCE_PRIVATE_KEY_FILE = env_str("SALESFORCE_PRIVATE_KEY_FILE")
+# ... or the OAuth 2.0 client credentials flow (consumer key + secret, on the My Domain) ...
+SALESFORCE_CONSUMER_SECRET = env_str("SALESFORCE_CONSUMER_SECRET")
+# ... or a ready session (instance URL + session id / access token) ...
 SALESFORCE_INSTANCE_URL = env_str("SALESFORCE_INSTANCE_URL")
 SALESFORCE_SESSION_ID = env_str("SALESFORCE_SESSION_ID")
-# ... or a username-password (SOAP) login ...
-SALESFORCE_USERNAME = env_str("SALESFORCE_USERNAME")
+# ... or, up to API 64.0 and until Summer '27, a username-password (SOAP) login.
 SALESFORCE_PASSWORD = env_str("SALESFORCE_PASSWORD")
 SALESFORCE_SECURITY_TOKEN = env_str("SALESFORCE_SECURITY_TOKEN")
+# login, test, or the My Domain without https:// and .salesforce.com (acme.my, acme--uat.sandbox.my).
 SALESFORCE_DOMAIN = env_str("SALESFORCE_DOMAIN", "login")
-# ... or the OAuth 2.0 JWT bearer flow (connected app consumer key + private key file).
-SALESFORCE_CONSUMER_KEY = env_str("SALESFORCE_CONSUMER_KEY")
-SALESFORCE_PRIVATE_KEY_FILE = env_str("SALESFORCE_PRIVATE_KEY_FILE")
 
 # A CA bundle to trust (local emulator, corporate TLS proxy). Empty: the system's default store.
 SALESFORCE_CA_BUNDLE = env_str("SALESFORCE_CA_BUNDLE")

@@ -3,10 +3,21 @@
 Settings are read at call time (``hitlcrm/settings/salesforce.py``; tests use ``override_settings``):
 
 - a ready session: ``SALESFORCE_INSTANCE_URL`` + ``SALESFORCE_SESSION_ID``;
-- a SOAP username-password login: ``SALESFORCE_USERNAME`` + ``SALESFORCE_PASSWORD`` +
-  ``SALESFORCE_SECURITY_TOKEN`` (+ ``SALESFORCE_DOMAIN``: ``login``, ``test`` or ``<my-domain>.my``);
 - the OAuth 2.0 JWT bearer flow: ``SALESFORCE_USERNAME`` + ``SALESFORCE_CONSUMER_KEY`` +
-  ``SALESFORCE_PRIVATE_KEY_FILE``.
+  ``SALESFORCE_PRIVATE_KEY_FILE``;
+- the OAuth 2.0 client credentials flow: ``SALESFORCE_CONSUMER_KEY`` + ``SALESFORCE_CONSUMER_SECRET``
+  with the org's My Domain in ``SALESFORCE_DOMAIN`` (the flow is served there only);
+- a SOAP username-password login: ``SALESFORCE_USERNAME`` + ``SALESFORCE_PASSWORD`` +
+  ``SALESFORCE_SECURITY_TOKEN``, for API versions up to 64.0 only: SOAP ``login()`` is not available
+  from 65.0, is off by default in new orgs and is retired in Summer '27
+  (https://developer.salesforce.com/docs/platform/api/guide/api-eol-soap.html).
+
+``SALESFORCE_DOMAIN`` is ``login`` (production), ``test`` (sandbox) or the org's My Domain as
+simple-salesforce writes it, without ``https://`` and ``.salesforce.com``: ``acme.my``, or
+``acme--uat.sandbox.my`` for a sandbox. A JWT's audience is always the login server
+(``https://login.salesforce.com``, or ``https://test.salesforce.com`` for a sandbox) while the token
+request goes to the My Domain
+(https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm).
 
 With a session and credentials both set, the session is used first and an expired one is replaced
 by a login (once per call), then the call is retried. ``SALESFORCE_CA_BUNDLE`` is the trust store,
@@ -40,7 +51,7 @@ from django.core.cache import cache
 from simple_salesforce import Salesforce
 from simple_salesforce import exceptions as sf_exceptions
 
-from .errors import SalesforceConfigurationError, SalesforceError, map_exception
+from .errors import SalesforceConfigurationError, SalesforceError, SalesforceNotConfigured, map_exception
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +61,10 @@ USAGE_CACHE_KEY = "hitlcrm:salesforce:api-usage:{org}"
 # A published usage figure is trusted for this long. Past it, ``api_usage`` reports None and the next
 # call measures again, so a pause for budget cannot outlive Salesforce's rolling 24-hour window.
 USAGE_CACHE_SECONDS = 15 * 60
+# The last API version whose SOAP login() Salesforce serves.
+SOAP_LOGIN_LAST_VERSION = 64.0
+# login, test, or a My Domain as simple-salesforce takes it (acme.my, acme--uat.sandbox.my).
+_DOMAIN = re.compile(r"login|test|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.my")
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class SalesforceConfig:
     security_token: str
     domain: str
     consumer_key: str
+    consumer_secret: str
     private_key_file: str
     ca_bundle: str
     api_version: str
@@ -68,12 +84,23 @@ class SalesforceConfig:
 
     @property
     def login_method(self) -> str:
-        """How to obtain a new session: ``password``, ``jwt`` or ``""`` (none)."""
-        if self.username and self.password:
-            return "password"
+        """How to obtain a new session: ``jwt``, ``client_credentials``, ``password`` or ``""`` (none).
+        The OAuth flows come first: they are what a 2026 org offers."""
         if self.username and self.consumer_key and self.private_key_file:
             return "jwt"
+        if self.consumer_key and self.consumer_secret:
+            return "client_credentials"
+        if self.username and self.password:
+            return "password"
         return ""
+
+    @property
+    def my_domain(self) -> bool:
+        return self.domain not in ("login", "test")
+
+    @property
+    def sandbox(self) -> bool:
+        return self.domain == "test" or self.domain.endswith(".sandbox.my")
 
     @property
     def org_key(self) -> str:
@@ -110,11 +137,17 @@ def read_config() -> SalesforceConfig:
         security_token=str(_setting("SALESFORCE_SECURITY_TOKEN")).strip(),
         domain=str(_setting("SALESFORCE_DOMAIN") or "login").strip(),
         consumer_key=str(_setting("SALESFORCE_CONSUMER_KEY")).strip(),
+        consumer_secret=str(_setting("SALESFORCE_CONSUMER_SECRET")).strip(),
         private_key_file=str(_setting("SALESFORCE_PRIVATE_KEY_FILE")).strip(),
         ca_bundle=str(_setting("SALESFORCE_CA_BUNDLE")).strip(),
         api_version=version,
         timeout=timeout,
     )
+    if not _DOMAIN.fullmatch(config.domain):
+        raise SalesforceConfigurationError(
+            f"SALESFORCE_DOMAIN must be login, test or your My Domain without https:// and .salesforce.com "
+            f"(acme.my for https://acme.my.salesforce.com, acme--uat.sandbox.my for a sandbox), got {config.domain!r}"
+        )
     if config.ca_bundle and not Path(config.ca_bundle).exists():
         raise SalesforceConfigurationError(f"SALESFORCE_CA_BUNDLE points to {config.ca_bundle} which does not exist")
     if config.private_key_file and not Path(config.private_key_file).is_file():
@@ -131,18 +164,43 @@ def read_config() -> SalesforceConfig:
             missing = "SALESFORCE_SESSION_ID (SALESFORCE_INSTANCE_URL is set)"
         elif config.username:
             missing = (
-                "SALESFORCE_PASSWORD, or SALESFORCE_CONSUMER_KEY and SALESFORCE_PRIVATE_KEY_FILE "
+                "SALESFORCE_CONSUMER_KEY and SALESFORCE_PRIVATE_KEY_FILE (JWT bearer), or SALESFORCE_PASSWORD "
                 "(SALESFORCE_USERNAME is set)"
             )
         elif config.consumer_key:
-            missing = "SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE (SALESFORCE_CONSUMER_KEY is set)"
+            missing = ("SALESFORCE_CONSUMER_SECRET (client credentials), or SALESFORCE_USERNAME and "
+                       "SALESFORCE_PRIVATE_KEY_FILE (JWT bearer) (SALESFORCE_CONSUMER_KEY is set)")
         else:
             missing = (
-                "SALESFORCE_INSTANCE_URL and SALESFORCE_SESSION_ID, or SALESFORCE_USERNAME, "
-                "SALESFORCE_PASSWORD and SALESFORCE_SECURITY_TOKEN"
+                "SALESFORCE_CONSUMER_KEY with SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE (JWT bearer) "
+                "or with SALESFORCE_CONSUMER_SECRET (client credentials), or SALESFORCE_INSTANCE_URL and "
+                "SALESFORCE_SESSION_ID"
             )
-        raise SalesforceConfigurationError(f"Salesforce is not configured: set {missing}")
+        raise SalesforceNotConfigured(f"Salesforce is not configured: set {missing}")
+    if config.login_method == "client_credentials" and not config.my_domain:
+        raise SalesforceConfigurationError(
+            f"the client credentials flow is served on the org's My Domain only: set SALESFORCE_DOMAIN to it "
+            f"(acme.my for https://acme.my.salesforce.com), not {config.domain!r}"
+        )
+    if config.login_method == "password" and float(version) > SOAP_LOGIN_LAST_VERSION:
+        raise SalesforceConfigurationError(
+            f"SOAP login() (SALESFORCE_USERNAME + SALESFORCE_PASSWORD) is not available in API version {version}: "
+            f"use the JWT bearer flow (SALESFORCE_CONSUMER_KEY + SALESFORCE_PRIVATE_KEY_FILE) or client credentials "
+            f"(SALESFORCE_CONSUMER_KEY + SALESFORCE_CONSUMER_SECRET), or set SALESFORCE_API_VERSION to 64.0 or lower "
+            f"until then (SOAP login() is retired in Summer '27)"
+        )
     return config
+
+
+def soap_login_warning(config: SalesforceConfig) -> str:
+    """Why the configured login will stop working ("" when it will not): SOAP login() is off by
+    default in new orgs and retired in Summer '27."""
+    if config.login_method != "password":
+        return ""
+    return ("SALESFORCE_USERNAME + SALESFORCE_PASSWORD log in with SOAP login(), which new orgs disable by default "
+            "and Salesforce retires in Summer '27 (not available from API 65.0): move to the JWT bearer flow "
+            "(SALESFORCE_CONSUMER_KEY + SALESFORCE_PRIVATE_KEY_FILE) or client credentials "
+            "(SALESFORCE_CONSUMER_KEY + SALESFORCE_CONSUMER_SECRET)")
 
 
 # --- request counting -------------------------------------------------------------------------
@@ -227,7 +285,24 @@ class SalesforceClient:
         common: dict[str, Any] = {"session": self.http, "version": config.api_version}
         if not login and config.instance_url and config.session_id:
             return Salesforce(instance_url=config.instance_url, session_id=config.session_id, **common)
+        if config.login_method == "jwt":
+            # simple-salesforce signs the audience https://{domain}.salesforce.com and posts to
+            # https://{instance_url or domain}.salesforce.com: the audience must be the login server, the
+            # token request may go to the My Domain.
+            my_domain = {"instance_url": config.domain} if config.my_domain else {}
+            return Salesforce(
+                username=config.username,
+                consumer_key=config.consumer_key,
+                privatekey_file=config.private_key_file,
+                domain="test" if config.sandbox else "login",
+                **my_domain,
+                **common,
+            )
+        if config.login_method == "client_credentials":
+            return Salesforce(consumer_key=config.consumer_key, consumer_secret=config.consumer_secret,
+                              domain=config.domain, **common)
         if config.login_method == "password":
+            logger.warning("%s", soap_login_warning(config))
             # security_token="" (not None) is right for orgs that trust the caller's IP range.
             return Salesforce(
                 username=config.username,
@@ -236,17 +311,9 @@ class SalesforceClient:
                 domain=config.domain,
                 **common,
             )
-        if config.login_method == "jwt":
-            return Salesforce(
-                username=config.username,
-                consumer_key=config.consumer_key,
-                privatekey_file=config.private_key_file,
-                domain=config.domain,
-                **common,
-            )
         raise SalesforceConfigurationError(
-            "no Salesforce credentials to log in with; set SALESFORCE_USERNAME and "
-            "SALESFORCE_PASSWORD (or the JWT bearer settings)"
+            "no Salesforce credentials to log in with; set SALESFORCE_CONSUMER_KEY with SALESFORCE_USERNAME and "
+            "SALESFORCE_PRIVATE_KEY_FILE (JWT bearer) or with SALESFORCE_CONSUMER_SECRET (client credentials)"
         )
 
     @property
@@ -374,4 +441,5 @@ __all__ = [
     "read_config",
     "refresh_api_usage",
     "reset_clients",
+    "soap_login_warning",
 ]

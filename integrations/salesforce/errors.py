@@ -57,6 +57,10 @@ class SalesforceConfigurationError(SalesforceError):
     """A setting is missing or wrong; the message names it."""
 
 
+class SalesforceNotConfigured(SalesforceConfigurationError):
+    """No connection settings at all (as opposed to wrong ones); the message names what to set."""
+
+
 class SalesforceAuthenticationError(SalesforceConfigurationError):
     """Salesforce refused the configured credentials (wrong password, expired session, unknown app)."""
 
@@ -102,9 +106,10 @@ def map_exception(exc: BaseException) -> SalesforceError:
         if code in _TRANSIENT_LOGIN_CODES or (isinstance(exc.code, int) and exc.code >= 500):
             return SalesforceTransientError(f"Salesforce login failed: {message}", error_code=code)
         return SalesforceAuthenticationError(
-            f"Salesforce refused the login ({message}); check SALESFORCE_USERNAME, SALESFORCE_PASSWORD, "
-            "SALESFORCE_SECURITY_TOKEN, SALESFORCE_DOMAIN (or SALESFORCE_CONSUMER_KEY and "
-            "SALESFORCE_PRIVATE_KEY_FILE for the JWT bearer flow)",
+            f"Salesforce refused the login ({message}); check SALESFORCE_DOMAIN and the login's settings: "
+            "SALESFORCE_CONSUMER_KEY, SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE (JWT bearer), "
+            "SALESFORCE_CONSUMER_KEY and SALESFORCE_CONSUMER_SECRET (client credentials), or SALESFORCE_USERNAME, "
+            "SALESFORCE_PASSWORD and SALESFORCE_SECURITY_TOKEN (SOAP login)",
             error_code=code,
         )
     if isinstance(exc, sf_exceptions.SalesforceError):

@@ -6,8 +6,11 @@ the emulator does what a real org does as far as we know it, and says so.
 - Versions, resources, limits: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_list.htm
 - Errors: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
 - Sforce-Limit-Info: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
-- SOAP login: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_login.htm
+- SOAP login: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_login.htm,
+  not available from API 65.0 and retired in Summer '27:
+  https://developer.salesforce.com/docs/platform/api/guide/api-eol-soap.html
 - OAuth JWT bearer: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm
+- OAuth client credentials: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ from . import ids, soql
 from .schema import OBJECTS, OBJECTS_BY_PREFIX, ObjectSpec, lookup
 from .store import ApiError, RecordError, Store, parse_payload, render
 
-API_VERSIONS = tuple(f"{number}.0" for number in range(31, 65))
+# Through Winter '27 (68.0), the newest release in December 2026.
+API_VERSIONS = tuple(f"{number}.0" for number in range(31, 69))
+# SOAP login() answers only up to this version ("not available in API version 65.0 onwards").
+SOAP_LOGIN_LAST_VERSION = 64.0
 ORG_ID = "00DEm0000000001"
 USER_ID = "005Em0000000001AAA"
 DEFAULT_USERNAME = "integration@hitlcrm.example"
@@ -42,7 +48,9 @@ DEFAULT_PASSWORD = "emulator-password"
 DEFAULT_SECURITY_TOKEN = "EMULATORTOKEN"
 COLLECTION_LIMIT = 200
 RETRIEVE_LIMIT = 2000
-LOGIN_AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
+PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE = "https://login.salesforce.com", "https://test.salesforce.com"
+# The org's My Domain host; the token endpoint of the client credentials flow is only served there.
+DEFAULT_MY_DOMAIN = "hitlcrm-emulator.my.salesforce.com"
 _DATA_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d)(?P<rest>/.*)?$")
 _SOAP_PATH = re.compile(r"^/services/Soap/u/(?P<version>\d+\.\d)/?$")
 
@@ -140,6 +148,7 @@ class ConnectedApp:
     consumer_secret: str | None = None
     public_key: Any = None  # a cryptography public key (JWT bearer)
     approved_users: frozenset[str] | None = None  # None: every user is pre-authorised
+    run_as: str | None = None  # the client credentials flow's execution user (None: the flow is off)
 
 
 class SalesforceEmulator:
@@ -164,6 +173,11 @@ class SalesforceEmulator:
         self.users: dict[str, tuple[str, str]] = {}
         self.connected_apps: dict[str, ConnectedApp] = {}
         self.add_user(DEFAULT_USERNAME, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN)
+        self.my_domain = DEFAULT_MY_DOMAIN
+        self.sandbox = False
+        # New orgs have SOAP login() off ("Disable SOAP API login()" is on by default since Summer '25);
+        # the emulator keeps it on unless a test turns it off, for the demo's username-password login.
+        self.soap_login_enabled = True
 
     # ------------------------------------------------------------------ Python control API
     @staticmethod
@@ -181,8 +195,10 @@ class SalesforceEmulator:
         consumer_secret: str | None = None,
         certificate_pem: bytes | str | None = None,
         approved_users: list[str] | None = None,
+        run_as: str | None = None,
     ) -> None:
-        """Register a connected app; ``certificate_pem`` (certificate or public key) enables JWT bearer."""
+        """Register a connected app; ``certificate_pem`` (certificate or public key) enables JWT bearer,
+        ``consumer_secret`` with ``run_as`` (a username) the client credentials flow."""
         public_key = None
         if certificate_pem:
             pem = certificate_pem.encode() if isinstance(certificate_pem, str) else certificate_pem
@@ -192,7 +208,8 @@ class SalesforceEmulator:
                 public_key = serialization.load_pem_public_key(pem)
         with self.lock:
             self.connected_apps[consumer_key] = ConnectedApp(
-                consumer_key, consumer_secret, public_key, frozenset(approved_users) if approved_users else None
+                consumer_key, consumer_secret, public_key, frozenset(approved_users) if approved_users else None,
+                run_as,
             )
 
     def reset(self) -> None:
@@ -204,6 +221,7 @@ class SalesforceEmulator:
             self.users = {}
             self.connected_apps = {}
             self.add_user(DEFAULT_USERNAME, DEFAULT_PASSWORD, DEFAULT_SECURITY_TOKEN)
+            self.my_domain, self.sandbox, self.soap_login_enabled = DEFAULT_MY_DOMAIN, False, True
             self.store.reset()
             self._faults.clear()
             self._record_faults.clear()
@@ -885,6 +903,12 @@ class SalesforceEmulator:
     # ------------------------------------------------------------------ logins
     def _soap_login(self, request: Request, version: str) -> Response:
         # The partner WSDL login() call simple-salesforce sends; failures are SOAP faults with HTTP 500.
+        if float(version) > SOAP_LOGIN_LAST_VERSION:
+            return _soap_fault("sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION",
+                               f"login() is not available in API version {version}; use OAuth 2.0")
+        if not self.soap_login_enabled:
+            return _soap_fault("sf:INVALID_OPERATION", "INVALID_OPERATION",
+                               "SOAP API login() is disabled by default in this org.")
         try:
             root = ET.fromstring(request.body)
         except ET.ParseError:
@@ -942,7 +966,30 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginRespon
                 return self._token_response()
             if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
                 return self._jwt_bearer(form.get("assertion", ""))
+            if grant == "client_credentials":
+                return self._client_credentials(request, form)
         return _oauth_error("unsupported_grant_type", "grant type not supported")
+
+    def _client_credentials(self, request: Request, form: dict[str, str]) -> Response:
+        # Only the org's My Domain serves this flow; login.salesforce.com and test.salesforce.com refuse it.
+        # The consumer key and secret come as HTTP Basic credentials or as client_id / client_secret.
+        if request.headers.get("host", "").split(":")[0].lower() != self.my_domain:
+            return _oauth_error("invalid_request", "request not supported on this domain")
+        consumer_key, consumer_secret = form.get("client_id", ""), form.get("client_secret", "")
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                consumer_key, _, consumer_secret = base64.b64decode(encoded).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                return _oauth_error("invalid_client", "invalid client credentials")
+        app = self.connected_apps.get(consumer_key)
+        if app is None:
+            return _oauth_error("invalid_client_id", "client identifier invalid")
+        if app.consumer_secret is None or not hmac.compare_digest(app.consumer_secret, consumer_secret):
+            return _oauth_error("invalid_client", "invalid client credentials")
+        if app.run_as is None or app.run_as not in self.users:
+            return _oauth_error("invalid_grant", "no client credentials user enabled")
+        return self._token_response()
 
     def _jwt_bearer(self, assertion: str) -> Response:
         try:
@@ -965,9 +1012,11 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginRespon
             )
         except jwt.PyJWTError:
             return _oauth_error("invalid_grant", "invalid assertion")
+        # The audience is the login server, whichever host the token request went to (the My Domain
+        # included): https://login.salesforce.com for production, https://test.salesforce.com for a sandbox.
         audience = claims.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
-        if not any(value in (*LOGIN_AUDIENCES, self.base_url) for value in audiences):
+        if (SANDBOX_AUDIENCE if self.sandbox else PRODUCTION_AUDIENCE) not in audiences:
             return _oauth_error("invalid_grant", "audience is invalid")
         try:
             expires = int(str(claims.get("exp")))

@@ -22,6 +22,7 @@ SERVER_NAMES = (
     "login.salesforce.com",
     "test.salesforce.com",
     "*.my.salesforce.com",
+    "*.sandbox.my.salesforce.com",
 )
 
 

@@ -57,12 +57,19 @@ def test_client_is_cached_per_thread_and_rebuilt_when_settings_change(emulator: 
         ({"SALESFORCE_CA_BUNDLE": "/nonexistent/ca.pem"}, "SALESFORCE_CA_BUNDLE points to /nonexistent/ca.pem which "
                                                           "does not exist"),
         ({"SALESFORCE_INSTANCE_URL": "", "SALESFORCE_SESSION_ID": ""}, "Salesforce is not configured: set "
-                                                                       "SALESFORCE_INSTANCE_URL and SALESFORCE_SESSION_ID"),
+                                                                       "SALESFORCE_CONSUMER_KEY with SALESFORCE_USERNAME"),
         ({"SALESFORCE_INSTANCE_URL": ""}, "SALESFORCE_INSTANCE_URL (SALESFORCE_SESSION_ID is set)"),
         ({"SALESFORCE_API_VERSION": "latest"}, "SALESFORCE_API_VERSION must look like 62.0"),
         ({"SALESFORCE_INSTANCE_URL": "http://127.0.0.1:1"}, "SALESFORCE_INSTANCE_URL must be an https:// URL"),
         ({"SALESFORCE_PRIVATE_KEY_FILE": "/nonexistent/key.pem"}, "SALESFORCE_PRIVATE_KEY_FILE points to"),
         ({"SALESFORCE_TIMEOUT_SECONDS": 0}, "SALESFORCE_TIMEOUT_SECONDS must be a positive number"),
+        # The README once suggested the full host; simple-salesforce appends .salesforce.com itself.
+        ({"SALESFORCE_DOMAIN": "https://acme.my.salesforce.com"}, "SALESFORCE_DOMAIN must be login, test or your My "
+                                                                  "Domain without https:// and .salesforce.com"),
+        ({"SALESFORCE_DOMAIN": "acme.my.salesforce.com"}, "(acme.my for https://acme.my.salesforce.com"),
+        ({"SALESFORCE_DOMAIN": "acme"}, "got 'acme'"),
+        ({"SALESFORCE_INSTANCE_URL": "", "SALESFORCE_CONSUMER_KEY": "key", "SALESFORCE_CONSUMER_SECRET": "secret"},
+         "the client credentials flow is served on the org's My Domain only: set SALESFORCE_DOMAIN"),
     ],
 )
 def test_configuration_errors_name_the_setting(emulator: EmulatorServer, overrides: dict, message: str) -> None:
@@ -285,3 +292,144 @@ def test_count_requests(emulator: EmulatorServer) -> None:
         with count_requests() as inner:
             count_contacts()
     assert (outer.count, inner.count) == (2, 1)
+
+
+# --- logins that work in a 2026 org -------------------------------------------------------------------
+# SOAP login() is not available from API 65.0, is off by default in new orgs and is retired in Summer '27:
+# https://developer.salesforce.com/docs/platform/api/guide/api-eol-soap.html
+# JWT bearer: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm ("aud": the
+# authorization server, https://login.salesforce.com, https://test.salesforce.com for a sandbox; the token
+# request may go to the My Domain).
+# Client credentials: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
+# (the token request goes to the org's My Domain, with the app's key and secret; the app names a run-as user).
+
+
+def test_the_emulator_refuses_soap_login_from_api_65_and_when_the_org_disables_it(emulator: EmulatorServer) -> None:
+    envelope = (b'<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Body>'
+                b'<n1:login xmlns:n1="urn:partner.soap.sforce.com"><n1:username>integration@hitlcrm.example'
+                b'</n1:username><n1:password>emulator-passwordEMULATORTOKEN</n1:password></n1:login></env:Body>'
+                b'</env:Envelope>')
+    from integrations.salesforce_emulator.app import Request
+
+    def login(version: str) -> tuple[int, str]:
+        response = emulator.handle(Request("POST", f"/services/Soap/u/{version}", {}, {}, envelope))
+        return response.status, response.body.decode()
+
+    assert login("64.0")[0] == 200
+    status, body = login("65.0")
+    assert status == 500 and "UNSUPPORTED_API_VERSION" in body
+    emulator.soap_login_enabled = False
+    status, body = login("62.0")
+    assert status == 500 and "INVALID_OPERATION" in body
+
+
+def test_soap_login_is_refused_before_any_request_from_api_65(emulator: EmulatorServer, pinned_dns: None) -> None:
+    with override_settings(**login_settings(emulator, SALESFORCE_API_VERSION="65.0")):
+        with pytest.raises(SalesforceConfigurationError) as caught:
+            get_client()
+    message = str(caught.value)
+    assert "SOAP login() (SALESFORCE_USERNAME + SALESFORCE_PASSWORD) is not available in API version 65.0" in message
+    assert "SALESFORCE_CONSUMER_KEY + SALESFORCE_PRIVATE_KEY_FILE" in message and "64.0 or lower" in message
+    assert emulator.calls("login") == 0
+
+
+def test_soap_login_up_to_64_works_with_a_warning_that_it_is_retired(emulator: EmulatorServer, pinned_dns: None,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    with override_settings(**login_settings(emulator, SALESFORCE_API_VERSION="64.0")):
+        assert count_contacts() == 0
+        assert "retires in Summer '27" in client_module.soap_login_warning(read_config())
+    assert emulator.calls("login") == 1
+    assert any("retires in Summer '27" in record.getMessage() for record in caplog.records)
+
+
+def jwt_settings(emulator: EmulatorServer, key: Path, **overrides: object) -> dict[str, object]:
+    return salesforce_settings(emulator, SALESFORCE_INSTANCE_URL="", SALESFORCE_SESSION_ID="",
+                               SALESFORCE_USERNAME=USERNAME, SALESFORCE_CONSUMER_KEY="hitlcrm-consumer-key",
+                               SALESFORCE_PRIVATE_KEY_FILE=str(key), **overrides)
+
+
+def token_requests(emulator: EmulatorServer) -> list[dict]:
+    return [entry for entry in emulator.request_log if entry["kind"] == "oauth_token"]
+
+
+def test_jwt_bearer_with_a_my_domain_posts_there_and_signs_the_login_audience(
+        emulator: EmulatorServer, pinned_dns: None, jwt_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hosts: list[str] = []
+    handle = emulator.handle
+
+    def recording(request):  # the Host each token request was sent to
+        if request.path == "/services/oauth2/token":
+            hosts.append(request.headers.get("host", ""))
+        return handle(request)
+
+    monkeypatch.setattr(emulator, "handle", recording)
+    with override_settings(**jwt_settings(emulator, jwt_app, SALESFORCE_DOMAIN="acme.my")):
+        assert count_contacts() == 0
+    assert hosts == ["acme.my.salesforce.com"]
+    assert len(token_requests(emulator)) == 1
+
+
+def test_jwt_bearer_for_a_sandbox_my_domain_signs_the_sandbox_audience(
+        emulator: EmulatorServer, pinned_dns: None, jwt_app: Path) -> None:
+    emulator.sandbox = True
+    with override_settings(**jwt_settings(emulator, jwt_app, SALESFORCE_DOMAIN="acme--uat.sandbox.my")):
+        assert count_contacts() == 0
+    # The production audience is refused by a sandbox, as a real one does.
+    client_module.reset_clients()
+    with override_settings(**jwt_settings(emulator, jwt_app, SALESFORCE_DOMAIN="login")), \
+            pytest.raises(SalesforceAuthenticationError) as caught:
+        count_contacts()
+    assert caught.value.error_code == "invalid_grant" and "audience is invalid" in str(caught.value)
+
+
+def test_client_credentials_flow_on_the_my_domain(emulator: EmulatorServer, pinned_dns: None) -> None:
+    emulator.add_connected_app("cc-key", consumer_secret="cc-secret", run_as=USERNAME)
+    settings = salesforce_settings(emulator, SALESFORCE_INSTANCE_URL="", SALESFORCE_SESSION_ID="",
+                                   SALESFORCE_CONSUMER_KEY="cc-key", SALESFORCE_CONSUMER_SECRET="cc-secret",
+                                   SALESFORCE_DOMAIN="hitlcrm-emulator.my")
+    with override_settings(**settings):
+        assert read_config().login_method == "client_credentials"
+        assert count_contacts() == 0
+    assert len(token_requests(emulator)) == 1
+    client_module.reset_clients()
+    with override_settings(**{**settings, "SALESFORCE_CONSUMER_SECRET": "wrong"}), \
+            pytest.raises(SalesforceAuthenticationError) as caught:
+        count_contacts()
+    assert caught.value.error_code == "invalid_client" and "SALESFORCE_CONSUMER_SECRET" in str(caught.value)
+
+
+def test_the_emulator_serves_client_credentials_on_the_my_domain_only(emulator: EmulatorServer) -> None:
+    import base64
+
+    from integrations.salesforce_emulator.app import Request
+
+    emulator.add_connected_app("cc-key", consumer_secret="cc-secret", run_as=USERNAME)
+    basic = "Basic " + base64.b64encode(b"cc-key:cc-secret").decode()
+
+    def token(host: str) -> tuple[int, dict]:
+        response = emulator.handle(Request("POST", "/services/oauth2/token", {},
+                                                    {"host": host, "authorization": basic},
+                                                    b"grant_type=client_credentials"))
+        import json
+        return response.status, json.loads(response.body)
+
+    assert token("hitlcrm-emulator.my.salesforce.com")[0] == 200
+    status, body = token("login.salesforce.com")
+    assert status == 400 and body["error"] == "invalid_request"
+
+
+def test_the_start_up_check_names_a_malformed_domain_and_warns_of_soap_login(emulator: EmulatorServer) -> None:
+    from integrations.salesforce.checks import salesforce_settings_usable
+
+    with override_settings(SALESFORCE_DOMAIN="https://acme.my.salesforce.com"):
+        [problem] = salesforce_settings_usable()
+    assert problem.is_serious() and problem.id == "hitlcrm.E010" and "SALESFORCE_DOMAIN" in problem.msg
+    with override_settings(SALESFORCE_API_VERSION="v62"):
+        [problem] = salesforce_settings_usable()
+    assert problem.is_serious() and "SALESFORCE_API_VERSION" in problem.msg
+    with override_settings(**login_settings(emulator, SALESFORCE_API_VERSION="64.0")):
+        [warning] = salesforce_settings_usable()
+    assert not warning.is_serious() and warning.id == "hitlcrm.W010"
+    with override_settings(SALESFORCE_INSTANCE_URL="", SALESFORCE_SESSION_ID=""):
+        assert salesforce_settings_usable() == []  # not configured at all: the push names what to set
+    assert salesforce_settings_usable() == []
