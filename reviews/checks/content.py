@@ -10,46 +10,20 @@ from django.conf import settings
 
 from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
 from .lexicon import tone_matches
+from .placeholders import Span, placeholder_matches
 from .text import body_text, email_parts, excerpt, first_line, normalise, readable_parts
 
 EMAIL = frozenset({"email_draft"})
 
-# Words that make "[...]" a template slot rather than prose in brackets ("[Webinar]" is prose).
-_SLOT_WORDS = (
-    "name|first|last|full|company|company's|organi[sz]ation|org|account|title|role|job|position|city|country|"
-    "region|industry|product|service|date|day|time|recipient|recipient's|prospect|prospect's|contact|lead|email|"
-    "phone|number|link|url|website|pain|point|competitor|team|department|person|insert|add|enter|your|their|"
-    "his|her|here|value|field|placeholder|tbd|todo|x+"
-)
-_ANY_CASE = re.compile(
-    r"\{\{[^{}]{0,80}\}\}"                                   # {{first_name}}  {{ company }}
-    r"|\{![^{}]{1,80}\}"                                      # {!Contact.FirstName} (Salesforce merge field)
-    r"|\$\{[^{}]{1,80}\}"                                     # ${name}
-    r"|(?<![{\w])\{[A-Za-z_][A-Za-z0-9_.]{0,40}\}(?!\})"      # {first_name}
-    r"|\[\[[^\[\]]{1,80}\]\]"                                 # [[name]]
-    r"|\[\s*(?:[\w'.-]+\s+){0,4}?(?:" + _SLOT_WORDS + r")(?:\s+[\w'.-]+){0,4}\s*\]",  # [Company]  [Your Name]
-    re.IGNORECASE,
-)
-# Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose).
-_CASED = re.compile(
-    r"\*\|[A-Z0-9_]{1,40}\|\*"                                # *|FNAME|* (Mailchimp)
-    r"|%%?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%%?|%%[A-Za-z]+%%"        # %FIRST_NAME%  %%FirstName%%
-    r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                  # <NAME>  <COMPANY NAME>  <first_name>
-    r"|\[[A-Z][A-Z0-9]*_[A-Z0-9_]+\]"                          # [FIRST_NAME]
-)
-
-
-def placeholders_in(text: str) -> list[str]:
-    """Template slots in visible text (an HTML body's tags are stripped before, so a "<NAME>"
-    left in it was written as visible text)."""
-    found = [m.group(0) for m in _ANY_CASE.finditer(text)] + [m.group(0) for m in _CASED.finditer(text)]
-    return list(dict.fromkeys(found))
+# The field each part a recipient reads comes from (for spans the console highlights).
+PART_FIELDS = {"subject": "subject", "body": "body", "HTML body": "body_html"}
 
 
 @registry.register
 class PlaceholderCheck(Check):
-    """Unfilled template slots (``{{first_name}}``, ``[Company]``, ``<NAME>``...) in any part a
-    recipient reads. Hard: a template slot never goes out."""
+    """Unfilled template slots in any merge-tag syntax (``{{first_name}}``, ``[Company]``,
+    ``<<Company Name>>``, ``%NAME%``, ``*|FNAME|*``... see ``placeholders``) in any part a
+    recipient reads, quoted lines excepted. Hard: a template slot never goes out."""
 
     name = "placeholders"
     severity = HARD
@@ -57,14 +31,16 @@ class PlaceholderCheck(Check):
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
         found: dict[str, list[str]] = {}
+        spans: list[dict[str, object]] = []
         for where, text in email_parts(proposal):
-            tokens = placeholders_in(text)
-            if tokens:
-                found[where] = tokens
+            matches = placeholder_matches(text)
+            if matches:
+                found[where] = list(dict.fromkeys(match.group(0) for match in matches))
+                spans += [Span(m.start(), m.end(), m.group(0), PART_FIELDS[where]).as_dict() for m in matches]
         if found:
             where, tokens = next(iter(found.items()))
             return CheckOutcome(False, f"Unfilled template placeholder in the {where}: {', '.join(tokens[:3])}",
-                                {"found": found})
+                                {"found": found, "spans": spans[:20]})
         return CheckOutcome(True, "No template placeholders")
 
 
