@@ -10,8 +10,9 @@ from django.conf import settings
 
 from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
 from .lexicon import tone_matches
-from .placeholders import Span, placeholder_matches
+from .placeholders import Span, placeholder_matches, unquoted
 from .text import body_text, email_parts, excerpt, first_line, normalise, readable_parts
+from .tone import STRONG, TONE_FAIL_SCORE, ToneHit, family_hits, merge_overlapping
 
 EMAIL = frozenset({"email_draft"})
 
@@ -119,25 +120,39 @@ class CompanyNameCheck(Check):
 
 @registry.register
 class ToneCheck(Check):
-    """Pushy, hype, apologetic or off-brand phrasing from the tone lexicon (see ``lexicon``).
-    Soft: a reviewer rewrites the sentence."""
+    """Pushy, hype, guilt-tripping, apologetic, presumptuous or off-brand phrasing: the tone
+    lexicon's phrases (see ``lexicon``, weight 1 each) and the families of ``tone`` matched on
+    normalised word forms, scored; a draft scoring ``TONE_FAIL_SCORE`` or more fails. Quoted lines
+    (the prospect's own words) are not read. ``HITLCRM_TONE_LEXICON_DEFAULTS = False`` drops the
+    families with the built-in lexicon. Soft: a reviewer rewrites the sentence."""
 
     name = "tone"
     severity = SOFT
     kinds = EMAIL
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
-        hits: list[dict[str, str]] = []
+        allowed = list(getattr(context.policy, "tone_allowed", None) or [])
+        hits: list[dict[str, Any]] = []
         for where, text in email_parts(proposal):
-            for category, match in tone_matches(text, context.policy):
-                hits.append({"category": category, "phrase": match.group(0).strip(), "where": where,
-                             "context": excerpt(text, match.start(), match.end())})
-        if not hits:
-            return CheckOutcome(True, "No pushy, hype, apologetic or off-brand phrasing")
+            visible = unquoted(text)
+            found = [ToneHit(category, STRONG, m.start(), m.end(), m.group(0).strip())
+                     for category, m in tone_matches(visible, context.policy)]
+            # The families are built-in vocabulary: replacing the built-in lexicon drops them too.
+            if settings.HITLCRM_TONE_LEXICON_DEFAULTS:
+                found += family_hits(visible, allowed)
+            for hit in merge_overlapping(found):
+                hits.append({"category": hit.family, "phrase": hit.text, "where": where, "weight": hit.weight,
+                             "context": excerpt(text, hit.start, hit.end),
+                             "span": Span(hit.start, hit.end, text[hit.start:hit.end], PART_FIELDS[where]).as_dict()})
+        score = sum(hit["weight"] for hit in hits)
+        details = {"score": score, "threshold": TONE_FAIL_SCORE, "hits": hits[:20],
+                   "spans": [hit["span"] for hit in hits[:20]]}
+        if score < TONE_FAIL_SCORE:
+            return CheckOutcome(True, "No pushy, hype, guilt-tripping, apologetic or off-brand phrasing", details)
         categories = list(dict.fromkeys(hit["category"].replace("_", "-") for hit in hits))
         phrases = list(dict.fromkeys(f"“{hit['phrase']}”" for hit in hits))
         return CheckOutcome(False, f"{' and '.join(categories).capitalize()} phrasing: {', '.join(phrases[:4])}",
-                            {"hits": hits[:20]})
+                            details)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
