@@ -43,7 +43,7 @@ _ANY_CASE = re.compile(
     r"|\*\|[A-Za-z0-9_:]{1,40}\|\*"                              # *|FNAME|* (Mailchimp)
     r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
     r"|%%[A-Za-z][A-Za-z0-9_]{0,40}%%"                           # %%FirstName%%
-    r"|\$" + _SLOT + r"(?:_\w+)?\b"                              # $company  $COMPANY  $first_name
+    r"|\$[a-z]{0,12}?" + _SLOT + r"(?:_?\w+)?\b"                 # $company  $COMPANY  $first_name  $firstname
     r"|\binsert\s+[^.!?\n<>]{1,50}?\s+here\b",                   # Insert company name here
     re.IGNORECASE,
 )
@@ -53,6 +53,7 @@ _CASED = re.compile(
     r"%[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%|%[a-z]+(?:_[a-z]+)+%|%[A-Z][a-z]+(?:[A-Z][a-z]+)+%"  # %NAME% %first_name%
     r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                    # <NAME>  <COMPANY NAME>  <first_name>
     r"|\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]"                        # [FIRST_NAME]
+    r"|\[[a-z]+(?:[ -][a-z]+){1,5}\](?!\()"                        # [recent funding round]
     r"|\[\s*" + _TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r"){1,5}\s*\](?!\()"  # [Case Study Link]  [Recent News]
     r"|\$[a-z]+_[a-z_]+\b|\$[a-z]+[A-Z][A-Za-z]+\b"              # $first_name  $firstName
     r"|__[A-Z][A-Z0-9_]*__"                                      # __FIRST_NAME__

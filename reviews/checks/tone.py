@@ -152,6 +152,9 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "no (excuse|reason) (not to|to wait|to say no)"),
         (STRONG, "(everyone|every team|every company) (is|are) (already|switching|moving|signing)"),
         (STRONG, "(today|tonight) only"),
+        (STRONG, "(price*|pricing|rate*|cost*) (go|are going|will go|ris*|increas*|jump*) up? ~3 "
+                 "(midnight|tonight|tomorrow|friday|monday|soon|next week|end of)"),
+        (STRONG, "(lock|grab|claim|secure) (this|it|them|yours)? in? ~1 (now|today|immediately|tonight)"),
         (STRONG, "need ~2 (answer|decision|reply|yes) ~2 (now|today|asap|immediately|tomorrow|friday|by)"),
     ],
     "hype": [
@@ -197,7 +200,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "(tool|platform|solution|product|software|system) ~1 (ever|on the market|on the planet|in the world|"
                  "available|out there)"),
         (STRONG, "(nothing|no one|nobody|none) (else)? (come*|compare*) close"),
-        (STRONG, "(nothing|no one|nobody|none) (can|could) (compare|compete|match|touch)"),
+        (STRONG, "(nothing|no one|nobody|none) ~4 (can|could) (compare|compete|match|touch|beat)"),
         (STRONG, "(like nothing|unlike anything) (else|you have ever)"),
     ],
     "guilt_tripping": [
@@ -216,7 +219,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(shame|pity|rude|unfair) (if|for you|not to|to miss|to let)"),
         (STRONG, "do not you (care|want|think)"),
         (STRONG, "(do|did|have) you even (read|open*|look*|see|care*)"),
-        (STRONG, "(spent|invested|put in|took) ~2 (hours|days|weeks|ages|so much time|a lot of time|all day|all week|"
+        (STRONG, "(spent|invested|put|took) ~2 (hours|days|weeks|ages|so much time|a lot of time|all day|all week|"
                  "all weekend) ~5 (for you|on this|putting|research*|prepar*|writ*|build*|craft*|making)"),
         (STRONG, "(this is)? my (last|final) (attempt*|email*|try|messag*|follow up|note)"),
         (STRONG, "(assum*|guess|take it|take that as|suppos*) ~2 (you|your team|that you) ~2 "
