@@ -197,6 +197,13 @@ HITLCRM_EXTRA_CHECKS = env_list("HITLCRM_EXTRA_CHECKS", [])
 HITLCRM_LENGTH_LIMITS = {"first_line": 120, "subject": 100, "body": 3000}
 HITLCRM_TONE_LEXICON: dict[str, list[str]] = {}
 HITLCRM_TONE_LEXICON_DEFAULTS = True
+# The optional AI reviewer check (reviews/checks/ai_reviewer.py): an OpenAI-compatible
+# chat-completions endpoint; off (and not a default check) unless the URL is set.
+HITLCRM_AI_REVIEWER_URL = env_str("HITLCRM_AI_REVIEWER_URL", "").rstrip("/")
+HITLCRM_AI_REVIEWER_MODEL = env_str("HITLCRM_AI_REVIEWER_MODEL", "")
+HITLCRM_AI_REVIEWER_API_KEY = env_str("HITLCRM_AI_REVIEWER_API_KEY", "")
+HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS = env_float("HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS", 20.0)
+HITLCRM_AI_REVIEWER_DAILY_BUDGET = env_int("HITLCRM_AI_REVIEWER_DAILY_BUDGET", 1000)
 # Seconds the do-not-contact flags read from the CRM for an email draft's checks stay cached.
 HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_int("HITLCRM_CRM_FLAGS_CACHE_SECONDS", 300)
 HITLCRM_MIN_REVIEWS_TO_NARROW = env_int("HITLCRM_MIN_REVIEWS_TO_NARROW", 500)

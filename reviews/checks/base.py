@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 HARD = "hard"
 SOFT = "soft"
@@ -54,6 +57,11 @@ class Check:
     # Run when the policy names no checks.
     default: ClassVar[bool] = True
 
+    def gather(self, proposal: Any, policy: Any) -> Any:
+        """Slow reads this check needs (a network call), made before the record's row lock is taken;
+        what it returns is ``context.extra[name]`` for :meth:`run`. None: nothing to gather."""
+        return None
+
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
         raise NotImplementedError
 
@@ -99,6 +107,20 @@ class CheckRegistry:
             unknown = []
             chosen = [check for check in self._checks.values() if check.default]
         return [check for check in chosen if kind in check.kinds], unknown
+
+    def gather(self, proposal: Any, policy: Any) -> dict[str, Any]:
+        """What the checks to run gather before the lock (``CheckContext.extra``). A check whose
+        gathering crashes is left out: its ``run`` meets the error again and it is recorded there."""
+        gathered = {}
+        for check in self.resolve(proposal.kind, policy.checks)[0]:
+            try:
+                value = check.gather(proposal, policy)
+            except Exception:  # noqa: BLE001  (reported by the check's own run, where crashes are recorded)
+                logger.exception("check %s could not gather for proposal %s", check.name, proposal.pk)
+                continue
+            if value is not None:
+                gathered[check.name] = value
+        return gathered
 
     def for_proposal(self, kind: str, configured: Iterable[str] | None) -> list[Check]:
         """The checks to run; unknown configured names raise ``KeyError``."""

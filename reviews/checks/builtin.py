@@ -15,11 +15,14 @@
 | do_not_contact     | email | hard     | no CRM record / unreadable: fails soft, "opt-out unknown"  |
 | duplicate_outreach | email | soft     | -                                                          |
 | repetition         | both  | soft     | -                                                          |
+| ai_reviewer        | email | soft     | default only when HITLCRM_AI_REVIEWER_URL is set; timeout, |
+|                    |       |          | unreadable answer, used-up budget: fails soft, says so     |
 
 Messages are one short sentence a reviewer can act on.
 """
 
-from . import content, crm, evidence, outreach, personal_data  # noqa: F401  (registration)
+from . import ai_reviewer, content, crm, evidence, outreach, personal_data  # noqa: F401  (registration)
+from .ai_reviewer import AiReviewerCheck
 from .content import CompanyNameCheck, LengthCheck, PlaceholderCheck, RepetitionCheck, ShoutingCheck, ToneCheck
 from .crm import DoNotContactCheck, FieldValidityCheck
 from .evidence import ConfidenceCheck, EvidenceCheck, confidence_shortfall
@@ -27,6 +30,7 @@ from .outreach import DuplicateOutreachCheck
 from .personal_data import PersonalDataCheck
 
 __all__ = [
+    "AiReviewerCheck",
     "CompanyNameCheck",
     "ConfidenceCheck",
     "DoNotContactCheck",

@@ -10,46 +10,21 @@ from django.conf import settings
 
 from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
 from .lexicon import tone_matches
+from .placeholders import Span, placeholder_matches, unquoted
 from .text import body_text, email_parts, excerpt, first_line, normalise, readable_parts
+from .tone import STRONG, TONE_FAIL_SCORE, ToneHit, family_hits, merge_overlapping
 
 EMAIL = frozenset({"email_draft"})
 
-# Words that make "[...]" a template slot rather than prose in brackets ("[Webinar]" is prose).
-_SLOT_WORDS = (
-    "name|first|last|full|company|company's|organi[sz]ation|org|account|title|role|job|position|city|country|"
-    "region|industry|product|service|date|day|time|recipient|recipient's|prospect|prospect's|contact|lead|email|"
-    "phone|number|link|url|website|pain|point|competitor|team|department|person|insert|add|enter|your|their|"
-    "his|her|here|value|field|placeholder|tbd|todo|x+"
-)
-_ANY_CASE = re.compile(
-    r"\{\{[^{}]{0,80}\}\}"                                   # {{first_name}}  {{ company }}
-    r"|\{![^{}]{1,80}\}"                                      # {!Contact.FirstName} (Salesforce merge field)
-    r"|\$\{[^{}]{1,80}\}"                                     # ${name}
-    r"|(?<![{\w])\{[A-Za-z_][A-Za-z0-9_.]{0,40}\}(?!\})"      # {first_name}
-    r"|\[\[[^\[\]]{1,80}\]\]"                                 # [[name]]
-    r"|\[\s*(?:[\w'.-]+\s+){0,4}?(?:" + _SLOT_WORDS + r")(?:\s+[\w'.-]+){0,4}\s*\]",  # [Company]  [Your Name]
-    re.IGNORECASE,
-)
-# Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose).
-_CASED = re.compile(
-    r"\*\|[A-Z0-9_]{1,40}\|\*"                                # *|FNAME|* (Mailchimp)
-    r"|%%?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%%?|%%[A-Za-z]+%%"        # %FIRST_NAME%  %%FirstName%%
-    r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                  # <NAME>  <COMPANY NAME>  <first_name>
-    r"|\[[A-Z][A-Z0-9]*_[A-Z0-9_]+\]"                          # [FIRST_NAME]
-)
-
-
-def placeholders_in(text: str) -> list[str]:
-    """Template slots in visible text (an HTML body's tags are stripped before, so a "<NAME>"
-    left in it was written as visible text)."""
-    found = [m.group(0) for m in _ANY_CASE.finditer(text)] + [m.group(0) for m in _CASED.finditer(text)]
-    return list(dict.fromkeys(found))
+# The field each part a recipient reads comes from (for spans the console highlights).
+PART_FIELDS = {"subject": "subject", "body": "body", "HTML body": "body_html"}
 
 
 @registry.register
 class PlaceholderCheck(Check):
-    """Unfilled template slots (``{{first_name}}``, ``[Company]``, ``<NAME>``...) in any part a
-    recipient reads. Hard: a template slot never goes out."""
+    """Unfilled template slots in any merge-tag syntax (``{{first_name}}``, ``[Company]``,
+    ``<<Company Name>>``, ``%NAME%``, ``*|FNAME|*``... see ``placeholders``) in any part a
+    recipient reads, quoted lines excepted. Hard: a template slot never goes out."""
 
     name = "placeholders"
     severity = HARD
@@ -57,14 +32,16 @@ class PlaceholderCheck(Check):
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
         found: dict[str, list[str]] = {}
+        spans: list[dict[str, object]] = []
         for where, text in email_parts(proposal):
-            tokens = placeholders_in(text)
-            if tokens:
-                found[where] = tokens
+            matches = placeholder_matches(text)
+            if matches:
+                found[where] = list(dict.fromkeys(match.group(0) for match in matches))
+                spans += [Span(m.start(), m.end(), m.group(0), PART_FIELDS[where]).as_dict() for m in matches]
         if found:
             where, tokens = next(iter(found.items()))
             return CheckOutcome(False, f"Unfilled template placeholder in the {where}: {', '.join(tokens[:3])}",
-                                {"found": found})
+                                {"found": found, "spans": spans[:20]})
         return CheckOutcome(True, "No template placeholders")
 
 
@@ -143,25 +120,39 @@ class CompanyNameCheck(Check):
 
 @registry.register
 class ToneCheck(Check):
-    """Pushy, hype, apologetic or off-brand phrasing from the tone lexicon (see ``lexicon``).
-    Soft: a reviewer rewrites the sentence."""
+    """Pushy, hype, guilt-tripping, apologetic, presumptuous or off-brand phrasing: the tone
+    lexicon's phrases (see ``lexicon``, weight 1 each) and the families of ``tone`` matched on
+    normalised word forms, scored; a draft scoring ``TONE_FAIL_SCORE`` or more fails. Quoted lines
+    (the prospect's own words) are not read. ``HITLCRM_TONE_LEXICON_DEFAULTS = False`` drops the
+    families with the built-in lexicon. Soft: a reviewer rewrites the sentence."""
 
     name = "tone"
     severity = SOFT
     kinds = EMAIL
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
-        hits: list[dict[str, str]] = []
+        allowed = list(getattr(context.policy, "tone_allowed", None) or [])
+        hits: list[dict[str, Any]] = []
         for where, text in email_parts(proposal):
-            for category, match in tone_matches(text, context.policy):
-                hits.append({"category": category, "phrase": match.group(0).strip(), "where": where,
-                             "context": excerpt(text, match.start(), match.end())})
-        if not hits:
-            return CheckOutcome(True, "No pushy, hype, apologetic or off-brand phrasing")
+            visible = unquoted(text)
+            found = [ToneHit(category, STRONG, m.start(), m.end(), m.group(0).strip())
+                     for category, m in tone_matches(visible, context.policy)]
+            # The families are built-in vocabulary: replacing the built-in lexicon drops them too.
+            if settings.HITLCRM_TONE_LEXICON_DEFAULTS:
+                found += family_hits(visible, allowed)
+            for hit in merge_overlapping(found):
+                hits.append({"category": hit.family, "phrase": hit.text, "where": where, "weight": hit.weight,
+                             "context": excerpt(text, hit.start, hit.end),
+                             "span": Span(hit.start, hit.end, text[hit.start:hit.end], PART_FIELDS[where]).as_dict()})
+        score = sum(hit["weight"] for hit in hits)
+        details = {"score": score, "threshold": TONE_FAIL_SCORE, "hits": hits[:20],
+                   "spans": [hit["span"] for hit in hits[:20]]}
+        if score < TONE_FAIL_SCORE:
+            return CheckOutcome(True, "No pushy, hype, guilt-tripping, apologetic or off-brand phrasing", details)
         categories = list(dict.fromkeys(hit["category"].replace("_", "-") for hit in hits))
         phrases = list(dict.fromkeys(f"“{hit['phrase']}”" for hit in hits))
         return CheckOutcome(False, f"{' and '.join(categories).capitalize()} phrasing: {', '.join(phrases[:4])}",
-                            {"hits": hits[:20]})
+                            details)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")

@@ -1,6 +1,7 @@
 """Reviewable records and everything recorded about them."""
 
 from .audit import AuditChainHead, AuditEvent
+from .budgets import CheckBudget
 from .clients import ApiClient, ApiRequestWindow, ApiToken  # noqa: F401
 from .crm import CrmFieldChange, CrmObjectRule
 from .decisions import Decision, ReasonCode
@@ -17,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditChainHead",
     "AuditEvent",
+    "CheckBudget",
     "CheckResult",
     "CrmChange",
     "CrmFieldChange",

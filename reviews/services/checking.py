@@ -44,6 +44,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
     # Network reads (the CRM record, describe metadata) happen before the lock is taken.
     if gathered is None:
         gathered = crm_context_gather(proposal)
+    extra = registry.gather(proposal, policy)  # the checks' own slow reads (the AI reviewer's call)
 
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
@@ -51,7 +52,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
             return proposal
         prefetch_related_objects([proposal], "field_changes")
         field_changes = list(proposal.field_changes.all())
-        context = CheckContext(policy=policy, field_changes=field_changes, **gathered)
+        context = CheckContext(policy=policy, field_changes=field_changes, extra=extra, **gathered)
         # Submission indexes drafts for the duplicate check; a record made another way is indexed now.
         outreach_keys_record([proposal])
         _store_before_values(field_changes, context.crm_record)

@@ -350,3 +350,25 @@ def _recommendation(total: Figures, upper: float, target: float, minimum: int, m
     return (f"Keep the gate: about {needed} more reviews at the observed error rate "
             f"{total.errors / total.reviewed:.1%} would put the 95% upper bound (now {upper:.1%}) under "
             f"{target:.1%} with at least {minimum} reviewed.")
+
+
+def check_precision(*, check: str, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+    """How often a check is right when it objects, judged by people: of the outputs it failed whose
+    review concluded (as ``REVIEWED``), the share rejected in review or materially edited (as
+    ``ERROR``), with its 95% Wilson interval. Outputs it failed that are still waiting, or were
+    blocked, are not counted: nobody judged them. Tracks the AI reviewer like any task type."""
+    from ..models import CheckResult
+
+    failed = CheckResult.objects.filter(proposal=OuterRef("pk"), name=check, passed=False)
+    counts = _annotated(since, until, None).filter(Exists(failed)).aggregate(
+        failed=Count("pk"), reviewed=Count("pk", filter=REVIEWED), confirmed=Count("pk", filter=ERROR))
+    reviewed, confirmed = counts["reviewed"], counts["confirmed"]
+    return {
+        "check": check,
+        "failed": counts["failed"],
+        "failed_reviewed": reviewed,
+        "confirmed": confirmed,
+        "precision": _ratio(confirmed, reviewed),
+        "precision_lower_95": round(1 - wilson_upper(reviewed - confirmed, reviewed), 6) if reviewed else None,
+        "precision_upper_95": round(wilson_upper(confirmed, reviewed), 6) if reviewed else None,
+    }

@@ -1,0 +1,100 @@
+"""Recognising unfilled template slots in the text a recipient reads.
+
+Every common merge-tag syntax is recognised: ``{{first_name}}``, ``{first_name}``, ``{% if %}``,
+``{!Contact.FirstName}``, ``${name}``, ``$first_name``, ``[[name]]``, ``[Company]``,
+``[Company Name]``, ``[insert milestone]``, ``[FIRST_NAME]``, ``<<Company Name>>``, ``<NAME>``,
+``<first name>``, ``%FIRST_NAME%``, ``%%FirstName%%``, ``*|FNAME|*``, ``((first_name))``,
+``__NAME__`` and "INSERT COMPANY NAME HERE".
+
+What is not a slot: prose in brackets ("(see attached)", "[1]", "[Webinar recording]"), prices
+("$49/month", "$5k"), percentages ("20% off"), markdown links ("[our guide](https://…)"), markup
+in an HTML body (its tags are stripped before) and anything on a quoted line (starting with ">"):
+that is the prospect's own message, which may well contain their own template text or code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that make "[...]", "<...>" or "$..." a template slot rather than prose ("[Webinar]" is prose).
+SLOT_WORDS = (
+    "name|names|first|last|full|surname|company|company's|companies|organi[sz]ation|org|account|title|role|job|"
+    "position|city|country|region|industry|product|service|date|day|time|recipient|recipient's|prospect|"
+    "prospect's|contact|lead|email|phone|number|link|url|website|pain|point|competitor|team|department|person|"
+    "insert|add|enter|your|their|his|her|here|value|field|placeholder|tbd|todo|x+|fname|lname|sender|signature|"
+    "milestone|achievement|metric|customer|client|employer|location|address|salutation"
+)
+_SLOT = r"(?:" + SLOT_WORDS + r")"
+# A bracketed phrase of 1-5 words (letters, apostrophes, dots, hyphens, slashes).
+_PHRASE = r"(?:[A-Za-z][\w'.&/-]*\s+){0,4}"
+_TITLE_WORD = r"(?:[A-Z][\w'&.-]*|of|the|and|or|for|to|a|an|in|at|on|s)"
+
+_ANY_CASE = re.compile(
+    r"\{\{[^{}]{0,80}\}\}"                                      # {{first_name}}  {{ company | default }}
+    r"|\{%[^{}%]{1,80}%\}"                                       # {% if first_name %} (Jinja, Liquid)
+    r"|\{![^{}]{1,80}\}"                                         # {!Contact.FirstName} (Salesforce)
+    r"|\$\{[^{}]{1,80}\}"                                        # ${name}
+    r"|(?<![{\w])\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s+[A-Za-z0-9_.]+){0,3}\s*\}(?!\})"  # {first_name} {first name}
+    r"|\[\[[^\[\]]{1,80}\]\]"                                    # [[name]]
+    r"|\[\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.&/-]+){0,4}\s*\](?!\()"  # [Company]  [insert milestone]
+    r"|<<[^<>\n]{1,80}>>|«[^«»\n]{1,80}»"                         # <<Company Name>>  «FirstName»
+    r"|<\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.-]+){0,4}\s*>"    # <first name>  <Company>
+    r"|\*\|[A-Za-z0-9_:]{1,40}\|\*"                              # *|FNAME|* (Mailchimp)
+    r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
+    r"|%%[A-Za-z][A-Za-z0-9_]{0,40}%%"                           # %%FirstName%%
+    r"|\$[a-z]{0,12}?" + _SLOT + r"(?:_?\w+)?\b"                 # $company  $COMPANY  $first_name  $firstname
+    r"|\binsert\s+[^.!?\n<>]{1,50}?\s+here\b",                   # Insert company name here
+    re.IGNORECASE,
+)
+# Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose,
+# "$AAPL" is a ticker, "Add notes here" is prose).
+_CASED = re.compile(
+    r"%[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%|%[a-z]+(?:_[a-z]+)+%|%[A-Z][a-z]+(?:[A-Z][a-z]+)+%"  # %NAME% %first_name%
+    r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                    # <NAME>  <COMPANY NAME>  <first_name>
+    r"|\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]"                        # [FIRST_NAME]
+    r"|\[[a-z]+(?:[ -][a-z]+){1,5}\](?!\()"                        # [recent funding round]
+    r"|\[\s*" + _TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r"){1,5}\s*\](?!\()"  # [Case Study Link]  [Recent News]
+    r"|\$[a-z]+_[a-z_]+\b|\$[a-z]+[A-Z][A-Za-z]+\b"              # $first_name  $firstName
+    r"|__[A-Z][A-Z0-9_]*__"                                      # __FIRST_NAME__
+    r"|\b(?:ADD|ENTER|PUT|INSERT)\s+[A-Z][A-Z' ]{1,40}\s+HERE\b"   # ADD NAME HERE
+    r"|\bX{3,}\b"                                                # XXX
+)
+# A quoted line ("> ...") is the prospect's text, not the sender's: replaced by blanks so offsets hold.
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a finding is: ``start``/``end`` index the part's text as checks read it (the visible
+    text of an HTML body), ``field`` is ``subject``, ``body`` or ``body_html``."""
+
+    start: int
+    end: int
+    text: str
+    field: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text, "field": self.field}
+
+
+def unquoted(text: str) -> str:
+    """The text with quoted lines blanked (same length, so spans index the original)."""
+    return _QUOTED_LINE.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def placeholder_matches(text: str) -> list[re.Match[str]]:
+    """Template slots in visible text outside quoted lines, in order, overlaps removed (an HTML
+    body's tags are stripped before, so a "<NAME>" left in it was written as visible text)."""
+    visible = unquoted(text)
+    found = sorted([*_ANY_CASE.finditer(visible), *_CASED.finditer(visible)], key=lambda m: (m.start(), -m.end()))
+    kept: list[re.Match[str]] = []
+    for match in found:
+        if not kept or match.start() >= kept[-1].end():
+            kept.append(match)
+    return kept
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The distinct slots found, as written."""
+    return list(dict.fromkeys(match.group(0) for match in placeholder_matches(text)))

@@ -1,0 +1,348 @@
+"""Tone beyond a phrase list: families of pushy, hype, guilt-tripping, apologetic and presumptuous
+phrasing, matched on normalised word forms and scored.
+
+Text is normalised first: lower case, typographic apostrophes folded, contractions spelt out
+("you'd" -> "you would", "don't" -> "do not"), possessive "'s" dropped, punctuation removed and each
+word reduced to a crude stem ("apologies", "apologising" and "apology" share "apolog*";
+"bothering" and "bothered" are "bother"). Patterns are written in plain words and stemmed the
+same way, so one pattern covers a word's forms and the many ways a sentence is put.
+
+Pattern syntax (one string per pattern, words separated by spaces):
+
+- ``word``: the word in any of its forms; ``word*``: any word starting with these letters (stemmed);
+- ``(a|b c|d)``: one of several words or word sequences; ``item?``: optional;
+- ``~N``: up to N words of anything (``you ~2 crazy`` finds "you would be crazy");
+- ``re:REGEX``: one word matching the regular expression (``re:\\d+x`` for "10x").
+
+A hit right after "not", "no", "never" or "without" is ignored ("not urgent", "no guarantee").
+Each family pattern has a weight; a draft whose hits (with the tone lexicon's, weight 1 each) add
+up to ``TONE_FAIL_SCORE`` fails. Weak signals (an enthusiastic adjective) weigh 0.5: one is
+allowed, two are not. What is deliberately not flagged: polite apologies about something that
+happened ("Sorry I missed your call", "Sorry to hear about the office move"), "Apologies if I have
+the wrong person", "no pressure", "no rush", a plain request for a call ("What time works for you?").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+TONE_FAIL_SCORE = 1.0
+STRONG, WEAK = 1.0, 0.5
+
+_NEGATORS = frozenset({"not", "no", "never", "without"})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CONTRACTIONS = {
+    "won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"), "ain't": ("is", "not"),
+    "let's": ("let", "us"), "it's": ("it", "is"), "that's": ("that", "is"), "there's": ("there", "is"),
+    "here's": ("here", "is"), "what's": ("what", "is"), "who's": ("who", "is"), "he's": ("he", "is"),
+    "she's": ("she", "is"), "i'm": ("i", "am"),
+}
+_ENDINGS = {"n't": "not", "'re": "are", "'ll": "will", "'ve": "have", "'d": "would", "'m": "am"}
+_SUFFIXES = ("ations", "ation", "ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s", "y", "e")
+
+
+def stem(word: str) -> str:
+    """A crude, consistent stem: the longest listed suffix removed when three letters remain
+    ("bothering" -> "bother", "apologies" -> "apolog"). Text and patterns share it, so only
+    consistency matters, not linguistic accuracy."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of each word of a text, contractions spelt out (both words keep the
+    contraction's span), so spans map back to the text as written."""
+    folded = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    found: list[tuple[str, int, int]] = []
+    for match in _WORD.finditer(folded):
+        token, start, end = match.group(0), match.start(), match.end()
+        parts: tuple[str, ...]
+        if token in _CONTRACTIONS:
+            parts = _CONTRACTIONS[token]
+        elif token.endswith("'s"):
+            parts = (token[:-2],)  # possessive (or "is" after a noun: either way it carries no tone)
+        else:
+            ending = next((e for e in _ENDINGS if token.endswith(e)), None)
+            parts = (token[: -len(ending)], _ENDINGS[ending]) if ending else (token.replace("'", ""),)
+        found += [(stem(part), start, end) for part in parts if part]
+    return found
+
+
+_DSL_TOKEN = re.compile(r"re:\S+?(?=[\s)|]|$)|~\d+|[()|?]|[^\s()|?]+")
+
+
+def _compile_items(tokens: list[str], position: int, closing: bool) -> tuple[str, int]:
+    alternatives, current = [], ""
+    while position < len(tokens):
+        token = tokens[position]
+        position += 1
+        if token == "(":
+            inner, position = _compile_items(tokens, position, True)
+            piece = f"(?:{inner})"
+        elif token == ")" and closing:
+            break
+        elif token == "|":
+            alternatives.append(current)
+            current = ""
+            continue
+        elif token == "?":
+            raise ValueError("'?' follows nothing")
+        elif token.startswith("~"):
+            piece = r"(?:\S+ ){0," + str(int(token[1:])) + "}"
+        elif token.startswith("re:"):
+            piece = f"(?:{token[3:]}) "
+        elif token.endswith("*"):
+            # Stemmed too, so the prefix is never longer than the stems it must begin ("come*": "com").
+            piece = re.escape(stem(token[:-1].lower())) + r"\S* "
+        else:
+            piece = re.escape(stem(token.lower())) + " "
+        if position < len(tokens) and tokens[position] == "?":
+            position += 1
+            piece = f"(?:{piece})?"
+        current += piece
+    alternatives.append(current)
+    return "|".join(alternatives), position
+
+
+@cache
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A family pattern as a regular expression over the stems joined by single spaces."""
+    body, _position = _compile_items(_DSL_TOKEN.findall(pattern), 0, False)
+    return re.compile(r"(?<![^ ])(?:" + body + ")")
+
+
+_FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|packed|hectic)"
+_NOISE = "(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*)"
+FAMILIES: dict[str, list[tuple[float, str]]] = {
+    "pushy": [
+        (STRONG, "act (now|fast|today|immediately|quickly)"),
+        (STRONG, "(now|today) or never"),
+        (STRONG, "(last|final) (chance|call|opportunity|notice|reminder|warning)"),
+        (STRONG, "(offer|deal|discount|promo*|pricing|price|rate) ~2 (end|expir*|vanish*|disappear*|go away|will not last)"),
+        (STRONG, "you ~2 (crazy|mad|foolish|silly|insane|nut|stupid) (not|to pass|to miss|to ignore|to say no)"),
+        (STRONG, "do not (miss|wait|delay|sleep on|pass on|pass up|let this)"),
+        (STRONG, "(can not|cannot) afford to (wait|miss|ignore|pass|delay|lose|sit)"),
+        (STRONG, "(only|just) ~2 (spot*|seat*|slot*|place*|licen*|opening*|space*) ~1 (left|remain*)"),
+        (STRONG, "(spot*|seat*|slot*|place*|opening*) ~1 (filling|going) (up|fast|quickly)"),
+        (STRONG, "(before|until) it ~1 too late"),
+        (STRONG, "(need|must|have to|got to) ~2 (decide|act|commit|sign|lock|buy) ~2 "
+                 "(now|today|tonight|immediately|asap|tomorrow|friday|monday|eod|this week)"),
+        (STRONG, "(time|clock) is (running|ticking|short)"),
+        (STRONG, "running out of time"),
+        (STRONG, "(window|door) is (closing|shutting)"),
+        (STRONG, "what are you waiting for"),
+        (STRONG, "(sign up|buy|order|register|claim|grab|lock in|decide) ~2 (now|immediately|right away|asap|today|"
+                 "tonight)"),
+        (STRONG, "(reply|respond|call) ~1 (now|immediately|right away|asap)"),
+        (STRONG, "asap"),
+        (STRONG, "urgent*"),
+        (STRONG, "(keep|will keep) (follow*|chas*|ping*|email*|call*|remind*) ~3 (until|till|every)"),
+        (STRONG, "(competitor*|competition|rival*) ~4 (already|ahead|leav* you|left you|pass* you|beat* you)"),
+        (STRONG, "(get|be|being|got) left behind"),
+        (WEAK, "fall* behind"),
+        (STRONG, "(fear of missing out|fomo)"),
+        (STRONG, "no (excuse|reason) (not to|to wait|to say no)"),
+        (STRONG, "(everyone|every team|every company) (is|are) (already|switching|moving|signing)"),
+        (STRONG, "(today|tonight) only"),
+        (STRONG, "(price*|pricing|rate*|cost*) (go|are going|will go|ris*|increas*|jump*) up? ~3 "
+                 "(midnight|tonight|tomorrow|friday|monday|soon|next week|end of)"),
+        (STRONG, "(lock|grab|claim|secure) (this|it|them|yours)? in? ~1 (now|today|immediately|tonight)"),
+        (STRONG, "need ~2 (answer|decision|reply|yes) ~2 (now|today|asap|immediately|tomorrow|friday|by)"),
+    ],
+    "hype": [
+        (STRONG, "guarante*"),
+        (STRONG, "(game|life|career|business) chang*"),
+        (STRONG, "revolution*"),
+        (WEAK, "disrupt*"),
+        (STRONG, "best (in|of) (class|breed)"),
+        (STRONG, "(world|industry|market|class) (leading|class|beating)"),
+        (STRONG, "(second to none|unmatched|unparalleled|unrivaled|unrivalled|unbeatable|unstoppable)"),
+        (WEAK, "re:\\d+x"),
+        (STRONG, "(double|triple|quadruple|multiply|explode|skyrocket*|supercharg*|turbocharg*) your "
+                 "(revenue|pipeline|sales|growth|lead*|meeting*|conversion*|reply|close|roi|income|profit*|booking*|"
+                 "deal*|result*|output|productivity|number*|business)"),
+        (STRONG, "(blow|blew|blown) your mind"),
+        (STRONG, "mind (blow*|bend*)"),
+        (STRONG, "jaw drop*"),
+        (STRONG, "knock* your sock*"),
+        (STRONG, "too good to be true"),
+        (STRONG, "never seen anything like"),
+        (STRONG, "100 percent? (free|guarante*|risk*|satisf*|success)"),
+        (STRONG, "(completely|totally|absolutely|entirely) free"),
+        (STRONG, "(no|zero|without) (risk|downside|catch|strings attached)"),
+        (STRONG, "risk free"),
+        (STRONG, "(amazing|incredible|unbelievable|insan*|phenomenal|astonish*|astound*|stunning|epic|magic*|"
+                 "miracul*|spectacular|sensational|extraordinar*|breathtaking|staggering|ridiculous|crazy) "
+                 "(result*|roi|growth|return*|saving*|number*|deal|offer|price|platform|tool|product|solution|"
+                 "opportunity|value)"),
+        (WEAK, "(awesome|fantastic|phenomenal|astonish*|astound*|stunning|epic|extraordinar*|spectacular|"
+               "sensational|staggering|breathtaking|unprecedented|massive|ultimate|miracul*|magical)"),
+        (STRONG, "(once in a lifetime|opportunity of a lifetime)"),
+        (STRONG, "(magic|silver) bullet"),
+        (STRONG, "secret (weapon|sauce|formula)"),
+        (STRONG, "(cutting|bleeding) edge"),
+        (STRONG, "state of the art"),
+        (STRONG, "next (gen|generation)"),
+        (STRONG, "best (ever|on the market|in the world|there is)"),
+        (STRONG, "world (best|first|leading|most)"),
+        (STRONG, "(transform|revolutioni*|change) your (business|life|company|career|team) "
+                 "(overnight|forever|in days|in minutes)"),
+        (STRONG, "overnight (success|result*)"),
+        (STRONG, "(most|best) ~1 (powerful|advanced|innovative|complete|comprehensive) ~1 "
+                 "(tool|platform|solution|product|software|system) ~1 (ever|on the market|on the planet|in the world|"
+                 "available|out there)"),
+        (STRONG, "(nothing|no one|nobody|none) (else)? (come*|compare*) close"),
+        (STRONG, "(nothing|no one|nobody|none) ~4 (can|could) (compare|compete|match|touch|beat)"),
+        (STRONG, "(like nothing|unlike anything) (else|you have ever)"),
+    ],
+    "guilt_tripping": [
+        (STRONG, "i (have)? (reach* out|email*|writ*|wrote|tri*|messag*|call*|contact*|ping*|follow* up) ~3 "
+                 "((several|many|multiple|numerous|re:\\d+|two|three|four|five|few|couple|dozen) "
+                 "(tim*|email*|messag*|attempt*|note*|follow*)|twice|repeatedly|again and again)"),
+        (STRONG, "(since|as|because|given) (i|we) ~2 (not|never) (heard|got*|receiv*|had) ~3 "
+                 "(back|repl*|respons*|answer*)"),
+        (STRONG, "(still|yet) ~1 no (repl*|respons*|answer*|word)"),
+        (STRONG, "you ~2 (ignor*|not (repl*|respond*|answer*|get* back|got* back|writ* back))"),
+        (STRONG, "ignor* (me|my (email*|messag*|note*|call*))"),
+        (STRONG, "(disappoint*|hurt|upset|offend*|frustrat*|sad) ~5 (not|no|never) ~2 "
+                 "(heard|repl*|respon*|answer*|back|word)"),
+        (STRONG, "(disappoint*|hurt|upset|offend*) ~3 (that|when|if) you"),
+        (STRONG, "least you (could|can) do"),
+        (STRONG, "(shame|pity|rude|unfair) (if|for you|not to|to miss|to let)"),
+        (STRONG, "do not you (care|want|think)"),
+        (STRONG, "(do|did|have) you even (read|open*|look*|see|care*)"),
+        (STRONG, "(spent|invested|put|took) ~2 (hours|days|weeks|ages|so much time|a lot of time|all day|all week|"
+                 "all weekend) ~5 (for you|on this|putting|research*|prepar*|writ*|build*|craft*|making)"),
+        (STRONG, "(this is)? my (last|final) (attempt*|email*|try|messag*|follow up|note)"),
+        (STRONG, "(assum*|guess|take it|take that as|suppos*) ~2 (you|your team|that you) ~2 "
+                 "(not (interest*|care*|a priority)|do not care)"),
+        (STRONG, "(you|your team) (owe|owes) (me|us|it to)"),
+        (STRONG, "(let|leaving|leave) (me|us) hanging"),
+        (STRONG, "ghost*"),
+        (STRONG, "(surely|i would have thought|i would think) you ~2 (care|want|would|see|understand)"),
+        (STRONG, "(only|just) (take*|need*) ~2 (second|minute|moment) ~4 (to reply|to respond|to answer|to say)"),
+        (STRONG, "courtesy ~3 (repl*|respons*|answer*)"),
+    ],
+    "apologetic": [
+        (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 " + _NOISE),
+        (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 (reach* out|email* you|writ* to you|contact* you|"
+                 "troubl* you|bug* you|pester*|barg*|impos*|the length|long (email|note|messag*)|your inbox)"),
+        (STRONG, "(sorry|apolog*) ~1 (if|in advance) ~5 (" + _NOISE[1:-1] + "|annoy*|inconvenien*|wast*|too forward|"
+                 "too direct|pushy)"),
+        (STRONG, "(forgive|excuse|pardon) me (for|if)"),
+        (STRONG, "i ~2 (hate|not want|not mean) to ~2 (bother*|bug*|disturb*|pester*|intru*|impos*|interrupt*|troubl*|"
+                 "spam*|take up|wast*|pest|nuisanc*)"),
+        (STRONG, "(hope|hoping|hopefully) ~4 (not|no) ~3 (bother*|bad tim*|intru*|impos*|interrupt*|disturb*|too much|"
+                 "wast*|nuisanc*|annoy*|spam*)"),
+        (STRONG, "(i know|i realis*|i realiz*|i am sure|i imagine|i appreciate|i understand|i bet) ~2 "
+                 "(you|your inbox|your calendar|your schedule|your day|your week|your team) ~3 " + _FEEL),
+        (STRONG, "(feel free|totally fine|completely fine|ok|okay|fine|no worries if you|happy for you) to "
+                 "(ignore|delete|disregard|bin|trash|skip)"),
+        (STRONG, "(ignore|delete|disregard|bin) (this|me|my note|my email|my messag*) ~2 (if|when|otherwise)"),
+        (STRONG, "you ~2 (get|receiv*|see) ~2 (lot|ton|tons|dozen*|hundred*|load*|plenty|countless|many|flood) ~2 "
+                 "(these|email*|pitch*|messag*|vendor*|cold|note*|request*|outreach)"),
+        (STRONG, "i am (just|only|probably)? (another|one more|yet another|the last|the hundredth) "
+                 "(vendor*|person|email|sales*|rep|pitch*)"),
+        (STRONG, "(probably|likely|surely)? the last thing you (want|need)"),
+        (STRONG, "(awkward|weird|strange|odd) (to|for me to) (reach* out|email*|writ*|messag*)"),
+        (WEAK, "wast* ~1 your time"),
+        (WEAK, "(will not|promise not to) (take|keep) (up)? (much|too much|more than|long) ~2 (time|minut*)"),
+    ],
+    "presumptuous": [
+        (STRONG, "i ~3 (book*|schedul*|block*|reserv*|pencil*) ~6 (calendar|diary|schedule|invite|hold|call|meeting|"
+                 "demo|minut*|slot|tim*)"),
+        (STRONG, "(sent|add*) ~3 (calendar)? (invite|invitation)"),
+        (STRONG, "(put|drop*|add*|sent|book*|block*|pencil*|plac*|stuck) ~4 (in|on|into|to) your (calendar|diary)"),
+        (STRONG, "(i will|i am going to|i would) (call|ring|phone|swing by|drop by|stop by|come by|see) ~1 you ~2 "
+                 "(tomorrow|on|at|this|next|monday|tuesday|wednesday|thursday|friday|then|later)"),
+        (STRONG, "(expect|watch for|look out for|keep an eye out for) (my|a|an|our) ~1 (call|invite|invitation|contract|"
+                 "proposal)"),
+        (STRONG, "(talk|speak|chat) (to|with) you (then|tomorrow|on monday|on tuesday|on wednesday|on thursday|on friday)"),
+        (STRONG, "(i know|i am sure|i am certain|i bet|no doubt|obviously|clearly|surely|undoubtedly) ~3 "
+                 "(you|your team|your company) ~3 (need|want|struggl*|lose|losing|hate|wast*|would love|could use|"
+                 "problem|pain|mess|broken|suffer*|behind)"),
+        (STRONG, "(you|your team|your company) (clearly|obviously|definitely|desperately|badly) (need*|could use|"
+                 "requir*|are missing|are struggling|are losing)"),
+        (STRONG, "you (will|are going to) (love|thank me|agree|want|be glad|be thrilled|be delighted|be amazed|"
+                 "be impressed)"),
+        (STRONG, "(when|once|after) (we|you) (start work*|start using|sign*|onboard*|work together|"
+                 "become a customer|become a partner|are on board|come on board|switch to us)"),
+        (STRONG, "(what|which) (time|day|slot) (work*|suit*|is best|would work) ~3 (our|the) (call|meeting|demo|chat)"),
+        (STRONG, "no (reason|way) ~3 (not|never)"),
+        (STRONG, "(you|your team) (should|must|need to|have to) (switch|buy|sign up|replace|get rid|ditch|drop)"),
+        (STRONG, "unless (i|we) (hear|get|receiv*) (otherwise|back|no|an objection)"),
+        (STRONG, "unless you (object|say otherwise|tell me otherwise|opt out|decline)"),
+        (STRONG, "(silence|no reply|no response|not hearing back) (mean*|as|is) a? (yes|consent|agreement|ok|okay)"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class ToneHit:
+    family: str
+    weight: float
+    start: int
+    end: int
+    text: str
+
+
+@cache
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str]]]:
+    return [(family, weight, compile_pattern(pattern)) for family, patterns in FAMILIES.items()
+            for weight, pattern in patterns]
+
+
+def _stem_string(text: str) -> tuple[str, list[tuple[str, int, int]], list[int]]:
+    tokens = words(text)
+    offsets, joined = [], []
+    position = 0
+    for stemmed, _start, _end in tokens:
+        offsets.append(position)
+        joined.append(stemmed)
+        position += len(stemmed) + 1
+    return " ".join(joined) + " ", tokens, offsets
+
+
+def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
+    """Family hits in a text, spans in the text as written. A hit overlapping an ``allowed``
+    phrase (a policy's ``tone_allowed``, normalised the same way) is dropped."""
+    joined, tokens, offsets = _stem_string(text)
+    if not tokens:
+        return []
+    allowed_ranges = []
+    for phrase in allowed or []:
+        phrase_stems = " ".join(stemmed for stemmed, _s, _e in words(phrase))
+        if phrase_stems:
+            allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
+                                                                         joined)]
+    hits = []
+    for family, weight, pattern in _compiled_families():
+        for match in pattern.finditer(joined):
+            if match.end() == match.start():
+                continue
+            first = bisect_right(offsets, match.start()) - 1
+            last = bisect_right(offsets, match.end() - 2) - 1
+            if first > 0 and tokens[first - 1][0] in _NEGATORS:
+                continue
+            if any(start < match.end() and match.start() < end for start, end in allowed_ranges):
+                continue
+            start, end = tokens[first][1], tokens[last][2]
+            hits.append(ToneHit(family, weight, start, end, text[start:end]))
+    return hits
+
+
+def merge_overlapping(hits: list[Any]) -> list[Any]:
+    """One hit per stretch of text: where hits overlap, the heaviest (then longest) is kept."""
+    kept: list[Any] = []
+    for hit in sorted(hits, key=lambda h: (-h.weight, -(h.end - h.start), h.start)):
+        if all(hit.end <= other.start or other.end <= hit.start for other in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
