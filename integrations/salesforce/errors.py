@@ -108,9 +108,8 @@ def _described(error: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
     alert = str(result.get("errorMessage") or message)
     if alert:
         text += f" (the org says: {alert})"
-    return text + ". Merge or correct the records in Salesforce, or allow duplicate saves for this object.", (
-        fields or tuple(same)
-    )
+    text += ". Merge or correct the records in Salesforce, or allow duplicate saves in the object's CRM object rule."
+    return text, fields or tuple(same)
 
 
 def _first_error(content: Any) -> tuple[str, str, tuple[str, ...]]:
