@@ -202,9 +202,9 @@ def _record_outcome(
             written=True,
             created=bool(result.get("created")),
         )
-    record_id = str(result.get("id") or record.get("id") or "")
-    return _failed(key, map_record_errors(result.get("errors") or ()), crm_id=to_18(record_id) if is_valid_id(record_id)
-                   else record_id)
+    record_id = str(result.get("id") or record.get("id") or "")  # the failed record, named in the log
+    crm_id = to_18(record_id) if is_valid_id(record_id) else record_id
+    return _failed(key, map_record_errors(result.get("errors") or ()), crm_id=crm_id)
 
 
 def _send(

@@ -148,7 +148,8 @@ class DmlOptions:
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> DmlOptions:
         """From lower-case header names: ``sforce-auto-assign`` (TRUE, FALSE — either case — or an
-        AssignmentRule id, which runs that rule) and ``sforce-duplicate-rule-header``."""
+        AssignmentRule id; the emulator has one rule per object, so any value but FALSE runs it) and
+        ``sforce-duplicate-rule-header``."""
         auto_assign = headers.get("sforce-auto-assign", "").strip()
         duplicates = headers.get("sforce-duplicate-rule-header", "")
         return cls(

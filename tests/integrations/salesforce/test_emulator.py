@@ -357,12 +357,6 @@ def test_collections_create_upsert_and_retrieve(emulator: EmulatorServer) -> Non
 
 # --- org automation: assignment rules and duplicate rules ---------------------------------------------
 
-AUTO_ASSIGN_DOC = "https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm"
-DUPLICATE_RULE_DOC = (
-    "https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm"
-)
-
-
 def _write(sf: Salesforce, route: str, crm_object: str, record_id: str, headers: dict[str, str]) -> str:
     """Write one record of ``crm_object`` through ``route``; the id written (``record_id`` for updates,
     the External_Id__c "ext-1" for upserts)."""
@@ -400,9 +394,9 @@ WRITE_ROUTES = ["create", "patch", "upsert", "collections_create", "collections_
 def test_an_active_assignment_rule_reassigns_every_write_unless_sforce_auto_assign_is_false(
     emulator: EmulatorServer, crm_object: str, route: str
 ) -> None:
-    """"The Assignment Rule header is a request header applied when creating or updating Accounts,
-    Cases, or Leads [...] If the header is not provided in the request, the default value is TRUE";
-    "TRUE and FALSE are not case-sensitive".
+    """Assignment Rule header: "a request header applied when creating or updating Accounts, Cases, or
+    Leads [...] If the header is not provided in the request, the default value is TRUE"; "TRUE and
+    FALSE are not case-sensitive".
     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm"""
     sf = connect(emulator)
     required = {"Lead": {"LastName": "Old", "Company": "Contoso"}, "Account": {"Name": "Old"}}[crm_object]
