@@ -28,7 +28,16 @@ settings change. API usage from each response's ``Sforce-Limit-Info`` header is 
 cache so every web and worker process sees the org's latest figure (``api_usage``,
 ``budget_exhausted``). Nothing else is kept in process memory beyond the connection itself.
 
+Every write says what the org's automation may do (``WriteOptions``): by default no assignment rule
+runs (``Sforce-Auto-Assign: FALSE``; without it the REST API runs the active rules and an approved
+Title change could hand a Lead to someone else) and a duplicate alert is not acknowledged
+(``Sforce-Duplicate-Rule-Header: allowSave=false``). ``records.py`` sends the caller's choice with each
+write; the transport adds the defaults to any data write that lacks them, such as the one
+simple-salesforce repeats without the caller's headers after it renewed an expired session.
+
 https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
 """
 
 from __future__ import annotations
@@ -229,8 +238,56 @@ def count_requests() -> Iterator[RequestCounter]:
         _COUNTERS.reset(token)
 
 
+# --- what a write lets the org's automation do ------------------------------------------------------
+
+AUTO_ASSIGN_HEADER = "Sforce-Auto-Assign"
+DUPLICATE_RULE_HEADER = "Sforce-Duplicate-Rule-Header"
+_WRITE_METHODS = frozenset({"POST", "PATCH", "PUT"})
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """The org automation a write may trigger; the defaults trigger none that nobody approved.
+
+    ``run_assignment_rules``: the org's active assignment rules (Lead, Account, Case) run on the records
+    written and may change their owner. ``allow_duplicate_save``: a duplicate rule's alert is
+    acknowledged and the duplicate saved; otherwise the record fails with DUPLICATES_DETECTED (a rule
+    whose action is Block refuses either way).
+    """
+
+    run_assignment_rules: bool = False
+    allow_duplicate_save: bool = False
+
+    def headers(self) -> dict[str, str]:
+        # "TRUE and FALSE are not case-sensitive"; duplicate options: "The default value for all fields
+        # is false". includeRecordDetails=false: the duplicate's ids come back, not its field values.
+        return {
+            AUTO_ASSIGN_HEADER: "TRUE" if self.run_assignment_rules else "FALSE",
+            DUPLICATE_RULE_HEADER: f"allowSave={str(self.allow_duplicate_save).lower()}; "
+            "includeRecordDetails=false; runAsCurrentUser=false",
+        }
+
+
+SAFE_WRITE_HEADERS = WriteOptions().headers()
+
+
+def _with_write_defaults(method: str | bytes, url: str | bytes, headers: Any) -> Any:
+    """``headers`` plus the safe defaults when the request is a REST data write that lacks them."""
+    method_name = method.decode() if isinstance(method, bytes) else method
+    url_text = url.decode() if isinstance(url, bytes) else url
+    if method_name.upper() not in _WRITE_METHODS or "/services/data/" not in url_text:
+        return headers
+    merged = dict(headers or {})
+    present = {str(name).lower() for name in merged}
+    for name, value in SAFE_WRITE_HEADERS.items():
+        if name.lower() not in present:
+            merged[name] = value
+    return merged
+
+
 class SalesforceHTTPSession(requests.Session):
-    """The transport: a default timeout, the configured CA bundle, request counting, usage tracking."""
+    """The transport: a default timeout, the configured CA bundle, request counting, usage tracking,
+    and the safe ``WriteOptions`` headers on every data write that names none."""
 
     def __init__(self, *, verify: bool | str, timeout: float) -> None:
         super().__init__()
@@ -243,6 +300,7 @@ class SalesforceHTTPSession(requests.Session):
         # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override ``Session.verify``; passing it per
         # request makes SALESFORCE_CA_BUNDLE win.
         kwargs.setdefault("verify", self.verify)
+        kwargs["headers"] = _with_write_defaults(method, url, kwargs.get("headers"))
         for counter in _COUNTERS.get():
             counter.count += 1
         response = super().request(method, url, *args, **kwargs)
@@ -434,6 +492,7 @@ __all__ = [
     "SalesforceClient",
     "SalesforceConfig",
     "SalesforceError",
+    "WriteOptions",
     "api_usage",
     "budget_exhausted",
     "count_requests",

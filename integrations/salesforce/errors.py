@@ -12,7 +12,11 @@ Every error carries ``error_code`` (Salesforce's errorCode/statusCode), ``messag
 HTTP ``status`` when there was one. ``map_exception`` and ``map_record_errors`` are the only places that
 turn simple-salesforce / requests exceptions and per-record results into these classes.
 
+A duplicate rule's refusal (DUPLICATES_DETECTED) is permanent: its message names the rule, the
+matching records and fields, and the org's own alert text, so a person can merge or correct them.
+
 Error codes: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+Duplicates: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateerror.htm
 """
 
 from __future__ import annotations
@@ -81,6 +85,37 @@ def is_transient(error_code: str, status: int | None = None) -> bool:
     return error_code in TRANSIENT_ERROR_CODES or (status is not None and (status >= 500 or status == 429))
 
 
+def _described(error: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """(message, fields) of one error object; for a DuplicateError, spelled out from its DuplicateResult
+    (which rule refused, which records it matched on which fields), since Salesforce's own ``message``
+    is only the admin's alert text and its ``fields`` are empty."""
+    message = str(error.get("message") or error.get("error_description") or "")
+    fields = tuple(str(name) for name in error.get("fields") or ())
+    result = error.get("duplicateResult")
+    if not isinstance(result, Mapping):
+        return message, fields
+    matched: list[str] = []
+    same: list[str] = []
+    for match in result.get("matchResults") or ():
+        for found in match.get("matchRecords") or ():
+            record = found.get("record") or {}
+            kind = (record.get("attributes") or {}).get("type") or match.get("entityType") or ""
+            if record.get("Id"):
+                matched.append(f"{kind} {record['Id']}".strip())
+            same += [str(diff.get("name")) for diff in found.get("fieldDiffs") or ()
+                     if diff.get("difference") == "SAME" and str(diff.get("name")) not in same]
+    text = f"Salesforce's duplicate rule {result.get('duplicateRule') or '(unnamed)'} refused the save"
+    if matched:
+        text += f": it matches {', '.join(matched)}"
+    if same:
+        text += f" on {', '.join(same)}"
+    alert = str(result.get("errorMessage") or message)
+    if alert:
+        text += f" (the org says: {alert})"
+    text += ". Merge or correct the records in Salesforce, or allow duplicate saves in the object's CRM object rule."
+    return text, fields or tuple(same)
+
+
 def _first_error(content: Any) -> tuple[str, str, tuple[str, ...]]:
     """(errorCode, message, fields) from a REST error body: ``[{"message", "errorCode", "fields"}]``."""
     error: Any = content
@@ -88,8 +123,7 @@ def _first_error(content: Any) -> tuple[str, str, tuple[str, ...]]:
         error = error[0]
     if isinstance(error, Mapping):
         code = str(error.get("errorCode") or error.get("statusCode") or error.get("error") or "")
-        message = str(error.get("message") or error.get("error_description") or "")
-        fields = tuple(str(name) for name in error.get("fields") or ())
+        message, fields = _described(error)
         return code, message, fields
     if isinstance(error, bytes):
         error = error.decode("utf-8", "replace")
@@ -157,8 +191,9 @@ def map_record_errors(errors: Iterable[Mapping[str, Any]], *, status: int | None
             "the record failed without an error message", error_code="UNKNOWN_ERROR", status=status
         )
     codes = [str(item.get("statusCode") or item.get("errorCode") or "UNKNOWN_ERROR") for item in items]
-    message = "; ".join(str(item.get("message") or "") for item in items)
-    fields = [str(name) for item in items for name in item.get("fields") or ()]
+    described = [_described(item) for item in items]
+    message = "; ".join(text for text, _ in described)
+    fields = [name for _, names in described for name in names]
     transient = next((code for code in codes if is_transient(code)), None)
     if transient:
         return SalesforceTransientError(message, error_code=transient, fields=fields, status=status)

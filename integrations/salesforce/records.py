@@ -5,6 +5,9 @@
   Collections, at most 200 records per request, ``allOrNone: false``.
 - ``create_records``: inserts through sObject Collections (sent emails logged as completed Tasks).
 
+Every write carries the caller's ``WriteOptions`` as request headers (by default: no assignment rule
+runs, a duplicate is refused), one set per request, so items are batched per object and options.
+
 Outcomes carry the org's API usage after the call and the number of HTTP requests the call made, for
 the execution log.
 
@@ -18,7 +21,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import SalesforceClient, count_requests, get_client
+from .client import SalesforceClient, WriteOptions, count_requests, get_client
 from .describe import (
     ObjectDescription,
     comparable_value,
@@ -68,6 +71,7 @@ class PushItem:
     ``fields``: API name -> value to write. ``expected``: API name -> the value the caller saw before
     (the conflict baseline); a field missing from ``expected`` is written without a conflict check.
     For an upsert set ``external_id_field`` and ``external_id_value`` (``crm_id`` may stay empty).
+    ``options``: the org automation the write may trigger (none by default).
     """
 
     key: Hashable
@@ -77,6 +81,7 @@ class PushItem:
     expected: Mapping[str, Any] = field(default_factory=dict)
     external_id_field: str = ""
     external_id_value: Any = None
+    options: WriteOptions = field(default_factory=WriteOptions)
 
     @property
     def is_upsert(self) -> bool:
@@ -184,7 +189,9 @@ def _conflict(key: Hashable, record_id: str, current: Mapping[str, Any], conflic
                        message=f"changed in Salesforce since the proposal was made: {', '.join(names)}")
 
 
-def _record_outcome(key: Hashable, result: Mapping[str, Any], values: Mapping[str, Any]) -> PushOutcome:
+def _record_outcome(
+    key: Hashable, result: Mapping[str, Any], record: Mapping[str, Any], values: Mapping[str, Any]
+) -> PushOutcome:
     if result.get("success"):
         record_id = str(result.get("id") or "")
         return PushOutcome(
@@ -195,7 +202,9 @@ def _record_outcome(key: Hashable, result: Mapping[str, Any], values: Mapping[st
             written=True,
             created=bool(result.get("created")),
         )
-    return _failed(key, map_record_errors(result.get("errors") or ()))
+    record_id = str(result.get("id") or record.get("id") or "")  # the failed record, named in the log
+    crm_id = to_18(record_id) if is_valid_id(record_id) else record_id
+    return _failed(key, map_record_errors(result.get("errors") or ()), crm_id=crm_id)
 
 
 def _send(
@@ -204,8 +213,10 @@ def _send(
     path: str,
     batch: Sequence[tuple[Hashable, dict[str, Any], Mapping[str, Any]]],
     outcomes: dict[Hashable, PushOutcome],
+    options: WriteOptions,
 ) -> None:
-    """Send (key, JSON record, values) triples in one sObject Collections request, ``allOrNone: false``.
+    """Send (key, JSON record, values) triples in one sObject Collections request, ``allOrNone: false``,
+    with the ``options`` headers.
 
     Whole-request failures: a transient one propagates (the caller retries; pushes are idempotent, see
     ``push_updates``). A permanent one that a single record's content can cause (an unknown field, a
@@ -214,13 +225,16 @@ def _send(
     """
     try:
         results = client.restful(
-            path, method=method, json={"allOrNone": False, "records": [record for _, record, _ in batch]}
+            path,
+            method=method,
+            json={"allOrNone": False, "records": [record for _, record, _ in batch]},
+            headers=options.headers(),
         )
     except SalesforcePermanentError as error:
         if len(batch) > 1 and error.error_code in _RECORD_SHAPED_ERRORS:
             middle = len(batch) // 2
-            _send(client, method, path, batch[:middle], outcomes)
-            _send(client, method, path, batch[middle:], outcomes)
+            _send(client, method, path, batch[:middle], outcomes, options)
+            _send(client, method, path, batch[middle:], outcomes, options)
             return
         for key, record, _ in batch:
             outcomes[key] = _failed(key, error, crm_id=str(record.get("id") or ""))
@@ -232,8 +246,8 @@ def _send(
         for key, record, _ in batch:
             outcomes[key] = _failed(key, error, crm_id=str(record.get("id") or ""))
         return
-    for (key, _, values), result in zip(batch, results, strict=True):
-        outcomes[key] = _record_outcome(key, result, values)
+    for (key, record, values), result in zip(batch, results, strict=True):
+        outcomes[key] = _record_outcome(key, result, record, values)
 
 
 def _compare(
@@ -265,6 +279,7 @@ def _push_updates_by_id(
     description: ObjectDescription,
     items: Sequence[PushItem],
     outcomes: dict[Hashable, PushOutcome],
+    options: WriteOptions,
 ) -> None:
     ids18 = [to_18(item.crm_id) for item in items]
     fields = check_identifiers(["Id", "IsDeleted", *(name for item in items for name in item.fields)])
@@ -292,7 +307,7 @@ def _push_updates_by_id(
             record_json = {"attributes": {"type": description.name}, "id": record_id, **_payload(description, changed)}
             to_write.append((item.key, record_json, {**current, **changed}))
     for batch in _chunks(to_write, MAX_RECORDS_PER_REQUEST):
-        _send(client, "PATCH", "composite/sobjects", batch, outcomes)
+        _send(client, "PATCH", "composite/sobjects", batch, outcomes, options)
 
 
 def _external_literal(description: ObjectDescription, field_name: str, value: Any) -> str:
@@ -313,6 +328,7 @@ def _push_upserts(
     external_field: str,
     items: Sequence[PushItem],
     outcomes: dict[Hashable, PushOutcome],
+    options: WriteOptions,
 ) -> None:
     fields = check_identifiers(["Id", external_field, *(name for item in items for name in item.fields)])
     existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -377,7 +393,7 @@ def _push_upserts(
         }
         to_write.append((item.key, record_json, values))
     for batch in _chunks(to_write, MAX_RECORDS_PER_REQUEST):
-        _send(client, "PATCH", path, batch, outcomes)
+        _send(client, "PATCH", path, batch, outcomes, options)
 
 
 def _check_item(item: PushItem) -> PushOutcome | None:
@@ -403,7 +419,7 @@ def _first_problem(description: ObjectDescription, item: PushItem) -> tuple[str,
 
 def _push_object(
     client: SalesforceClient, description: ObjectDescription, items: Sequence[PushItem],
-    outcomes: dict[Hashable, PushOutcome],
+    outcomes: dict[Hashable, PushOutcome], options: WriteOptions,
 ) -> None:  # fmt: skip
     updates: list[PushItem] = []
     upserts: dict[str, list[PushItem]] = defaultdict(list)
@@ -424,14 +440,15 @@ def _push_object(
         else:
             updates.append(item)
     if updates:
-        _push_updates_by_id(client, description, updates, outcomes)
+        _push_updates_by_id(client, description, updates, outcomes, options)
     for external_field, group in upserts.items():
-        _push_upserts(client, description, external_field, group, outcomes)
+        _push_upserts(client, description, external_field, group, outcomes, options)
 
 
 def _push_pass(items: Sequence[PushItem], outcomes: dict[Hashable, PushOutcome]) -> None:
     client = get_client()
-    by_object: dict[str, list[PushItem]] = defaultdict(list)
+    # One request carries one set of headers: batches are per object and write options.
+    by_object: dict[tuple[str, WriteOptions], list[PushItem]] = defaultdict(list)
     for item in items:
         problem = _check_item(item)
         if problem:
@@ -439,12 +456,12 @@ def _push_pass(items: Sequence[PushItem], outcomes: dict[Hashable, PushOutcome])
         elif not item.fields:
             outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=to_18(item.crm_id) if item.crm_id else "")
         else:
-            by_object[item.crm_object].append(item)
-    for crm_object, object_items in by_object.items():
+            by_object[(item.crm_object, item.options)].append(item)
+    for (crm_object, options), object_items in by_object.items():
         for attempt in (1, 2):
             remaining = [item for item in object_items if item.key not in outcomes]
             try:
-                _push_object(client, describe_object(crm_object), remaining, outcomes)
+                _push_object(client, describe_object(crm_object), remaining, outcomes, options)
                 break
             except SalesforcePermanentError as error:
                 # INVALID_FIELD on the read query means the cached describe is stale (a field was
@@ -515,8 +532,12 @@ def push_updates(items: Iterable[PushItem]) -> dict[Hashable, PushOutcome]:
     return {key: outcomes[key] for key in keys}
 
 
-def create_records(crm_object: str, records: Sequence[Mapping[str, Any]]) -> list[PushOutcome]:
+def create_records(
+    crm_object: str, records: Sequence[Mapping[str, Any]], *, options: WriteOptions | None = None
+) -> list[PushOutcome]:
     """Insert ``records`` (field -> value) with sObject Collections POST; outcomes in input order, keyed by index.
+    ``options``: the org automation the inserts may trigger (none by default; the headers apply to what
+    the insert causes too, e.g. an Apex trigger on Task that updates the Lead).
 
     Records the describe metadata rejects are ``failed`` without being sent. If the first request fails
     transiently nothing was created and SalesforceTransientError is raised; if a later one does, its
@@ -551,7 +572,7 @@ def create_records(crm_object: str, records: Sequence[Mapping[str, Any]]) -> lis
         batches = list(_chunks(to_send, MAX_RECORDS_PER_REQUEST))
         for number, batch in enumerate(batches):
             try:
-                _send(client, "POST", "composite/sobjects", batch, outcomes)
+                _send(client, "POST", "composite/sobjects", batch, outcomes, options or WriteOptions())
             except SalesforceTransientError as error:
                 if number == 0:
                     raise

@@ -2,7 +2,9 @@
 
 It is a stand-in, not a judge: it follows Salesforce's documented REST behaviour (SOAP and OAuth
 logins, versions, limits, describe, sObject rows, upsert by external id, SOQL, sObject Collections,
-``Sforce-Limit-Info``, error bodies) so that code proven against it works against a real org.
+``Sforce-Limit-Info``, error bodies, an org's assignment and duplicate rules with the
+``Sforce-Auto-Assign`` and ``Sforce-Duplicate-Rule-Header`` request headers) so that code proven
+against it works against a real org.
 
 Python::
 
@@ -15,7 +17,10 @@ Python::
         sf.clear_faults(); sf.set_latency(ms); sf.set_api_usage(used, max)
         sf.expire_sessions(); sf.issue_session(); sf.add_user(u, pw, token)
         sf.add_connected_app(key, consumer_secret=..., certificate_pem=...)
-        sf.call_counts() / sf.calls("collections_update"); sf.request_log; sf.state()
+        sf.set_assignment_rule("Lead", owner_id or None)   # on by default for Lead and Account
+        sf.set_duplicate_rule("Contact", ["Email"] or None, block=False)   # on by default: Lead, Contact by Email
+        sf.call_counts() / sf.calls("collections_update"); sf.request_log (with each request's Sforce-* headers)
+        sf.state()
 
 Control endpoint (loopback clients only, no session): under ``/__emulator__/``
 ``GET state``, ``GET calls``, ``POST reset``, ``POST faults`` {error_code, status, count, message,

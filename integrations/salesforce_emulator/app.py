@@ -11,6 +11,8 @@ the emulator does what a real org does as far as we know it, and says so.
   https://developer.salesforce.com/docs/platform/api/guide/api-eol-soap.html
 - OAuth JWT bearer: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm
 - OAuth client credentials: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
+- Sforce-Auto-Assign: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
+- Sforce-Duplicate-Rule-Header: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
 """
 
 from __future__ import annotations
@@ -35,7 +37,17 @@ from cryptography.hazmat.primitives import serialization
 
 from . import ids, soql
 from .schema import OBJECTS, OBJECTS_BY_PREFIX, ObjectSpec, lookup
-from .store import ApiError, RecordError, Store, parse_payload, render
+from .store import (
+    UI_EDIT,
+    ApiError,
+    AssignmentRule,
+    DmlOptions,
+    DuplicateRule,
+    RecordError,
+    Store,
+    parse_payload,
+    render,
+)
 
 # Through Winter '27 (68.0), the newest release in December 2026.
 API_VERSIONS = tuple(f"{number}.0" for number in range(31, 69))
@@ -307,7 +319,30 @@ class SalesforceEmulator:
         """Change a record as a Salesforce user would (DML rules apply; no API call counted)."""
         spec = OBJECTS[object_name]
         with self.store.lock:
-            self.store.update(spec, record_id, parse_payload(spec, fields))
+            self.store.update(spec, record_id, parse_payload(spec, fields), UI_EDIT)
+
+    def set_assignment_rule(self, object_name: str, owner_id: str | None) -> None:
+        """Give ``object_name`` an active assignment rule that hands records to ``owner_id``; None: no
+        active rule. (Lead and Account have one after ``reset``.)"""
+        with self.lock:
+            if owner_id is None:
+                self.store.assignment_rules.pop(object_name, None)
+            else:
+                self.store.assignment_rules[object_name] = AssignmentRule(f"Custom_{object_name}_Assignment", owner_id)
+
+    def set_duplicate_rule(self, object_name: str, fields: list[str] | None, *, block: bool = False) -> None:
+        """Give ``object_name`` an active duplicate rule matching on ``fields`` (``block``: action "Block"
+        rather than "Allow" with an alert); None: no active rule. (Lead and Contact match on Email after
+        ``reset``.)"""
+        spec = OBJECTS[object_name]
+        with self.lock:
+            if fields is None:
+                self.store.duplicate_rules.pop(object_name, None)
+                return
+            names = tuple(spec.field(name).name for name in fields)
+            self.store.duplicate_rules[object_name] = DuplicateRule(
+                f"Custom_{object_name}_Duplicate_Rule", f"Custom_{object_name}_Match_Rule", names, block=block
+            )
 
     def delete(self, object_name: str, record_id: str) -> None:
         """Delete a record (to the recycle bin: IsDeleted = true), as a Salesforce user would."""
@@ -371,7 +406,11 @@ class SalesforceEmulator:
         except ApiError as exc:
             return Response.error(exc)
         finally:
-            self.request_log.append({"method": request.method, "path": request.path, "query": request.query, "kind": kind})
+            # The Sforce-* request headers (assignment and duplicate rules, query options), never the session.
+            sforce = {name: value for name, value in request.headers.items() if name.startswith("sforce-")}
+            self.request_log.append(
+                {"method": request.method, "path": request.path, "query": request.query, "kind": kind, "sforce": sforce}
+            )
 
     # ------------------------------------------------------------------ data API
     def _data(self, request: Request, version: str, rest: str) -> tuple[Response, str]:
@@ -612,9 +651,9 @@ class SalesforceEmulator:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
         values = parse_payload(spec, request.json())
         try:
-            new_id = self.store.create(spec, values)
+            new_id = self.store.create(spec, values, DmlOptions.from_headers(request.headers))
         except RecordError as exc:
-            raise ApiError(400, exc.status_code, exc.message, exc.fields) from None
+            raise ApiError(400, exc.status_code, exc.message, exc.fields, exc.extra) from None
         return Response.json(
             201,
             {"id": new_id, "success": True, "errors": []},
@@ -626,9 +665,9 @@ class SalesforceEmulator:
         record = self._resolve_row(spec, raw_id)
         values = parse_payload(spec, request.json(), ignore=("attributes", "Id"))
         try:
-            self.store.update(spec, record["Id"], values)
+            self.store.update(spec, record["Id"], values, DmlOptions.from_headers(request.headers))
         except RecordError as exc:
-            raise ApiError(400, exc.status_code, exc.message, exc.fields) from None
+            raise ApiError(400, exc.status_code, exc.message, exc.fields, exc.extra) from None
         return Response(204)
 
     def _delete_one(self, request: Request, version: str, spec: ObjectSpec, raw_id: str) -> Response:
@@ -660,14 +699,15 @@ class SalesforceEmulator:
         values = parse_payload(spec, request.json())
         self.store.begin()
         try:
-            record_id, created = self.store.upsert(spec, found, value, values)
+            record_id, created = self.store.upsert(spec, found, value, values, DmlOptions.from_headers(request.headers))
         except RecordError as exc:
             self.store.rollback()
             if exc.status_code == "DUPLICATE_EXTERNAL_ID":
                 urls = [f"/services/data/v{version}/sobjects/{spec.name}/{rid}" for rid in exc.matches]  # type: ignore[attr-defined]
                 return Response.json(300, urls)
             raise ApiError(
-                404 if exc.status_code == "NOT_FOUND" else 400, exc.status_code, exc.message, exc.fields or None
+                404 if exc.status_code == "NOT_FOUND" else 400, exc.status_code, exc.message, exc.fields or None,
+                exc.extra,
             ) from None
         self.store.commit()
         modern = float(version) >= 46.0
@@ -784,6 +824,7 @@ class SalesforceEmulator:
 
     def _collections_create(self, request: Request, version: str) -> Response:
         all_or_none, records = self._collection_body(request)
+        options = DmlOptions.from_headers(request.headers)
         parsed = []
         for record in records:
             spec = self._record_type(record)
@@ -793,7 +834,7 @@ class SalesforceEmulator:
             def run() -> dict[str, Any]:
                 if any(key.lower() == "id" for key in record):
                     raise RecordError("INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
-                return {"id": self.store.create(spec, values), "success": True, "errors": []}
+                return {"id": self.store.create(spec, values, options), "success": True, "errors": []}
 
             return run
 
@@ -801,6 +842,7 @@ class SalesforceEmulator:
 
     def _collections_update(self, request: Request, version: str) -> Response:
         all_or_none, records = self._collection_body(request)
+        options = DmlOptions.from_headers(request.headers)
         parsed = []
         for record in records:
             spec = self._record_type(record)
@@ -811,7 +853,7 @@ class SalesforceEmulator:
             def run() -> dict[str, Any]:
                 if not raw_id:
                     raise RecordError("MISSING_ARGUMENT", "Id not specified in an update call", [])
-                return {"id": self.store.update(spec, raw_id, values), "success": True, "errors": []}
+                return {"id": self.store.update(spec, raw_id, values, options), "success": True, "errors": []}
 
             return run
 
@@ -825,6 +867,7 @@ class SalesforceEmulator:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
         found = self._external_field(spec, name)
         all_or_none, records = self._collection_body(request)
+        options = DmlOptions.from_headers(request.headers)
         parsed = []
         for record in records:
             record_spec = self._record_type(record)
@@ -841,7 +884,7 @@ class SalesforceEmulator:
             def run() -> dict[str, Any]:
                 if value in (None, ""):
                     raise RecordError("MISSING_ARGUMENT", f"{found.name} not specified", [found.name])
-                record_id, created = self.store.upsert(spec, found, value, values)
+                record_id, created = self.store.upsert(spec, found, value, values, options)
                 return {"id": record_id, "success": True, "errors": [], "created": created}
 
             return run

@@ -8,8 +8,22 @@ Two kinds of failure, as in Salesforce:
 - ``RecordError``: one record fails its DML (a SaveResult error ``{"statusCode", "message",
   "fields"}``): value too long, bad restricted picklist value, read-only field, deleted record...
 
+Two org automations that the REST API runs unless the request's headers say otherwise, each on by
+default as in an org that has them (``Store.assignment_rules``, ``Store.duplicate_rules``):
+
+- an active assignment rule on Lead and Account (and Case, which the emulator does not model) gives
+  every created or updated record a new ``OwnerId`` unless ``Sforce-Auto-Assign: FALSE`` is sent;
+- a duplicate rule on Lead and Contact (same Email) refuses a save with ``DUPLICATES_DETECTED`` unless
+  ``Sforce-Duplicate-Rule-Header`` carries ``allowSave=true`` (rule action "Allow" with an alert; a
+  "Block" rule refuses whatever the header says). The documentation does not say whether a rule runs
+  on an edit that leaves the matching fields alone; the emulator runs it on creates and on edits that
+  set a matching field.
+
 https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
 https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm#i1421192
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
+https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateresult.htm
 """
 
 from __future__ import annotations
@@ -17,7 +31,8 @@ from __future__ import annotations
 import copy
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,6 +41,8 @@ from . import ids
 from .schema import FOREIGN_PREFIXES, NUMBER_TYPES, OBJECTS, OBJECTS_BY_PREFIX, TEXT_TYPES, FieldSpec, ObjectSpec
 
 DEFAULT_OWNER_ID = "005Em0000000001AAA"
+# The user (a sales rep) the org's active assignment rule hands records to.
+ASSIGNED_OWNER_ID = "005Em0000000002" + ids.case_safe_suffix("005Em0000000002")
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -34,17 +51,26 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class ApiError(Exception):
-    """A whole request refused: HTTP ``status`` with one error object."""
+    """A whole request refused: HTTP ``status`` with one error object (``extra``: more keys of it,
+    e.g. the ``duplicateResult`` of a DUPLICATES_DETECTED refusal)."""
 
-    def __init__(self, status: int, error_code: str, message: str, fields: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        error_code: str,
+        message: str,
+        fields: list[str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{error_code}: {message}")
         self.status = status
         self.error_code = error_code
         self.message = message
         self.fields = fields
+        self.extra = dict(extra or {})
 
     def body(self) -> list[dict[str, Any]]:
-        error: dict[str, Any] = {"message": self.message, "errorCode": self.error_code}
+        error: dict[str, Any] = {**self.extra, "message": self.message, "errorCode": self.error_code}
         if self.fields is not None:
             error["fields"] = self.fields
         return [error]
@@ -53,14 +79,89 @@ class ApiError(Exception):
 class RecordError(Exception):
     """One record's DML failure, reported in a SaveResult / UpsertResult."""
 
-    def __init__(self, status_code: str, message: str, fields: list[str] | None = None) -> None:
+    def __init__(
+        self, status_code: str, message: str, fields: list[str] | None = None, extra: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{status_code}: {message}")
         self.status_code = status_code
         self.message = message
         self.fields = fields or []
+        self.extra = dict(extra or {})
 
     def as_dict(self) -> dict[str, Any]:
-        return {"statusCode": self.status_code, "message": self.message, "fields": self.fields}
+        return {**self.extra, "statusCode": self.status_code, "message": self.message, "fields": self.fields}
+
+
+@dataclass(frozen=True)
+class AssignmentRule:
+    """An org's active assignment rule for one object: it gives the records it runs on a new owner."""
+
+    name: str
+    owner_id: str
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    """A duplicate rule with its matching rule: records whose ``fields`` all equal (ignoring case) an
+    existing record's are duplicates. ``block``: the rule's action is "Block" (no header lets the save
+    through); otherwise "Allow" with an alert, which ``allowSave=true`` acknowledges."""
+
+    name: str
+    matching_rule: str
+    fields: tuple[str, ...]
+    block: bool = False
+    error_message: str = "You're creating a duplicate record. We recommend you use an existing record instead."
+
+
+def default_assignment_rules() -> dict[str, AssignmentRule]:
+    return {name: AssignmentRule(f"Standard_{name}_Assignment", ASSIGNED_OWNER_ID)
+            for name in ("Lead", "Account", "Case") if name in OBJECTS}
+
+
+def default_duplicate_rules() -> dict[str, DuplicateRule]:
+    return {
+        name: DuplicateRule(f"Standard_Rule_for_{name}s_with_Duplicate_{name}s", f"Standard_{name}_Match_Rule_v1_0",
+                            ("Email",))
+        for name in ("Lead", "Contact")
+    }
+
+
+def _header_flag(value: str, name: str) -> bool:
+    """A ``name=true|false`` option of a ``;``-separated header value; absent means false."""
+    for part in value.split(";"):
+        key, _, flag = part.partition("=")
+        if key.strip().lower() == name.lower():
+            return flag.strip().lower() == "true"
+    return False
+
+
+@dataclass(frozen=True)
+class DmlOptions:
+    """What a request's headers ask of a save. The defaults are the REST API's when no header is sent:
+    assignment rules run ("If the header is not provided in the request, the default value is TRUE")
+    and duplicate alerts are not acknowledged ("The default value for all fields is false")."""
+
+    run_assignment_rules: bool = True
+    allow_duplicate_save: bool = False
+    include_record_details: bool = False
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> DmlOptions:
+        """From lower-case header names: ``sforce-auto-assign`` (TRUE, FALSE — either case — or an
+        AssignmentRule id; the emulator has one rule per object, so any value but FALSE runs it) and
+        ``sforce-duplicate-rule-header``."""
+        auto_assign = headers.get("sforce-auto-assign", "").strip()
+        duplicates = headers.get("sforce-duplicate-rule-header", "")
+        return cls(
+            run_assignment_rules=auto_assign.lower() != "false",
+            allow_duplicate_save=_header_flag(duplicates, "allowSave"),
+            include_record_details=_header_flag(duplicates, "includeRecordDetails"),
+        )
+
+
+# A person editing a record in Salesforce's own UI: the "assign using active assignment rules" box is
+# left unticked and a duplicate alert is acknowledged. The control API's ``update`` edits this way.
+UI_EDIT = DmlOptions(run_assignment_rules=False, allow_duplicate_save=True)
 
 
 def format_datetime(value: datetime) -> str:
@@ -187,6 +288,8 @@ class Store:
         self.ids = id_factory or ids.IdFactory()
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in OBJECTS}
         self._journal: list[tuple[str, str, dict[str, Any] | None]] | None = None
+        self.assignment_rules = default_assignment_rules()
+        self.duplicate_rules = default_duplicate_rules()
 
     # --- inspection (tests, control endpoint) -------------------------------------------
     def get_record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
@@ -210,6 +313,8 @@ class Store:
     def reset(self) -> None:
         with self.lock:
             self.records = {name: {} for name in OBJECTS}
+            self.assignment_rules = default_assignment_rules()
+            self.duplicate_rules = default_duplicate_rules()
 
     def seed(self, object_name: str, rows: Iterable[dict[str, Any]]) -> list[str]:
         """Insert records directly, bypassing create rules (system fields and Id may be given)."""
@@ -286,7 +391,7 @@ class Store:
         ]
 
     # --- DML -----------------------------------------------------------------------------------
-    def create(self, spec: ObjectSpec, values: dict[str, Any]) -> str:
+    def create(self, spec: ObjectSpec, values: dict[str, Any], options: DmlOptions = DmlOptions()) -> str:
         self._check_values(spec, values, creating=True)
         missing = [name for name in spec.required_on_create if values.get(name) in (None, "")]
         if missing:
@@ -296,25 +401,31 @@ class Store:
         record = self._blank(spec, full)
         record.update(values)
         self._refresh_name(spec, record)
+        self._check_duplicates(spec, record, values, options, creating=True)
+        self._assign(spec, record, options)
         self._remember(spec.name, full)
         self.records[spec.name][full] = record
         return full
 
-    def update(self, spec: ObjectSpec, raw_id: Any, values: dict[str, Any]) -> str:
+    def update(self, spec: ObjectSpec, raw_id: Any, values: dict[str, Any], options: DmlOptions = DmlOptions()) -> str:
         record = self.locate(spec, raw_id)
         self._check_values(spec, values, creating=False)
         self._check_unique(spec, values, record["Id"])
-        self._remember(spec.name, record["Id"])
         updated = dict(record)
         updated.update(values)
         self._refresh_name(spec, updated)
+        self._check_duplicates(spec, updated, values, options, creating=False)
+        self._assign(spec, updated, options)
+        self._remember(spec.name, record["Id"])
         stamp = format_datetime(datetime.now(UTC))
         updated["LastModifiedDate"] = stamp
         updated["SystemModstamp"] = stamp
         self.records[spec.name][record["Id"]] = updated
         return record["Id"]
 
-    def upsert(self, spec: ObjectSpec, field: FieldSpec, value: Any, values: dict[str, Any]) -> tuple[str, bool]:
+    def upsert(
+        self, spec: ObjectSpec, field: FieldSpec, value: Any, values: dict[str, Any], options: DmlOptions = DmlOptions()
+    ) -> tuple[str, bool]:
         """(id, created). Raises RecordError DUPLICATE_EXTERNAL_ID (with ``matches``) on many matches."""
         matches = self.find_by_external_id(spec, field, value)
         if len(matches) > 1:
@@ -330,11 +441,11 @@ class Store:
         if matches:
             if field.name != "Id":
                 values[field.name] = matches[0][field.name]
-            return self.update(spec, matches[0]["Id"], values), False
+            return self.update(spec, matches[0]["Id"], values, options), False
         if field.name == "Id":
             raise RecordError("NOT_FOUND", "The requested resource does not exist")
         values[field.name] = value if isinstance(value, str) else str(value)
-        return self.create(spec, values), True
+        return self.create(spec, values, options), True
 
     def delete(self, spec: ObjectSpec, raw_id: Any) -> str:
         record = self.locate(spec, raw_id)
@@ -367,6 +478,61 @@ class Store:
             SystemModstamp=stamp,
         )
         return record
+
+    def _assign(self, spec: ObjectSpec, record: dict[str, Any], options: DmlOptions) -> None:
+        rule = self.assignment_rules.get(spec.name)
+        if rule is not None and options.run_assignment_rules:
+            record["OwnerId"] = rule.owner_id
+
+    def _check_duplicates(
+        self, spec: ObjectSpec, record: dict[str, Any], values: dict[str, Any], options: DmlOptions, *, creating: bool
+    ) -> None:
+        """Refuse the save of a duplicate with DUPLICATES_DETECTED and the rule's DuplicateResult."""
+        rule = self.duplicate_rules.get(spec.name)
+        if rule is None or not (creating or any(name in values for name in rule.fields)):
+            return
+        wanted = [str(record.get(name) or "").lower() for name in rule.fields]
+        if not all(wanted):
+            return
+        matches = [
+            other
+            for other in self.records[spec.name].values()
+            if other["Id"] != record["Id"]
+            and not other["IsDeleted"]
+            and [str(other.get(name) or "").lower() for name in rule.fields] == wanted
+        ]
+        if not matches or (options.allow_duplicate_save and not rule.block):
+            return
+        shown = ["Id", *rule.fields] + (["Name"] if spec.field("Name") else [])
+        match_records = [
+            {
+                "additionalInformation": [],
+                "fieldDiffs": [{"name": name, "difference": "SAME"} for name in rule.fields],
+                "matchConfidence": 100.0,
+                "record": {"attributes": {"type": spec.name}, **{
+                    name: other.get(name) for name in (shown if options.include_record_details else ["Id"])
+                }},
+            }
+            for other in matches
+        ]
+        duplicate_result = {
+            "allowSave": not rule.block,
+            "duplicateRule": rule.name,
+            "duplicateRuleEntityType": spec.name,
+            "errorMessage": rule.error_message,
+            "matchResults": [
+                {
+                    "entityType": spec.name,
+                    "errors": [],
+                    "matchEngine": "ExactMatchEngine",
+                    "matchRecords": match_records,
+                    "rule": rule.matching_rule,
+                    "size": len(matches),
+                    "success": True,
+                }
+            ],
+        }
+        raise RecordError("DUPLICATES_DETECTED", rule.error_message, [], {"duplicateResult": duplicate_result})
 
     @staticmethod
     def _refresh_name(spec: ObjectSpec, record: dict[str, Any]) -> None:

@@ -21,6 +21,6 @@ class PolicyAdmin(SimpleHistoryAdmin):
 
 @admin.register(CrmObjectRule)
 class CrmObjectRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("crm_object", "executor", "enabled")
-    list_filter = ("executor", "enabled")
+    list_display = ("crm_object", "executor", "enabled", "run_assignment_rules", "allow_duplicate_save")
+    list_filter = ("executor", "enabled", "run_assignment_rules", "allow_duplicate_save")
     search_fields = ("crm_object",)

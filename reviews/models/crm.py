@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .proposals import Proposal
+
+if TYPE_CHECKING:
+    from integrations.salesforce.client import WriteOptions
 
 
 class CrmObjectRule(models.Model):
@@ -20,6 +25,19 @@ class CrmObjectRule(models.Model):
     allowed_fields = models.JSONField(default=list, help_text="Field API names agents may propose.")
     executor = models.CharField(max_length=20, choices=Executor.choices, default=Executor.SALESFORCE)
     enabled = models.BooleanField(default=True)
+    # What an approved write may set off in Salesforce beyond the approved values. Off: the org's
+    # assignment rules would otherwise hand a Lead, Account or Case to a new owner on every write, and
+    # a duplicate would be saved past its duplicate rule's alert.
+    run_assignment_rules = models.BooleanField(
+        default=False,
+        help_text="Let Salesforce's active assignment rules run on the records written (Lead, Account, Case): "
+        "they may change the record's owner. Off: writes send Sforce-Auto-Assign: FALSE.",
+    )
+    allow_duplicate_save = models.BooleanField(
+        default=False,
+        help_text="Save a record that a duplicate rule flags (rule action \"Allow\" with an alert). Off: the "
+        "write fails with DUPLICATES_DETECTED and goes back to a person; a \"Block\" rule refuses either way.",
+    )
 
     history = HistoricalRecords()
 
@@ -29,6 +47,13 @@ class CrmObjectRule(models.Model):
 
     def __str__(self) -> str:
         return self.crm_object
+
+    def write_options(self) -> WriteOptions:
+        """The Salesforce ``WriteOptions`` for this object's writes."""
+        from integrations.salesforce.client import WriteOptions
+
+        return WriteOptions(run_assignment_rules=self.run_assignment_rules,
+                            allow_duplicate_save=self.allow_duplicate_save)
 
 
 class FieldDecision(models.TextChoices):

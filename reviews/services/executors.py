@@ -10,7 +10,9 @@ What is written, per change:
   id. The external id's value is the approved value of that same field among the change's fields
   (an enrichment proposes ``{"External_Id__c": "acme-42", ...}`` with ``external_id_field:
   "External_Id__c"``); it is the upsert's key, not a field to compare. When that field is not
-  among the approved fields there is no key, and the change is written by its ``crm_id``.
+  among the approved fields there is no key, and the change is written by its ``crm_id``;
+- with the object's ``CrmObjectRule`` choice of what the write may set off in Salesforce (assignment
+  rules, duplicate saves): by default nothing beyond the approved values.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from ..models import ExecutionAttempt, Proposal
+from ..models import CrmObjectRule, ExecutionAttempt, Proposal
 from ..models.crm import FieldDecision
 from ..state_machine import Status
 from .execution import Outcome
@@ -40,10 +42,13 @@ class CrmPush:
     error: Exception | None = None
 
 
-def crm_push_item(proposal: Proposal) -> Any:
-    """The PushItem for one claimed change (its field rows prefetched)."""
+def crm_push_item(proposal: Proposal, rule: CrmObjectRule | None = None) -> Any:
+    """The PushItem for one claimed change (its field rows prefetched), written as ``rule`` (the
+    change's CRM object rule) allows; without one, with the safe defaults."""
+    from integrations.salesforce.client import WriteOptions
     from integrations.salesforce.records import PushItem
 
+    options = rule.write_options() if rule is not None else WriteOptions()
     approved = [change for change in proposal.field_changes.all() if change.decision == FieldDecision.APPROVED]
     fields = {change.field: change.approved_value for change in approved}
     # The conflict baseline: the value the change was checked against. A field whose value was never
@@ -57,9 +62,10 @@ def crm_push_item(proposal: Proposal) -> Any:
         fields.pop(key.field)
         expected.pop(key.field, None)
         return PushItem(key=proposal.pk, crm_object=proposal.crm_object, crm_id=proposal.crm_id, fields=fields,
-                        expected=expected, external_id_field=key.field, external_id_value=key.approved_value)
+                        expected=expected, external_id_field=key.field, external_id_value=key.approved_value,
+                        options=options)
     return PushItem(key=proposal.pk, crm_object=proposal.crm_object, crm_id=proposal.crm_id, fields=fields,
-                    expected=expected)
+                    expected=expected, options=options)
 
 
 def _outcome(result: Any) -> Outcome:
@@ -94,7 +100,9 @@ def execute_crm_changes(proposals: list[Proposal], *, executions: dict[int, tupl
     if not proposals:
         return CrmPush()
     prefetch_related_objects(proposals, "field_changes")
-    items = [crm_push_item(proposal) for proposal in proposals]
+    rules = {rule.crm_object: rule for rule in
+             CrmObjectRule.objects.filter(crm_object__in={proposal.crm_object for proposal in proposals})}
+    items = [crm_push_item(proposal, rules.get(proposal.crm_object)) for proposal in proposals]
     push = CrmPush()
     results: dict[Any, Any] = {}
     started = timezone.now()

@@ -47,6 +47,22 @@ def test_sent_emails_are_logged_as_completed_tasks_in_one_request(approved_email
     assert MailDelivery.objects.get(proposal=anonymous).crm_activity_state == CrmActivityState.NONE
 
 
+def test_logging_a_task_lets_no_assignment_rule_run(approved_email, smtp, salesforce) -> None:
+    """Creating the Task is a write too: "This header also gets applied when making REST API calls that
+    indirectly result in creating or updating Accounts, Cases, or Leads" (an Apex trigger on Task that
+    updates the Lead), so the create says ``Sforce-Auto-Assign: FALSE``.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm"""
+    lead = salesforce.create("Lead", {"LastName": "Lovelace", "Company": "Contoso", "Email": "ada@contoso.example"})
+    proposal = approved_email(to=["ada@contoso.example"], crm_object="Lead", crm_id=lead)
+
+    proposals_execute(proposal_ids=[proposal.pk])
+
+    assert MailDelivery.objects.get(proposal=proposal).crm_activity_state == CrmActivityState.CREATED
+    (create,) = [entry for entry in salesforce.request_log if entry["kind"] == "collections_create"]
+    assert create["sforce"]["sforce-auto-assign"] == "FALSE"
+    assert create["sforce"]["sforce-duplicate-rule-header"].startswith("allowSave=false;")
+
+
 def test_a_failed_crm_write_leaves_the_email_done_and_the_sweeper_retries_it(approved_email, smtp, salesforce) -> None:
     proposal = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=3, kinds=["collections_create"])

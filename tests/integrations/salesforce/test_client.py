@@ -23,7 +23,9 @@ from integrations.salesforce.errors import (
     SalesforceTransientError,
     map_record_errors,
 )
+from integrations.salesforce.records import create_records
 from integrations.salesforce_emulator import EmulatorServer
+from integrations.salesforce_emulator.store import DEFAULT_OWNER_ID
 
 from .conftest import salesforce_settings
 
@@ -150,6 +152,25 @@ def test_expired_session_logs_in_again_and_retries(emulator: EmulatorServer, pin
         emulator.expire_sessions()  # the new session expires too: simple-salesforce renews it itself
         assert count_contacts() == 1
         assert emulator.calls("login") == 2
+
+
+def test_a_write_repeated_after_a_renewed_session_still_keeps_assignment_rules_out(
+    emulator: EmulatorServer, pinned_dns: None
+) -> None:
+    """simple-salesforce renews a session it logged in for and repeats the request, but without the
+    request's own headers; the transport puts ``Sforce-Auto-Assign: FALSE`` back on the repeated write,
+    or the org's Lead assignment rule would run ("If the header is not provided in the request, the
+    default value is TRUE").
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm"""
+    with override_settings(**login_settings(emulator)):
+        assert create_records("Lead", [{"LastName": "Doe", "Company": "Contoso"}])[0].status == "done"
+        emulator.expire_sessions()
+        (outcome,) = create_records("Lead", [{"LastName": "Roe", "Company": "Contoso"}])
+    assert outcome.status == "done" and emulator.calls("login") == 2
+    assert emulator.get("Lead", outcome.crm_id)["OwnerId"] == DEFAULT_OWNER_ID
+    creates = [entry for entry in emulator.request_log if entry["kind"] == "collections_create"]
+    assert len(creates) == 3  # the first write, the refused one, and the one repeated after the renewal
+    assert {entry["sforce"]["sforce-auto-assign"] for entry in creates} == {"FALSE"}
 
 
 def test_expired_session_without_credentials_names_the_settings(emulator: EmulatorServer) -> None:

@@ -21,6 +21,7 @@ from simple_salesforce.exceptions import (
 from integrations.salesforce_emulator import EmulatorServer
 from integrations.salesforce_emulator.app import Request
 from integrations.salesforce_emulator.pinning import pinned_session
+from integrations.salesforce_emulator.store import ASSIGNED_OWNER_ID, DEFAULT_OWNER_ID
 
 
 def connect(emulator: EmulatorServer, version: str = "62.0", session_id: str | None = None) -> Salesforce:
@@ -352,6 +353,140 @@ def test_collections_create_upsert_and_retrieve(emulator: EmulatorServer) -> Non
     retrieved = sf.restful("composite/sobjects/Contact",
                            params={"ids": f"{created[0]['id']},003Em00000000zzIAA", "fields": "Id,Title"})
     assert retrieved[0]["Title"] == "CTO" and retrieved[1] is None
+
+
+# --- org automation: assignment rules and duplicate rules ---------------------------------------------
+
+def _write(sf: Salesforce, route: str, crm_object: str, record_id: str, headers: dict[str, str]) -> str:
+    """Write one record of ``crm_object`` through ``route``; the id written (``record_id`` for updates,
+    the External_Id__c "ext-1" for upserts)."""
+    record = {"attributes": {"type": crm_object}, "Description": "written"}
+    required = {"Lead": {"LastName": "New", "Company": "Contoso"}, "Account": {"Name": "New"},
+                "Contact": {"LastName": "New"}}[crm_object]
+    if route == "create":
+        return sf.restful(f"sobjects/{crm_object}", method="POST", json={**required, "Description": "x"},
+                          headers=headers)["id"]
+    if route == "patch":
+        sf.restful(f"sobjects/{crm_object}/{record_id}", method="PATCH", json={"Description": "x"}, headers=headers)
+    elif route == "upsert":
+        sf.restful(f"sobjects/{crm_object}/External_Id__c/ext-1", method="PATCH", json={"Description": "x"},
+                   headers=headers)
+    elif route == "collections_create":
+        (result,) = sf.restful("composite/sobjects", method="POST", json={"records": [{**record, **required}]},
+                               headers=headers)
+        return result["id"]
+    elif route == "collections_update":
+        (result,) = sf.restful("composite/sobjects", method="PATCH", json={"records": [{**record, "id": record_id}]},
+                               headers=headers)
+        assert result["success"], result
+    elif route == "collections_upsert":
+        (result,) = sf.restful(f"composite/sobjects/{crm_object}/External_Id__c", method="PATCH",
+                               json={"records": [{**record, "External_Id__c": "ext-1"}]}, headers=headers)
+        assert result["success"], result
+    return record_id
+
+
+WRITE_ROUTES = ["create", "patch", "upsert", "collections_create", "collections_update", "collections_upsert"]
+
+
+@pytest.mark.parametrize("route", WRITE_ROUTES)
+@pytest.mark.parametrize("crm_object", ["Lead", "Account"])
+def test_an_active_assignment_rule_reassigns_every_write_unless_sforce_auto_assign_is_false(
+    emulator: EmulatorServer, crm_object: str, route: str
+) -> None:
+    """Assignment Rule header: "a request header applied when creating or updating Accounts, Cases, or
+    Leads [...] If the header is not provided in the request, the default value is TRUE"; "TRUE and
+    FALSE are not case-sensitive".
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm"""
+    sf = connect(emulator)
+    required = {"Lead": {"LastName": "Old", "Company": "Contoso"}, "Account": {"Name": "Old"}}[crm_object]
+    for headers, reassigned in (({}, True), ({"Sforce-Auto-Assign": "TRUE"}, True),
+                                ({"Sforce-Auto-Assign": "FALSE"}, False), ({"Sforce-Auto-Assign": "false"}, False)):
+        emulator.reset()
+        existing = emulator.create(crm_object, {**required, "External_Id__c": "ext-1"})
+        written = _write(sf, route, crm_object, existing, headers)
+        owner = emulator.get(crm_object, written)["OwnerId"]
+        assert owner == (ASSIGNED_OWNER_ID if reassigned else DEFAULT_OWNER_ID), (headers, route)
+        assert emulator.request_log[-1]["sforce"] == {name.lower(): value for name, value in headers.items()}
+
+
+def test_objects_without_an_active_assignment_rule_keep_their_owner(emulator: EmulatorServer) -> None:
+    # headers_autoassign.htm: the rules are the org's *active* ones; Contact has none, and an org can
+    # deactivate its Lead rule.
+    sf = connect(emulator)
+    contact_id = emulator.create("Contact", {"LastName": "Doe"})
+    _write(sf, "collections_update", "Contact", contact_id, {})
+    emulator.set_assignment_rule("Lead", None)
+    lead_id = emulator.create("Lead", {"LastName": "Doe", "Company": "Contoso"})
+    _write(sf, "patch", "Lead", lead_id, {})
+    assert emulator.get("Contact", contact_id)["OwnerId"] == emulator.get("Lead", lead_id)["OwnerId"] == DEFAULT_OWNER_ID
+    emulator.reset()
+    assert "Lead" in emulator.store.assignment_rules
+
+
+def test_a_duplicate_is_refused_with_duplicates_detected_unless_allow_save_is_true(emulator: EmulatorServer) -> None:
+    """An "Allow with alert" duplicate rule: without ``allowSave=true`` in
+    ``Sforce-Duplicate-Rule-Header`` ("The default value for all fields is false") the save is refused;
+    the error is a DuplicateError carrying a DuplicateResult (rule, matching rule, matched records).
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateerror.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateresult.htm"""
+    sf = connect(emulator)
+    original = emulator.create("Lead", {"LastName": "Lovelace", "Company": "Contoso", "Email": "ada@example.com"})
+    duplicate = {"attributes": {"type": "Lead"}, "LastName": "Lovelace", "Company": "Contoso",
+                 "Email": "ADA@example.com"}
+
+    (refused,) = sf.restful("composite/sobjects", method="POST", json={"records": [duplicate]})
+    assert refused["success"] is False
+    (error,) = refused["errors"]
+    assert error["statusCode"] == "DUPLICATES_DETECTED"
+    result = error["duplicateResult"]
+    assert result["duplicateRule"] == "Standard_Rule_for_Leads_with_Duplicate_Leads"
+    assert result["duplicateRuleEntityType"] == "Lead" and result["allowSave"] is True
+    (match,) = result["matchResults"]
+    assert match["rule"] == "Standard_Lead_Match_Rule_v1_0" and match["size"] == 1
+    assert match["matchRecords"][0]["record"] == {"attributes": {"type": "Lead"}, "Id": original}
+    assert match["matchRecords"][0]["fieldDiffs"] == [{"name": "Email", "difference": "SAME"}]
+    assert emulator.store.count("Lead") == 1
+
+    # A single-record create is refused as a whole: HTTP 400, errorCode instead of statusCode.
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.create({key: value for key, value in duplicate.items() if key != "attributes"})
+    assert caught.value.content[0]["errorCode"] == "DUPLICATES_DETECTED"
+    assert caught.value.content[0]["duplicateResult"]["duplicateRule"] == result["duplicateRule"]
+
+    # An update that makes a record a duplicate is refused too; one that leaves Email alone is not.
+    other = emulator.create("Lead", {"LastName": "Hopper", "Company": "Navy", "Email": "grace@example.com"})
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.update(other, {"Email": "ada@example.com"})
+    assert caught.value.content[0]["errorCode"] == "DUPLICATES_DETECTED"
+    assert sf.Lead.update(other, {"Title": "Admiral"}) == 204
+
+    # allowSave=true acknowledges the alert; includeRecordDetails=true returns the duplicate's fields.
+    header = {"Sforce-Duplicate-Rule-Header": "allowSave=true; includeRecordDetails=true; runAsCurrentUser=true"}
+    (saved,) = sf.restful("composite/sobjects", method="POST", json={"records": [duplicate]}, headers=header)
+    assert saved["success"] is True and emulator.store.count("Lead") == 3
+    details = {"Sforce-Duplicate-Rule-Header": "allowSave=false; includeRecordDetails=true"}
+    (refused,) = sf.restful("composite/sobjects", method="POST", json={"records": [duplicate]}, headers=details)
+    matched = refused["errors"][0]["duplicateResult"]["matchResults"][0]["matchRecords"]
+    assert {record["record"]["Email"] for record in matched} == {"ada@example.com", "ADA@example.com"}
+
+
+def test_a_blocking_duplicate_rule_refuses_even_with_allow_save(emulator: EmulatorServer) -> None:
+    # headers_duplicaterules.htm: allowSave is "Applicable if an alert is enabled for the action" —
+    # a rule whose action is Block refuses the save whatever the header says.
+    sf = connect(emulator)
+    emulator.set_duplicate_rule("Contact", ["Email"], block=True)
+    emulator.create("Contact", {"LastName": "Doe", "Email": "doe@example.com"})
+    (refused,) = sf.restful("composite/sobjects", method="POST",
+                            json={"records": [contact(LastName="Doe", Email="doe@example.com")]},
+                            headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"})
+    assert refused["errors"][0]["statusCode"] == "DUPLICATES_DETECTED"
+    assert refused["errors"][0]["duplicateResult"]["allowSave"] is False
+    emulator.set_duplicate_rule("Contact", None)
+    (saved,) = sf.restful("composite/sobjects", method="POST",
+                          json={"records": [contact(LastName="Doe", Email="doe@example.com")]})
+    assert saved["success"] is True
 
 
 # --- fault injection and the control endpoint -----------------------------------------------------------

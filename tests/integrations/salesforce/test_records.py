@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from integrations.salesforce.client import read_config
+from integrations.salesforce.client import WriteOptions, read_config
 from integrations.salesforce.describe import CACHE_KEY, describe_object
 from integrations.salesforce.errors import SalesforceInvalidInputError, SalesforceTransientError
 from integrations.salesforce.records import PushItem, create_records, push_updates, read_records
 from integrations.salesforce_emulator import EmulatorServer
+from integrations.salesforce_emulator.store import ASSIGNED_OWNER_ID, DEFAULT_OWNER_ID
 
 
 def seed_contacts(emulator: EmulatorServer, count: int, **fields: object) -> list[str]:
@@ -336,3 +337,61 @@ def test_create_records_transient_later_request_marks_the_rest_retry(emulator: E
     assert [outcome.status for outcome in outcomes[:200]] == ["done"] * 200
     assert [outcome.status for outcome in outcomes[200:]] == ["retry"] * 50
     assert emulator.store.count("Task") == 200
+
+
+# --- what a write lets the org's automation do ------------------------------------------------------
+
+
+def test_every_write_keeps_the_orgs_assignment_rules_and_duplicate_alerts_out_unless_asked(
+    emulator: EmulatorServer,
+) -> None:
+    """Updates by id, upserts and creates all send ``Sforce-Auto-Assign: FALSE`` and an explicit
+    ``Sforce-Duplicate-Rule-Header`` (allowSave=false), so the org's Lead assignment rule changes no
+    owner; ``WriteOptions`` lets them run where the caller chose so.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm"""
+    by_id, by_key = emulator.seed("Lead", [{"LastName": "Doe", "Company": "Contoso"},
+                                           {"LastName": "Roe", "Company": "Contoso", "External_Id__c": "lead-2"}])
+    outcomes = push_updates([
+        PushItem(key="id", crm_object="Lead", crm_id=by_id, fields={"Title": "CTO"}),
+        PushItem(key="upsert", crm_object="Lead", external_id_field="External_Id__c", external_id_value="lead-2",
+                 fields={"Title": "CFO"}),
+    ])
+    (created,) = create_records("Lead", [{"LastName": "Poe", "Company": "Contoso"}])
+    assert {outcome.status for outcome in outcomes.values()} == {"done"} and created.status == "done"
+    assert {emulator.get("Lead", record)["OwnerId"] for record in (by_id, by_key, created.crm_id)} == {
+        DEFAULT_OWNER_ID}
+    written = [entry for entry in emulator.request_log if entry["method"] in {"POST", "PATCH"}]
+    assert [entry["kind"] for entry in written] == ["collections_update", "collections_upsert", "collections_create"]
+    assert all(entry["sforce"] == {"sforce-auto-assign": "FALSE", "sforce-duplicate-rule-header":
+                                   "allowSave=false; includeRecordDetails=false; runAsCurrentUser=false"}
+               for entry in written)
+
+    assigning = WriteOptions(run_assignment_rules=True)
+    outcomes = push_updates([PushItem(key="id", crm_object="Lead", crm_id=by_id, fields={"Title": "CEO"},
+                                      options=assigning)])
+    (created,) = create_records("Lead", [{"LastName": "Moe", "Company": "Contoso"}], options=assigning)
+    assert {emulator.get("Lead", record)["OwnerId"] for record in (by_id, created.crm_id)} == {ASSIGNED_OWNER_ID}
+    assert emulator.get("Lead", by_key)["OwnerId"] == DEFAULT_OWNER_ID
+
+
+def test_a_duplicate_is_a_failed_record_naming_the_rule_the_match_and_the_field(emulator: EmulatorServer) -> None:
+    """DUPLICATES_DETECTED is permanent; its DuplicateResult says which rule matched which record on
+    which field (Salesforce's own message is only the admin's alert text). ``allow_duplicate_save``
+    acknowledges an "Allow" rule's alert.
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateerror.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm"""
+    original = emulator.create("Contact", {"LastName": "Lovelace", "Email": "ada@contoso.example"})
+    (refused, fine) = create_records("Contact", [{"LastName": "Lovelace", "Email": "Ada@Contoso.example"},
+                                                 {"LastName": "Hopper", "Email": "grace@contoso.example"}])
+    assert (refused.status, refused.error_code, refused.fields) == ("failed", "DUPLICATES_DETECTED", ("Email",))
+    assert refused.message == (
+        f"Salesforce's duplicate rule Standard_Rule_for_Contacts_with_Duplicate_Contacts refused the save: it "
+        f"matches Contact {original} on Email (the org says: You're creating a duplicate record. We recommend you "
+        "use an existing record instead.). Merge or correct the records in Salesforce, or allow duplicate saves "
+        "in the object's CRM object rule.")
+    assert fine.status == "done" and emulator.store.count("Contact") == 2
+
+    (saved,) = create_records("Contact", [{"LastName": "Lovelace", "Email": "ada@contoso.example"}],
+                              options=WriteOptions(allow_duplicate_save=True))
+    assert saved.status == "done" and emulator.store.count("Contact") == 3
