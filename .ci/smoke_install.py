@@ -10,6 +10,11 @@ until both are `done`, then checks the emulator's record (SOQL) and the mail the
 and that `GET /health/` answers 200. Only the standard library is used here: the test packages are
 not installed. Every process it starts is stopped on the way out.
 
+The processes run from the checkout (`manage.py`, and `templates/` lives at the top of the
+repository), with the fresh venv's interpreter: what is proven is that the declared dependencies
+are enough. Redis db 1 is flushed first (messages of an earlier, interrupted run name another
+database's ids), so it must not be a database anything else uses.
+
 Usage: python3 .ci/smoke_install.py   (from anywhere; exits non-zero naming the failed step)
 Environment: SMOKE_POSTGRES (default postgres://postgres@127.0.0.1:5432), SMOKE_REDIS
 (default redis://127.0.0.1:6379/1), SMOKE_KEEP=1 keeps the temporary folder.

@@ -71,7 +71,7 @@ def test_a_worker_refuses_to_start_with_a_delay_longer_than_the_visibility_timeo
     from tests.conftest import worker_environment
 
     env = {**worker_environment({}), "HITLCRM_UNDO_GRACE_SECONDS": "7200"}
-    result = subprocess.run([sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks",
+    result = subprocess.run([sys.executable, "-m", "celery", "-A", "hitlcrm", "worker",
                              "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", "refused@%h"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

@@ -58,7 +58,9 @@ def test_a_retry_due_long_ago_counts_and_an_externally_executed_change_does_not(
 
 
 def test_health_answers_503_naming_the_broker_when_it_does_not_answer(client, monkeypatch) -> None:
-    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery prefers the variable to its settings
+    monkeypatch.setitem(app.conf, "broker_url", unreachable)
     monkeypatch.setitem(app.conf, "broker_write_url", None)
     monkeypatch.setitem(app.conf, "broker_read_url", None)
 
