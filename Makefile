@@ -7,10 +7,11 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test venv lint migrations bench load clean
 
-$(STAMP): pyproject.toml
+# pyproject.toml declares ranges; constraints.txt holds the exact, tested versions installed here.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 venv: $(STAMP)

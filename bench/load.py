@@ -515,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.start("web", [sys.executable, "-m", "gunicorn", "hitlcrm.wsgi:application", "--workers", "2",
                             "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{port}",
                             "--log-level", "warning", "--keep-alive", "30"], env)
-        stack.start("worker", [sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks,executions",
+        stack.start("worker", [sys.executable, "-m", "celery", "-A", "hitlcrm", "worker",
                                "--concurrency", "2", "--loglevel", "WARNING", "-n", "load@%h"], env)
         stack.start("beat", [sys.executable, "-m", "celery", "-A", "hitlcrm", "beat", "--loglevel", "WARNING",
                              "--schedule", str(workdir / "celerybeat-schedule")], env)

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reviews.views import health_view
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
+    # Database, broker, approvals not executing, queues without a worker (reviews/services/health.py).
+    path("health/", health_view, name="health"),
     # Mail providers' tracking webhooks (anymail): /mail/<esp>/tracking/, basic-auth protected.
     path("mail/", include("anymail.urls")),
 ]

@@ -161,17 +161,22 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 @dataclass
 class WorkerProcess:
+    """``celery -A hitlcrm worker`` as SPEC runs it: without ``-Q`` it consumes every queue the
+    project declares; ``queues`` narrows it the way an operator separates checks from executions."""
+
     env: dict[str, str]
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    queues: tuple[str, ...] = ()
 
     def start(self) -> None:
         assert self.log_path is not None
         log = open(self.log_path, "ab")
+        only = ["-Q", ",".join(self.queues)] if self.queues else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks,executions",
+            [sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", *only,
              "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+             "--without-heartbeat", "-n", f"test-{os.getpid()}-{next(WORKER_NUMBERS)}@%h"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         wait_for(lambda: b"ready" in self.log_path.read_bytes() or self.process.poll() is not None,
@@ -201,7 +206,7 @@ def purge_broker() -> None:
     from hitlcrm.celery import app
 
     with app.connection_for_write() as conn:
-        for queue in ("checks", "executions"):
+        for queue in app.amqp.queues:
             try:
                 conn.default_channel.queue_purge(queue)
             except Exception:
@@ -233,14 +238,15 @@ def worker_factory(django_db_setup, django_db_blocker, broker, worker_logs) -> I
     test's tasks with this test's settings (no Salesforce, another SMTP server) and act on them."""
     started: list[WorkerProcess] = []
 
-    def start(extra: dict[str, str] | None = None) -> WorkerProcess:
+    def start(extra: dict[str, str] | None = None, *, queues: tuple[str, ...] = ()) -> WorkerProcess:
         # One worker at a time within a test, for the same reason.
         for earlier in started:
             earlier.stop()
         with django_db_blocker.unblock():
             env = worker_environment(extra or {})
         purge_broker()
-        worker = WorkerProcess(env=env, log_path=worker_logs / f"worker-{os.getpid()}-{next(WORKER_NUMBERS)}.log")
+        worker = WorkerProcess(env=env, log_path=worker_logs / f"worker-{os.getpid()}-{next(WORKER_NUMBERS)}.log",
+                               queues=queues)
         worker.start()
         started.append(worker)
         return worker
@@ -250,19 +256,10 @@ def worker_factory(django_db_setup, django_db_blocker, broker, worker_logs) -> I
         worker.stop()
 
 
-def broker_reachable() -> bool:
-    from hitlcrm.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=3)
-        return True
-    except Exception:
-        return False
-
-
 @pytest.fixture(scope="session")
 def broker() -> None:
+    from reviews.services.health import broker_reachable
+
     if not broker_reachable():
         from hitlcrm.celery import app
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from kombu import Exchange, Queue
+
 from .env import env_int, env_str
 
 # Under HITLCRM_VAR_DIR (this module is read before base.py, so it reads that variable itself).
@@ -58,6 +60,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Every queue the project publishes to is declared, so a plain ``celery -A hitlcrm worker`` (SPEC's
+# command) consumes all of them; ``-Q checks`` / ``-Q executions`` still runs them on separate
+# workers. An undeclared queue would be consumed by no worker started without ``-Q``: approvals
+# would wait forever (tests/reliability/test_celery_settings.py holds routes and queues together).
+# Each queue has an exchange and a routing key of its own: left unset, Celery binds every declared
+# queue to the default exchange and key, and each check message would land in both queues.
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name, type="direct"), routing_key=name) for name in ("checks", "executions"))
 CELERY_TASK_DEFAULT_QUEUE = "checks"
 CELERY_TASK_ROUTES = {
     "reviews.tasks.proposal_execute_task": {"queue": "executions"},
@@ -78,6 +87,10 @@ CELERY_BEAT_SCHEDULE = {
 # so work that is merely slow is not taken over.
 HITLCRM_SWEEP_CHECKING_AFTER_SECONDS = env_int("HITLCRM_SWEEP_CHECKING_AFTER_SECONDS", 120)
 HITLCRM_SWEEP_STALE_EXECUTION_SECONDS = env_int("HITLCRM_SWEEP_STALE_EXECUTION_SECONDS", 300)
+# ``GET /health/`` and the dashboard report approved work still not executing this long after it
+# became due (reviews/services/health.py): no worker consumes its queue, or the workers are stuck.
+# Longer than the sweeper's interval plus a normal push, so a busy moment is not an alarm.
+HITLCRM_HEALTH_STALLED_AFTER_MINUTES = env_int("HITLCRM_HEALTH_STALLED_AFTER_MINUTES", 10)
 
 # Publishing happens in web requests (after commit). When the broker is down, give up quickly
 # instead of hanging the request: the change is committed and the sweeper enqueues it later.

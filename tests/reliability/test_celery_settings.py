@@ -30,6 +30,22 @@ def test_checks_and_executions_have_their_own_queues() -> None:
             assert routes.get(name, {}).get("queue", "checks") == "checks", name
 
 
+def test_every_queue_a_task_is_routed_to_is_declared_with_its_own_exchange_and_key() -> None:
+    """A worker started without ``-Q`` consumes the declared queues only (``task_queues``): a queue
+    a task is routed to but that is not declared gets no consumer, and its work waits forever.
+    Each needs its own binding: on the default exchange and key, every check would land in both."""
+    declared = {queue.name: queue for queue in app.conf.task_queues}
+    routed = {route["queue"] for route in app.conf.task_routes.values()} | {app.conf.task_default_queue}
+    assert routed <= set(declared), f"routed to but not declared: {sorted(routed - set(declared))}"
+    assert sorted(declared) == sorted(app.amqp.queues)  # what a plain worker consumes
+    for name, queue in declared.items():
+        assert (queue.exchange.name, queue.routing_key) == (name, name)
+    for task_name in app.tasks:
+        if task_name.startswith("reviews.tasks."):
+            queue = app.amqp.router.route({}, task_name)["queue"]
+            assert (queue.name, queue.exchange.name, queue.routing_key) == (queue.name,) * 3, task_name
+
+
 def deploy_check(**variables: str) -> subprocess.CompletedProcess:
     """``manage.py check --tag hitlcrm`` under the production settings with Redis as the broker."""
     return subprocess.run([sys.executable, "manage.py", "check", "--tag", "hitlcrm"], cwd=ROOT, capture_output=True,
@@ -55,7 +71,7 @@ def test_a_worker_refuses_to_start_with_a_delay_longer_than_the_visibility_timeo
     from tests.conftest import worker_environment
 
     env = {**worker_environment({}), "HITLCRM_UNDO_GRACE_SECONDS": "7200"}
-    result = subprocess.run([sys.executable, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks",
+    result = subprocess.run([sys.executable, "-m", "celery", "-A", "hitlcrm", "worker",
                              "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", "refused@%h"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

@@ -73,7 +73,7 @@ class Command(BaseCommand):
                        str(var / "agent-token.txt")], env)
             if no_serve:
                 return
-            start("worker", [python, "-m", "celery", "-A", "hitlcrm", "worker", "-Q", "checks,executions",
+            start("worker", [python, "-m", "celery", "-A", "hitlcrm", "worker",
                              "--concurrency", "2", "--loglevel", "INFO"], env)
             start("beat", [python, "-m", "celery", "-A", "hitlcrm", "beat", "--loglevel", "INFO", "--schedule",
                            str(var / "celerybeat-schedule")], env)
