@@ -120,7 +120,7 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "executions": troubled_executions(),
         "salesforce": salesforce_push_status(),
         # The report GET /health/ gives: approvals not executing, queues no worker consumes.
-        "health": system_health(now=now),
+        "health": system_health(now=now, fresh=False),
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
     }
     return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -152,9 +153,27 @@ def queues_probe(*, timeout: float = WORKER_REPLY_SECONDS) -> Probe:
     return Probe(True, details=details)
 
 
-def system_health(*, now: datetime | None = None) -> dict[str, Any]:
+# The console's dashboard reuses a queue report this young instead of waiting for worker replies on
+# every load (the wait is the whole reply timeout); GET /health/ always asks afresh.
+QUEUES_REPORT_CACHE_KEY = "hitlcrm:health:queues"
+QUEUES_REPORT_CACHE_SECONDS = 30
+
+
+def queues_probe_recent() -> Probe:
+    """:func:`queues_probe`, answered from a report at most ``QUEUES_REPORT_CACHE_SECONDS`` old when
+    one is cached (shared by every web process), else asked and cached."""
+    cached = cache.get(QUEUES_REPORT_CACHE_KEY)
+    if cached is not None:
+        return Probe(**cached)
+    probe = queues_probe()
+    cache.set(QUEUES_REPORT_CACHE_KEY, asdict(probe), QUEUES_REPORT_CACHE_SECONDS)
+    return probe
+
+
+def system_health(*, now: datetime | None = None, fresh: bool = True) -> dict[str, Any]:
     """The whole report. ``healthy`` is false when a probe failed; a probe that could not tell
-    (``ok`` None) does not fail it, and says so."""
+    (``ok`` None) does not fail it, and says so. ``fresh=False`` lets the queue report come from the
+    last ``QUEUES_REPORT_CACHE_SECONDS`` (the dashboard)."""
     probes = {"database": database_probe()}
     if probes["database"].ok:
         probes["executions"] = stalled_probe(now=now)
@@ -162,7 +181,11 @@ def system_health(*, now: datetime | None = None) -> dict[str, Any]:
         probes["executions"] = Probe(None, "unknown: the database does not answer")
     probes["broker"] = broker_probe()
     if probes["broker"].ok:
-        probes["queues"] = queues_probe()
+        if fresh:
+            probes["queues"] = queues_probe()
+            cache.set(QUEUES_REPORT_CACHE_KEY, asdict(probes["queues"]), QUEUES_REPORT_CACHE_SECONDS)
+        else:
+            probes["queues"] = queues_probe_recent()
     else:
         probes["queues"] = Probe(None, "unknown: the broker does not answer", {"queues": project_queues(),
                                                                                "without_consumer": "unknown"})

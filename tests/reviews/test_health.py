@@ -77,3 +77,27 @@ def test_health_answers_503_naming_the_broker_when_it_does_not_answer(client, mo
 
 def test_health_takes_get_only(client) -> None:
     assert client.post("/health/").status_code == 405
+
+
+def test_the_dashboard_reuses_a_recent_queue_report_and_health_always_asks(monkeypatch) -> None:
+    """A dashboard load must not wait for worker replies each time: it reuses the last report (at most
+    QUEUES_REPORT_CACHE_SECONDS old); GET /health/ asks the workers afresh and refreshes that report."""
+    from django.core.cache import cache
+
+    from reviews.services import health
+
+    cache.delete(health.QUEUES_REPORT_CACHE_KEY)
+    asked = []
+
+    def probe(**kwargs):
+        asked.append(1)
+        return health.Probe(False, f"no worker consumes executions ({len(asked)})", {"without_consumer": ["executions"]})
+
+    monkeypatch.setattr(health, "queues_probe", probe)
+    monkeypatch.setattr(health, "broker_probe", lambda: health.Probe(True))
+    first = health.system_health(fresh=False)
+    again = health.system_health(fresh=False)
+    assert len(asked) == 1 and first["queues"] == again["queues"]
+    health.system_health()  # what GET /health/ runs
+    assert len(asked) == 2
+    assert health.system_health(fresh=False)["queues"]["problem"] == "no worker consumes executions (2)"
