@@ -7,10 +7,12 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test venv lint migrations bench load clean
 
-$(STAMP): pyproject.toml
+CLIENT := integrations/agent_client
+
+$(STAMP): pyproject.toml $(CLIENT)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' -e '$(CLIENT)[mcp]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
