@@ -157,9 +157,9 @@ class Operations:
         return result
 
     def preflight(self, item: EmailDraft | CrmChange) -> Operation[PreflightResult]:
-        kind = "email_draft" if isinstance(item, EmailDraft) else "crm_change"
         if not isinstance(item, EmailDraft | CrmChange):
             raise TypeError("preflight takes an EmailDraft or a CrmChange")
+        kind = "email_draft" if isinstance(item, EmailDraft) else "crm_change"
         response = yield Call("POST", f"{PATHS[kind]}/preflight/", json=item.payload())
         return PreflightResult.model_validate(response.json())
 

@@ -53,6 +53,12 @@ class _Base:
         self.retry = RetryPolicy(max_retries=max_retries, backoff=backoff)
         self.ops = Operations()
 
+    @staticmethod
+    def _item(item: Any, fields: dict[str, Any]) -> Any:
+        if item is not None and fields:
+            raise TypeError("give the item or its fields as keywords, not both")
+        return item if item is not None else fields
+
     def _request(self, call: Call) -> dict[str, Any]:
         return {"method": call.method, "url": f"{self.base_url}/{call.path}", "json": call.json,
                 "params": call.params, "headers": call.headers,
@@ -131,12 +137,12 @@ class HitlcrmClient(_Base):
     def submit_email_draft(self, draft: EmailDraft | Mapping[str, Any] | None = None, /, *,
                            idempotency_key: str | None = None, **fields: Any) -> Proposal:
         """Submit an email draft (an :class:`EmailDraft`, a dict, or its fields as keywords)."""
-        return self._run(self.ops.submit("email_draft", draft or fields, idempotency_key))
+        return self._run(self.ops.submit("email_draft", self._item(draft, fields), idempotency_key))
 
     def propose_crm_change(self, change: CrmChange | Mapping[str, Any] | None = None, /, *,
                            idempotency_key: str | None = None, **fields: Any) -> Proposal:
         """Propose field values for one CRM record (a :class:`CrmChange`, a dict, or keywords)."""
-        return self._run(self.ops.submit("crm_change", change or fields, idempotency_key))
+        return self._run(self.ops.submit("crm_change", self._item(change, fields), idempotency_key))
 
     def submit_email_drafts(self, drafts: Iterable[EmailDraft | Mapping[str, Any]]) -> BulkResult:
         """Bulk: up to 500 drafts in one request, each with its own result."""
@@ -219,11 +225,11 @@ class AsyncHitlcrmClient(_Base):
 
     async def submit_email_draft(self, draft: EmailDraft | Mapping[str, Any] | None = None, /, *,
                                  idempotency_key: str | None = None, **fields: Any) -> Proposal:
-        return await self._run(self.ops.submit("email_draft", draft or fields, idempotency_key))
+        return await self._run(self.ops.submit("email_draft", self._item(draft, fields), idempotency_key))
 
     async def propose_crm_change(self, change: CrmChange | Mapping[str, Any] | None = None, /, *,
                                  idempotency_key: str | None = None, **fields: Any) -> Proposal:
-        return await self._run(self.ops.submit("crm_change", change or fields, idempotency_key))
+        return await self._run(self.ops.submit("crm_change", self._item(change, fields), idempotency_key))
 
     async def submit_email_drafts(self, drafts: Iterable[EmailDraft | Mapping[str, Any]]) -> BulkResult:
         return await self._run(self.ops.submit_bulk("email_draft", drafts))

@@ -4,7 +4,6 @@ are rejected for tone with a note, the others approved. No model is called."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -61,7 +60,7 @@ def test_every_python_block_of_the_agents_guide_runs_against_a_live_server(gate,
     assert len(blocks) >= 5
     script = tmp_path / "agents_md.py"
     script.write_text("\n\n".join(blocks))
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HITLCRM_URL": gate.url, "HITLCRM_TOKEN": gate.token}
+    env = {"PATH": "/usr/bin:/bin", "HITLCRM_URL": gate.url, "HITLCRM_TOKEN": gate.token}
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -135,3 +135,36 @@ def test_the_readme_and_docs_mcp_config_snippets_name_the_console_script() -> No
         config = json.loads(text[start:text.index("\n```", start)])
         server = config["mcpServers"]["hitlcrm"]
         assert server["command"] == "hitlcrm-mcp" and set(server["env"]) == {"HITLCRM_URL", "HITLCRM_TOKEN"}
+
+
+def test_the_streamable_http_transport_serves_the_same_tools(gate) -> None:
+    from mcp import Client
+
+    from tests.support import free_port, wait_for
+
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "HITLCRM_URL": gate.url, "HITLCRM_TOKEN": gate.token}
+    server = subprocess.Popen([sys.executable, "-m", "hitlcrm_client.mcp_server", "--transport", "streamable-http",
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def listening() -> bool:
+        import socket
+
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    async def steps() -> Any:
+        async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+            tools = await client.list_tools()
+            flawed = payload(body="Hi {first_name},\n\nQuick idea for Contoso.\n\nSam")
+            return tools, await client.call_tool("preflight", {"email_draft": flawed})
+
+    try:
+        wait_for(lambda: listening() or server.poll() is not None, timeout=30, what="hitlcrm-mcp to listen")
+        assert server.poll() is None, server.stderr.read().decode()
+        tools, result = anyio.run(steps)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert {tool.name for tool in tools.tools} == TOOLS
+    assert "placeholders" in answer(result)["failed"]
