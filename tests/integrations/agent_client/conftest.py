@@ -25,13 +25,14 @@ class Gate:
 
 
 @pytest.fixture
-def gate(live_server, agent, worker_factory, smtp_sink, settings) -> Gate:
-    """hitlcrm at ``url`` with a worker running the checks and sending what is approved to the SMTP
-    sink; ``token`` is the agent sdr-bot's. Every task type is reviewed by a person (the ``agent``
-    fixture's policy)."""
+def gate(live_server, agent, worker_factory, settings) -> Gate:
+    """hitlcrm at ``url`` with a worker running the checks; ``token`` is the agent sdr-bot's. Every
+    task type is reviewed by a person (the ``agent`` fixture's policy). An approval waits out a
+    grace period longer than any test before it executes, so a record the agent is told is approved
+    stays approved while the test looks at it (no CRM here: the send would stop at its opt-out check)."""
     settings.HITLCRM_BASE_URL = live_server.url
-    worker_factory({"HITLCRM_BASE_URL": live_server.url, "EMAIL_HOST": smtp_sink.host,
-                    "EMAIL_PORT": str(smtp_sink.port)})
+    settings.HITLCRM_UNDO_GRACE_SECONDS = 300
+    worker_factory({"HITLCRM_BASE_URL": live_server.url})
     return Gate(live_server.url, agent[1])
 
 

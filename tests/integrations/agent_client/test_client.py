@@ -64,7 +64,7 @@ def test_the_async_client_waits_for_an_edit_and_gets_the_final_text_and_diff(gat
             return record.id, await client.wait_for_decision(record.id, timeout=90)
 
     proposal_id, decided = asyncio.run(agent())
-    assert decided.id == proposal_id and decided.approved  # approved, or already being sent
+    assert decided.id == proposal_id and decided.status == "approved"
     assert decided.final["subject"] == "A thought for Contoso"
     assert decided.decision.edits == {"subject": ["Idea for Contoso", "A thought for Contoso"]}
     assert "+A thought for Contoso" in decided.decision.diff
