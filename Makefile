@@ -8,10 +8,13 @@ PYTEST_ARGS ?=
 .PHONY: demo test venv lint migrations bench load clean
 
 # pyproject.toml declares ranges; constraints.txt holds the exact, tested versions installed here.
-$(STAMP): pyproject.toml constraints.txt
+# The agent-side client (its own small distribution) is installed editable beside the project.
+CLIENT := integrations/agent_client
+
+$(STAMP): pyproject.toml constraints.txt $(CLIENT)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]' -e '$(CLIENT)[mcp]'
 	@touch $(STAMP)
 
 venv: $(STAMP)

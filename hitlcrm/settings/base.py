@@ -183,6 +183,9 @@ HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_float("HITLCRM_WEBHOOK_TIMEOUT_SECONDS", 1
 # the archive folder, then pruned, by `manage.py archive_history`. Point the folder at durable storage.
 HITLCRM_AUDIT_RETENTION_DAYS = env_int("HITLCRM_AUDIT_RETENTION_DAYS", 7 * 366)
 HITLCRM_AUDIT_ARCHIVE_DIR = env_str("HITLCRM_AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive"))
+# Longest a long poll (GET .../{id}/wait/) holds its request before answering the record as it
+# stands; a longer timeout asked for is cut to this. Each waiting request occupies a web thread.
+HITLCRM_WAIT_MAX_SECONDS = env_int("HITLCRM_WAIT_MAX_SECONDS", 60)
 # Seconds an approval waits before it executes, so the reviewer can undo it.
 HITLCRM_UNDO_GRACE_SECONDS = env_int("HITLCRM_UNDO_GRACE_SECONDS", 10)
 # How long opening a review page claims the item for that reviewer.

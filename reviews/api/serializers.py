@@ -23,6 +23,7 @@ from ..models import CheckResult, CrmFieldChange, CrmObjectRule, Proposal
 from ..models.crm import FieldDecision
 from ..models.proposals import CrmChangeKind, ProposalKind
 from ..services.approval import email_text_problem
+from ..services.feedback import edits_diff, output_edits
 from ..state_machine import Status
 
 MAX_LIST = 50
@@ -422,12 +423,7 @@ def proposal_as_api(
             {"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
             for r in ([] if new else proposal.check_results.all())
         ],
-        "decision": (
-            {"action": proposal.decision_action, "at": proposal.decided_at,
-             "by": proposal.decided_by.get_username() if proposal.decided_by_id else None,
-             "reason_code": proposal.reason_code or None, "note": proposal.decision_note or None}
-            if proposal.decision_action else None
-        ),
+        "decision": _decision(proposal) if proposal.decision_action else None,
         "review_url": review_url(proposal),
     }
     if detail:
@@ -445,7 +441,21 @@ def proposal_as_api(
     return data
 
 
+def _decision(proposal: Proposal) -> dict[str, Any]:
+    """Who decided, why, and what they changed: what an agent needs to act on a rejection or an edit."""
+    edits = output_edits(proposal)
+    return {"action": proposal.decision_action, "at": proposal.decided_at,
+            "by": proposal.decided_by.get_username() if proposal.decided_by_id else None,
+            "reason_code": proposal.reason_code or None, "note": proposal.decision_note or None,
+            "edits": edits, "diff": edits_diff(edits)}
+
+
 # Response documentation (the shapes ``proposal_as_api`` builds), for the OpenAPI schema.
+
+@extend_schema_field({"nullable": True, "description": "Any JSON value."})
+class AnyValue(serializers.JSONField):
+    pass
+
 
 class CheckDoc(serializers.Serializer):
     name = serializers.CharField()
@@ -458,8 +468,12 @@ class DecisionDoc(serializers.Serializer):
     action = serializers.CharField()
     at = serializers.DateTimeField(allow_null=True)
     by = serializers.CharField(allow_null=True, help_text="The reviewer's username; null for a policy.")
-    reason_code = serializers.CharField(allow_null=True)
-    note = serializers.CharField(allow_null=True)
+    reason_code = serializers.CharField(allow_null=True, help_text="A rejection's reason code.")
+    note = serializers.CharField(allow_null=True, help_text="The reviewer's note.")
+    edits = serializers.DictField(
+        child=serializers.ListField(child=AnyValue(), min_length=2, max_length=2),
+        help_text="Field -> [proposed, approved] for each value a reviewer changed (CRM: or did not approve).")
+    diff = serializers.CharField(allow_blank=True, help_text="The edits as a unified diff (empty without edits).")
 
 
 class ExecutionDoc(serializers.Serializer):
@@ -468,11 +482,6 @@ class ExecutionDoc(serializers.Serializer):
     last_error = serializers.CharField(allow_null=True)
     error_code = serializers.CharField(allow_null=True)
     provider_id = serializers.CharField(allow_null=True)
-
-
-@extend_schema_field({"nullable": True, "description": "Any JSON value."})
-class AnyValue(serializers.JSONField):
-    pass
 
 
 class FieldChangeDoc(serializers.Serializer):
@@ -552,3 +561,64 @@ class WebhookSettingsResultSerializer(serializers.Serializer):
         required=False, help_text="The signing secret; only in the answer that made it. Verify "
                                   "X-Hitlcrm-Signature: sha256=<hex HMAC-SHA256 of the raw body>.")
     has_secret = serializers.BooleanField()
+
+
+class WaitParamsSerializer(StrictSerializer):
+    """Query parameters of the long poll."""
+
+    timeout = serializers.IntegerField(
+        min_value=0, required=False, default=30,
+        help_text=f"Seconds to wait at most (cut to the server's cap, {settings.HITLCRM_WAIT_MAX_SECONDS} by default).")
+    until = serializers.ChoiceField(
+        choices=["decided", "executed"], required=False, default="decided",
+        help_text="decided: no longer checking or waiting for a reviewer. executed: done, or settled without "
+                  "executing (failed, conflict, rejected, blocked, expired, withdrawn).")
+
+
+class PolicySummarySerializer(serializers.Serializer):
+    task_type = serializers.CharField(help_text="The policy that applies: a task type, or '*'.")
+    version = serializers.IntegerField(allow_null=True)
+    mode = serializers.CharField(help_text="calibrated, always_review or log_only.")
+    audit_sample_rate = serializers.FloatField(help_text="Share of would-be auto-approvals still sent to a person.")
+
+
+class PreflightResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[Status.APPROVED, Status.NEEDS_REVIEW, Status.BLOCKED],
+                                      help_text="Where the gate would send the submission now.")
+    reason = serializers.CharField(help_text="Why, in the gate's words (e.g. 'check failed: placeholders').")
+    checks = CheckDoc(many=True, help_text="Every check's result, failing first (hard before soft).")
+    failed = serializers.ListField(child=serializers.CharField(), help_text="The failing checks' names.")
+    required_approvals = serializers.IntegerField()
+    policy = PolicySummarySerializer()
+
+
+class FeedbackParamsSerializer(StrictSerializer):
+    since = serializers.DateTimeField(required=False, help_text="Decided at or after this time (ISO 8601).")
+    after = serializers.IntegerField(min_value=0, required=False,
+                                     help_text="The `cursor` of the last page seen: what came after it.")
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, default=100)
+
+
+class FeedbackEntrySerializer(serializers.Serializer):
+    proposal_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ProposalKind.choices)
+    task_type = serializers.CharField()
+    agent = serializers.CharField()
+    external_ref = serializers.CharField(allow_null=True)
+    outcome = serializers.ChoiceField(choices=["rejected", "edited_and_approved"])
+    original = serializers.DictField(help_text="The submission exactly as received.")
+    final = serializers.DictField(allow_null=True, help_text="What was approved (null when rejected).")
+    edits = serializers.DictField(help_text="Field -> [proposed, approved] for each value a reviewer changed.")
+    diff = serializers.CharField(allow_blank=True, help_text="The edits as a unified diff.")
+    material = serializers.BooleanField(help_text="Counted as an error of the AI (rejected or materially edited).")
+    reason_code = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_null=True)
+    reviewers = serializers.ListField(child=serializers.CharField())
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_serializer(many=False)
+class FeedbackPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    cursor = serializers.CharField(allow_null=True, help_text="Pass as `after` to continue after this page.")
+    results = FeedbackEntrySerializer(many=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,11 @@ from ..models import ApiClient, Proposal, ProposalKind
 from ..services.actors import Actor
 from ..services.decisions import proposal_withdraw
 from ..services.feed import InvalidCursor, cursor_encode, feed_order, feed_visible, proposal_mark_executed
+from ..services.feedback import feedback_pairs
+from ..services.preflight import proposal_preflight
 from ..services.submission import IdempotencyConflict, Submission, proposals_submit
 from ..services.webhooks import CallbackRefused, webhook_register
+from ..state_machine import Status
 from .parsers import LimitedJSONParser
 from .permissions import CanReadProposals, IsAgent, IsIntegration, client_of
 from .serializers import (
@@ -35,11 +39,15 @@ from .serializers import (
     EmailDraftSubmitSerializer,
     ErrorSerializer,
     ExecutedReportSerializer,
+    FeedbackPageSerializer,
+    FeedbackParamsSerializer,
     IdempotencyKeyField,
     ListParamsSerializer,
     Lookups,
+    PreflightResultSerializer,
     ProposalPageSerializer,
     ProposalRecordSerializer,
+    WaitParamsSerializer,
     WebhookSettingsResultSerializer,
     WebhookSettingsSerializer,
     proposal_as_api,
@@ -63,6 +71,16 @@ ERROR_TEXT = {
     429: "Too many requests for this client; retry after the time in Retry-After.",
     503: "The database failed during the request; nothing was stored. Retry after the time in Retry-After.",
 }
+
+
+# What a long poll waits for: the statuses that end it (see WaitParamsSerializer's `until`).
+WAIT_UNTIL = {
+    "decided": frozenset(Status.values) - {Status.CHECKING, Status.NEEDS_REVIEW},
+    "executed": frozenset({Status.DONE, Status.FAILED, Status.CONFLICT, Status.REJECTED, Status.BLOCKED,
+                           Status.EXPIRED, Status.WITHDRAWN}),
+}
+# How often a long poll looks at the record: one indexed read of one column.
+WAIT_POLL_SECONDS = 0.25
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -93,7 +111,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         return settings.HITLCRM_MAX_BODY_BYTES
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("create", "bulk", "withdraw"):
+        if self.action in ("create", "bulk", "withdraw", "preflight"):
             return [IsAgent()]
         if self.action == "executed":
             return [IsIntegration()]
@@ -243,6 +261,57 @@ class ProposalViewSet(viewsets.GenericViewSet):
         proposal_withdraw(proposal_id=proposal.pk, actor=Actor.from_request(request))
         return Response(self._record(proposal.pk))
 
+    @extend_schema(
+        parameters=[WaitParamsSerializer],
+        responses={200: OpenApiResponse(ProposalRecordSerializer, description=(
+            "The record, as soon as it reaches `until`, or as it stands when the timeout ends (compare its "
+            "`status`).")), **errors(400, 403, 404)},
+        description=f"Long poll: answers as soon as the record is decided (or executed), or after `timeout` seconds "
+                    f"(at most {settings.HITLCRM_WAIT_MAX_SECONDS}, the server's cap). No transaction is held "
+                    f"while waiting; the request holds one web thread.",
+    )
+    @action(detail=True, methods=["get"])
+    def wait(self, request: Request, pk: str | None = None) -> Response:
+        params = WaitParamsSerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params.is_valid(raise_exception=True)
+        proposal = self.get_object()  # visibility (an agent's own records) is checked once, up front
+        targets = WAIT_UNTIL[params.validated_data["until"]]
+        deadline = time.monotonic() + min(params.validated_data["timeout"], settings.HITLCRM_WAIT_MAX_SECONDS)
+        status_now = proposal.status
+        # Each look is its own autocommit read: nothing is held open between them, so a reviewer's
+        # decision (another connection's commit) is seen at the next look.
+        while status_now not in targets and time.monotonic() < deadline:
+            time.sleep(min(WAIT_POLL_SECONDS, max(deadline - time.monotonic(), 0)))
+            status_now = Proposal.objects.filter(pk=proposal.pk).values_list("status", flat=True).first()
+        return Response(self._record(proposal.pk))
+
+    @extend_schema(
+        responses={200: OpenApiResponse(PreflightResultSerializer, description=(
+            "Valid: every check's result and where the gate would send it. Nothing was stored or sent.")),
+                   **errors(400, 403, 413, 415)},
+        description="Validate a payload (exactly as a submission), run every check on it and answer what the "
+                    "policy would do, storing nothing and sending nothing: fix a draft before it costs a reviewer's "
+                    "time. Throttled like submissions. A would-be auto-approval may still be drawn for audit "
+                    "(`policy.audit_sample_rate`).",
+    )
+    @action(detail=False, methods=["post"])
+    def preflight(self, request: Request) -> Response:
+        serializer = self.submit_serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        result = proposal_preflight(client=client_of(request), kind=self.kind, data=serializer.validated_data,
+                                    payload=request.data)
+        policy = result.policy
+        return Response({
+            "outcome": result.outcome,
+            "reason": result.reason,
+            "checks": [{"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
+                       for r in result.checks],
+            "failed": [r.name for r in result.checks if not r.passed],
+            "required_approvals": result.required_approvals,
+            "policy": {"task_type": policy.task_type, "version": policy.version, "mode": policy.mode,
+                       "audit_sample_rate": policy.audit_sample_rate},
+        })
+
     def get_serializer_context(self) -> dict[str, Any]:
         return {"request": self.request, "view": self}
 
@@ -258,6 +327,7 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 @extend_schema_view(create=extend_schema(request=EmailDraftSubmitSerializer),
+                    preflight=extend_schema(request=EmailDraftSubmitSerializer),
                     bulk=extend_schema(request=EmailDraftBulkDoc))
 class EmailDraftViewSet(ProposalViewSet):
     kind = ProposalKind.EMAIL_DRAFT
@@ -266,6 +336,7 @@ class EmailDraftViewSet(ProposalViewSet):
 
 
 @extend_schema_view(create=extend_schema(request=CrmChangeSubmitSerializer),
+                    preflight=extend_schema(request=CrmChangeSubmitSerializer),
                     bulk=extend_schema(request=CrmChangeBulkDoc))
 class CrmChangeViewSet(ProposalViewSet):
     kind = ProposalKind.CRM_CHANGE
@@ -289,6 +360,40 @@ class CrmChangeViewSet(ProposalViewSet):
             external_id=report.validated_data.get("external_id", ""), error=report.validated_data.get("error", ""),
         )
         return Response(self._record(proposal.pk))
+
+
+class FeedbackView(APIView):
+    """The calling agent's outputs that reviewers rejected or edited: what to learn from."""
+
+    permission_classes = [IsAgent]
+
+    @extend_schema(
+        parameters=[FeedbackParamsSerializer],
+        responses={200: FeedbackPageSerializer, **errors(400, 403)},
+        description="This agent's records a person rejected (with the reason code and note) or edited before "
+                    "approving (with the final output, the edits and a diff), oldest first; `since` filters by "
+                    "decision time, `after` (a page's `cursor`) continues a listing. The same records as "
+                    "`manage.py export_feedback --include-rejections`, for this agent only.",
+    )
+    def get(self, request: Request) -> Response:
+        params = FeedbackParamsSerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params.is_valid(raise_exception=True)
+        size = params.validated_data["page_size"]
+        entries = []
+        for entry in feedback_pairs(agent=client_of(request), include_rejections=True,
+                                    since=params.validated_data.get("since"),
+                                    after_id=params.validated_data.get("after")):
+            entries.append(entry)
+            if len(entries) > size:
+                break
+        more = len(entries) > size
+        entries = entries[:size]
+        cursor = str(entries[-1]["proposal_id"]) if entries else None
+        url = request.build_absolute_uri()
+        return Response({"next": replace_query_param(url, "after", cursor) if more else None,
+                         "cursor": cursor or (str(params.validated_data["after"])
+                                              if "after" in params.validated_data else None),
+                         "results": entries})
 
 
 class WebhookView(APIView):

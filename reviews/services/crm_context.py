@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -26,10 +26,13 @@ def salesforce_configured() -> bool:
     )
 
 
-def crm_fields_to_read(proposal: Proposal) -> list[str]:
+def crm_fields_to_read(proposal: Proposal, field_changes: Iterable[Any] | None = None) -> list[str]:
+    """The CRM fields a proposal's checks read. ``field_changes``: its field rows, when they are not
+    saved (a preflight)."""
     fields = list(CONTACT_FLAGS.get(proposal.crm_object, []))
     if not proposal.is_email:
-        fields += [change.field for change in proposal.field_changes.all()]
+        changes = proposal.field_changes.all() if field_changes is None else field_changes
+        fields += [change.field for change in changes]
     return list(dict.fromkeys(fields))
 
 
@@ -38,7 +41,15 @@ def crm_context_gather(proposal: Proposal) -> dict[str, Any]:
     return crm_contexts_gather([proposal])[proposal.pk]
 
 
-def crm_contexts_gather(proposals: Iterable[Proposal]) -> dict[int, dict[str, Any]]:
+def crm_context_preview(proposal: Proposal, field_changes: list[Any]) -> dict[str, Any]:
+    """The CRM context of an unsaved proposal and its unsaved field rows (a preflight): the same reads
+    as :func:`crm_contexts_gather`, keyed by nothing since the proposal has no id."""
+    return crm_contexts_gather([proposal], fields_of=lambda p: crm_fields_to_read(p, field_changes))[proposal.pk]
+
+
+def crm_contexts_gather(
+    proposals: Iterable[Proposal], *, fields_of: Callable[[Proposal], list[str]] = crm_fields_to_read
+) -> dict[int, dict[str, Any]]:
     """Each proposal's CRM record as CheckContext keyword arguments (``crm_record``, ``crm_error``,
     ``describe``), keyed by proposal id, read in batches: per CRM object one describe (cached) and
     one SOQL query per 200 records, for the fields any of them needs. Each proposal sees only the
@@ -62,7 +73,7 @@ def crm_contexts_gather(proposals: Iterable[Proposal]) -> dict[int, dict[str, An
         else:
             by_object[proposal.crm_object].append(proposal)
     for crm_object, group in by_object.items():
-        contexts.update(_object_contexts(crm_object, group))
+        contexts.update(_object_contexts(crm_object, group, fields_of))
     return contexts
 
 
@@ -70,7 +81,8 @@ def _flags_key(proposal: Proposal) -> str:
     return f"hitlcrm:crm-flags:{proposal.crm_object}:{proposal.crm_id}"
 
 
-def _object_contexts(crm_object: str, proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
+def _object_contexts(crm_object: str, proposals: list[Proposal],
+                     fields_of: Callable[[Proposal], list[str]]) -> dict[int, dict[str, Any]]:
     from integrations.salesforce.describe import describe_object
     from integrations.salesforce.errors import SalesforcePermanentError
     from integrations.salesforce.ids import is_valid_id, to_18
@@ -87,7 +99,7 @@ def _object_contexts(crm_object: str, proposals: list[Proposal]) -> dict[int, di
         describe = describe_object(crm_object)
         # Salesforce's own spelling of each field (API names are case-insensitive; an allow-list
         # or an agent may spell one otherwise): the record read back uses that spelling.
-        wanted = {proposal.pk: [spec.name for spec in map(describe.field, crm_fields_to_read(proposal)) if spec]
+        wanted = {proposal.pk: [spec.name for spec in map(describe.field, fields_of(proposal)) if spec]
                   for proposal in readable}
         fields = list(dict.fromkeys(name for names in wanted.values() for name in names))
         records = read_records(crm_object, [proposal.crm_id for proposal in readable], fields or ["Id"])

@@ -5,6 +5,7 @@ and why. Each reviewer edit is already kept (``Proposal.original_output`` is nev
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -13,15 +14,18 @@ from typing import IO, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Prefetch
 
-from ..models import Decision, Proposal
+from ..models import ApiClient, Decision, Proposal
+from .approval import EMAIL_EDITABLE
 
 CHUNK = 500
 
 
 def feedback_pairs(*, task_type: str | None = None, since: datetime | None = None, until: datetime | None = None,
-                   include_rejections: bool = False) -> Iterator[dict[str, Any]]:
+                   include_rejections: bool = False, agent: ApiClient | None = None,
+                   after_id: int | None = None) -> Iterator[dict[str, Any]]:
     """One record per reviewed output a person edited (and, optionally, rejected), oldest first,
-    streamed in chunks so an export of any size runs in constant memory."""
+    streamed in chunks so an export of any size runs in constant memory. ``agent``: only its
+    records (the API's feedback list); ``after_id``: only records after that one (its cursor)."""
     live = Decision.objects.filter(revoked_at__isnull=True, reviewer__isnull=False).select_related("reviewer")
     actions = [Decision.Action.EDIT_APPROVE, *([Decision.Action.REJECT] if include_rejections else [])]
     queryset = (
@@ -36,6 +40,10 @@ def feedback_pairs(*, task_type: str | None = None, since: datetime | None = Non
         queryset = queryset.filter(decided_at__gte=since)
     if until:
         queryset = queryset.filter(decided_at__lt=until)
+    if agent is not None:
+        queryset = queryset.filter(agent=agent)
+    if after_id is not None:
+        queryset = queryset.filter(pk__gt=after_id)
     for proposal in queryset.iterator(chunk_size=CHUNK):
         yield _pair(proposal, proposal.live_decisions)
 
@@ -56,12 +64,45 @@ def _pair(proposal: Proposal, decisions: list[Decision]) -> dict[str, Any]:
         "original": proposal.original_output,
         "final": None if rejected else proposal.final_output,
         "edits": edits,
+        "diff": edits_diff(edits),
         "material": bool(proposal.materially_edited) or rejected,
         "reason_code": proposal.reason_code or None,
         "note": proposal.decision_note or None,
         "reviewers": [d.reviewer.get_username() for d in decisions],
         "decided_at": proposal.decided_at or (deciding.created_at if deciding else None),
     }
+
+
+def output_edits(proposal: Proposal) -> dict[str, list[Any]]:
+    """What the reviewers changed of the AI's output, read from the record's own columns (no query):
+    field -> [proposed, approved]. An email: each text edited. A CRM change: each field approved with
+    another value, or not approved (``[proposed, None]``). Empty until something is approved."""
+    final = proposal.final_output
+    if not final:
+        return {}
+    original = proposal.original_output or {}
+    if proposal.is_email:
+        return {name: [original.get(name) or "", final.get(name) or ""] for name in EMAIL_EDITABLE
+                if (original.get(name) or "") != (final.get(name) or "")}
+    approved = final.get("fields") or {}
+    return {name: [value, approved.get(name)] for name, value in (original.get("fields") or {}).items()
+            if name not in approved or approved[name] != value}
+
+
+def edits_diff(edits: dict[str, list[Any]]) -> str:
+    """Edits as one unified diff, a file per field: text line by line, other values as one JSON line."""
+    parts = []
+    for name, (before, after) in edits.items():
+        lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=f"proposed/{name}",
+                                     tofile=f"approved/{name}", lineterm="")
+        parts.extend(lines)
+    return "\n".join(parts)
+
+
+def _lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return (value if isinstance(value, str) else json.dumps(value, cls=DjangoJSONEncoder)).splitlines()
 
 
 def feedback_write_jsonl(records: Iterable[dict[str, Any]], stream: IO[str]) -> int:

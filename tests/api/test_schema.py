@@ -13,7 +13,7 @@ import schemathesis
 from django.conf import settings as django_settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 
@@ -38,7 +38,7 @@ CONFORMANCE = [
 ]
 # The submission API's operations must also answer only what the schema documents; the others
 # (history, metrics, reports: another part of the code base) are held to "no 5xx" here.
-SUBMISSION_API = ("/api/v1/email-drafts/", "/api/v1/crm-changes/", "/api/v1/webhook/")
+SUBMISSION_API = ("/api/v1/email-drafts/", "/api/v1/crm-changes/", "/api/v1/webhook/", "/api/v1/feedback/")
 
 
 def test_the_schema_documents_every_operation_of_the_api() -> None:
@@ -46,9 +46,10 @@ def test_the_schema_documents_every_operation_of_the_api() -> None:
     for resource in ("email-drafts", "crm-changes"):
         base = f"/api/v1/{resource}/"
         assert {("GET", base), ("POST", base), ("GET", base + "{id}/"), ("POST", base + "{id}/withdraw/"),
-                ("POST", base + "bulk/")} <= operations
+                ("POST", base + "bulk/"), ("POST", base + "preflight/"), ("GET", base + "{id}/wait/")} <= operations
     assert ("POST", "/api/v1/crm-changes/{id}/executed/") in operations
-    assert {("GET", "/api/v1/webhook/"), ("PUT", "/api/v1/webhook/"), ("DELETE", "/api/v1/webhook/")} <= operations
+    assert {("GET", "/api/v1/webhook/"), ("PUT", "/api/v1/webhook/"), ("DELETE", "/api/v1/webhook/"),
+            ("GET", "/api/v1/feedback/")} <= operations
 
 
 @pytest.fixture
@@ -61,6 +62,13 @@ def in_process_requests(tokens) -> Iterator[None]:
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def short_long_polls() -> Iterator[None]:
+    """A generated long poll on an undecided record would hold its request for up to a minute."""
+    with override_settings(HITLCRM_WAIT_MAX_SECONDS=0):
+        yield
 
 
 @pytest.fixture
@@ -108,7 +116,7 @@ def credentials(role: str, tokens: dict[str, str]) -> dict[str, str]:
 @SCHEMA.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(
-    case: Any, tokens: dict[str, str], in_process_requests: None,
+    case: Any, tokens: dict[str, str], in_process_requests: None, short_long_polls: None,
 ) -> None:
     checks = CONFORMANCE if case.operation.path.startswith(SUBMISSION_API) else NO_SERVER_ERROR
     for role in roles_for(case):

@@ -1,0 +1,230 @@
+"""Request and response models of the hitlcrm API (``/api/v1/schema/``).
+
+Written by hand, checked against the server's OpenAPI schema by a test (field names and which are
+required), so they cannot drift. Requests refuse unknown keys, as the server does; responses keep
+keys a newer server adds (``extra="allow"``) so an older client goes on working.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+STATUSES = ("checking", "needs_review", "approved", "blocked", "rejected", "expired", "withdrawn", "executing",
+            "done", "failed", "conflict")
+# Statuses in which nobody has decided yet: the record waits for its checks or for a reviewer.
+UNDECIDED = frozenset({"checking", "needs_review"})
+# Statuses after which nothing more will be executed (failed and conflict go back to a person, who
+# may approve them again: waiting "until executed" ends there, telling the agent it did not go out).
+EXECUTION_SETTLED = frozenset({"done", "failed", "conflict", "rejected", "blocked", "expired", "withdrawn"})
+APPROVED = frozenset({"approved", "executing", "done"})
+Until = Literal["decided", "executed"]
+Kind = Literal["email_draft", "crm_change"]
+FieldValue = str | int | float | bool | None
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body: only the fields that were given (the server tells "absent" from null)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Evidence(_Request):
+    """Where the agent found what it claims: a source, and a link or a quote to check it by."""
+
+    source: str = Field(description="Where it was found, e.g. 'LinkedIn', 'press release'.")
+    url: str | None = Field(default=None, description="A link to the source.")
+    quote: str | None = Field(default=None, description="The words in the source that back the claim.")
+
+
+class CrmEvidence(Evidence):
+    """Evidence for a CRM change, optionally naming the proposed fields it backs."""
+
+    fields: list[str] | None = Field(default=None, description="API names of the proposed fields this entry backs.")
+
+
+class _Submission(_Request):
+    task_type: str | None = Field(default=None, description="The task type whose policy gates this (lowercase).")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="The agent's confidence, 0..1.")
+    assumptions: list[str] | None = Field(default=None, description="What the agent assumed.")
+    external_ref: str | None = Field(default=None, description="The agent's own reference (run, item).")
+    crm_object: str | None = Field(default=None, description="The CRM object API name, e.g. Contact, Lead.")
+    crm_id: str | None = Field(default=None, description="The 15- or 18-character Salesforce record id.")
+
+
+class EmailDraft(_Submission):
+    """An outbound email an agent drafted (``POST /api/v1/email-drafts/``)."""
+
+    to: list[str] = Field(description="Recipient addresses.")
+    subject: str
+    body: str = Field(description="Plain-text body.")
+    body_html: str | None = None
+    from_email: str | None = None
+    company_name: str | None = None
+    evidence: list[Evidence] | None = None
+
+
+class CrmChange(_Submission):
+    """Field values an agent proposes for one CRM record (``POST /api/v1/crm-changes/``)."""
+
+    kind: Literal["enrichment", "update"]
+    fields: dict[str, FieldValue] = Field(description="Field API name -> proposed value.")
+    field_confidence: dict[str, float] | None = Field(default=None, description="Field -> confidence 0..1.")
+    external_id_field: str | None = None
+    evidence: list[CrmEvidence] | None = None
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+class Check(_Response):
+    name: str
+    passed: bool
+    severity: str = Field(description="hard (blocks) or soft (sends to a person).")
+    message: str
+
+
+class Decision(_Response):
+    action: str = Field(description="approve, edit_approve, reject, auto_approve, ...")
+    at: datetime | None
+    by: str | None = Field(description="The reviewer's username; null for a policy.")
+    reason_code: str | None = Field(description="A rejection's reason: factual_error, tone, compliance, "
+                                                "wrong_target, other.")
+    note: str | None = Field(description="The reviewer's note.")
+    edits: dict[str, list[Any]] = Field(description="Field -> [what the agent proposed, what was approved], for "
+                                                    "each value the reviewer changed or (CRM) rejected.")
+    diff: str = Field(description="The edits as a unified diff, line by line.")
+
+
+class Execution(_Response):
+    state: str
+    attempts: int
+    last_error: str | None
+    error_code: str | None
+    provider_id: str | None
+
+
+class FieldChange(_Response):
+    field: str
+    proposed: Any
+    before: Any
+    approved: Any
+    decision: str
+    confidence: float | None
+
+
+class Proposal(_Response):
+    """A record as the API shows it. ``original``, ``final``, ``execution`` and (CRM changes)
+    ``fields`` are in single-record answers, not in list pages."""
+
+    id: int
+    kind: Kind
+    status: str
+    task_type: str
+    confidence: float | None
+    external_ref: str
+    crm_object: str | None
+    crm_id: str | None
+    submitted_at: datetime
+    checks: list[Check]
+    decision: Decision | None
+    review_url: str
+    original: dict[str, Any] | None = None
+    final: dict[str, Any] | None = None
+    execution: Execution | None = None
+    fields: list[FieldChange] | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.status not in UNDECIDED
+
+    @property
+    def approved(self) -> bool:
+        return self.status in APPROVED
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+    def reached(self, until: Until) -> bool:
+        return self.status in EXECUTION_SETTLED if until == "executed" else self.decided
+
+
+class BulkItemResult(_Response):
+    index: int
+    result: Literal["created", "existing", "invalid", "conflict"]
+    id: int | None = None
+    status: str | None = None
+    review_url: str | None = None
+    errors: dict[str, Any] | None = None
+
+
+class BulkResult(_Response):
+    created: int
+    existing: int
+    invalid: int
+    conflict: int
+    results: list[BulkItemResult]
+
+
+class PolicySummary(_Response):
+    task_type: str = Field(description="The policy that applies (a task type, or '*').")
+    version: int | None
+    mode: str = Field(description="calibrated, always_review or log_only.")
+    audit_sample_rate: float = Field(description="Share of would-be auto-approvals still sent to a person.")
+
+
+class PreflightResult(_Response):
+    """What a submission of this payload would meet, with nothing stored or sent."""
+
+    outcome: Literal["approved", "needs_review", "blocked"]
+    reason: str
+    checks: list[Check]
+    failed: list[str] = Field(description="Names of the checks that failed, hard ones first.")
+    required_approvals: int
+    policy: PolicySummary
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+
+class FeedbackEntry(_Response):
+    """A reviewed output a person rejected or edited before approving."""
+
+    proposal_id: int
+    kind: Kind
+    task_type: str
+    agent: str
+    external_ref: str | None
+    outcome: Literal["rejected", "edited_and_approved"]
+    original: dict[str, Any]
+    final: dict[str, Any] | None
+    edits: dict[str, list[Any]]
+    diff: str
+    material: bool
+    reason_code: str | None
+    note: str | None
+    reviewers: list[str]
+    decided_at: datetime | None
+
+
+class FeedbackPage(_Response):
+    next: str | None
+    cursor: str | None
+    results: list[FeedbackEntry]
+
+
+class ErrorBody(_Response):
+    error: str
+    detail: str | None = None
+    fields: dict[str, Any] | None = None
+    status: str | None = None
+    existing_id: int | None = None

@@ -1,0 +1,63 @@
+"""Use case: an agent asks what a submission would meet, before it costs a reviewer's time.
+
+The payload is validated by the submission's own serializer (the API view), built into an unsaved
+record exactly as submission builds it, and judged by the checks and the gate the worker uses, with
+the CRM read as the worker reads it. Nothing is stored, queued, published or audited: no
+transaction is opened, no row is written (not even the default policy a first submission makes).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from ..checks import CheckContext
+from ..checks.base import HARD
+from ..gate import gate_decide, required_approvals
+from ..models import ApiClient, CheckResult, Policy
+from ..models.policies import DEFAULT_TASK_TYPE
+from .checking import proposal_checks_evaluate
+from .crm_context import crm_context_preview
+from .submission import default_task_type, proposal_build
+
+
+@dataclass(frozen=True)
+class Preflight:
+    outcome: str  # the status the gate would give: approved, needs_review or blocked
+    reason: str
+    checks: list[CheckResult]  # failing first, hard before soft
+    required_approvals: int
+    policy: Policy
+
+
+def _policy_without_writes(task_type: str) -> Policy:
+    """The policy a submission would get (the task type's, else the default), without creating the
+    default one when there is none yet: an unsaved one with the defaults stands in for it."""
+    found = {p.task_type: p for p in Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}
+    return found.get(task_type) or found.get(DEFAULT_TASK_TYPE) or Policy(task_type=DEFAULT_TASK_TYPE)
+
+
+def proposal_preflight(*, client: ApiClient, kind: str, data: dict[str, Any], payload: dict[str, Any]) -> Preflight:
+    """``data`` as the submission serializer validated it, ``payload`` as the agent sent it."""
+    from integrations.salesforce.errors import SalesforceError
+
+    task_type = default_task_type(kind, data)
+    policy = _policy_without_writes(task_type)
+    proposal, field_changes = proposal_build(client=client, kind=kind, data=data, payload=payload,
+                                             idempotency_key=None, policies={task_type: policy})
+    try:
+        gathered = crm_context_preview(proposal, field_changes)
+    except SalesforceError as exc:  # transient or configuration: the worker would retry; say so instead
+        gathered = {"crm_record": None, "crm_error": f"The CRM could not be read right now ({exc})"}
+    context = CheckContext(policy=policy, field_changes=field_changes, **gathered)
+    results = sorted(proposal_checks_evaluate(proposal, context),
+                     key=lambda result: (result.passed, result.severity != HARD, result.name))
+    proposal.required_approvals = required_approvals(proposal, policy, [change.field for change in field_changes])
+    # The audit draw needs the record's id, which a preflight does not have: the verdict is the one
+    # before sampling, and the answer gives the sampling share beside it.
+    unsampled = copy.copy(policy)
+    unsampled.audit_sample_rate = 0.0
+    verdict = gate_decide(proposal, unsampled, [(r.name, r.severity, r.passed) for r in results], field_changes)
+    return Preflight(outcome=verdict.status, reason=verdict.reason, checks=results,
+                     required_approvals=proposal.required_approvals, policy=policy)
