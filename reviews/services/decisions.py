@@ -44,13 +44,13 @@ class EditChecksFailed(DecisionRefused):
     def __init__(self, failures: list[CheckResult], *, confirmable: bool, rescue: bool = False) -> None:
         self.failures = failures
         self.confirmable = confirmable
-        found = "; ".join(f"{result.name}: {result.message}" for result in failures)
-        checks = "check" if len(failures) == 1 else "checks"
+        found = "; ".join(f"{result.name} — {result.message}" for result in failures)
+        count = "a check" if len(failures) == 1 else f"{len(failures)} checks"
         if confirmable:
             outcome = "Confirm to approve it anyway."
         else:
             outcome = "Nothing changed." if rescue else "Nothing was approved."
-        super().__init__(f"the edit fails the {checks} {found}. {outcome}")
+        super().__init__(f"the edit fails {count}: {found}. {outcome}")
 
 
 def _normalised(text: Any) -> str:

@@ -61,8 +61,8 @@ def test_a_placeholder_added_in_an_edit_refuses_the_approval_with_the_checks_mes
     assert proposal.status == Status.NEEDS_REVIEW
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(EditChecksFailed) as refused:
         edit_approve(proposal, rita, edits={"body": "Hi {{first_name}},\n\nContoso just opened a Berlin office."})
-    assert "Unfilled template placeholder in the body: {{first_name}}" in str(refused.value)
-    assert str(refused.value).endswith("Nothing was approved.")
+    assert str(refused.value) == ("the edit fails a check: placeholders — Unfilled template placeholder in the "
+                                  "body: {{first_name}}. Nothing was approved.")
     assert not refused.value.confirmable and [r.name for r in refused.value.failures] == ["placeholders"]
     assert_nothing_approved(proposal, callbacks)
     # The stored results still describe the agent's output, which passed.
@@ -91,7 +91,7 @@ def test_an_edit_to_a_recipient_who_opted_out_since_the_checks_is_refused(
 
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(EditChecksFailed) as refused:
         edit_approve(proposal, rita, edits={"subject": "A thought for Contoso"}, confirm_soft=True)
-    assert "do_not_contact: The recipient opted out of email (HasOptedOutOfEmail in the CRM)" in str(refused.value)
+    assert "do_not_contact — The recipient opted out of email (HasOptedOutOfEmail in the CRM)" in str(refused.value)
     assert_nothing_approved(proposal, callbacks)
 
 
@@ -107,7 +107,7 @@ def test_a_300_character_title_typed_into_a_crm_change_is_refused_at_approval(
     assert CheckResult.objects.get(proposal=proposal, name="field_validity").passed
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(EditChecksFailed) as refused:
         edit_approve(proposal, rita, edits={"Title": "x" * 300}, confirm_soft=True)
-    assert "field_validity: Title is 300 characters long; the maximum is 128" in str(refused.value)
+    assert "field_validity — Title is 300 characters long; the maximum is 128" in str(refused.value)
     assert_nothing_approved(proposal, callbacks)
     assert {c.field: (c.decision, c.approved_value) for c in proposal.field_changes.all()} == {
         "Title": ("pending", None), "Department": ("pending", None)}
@@ -149,7 +149,7 @@ def test_a_new_soft_failure_needs_one_explicit_confirmation(api, rita, django_ca
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(EditChecksFailed) as refused:
         edit_approve(proposal, rita, edits={"subject": LONG_SUBJECT})
     assert refused.value.confirmable and [r.name for r in refused.value.failures] == ["length"]
-    assert f"length: Subject is {len(LONG_SUBJECT)} characters, over the limit of 100" in str(refused.value)
+    assert f"length — Subject is {len(LONG_SUBJECT)} characters, over the limit of 100" in str(refused.value)
     assert str(refused.value).endswith("Confirm to approve it anyway.")
     assert_nothing_approved(proposal, callbacks)
 
