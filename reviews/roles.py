@@ -1,7 +1,8 @@
 """Roles are Django groups; this is the one place that says what each may do.
 
 - reviewer: the queues and review pages; approves, edits and rejects (a four-eyes item's first approval too).
-- senior_reviewer: also the approval that completes a four-eyes item; edits policies and CRM allow-lists.
+- senior_reviewer: also the approval that completes a four-eyes item; rescues a blocked item by editing it
+  back into review; edits policies and CRM allow-lists.
 - compliance: reads (queues and review pages without decision controls, policies), the audit history and
   its exports; decides nothing and claims nothing.
 - admin: all of the above, plus API clients and tokens.
@@ -15,14 +16,15 @@ VIEW_RECORDS = ["reviews.view_proposal", "reviews.view_emaildraft", "reviews.vie
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "reviewer": [*VIEW_RECORDS, "reviews.decide_proposal"],
     "senior_reviewer": [
-        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal",
+        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal", "reviews.rescue_proposal",
         "reviews.view_policy", "reviews.change_policy", "reviews.add_policy",
         "reviews.view_crmobjectrule", "reviews.change_crmobjectrule",
     ],
     "compliance": [*VIEW_RECORDS, "reviews.view_history", "reviews.export_history", "reviews.view_policy",
                    "reviews.view_auditevent"],
     "admin": [
-        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal", "reviews.view_history",
+        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal", "reviews.rescue_proposal",
+        "reviews.view_history",
         "reviews.export_history", "reviews.view_policy", "reviews.change_policy", "reviews.add_policy",
         "reviews.view_crmobjectrule", "reviews.change_crmobjectrule", "reviews.add_crmobjectrule",
         "reviews.view_apiclient", "reviews.change_apiclient", "reviews.add_apiclient",

@@ -35,7 +35,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # back to a person who approves it against the new CRM value or rejects it.
     Status.FAILED: frozenset({Status.APPROVED, Status.REJECTED}),
     Status.CONFLICT: frozenset({Status.APPROVED, Status.REJECTED}),
-    Status.BLOCKED: frozenset(),
+    # A blocked record stays blocked unless a senior reviewer's edit passes the hard checks
+    # (reviews.services.decisions.proposal_rescue): it goes back to review.
+    Status.BLOCKED: frozenset({Status.NEEDS_REVIEW}),
     Status.REJECTED: frozenset(),
     Status.EXPIRED: frozenset(),
     Status.WITHDRAWN: frozenset(),

@@ -25,11 +25,29 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
 from ..checks.evidence import field_backing
-from ..models import CheckResult, CrmChange, CrmFieldChange, Decision, EmailDraft, Policy, Proposal, ReasonCode
+from ..models import (
+    AuditEvent,
+    CheckResult,
+    CrmChange,
+    CrmFieldChange,
+    Decision,
+    EmailDraft,
+    Policy,
+    Proposal,
+    ReasonCode,
+)
 from ..models.execution import Execution, ExecutionAttempt
 from ..models.mail import MailDelivery
 from ..services.actors import Actor
-from ..services.decisions import DecisionRefused, proposal_claim, proposal_decide, proposal_undo, proposals_decide_bulk
+from ..services.decisions import (
+    DecisionRefused,
+    EditChecksFailed,
+    proposal_claim,
+    proposal_decide,
+    proposal_rescue,
+    proposal_undo,
+    proposals_decide_bulk,
+)
 from ..state_machine import DECIDABLE, IllegalTransition, Status
 from . import queue
 from .headers import protect
@@ -136,6 +154,9 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("reviews.decide_proposal")
+
+    def has_rescue_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reviews.rescue_proposal")
 
     # --- the queue ------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
@@ -271,6 +292,7 @@ class ProposalAdmin(admin.ModelAdmin):
             path("<int:pk>/review/", wrap(self.review_view), name=f"{prefix}_review"),
             path("<int:pk>/decide/", wrap(self.decide_view), name=f"{prefix}_decide"),
             path("<int:pk>/undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
+            path("<int:pk>/rescue/", wrap(self.rescue_view), name=f"{prefix}_rescue"),
             path("<int:pk>/step/", wrap(self.step_view), name=f"{prefix}_step"),
             *super().get_urls(),
         ]
@@ -361,8 +383,10 @@ class ProposalAdmin(admin.ModelAdmin):
             decided = proposal_decide(
                 proposal_id=pk, actor=Actor.for_user(request.user, request), action=action,
                 reason_code=request.POST.get("reason_code", ""), note=request.POST.get("note", "").strip(),
-                **self._decision_input(request, current, action),
+                confirm_soft=request.POST.get("confirm_soft") == "1", **self._decision_input(request, current, action),
             )
+        except EditChecksFailed as exc:
+            return self._refuse_edit(request, current, exc)
         except (DecisionRefused, IllegalTransition) as exc:
             self.message_user(request, f"{current}: {exc}", messages.ERROR)
             return self._respond(request, pk, status=409)
@@ -373,21 +397,56 @@ class ProposalAdmin(admin.ModelAdmin):
             return self._leave(request, self._changelist_url(request))
         return self._respond(request, following)
 
-    def _decision_input(self, request: HttpRequest, proposal: Proposal, action: str) -> dict[str, Any]:
-        """The edits and per-field decisions a review form carries, typed like the values they replace."""
+    def rescue_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A blocked item edited back into review (senior reviewers and admins)."""
+        if request.method != "POST":
+            return HttpResponseRedirect(self._url(request, "review", pk))
+        if not self.has_rescue_permission(request):
+            raise PermissionDenied
+        current = self._position(pk)
+        try:
+            proposal_rescue(proposal_id=pk, actor=Actor.for_user(request.user, request),
+                            edits=self._edit_input(request, current), note=request.POST.get("note", "").strip())
+        except EditChecksFailed as exc:
+            return self._refuse_edit(request, current, exc)
+        except (DecisionRefused, IllegalTransition) as exc:
+            self.message_user(request, f"{current}: {exc}", messages.ERROR)
+            return self._respond(request, pk, status=409)
+        self.message_user(request, f"{current} passes the hard checks now and is back in review.", messages.SUCCESS)
+        return self._respond(request, pk)
+
+    def _refuse_edit(self, request: HttpRequest, proposal: Proposal, refused: EditChecksFailed) -> HttpResponse:
+        """The same page again, still in edit mode with what the reviewer typed, and the checks it
+        failed beside the buttons (with the confirmation when they are all soft). Rendered, never
+        redirected: a redirect would lose the edit."""
+        post = request.POST
+        typed_in = {name: post[name].replace("\r\n", "\n") for name in EMAIL_FORM_FIELDS if name in post}
+        typed_in.update({key.removeprefix("field:"): value for key, value in post.items() if key.startswith("field:")})
+        kept = {"values": typed_in, "failures": refused.failures, "confirmable": refused.confirmable,
+                "approved": set(post.getlist("approve_field")) if post.get("field_decisions") else None}
+        return self._render_review(request, proposal.pk, status=409, refused_edit=kept)
+
+    def _edit_input(self, request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+        """The edits a review form carries, typed like the values they replace."""
         post = request.POST
         if proposal.is_email:
             # Browsers send textarea line breaks as CRLF; the AI's text uses LF.
-            edits = {name: post[name].replace("\r\n", "\n") for name in EMAIL_FORM_FIELDS if name in post}
-            return {"edits": edits if action == Decision.Action.EDIT_APPROVE else None}
+            return {name: post[name].replace("\r\n", "\n") for name in EMAIL_FORM_FIELDS if name in post}
         proposed = dict(CrmFieldChange.objects.filter(proposal_id=proposal.pk).values_list("field", "proposed_value"))
-        edits = {name: typed(post[f"field:{name}"], value) for name, value in proposed.items() if f"field:{name}" in post}
+        return {name: typed(post[f"field:{name}"], value) for name, value in proposed.items() if f"field:{name}" in post}
+
+    def _decision_input(self, request: HttpRequest, proposal: Proposal, action: str) -> dict[str, Any]:
+        """The edits and per-field decisions a review form carries."""
+        edits = self._edit_input(request, proposal) if action == Decision.Action.EDIT_APPROVE else None
+        if proposal.is_email:
+            return {"edits": edits}
         field_decisions = None
-        if post.get("field_decisions"):
-            approved = set(post.getlist("approve_field"))
+        if request.POST.get("field_decisions"):
+            proposed = list(CrmFieldChange.objects.filter(proposal_id=proposal.pk).values_list("field", flat=True))
+            approved = set(request.POST.getlist("approve_field"))
             if not approved >= set(proposed):
                 field_decisions = {name: name in approved for name in proposed}
-        return {"edits": edits if action == Decision.Action.EDIT_APPROVE else None, "field_decisions": field_decisions}
+        return {"edits": edits, "field_decisions": field_decisions}
 
     def _after_decision(self, request: HttpRequest, decided: Proposal) -> None:
         if decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > timezone.now():
@@ -441,7 +500,8 @@ class ProposalAdmin(admin.ModelAdmin):
             return response
         return self._render_review(request, pk, status=status)
 
-    def _render_review(self, request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+    def _render_review(self, request: HttpRequest, pk: int, *, status: int = 200,
+                       refused_edit: dict[str, Any] | None = None) -> HttpResponse:
         proposal = self._load(pk)
         user = request.user
         may_decide = self.has_decide_permission(request)
@@ -452,15 +512,21 @@ class ProposalAdmin(admin.ModelAdmin):
                 proposal.claimed_by = user
             elif claim.claimed_by_id != getattr(proposal.claimed_by, "pk", None):
                 proposal.claimed_by = claim.claimed_by
+        can_decide = may_decide and proposal.status in DECIDABLE
+        can_rescue = proposal.status == Status.BLOCKED and self.has_rescue_permission(request)
         context = {
             **self.admin_site.each_context(request),
-            **review_context(proposal, user),
+            **review_context(proposal, user, refused_edit=refused_edit),
             "opts": self.opts,
             "title": str(proposal),
             "is_nav_sidebar_enabled": False,
-            "can_decide": may_decide and proposal.status in DECIDABLE,
+            "can_decide": can_decide,
+            "can_rescue": can_rescue,
+            # The editor belongs to the decision form, or on a blocked item to the rescue form.
+            "edit_form": "decide-form" if can_decide else "rescue-form" if can_rescue else "",
             "urls": {
                 "decide": self._url(request, "decide", pk),
+                "rescue": self._url(request, "rescue", pk),
                 "next": self._url(request, "step", pk, to="next"),
                 "prev": self._url(request, "step", pk, to="prev"),
                 "self": self._url(request, "review", pk),
@@ -508,9 +574,12 @@ def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, 
     return {"attempts": rows, "earlier": rows[0].total - len(rows)}
 
 
-def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
-    """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``."""
+def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``.
+    ``refused_edit``: an edit the checks refused (what was typed, the failing checks), shown again."""
     now = timezone.now()
+    typed_in = (refused_edit or {}).get("values", {})
+    approved_fields = (refused_edit or {}).get("approved")
     policy = {p.task_type: p for p in Policy.objects.filter(task_type__in=[proposal.task_type, "*"])}
     policy = policy.get(proposal.task_type) or policy.get("*")
     field_threshold = policy.field_confidence_threshold if policy else None
@@ -531,6 +600,8 @@ def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
             "before": shown(change.before_value),
             "before_known": change.before_captured_at is not None,
             "proposed": proposed,
+            "input": typed_in.get(change.field, proposed),
+            "ticked": approved_fields is None or change.field in approved_fields,
             "approved": shown(change.approved_value),
             "conflict": shown(change.conflict_value),
             "changed": change.before_captured_at is None or change.before_value != change.proposed_value,
@@ -555,8 +626,12 @@ def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
         execution = proposal.execution
     except Execution.DoesNotExist:
         execution = None
+    rescue = AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued").order_by("-seq").first()
     return {
         "proposal": proposal,
+        "inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_FORM_FIELDS},
+        "refused_edit": refused_edit,
+        "rescue": rescue,
         "checks": checks,
         "failed_checks": sum(1 for check in checks if not check.passed),
         "fields": fields,

@@ -32,8 +32,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "claimed": "A reviewer opened it and holds it for a few minutes (data: until).",
     "first_approval": "The first of two approvals (data: decision, edits {field: [old, new]}, note).",
     "approved": "A reviewer approved it (data: decision, reason_code, note, final_output).",
-    "edited_and_approved": "A reviewer edited, then approved (data: edits {field: [old, new]}, final_output).",
+    "edited_and_approved": "A reviewer edited, then approved (data: edits {field: [old, new]}, final_output, "
+                           "checks of the final output, soft_confirmed: soft failures the reviewer confirmed).",
     "rejected": "A reviewer rejected it (data: reason_code, note, decision).",
+    "rescued": "A senior reviewer edited a blocked item so it passes the hard checks; it is back in review "
+               "(data: edits {field: [old, new]}, material, checks of the edited output, note).",
     "undone": "The reviewer took the approval back in the grace period.",
     "withdrawn": "The agent withdrew it.",
     "escalated": "Waiting past its SLA (data: sla_due_at).",

@@ -114,6 +114,7 @@ class Proposal(models.Model):
         permissions = [
             ("decide_proposal", "Can approve, reject and edit proposals"),
             ("second_approve_proposal", "Can give the second approval of a four-eyes item"),
+            ("rescue_proposal", "Can edit a blocked proposal back into review"),
             ("view_history", "Can read the audit history"),
             ("export_history", "Can export the audit history and reports"),
         ]

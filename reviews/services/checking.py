@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +19,7 @@ from ..gate import gate_decide, required_approvals
 from ..models import CheckResult, CrmFieldChange, Decision, Policy, Proposal
 from ..state_machine import Status
 from .actors import Actor
-from .approval import approval_finalise
+from .approval import EMAIL_EDITABLE, approval_finalise
 from .crm_context import crm_context_gather, crm_contexts_gather
 from .transitions import proposal_lock, proposal_transition
 
@@ -62,8 +64,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes)
         proposal.sampled_for_audit = verdict.sampled
         extra_fields = ["required_approvals", "policy_task_type", "policy_version", "risk", "sampled_for_audit"]
-        checks_data = [{"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
-                       for r in outcomes]
+        checks = checks_data(outcomes)
         if verdict.status == Status.APPROVED:
             policy_actor = Actor.for_policy(policy)
             Decision.objects.create(
@@ -74,7 +75,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
                 note=verdict.reason,
             )
             approval_finalise(proposal, actor=policy_actor, action="auto_approved", edits=None,
-                              extra_fields=extra_fields, data={"checks": checks_data, "reason": verdict.reason,
+                              extra_fields=extra_fields, data={"checks": checks, "reason": verdict.reason,
                                                                "policy_version": policy.version, "mode": policy.mode})
         else:
             proposal_transition(
@@ -82,7 +83,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
                 verdict.status,
                 actor=Actor.system("checks"),
                 action="checks_run",
-                data={"checks": checks_data, "reason": verdict.reason},
+                data={"checks": checks, "reason": verdict.reason},
                 update_fields=extra_fields,
             )
     return proposal
@@ -113,6 +114,65 @@ def proposal_checks_evaluate(proposal: Proposal, context: CheckContext) -> list[
         results.append(_result(proposal, name, SOFT, f"The policy names a check that is not installed ({name})",
                                {}, now))
     return results
+
+
+def proposal_as_edited(
+    proposal: Proposal, edits: dict[str, Any], *, fields: Collection[str] | None = None
+) -> tuple[Proposal, list[CrmFieldChange]]:
+    """The record as it would be executed with ``edits`` (field -> final value) applied, unsaved: a
+    copy of an email draft with its edited parts, or a CRM change's field rows that would be written
+    (``fields``: the approved ones; all when None) carrying their final values. The stored record and
+    its rows are left untouched (copies, never saved)."""
+    view = copy.copy(proposal)
+    if proposal.is_email:
+        for name in EMAIL_EDITABLE:
+            if name in edits:
+                setattr(view, name, edits[name])
+        return view, []
+    rows = []
+    for change in proposal.field_changes.all():
+        if fields is None or change.field in fields:
+            row = copy.copy(change)
+            row.proposed_value = edits.get(change.field, change.proposed_value)
+            rows.append(row)
+    return view, rows
+
+
+def edited_checks_evaluate(
+    proposal: Proposal, *, edits: dict[str, Any], gathered: dict[str, Any] | None,
+    fields: Collection[str] | None = None,
+) -> list[CheckResult]:
+    """The policy's checks run on the output a person edited (see :func:`proposal_as_edited`), exactly
+    as :func:`proposal_checks_evaluate` runs them on the agent's; unsaved results. ``gathered``: the
+    CRM context read before the row lock was taken (:func:`edited_context_gather`)."""
+    view, rows = proposal_as_edited(proposal, edits, fields=fields)
+    context = CheckContext(policy=Policy.for_task_type(proposal.task_type), field_changes=rows, **(gathered or {}))
+    return proposal_checks_evaluate(view, context)
+
+
+def edited_context_gather(proposal_id: int) -> dict[str, Any] | None:
+    """The CRM context for checking a person's edit of a record: read before any row lock, as
+    :func:`proposal_run_checks` reads it, but never from the opt-out cache (a decision is rare, and
+    an opt-out since the draft was checked must stop it now). Salesforce being unreachable is not the
+    reviewer's problem to debug: it reaches the checks as ``crm_error`` and they fail soft saying so."""
+    from integrations.salesforce.errors import SalesforceError
+
+    proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
+    if proposal is None:
+        return None
+    try:
+        return crm_context_gather(proposal, cached=False)
+    except SalesforceError as exc:
+        return {"crm_record": None, "crm_error": str(exc)}
+
+
+def check_failures(results: list[CheckResult], severity: str) -> list[CheckResult]:
+    return [result for result in results if not result.passed and result.severity == severity]
+
+
+def checks_data(results: list[CheckResult]) -> list[dict[str, Any]]:
+    """Check results as the audit trail and the API show them."""
+    return [{"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message} for r in results]
 
 
 def proposal_checks_store(proposal: Proposal, results: list[CheckResult]) -> list[CheckResult]:

@@ -36,9 +36,9 @@ def crm_fields_to_read(proposal: Proposal, field_changes: Iterable[Any] | None =
     return list(dict.fromkeys(fields))
 
 
-def crm_context_gather(proposal: Proposal) -> dict[str, Any]:
+def crm_context_gather(proposal: Proposal, *, cached: bool = True) -> dict[str, Any]:
     """The CRM record's current values for one proposal; see :func:`crm_contexts_gather`."""
-    return crm_contexts_gather([proposal])[proposal.pk]
+    return crm_contexts_gather([proposal], cached=cached)[proposal.pk]
 
 
 def crm_context_preview(proposal: Proposal, field_changes: list[Any]) -> dict[str, Any]:
@@ -48,7 +48,8 @@ def crm_context_preview(proposal: Proposal, field_changes: list[Any]) -> dict[st
 
 
 def crm_contexts_gather(
-    proposals: Iterable[Proposal], *, fields_of: Callable[[Proposal], list[str]] = crm_fields_to_read
+    proposals: Iterable[Proposal], *, fields_of: Callable[[Proposal], list[str]] = crm_fields_to_read,
+    cached: bool = True,
 ) -> dict[int, dict[str, Any]]:
     """Each proposal's CRM record as CheckContext keyword arguments (``crm_record``, ``crm_error``,
     ``describe``), keyed by proposal id, read in batches: per CRM object one describe (cached) and
@@ -57,6 +58,8 @@ def crm_contexts_gather(
 
     A transient Salesforce error propagates (the task retries); a permanent one (unknown object or
     field) is reported to the checks as ``crm_error``, as is a record that does not exist.
+    ``cached=False`` reads the do-not-contact flags from the CRM even when they are cached (and
+    caches what it read).
     """
     contexts: dict[int, dict[str, Any]] = {}
     by_object: dict[str, list[Proposal]] = defaultdict(list)
@@ -67,9 +70,9 @@ def crm_contexts_gather(
             continue
         # An email draft only needs the recipient's do-not-contact flags: cached briefly, so a batch of
         # drafts to one person costs one read (sending re-reads the opt-out before anything goes out).
-        cached = cache.get(_flags_key(proposal)) if proposal.is_email else None
-        if cached is not None:
-            contexts[proposal.pk] = {"crm_record": cached}
+        flags = cache.get(_flags_key(proposal)) if proposal.is_email and cached else None
+        if flags is not None:
+            contexts[proposal.pk] = {"crm_record": flags}
         else:
             by_object[proposal.crm_object].append(proposal)
     for crm_object, group in by_object.items():

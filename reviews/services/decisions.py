@@ -1,4 +1,4 @@
-"""Use cases of the people in the loop: decide, undo, withdraw (the agent's), claim."""
+"""Use cases of the people in the loop: decide, rescue, undo, withdraw (the agent's), claim."""
 
 from __future__ import annotations
 
@@ -11,18 +11,46 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import Decision, Policy, Proposal, ReasonCode
+from ..checks.base import HARD, SOFT
+from ..checks.outreach import outreach_keys_record
+from ..models import AuditEvent, CheckResult, Decision, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
 from .actors import Actor
 from .approval import EMAIL_EDITABLE, approval_finalise, approve_fields, email_text_problem
 from .audit import audit_record
+from .checking import (
+    check_failures,
+    checks_data,
+    edited_checks_evaluate,
+    edited_context_gather,
+    proposal_checks_store,
+)
 from .execution import proposal_reapproval_prepare
 from .transitions import proposal_lock, proposal_transition
 
 
 class DecisionRefused(Exception):
     """A decision that cannot be taken; the message says why, in words a reviewer understands."""
+
+
+class EditChecksFailed(DecisionRefused):
+    """A person's edit fails the checks the agent's output had to pass: nothing was recorded.
+
+    ``failures`` are the failing results (unsaved ``CheckResult``); ``confirmable`` is True when
+    all of them are soft, so the same decision with ``confirm_soft=True`` goes through.
+    """
+
+    def __init__(self, failures: list[CheckResult], *, confirmable: bool, rescue: bool = False) -> None:
+        self.failures = failures
+        self.confirmable = confirmable
+        found = "; ".join(f"{result.name} — {result.message}" for result in failures)
+        count = "a check" if len(failures) == 1 else f"{len(failures)} checks"
+        if confirmable:
+            outcome = "Confirm to approve it anyway."
+        else:
+            outcome = "Nothing changed." if rescue else "Nothing was approved."
+        super().__init__(f"the edit fails {count}: {found}. {outcome}")
 
 
 def _normalised(text: Any) -> str:
@@ -74,6 +102,27 @@ def _is_material(changes: dict[str, list[Any]]) -> bool:
     return any(_normalised(old) != _normalised(new) for old, new in changes.values())
 
 
+def _edit_checked(
+    proposal: Proposal, *, edits: dict[str, Any], gathered: dict[str, Any] | None,
+    fields: dict[str, bool] | None, confirm_soft: bool,
+) -> dict[str, Any]:
+    """Run the checks on the output as it would be executed (``edits`` applied; for a CRM change only
+    the fields approved in ``fields``, all when None). A hard failure refuses the decision; a soft one
+    the record was not already showing refuses it unless the reviewer confirmed (``confirm_soft``).
+    Soft failures it already showed are what sent it to this reviewer: they saw them.
+    Returns what the approval's audit event records of them."""
+    approved = None if fields is None else [name for name, keep in fields.items() if keep]
+    results = edited_checks_evaluate(proposal, edits=edits, gathered=gathered, fields=approved)
+    hard = check_failures(results, HARD)
+    if hard:
+        raise EditChecksFailed(hard, confirmable=False)
+    shown = {result.name for result in proposal.check_results.all() if not result.passed}
+    new_soft = [result for result in check_failures(results, SOFT) if result.name not in shown]
+    if new_soft and not confirm_soft:
+        raise EditChecksFailed(new_soft, confirmable=True)
+    return {"checks": checks_data(results), "soft_confirmed": [result.name for result in new_soft]}
+
+
 def proposal_decide(
     *,
     proposal_id: int,
@@ -83,9 +132,14 @@ def proposal_decide(
     note: str = "",
     edits: dict[str, Any] | None = None,
     field_decisions: dict[str, bool] | None = None,
+    confirm_soft: bool = False,
 ) -> Proposal:
     """Approve, edit & approve, or reject. Exactly one of two racing reviewers wins: the row lock
-    serialises them and the loser finds the status already changed."""
+    serialises them and the loser finds the status already changed.
+
+    An approval whose edits change the output runs the checks on the final output first (see
+    :func:`_edit_checked`): a failure raises :class:`EditChecksFailed` and nothing is recorded;
+    ``confirm_soft`` accepts soft failures the reviewer was shown."""
     if actor.user is None or actor.client is not None:
         raise DecisionRefused("only reviewers can decide")
     if action not in {Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT}:
@@ -94,6 +148,8 @@ def proposal_decide(
         raise DecisionRefused(f"a rejection needs a reason code, one of: {', '.join(ReasonCode.values)}")
     if action != Decision.Action.REJECT and reason_code and reason_code not in ReasonCode.values:
         raise DecisionRefused(f"unknown reason code {reason_code!r}")
+    # The CRM reads the checks of an edit need happen before the row lock is taken.
+    gathered = edited_context_gather(proposal_id) if edits and action != Decision.Action.REJECT else None
 
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
@@ -112,6 +168,16 @@ def proposal_decide(
         changes = _edits_of(proposal, edits) if action != Decision.Action.REJECT else {}
         if action == Decision.Action.EDIT_APPROVE and not changes and field_decisions is None:
             action = Decision.Action.APPROVE
+        approvals = _live_approvals(proposal)
+        # Edits accumulate over approvals: the first approver's edits stand unless the second edits too.
+        all_edits = dict(carried_edits)
+        for earlier in approvals.order_by("created_at", "pk"):
+            all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
+        all_edits.update({name: pair[1] for name, pair in changes.items()})
+        checked: dict[str, Any] = {}
+        if changes:
+            checked = _edit_checked(proposal, edits=all_edits, gathered=gathered, confirm_soft=confirm_soft,
+                                    fields=carried_fields if field_decisions is None else field_decisions)
         common = {"reason_code": reason_code, "note": note}
         try:
             with transaction.atomic():
@@ -131,11 +197,6 @@ def proposal_decide(
                 update_fields=["decided_at", "decided_by", "decision_action", "reason_code", "decision_note"],
             )
 
-        approvals = _live_approvals(proposal)
-        # Edits accumulate over approvals: the first approver's edits stand unless the second edits too.
-        all_edits = dict(carried_edits)
-        for earlier in approvals.order_by("created_at", "pk"):
-            all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
         if proposal.status == Status.NEEDS_REVIEW:
             # The AI's output is judged by the review that first concludes (reviews/services/metrics.py):
             # edits made when a failed or conflicting execution is approved again correct the execution
@@ -144,7 +205,7 @@ def proposal_decide(
         if approvals.count() < proposal.required_approvals:
             audit_record(action="first_approval", actor=actor, proposal=proposal,
                          data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note,
-                               "approvals": approvals.count(), "required": proposal.required_approvals})
+                               "approvals": approvals.count(), "required": proposal.required_approvals, **checked})
             proposal.save(update_fields=["materially_edited", "reason_code", "decision_note", "updated_at"])
             return proposal
         if not proposal.is_email:
@@ -155,8 +216,65 @@ def proposal_decide(
                 raise DecisionRefused("no field approved: reject the change instead")
         return approval_finalise(
             proposal, actor=actor, action="approved" if action == Decision.Action.APPROVE else "edited_and_approved",
-            edits=all_edits, data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note},
+            edits=all_edits,
+            data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note, **checked},
         )
+
+
+def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], note: str = "") -> Proposal:
+    """A person with the rescue permission (senior reviewers, admins) edits a blocked record so that
+    it passes the hard checks; it goes back to review instead of the agent having to resubmit.
+
+    The edited content becomes the record's content (an email's parts, a CRM change's proposed
+    values), so the review that follows shows it and an approval executes it; the agent's output stays
+    as received in ``original_output``. The record's check results are replaced by those of the
+    edited output (its soft failures are shown to the next reviewer). The audit event keeps the
+    before/after of every edited part. An edit that still fails a hard check changes nothing
+    (:class:`EditChecksFailed`)."""
+    if actor.user is None or actor.client is not None:
+        raise DecisionRefused("only reviewers can rescue a blocked item")
+    if not actor.user.has_perm("reviews.rescue_proposal"):
+        raise DecisionRefused("rescuing a blocked item needs a senior reviewer; nothing changed")
+    gathered = edited_context_gather(proposal_id)  # network reads before the row lock
+
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        if proposal.status != Status.BLOCKED:
+            raise DecisionRefused(f"only a blocked item can be rescued; this one is "
+                                  f"{proposal.get_status_display().lower()}")
+        if proposal.agent.user_id == actor.user.pk:
+            raise DecisionRefused("you cannot rescue an item you submitted")
+        changes = _edits_of(proposal, edits)
+        if not changes:
+            raise DecisionRefused("a rescue needs an edit that changes what the checks blocked; nothing changed")
+        final = {name: pair[1] for name, pair in changes.items()}
+        results = edited_checks_evaluate(proposal, edits=final, gathered=gathered)
+        hard = check_failures(results, HARD)
+        if hard:
+            raise EditChecksFailed(hard, confirmable=False, rescue=True)
+
+        if proposal.is_email:
+            for name, value in final.items():
+                setattr(proposal, name, value)
+            outreach_keys_record([proposal])  # the duplicate check knows the draft by its new text too
+        else:
+            for change in proposal.field_changes.all():  # saved one by one so their history records it
+                if change.field in final:
+                    change.proposed_value = final[change.field]
+                    change.save(update_fields=["proposed_value"])
+        proposal_checks_store(proposal, results)
+        # The agent's output needed a person's correction: an error of the AI in the gate metrics.
+        material = _is_material(changes)
+        proposal.materially_edited = proposal.materially_edited or material
+        return proposal_transition(
+            proposal, Status.NEEDS_REVIEW, actor=actor, action="rescued",
+            data={"edits": changes, "material": material, "checks": checks_data(results), "note": note},
+            update_fields=[*(final if proposal.is_email else []), "materially_edited"],
+        )
+
+
+def _rescued_materially(proposal: Proposal) -> bool:
+    return AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued", data__material=True).exists()
 
 
 def _live_approvals(proposal: Proposal) -> Any:
@@ -230,7 +348,9 @@ def proposal_undo(*, proposal_id: int, actor: Actor) -> Proposal:
             raise DecisionRefused("too late to undo: the grace period is over")
         proposal.decisions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
-        proposal.decision_action, proposal.execute_after, proposal.materially_edited = "", None, False
+        # The review starts again; a rescue's correction of the agent's output still stands.
+        proposal.decision_action, proposal.execute_after = "", None
+        proposal.materially_edited = _rescued_materially(proposal)
         for change in proposal.field_changes.all():  # saved one by one so their history records it
             change.decision, change.approved_value = "pending", None
             change.save(update_fields=["decision", "approved_value"])

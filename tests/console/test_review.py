@@ -185,6 +185,7 @@ def test_field_level_decisions_approve_some_fields_reject_others_and_edit_values
     logged_in(rita).post(review_url(proposal, "decide"), {
         "action": "edit_approve", "field_decisions": "1", "approve_field": ["Title", "HasOptedOutOfEmail"],
         "field:Title": "Vice President, Sales", "field:Department": "Sales", "field:HasOptedOutOfEmail": "true",
+        "confirm_soft": "1",  # no evidence quotes the edited values: a soft failure the reviewer confirms
     }, **SWAP)
     proposal.refresh_from_db()
     fields = {change.field: (change.decision, change.approved_value) for change in proposal.field_changes.all()}

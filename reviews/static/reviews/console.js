@@ -91,8 +91,10 @@
     if (!root) { return; }
     root.dataset.mode = mode;
     if (mode === "edit") {
-      var first = document.getElementById("edit-subject") || root.querySelector("input[name^='field:']");
-      if (first) { first.focus(); first.select(); }
+      // After an edit the checks refused with soft failures, the confirmation is what comes next.
+      var first = document.getElementById("confirm-soft") || document.getElementById("edit-subject") ||
+        root.querySelector("input[name^='field:']");
+      if (first) { first.focus(); if (first.select) { first.select(); } }
     } else if (mode === "reject") {
       var reason = document.getElementById("reason_code");
       if (reason) { reason.focus(); }
@@ -242,7 +244,8 @@
       if (search && document.activeElement === search && !search.value) { search.blur(); }
       return;
     }
-    setMode("view");
+    // A page answering an edit the checks refused comes in edit mode, the reviewer's text kept.
+    setMode(review().dataset.mode === "edit" ? "edit" : "view");
     startCountdown();
   }
 
