@@ -1,6 +1,7 @@
 """Batched record reads and writes: plain data in, plain outcomes out (no Django models).
 
-- ``read_records``: SOQL ``SELECT … WHERE Id IN (…)``, at most 200 ids per query.
+- ``read_records``: SOQL ``SELECT … WHERE Id IN (…)``, at most 200 ids per query and a query URL of at
+  most ``MAX_QUERY_URL_BYTES`` (the org refuses a URI plus headers over 16,384 bytes with 414/431).
 - ``push_updates``: conflict-checked updates (by id) and upserts (by external id) through sObject
   Collections, at most 200 records per request, ``allOrNone: false``.
 - ``create_records``: inserts through sObject Collections (sent emails logged as completed Tasks).
@@ -17,9 +18,10 @@ sObject Collections: https://developer.salesforce.com/docs/atlas.en-us.api_rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 from .client import SalesforceClient, WriteOptions, count_requests, get_client
 from .describe import (
@@ -38,9 +40,14 @@ from .errors import (
     map_record_errors,
 )
 from .ids import is_valid_id, to_18
-from .soql import check_identifier, check_identifiers, check_ids, id_in, quote, select
+from .soql import check_identifier, check_identifiers, check_ids, quote, select
 
 MAX_IDS_PER_QUERY = 200
+# "In each REST call, the maximum length for the combined URI and headers is 16,384 bytes"
+# (https://help.salesforce.com/s/articleView?id=000386264&type=1). A query URL stays near half of it,
+# leaving the rest to the headers (session token, proxies). 200 LinkedIn URLs as external ids would
+# make a 17 KB URL: IN-lists are chunked by encoded length as well as by count.
+MAX_QUERY_URL_BYTES = 8_000
 # "The list can contain up to 200 objects" (sObject Collections create/update/upsert).
 MAX_RECORDS_PER_REQUEST = 200
 
@@ -143,14 +150,53 @@ def _plain(record: Mapping[str, Any]) -> dict[str, Any]:
 # --- reads ----------------------------------------------------------------------------------------
 
 
+def _in_chunks(build: Callable[[str], str], literals: Sequence[str], url_bytes: Callable[[str], int]) -> Iterator[range]:
+    """Index ranges of ``literals`` such that ``build(", ".join(chunk))`` is a query whose URL
+    (``url_bytes``) is at most MAX_QUERY_URL_BYTES and which holds at most MAX_IDS_PER_QUERY literals.
+
+    URL-encoding is per character, so each literal's cost is the length of its own encoding.
+    A literal too long to fit even alone still gets its query (and the org's answer names it).
+    """
+    fixed = url_bytes(build(""))
+    separator = len(quote_plus(", "))
+    start = 0
+    while start < len(literals):
+        size, end = fixed + len(quote_plus(literals[start])), start + 1
+        while end < len(literals) and end - start < MAX_IDS_PER_QUERY:
+            cost = separator + len(quote_plus(literals[end]))
+            if size + cost > MAX_QUERY_URL_BYTES:
+                break
+            size, end = size + cost, end + 1
+        yield range(start, end)
+        start = end
+
+
+def _query_in(
+    client: SalesforceClient, crm_object: str, fields: Sequence[str], key_field: str, literals: Sequence[str],
+    *, include_deleted: bool = False,
+) -> Iterator[tuple[range, list[dict[str, Any]]]]:
+    """``SELECT fields FROM crm_object WHERE key_field IN (literals)`` in chunks: (the chunk's indexes
+    into ``literals``, the records it found), one query per chunk."""
+    check_identifier(key_field, "field name")
+
+    def build(joined: str) -> str:
+        return select(crm_object, fields, f"{key_field} IN ({joined})")
+
+    def url_bytes(soql: str) -> int:
+        return client.query_url_bytes(soql, include_deleted=include_deleted)
+
+    for span in _in_chunks(build, literals, url_bytes):
+        soql = build(", ".join(literals[index] for index in span))
+        yield span, [_plain(record) for record in client.query_all(soql, include_deleted=include_deleted)]
+
+
 def _query_by_ids(
     client: SalesforceClient, crm_object: str, ids18: Sequence[str], fields: Sequence[str], *, include_deleted: bool
 ) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(ids18, MAX_IDS_PER_QUERY):
-        soql = select(crm_object, fields, id_in(chunk))
-        for record in client.query_all(soql, include_deleted=include_deleted):
-            found[to_18(record["Id"])] = _plain(record)
+    literals = [quote(value) for value in check_ids(ids18)]
+    for _, records in _query_in(client, crm_object, fields, "Id", literals, include_deleted=include_deleted):
+        found.update((to_18(record["Id"]), record) for record in records)
     return found
 
 
@@ -332,11 +378,11 @@ def _push_upserts(
 ) -> None:
     fields = check_identifiers(["Id", external_field, *(name for item in items for name in item.fields)])
     existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for chunk in _chunks(items, MAX_IDS_PER_QUERY):
-        literals = ", ".join(_external_literal(description, external_field, item.external_id_value) for item in chunk)
-        soql = select(description.name, fields, f"{external_field} IN ({literals})")
-        for record in client.query_all(soql):
-            existing[str(record.get(external_field)).lower()].append(_plain(record))
+    literals = list(dict.fromkeys(_external_literal(description, external_field, item.external_id_value)
+                                  for item in items))
+    for _, records in _query_in(client, description.name, fields, external_field, literals):
+        for record in records:
+            existing[str(record.get(external_field)).lower()].append(record)
     path = f"composite/sobjects/{description.name}/{external_field}"
     to_write: list[tuple[Hashable, dict[str, Any], Mapping[str, Any]]] = []
     for item in items:

@@ -31,7 +31,8 @@ kinds, skip}, ``DELETE faults``, ``POST record-faults`` {error_code, count, mess
 Call kinds: login, oauth_token, versions, resources, limits, describe_global, sobject_info, describe,
 sobject_get, sobject_create, sobject_patch, sobject_delete, external_id_get, upsert, query, query_all,
 query_more, collections_create, collections_update, collections_upsert, collections_get,
-collections_delete; plus ``api`` (every authorised data request) and ``rejected_session``.
+collections_delete; plus ``api`` (every authorised data request), ``rejected_session`` and ``refused_too_large``
+(URI or URI + headers over 16,384 bytes: 414 or 431 with an HTML page, before any API call).
 """
 
 from .app import SalesforceEmulator

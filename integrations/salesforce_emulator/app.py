@@ -13,6 +13,11 @@ the emulator does what a real org does as far as we know it, and says so.
 - OAuth client credentials: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
 - Sforce-Auto-Assign: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
 - Sforce-Duplicate-Rule-Header: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
+- URI and header length: "In each REST call, the maximum length for the combined URI and headers is 16,384
+  bytes. A request exceeding this limit returns a 431 Request Header Fields Too Large error. If the URI itself
+  exceeds this limit, the request returns a 414 URI Too Long error."
+  (https://help.salesforce.com/s/articleView?id=000386264&type=1; 414 and 431 in errorcodes.htm). The org's
+  front door answers these with an HTML page, not the REST API's JSON error body.
 """
 
 from __future__ import annotations
@@ -65,6 +70,8 @@ PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE = "https://login.salesforce.com", "https:/
 DEFAULT_MY_DOMAIN = "hitlcrm-emulator.my.salesforce.com"
 _DATA_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d)(?P<rest>/.*)?$")
 _SOAP_PATH = re.compile(r"^/services/Soap/u/(?P<version>\d+\.\d)/?$")
+# The combined length of the URI and the headers a REST call may have (bytes).
+MAX_URI_AND_HEADER_BYTES = 16_384
 
 # Default messages for injected faults, as Salesforce words them.
 FAULT_MESSAGES = {
@@ -92,6 +99,18 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes = b""
     client_ip: str = "127.0.0.1"
+    # The request target (path and query, as sent) and the header block, in bytes; the server fills
+    # them in. 0: unknown (a request built in Python), measured from ``path``/``query``/``headers``.
+    target_bytes: int = 0
+    header_bytes: int = 0
+
+    def sizes(self) -> tuple[int, int]:
+        """(URI bytes, header bytes) as the org counts them."""
+        target = self.target_bytes or len(self.path.encode()) + sum(
+            len(name) + len(value) + 2 for name, values in self.query.items() for value in values
+        )
+        headers = self.header_bytes or sum(len(name) + len(value) + 4 for name, value in self.headers.items())
+        return target, headers
 
     def json(self) -> Any:
         try:
@@ -117,6 +136,13 @@ class Response:
     @classmethod
     def error(cls, exc: ApiError) -> Response:
         return cls.json(exc.status, exc.body())
+
+    @classmethod
+    def html(cls, status: int, title: str) -> Response:
+        """A page from the org's front door (its web server, before the REST API sees the request)."""
+        page = (f"<!DOCTYPE html><html><head><title>{status} {escape(title)}</title></head><body>"
+                f"<h1>{escape(title)}</h1><hr><p>Salesforce</p></body></html>")
+        return cls(status, page.encode(), {"Content-Type": "text/html;charset=UTF-8"})
 
     @classmethod
     def xml(cls, status: int, text: str) -> Response:
@@ -376,6 +402,16 @@ class SalesforceEmulator:
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/__emulator__/"):
             return self._control(request)
+        uri_bytes, header_bytes = request.sizes()
+        if uri_bytes > MAX_URI_AND_HEADER_BYTES or uri_bytes + header_bytes > MAX_URI_AND_HEADER_BYTES:
+            # Refused at the front door: no API call is counted and nothing runs.
+            with self.lock:
+                self._calls["refused_too_large"] += 1
+                self.request_log.append({"method": request.method, "path": request.path, "query": {},
+                                         "kind": "refused_too_large", "sforce": {}})
+            if uri_bytes > MAX_URI_AND_HEADER_BYTES:
+                return Response.html(414, "URI Too Long")
+            return Response.html(431, "Request Header Fields Too Large")
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         kind = "unknown"

@@ -264,6 +264,10 @@ TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone 
 
 _EXTERNAL_ID = FieldSpec("External_Id__c", "External Id", "string", length=64, external_id=True, unique=True, custom=True)
 _LINKEDIN = FieldSpec("LinkedIn_URL__c", "LinkedIn URL", "url", length=255, custom=True)
+# A URL field cannot be an external id (text, number, email or auto-number only): enrichment tools keep
+# the profile URL in a text field marked External ID to upsert on it.
+_LINKEDIN_PROFILE = FieldSpec("LinkedIn_Profile__c", "LinkedIn Profile", "string", length=255, external_id=True,
+                              custom=True)
 _NAME_READ_ONLY = FieldSpec(
     "Name", "Full Name", "string", length=121, updateable=False, createable=False, nillable=False, calculated=False
 )
@@ -292,6 +296,7 @@ CONTACT = ObjectSpec(
         FieldSpec("Description", "Contact Description", "textarea", length=32000),
         _text("MailingCity", "Mailing City", 40),
         _LINKEDIN,
+        _LINKEDIN_PROFILE,
         _EXTERNAL_ID,
     ),
 )

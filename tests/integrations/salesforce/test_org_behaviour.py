@@ -1,0 +1,103 @@
+"""The push as a real org answers it: request size limits, concurrent edits, values as the org stores
+them, upserts by external id, and messages a RevOps admin can act on. Each group first shows the
+emulator doing what the org does, then hitlcrm's push coping with it."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import pytest
+import requests
+
+from integrations.salesforce.errors import SalesforceRequestTooLarge
+from integrations.salesforce.records import MAX_QUERY_URL_BYTES, PushItem, push_updates, read_records
+from integrations.salesforce_emulator import EmulatorServer
+from integrations.salesforce_emulator.pinning import pinned_session
+
+
+def rest_get(emulator: EmulatorServer, path: str, **headers: str) -> requests.Response:
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    return session.get(f"{emulator.base_url}/services/data/v62.0/{path}",
+                       headers={"Authorization": f"Bearer {emulator.session_id}", **headers}, timeout=10)
+
+
+def profile_url(number: int) -> str:
+    return f"https://www.linkedin.com/in/first-middle-lastname-{number:04d}-a1b2c3d4/?locale=en_US"
+
+
+# --- URI and header length ---------------------------------------------------------------------------
+
+
+def test_the_org_refuses_a_uri_or_uri_plus_headers_over_16384_bytes_with_an_html_page(
+        emulator: EmulatorServer) -> None:
+    """"In each REST call, the maximum length for the combined URI and headers is 16,384 bytes. A request
+    exceeding this limit returns a 431 Request Header Fields Too Large error. If the URI itself exceeds
+    this limit, the request returns a 414 URI Too Long error."
+    https://help.salesforce.com/s/articleView?id=000386264&type=1 ; 414 and 431 in
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+    """
+    padding = "x" * 16_400
+    too_long = rest_get(emulator, f"query/?q={quote('SELECT Id FROM Contact WHERE LastName = ')}%27{padding}%27")
+    assert too_long.status_code == 414
+    assert too_long.headers["Content-Type"].startswith("text/html")
+    nearly = "x" * 15_000
+    with_headers = rest_get(emulator, f"query/?q={quote('SELECT Id FROM Contact WHERE LastName = ')}%27{nearly}%27",
+                            **{"X-Proxy-Trace": "y" * 2_000})
+    assert with_headers.status_code == 431
+    assert "<html>" in with_headers.text
+    fits = rest_get(emulator, f"query/?q={quote('SELECT Id FROM Contact WHERE LastName = ')}%27{nearly}%27")
+    assert fits.status_code == 200
+    assert emulator.calls("refused_too_large") == 2
+    assert emulator.calls("api") == 1  # refused at the front door: no API call counted
+
+
+def test_200_linkedin_profile_external_ids_are_read_in_queries_that_fit_the_org(emulator: EmulatorServer) -> None:
+    """200 LinkedIn profile URLs as external ids make a ~17 KB query URL, which the org refuses (414);
+    the push splits the IN-list by encoded length as well as by count (at most 200 values, about 8 KB).
+    https://help.salesforce.com/s/articleView?id=000386264&type=1
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
+    """
+    urls = [profile_url(number) for number in range(200)]
+    emulator.seed("Contact", [{"LastName": f"Person {n}", "LinkedIn_Profile__c": url, "Title": "Engineer"}
+                              for n, url in enumerate(urls)])
+    items = [PushItem(key=n, crm_object="Contact", external_id_field="LinkedIn_Profile__c", external_id_value=url,
+                      fields={"Title": "Director"}, expected={"Title": "Engineer"}) for n, url in enumerate(urls)]
+    outcomes = push_updates(items)
+    assert {outcome.status for outcome in outcomes.values()} == {"done"}
+    assert emulator.calls("refused_too_large") == 0
+    assert emulator.calls("query") >= 3  # 17 KB of IN-list in queries of at most 8 KB
+    queries = [entry for entry in emulator.request_log if entry["kind"] == "query"]
+    assert all(len(urlencode({"q": entry["query"]["q"][0]})) < MAX_QUERY_URL_BYTES for entry in queries)
+    assert {record["Title"] for record in emulator.store.all("Contact")} == {"Director"}
+
+
+def test_read_records_keeps_200_ids_per_query(emulator: EmulatorServer) -> None:
+    """Ids are short: 200 of them fit one query (the count limit, not the length, decides)."""
+    ids = emulator.seed("Contact", [{"LastName": f"Person {n}"} for n in range(201)])
+    assert len(read_records("Contact", ids, ["LastName"])) == 201
+    assert emulator.calls("query") == 2
+
+
+def test_a_refusal_for_size_stops_the_push_without_failing_any_record(
+        emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 431 says nothing about the records: they are neither failed nor written, and the error names the
+    org's limit without pasting the HTML page or the 16 KB URL.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (431)
+    """
+    contact_id = emulator.create("Contact", {"LastName": "Person", "Title": "Engineer"})
+    from integrations.salesforce import client as client_module
+
+    original = client_module.SalesforceHTTPSession.request
+
+    def with_a_proxy_header(self, method, url, *args, **kwargs):  # a proxy that adds 16 KB of headers
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), "X-Proxy-Trace": "y" * 16_000}
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.SalesforceHTTPSession, "request", with_a_proxy_header)
+    with pytest.raises(SalesforceRequestTooLarge) as caught:
+        push_updates([PushItem(key=1, crm_object="Contact", crm_id=contact_id, fields={"Title": "CTO"},
+                               expected={"Title": "Engineer"})])
+    message = str(caught.value)
+    assert caught.value.status == 431 and caught.value.error_code == "REQUEST_HEADER_FIELDS_TOO_LARGE"
+    assert "16,384 bytes" in message and "<" not in message and len(message) < 400
+    assert emulator.get("Contact", contact_id)["Title"] == "Engineer"
