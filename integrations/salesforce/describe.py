@@ -173,7 +173,7 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _parse_datetime(value: Any) -> datetime | None:
+def parse_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -264,7 +264,7 @@ def field_problem(
     if kind == "datetime":
         return (
             None
-            if _parse_datetime(value)
+            if parse_datetime(value)
             else ("INVALID_TYPE_ON_FIELD_IN_RECORD", f"{name} must be a date and time (ISO 8601), got {value!r}")
         )
     return None
@@ -303,7 +303,7 @@ def comparable_value(spec: FieldDescription | None, value: Any) -> Any:
         parsed = _parse_date(value)
         return parsed.isoformat() if parsed else value
     if kind == "datetime":
-        parsed = _parse_datetime(value)
+        parsed = parse_datetime(value)
         return parsed if parsed else value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and spec is None:
         return _decimal(value)

@@ -165,8 +165,9 @@ UI_EDIT = DmlOptions(run_assignment_rules=False, allow_duplicate_save=True)
 
 
 def format_datetime(value: datetime) -> str:
+    """An org's date-time: stored to the second (the API shows ``.000``), in UTC."""
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    return value.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 def parse_datetime(raw: str) -> datetime | None:

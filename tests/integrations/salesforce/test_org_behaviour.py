@@ -101,3 +101,120 @@ def test_a_refusal_for_size_stops_the_push_without_failing_any_record(
     assert caught.value.status == 431 and caught.value.error_code == "REQUEST_HEADER_FIELDS_TOO_LARGE"
     assert "16,384 bytes" in message and "<" not in message and len(message) < 400
     assert emulator.get("Contact", contact_id)["Title"] == "Engineer"
+
+
+# --- a newer value is never overwritten, also between the read and the write ------------------------
+
+LONG_AGO = "2020-01-01T00:00:00.000+0000"
+
+
+def composite(emulator: EmulatorServer, subrequests: list[dict]) -> requests.Response:
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    return session.post(f"{emulator.base_url}/services/data/v62.0/composite",
+                        json={"allOrNone": False, "compositeRequest": subrequests},
+                        headers={"Authorization": f"Bearer {emulator.session_id}"}, timeout=10)
+
+
+def patch_row(contact_id: str, fields: dict, **headers: str) -> dict:
+    return {"method": "PATCH", "url": f"/services/data/v62.0/sobjects/Contact/{contact_id}", "referenceId": "r",
+            "body": fields, "httpHeaders": headers}
+
+
+def test_composite_sobject_rows_honour_if_unmodified_since(emulator: EmulatorServer) -> None:
+    """A Composite subrequest carries its own headers (``httpHeaders``); an sObject Rows PATCH with
+    ``If-Unmodified-Since`` is refused with 412 when the record changed after that date, and an invalid
+    date is a 400. At most 25 subrequests per Composite request.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_conditional_requests.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/requests_composite.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+    """
+    contact_id = emulator.create("Contact", {"LastName": "Person", "Title": "Engineer", "LastModifiedDate": LONG_AGO})
+    emulator.update("Contact", contact_id, {"Department": "R&D"})  # modified now
+    answer = composite(emulator, [
+        patch_row(contact_id, {"Title": "CTO"}, **{"If-Unmodified-Since": "Wed, 01 Jan 2020 00:00:00 GMT"}),
+        patch_row(contact_id, {"Title": "CTO"}, **{"If-Unmodified-Since": "yesterday"}),
+        patch_row(contact_id, {"Title": "VP"}, **{"If-Unmodified-Since": "Fri, 01 Jan 2100 00:00:00 GMT",
+                                                   "Sforce-Auto-Assign": "FALSE"}),
+    ]).json()["compositeResponse"]
+    assert [result["httpStatusCode"] for result in answer] == [412, 400, 204]
+    assert emulator.get("Contact", contact_id)["Title"] == "VP"
+    too_many = composite(emulator, [patch_row(contact_id, {"Title": "CTO"})] * 26)
+    assert too_many.status_code == 400
+    assert emulator.calls("composite") == 2  # one API call per Composite request
+
+
+def test_each_chunk_is_read_just_before_it_is_written(emulator: EmulatorServer) -> None:
+    """Records are read and written one chunk (at most 200) at a time: an edit made while the first
+    chunk is written is seen when the second chunk is read, so it is not overwritten.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+    """
+    ids = emulator.seed("Contact", [{"LastName": f"Person {n}", "Title": "Engineer"} for n in range(250)])
+    emulator.edit_before(["collections_update"], "Contact", ids[220], {"Title": "Head of Engineering"})
+    outcomes = push_updates([PushItem(key=n, crm_object="Contact", crm_id=record_id, fields={"Title": "Director"},
+                                      expected={"Title": "Engineer"}) for n, record_id in enumerate(ids)])
+    assert outcomes[220].status == "conflict"
+    assert outcomes[220].current == {"Title": "Head of Engineering"}
+    assert emulator.get("Contact", ids[220])["Title"] == "Head of Engineering"
+    assert sum(outcome.status == "done" for outcome in outcomes.values()) == 249
+
+
+def test_the_default_mode_can_overwrite_an_edit_made_between_the_read_and_the_write(emulator: EmulatorServer) -> None:
+    """The residual window the README states: without strict writes, an edit that lands between a
+    chunk's read and its sObject Collections PATCH is overwritten (Collections take no conditional
+    headers). https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+    """
+    contact_id = emulator.create("Contact", {"LastName": "Person", "Title": "Engineer"})
+    emulator.edit_before(["collections_update"], "Contact", contact_id, {"Title": "Head of Engineering"})
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", crm_id=contact_id, fields={"Title": "CTO"},
+                                     expected={"Title": "Engineer"})])[1]
+    assert outcome.status == "done"
+    assert emulator.get("Contact", contact_id)["Title"] == "CTO"
+
+
+def test_a_strict_write_never_lands_over_an_edit_made_after_the_read(emulator: EmulatorServer) -> None:
+    """Strict: sObject Rows PATCH with If-Unmodified-Since (the LastModifiedDate read) through
+    Composite; the org's 412 becomes a conflict showing the new value.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_conditional_requests.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (412)
+    """
+    contact_id = emulator.create("Contact", {"LastName": "Person", "Title": "Engineer", "LastModifiedDate": LONG_AGO})
+    emulator.edit_before(["composite"], "Contact", contact_id, {"Title": "Head of Engineering"})
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", crm_id=contact_id, fields={"Title": "CTO"},
+                                     expected={"Title": "Engineer"}, strict=True)])[1]
+    assert outcome.status == "conflict" and outcome.fields == ("Title",)
+    assert outcome.current == {"Title": "Head of Engineering"}
+    assert "412" in outcome.message and contact_id in outcome.message
+    assert emulator.get("Contact", contact_id)["Title"] == "Head of Engineering"
+    assert emulator.calls("collections_update") == 0
+
+
+def test_a_strict_write_after_an_edit_of_another_field_is_written_against_the_new_date(
+        emulator: EmulatorServer) -> None:
+    """412 says the record changed, not which field: the record is read again and, when the fields to
+    write still hold their expected values, written once more with the new LastModifiedDate.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_conditional_requests.htm
+    """
+    contact_id = emulator.create("Contact", {"LastName": "Person", "Title": "Engineer", "LastModifiedDate": LONG_AGO})
+    emulator.edit_before(["composite"], "Contact", contact_id, {"Department": "Sales"})
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", crm_id=contact_id, fields={"Title": "CTO"},
+                                     expected={"Title": "Engineer"}, strict=True)])[1]
+    assert (outcome.status, outcome.written) == ("done", True)
+    record = emulator.get("Contact", contact_id)
+    assert (record["Title"], record["Department"]) == ("CTO", "Sales")
+    assert emulator.calls("composite") == 2
+
+
+def test_strict_writes_go_25_records_per_composite_request_with_the_write_headers(emulator: EmulatorServer) -> None:
+    """"The composite request can have up to 25 subrequests"; the Sforce-* headers travel in each
+    subrequest's httpHeaders (a subrequest inherits only Accept, Authorization and Content-Type).
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/requests_composite.htm
+    """
+    ids = emulator.seed("Lead", [{"LastName": f"Person {n}", "Company": "Contoso", "Title": "Engineer"}
+                                 for n in range(30)])
+    outcomes = push_updates([PushItem(key=n, crm_object="Lead", crm_id=record_id, fields={"Title": "CTO"},
+                                      expected={"Title": "Engineer"}, strict=True) for n, record_id in enumerate(ids)])
+    assert {(outcome.status, outcome.written) for outcome in outcomes.values()} == {("done", True)}
+    assert emulator.calls("composite") == 2
+    from integrations.salesforce_emulator.store import DEFAULT_OWNER_ID
+
+    assert {record["OwnerId"] for record in emulator.store.all("Lead")} == {DEFAULT_OWNER_ID}  # no assignment rule
