@@ -168,9 +168,12 @@ class Fault:
     remaining: int
     kinds: frozenset[str] | None = None
     skip: int = 0  # matching requests to let through first
+    # Run the request, then drop the connection: the write lands, the client never hears so.
+    after_handling: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "after_handling": self.after_handling,
             "error_code": self.error_code,
             "status": self.status,
             "message": self.message,
@@ -289,9 +292,11 @@ class SalesforceEmulator:
         message: str | None = None,
         kinds: list[str] | None = None,
         skip: int = 0,
+        after_handling: bool = False,
     ) -> None:
         """Answer the next ``count`` data requests (of ``kinds``, if given) with this error, after letting
-        ``skip`` matching requests through. ``status=0`` drops the connection without an answer.
+        ``skip`` matching requests through. ``status=0`` drops the connection without an answer;
+        with ``after_handling`` the request runs first (a response lost after the write landed).
         """
         with self.lock:
             self._faults.append(
@@ -302,6 +307,7 @@ class SalesforceEmulator:
                     count,
                     frozenset(kinds) if kinds else None,
                     max(0, int(skip)),
+                    after_handling,
                 )
             )
 
@@ -489,6 +495,13 @@ class SalesforceEmulator:
                 self._edits_before.remove(edit)
                 self.update(edit[1], edit[2], edit[3])
             fault = self._next_fault(kind)
+            if fault is not None and fault.after_handling:
+                try:
+                    handler(request, version, *args)
+                except ApiError:
+                    pass
+                self.api_used += 1
+                return Response(0), kind
             if fault is not None:
                 if fault.status == 0:
                     return Response(0), kind
@@ -1248,6 +1261,7 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginRespon
                     message=body.get("message"),
                     kinds=body.get("kinds"),
                     skip=int(body.get("skip", 0)),
+                    after_handling=bool(body.get("after_handling", False)),
                 )
                 return Response.json(200, {"ok": True})
             if action == "faults" and request.method == "DELETE":

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Types whose values are JSON strings on the wire.
-TEXT_TYPES = {"string", "email", "phone", "picklist", "textarea", "url", "combobox", "id", "reference"}
+TEXT_TYPES = {"string", "email", "phone", "picklist", "multipicklist", "textarea", "url", "combobox", "id", "reference"}
 NUMBER_TYPES = {"double", "currency", "percent", "int"}
 
 _SOAP_TYPES = {
@@ -297,6 +297,10 @@ CONTACT = ObjectSpec(
         _text("MailingCity", "Mailing City", 40),
         _LINKEDIN,
         _LINKEDIN_PROFILE,
+        FieldSpec("Interests__c", "Interests", "multipicklist", length=4099, custom=True,
+                  picklist=("Analytics", "CRM", "Security", "Cloud")),
+        FieldSpec("Last_Enriched__c", "Last Enriched", "datetime", custom=True),
+        FieldSpec("Score__c", "Score", "double", precision=5, scale=2, custom=True),
         _EXTERNAL_ID,
     ),
 )

@@ -218,3 +218,49 @@ def test_strict_writes_go_25_records_per_composite_request_with_the_write_header
     from integrations.salesforce_emulator.store import DEFAULT_OWNER_ID
 
     assert {record["OwnerId"] for record in emulator.store.all("Lead")} == {DEFAULT_OWNER_ID}  # no assignment rule
+
+
+# --- a retry after a lost response ends done ---------------------------------------------------------
+
+
+def test_the_org_stores_values_normalised(emulator: EmulatorServer) -> None:
+    """Salesforce trims text and keeps blank text as null, keeps a multi-select picklist's values in the
+    picklist's order, date-times to the second and numbers at the field's scale (field types:
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm ; the page does not
+    list every normalisation, the emulator does what an org does).
+    """
+    contact_id = emulator.create("Contact", {"LastName": "Person"})
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    answer = session.patch(f"{emulator.base_url}/services/data/v62.0/sobjects/Contact/{contact_id}",
+                           json={"Title": "  VP Sales ", "Department": "", "Interests__c": "Security;Analytics;Security",
+                                 "Last_Enriched__c": "2026-03-01T10:00:00.789Z", "Score__c": 12.345},
+                           headers={"Authorization": f"Bearer {emulator.session_id}"}, timeout=10)
+    assert answer.status_code == 204
+    record = emulator.get("Contact", contact_id)
+    assert record["Title"] == "VP Sales" and record["Department"] is None
+    assert record["Interests__c"] == "Analytics;Security"
+    assert record["Last_Enriched__c"] == "2026-03-01T10:00:00.000+0000"
+    assert record["Score__c"] == 12.35
+
+
+def test_a_retry_after_a_lost_response_finds_the_write_done_and_writes_nothing_twice(emulator: EmulatorServer) -> None:
+    """The PATCH lands but its response is lost (the client times out or the connection drops); the
+    retry reads first, compares as the org stores values, and ends ``done`` without a second PATCH.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm
+    """
+    from integrations.salesforce.errors import SalesforceTransientError
+
+    contact_id = emulator.create("Contact", {"LastName": "Person", "Title": "Engineer"})
+    item = PushItem(key=1, crm_object="Contact", crm_id=contact_id,
+                    fields={"Title": "  VP Sales ", "Department": "", "Interests__c": "Security;Analytics",
+                            "Last_Enriched__c": "2026-03-01T10:00:00.789Z", "Score__c": 12.345},
+                    expected={"Title": "Engineer", "Department": None, "Interests__c": None,
+                              "Last_Enriched__c": None, "Score__c": None})
+    emulator.inject_fault("LOST", 0, kinds=["collections_update"], after_handling=True)
+    with pytest.raises(SalesforceTransientError):
+        push_updates([item])
+    assert emulator.get("Contact", contact_id)["Title"] == "VP Sales"  # it landed
+    outcome = push_updates([item])[1]
+    assert (outcome.status, outcome.written) == ("done", False)
+    assert emulator.calls("collections_update") == 1
