@@ -48,6 +48,7 @@ class FieldDescription:
     calculated: bool = False
     defaulted_on_create: bool = False
     reference_to: tuple[str, ...] = ()
+    case_sensitive: bool = False
 
     @classmethod
     def from_describe(cls, data: Mapping[str, Any]) -> FieldDescription:
@@ -69,6 +70,7 @@ class FieldDescription:
             calculated=bool(data.get("calculated")),
             defaulted_on_create=bool(data.get("defaultedOnCreate")),
             reference_to=tuple(data.get("referenceTo") or ()),
+            case_sensitive=bool(data.get("caseSensitive")),
         )
 
     def as_describe(self) -> dict[str, Any]:
@@ -91,6 +93,7 @@ class FieldDescription:
             "calculated": self.calculated,
             "defaultedOnCreate": self.defaulted_on_create,
             "referenceTo": list(self.reference_to),
+            "caseSensitive": self.case_sensitive,
         }
 
 

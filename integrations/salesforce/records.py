@@ -528,10 +528,19 @@ def _push_upserts(
     for span, records in _query_in(client, description.name, fields, external_field, literals):
         existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for record in records:
-            existing[str(record.get(external_field)).lower()].append(record)
+            existing[_external_key(description, external_field, record.get(external_field))].append(record)
         writes = [write for write in (_upsert_write(description, external_field, items[index], existing, outcomes)
                                       for index in span) if write is not None]
         _write(client, description, path, writes, outcomes, options)
+
+
+def _external_key(description: ObjectDescription, external_field: str, value: Any) -> str:
+    """How the org matches an external id: ignoring case unless the field's describe says
+    ``caseSensitive`` ("Custom field matching is case-insensitive only if the custom field has the
+    Unique and Treat "ABC" and "abc" as duplicate values (case insensitive) attributes")."""
+    spec = description.field(external_field)
+    text = str(value)
+    return text if spec is not None and spec.case_sensitive else text.lower()
 
 
 def _upsert_write(
@@ -539,17 +548,33 @@ def _upsert_write(
     existing: Mapping[str, list[dict[str, Any]]], outcomes: dict[Hashable, PushOutcome],
 ) -> _Write | None:  # fmt: skip
     """The write one upsert item needs after the read (None: its outcome is known without one)."""
-    matches = existing.get(str(item.external_id_value).lower(), [])
+    matches = existing.get(_external_key(description, external_field, item.external_id_value), [])
     if len(matches) > 1:
+        # The org would answer 300 Multiple Choices and update none of them.
+        found = ", ".join(to_18(record["Id"]) for record in matches)
         outcomes[item.key] = _invalid(
             item.key,
-            "DUPLICATE_EXTERNAL_ID",
-            f"{len(matches)} {description.name} records have {external_field} = {item.external_id_value!r}",
+            "MULTIPLE_MATCHES",
+            f"{len(matches)} {description.name} records have {external_field} = {item.external_id_value!r} "
+            f"({found}): Salesforce cannot tell which one to update. Merge the duplicates in Salesforce, or "
+            "propose the change by record id",
+            fields=(external_field,),
         )
         return None
     if matches:
         record = matches[0]
         record_id = to_18(record["Id"])
+        if item.crm_id and is_valid_id(item.crm_id) and to_18(item.crm_id) != record_id:
+            current = {description.field(name).name if description.field(name) else name:
+                       record.get(description.field(name).name if description.field(name) else name)
+                       for name in item.fields}
+            outcomes[item.key] = PushOutcome(
+                item.key, CONFLICT, crm_id=record_id, current=current, error_code="EXTERNAL_ID_MATCHES_OTHER_RECORD",
+                fields=(external_field,),
+                message=f"{external_field} = {item.external_id_value!r} belongs to {description.name} {record_id}, "
+                f"not to {to_18(item.crm_id)}, the record this change was proposed for: nothing was written",
+            )
+            return None
         problems = [field_problem(description, name, value) for name, value in item.fields.items()]
         problem = next((found for found in problems if found), None)
         if problem:
@@ -629,7 +654,13 @@ def _push_object(
     for item in items:
         if item.is_upsert:
             spec = description.field(item.external_id_field)
-            if spec is None or not (spec.external_id or spec.name == "Id"):
+            if spec is not None and spec.name == "Id":
+                # "In REST API, upsert uses external ids, not record ids" (dome_upsert.htm).
+                outcomes[item.key] = _invalid(
+                    item.key, "INVALID_FIELD", f"Id is not an upsert key: Salesforce upserts by an External ID "
+                    f"field only; propose the change to {description.name} {item.external_id_value} by record id"
+                )  # fmt: skip
+            elif spec is None or not spec.external_id:
                 outcomes[item.key] = _invalid(
                     item.key, "INVALID_FIELD", f"{item.external_id_field} is not an external id field of "
                     f"{description.name}"

@@ -768,10 +768,15 @@ class SalesforceEmulator:
         self.store.delete(spec, record["Id"])
         return Response(204)
 
-    def _external_field(self, spec: ObjectSpec, name: str) -> Any:
+    def _external_field(self, spec: ObjectSpec, name: str, *, upsert: bool = False) -> Any:
         found = spec.field(name)
         if found is None or not (found.external_id or found.name == "Id"):
             raise ApiError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {name}")
+        if upsert and found.name == "Id":
+            # "In REST API, upsert uses external ids, not record ids" (dome_upsert.htm); the wording of
+            # the refusal is the emulator's.
+            raise ApiError(400, "INVALID_FIELD", f"Id is not an external ID field of {spec.name}: an upsert matches "
+                           "on an External ID field")
         return found
 
     def _get_by_external_id(self, request: Request, version: str, spec: ObjectSpec, name: str, value: str) -> Response:
@@ -788,7 +793,7 @@ class SalesforceEmulator:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
         # Created: 201 with the id. Updated: 200 with {"created": false} from API 46.0 on, 204 before
         # (the "created" flag exists in 46.0 and later).
-        found = self._external_field(spec, name)
+        found = self._external_field(spec, name, upsert=True)
         values = parse_payload(spec, request.json())
         self.store.begin()
         try:
@@ -1007,7 +1012,7 @@ class SalesforceEmulator:
 
     def _collections_upsert(self, request: Request, version: str, spec: ObjectSpec, name: str) -> Response:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
-        found = self._external_field(spec, name)
+        found = self._external_field(spec, name, upsert=True)
         all_or_none, records = self._collection_body(request)
         options = DmlOptions.from_headers(request.headers)
         parsed = []

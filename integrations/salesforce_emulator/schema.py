@@ -49,6 +49,9 @@ class FieldSpec:
     relationship_name: str = ""
     defaulted_on_create: bool = False
     calculated: bool = False
+    # A unique text field whose "ABC" and "abc" are different values (External ID matching and SOQL
+    # equality then respect case).
+    case_sensitive: bool = False
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -56,7 +59,7 @@ class FieldSpec:
             "autoNumber": False,
             "byteLength": self.length * 3 if self.type in TEXT_TYPES else 0,
             "calculated": self.calculated,
-            "caseSensitive": False,
+            "caseSensitive": self.case_sensitive,
             "createable": self.createable,
             "custom": self.custom,
             "defaultValue": None,
@@ -301,6 +304,8 @@ CONTACT = ObjectSpec(
                   picklist=("Analytics", "CRM", "Security", "Cloud")),
         FieldSpec("Last_Enriched__c", "Last Enriched", "datetime", custom=True),
         FieldSpec("Score__c", "Score", "double", precision=5, scale=2, custom=True),
+        FieldSpec("Source_Key__c", "Source Key", "string", length=64, external_id=True, unique=True, custom=True,
+                  case_sensitive=True),
         _EXTERNAL_ID,
     ),
 )

@@ -399,11 +399,16 @@ class Store:
             full = ids.normalise(str(value))
             record = self.records[spec.name].get(full or "")
             return [record] if record is not None and not record["IsDeleted"] else []
-        wanted = str(value).lower()
+        # "Custom field matching is case-insensitive only if the custom field has the Unique and Treat
+        # "ABC" and "abc" as duplicate values (case insensitive) attributes" (caseSensitive false).
+        def key(text: Any) -> str:
+            return str(text) if field.case_sensitive else str(text).lower()
+
+        wanted = key(value)
         return [
             record
             for record in self.records[spec.name].values()
-            if not record["IsDeleted"] and record.get(field.name) is not None and str(record[field.name]).lower() == wanted
+            if not record["IsDeleted"] and record.get(field.name) is not None and key(record[field.name]) == wanted
         ]
 
     # --- DML -----------------------------------------------------------------------------------
@@ -629,7 +634,8 @@ class Store:
                     record["Id"] != own_id
                     and not record["IsDeleted"]
                     and record.get(name) is not None
-                    and str(record[name]).lower() == str(value).lower()
+                    and (str(record[name]) == str(value) if field.case_sensitive
+                         else str(record[name]).lower() == str(value).lower())
                 ):
                     raise RecordError(
                         "DUPLICATE_VALUE",

@@ -264,3 +264,67 @@ def test_a_retry_after_a_lost_response_finds_the_write_done_and_writes_nothing_t
     outcome = push_updates([item])[1]
     assert (outcome.status, outcome.written) == ("done", False)
     assert emulator.calls("collections_update") == 1
+
+
+# --- upserts as the org does them ------------------------------------------------------------------------
+
+def test_a_case_sensitive_external_id_matches_only_its_own_case(emulator: EmulatorServer) -> None:
+    """External id matching ignores case unless the field is unique and case-sensitive (describe:
+    ``caseSensitive``): https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_dml_examples_upsert.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm#field
+    """
+    upper = emulator.create("Contact", {"LastName": "Upper", "Source_Key__c": "ABC-1", "Title": "Engineer"})
+    lower = emulator.create("Contact", {"LastName": "Lower", "Source_Key__c": "abc-1", "Title": "Engineer"})
+    outcomes = push_updates([PushItem(key=value, crm_object="Contact", external_id_field="Source_Key__c",
+                                      external_id_value=value, fields={"Title": title}, expected={"Title": "Engineer"})
+                             for value, title in (("abc-1", "CTO"), ("ABC-1", "CFO"))])
+    assert (outcomes["abc-1"].status, outcomes["abc-1"].crm_id) == ("done", lower)
+    assert (outcomes["ABC-1"].status, outcomes["ABC-1"].crm_id) == ("done", upper)
+    assert emulator.get("Contact", upper)["Title"] == "CFO"
+    assert emulator.get("Contact", lower)["Title"] == "CTO"
+
+
+def test_id_is_not_an_upsert_key(emulator: EmulatorServer) -> None:
+    """In REST API, upsert uses external ids, not record ids:
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm"""
+    contact_id = emulator.create("Contact", {"LastName": "Person"})
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    answer = session.patch(f"{emulator.base_url}/services/data/v62.0/composite/sobjects/Contact/Id",
+                           json={"allOrNone": False, "records": [{"attributes": {"type": "Contact"}, "Id": contact_id,
+                                                                  "Title": "CTO"}]},
+                           headers={"Authorization": f"Bearer {emulator.session_id}"}, timeout=10)
+    assert answer.status_code == 400
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", external_id_field="Id", external_id_value=contact_id,
+                                     fields={"Title": "CTO"})])[1]
+    assert outcome.status == "failed" and "Id is not an upsert key" in outcome.message
+    assert emulator.calls("api") == 2  # the describe and the refused request above: nothing written
+
+
+def test_several_matches_are_their_own_outcome_naming_the_records(emulator: EmulatorServer) -> None:
+    """"If the external ID is matched multiple times, then a 300 error is reported, and the record isn't
+    created or updated":
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm"""
+    first, second = emulator.seed("Contact", [{"LastName": "A", "LinkedIn_Profile__c": "in/ada"},
+                                              {"LastName": "B", "LinkedIn_Profile__c": "IN/ADA"}])
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    answer = session.patch(f"{emulator.base_url}/services/data/v62.0/sobjects/Contact/LinkedIn_Profile__c/in%2Fada",
+                           json={"Title": "CTO"}, headers={"Authorization": f"Bearer {emulator.session_id}"},
+                           timeout=10)
+    assert answer.status_code == 300 and len(answer.json()) == 2
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", external_id_field="LinkedIn_Profile__c",
+                                     external_id_value="in/ada", fields={"Title": "CTO"})])[1]
+    assert (outcome.status, outcome.error_code) == ("failed", "MULTIPLE_MATCHES")
+    assert first in outcome.message and second in outcome.message
+
+
+def test_an_external_id_that_belongs_to_another_record_is_a_conflict(emulator: EmulatorServer) -> None:
+    """The upsert would update the record the external id matches, not the one the change names:
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm"""
+    proposed_for, owner = emulator.seed("Contact", [{"LastName": "A", "Title": "Engineer"},
+                                                   {"LastName": "B", "Title": "Engineer", "External_Id__c": "ext-9"}])
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", crm_id=proposed_for, external_id_field="External_Id__c",
+                                     external_id_value="ext-9", fields={"Title": "CTO"},
+                                     expected={"Title": "Engineer"})])[1]
+    assert (outcome.status, outcome.error_code) == ("conflict", "EXTERNAL_ID_MATCHES_OTHER_RECORD")
+    assert owner in outcome.message and proposed_for in outcome.message
+    assert {record["Title"] for record in emulator.store.all("Contact")} == {"Engineer"}
