@@ -53,6 +53,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -409,6 +410,12 @@ class SalesforceClient:
         """Every record of a SOQL query, following ``nextRecordsUrl`` pages."""
         result = self.call(lambda sf: sf.query_all(soql, include_deleted=include_deleted))
         return [dict(record) for record in result["records"]]
+
+    def query_url_bytes(self, soql: str, *, include_deleted: bool = False) -> int:
+        """The length of the URL ``query_all`` sends for ``soql``: simple-salesforce GETs
+        ``query/?q=…`` (``queryAll/``), which requests URL-encodes with ``urlencode``."""
+        resource = "queryAll/" if include_deleted else "query/"
+        return len(f"{self.sf.base_url}{resource}?{urlencode({'q': soql})}".encode())
 
     def restful(self, path: str, method: str = "GET", **kwargs: Any) -> Any:
         """A REST call relative to ``/services/data/vXX.X/``; the parsed JSON body (None for 204)."""

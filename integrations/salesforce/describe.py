@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -48,6 +48,7 @@ class FieldDescription:
     calculated: bool = False
     defaulted_on_create: bool = False
     reference_to: tuple[str, ...] = ()
+    case_sensitive: bool = False
 
     @classmethod
     def from_describe(cls, data: Mapping[str, Any]) -> FieldDescription:
@@ -69,6 +70,7 @@ class FieldDescription:
             calculated=bool(data.get("calculated")),
             defaulted_on_create=bool(data.get("defaultedOnCreate")),
             reference_to=tuple(data.get("referenceTo") or ()),
+            case_sensitive=bool(data.get("caseSensitive")),
         )
 
     def as_describe(self) -> dict[str, Any]:
@@ -91,6 +93,7 @@ class FieldDescription:
             "calculated": self.calculated,
             "defaultedOnCreate": self.defaulted_on_create,
             "referenceTo": list(self.reference_to),
+            "caseSensitive": self.case_sensitive,
         }
 
 
@@ -173,7 +176,7 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _parse_datetime(value: Any) -> datetime | None:
+def parse_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -264,7 +267,7 @@ def field_problem(
     if kind == "datetime":
         return (
             None
-            if _parse_datetime(value)
+            if parse_datetime(value)
             else ("INVALID_TYPE_ON_FIELD_IN_RECORD", f"{name} must be a date and time (ISO 8601), got {value!r}")
         )
     return None
@@ -281,30 +284,44 @@ def validate_field_value(description: ObjectDescription, field: str, value: Any,
 
 
 def comparable_value(spec: FieldDescription | None, value: Any) -> Any:
-    """A normal form for comparing a value read from Salesforce with one a caller holds.
+    """A normal form for comparing a value read from Salesforce with one a caller holds, as the org
+    stores values: so a value hitlcrm wrote compares equal to what the org kept of it (a retry after a
+    lost response then finds the write done, not a conflict).
 
-    Blank text and None are equal (Salesforce stores blank text as null); numbers compare as decimals
-    (1000 == 1000.0); ids compare in 18-character form; checkboxes treat None as false; date-times
-    compare as instants to the millisecond.
+    Text is trimmed and blank text is None (Salesforce trims text and stores blank text as null);
+    a multi-select picklist is its set of values in the picklist's order; numbers compare as decimals
+    at the field's scale (1000 == 1000.0; 12.345 at scale 2 is 12.35); ids compare in 18-character
+    form; checkboxes treat None as false and "true"/"false" as booleans; date-times compare as instants
+    to the second (the org keeps no milliseconds).
     """
     kind = spec.type if spec else None
     if kind == "boolean":
-        if isinstance(value, str) and value.lower() in {"true", "false"}:
-            return value.lower() == "true"
+        if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+            return value.strip().lower() == "true"
         return bool(value)
+    if isinstance(value, str):
+        value = value.strip()
     if value is None or value == "":
         return None
     if kind in ID_TYPES and isinstance(value, str):
         return to_18(value) if is_valid_id(value) else value
+    if kind == "multipicklist" and isinstance(value, str):
+        chosen = {part.strip() for part in value.split(";") if part.strip()}
+        order = {name: index for index, name in enumerate(spec.picklist_values)} if spec else {}
+        return tuple(sorted(chosen, key=lambda name: (order.get(name, len(order)), name))) or None
     if kind in NUMBER_TYPES:
         number = _decimal(value)
-        return number if number is not None else value
+        if number is None:
+            return value
+        if spec is not None and kind in {"double", "currency", "percent"} and (spec.scale or spec.precision):
+            number = number.quantize(Decimal(1).scaleb(-spec.scale), rounding=ROUND_HALF_UP)
+        return number
     if kind == "date":
         parsed = _parse_date(value)
         return parsed.isoformat() if parsed else value
     if kind == "datetime":
-        parsed = _parse_datetime(value)
-        return parsed if parsed else value
+        parsed = parse_datetime(value)
+        return parsed.replace(microsecond=0) if parsed else value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and spec is None:
         return _decimal(value)
     return value

@@ -69,6 +69,15 @@ class SalesforceAuthenticationError(SalesforceConfigurationError):
     """Salesforce refused the configured credentials (wrong password, expired session, unknown app)."""
 
 
+class SalesforceRequestTooLarge(SalesforceConfigurationError):
+    """The org refused a request for its size before reading it (HTTP 414 URI Too Long, 431 Request
+    Header Fields Too Large: "the maximum length for the combined URI and headers is 16,384 bytes",
+    https://help.salesforce.com/s/articleView?id=000386264&type=1). No record was read or written, and
+    it says nothing about any record, so it is not a record's failure: the push stops and is retried
+    as a whole once the request fits (hitlcrm keeps its query URLs near 8 KB; headers a proxy adds
+    can still push a request over)."""
+
+
 class SalesforceTransientError(SalesforceError):
     """The same request may succeed later."""
 
@@ -116,8 +125,19 @@ def _described(error: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
     return text, fields or tuple(same)
 
 
+# Reason phrases for the statuses whose bodies are not the REST API's JSON (the front door's pages).
+_REASONS = {300: "Multiple Choices", 412: "Precondition Failed", 414: "URI Too Long",
+            431: "Request Header Fields Too Large", 500: "Internal Server Error", 502: "Bad Gateway",
+            503: "Service Unavailable", 504: "Gateway Timeout"}
+MAX_URI_AND_HEADER_BYTES = 16_384
+
+
 def _first_error(content: Any) -> tuple[str, str, tuple[str, ...]]:
-    """(errorCode, message, fields) from a REST error body: ``[{"message", "errorCode", "fields"}]``."""
+    """(errorCode, message, fields) from a REST error body: ``[{"message", "errorCode", "fields"}]``.
+
+    Any other body (an HTML page from a proxy or the org's front door) gives no message: a person
+    would read markup, and the page says no more than its status does.
+    """
     error: Any = content
     if isinstance(error, list) and error:
         error = error[0]
@@ -127,7 +147,26 @@ def _first_error(content: Any) -> tuple[str, str, tuple[str, ...]]:
         return code, message, fields
     if isinstance(error, bytes):
         error = error.decode("utf-8", "replace")
-    return "", str(error or "").strip()[:500], ()
+    text = " ".join(str(error or "").split())
+    if "<" in text and ">" in text:  # markup
+        return "", "", ()
+    return "", text[:300], ()
+
+
+def short_url(url: str) -> str:
+    """``url`` without its query (a SOQL query can be 16 KB long) and with its length, for messages."""
+    path, _, query = str(url or "").partition("?")
+    return f"{path} (a {len(url.encode()):,}-byte URL)" if query else path
+
+
+def _multiple_matches(exc: sf_exceptions.SalesforceMoreThanOneRecord) -> str:
+    """The 300 answer to an upsert by external id: "The response body contains the list of matching
+    records" (errorcodes.htm), as record URLs; named by their ids."""
+    matches = [str(entry).rstrip("/").rsplit("/", 1)[-1] for entry in exc.content or ()
+               if isinstance(entry, str)] if isinstance(exc.content, list) else []
+    found = f" ({', '.join(matches)})" if matches else ""
+    return (f"the external id matches {len(matches) or 'several'} records{found}; Salesforce updates none "
+            "of them. Merge the duplicates in Salesforce or write the change by record id")
 
 
 def map_exception(exc: BaseException) -> SalesforceError:
@@ -158,8 +197,15 @@ def map_exception(exc: BaseException) -> SalesforceError:
                 status=status,
             )
         if isinstance(exc, sf_exceptions.SalesforceMoreThanOneRecord):
-            code, message = code or "MULTIPLE_CHOICES", message or "More than one record matches the external id"
-        message = message or f"HTTP {status} from {exc.url}"
+            code, message = "MULTIPLE_MATCHES", _multiple_matches(exc)
+        if status in (414, 431):
+            return SalesforceRequestTooLarge(
+                f"Salesforce refused the request before reading it: HTTP {status} {_REASONS[status]} (the org "
+                f"limits the URI plus headers to {MAX_URI_AND_HEADER_BYTES:,} bytes) for {short_url(exc.url)}",
+                error_code="URI_TOO_LONG" if status == 414 else "REQUEST_HEADER_FIELDS_TOO_LARGE",
+                status=status,
+            )
+        message = message or f"HTTP {status} {_REASONS.get(status, '')} from {short_url(exc.url)}".replace("  ", " ")
         if is_transient(code, status):
             return SalesforceTransientError(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)
         return SalesforcePermanentError(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)

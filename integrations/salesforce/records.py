@@ -1,6 +1,7 @@
 """Batched record reads and writes: plain data in, plain outcomes out (no Django models).
 
-- ``read_records``: SOQL ``SELECT … WHERE Id IN (…)``, at most 200 ids per query.
+- ``read_records``: SOQL ``SELECT … WHERE Id IN (…)``, at most 200 ids per query and a query URL of at
+  most ``MAX_QUERY_URL_BYTES`` (the org refuses a URI plus headers over 16,384 bytes with 414/431).
 - ``push_updates``: conflict-checked updates (by id) and upserts (by external id) through sObject
   Collections, at most 200 records per request, ``allOrNone: false``.
 - ``create_records``: inserts through sObject Collections (sent emails logged as completed Tasks).
@@ -17,9 +18,11 @@ sObject Collections: https://developer.salesforce.com/docs/atlas.en-us.api_rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import format_datetime
 from typing import Any
+from urllib.parse import quote_plus
 
 from .client import SalesforceClient, WriteOptions, count_requests, get_client
 from .describe import (
@@ -29,6 +32,7 @@ from .describe import (
     field_problem,
     forget_description,
     json_value,
+    parse_datetime,
 )
 from .errors import (
     SalesforceError,
@@ -38,11 +42,18 @@ from .errors import (
     map_record_errors,
 )
 from .ids import is_valid_id, to_18
-from .soql import check_identifier, check_identifiers, check_ids, id_in, quote, select
+from .soql import check_identifier, check_identifiers, check_ids, quote, select
 
 MAX_IDS_PER_QUERY = 200
+# "In each REST call, the maximum length for the combined URI and headers is 16,384 bytes"
+# (https://help.salesforce.com/s/articleView?id=000386264&type=1). A query URL stays near half of it,
+# leaving the rest to the headers (session token, proxies). 200 LinkedIn URLs as external ids would
+# make a 17 KB URL: IN-lists are chunked by encoded length as well as by count.
+MAX_QUERY_URL_BYTES = 8_000
 # "The list can contain up to 200 objects" (sObject Collections create/update/upsert).
 MAX_RECORDS_PER_REQUEST = 200
+# "The composite request can have up to 25 subrequests" (Composite resource).
+MAX_SUBREQUESTS_PER_COMPOSITE = 25
 
 DONE = "done"
 CONFLICT = "conflict"
@@ -72,6 +83,9 @@ class PushItem:
     (the conflict baseline); a field missing from ``expected`` is written without a conflict check.
     For an upsert set ``external_id_field`` and ``external_id_value`` (``crm_id`` may stay empty).
     ``options``: the org automation the write may trigger (none by default).
+    ``strict``: write an existing record only if it did not change since it was read (sObject Rows with
+    ``If-Unmodified-Since`` through Composite, 25 records a request, instead of one sObject Collections
+    request per 200): closes the window between the read and the write, at eight times the requests.
     """
 
     key: Hashable
@@ -82,6 +96,7 @@ class PushItem:
     external_id_field: str = ""
     external_id_value: Any = None
     options: WriteOptions = field(default_factory=WriteOptions)
+    strict: bool = False
 
     @property
     def is_upsert(self) -> bool:
@@ -143,14 +158,53 @@ def _plain(record: Mapping[str, Any]) -> dict[str, Any]:
 # --- reads ----------------------------------------------------------------------------------------
 
 
+def _in_chunks(build: Callable[[str], str], literals: Sequence[str], url_bytes: Callable[[str], int]) -> Iterator[range]:
+    """Index ranges of ``literals`` such that ``build(", ".join(chunk))`` is a query whose URL
+    (``url_bytes``) is at most MAX_QUERY_URL_BYTES and which holds at most MAX_IDS_PER_QUERY literals.
+
+    URL-encoding is per character, so each literal's cost is the length of its own encoding.
+    A literal too long to fit even alone still gets its query (and the org's answer names it).
+    """
+    fixed = url_bytes(build(""))
+    separator = len(quote_plus(", "))
+    start = 0
+    while start < len(literals):
+        size, end = fixed + len(quote_plus(literals[start])), start + 1
+        while end < len(literals) and end - start < MAX_IDS_PER_QUERY:
+            cost = separator + len(quote_plus(literals[end]))
+            if size + cost > MAX_QUERY_URL_BYTES:
+                break
+            size, end = size + cost, end + 1
+        yield range(start, end)
+        start = end
+
+
+def _query_in(
+    client: SalesforceClient, crm_object: str, fields: Sequence[str], key_field: str, literals: Sequence[str],
+    *, include_deleted: bool = False,
+) -> Iterator[tuple[range, list[dict[str, Any]]]]:
+    """``SELECT fields FROM crm_object WHERE key_field IN (literals)`` in chunks: (the chunk's indexes
+    into ``literals``, the records it found), one query per chunk."""
+    check_identifier(key_field, "field name")
+
+    def build(joined: str) -> str:
+        return select(crm_object, fields, f"{key_field} IN ({joined})")
+
+    def url_bytes(soql: str) -> int:
+        return client.query_url_bytes(soql, include_deleted=include_deleted)
+
+    for span in _in_chunks(build, literals, url_bytes):
+        soql = build(", ".join(literals[index] for index in span))
+        yield span, [_plain(record) for record in client.query_all(soql, include_deleted=include_deleted)]
+
+
 def _query_by_ids(
     client: SalesforceClient, crm_object: str, ids18: Sequence[str], fields: Sequence[str], *, include_deleted: bool
 ) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(ids18, MAX_IDS_PER_QUERY):
-        soql = select(crm_object, fields, id_in(chunk))
-        for record in client.query_all(soql, include_deleted=include_deleted):
-            found[to_18(record["Id"])] = _plain(record)
+    literals = [quote(value) for value in check_ids(ids18)]
+    for _, records in _query_in(client, crm_object, fields, "Id", literals, include_deleted=include_deleted):
+        found.update((to_18(record["Id"]), record) for record in records)
     return found
 
 
@@ -274,6 +328,136 @@ def _payload(description: ObjectDescription, values: Mapping[str, Any]) -> dict[
     return {name: json_value(description.field(name), value) for name, value in values.items()}
 
 
+@dataclass
+class _Write:
+    """One record to write after its read: the item, its JSON for sObject Collections, the values it
+    leaves, and for a strict write the record's id and the LastModifiedDate read with the values."""
+
+    item: PushItem
+    record_json: dict[str, Any]
+    values: Mapping[str, Any]
+    record_id: str = ""
+    last_modified: Any = None
+
+    @property
+    def strict(self) -> bool:
+        return self.item.strict and bool(self.record_id) and self.last_modified is not None
+
+
+def _read_fields(items: Sequence[PushItem], *extra: str) -> list[str]:
+    # LastModifiedDate: the baseline of a strict write's If-Unmodified-Since.
+    return check_identifiers(["Id", *extra, "LastModifiedDate", *(name for item in items for name in item.fields)])
+
+
+def _write(
+    client: SalesforceClient,
+    description: ObjectDescription,
+    path: str,
+    writes: Sequence[_Write],
+    outcomes: dict[Hashable, PushOutcome],
+    options: WriteOptions,
+) -> None:
+    """Write one chunk: plain writes in one sObject Collections PATCH (``path``), strict ones as sObject
+    Rows PATCHes with ``If-Unmodified-Since`` through Composite."""
+    plain = [(write.item.key, write.record_json, write.values) for write in writes if not write.strict]
+    for batch in _chunks(plain, MAX_RECORDS_PER_REQUEST):
+        _send(client, "PATCH", path, batch, outcomes, options)
+    strict = [write for write in writes if write.strict]
+    if strict:
+        _write_strictly(client, description, strict, outcomes, options)
+
+
+def _http_date(value: Any) -> str:
+    """A LastModifiedDate as an HTTP date (to the second, as the org keeps it)."""
+    moment = parse_datetime(value)
+    if moment is None:
+        raise SalesforcePermanentError(f"LastModifiedDate {value!r} is not a date and time",
+                                       error_code="UNEXPECTED_RESPONSE")
+    return format_datetime(moment.replace(microsecond=0), usegmt=True)
+
+
+def _write_strictly(
+    client: SalesforceClient,
+    description: ObjectDescription,
+    writes: Sequence[_Write],
+    outcomes: dict[Hashable, PushOutcome],
+    options: WriteOptions,
+) -> None:
+    """sObject Rows PATCHes, 25 per Composite request, each with ``If-Unmodified-Since`` set to the
+    LastModifiedDate read with the values compared: the org refuses (412) a write to a record that
+    changed since, whatever field changed. A refused record is read again: a field to write that moved
+    is a conflict; otherwise (another field changed) it is written once more against the new date, and
+    a second refusal is a conflict too (the record keeps changing).
+
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_conditional_requests.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+    """
+    version = client.config.api_version
+    pending = list(writes)
+    for attempt in (1, 2):
+        refused: list[_Write] = []
+        for batch in _chunks(pending, MAX_SUBREQUESTS_PER_COMPOSITE):
+            subrequests = [
+                {
+                    "method": "PATCH",
+                    "url": f"/services/data/v{version}/sobjects/{description.name}/{write.record_id}",
+                    "referenceId": f"r{number}",
+                    "body": {name: value for name, value in write.record_json.items() if name not in ("attributes", "id")},
+                    # Subrequests inherit only Accept, Authorization and Content-Type: the write options
+                    # travel with each one.
+                    "httpHeaders": {"If-Unmodified-Since": _http_date(write.last_modified), **options.headers()},
+                }
+                for number, write in enumerate(batch)
+            ]
+            answer = client.restful("composite", method="POST",
+                                    json={"allOrNone": False, "compositeRequest": subrequests},
+                                    headers=options.headers())
+            results = (answer or {}).get("compositeResponse") if isinstance(answer, Mapping) else None
+            if not isinstance(results, list) or len(results) != len(batch):
+                error = SalesforcePermanentError(f"unexpected Composite response: {answer!r:.300}",
+                                                 error_code="UNEXPECTED_RESPONSE")
+                for write in batch:
+                    outcomes[write.item.key] = _failed(write.item.key, error, crm_id=write.record_id)
+                continue
+            for write, result in zip(batch, results, strict=True):
+                status = int(result.get("httpStatusCode") or 0)
+                if 200 <= status < 300:
+                    outcomes[write.item.key] = PushOutcome(write.item.key, DONE, crm_id=write.record_id,
+                                                           current=dict(write.values), written=True)
+                elif status == 412:
+                    refused.append(write)
+                else:
+                    body = result.get("body")
+                    errors = body if isinstance(body, list) else [body] if isinstance(body, Mapping) else []
+                    outcomes[write.item.key] = _failed(
+                        write.item.key, map_record_errors(errors, status=status), crm_id=write.record_id)
+        if not refused:
+            return
+        records = _query_by_ids(client, description.name, [write.record_id for write in refused],
+                                _read_fields([write.item for write in refused]), include_deleted=False)
+        pending = []
+        for write in refused:
+            record = records.get(write.record_id)
+            if record is None:
+                outcomes[write.item.key] = _invalid(write.item.key, "ENTITY_IS_DELETED", f"{description.name} "
+                                                    f"{write.record_id} was deleted", crm_id=write.record_id)
+                continue
+            current, changed, conflicts = _compare(description, write.item, record)
+            if not changed:
+                outcomes[write.item.key] = PushOutcome(write.item.key, DONE, crm_id=write.record_id, current=current)
+            elif conflicts or attempt == 2:
+                names = conflicts or list(changed)
+                outcome = _conflict(write.item.key, write.record_id, current, names)
+                outcome.message = (f"{description.name} {write.record_id} changed in Salesforce between hitlcrm's read "
+                                   f"and its write (HTTP 412 on If-Unmodified-Since): {', '.join(names)}")
+                outcomes[write.item.key] = outcome
+            else:
+                pending.append(_Write(write.item, write.record_json, {**current, **changed}, write.record_id,
+                                      record.get("LastModifiedDate")))
+        if not pending:
+            return
+
+
 def _push_updates_by_id(
     client: SalesforceClient,
     description: ObjectDescription,
@@ -281,33 +465,39 @@ def _push_updates_by_id(
     outcomes: dict[Hashable, PushOutcome],
     options: WriteOptions,
 ) -> None:
+    """Read, compare and write one chunk of records at a time (at most 200 and a query URL of ~8 KB):
+    a record's read and its write are one chunk apart, not the whole batch."""
     ids18 = [to_18(item.crm_id) for item in items]
-    fields = check_identifiers(["Id", "IsDeleted", *(name for item in items for name in item.fields)])
+    fields = _read_fields(items, "IsDeleted")
+    literals = [quote(record_id) for record_id in ids18]
     # queryAll includes deleted records, so a deleted target is reported as such (not as "not found").
-    records = _query_by_ids(client, description.name, ids18, fields, include_deleted=True)
-    to_write: list[tuple[Hashable, dict[str, Any], Mapping[str, Any]]] = []
-    for item, record_id in zip(items, ids18, strict=True):
-        record = records.get(record_id)
-        if record is None:
-            outcomes[item.key] = _invalid(
-                item.key, "NOT_FOUND", f"{description.name} {record_id} does not exist", crm_id=record_id
-            )
-            continue
-        if record.get("IsDeleted"):
-            outcomes[item.key] = _invalid(
-                item.key, "ENTITY_IS_DELETED", f"{description.name} {record_id} is deleted", crm_id=record_id
-            )
-            continue
-        current, changed, conflicts = _compare(description, item, record)
-        if not changed:
-            outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=record_id, current=current)
-        elif conflicts:
-            outcomes[item.key] = _conflict(item.key, record_id, current, conflicts)
-        else:
-            record_json = {"attributes": {"type": description.name}, "id": record_id, **_payload(description, changed)}
-            to_write.append((item.key, record_json, {**current, **changed}))
-    for batch in _chunks(to_write, MAX_RECORDS_PER_REQUEST):
-        _send(client, "PATCH", "composite/sobjects", batch, outcomes, options)
+    for span, rows in _query_in(client, description.name, fields, "Id", literals, include_deleted=True):
+        records = {to_18(record["Id"]): record for record in rows}
+        writes: list[_Write] = []
+        for index in span:
+            item, record_id = items[index], ids18[index]
+            record = records.get(record_id)
+            if record is None:
+                outcomes[item.key] = _invalid(
+                    item.key, "NOT_FOUND", f"{description.name} {record_id} does not exist", crm_id=record_id
+                )
+                continue
+            if record.get("IsDeleted"):
+                outcomes[item.key] = _invalid(
+                    item.key, "ENTITY_IS_DELETED", f"{description.name} {record_id} is deleted", crm_id=record_id
+                )
+                continue
+            current, changed, conflicts = _compare(description, item, record)
+            if not changed:
+                outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=record_id, current=current)
+            elif conflicts:
+                outcomes[item.key] = _conflict(item.key, record_id, current, conflicts)
+            else:
+                record_json = {"attributes": {"type": description.name}, "id": record_id,
+                               **_payload(description, changed)}
+                writes.append(_Write(item, record_json, {**current, **changed}, record_id,
+                                     record.get("LastModifiedDate")))
+        _write(client, description, "composite/sobjects", writes, outcomes, options)
 
 
 def _external_literal(description: ObjectDescription, field_name: str, value: Any) -> str:
@@ -330,70 +520,108 @@ def _push_upserts(
     outcomes: dict[Hashable, PushOutcome],
     options: WriteOptions,
 ) -> None:
-    fields = check_identifiers(["Id", external_field, *(name for item in items for name in item.fields)])
-    existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for chunk in _chunks(items, MAX_IDS_PER_QUERY):
-        literals = ", ".join(_external_literal(description, external_field, item.external_id_value) for item in chunk)
-        soql = select(description.name, fields, f"{external_field} IN ({literals})")
-        for record in client.query_all(soql):
-            existing[str(record.get(external_field)).lower()].append(_plain(record))
+    """Like ``_push_updates_by_id``, one chunk at a time: read the records the chunk's external ids
+    match, compare, write (a match through sObject Collections upsert, or by id when strict)."""
+    fields = _read_fields(items, external_field)
+    literals = [_external_literal(description, external_field, item.external_id_value) for item in items]
     path = f"composite/sobjects/{description.name}/{external_field}"
-    to_write: list[tuple[Hashable, dict[str, Any], Mapping[str, Any]]] = []
-    for item in items:
-        matches = existing.get(str(item.external_id_value).lower(), [])
-        if len(matches) > 1:
-            outcomes[item.key] = _invalid(
-                item.key,
-                "DUPLICATE_EXTERNAL_ID",
-                f"{len(matches)} {description.name} records have {external_field} = {item.external_id_value!r}",
+    for span, records in _query_in(client, description.name, fields, external_field, literals):
+        existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            existing[_external_key(description, external_field, record.get(external_field))].append(record)
+        writes = [write for write in (_upsert_write(description, external_field, items[index], existing, outcomes)
+                                      for index in span) if write is not None]
+        _write(client, description, path, writes, outcomes, options)
+
+
+def _external_key(description: ObjectDescription, external_field: str, value: Any) -> str:
+    """How the org matches an external id: ignoring case unless the field's describe says
+    ``caseSensitive`` ("Custom field matching is case-insensitive only if the custom field has the
+    Unique and Treat "ABC" and "abc" as duplicate values (case insensitive) attributes")."""
+    spec = description.field(external_field)
+    text = str(value)
+    return text if spec is not None and spec.case_sensitive else text.lower()
+
+
+def _upsert_write(
+    description: ObjectDescription, external_field: str, item: PushItem,
+    existing: Mapping[str, list[dict[str, Any]]], outcomes: dict[Hashable, PushOutcome],
+) -> _Write | None:  # fmt: skip
+    """The write one upsert item needs after the read (None: its outcome is known without one)."""
+    matches = existing.get(_external_key(description, external_field, item.external_id_value), [])
+    if len(matches) > 1:
+        # The org would answer 300 Multiple Choices and update none of them.
+        found = ", ".join(to_18(record["Id"]) for record in matches)
+        outcomes[item.key] = _invalid(
+            item.key,
+            "MULTIPLE_MATCHES",
+            f"{len(matches)} {description.name} records have {external_field} = {item.external_id_value!r} "
+            f"({found}): Salesforce cannot tell which one to update. Merge the duplicates in Salesforce, or "
+            "propose the change by record id",
+            fields=(external_field,),
+        )
+        return None
+    if matches:
+        record = matches[0]
+        record_id = to_18(record["Id"])
+        if item.crm_id and is_valid_id(item.crm_id) and to_18(item.crm_id) != record_id:
+            current = {description.field(name).name if description.field(name) else name:
+                       record.get(description.field(name).name if description.field(name) else name)
+                       for name in item.fields}
+            outcomes[item.key] = PushOutcome(
+                item.key, CONFLICT, crm_id=record_id, current=current, error_code="EXTERNAL_ID_MATCHES_OTHER_RECORD",
+                fields=(external_field,),
+                message=f"{external_field} = {item.external_id_value!r} belongs to {description.name} {record_id}, "
+                f"not to {to_18(item.crm_id)}, the record this change was proposed for: nothing was written",
             )
-            continue
-        if matches:
-            record = matches[0]
-            record_id = to_18(record["Id"])
-            problems = [field_problem(description, name, value) for name, value in item.fields.items()]
-            problem = next((found for found in problems if found), None)
-            if problem:
-                outcomes[item.key] = _invalid(item.key, *problem, crm_id=record_id)
-                continue
-            current, changed, conflicts = _compare(description, item, record)
-            if not changed:
-                outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=record_id, current=current)
-                continue
-            if conflicts:
-                outcomes[item.key] = _conflict(item.key, record_id, current, conflicts)
-                continue
-            values = {**current, **changed}
-        else:
-            seen = [
-                name
-                for name, value in item.expected.items()
-                if comparable_value(description.field(name), value) not in (None, False)
-            ]
-            if seen:
-                outcomes[item.key] = PushOutcome(
-                    item.key,
-                    CONFLICT,
-                    error_code="CONFLICT",
-                    fields=tuple(seen),
-                    message=f"no {description.name} with {external_field} = {item.external_id_value!r} any more",
-                )
-                continue
-            problems = [field_problem(description, name, value, creating=True) for name, value in item.fields.items()]
-            problem = next((found for found in problems if found), None)
-            if problem:
-                outcomes[item.key] = _invalid(item.key, *problem)
-                continue
-            changed = dict(item.fields)
-            values = dict(changed)
-        record_json = {
-            "attributes": {"type": description.name},
-            **_payload(description, changed),
-            external_field: json_value(description.field(external_field), item.external_id_value),
-        }
-        to_write.append((item.key, record_json, values))
-    for batch in _chunks(to_write, MAX_RECORDS_PER_REQUEST):
-        _send(client, "PATCH", path, batch, outcomes, options)
+            return None
+        problems = [field_problem(description, name, value) for name, value in item.fields.items()]
+        problem = next((found for found in problems if found), None)
+        if problem:
+            outcomes[item.key] = _invalid(item.key, *problem, crm_id=record_id)
+            return None
+        current, changed, conflicts = _compare(description, item, record)
+        if not changed:
+            outcomes[item.key] = PushOutcome(item.key, DONE, crm_id=record_id, current=current)
+            return None
+        if conflicts:
+            outcomes[item.key] = _conflict(item.key, record_id, current, conflicts)
+            return None
+        values = {**current, **changed}
+        record_id_read, last_modified = record_id, record.get("LastModifiedDate")
+    else:
+        seen = [
+            name
+            for name, value in item.expected.items()
+            if comparable_value(description.field(name), value) not in (None, False)
+        ]
+        if seen:
+            outcomes[item.key] = PushOutcome(
+                item.key,
+                CONFLICT,
+                error_code="CONFLICT",
+                fields=tuple(seen),
+                message=f"no {description.name} with {external_field} = {item.external_id_value!r} any more",
+            )
+            return None
+        problems = [field_problem(description, name, value, creating=True) for name, value in item.fields.items()]
+        problem = next((found for found in problems if found), None)
+        if problem:
+            outcomes[item.key] = _invalid(item.key, *problem)
+            return None
+        changed = dict(item.fields)
+        values = dict(changed)
+        record_id_read, last_modified = "", None
+    record_json = {
+        "attributes": {"type": description.name},
+        **_payload(description, changed),
+        external_field: json_value(description.field(external_field), item.external_id_value),
+    }
+    if item.strict and record_id_read:
+        # Written by id (the match is known): the external id stays as it is.
+        record_json = {"attributes": {"type": description.name}, "id": record_id_read,
+                       **_payload(description, changed)}
+    return _Write(item, record_json, values, record_id_read, last_modified)
 
 
 def _check_item(item: PushItem) -> PushOutcome | None:
@@ -426,7 +654,13 @@ def _push_object(
     for item in items:
         if item.is_upsert:
             spec = description.field(item.external_id_field)
-            if spec is None or not (spec.external_id or spec.name == "Id"):
+            if spec is not None and spec.name == "Id":
+                # "In REST API, upsert uses external ids, not record ids" (dome_upsert.htm).
+                outcomes[item.key] = _invalid(
+                    item.key, "INVALID_FIELD", f"Id is not an upsert key: Salesforce upserts by an External ID "
+                    f"field only; propose the change to {description.name} {item.external_id_value} by record id"
+                )  # fmt: skip
+            elif spec is None or not spec.external_id:
                 outcomes[item.key] = _invalid(
                     item.key, "INVALID_FIELD", f"{item.external_id_field} is not an external id field of "
                     f"{description.name}"

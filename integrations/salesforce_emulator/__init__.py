@@ -1,7 +1,8 @@
 """A local Salesforce org for development, tests and the demo, over real HTTPS (trustme certificates).
 
 It is a stand-in, not a judge: it follows Salesforce's documented REST behaviour (SOAP and OAuth
-logins, versions, limits, describe, sObject rows, upsert by external id, SOQL, sObject Collections,
+logins, versions, limits, describe, sObject rows, upsert by external id, SOQL, sObject Collections, Composite
+with ``If-Unmodified-Since`` on its sObject Rows subrequests,
 ``Sforce-Limit-Info``, error bodies, an org's assignment and duplicate rules with the
 ``Sforce-Auto-Assign`` and ``Sforce-Duplicate-Rule-Header`` request headers) so that code proven
 against it works against a real org.
@@ -13,7 +14,9 @@ Python::
         sf.create("Contact", {...}) -> id; sf.seed(obj, [..]) -> ids; sf.get(obj, id); sf.update(obj, id, {...})
         sf.delete(obj, id); sf.reset()
         sf.inject_fault("SERVER_UNAVAILABLE", 503, count=1, kinds=["query"], skip=0)   # status 0: drop
+        sf.inject_fault("LOST", 0, kinds=["collections_update"], after_handling=True)  # lands, answer lost
         sf.inject_record_error("UNABLE_TO_LOCK_ROW", count=1, record_ids=[...])       # per-record
+        sf.edit_before(["collections_update"], "Contact", id, {...})   # a person's edit before that request
         sf.clear_faults(); sf.set_latency(ms); sf.set_api_usage(used, max)
         sf.expire_sessions(); sf.issue_session(); sf.add_user(u, pw, token)
         sf.add_connected_app(key, consumer_secret=..., certificate_pem=...)
@@ -24,14 +27,16 @@ Python::
 
 Control endpoint (loopback clients only, no session): under ``/__emulator__/``
 ``GET state``, ``GET calls``, ``POST reset``, ``POST faults`` {error_code, status, count, message,
-kinds, skip}, ``DELETE faults``, ``POST record-faults`` {error_code, count, message, ids},
+kinds, skip, after_handling}, ``DELETE faults``, ``POST record-faults`` {error_code, count, message, ids},
 ``POST latency`` {ms}, ``POST api-usage`` {used, max}, ``POST expire-sessions``, ``POST sessions``
 (-> {session_id}), ``POST records/<Object>`` {records: [...]} (-> {ids}), ``GET records/<Object>``.
 
 Call kinds: login, oauth_token, versions, resources, limits, describe_global, sobject_info, describe,
 sobject_get, sobject_create, sobject_patch, sobject_delete, external_id_get, upsert, query, query_all,
 query_more, collections_create, collections_update, collections_upsert, collections_get,
-collections_delete; plus ``api`` (every authorised data request) and ``rejected_session``.
+collections_delete, composite (its subrequests as composite_<kind>); plus ``api`` (every authorised
+data request), ``rejected_session`` and ``refused_too_large``
+(URI or URI + headers over 16,384 bytes: 414 or 431 with an HTML page, before any API call).
 """
 
 from .app import SalesforceEmulator

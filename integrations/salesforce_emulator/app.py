@@ -13,6 +13,16 @@ the emulator does what a real org does as far as we know it, and says so.
 - OAuth client credentials: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
 - Sforce-Auto-Assign: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
 - Sforce-Duplicate-Rule-Header: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
+- Composite (up to 25 subrequests, each with its own ``httpHeaders``):
+  https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+  https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/requests_composite.htm
+- Conditional requests (``If-Unmodified-Since`` on sObject Rows, 412 when the record changed since):
+  https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_conditional_requests.htm
+- URI and header length: "In each REST call, the maximum length for the combined URI and headers is 16,384
+  bytes. A request exceeding this limit returns a 431 Request Header Fields Too Large error. If the URI itself
+  exceeds this limit, the request returns a 414 URI Too Long error."
+  (https://help.salesforce.com/s/articleView?id=000386264&type=1; 414 and 431 in errorcodes.htm). The org's
+  front door answers these with an HTML page, not the REST API's JSON error body.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -45,6 +56,7 @@ from .store import (
     DuplicateRule,
     RecordError,
     Store,
+    parse_datetime,
     parse_payload,
     render,
 )
@@ -59,12 +71,15 @@ DEFAULT_USERNAME = "integration@hitlcrm.example"
 DEFAULT_PASSWORD = "emulator-password"
 DEFAULT_SECURITY_TOKEN = "EMULATORTOKEN"
 COLLECTION_LIMIT = 200
+COMPOSITE_LIMIT = 25
 RETRIEVE_LIMIT = 2000
 PRODUCTION_AUDIENCE, SANDBOX_AUDIENCE = "https://login.salesforce.com", "https://test.salesforce.com"
 # The org's My Domain host; the token endpoint of the client credentials flow is only served there.
 DEFAULT_MY_DOMAIN = "hitlcrm-emulator.my.salesforce.com"
 _DATA_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d)(?P<rest>/.*)?$")
 _SOAP_PATH = re.compile(r"^/services/Soap/u/(?P<version>\d+\.\d)/?$")
+# The combined length of the URI and the headers a REST call may have (bytes).
+MAX_URI_AND_HEADER_BYTES = 16_384
 
 # Default messages for injected faults, as Salesforce words them.
 FAULT_MESSAGES = {
@@ -92,6 +107,18 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes = b""
     client_ip: str = "127.0.0.1"
+    # The request target (path and query, as sent) and the header block, in bytes; the server fills
+    # them in. 0: unknown (a request built in Python), measured from ``path``/``query``/``headers``.
+    target_bytes: int = 0
+    header_bytes: int = 0
+
+    def sizes(self) -> tuple[int, int]:
+        """(URI bytes, header bytes) as the org counts them."""
+        target = self.target_bytes or len(self.path.encode()) + sum(
+            len(name) + len(value) + 2 for name, values in self.query.items() for value in values
+        )
+        headers = self.header_bytes or sum(len(name) + len(value) + 4 for name, value in self.headers.items())
+        return target, headers
 
     def json(self) -> Any:
         try:
@@ -119,6 +146,13 @@ class Response:
         return cls.json(exc.status, exc.body())
 
     @classmethod
+    def html(cls, status: int, title: str) -> Response:
+        """A page from the org's front door (its web server, before the REST API sees the request)."""
+        page = (f"<!DOCTYPE html><html><head><title>{status} {escape(title)}</title></head><body>"
+                f"<h1>{escape(title)}</h1><hr><p>Salesforce</p></body></html>")
+        return cls(status, page.encode(), {"Content-Type": "text/html;charset=UTF-8"})
+
+    @classmethod
     def xml(cls, status: int, text: str) -> Response:
         return cls(status, text.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
 
@@ -134,9 +168,12 @@ class Fault:
     remaining: int
     kinds: frozenset[str] | None = None
     skip: int = 0  # matching requests to let through first
+    # Run the request, then drop the connection: the write lands, the client never hears so.
+    after_handling: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "after_handling": self.after_handling,
             "error_code": self.error_code,
             "status": self.status,
             "message": self.message,
@@ -179,6 +216,7 @@ class SalesforceEmulator:
         self._sessions: set[str] = {self.session_id}
         self._faults: deque[Fault] = deque()
         self._record_faults: deque[RecordFault] = deque()
+        self._edits_before: deque[tuple[frozenset[str], str, str, dict[str, Any]]] = deque()
         self._calls: Counter[str] = Counter()
         self._cursors: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self.request_log: deque[dict[str, Any]] = deque(maxlen=2000)
@@ -237,6 +275,7 @@ class SalesforceEmulator:
             self.store.reset()
             self._faults.clear()
             self._record_faults.clear()
+            self._edits_before.clear()
             self._calls.clear()
             self._cursors.clear()
             self.request_log.clear()
@@ -253,9 +292,11 @@ class SalesforceEmulator:
         message: str | None = None,
         kinds: list[str] | None = None,
         skip: int = 0,
+        after_handling: bool = False,
     ) -> None:
         """Answer the next ``count`` data requests (of ``kinds``, if given) with this error, after letting
-        ``skip`` matching requests through. ``status=0`` drops the connection without an answer.
+        ``skip`` matching requests through. ``status=0`` drops the connection without an answer;
+        with ``after_handling`` the request runs first (a response lost after the write landed).
         """
         with self.lock:
             self._faults.append(
@@ -266,6 +307,7 @@ class SalesforceEmulator:
                     count,
                     frozenset(kinds) if kinds else None,
                     max(0, int(skip)),
+                    after_handling,
                 )
             )
 
@@ -278,6 +320,12 @@ class SalesforceEmulator:
             self._record_faults.append(
                 RecordFault(error_code, message or FAULT_MESSAGES.get(error_code, f"{error_code} (injected)"), count, wanted)
             )
+
+    def edit_before(self, kinds: list[str], object_name: str, record_id: str, fields: dict[str, Any]) -> None:
+        """A person edits the record (as ``update`` does) just before the next data request of ``kinds``
+        runs: a concurrent edit between a client's read and its write."""
+        with self.lock:
+            self._edits_before.append((frozenset(kinds), object_name, record_id, dict(fields)))
 
     def clear_faults(self) -> None:
         with self.lock:
@@ -376,6 +424,16 @@ class SalesforceEmulator:
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/__emulator__/"):
             return self._control(request)
+        uri_bytes, header_bytes = request.sizes()
+        if uri_bytes > MAX_URI_AND_HEADER_BYTES or uri_bytes + header_bytes > MAX_URI_AND_HEADER_BYTES:
+            # Refused at the front door: no API call is counted and nothing runs.
+            with self.lock:
+                self._calls["refused_too_large"] += 1
+                self.request_log.append({"method": request.method, "path": request.path, "query": {},
+                                         "kind": "refused_too_large", "sforce": {}})
+            if uri_bytes > MAX_URI_AND_HEADER_BYTES:
+                return Response.html(414, "URI Too Long")
+            return Response.html(431, "Request Header Fields Too Large")
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         kind = "unknown"
@@ -433,7 +491,17 @@ class SalesforceEmulator:
                 ), kind
             self._calls[kind] += 1
             self._calls["api"] += 1
+            for edit in [edit for edit in self._edits_before if kind in edit[0]]:
+                self._edits_before.remove(edit)
+                self.update(edit[1], edit[2], edit[3])
             fault = self._next_fault(kind)
+            if fault is not None and fault.after_handling:
+                try:
+                    handler(request, version, *args)
+                except ApiError:
+                    pass
+                self.api_used += 1
+                return Response(0), kind
             if fault is not None:
                 if fault.status == 0:
                     return Response(0), kind
@@ -536,6 +604,8 @@ class SalesforceEmulator:
                     }
                 )
             return not_found
+        if head == "composite" and not tail:
+            return allow({"POST": ("composite", self._composite, ())})
         if head == "composite" and tail and tail[0] == "sobjects":
             rest_parts = tail[1:]
             if not rest_parts:
@@ -660,9 +730,32 @@ class SalesforceEmulator:
             {"Location": f"/services/data/v{version}/sobjects/{spec.name}/{new_id}"},
         )
 
+    @staticmethod
+    def _check_unmodified_since(request: Request, record: dict[str, Any]) -> None:
+        """``If-Unmodified-Since``: 412 when the record was modified after that date; "When you include
+        an invalid header value for ... If-Unmodified-Since on a PATCH or POST request, a 400 Bad Request
+        status code is returned" (intro_rest_conditional_requests.htm). The org keeps LastModifiedDate
+        to the second, as HTTP dates are."""
+        raw = request.headers.get("if-unmodified-since")
+        if raw is None:
+            return
+        try:
+            since = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            since = None
+        if since is None or since.tzinfo is None:
+            raise ApiError(400, "INVALID_HEADER_TYPE", f"Invalid If-Unmodified-Since header value: {raw}")
+        modified = parse_datetime(record["LastModifiedDate"])
+        if modified is not None and modified > since:
+            # The org's wording is not documented; the status is.
+            raise ApiError(412, "PRECONDITION_FAILED",
+                           f"The requested resource was modified after {raw} (LastModifiedDate "
+                           f"{record['LastModifiedDate']})")
+
     def _patch_one(self, request: Request, version: str, spec: ObjectSpec, raw_id: str) -> Response:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
         record = self._resolve_row(spec, raw_id)
+        self._check_unmodified_since(request, record)
         values = parse_payload(spec, request.json(), ignore=("attributes", "Id"))
         try:
             self.store.update(spec, record["Id"], values, DmlOptions.from_headers(request.headers))
@@ -675,10 +768,15 @@ class SalesforceEmulator:
         self.store.delete(spec, record["Id"])
         return Response(204)
 
-    def _external_field(self, spec: ObjectSpec, name: str) -> Any:
+    def _external_field(self, spec: ObjectSpec, name: str, *, upsert: bool = False) -> Any:
         found = spec.field(name)
         if found is None or not (found.external_id or found.name == "Id"):
             raise ApiError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {name}")
+        if upsert and found.name == "Id":
+            # "In REST API, upsert uses external ids, not record ids" (dome_upsert.htm); the wording of
+            # the refusal is the emulator's.
+            raise ApiError(400, "INVALID_FIELD", f"Id is not an external ID field of {spec.name}: an upsert matches "
+                           "on an External ID field")
         return found
 
     def _get_by_external_id(self, request: Request, version: str, spec: ObjectSpec, name: str, value: str) -> Response:
@@ -695,7 +793,7 @@ class SalesforceEmulator:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
         # Created: 201 with the id. Updated: 200 with {"created": false} from API 46.0 on, 204 before
         # (the "created" flag exists in 46.0 and later).
-        found = self._external_field(spec, name)
+        found = self._external_field(spec, name, upsert=True)
         values = parse_payload(spec, request.json())
         self.store.begin()
         try:
@@ -717,6 +815,55 @@ class SalesforceEmulator:
         if created:
             return Response.json(201, body)
         return Response.json(200, body) if modern else Response(204)
+
+    # --- Composite
+    def _composite(self, request: Request, version: str) -> Response:
+        """Subrequests run in order, one API call in all. Each carries its own headers (``httpHeaders``;
+        only Accept, Authorization and Content-Type come from the top-level request), so the Sforce-*
+        and conditional headers of a subrequest are the ones in its ``httpHeaders``. ``allOrNone``
+        true rolls every subrequest back when one fails."""
+        body = request.json()
+        subrequests = body.get("compositeRequest") if isinstance(body, dict) else None
+        if not isinstance(subrequests, list) or not subrequests:
+            raise ApiError(400, "JSON_PARSER_ERROR", "The request body must be an object with a compositeRequest list")
+        if len(subrequests) > COMPOSITE_LIMIT:
+            # The limit is documented ("up to 25 subrequests"); the error's wording is the emulator's.
+            raise ApiError(400, "LIMIT_EXCEEDED", f"A composite request can contain at most {COMPOSITE_LIMIT} "
+                           f"subrequests; this one has {len(subrequests)}")
+        all_or_none = bool(body.get("allOrNone", False))
+        results: list[dict[str, Any]] = []
+        self.store.begin()
+        failed = False
+        for subrequest in subrequests:
+            if not isinstance(subrequest, dict) or not subrequest.get("method") or not subrequest.get("url"):
+                raise ApiError(400, "JSON_PARSER_ERROR", "Every subrequest needs a method and a url")
+            headers = {str(name).lower(): str(value) for name, value in (subrequest.get("httpHeaders") or {}).items()}
+            if {"accept", "authorization", "content-type"} & set(headers):
+                raise ApiError(400, "INVALID_HEADER_TYPE", "Accept, Authorization and Content-Type are inherited "
+                               "from the composite request and cannot be set on a subrequest")
+            path, _, query = str(subrequest["url"]).partition("?")
+            inner = Request(method=str(subrequest["method"]), path=path, query=parse_qs(query),
+                            headers={"authorization": request.headers.get("authorization", ""), **headers},
+                            body=json.dumps(subrequest["body"]).encode() if "body" in subrequest else b"",
+                            client_ip=request.client_ip)
+            match = _DATA_PATH.match(path)
+            if match is None or match.group("version") not in API_VERSIONS:
+                response = Response.error(ApiError(404, "NOT_FOUND", "The requested resource does not exist"))
+            else:
+                kind, handler, args = self._route(inner.method, match.group("rest") or "/")
+                self._calls[f"composite_{kind}"] += 1
+                try:
+                    response = handler(inner, match.group("version"), *args)
+                except ApiError as exc:
+                    response = Response.error(exc)
+            failed = failed or response.status >= 400
+            results.append({"body": response.data() if response.body else None, "httpHeaders": {},
+                            "httpStatusCode": response.status, "referenceId": subrequest.get("referenceId")})
+        if all_or_none and failed:
+            self.store.rollback()
+        else:
+            self.store.commit()
+        return Response.json(200, {"compositeResponse": results})
 
     # --- SOQL
     # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
@@ -865,7 +1012,7 @@ class SalesforceEmulator:
 
     def _collections_upsert(self, request: Request, version: str, spec: ObjectSpec, name: str) -> Response:
         # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
-        found = self._external_field(spec, name)
+        found = self._external_field(spec, name, upsert=True)
         all_or_none, records = self._collection_body(request)
         options = DmlOptions.from_headers(request.headers)
         parsed = []
@@ -1119,6 +1266,7 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginRespon
                     message=body.get("message"),
                     kinds=body.get("kinds"),
                     skip=int(body.get("skip", 0)),
+                    after_handling=bool(body.get("after_handling", False)),
                 )
                 return Response.json(200, {"ok": True})
             if action == "faults" and request.method == "DELETE":

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Types whose values are JSON strings on the wire.
-TEXT_TYPES = {"string", "email", "phone", "picklist", "textarea", "url", "combobox", "id", "reference"}
+TEXT_TYPES = {"string", "email", "phone", "picklist", "multipicklist", "textarea", "url", "combobox", "id", "reference"}
 NUMBER_TYPES = {"double", "currency", "percent", "int"}
 
 _SOAP_TYPES = {
@@ -49,6 +49,9 @@ class FieldSpec:
     relationship_name: str = ""
     defaulted_on_create: bool = False
     calculated: bool = False
+    # A unique text field whose "ABC" and "abc" are different values (External ID matching and SOQL
+    # equality then respect case).
+    case_sensitive: bool = False
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -56,7 +59,7 @@ class FieldSpec:
             "autoNumber": False,
             "byteLength": self.length * 3 if self.type in TEXT_TYPES else 0,
             "calculated": self.calculated,
-            "caseSensitive": False,
+            "caseSensitive": self.case_sensitive,
             "createable": self.createable,
             "custom": self.custom,
             "defaultValue": None,
@@ -264,6 +267,10 @@ TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone 
 
 _EXTERNAL_ID = FieldSpec("External_Id__c", "External Id", "string", length=64, external_id=True, unique=True, custom=True)
 _LINKEDIN = FieldSpec("LinkedIn_URL__c", "LinkedIn URL", "url", length=255, custom=True)
+# A URL field cannot be an external id (text, number, email or auto-number only): enrichment tools keep
+# the profile URL in a text field marked External ID to upsert on it.
+_LINKEDIN_PROFILE = FieldSpec("LinkedIn_Profile__c", "LinkedIn Profile", "string", length=255, external_id=True,
+                              custom=True)
 _NAME_READ_ONLY = FieldSpec(
     "Name", "Full Name", "string", length=121, updateable=False, createable=False, nillable=False, calculated=False
 )
@@ -292,6 +299,13 @@ CONTACT = ObjectSpec(
         FieldSpec("Description", "Contact Description", "textarea", length=32000),
         _text("MailingCity", "Mailing City", 40),
         _LINKEDIN,
+        _LINKEDIN_PROFILE,
+        FieldSpec("Interests__c", "Interests", "multipicklist", length=4099, custom=True,
+                  picklist=("Analytics", "CRM", "Security", "Cloud")),
+        FieldSpec("Last_Enriched__c", "Last Enriched", "datetime", custom=True),
+        FieldSpec("Score__c", "Score", "double", precision=5, scale=2, custom=True),
+        FieldSpec("Source_Key__c", "Source Key", "string", length=64, external_id=True, unique=True, custom=True,
+                  case_sensitive=True),
         _EXTERNAL_ID,
     ),
 )

@@ -33,6 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers={name.lower(): value for name, value in self.headers.items()},
             body=body,
             client_ip=self.client_address[0],
+            target_bytes=len(self.path.encode("latin-1", "replace")),
+            header_bytes=sum(len(name) + len(value) + 4 for name, value in self.headers.items()),
         )
         response = self.server.emulator.handle(request)
         if response.status == 0:  # injected connection reset

@@ -386,7 +386,8 @@ def _comparable(spec: FieldSpec, value: Any) -> Any:
     if spec.type in {"id", "reference"}:
         return ids.normalise(value) or value
     if spec.type in TEXT_TYPES:
-        return value.lower()
+        # Equality is case-sensitive on unique case-sensitive fields only.
+        return value if spec.case_sensitive else value.lower()
     if spec.type in NUMBER_TYPES:
         return Decimal(str(value))
     if spec.type == "datetime":

@@ -34,7 +34,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from . import ids
@@ -165,8 +165,9 @@ UI_EDIT = DmlOptions(run_assignment_rules=False, allow_duplicate_save=True)
 
 
 def format_datetime(value: datetime) -> str:
+    """An org's date-time: stored to the second (the API shows ``.000``), in UTC."""
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    return value.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 def parse_datetime(raw: str) -> datetime | None:
@@ -209,8 +210,21 @@ def _token(value: Any) -> str:
     return "VALUE_STRING"
 
 
+def _stored_text(spec: FieldSpec, text: str) -> str | None:
+    """Text as the org stores it: without leading and trailing blanks, blank as null, and a multi-select
+    picklist's values once each in the picklist's own order (values it does not list last)."""
+    text = text.strip()
+    if spec.type == "multipicklist":
+        chosen = list(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
+        order = {value: index for index, value in enumerate(spec.picklist)}
+        text = ";".join(sorted(chosen, key=lambda value: order.get(value, len(order))))
+    return text or None
+
+
 def coerce_value(spec: FieldSpec, value: Any) -> Any:
-    """JSON value -> stored value, as the JSON deserialiser would; raises ApiError on a type clash."""
+    """JSON value -> stored value, as the JSON deserialiser would, normalised as the org stores it
+    (text trimmed, blank text null, multi-select values in picklist order, date-times to the second,
+    numbers rounded to the field's scale); raises ApiError on a type clash."""
     if value is None:
         return None
     kind = spec.type
@@ -220,7 +234,7 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
         if isinstance(value, (int, float)):
             return str(value)
         if isinstance(value, str):
-            return value
+            return value if kind in {"id", "reference"} else _stored_text(spec, value)
         raise _parser_error("string", _token(value), "{" if isinstance(value, dict) else "[")
     if kind == "boolean":
         if isinstance(value, bool):
@@ -242,6 +256,8 @@ def coerce_value(spec: FieldSpec, value: Any) -> Any:
             if number != number.to_integral_value():
                 raise _parser_error("int", _token(value), value)
             return int(number)
+        if spec.scale or spec.precision:
+            number = number.quantize(Decimal(1).scaleb(-spec.scale), rounding=ROUND_HALF_UP)
         return float(number)
     if kind == "date":
         if isinstance(value, str):
@@ -383,11 +399,16 @@ class Store:
             full = ids.normalise(str(value))
             record = self.records[spec.name].get(full or "")
             return [record] if record is not None and not record["IsDeleted"] else []
-        wanted = str(value).lower()
+        # "Custom field matching is case-insensitive only if the custom field has the Unique and Treat
+        # "ABC" and "abc" as duplicate values (case insensitive) attributes" (caseSensitive false).
+        def key(text: Any) -> str:
+            return str(text) if field.case_sensitive else str(text).lower()
+
+        wanted = key(value)
         return [
             record
             for record in self.records[spec.name].values()
-            if not record["IsDeleted"] and record.get(field.name) is not None and str(record[field.name]).lower() == wanted
+            if not record["IsDeleted"] and record.get(field.name) is not None and key(record[field.name]) == wanted
         ]
 
     # --- DML -----------------------------------------------------------------------------------
@@ -613,7 +634,8 @@ class Store:
                     record["Id"] != own_id
                     and not record["IsDeleted"]
                     and record.get(name) is not None
-                    and str(record[name]).lower() == str(value).lower()
+                    and (str(record[name]) == str(value) if field.case_sensitive
+                         else str(record[name]).lower() == str(value).lower())
                 ):
                     raise RecordError(
                         "DUPLICATE_VALUE",

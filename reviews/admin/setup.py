@@ -21,6 +21,7 @@ class PolicyAdmin(SimpleHistoryAdmin):
 
 @admin.register(CrmObjectRule)
 class CrmObjectRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("crm_object", "executor", "enabled", "run_assignment_rules", "allow_duplicate_save")
-    list_filter = ("executor", "enabled", "run_assignment_rules", "allow_duplicate_save")
+    list_display = ("crm_object", "executor", "enabled", "run_assignment_rules", "allow_duplicate_save",
+                    "strict_writes")
+    list_filter = ("executor", "enabled", "run_assignment_rules", "allow_duplicate_save", "strict_writes")
     search_fields = ("crm_object",)

@@ -12,7 +12,8 @@ What is written, per change:
   "External_Id__c"``); it is the upsert's key, not a field to compare. When that field is not
   among the approved fields there is no key, and the change is written by its ``crm_id``;
 - with the object's ``CrmObjectRule`` choice of what the write may set off in Salesforce (assignment
-  rules, duplicate saves): by default nothing beyond the approved values.
+  rules, duplicate saves): by default nothing beyond the approved values;
+- strictly (``If-Unmodified-Since``) when the rule asks it for the object or one of the fields.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def crm_push_item(proposal: Proposal, rule: CrmObjectRule | None = None) -> Any:
     options = rule.write_options() if rule is not None else WriteOptions()
     approved = [change for change in proposal.field_changes.all() if change.decision == FieldDecision.APPROVED]
     fields = {change.field: change.approved_value for change in approved}
+    strict = rule.writes_strictly(fields) if rule is not None else False
     # The conflict baseline: the value the change was checked against. A field whose value was never
     # read (Salesforce unreachable or not configured at check time) is expected empty: writing into
     # an empty field overwrites nothing, and a value found there goes back to a person as a conflict
@@ -63,9 +65,9 @@ def crm_push_item(proposal: Proposal, rule: CrmObjectRule | None = None) -> Any:
         expected.pop(key.field, None)
         return PushItem(key=proposal.pk, crm_object=proposal.crm_object, crm_id=proposal.crm_id, fields=fields,
                         expected=expected, external_id_field=key.field, external_id_value=key.approved_value,
-                        options=options)
+                        options=options, strict=strict)
     return PushItem(key=proposal.pk, crm_object=proposal.crm_object, crm_id=proposal.crm_id, fields=fields,
-                    expected=expected, options=options)
+                    expected=expected, options=options, strict=strict)
 
 
 def _outcome(result: Any) -> Outcome:
