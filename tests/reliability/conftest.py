@@ -227,8 +227,8 @@ def writes(salesforce: Any, monkeypatch: pytest.MonkeyPatch) -> Counter:
     lock = threading.Lock()
     update = salesforce.store.update
 
-    def counting(spec: Any, raw_id: Any, values: dict[str, Any]) -> str:
-        record_id = update(spec, raw_id, values)
+    def counting(spec: Any, raw_id: Any, values: dict[str, Any], *args: Any, **kwargs: Any) -> str:
+        record_id = update(spec, raw_id, values, *args, **kwargs)
         with lock:
             counted[record_id] += 1
         return record_id

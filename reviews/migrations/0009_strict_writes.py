@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0007_crm_object_rule_write_options'),
+        ('reviews', '0008_proposal_rescue_permission'),
     ]
 
     operations = [
