@@ -199,6 +199,8 @@ HITLCRM_TONE_LEXICON: dict[str, list[str]] = {}
 HITLCRM_TONE_LEXICON_DEFAULTS = True
 # Seconds the do-not-contact flags read from the CRM for an email draft's checks stay cached.
 HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_int("HITLCRM_CRM_FLAGS_CACHE_SECONDS", 300)
+# Seconds the CRM's current values shown on a CRM change's review page stay cached (per record).
+HITLCRM_CRM_NOW_CACHE_SECONDS = env_int("HITLCRM_CRM_NOW_CACHE_SECONDS", 5)
 HITLCRM_MIN_REVIEWS_TO_NARROW = env_int("HITLCRM_MIN_REVIEWS_TO_NARROW", 500)
 HITLCRM_DEFAULT_ERROR_TARGET = env_float("HITLCRM_DEFAULT_ERROR_TARGET", 0.05)
 
