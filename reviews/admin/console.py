@@ -30,7 +30,7 @@ from ..models.execution import Execution, ExecutionAttempt
 from ..models.mail import MailDelivery
 from ..selectors import crm_overlaps
 from ..services.actors import Actor
-from ..services.crm_context import CrmNow, crm_values_now
+from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
 from ..services.decisions import (
     OVERWRITE,
     REBASE,
@@ -575,7 +575,7 @@ def review_context(proposal: Proposal, user: Any) -> dict[str, Any]:
     }
     evidence = list(entries.values())
     crm_now: CrmNow | None = None
-    if not proposal.is_email and proposal.status in CRM_NOW_STATUSES:
+    if not proposal.is_email and proposal.status in CRM_NOW_STATUSES and salesforce_configured():
         crm_now = crm_values_now(proposal)  # at most one SOQL query, cached for seconds
     now_values = crm_now.values if crm_now is not None else None
     fields = []

@@ -166,8 +166,15 @@ def test_a_conflict_shows_proposed_snapshot_and_now_and_offers_rebase_and_overwr
 def test_a_conflict_without_salesforce_shows_the_value_found_when_pushed(api, rita, ruth) -> None:
     change = in_conflict(api, rita)
     page = logged_in(ruth).get(review_url(change)).content.decode()
-    assert "CRM now could not be read: Salesforce is not configured" in page
+    assert "crm-now-error" not in page  # no Salesforce at all: nothing to read, nothing to report
+    assert headers(page)[3] == "In CRM now"
     assert cells(page, "Title")["now"] == "Director found when pushed"
+
+
+def test_without_salesforce_a_page_to_decide_shows_no_crm_now_column(api, rita) -> None:
+    (change,) = queued(api, 1, "crm", fields=PROPOSED)
+    page = logged_in(rita).get(review_url(change)).content.decode()
+    assert "In CRM now" not in headers(page) and "crm-now-error" not in page
 
 
 def test_a_plain_approval_of_a_conflict_is_refused_naming_both_choices(api, rita, ruth) -> None:
