@@ -51,7 +51,8 @@ class Decision(models.Model):
     # Set when the decision no longer counts: the reviewer undid it in the grace period, or its
     # execution failed or met a conflict and the record was decided again. ``settled`` says which.
     revoked_at = models.DateTimeField(null=True, blank=True)
-    settled = models.CharField(max_length=10, choices=Settled.choices, blank=True)
+    # A database default too: rows written outside the ORM (raw SQL, other tools) get "" as well.
+    settled = models.CharField(max_length=10, choices=Settled.choices, blank=True, db_default="")
 
     class Meta:
         ordering = ["created_at", "pk"]
