@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from .models import CrmObjectRule, ExecutionState, Proposal, ProposalKind
-from .state_machine import Status
+from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Proposal, ProposalKind
+from .state_machine import TERMINAL, UNFINISHED, Status
+
+# Statuses of a record that is not over: it may still be decided, checked or executed.
+PENDING = frozenset(Status.values) - TERMINAL
 
 
 def salesforce_push_status() -> dict[str, Any]:
@@ -46,3 +53,78 @@ def salesforce_push_status() -> dict[str, Any]:
         "waiting": crm.filter(status=Status.APPROVED, execute_after__lte=timezone.now()).count(),
         "retrying": crm.filter(status=Status.EXECUTING, execution__state=ExecutionState.PENDING).count(),
     }
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Another CRM change to the same record and field(s) as the one asked about."""
+
+    proposal_id: int
+    status: str
+    submitted_at: datetime
+    fields: tuple[str, ...]
+    earlier: bool  # submitted before the one asked about: it executes first
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label.lower()
+
+
+def _record_key(crm_object: str, crm_id: str) -> tuple[str, str]:
+    from integrations.salesforce.ids import is_valid_id, to_18
+
+    return crm_object.lower(), to_18(crm_id) if is_valid_id(crm_id) else crm_id
+
+
+def crm_overlaps(proposal_ids: Iterable[int], *, statuses: Iterable[str] = PENDING) -> dict[int, list[Overlap]]:
+    """For each CRM change of ``proposal_ids``: the other CRM changes in ``statuses`` that propose a
+    value for one of its fields on the same record (field names compared as Salesforce does, without
+    regard to case; 15- and 18-character ids alike), oldest first. Two queries whatever the number."""
+    fields = ("proposal_id", "field", "proposal__crm_object", "proposal__crm_id", "proposal__submitted_at")
+    own = list(CrmFieldChange.objects.filter(proposal_id__in=list(proposal_ids), proposal__kind=ProposalKind.CRM_CHANGE)
+               .exclude(proposal__crm_id="").values_list(*fields))
+    if not own:
+        return {}
+    objects = {row[2] for row in own}
+    ids = {variant for row in own for variant in (row[3], _record_key(row[2], row[3])[1], row[3][:15])}
+    others: dict[tuple[str, str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for row in (CrmFieldChange.objects.filter(proposal__kind=ProposalKind.CRM_CHANGE, proposal__crm_object__in=objects,
+                                              proposal__crm_id__in=ids, proposal__status__in=list(statuses))
+                .values_list(*fields, "proposal__status")):
+        others[(*_record_key(row[2], row[3]), row[1].lower())].append(row)
+    found: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for proposal_id, field, crm_object, crm_id, submitted_at in own:
+        for other_id, other_field, _, _, other_submitted, status in others.get(
+                (*_record_key(crm_object, crm_id), field.lower()), []):
+            if other_id == proposal_id:
+                continue
+            entry = found[proposal_id].setdefault(other_id, {
+                "status": status, "submitted_at": other_submitted, "fields": [],
+                "earlier": (other_submitted, other_id) < (submitted_at, proposal_id)})
+            entry["fields"].append(other_field)
+    return {
+        proposal_id: sorted((Overlap(other_id, entry["status"], entry["submitted_at"], tuple(entry["fields"]),
+                                     entry["earlier"]) for other_id, entry in by_other.items()),
+                            key=lambda overlap: (overlap.submitted_at, overlap.proposal_id))
+        for proposal_id, by_other in found.items()
+    }
+
+
+def crm_changes_waiting(proposal_ids: Iterable[int]) -> dict[int, Overlap]:
+    """The CRM changes of ``proposal_ids`` that must not execute yet, each with the earliest change
+    it waits for: one submitted before it, to the same record and field, that is not finished
+    (checking, waiting for review, approved or executing). Executing in submission order means the
+    later change's conflict check compares against what the earlier one left in the CRM, so the
+    two can never both land silently."""
+    return {
+        proposal_id: earlier[0]
+        for proposal_id, overlaps in crm_overlaps(proposal_ids, statuses=UNFINISHED).items()
+        if (earlier := [overlap for overlap in overlaps if overlap.earlier])
+    }
+
+
+def crm_changes_following(proposal_ids: Iterable[int]) -> list[int]:
+    """Approved CRM changes submitted after one of ``proposal_ids`` to the same record and field:
+    those that may have waited for it (see :func:`crm_changes_waiting`)."""
+    return sorted({overlap.proposal_id for overlaps in crm_overlaps(proposal_ids, statuses=[Status.APPROVED]).values()
+                   for overlap in overlaps if not overlap.earlier})

@@ -31,10 +31,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # approved -> needs_review is the reviewer's undo within the grace period.
     Status.APPROVED: frozenset({Status.EXECUTING, Status.NEEDS_REVIEW}),
     Status.EXECUTING: frozenset({Status.DONE, Status.FAILED, Status.CONFLICT}),
-    # A person fixes and retries (approved) or dismisses (rejected) a failure; a conflict goes
-    # back to a person who approves it against the new CRM value or rejects it.
+    # A person fixes and retries (approved) or dismisses (rejected) a failure. A conflict goes back
+    # to a person, who overwrites the CRM's newer value (approved), rebases the change on it (checking:
+    # checked again against the CRM's value, then decided again) or dismisses it (rejected).
     Status.FAILED: frozenset({Status.APPROVED, Status.REJECTED}),
-    Status.CONFLICT: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.CONFLICT: frozenset({Status.APPROVED, Status.CHECKING, Status.REJECTED}),
     # A blocked record stays blocked unless a senior reviewer's edit passes the hard checks
     # (reviews.services.decisions.proposal_rescue): it goes back to review.
     Status.BLOCKED: frozenset({Status.NEEDS_REVIEW}),
@@ -49,6 +50,9 @@ DECIDABLE = frozenset({Status.NEEDS_REVIEW, Status.FAILED, Status.CONFLICT})
 # Statuses from which the submitting agent may withdraw it.
 WITHDRAWABLE = frozenset({Status.CHECKING, Status.NEEDS_REVIEW})
 TERMINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+# Statuses in which a CRM change may still write its fields (or is writing them): a later change to
+# the same record and field waits until an earlier one has left them (see ``selectors.crm_overlaps``).
+UNFINISHED = frozenset({Status.CHECKING, Status.NEEDS_REVIEW, Status.APPROVED, Status.EXECUTING})
 
 
 class IllegalTransition(Exception):

@@ -8,7 +8,7 @@ without the script the same POST answers with a redirect (303) to that page.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,17 +38,22 @@ from ..models import (
 )
 from ..models.execution import Execution, ExecutionAttempt
 from ..models.mail import MailDelivery
+from ..selectors import crm_overlaps
 from ..services.actors import Actor
+from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
 from ..services.decisions import (
+    OVERWRITE,
+    REBASE,
     DecisionRefused,
     EditChecksFailed,
     proposal_claim,
     proposal_decide,
+    proposal_rebase,
     proposal_rescue,
     proposal_undo,
     proposals_decide_bulk,
 )
-from ..state_machine import DECIDABLE, IllegalTransition, Status
+from ..state_machine import DECIDABLE, TERMINAL, IllegalTransition, Status
 from . import queue
 from .headers import protect
 from .queue import APPROVING, QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
@@ -379,12 +384,21 @@ class ProposalAdmin(admin.ModelAdmin):
             raise PermissionDenied
         current = self._position(pk)
         action = request.POST.get("action", "")
+        actor = Actor.for_user(request.user, request)
+        note = request.POST.get("note", "").strip()
         try:
-            decided = proposal_decide(
-                proposal_id=pk, actor=Actor.for_user(request.user, request), action=action,
-                reason_code=request.POST.get("reason_code", ""), note=request.POST.get("note", "").strip(),
-                confirm_soft=request.POST.get("confirm_soft") == "1", **self._decision_input(request, current, action),
-            )
+            if action == REBASE:
+                decided = proposal_rebase(proposal_id=pk, actor=actor, note=note)
+            else:
+                resolution = OVERWRITE if action == OVERWRITE else ""
+                if resolution and not request.POST.get("confirm_overwrite"):
+                    raise DecisionRefused("tick the confirmation to write over the CRM's newer value; nothing changed")
+                action = Decision.Action.APPROVE if resolution else action
+                decided = proposal_decide(
+                    proposal_id=pk, actor=actor, action=action, reason_code=request.POST.get("reason_code", ""),
+                    note=note, conflict_resolution=resolution, confirm_soft=request.POST.get("confirm_soft") == "1",
+                    **self._decision_input(request, current, action),
+                )
         except EditChecksFailed as exc:
             return self._refuse_edit(request, current, exc)
         except (DecisionRefused, IllegalTransition) as exc:
@@ -449,12 +463,17 @@ class ProposalAdmin(admin.ModelAdmin):
         return {"edits": edits, "field_decisions": field_decisions}
 
     def _after_decision(self, request: HttpRequest, decided: Proposal) -> None:
-        if decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > timezone.now():
+        if decided.status == Status.CHECKING:
+            self.message_user(request, f"{decided} rebased on the CRM's current values; it is checked again and "
+                                       f"comes back to the queue for a new decision.", messages.SUCCESS)
+        elif decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > timezone.now():
             # The undo bar says it was approved, and offers to take it back while the grace period runs.
             request.session[UNDO_SESSION_KEY] = {
                 "pk": decided.pk, "label": str(decided), "until": decided.execute_after.isoformat(),
                 "url": self._url(request, "undo", decided.pk),
             }
+        elif decided.status == Status.APPROVED and decided.decision_action == "conflict_overwritten":
+            self.message_user(request, f"{decided} approved to overwrite the CRM's newer value.", messages.SUCCESS)
         elif decided.status == Status.APPROVED:
             self.message_user(request, f"{decided} approved.", messages.SUCCESS)
         elif decided.status == Status.REJECTED:
@@ -574,6 +593,33 @@ def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, 
     return {"attempts": rows, "earlier": rows[0].total - len(rows)}
 
 
+# The statuses whose review page reads the CRM's values now: before the change was written (once it
+# executes, the CRM holds what it wrote, and the page shows the execution instead).
+CRM_NOW_STATUSES = frozenset({Status.CHECKING, Status.NEEDS_REVIEW, Status.APPROVED, Status.FAILED, Status.CONFLICT})
+CONFLICT_HINT = ("The CRM value changed after this change was approved: a plain approval would write over it. "
+                 "Rebase it on the CRM's value, overwrite the CRM's value, or reject the change.")
+
+
+def utc_moment(moment: datetime, now: datetime) -> str:
+    """``09:14 UTC`` today, ``2026-03-02 09:14 UTC`` on another day."""
+    moment, today = moment.astimezone(UTC), now.astimezone(UTC).date()
+    return f"{moment:%H:%M} UTC" if moment.date() == today else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def differs(now: Any, before: Any) -> bool:
+    """Whether the CRM's value now is not the value the change was made against (1 and 1.0 alike)."""
+    return now != before and shown(now) != shown(before)
+
+
+def snapshot_label(proposal: Proposal, changes: list[CrmFieldChange], decisions: list[Decision], now: datetime) -> str:
+    """What the "before" column is: the CRM's values at submission (read by the checks), or, once a
+    conflict moved the baseline (rebase or overwrite), the values found after the conflict."""
+    captured = [change.before_captured_at for change in changes if change.before_captured_at is not None]
+    after_conflict = any(decision.settled == Decision.Settled.CONFLICT for decision in decisions)
+    label = "In CRM after the conflict" if after_conflict else "In CRM at submission"
+    return f"{label}, {utc_moment(max(captured), now)}" if captured else label
+
+
 def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``.
     ``refused_edit``: an edit the checks refused (what was typed, the failing checks), shown again."""
@@ -592,10 +638,21 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         for index, item in enumerate(proposal.evidence) if isinstance(item, dict)
     }
     evidence = list(entries.values())
+    crm_now: CrmNow | None = None
+    if not proposal.is_email and proposal.status in CRM_NOW_STATUSES and salesforce_configured():
+        crm_now = crm_values_now(proposal)  # at most one SOQL query, cached for seconds
+    now_values = crm_now.values if crm_now is not None else None
     fields = []
     for change in proposal.field_changes.all():
         proposed = shown(change.proposed_value)
+        now_known = now_values is not None and change.field.lower() in now_values
+        now_value = now_values.get(change.field.lower()) if now_known else None
+        # What the push will compare the CRM's value with: the snapshot, or empty when never read.
+        expected = change.before_value if change.before_captured_at is not None else None
         fields.append({
+            "now": shown(now_value),
+            "now_known": now_known,
+            "drifted": now_known and differs(now_value, expected),
             "name": change.field,
             "before": shown(change.before_value),
             "before_known": change.before_captured_at is not None,
@@ -617,7 +674,9 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
             and proposal.claimed_until > now and proposal.status in DECIDABLE):
         holder = {"name": proposal.claimed_by.get_username(), "until": proposal.claimed_until}
     approve_blocked = ""
-    if proposal.required_approvals > 1 and proposal.status == Status.NEEDS_REVIEW:
+    if proposal.status == Status.CONFLICT:
+        approve_blocked = CONFLICT_HINT  # the "a" key and Approve write over nothing (decisions.proposal_decide)
+    elif proposal.required_approvals > 1 and proposal.status == Status.NEEDS_REVIEW:
         if any(d.reviewer_id == user.pk for d in approvals):
             approve_blocked = "You gave an approval; the next one must come from someone else."
         elif len(approvals) + 1 >= proposal.required_approvals and not user.has_perm("reviews.second_approve_proposal"):
@@ -627,6 +686,12 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     except Execution.DoesNotExist:
         execution = None
     rescue = AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued").order_by("-seq").first()
+    overlaps = []
+    if not proposal.is_email and proposal.status not in TERMINAL:
+        for overlap in crm_overlaps([proposal.pk]).get(proposal.pk, []):
+            overlaps.append({"pk": overlap.proposal_id, "status": overlap.status_label, "fields": overlap.fields,
+                             "earlier": overlap.earlier, "url": reverse("admin:reviews_crmchange_review",
+                                                                        args=[overlap.proposal_id])})
     return {
         "proposal": proposal,
         "inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_FORM_FIELDS},
@@ -635,6 +700,12 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         "checks": checks,
         "failed_checks": sum(1 for check in checks if not check.passed),
         "fields": fields,
+        "crm_now": crm_now,
+        "crm_now_read_at": utc_moment(crm_now.read_at, now) if crm_now and crm_now.read_at else "",
+        "snapshot_label": snapshot_label(proposal, list(proposal.field_changes.all()), decisions, now),
+        "drifted": [field["name"] for field in fields if field["drifted"]],
+        "overlaps": overlaps,
+        "in_conflict": proposal.status == Status.CONFLICT,
         "field_threshold": field_threshold,
         "evidence": evidence,
         "assumptions": [str(item) for item in proposal.assumptions],

@@ -45,6 +45,10 @@ AUDIT_ACTIONS: dict[str, str] = {
     "executed": "Written to the CRM or sent (data: request, provider_id, response).",
     "execution_failed": "Execution failed for good (data: request, error_code, message, response).",
     "conflict": "The CRM value changed since the proposal (data: request, conflicts).",
+    "conflict_overwritten": "A reviewer approved a conflict to write over the CRM's newer value (data: decision, "
+                            "overwrites {field: {crm, written}}, final_output).",
+    "conflict_rebased": "A reviewer took the CRM's newer value as the change's base; it is checked and decided "
+                        "again (data: before {field: [old, new]}, note).",
     "execution_outcome_unknown": "The worker stopped mid-send; a person must resolve it.",
     "webhook_delivered": "The agent's decision webhook was delivered (data: delivery, status_code).",
     "webhook_failed": "The agent's decision webhook was given up (data: delivery, error).",

@@ -27,6 +27,13 @@ class Decision(models.Model):
         REJECT = "reject", "Reject"
         AUTO_APPROVE = "auto_approve", "Auto-approved by policy"
 
+    class Settled(models.TextChoices):
+        """Why a decision stopped counting (``revoked_at`` is set)."""
+
+        UNDONE = "undone", "undone"
+        EXECUTION_FAILED = "failed", "execution failed; decided again"
+        CONFLICT = "conflict", "conflict: the CRM changed; decided again"
+
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
@@ -41,8 +48,11 @@ class Decision(models.Model):
     origin_ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # Set when the reviewer undid the decision in the grace period; it then no longer counts.
+    # Set when the decision no longer counts: the reviewer undid it in the grace period, or its
+    # execution failed or met a conflict and the record was decided again. ``settled`` says which.
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A database default too: rows written outside the ORM (raw SQL, other tools) get "" as well.
+    settled = models.CharField(max_length=10, choices=Settled.choices, blank=True, db_default="")
 
     class Meta:
         ordering = ["created_at", "pk"]

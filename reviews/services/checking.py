@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..checks import CheckContext, registry
 from ..checks.base import SOFT
 from ..checks.outreach import outreach_keys_record
-from ..gate import gate_decide, required_approvals
+from ..gate import GateVerdict, gate_decide, required_approvals
 from ..models import CheckResult, CrmFieldChange, Decision, Policy, Proposal
 from ..state_machine import Status
 from .actors import Actor
@@ -57,11 +57,16 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         context = CheckContext(policy=policy, field_changes=field_changes, extra=extra, **gathered)
         # Submission indexes drafts for the duplicate check; a record made another way is indexed now.
         outreach_keys_record([proposal])
-        _store_before_values(field_changes, context.crm_record)
+        # A record decided before and back in checking was rebased after a conflict (decisions.
+        # proposal_rebase): its baselines are read again, and a person decides it again.
+        rebased = proposal.decisions.exists()
+        _store_before_values(field_changes, context.crm_record, refresh=rebased)
         outcomes = proposal_checks_store(proposal, proposal_checks_evaluate(proposal, context))
         proposal.policy_task_type, proposal.policy_version, proposal.risk = policy.task_type, policy.version, policy.risk
         proposal.required_approvals = required_approvals(proposal, policy, [c.field for c in field_changes])
         verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes)
+        if rebased and verdict.status == Status.APPROVED:
+            verdict = GateVerdict(Status.NEEDS_REVIEW, "rebased after a conflict: a person decides it again")
         proposal.sampled_for_audit = verdict.sampled
         extra_fields = ["required_approvals", "policy_task_type", "policy_version", "risk", "sampled_for_audit"]
         checks = checks_data(outcomes)
@@ -188,13 +193,16 @@ def _result(proposal: Proposal, name: str, severity: str, message: str, details:
                        details=details, checked_at=now)
 
 
-def _store_before_values(field_changes: list[CrmFieldChange], record: dict[str, Any] | None) -> None:
+def _store_before_values(field_changes: list[CrmFieldChange], record: dict[str, Any] | None, *,
+                         refresh: bool = False) -> None:
+    """The conflict baselines: the CRM's values as the checks read them, kept from the first read
+    (``refresh``: replaced by this read; a field this read did not reach keeps its baseline)."""
     if record is None:
         return
     now = timezone.now()
     by_name = {name.lower(): value for name, value in record.items()}  # as Salesforce, case-insensitive
     for change in field_changes:
-        if change.before_captured_at is None and change.field.lower() in by_name:
+        if (refresh or change.before_captured_at is None) and change.field.lower() in by_name:
             change.before_value = by_name[change.field.lower()]
             change.before_captured_at = now
             change.save(update_fields=["before_value", "before_captured_at"])

@@ -1,14 +1,18 @@
-"""Reads of the CRM that checks need, made before any row lock is taken, batched across proposals."""
+"""Reads of the CRM that checks need, made before any row lock is taken, batched across proposals;
+and the current values a review page shows beside the snapshot (``crm_values_now``)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from ..models import Proposal
 
@@ -120,3 +124,49 @@ def _object_contexts(crm_object: str, proposals: list[Proposal],
             cache.set(_flags_key(proposal), record, settings.HITLCRM_CRM_FLAGS_CACHE_SECONDS)
         contexts[proposal.pk] = {"crm_record": record, "describe": describe}
     return contexts
+
+
+@dataclass(frozen=True)
+class CrmNow:
+    """A CRM change's record as the CRM holds it now, for its review page: ``values`` (field name,
+    lower case -> value; None when it could not be read) or ``error``, why not."""
+
+    values: dict[str, Any] | None
+    error: str = ""
+    read_at: datetime | None = None
+
+
+def crm_values_now(proposal: Proposal) -> CrmNow:
+    """The current CRM values of a CRM change's fields, read through :func:`crm_contexts_gather`
+    (one SOQL query) and cached ``HITLCRM_CRM_NOW_CACHE_SECONDS`` per record (object and id), so a
+    page opened again, or the record's other changes, read nothing more meanwhile. Never raises: a
+    Salesforce failure of any kind is the ``error``, and the page shows it."""
+    from integrations.salesforce.errors import SalesforceError
+    from integrations.salesforce.ids import is_valid_id, to_18
+
+    if not proposal.crm_id:
+        return CrmNow(None, "no CRM record given")
+    if not salesforce_configured():
+        return CrmNow(None, "Salesforce is not configured")
+    wanted = {change.field.lower() for change in proposal.field_changes.all()}
+    record_id = to_18(proposal.crm_id) if is_valid_id(proposal.crm_id) else proposal.crm_id
+    key = f"hitlcrm:crm-now:{proposal.crm_object}:{record_id}"
+    cached = cache.get(key)
+    if cached is not None and wanted <= set(cached["covers"]):
+        return CrmNow(cached["values"], read_at=cached["read_at"])
+    try:
+        context = crm_contexts_gather([proposal])[proposal.pk]
+    except SalesforceError as exc:  # transient ones too: the page shows why, and opens anyway
+        return CrmNow(None, str(exc) or type(exc).__name__)
+    record = context.get("crm_record")
+    if record is None:
+        return CrmNow(None, context.get("crm_error") or "the record was not found")
+    values = {name.lower(): value for name, value in record.items()}
+    read_at = timezone.now()
+    # "covers": the fields asked for, read or not (one the describe does not know is not read again);
+    # what another change to the record had read stays alongside.
+    earlier = cached or {"values": {}, "covers": []}
+    cache.set(key, {"values": {**earlier["values"], **values}, "read_at": read_at,
+                    "covers": sorted(wanted | set(values) | set(earlier["covers"]))},
+              settings.HITLCRM_CRM_NOW_CACHE_SECONDS)
+    return CrmNow(values, read_at=read_at)

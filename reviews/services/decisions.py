@@ -1,4 +1,4 @@
-"""Use cases of the people in the loop: decide, rescue, undo, withdraw (the agent's), claim."""
+"""Use cases of the people in the loop: decide, rebase a conflict, rescue, undo, withdraw (the agent's), claim."""
 
 from __future__ import annotations
 
@@ -26,8 +26,19 @@ from .checking import (
     edited_context_gather,
     proposal_checks_store,
 )
-from .execution import proposal_reapproval_prepare
+from .execution import proposal_reapproval_prepare, proposal_rebase_prepare
+from .queueing import enqueue_on_commit
 from .transitions import proposal_lock, proposal_transition
+
+# How a person resolves a conflict (the CRM value changed after the change was approved): write the
+# approved value over the CRM's newer one, or take the newer one as the new base and check again.
+OVERWRITE = "overwrite"
+REBASE = "rebase"
+CONFLICT_CHOICES = (
+    "the CRM value changed after this change was approved, so a plain approval would write over it: "
+    "choose \"Rebase\" (take the CRM's value as the new base, check the change again and decide it "
+    "again) or \"Overwrite\" (write the approved value over the CRM's newer one); nothing changed"
+)
 
 
 class DecisionRefused(Exception):
@@ -133,13 +144,19 @@ def proposal_decide(
     edits: dict[str, Any] | None = None,
     field_decisions: dict[str, bool] | None = None,
     confirm_soft: bool = False,
+    conflict_resolution: str = "",
 ) -> Proposal:
     """Approve, edit & approve, or reject. Exactly one of two racing reviewers wins: the row lock
     serialises them and the loser finds the status already changed.
 
     An approval whose edits change the output runs the checks on the final output first (see
     :func:`_edit_checked`): a failure raises :class:`EditChecksFailed` and nothing is recorded;
-    ``confirm_soft`` accepts soft failures the reviewer was shown."""
+    ``confirm_soft`` accepts soft failures the reviewer was shown.
+
+    A record in ``conflict`` is approved only with ``conflict_resolution="overwrite"``: the approved
+    values are then written over the CRM's newer ones (audit action ``conflict_overwritten``). A
+    plain approval of a conflict is refused naming the choices; the other one is
+    :func:`proposal_rebase`."""
     if actor.user is None or actor.client is not None:
         raise DecisionRefused("only reviewers can decide")
     if action not in {Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT}:
@@ -148,6 +165,13 @@ def proposal_decide(
         raise DecisionRefused(f"a rejection needs a reason code, one of: {', '.join(ReasonCode.values)}")
     if action != Decision.Action.REJECT and reason_code and reason_code not in ReasonCode.values:
         raise DecisionRefused(f"unknown reason code {reason_code!r}")
+    if conflict_resolution == REBASE:
+        raise DecisionRefused("rebasing a conflict is not an approval: use proposal_rebase")
+    if conflict_resolution not in ("", OVERWRITE):
+        raise DecisionRefused(f"unknown conflict resolution {conflict_resolution!r}; choose {OVERWRITE!r} or "
+                              f"{REBASE!r}")
+    if conflict_resolution and action == Decision.Action.REJECT:
+        raise DecisionRefused("a rejection overwrites nothing: leave out the conflict resolution")
     # The CRM reads the checks of an edit need happen before the row lock is taken.
     gathered = edited_context_gather(proposal_id) if edits and action != Decision.Action.REJECT else None
 
@@ -158,6 +182,12 @@ def proposal_decide(
             raise DecisionRefused(f"this item is already {proposal.get_status_display().lower()}{who}; nothing changed")
         if proposal.agent.user_id == actor.user.pk:
             raise DecisionRefused("you cannot decide an item you submitted")
+        overwriting = action != Decision.Action.REJECT and proposal.status == Status.CONFLICT
+        if overwriting and conflict_resolution != OVERWRITE:
+            raise DecisionRefused(CONFLICT_CHOICES)
+        if conflict_resolution and not overwriting:
+            raise DecisionRefused(f"only a change in conflict can be overwritten; this one is "
+                                  f"{proposal.get_status_display().lower()}")
         carried_edits: dict[str, Any] = {}
         carried_fields: dict[str, bool] | None = None
         if action != Decision.Action.REJECT and proposal.status in (Status.FAILED, Status.CONFLICT):
@@ -214,11 +244,44 @@ def proposal_decide(
             approve_fields(proposal, field_decisions=field_decisions, edits=all_edits)
             if field_decisions is not None and not any(field_decisions.values()):
                 raise DecisionRefused("no field approved: reject the change instead")
-        return approval_finalise(
-            proposal, actor=actor, action="approved" if action == Decision.Action.APPROVE else "edited_and_approved",
-            edits=all_edits,
-            data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note, **checked},
+        data = {"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note, **checked}
+        if overwriting:
+            # What the push will write over: the CRM's values found when the conflict was detected.
+            data["overwrites"] = {change.field: {"crm": change.before_value, "written": change.approved_value}
+                                  for change in proposal.field_changes.all()
+                                  if change.decision == FieldDecision.APPROVED}
+        verb = "approved" if action == Decision.Action.APPROVE else "edited_and_approved"
+        return approval_finalise(proposal, actor=actor, action="conflict_overwritten" if overwriting else verb,
+                                 edits=all_edits, data=data)
+
+
+def proposal_rebase(*, proposal_id: int, actor: Actor, note: str = "") -> Proposal:
+    """Resolve a conflict by taking the CRM's newer values as the change's new base: the earlier
+    approvals stop counting, the field decisions start over, the baseline is read again by the checks
+    (``conflict`` -> ``checking``), and a person decides the change again (the policy does not
+    approve a rebased change by itself, see ``checking.proposal_run_checks``). Nothing is written to
+    the CRM."""
+    from ..tasks import proposal_run_checks_task
+
+    if actor.user is None or actor.client is not None:
+        raise DecisionRefused("only reviewers can rebase a conflict")
+    with transaction.atomic():
+        proposal = proposal_lock(proposal_id)
+        if proposal.status != Status.CONFLICT:
+            raise DecisionRefused(f"only a change in conflict can be rebased; this one is "
+                                  f"{proposal.get_status_display().lower()}; nothing changed")
+        if proposal.agent.user_id == actor.user.pk:
+            raise DecisionRefused("you cannot decide an item you submitted")
+        rebased = proposal_rebase_prepare(proposal)
+        proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
+        proposal.decision_action, proposal.execute_after, proposal.decision_note = "", None, note
+        proposal_transition(
+            proposal, Status.CHECKING, actor=actor, action="conflict_rebased", data={"before": rebased, "note": note},
+            update_fields=["final_output", "decided_at", "decided_by", "decision_action", "execute_after",
+                           "decision_note"],
         )
+        enqueue_on_commit(proposal_run_checks_task, proposal.pk)
+    return proposal
 
 
 def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], note: str = "") -> Proposal:
@@ -346,7 +409,8 @@ def proposal_undo(*, proposal_id: int, actor: Actor) -> Proposal:
             raise DecisionRefused("only your own approval that has not started executing can be undone")
         if proposal.execute_after and proposal.execute_after <= timezone.now():
             raise DecisionRefused("too late to undo: the grace period is over")
-        proposal.decisions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        proposal.decisions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(),
+                                                                  settled=Decision.Settled.UNDONE)
         proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
         # The review starts again; a rescue's correction of the agent's output still stands.
         proposal.decision_action, proposal.execute_after = "", None

@@ -43,6 +43,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from ..models import CrmFieldChange, CrmObjectRule, Decision, Execution, ExecutionState, Proposal, ProposalKind
 from ..models.crm import FieldDecision
+from ..selectors import crm_changes_following, crm_changes_waiting
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
 from .audit import audit_record
@@ -177,10 +178,13 @@ def proposals_claim_for_execution(proposal_ids: list[int], *, crm: bool = True) 
         }
         new: list[Execution] = []
         starting: list[Proposal] = []
+        # A change to a record and field that an earlier change still may write waits for it.
+        waiting = crm_changes_waiting([p.pk for p in locked if p.kind == ProposalKind.CRM_CHANGE
+                                       and p.status == Status.APPROVED])
         for proposal in locked:
             if proposal.kind == ProposalKind.CRM_CHANGE and (not crm or proposal.crm_object in external):
                 continue  # paused for the API budget, or executed by an external integration (feed)
-            if proposal.pk in held:
+            if proposal.pk in held or proposal.pk in waiting:
                 continue
             execution = executions.get(proposal.pk)
             if proposal.status == Status.APPROVED and (proposal.execute_after or now) <= now:
@@ -228,7 +232,22 @@ def proposals_execute(*, proposal_ids: list[int]) -> dict[int, Outcome]:
     ``MAX_PUSH_BATCH``), unless pushes are paused for the API budget. Raises the Salesforce error
     after recording everything else when a push must be retried (a transient error: the task
     retries it after :func:`executions_retry_in`; a configuration error: the sweeper does).
+
+    A CRM change waits while an earlier change to the same record and field is unfinished
+    (``selectors.crm_changes_waiting``); once the earlier one's outcome is recorded, the approved
+    changes that waited for it are executed next, in submission order, each checked against what
+    the CRM holds by then.
     """
+    outcomes: dict[int, Outcome] = {}
+    while proposal_ids:
+        executed = _proposals_execute_once(proposal_ids)
+        outcomes.update(executed)
+        finished = [pk for pk, outcome in executed.items() if outcome.status]
+        proposal_ids = [pk for pk in crm_changes_following(finished) if pk not in outcomes]
+    return outcomes
+
+
+def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
     from .executors import execute_crm_changes
     from .sending import execute_emails
 
@@ -436,29 +455,46 @@ def _recorded_fields(proposal: Proposal, outcome: Outcome, now: datetime) -> lis
 
 def proposal_reapproval_prepare(proposal: Proposal, *, actor: Actor) -> None:
     """A person approves a ``failed`` or ``conflict`` record again (called by ``proposal_decide``
-    under the row lock, before the approval is stored).
+    under the row lock, before the approval is stored; a conflict only to overwrite the CRM's value).
 
-    - The approvals of the earlier round are settled (``revoked_at``): the new round needs its own,
-      and the same person may approve again (one live approval per person).
+    - The approvals of the earlier round are settled (``revoked_at``, ``settled`` saying why): the
+      new round needs its own, and the same person may approve again (one live approval per person).
     - After a conflict, the conflict baseline moves to the CRM values the reviewer was shown
-      (``conflict_value``, found at push time): the next push checks against those, so it writes
-      unless the CRM changed yet again.
+      (``conflict_value``, found at push time): the next push writes over those, and only over
+      those (if the CRM changed yet again, it is a conflict again).
     """
     now = timezone.now()
+    settled = Decision.Settled.CONFLICT if proposal.status == Status.CONFLICT else Decision.Settled.EXECUTION_FAILED
     proposal.decisions.filter(
         revoked_at__isnull=True, created_at__lt=proposal.status_changed_at,
         action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE],
-    ).update(revoked_at=now)
+    ).update(revoked_at=now, settled=settled)
     if proposal.status != Status.CONFLICT or proposal.is_email:
         return
-    rebased = {}
     for change in proposal.field_changes.all():
         if change.decision != FieldDecision.APPROVED:
             continue  # not pushed, so not read at push time: its snapshot stands
-        rebased[change.field] = [change.before_value, change.conflict_value]
         change.before_value, change.before_captured_at, change.conflict_value = change.conflict_value, now, None
         change.save(update_fields=["before_value", "before_captured_at", "conflict_value"])
-    audit_record(action="conflict_rebased", actor=actor, proposal=proposal, data={"before": rebased})
+
+
+def proposal_rebase_prepare(proposal: Proposal) -> dict[str, list[Any]]:
+    """A person rebases a ``conflict`` record (called by ``proposal_rebase`` under the row lock): the
+    approvals and auto-approval of the round that met the conflict stop counting, every field is
+    pending again, and each baseline becomes the CRM value found at push time, for the checks to
+    read afresh (see ``checking``). Returns {field: [old baseline, new baseline]}."""
+    proposal.decisions.filter(revoked_at__isnull=True).exclude(action=Decision.Action.REJECT).update(
+        revoked_at=timezone.now(), settled=Decision.Settled.CONFLICT)
+    now = timezone.now()
+    rebased = {}
+    for change in proposal.field_changes.all():
+        if change.decision == FieldDecision.APPROVED:  # pushed, so read at push time
+            rebased[change.field] = [change.before_value, change.conflict_value]
+            change.before_value, change.before_captured_at = change.conflict_value, now
+        change.conflict_value, change.decision, change.approved_value = None, FieldDecision.PENDING, None
+        change.save(update_fields=["before_value", "before_captured_at", "conflict_value", "decision",
+                                   "approved_value"])
+    return rebased
 
 
 # --- selectors for the sweeper and the task ---------------------------------------------------------
@@ -472,7 +508,9 @@ def executions_due(limit: int = 1000, *, kind: str | None = None) -> list[int]:
     )
     if kind:
         queryset = queryset.filter(kind=kind)
-    return list(queryset.order_by("pk").values_list("pk", flat=True)[:limit])
+    due = list(queryset.order_by("pk").values_list("pk", flat=True)[:limit])
+    waiting = crm_changes_waiting(due)  # they go when the earlier change to their field has finished
+    return [pk for pk in due if pk not in waiting]
 
 
 def executions_recover_stale(*, older_than: timedelta = timedelta(minutes=5)) -> list[int]:
@@ -512,5 +550,6 @@ __all__ = [
     "executions_recover_stale",
     "executions_retry_in",
     "proposal_reapproval_prepare",
+    "proposal_rebase_prepare",
     "proposals_execute",
 ]

@@ -299,7 +299,10 @@ def monthly_report(*, months: int = 12, now: datetime | None = None) -> list[dic
                                                       proposal__materially_edited=True)),
         **{f"rejected_{code}": Count("pk", filter=live & Q(action=Decision.Action.REJECT, reason_code=code))
            for code in ReasonCode.values},
-        "undone": Count("pk", filter=Q(revoked_at__isnull=False)),
+        # Approvals taken back in the grace period; not those of a round whose execution failed or met
+        # a conflict (settled when the record was decided again).
+        "undone": Count("pk", filter=Q(revoked_at__isnull=False) & ~Q(settled__in=[Decision.Settled.EXECUTION_FAILED,
+                                                                                   Decision.Settled.CONFLICT])),
     }
     month = TruncMonth("created_at", tzinfo=UTC)
     grouped = [

@@ -17,7 +17,8 @@ from reviews.models import (
     Proposal,
 )
 from reviews.services.actors import Actor
-from reviews.services.decisions import proposal_decide
+from reviews.services.checking import proposals_run_checks
+from reviews.services.decisions import DecisionRefused, proposal_decide, proposal_rebase
 from reviews.services.execution import proposals_execute
 from reviews.state_machine import Status
 
@@ -95,8 +96,14 @@ def test_a_field_changed_in_the_crm_since_the_proposal_is_a_conflict_approved_ag
     assert ExecutionAttempt.objects.get(proposal_id=conflicting).outcome == ExecutionAttempt.Outcome.CONFLICT
     assert AuditEvent.objects.filter(proposal_id_ref=conflicting, action="conflict").exists()
 
-    # The same reviewer approves again, knowing the CRM now says "Director": the baseline moves there.
-    approve(conflicting, rita)
+    # A plain approval would write over "Director": refused, naming the two choices; nothing moves.
+    with pytest.raises(DecisionRefused, match='"Rebase".*"Overwrite"'):
+        approve(conflicting, rita)
+    assert Proposal.objects.get(pk=conflicting).status == Status.CONFLICT
+    assert fields_of(conflicting)["Title"].before_value == "Engineer"
+
+    # The same reviewer overwrites, knowing the CRM now says "Director": the baseline moves there.
+    approve(conflicting, rita, conflict_resolution="overwrite")
     shown = {name: (c.before_value, c.conflict_value) for name, c in fields_of(conflicting).items()}
     assert shown == {"Title": ("Director", None), "Department": ("R&D", None)}
     assert Decision.objects.filter(proposal_id=conflicting, reviewer=rita, revoked_at__isnull=True).count() == 1
@@ -128,7 +135,7 @@ def test_a_field_whose_value_was_never_read_is_written_only_where_the_crm_field_
     assert org.get("Contact", filled)["Title"] == "Director"
     assert fields_of(on_filled)["Title"].conflict_value == "Director"
 
-    approve(on_filled, rita)  # seen now: written unless the CRM changes yet again
+    approve(on_filled, rita, conflict_resolution="overwrite")  # seen now: written unless the CRM changes again
     proposals_execute(proposal_ids=[on_filled])
     assert state(on_filled) == (Status.DONE, ExecutionState.SUCCEEDED)
     assert org.get("Contact", filled)["Title"] == "CTO"
@@ -160,13 +167,68 @@ def test_approving_a_conflict_again_keeps_the_edits_and_field_decisions_of_the_f
     proposals_execute(proposal_ids=[proposal_id])
     assert state(proposal_id) == (Status.CONFLICT, ExecutionState.CONFLICT)
 
-    approve(proposal_id, rita)  # "approve" again: what was approved before, not the AI's proposal
+    # Overwritten: what was approved before, not the AI's proposal
+    approve(proposal_id, rita, conflict_resolution="overwrite")
     proposals_execute(proposal_ids=[proposal_id])
 
     assert state(proposal_id) == (Status.DONE, ExecutionState.SUCCEEDED)
     record = org.get("Contact", contact)
     assert (record["Title"], record["Department"]) == ("Chief Technology Officer", "R&D")
     assert Proposal.objects.get(pk=proposal_id).final_output["fields"] == {"Title": "Chief Technology Officer"}
+
+
+def test_overwriting_writes_over_the_value_seen_and_only_that_one(org, changes, always_review, rita) -> None:
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
+    approve(proposal_id, rita)
+    org.update("Contact", contact, {"Title": "Director"})
+    proposals_execute(proposal_ids=[proposal_id])
+    approve(proposal_id, rita, conflict_resolution="overwrite")  # over "Director", the value found
+    org.update("Contact", contact, {"Title": "Head of R&D"})  # and yet another edit before the push
+
+    proposals_execute(proposal_ids=[proposal_id])
+
+    assert state(proposal_id) == (Status.CONFLICT, ExecutionState.CONFLICT)  # not written over a value unseen
+    assert org.get("Contact", contact)["Title"] == "Head of R&D"
+
+
+def test_rebase_takes_the_crms_value_as_the_base_and_a_person_decides_again(org, changes, auto_approve, rita,
+                                                                           ruth) -> None:
+    """Even where the policy approves such changes by itself, a rebased one goes to a person."""
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
+    assert Proposal.objects.get(pk=proposal_id).status == Status.APPROVED  # by the policy
+    org.update("Contact", contact, {"Title": "Director"})
+    proposals_execute(proposal_ids=[proposal_id])
+    assert state(proposal_id) == (Status.CONFLICT, ExecutionState.CONFLICT)
+    org.update("Contact", contact, {"Title": "Head of R&D"})  # it moves again before the reviewer acts
+
+    proposal_rebase(proposal_id=proposal_id, actor=Actor.for_user(rita))
+    assert Proposal.objects.get(pk=proposal_id).status == Status.CHECKING
+    proposals_run_checks(proposal_ids=[proposal_id])  # what the enqueued task runs
+
+    assert Proposal.objects.get(pk=proposal_id).status == Status.NEEDS_REVIEW
+    title = fields_of(proposal_id)["Title"]
+    assert (title.before_value, title.decision, title.conflict_value) == ("Head of R&D", "pending", None)
+    assert org.calls("collections_update") == 0  # nothing was written
+    assert Decision.objects.get(proposal_id=proposal_id, action="auto_approve").settled == Decision.Settled.CONFLICT
+
+    approve(proposal_id, ruth)  # a plain approval now: the base is the CRM's current value
+    proposals_execute(proposal_ids=[proposal_id])
+    assert state(proposal_id) == (Status.DONE, ExecutionState.SUCCEEDED)
+    assert org.get("Contact", contact)["Title"] == "CTO"
+
+
+def test_only_a_conflict_can_be_rebased_or_overwritten(org, changes, always_review, rita) -> None:
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
+    with pytest.raises(DecisionRefused, match="only a change in conflict can be rebased"):
+        proposal_rebase(proposal_id=proposal_id, actor=Actor.for_user(rita))
+    with pytest.raises(DecisionRefused, match="only a change in conflict can be overwritten"):
+        approve(proposal_id, rita, conflict_resolution="overwrite")
+    with pytest.raises(DecisionRefused, match="unknown conflict resolution 'merge'"):
+        approve(proposal_id, rita, conflict_resolution="merge")
+    assert Proposal.objects.get(pk=proposal_id).status == Status.NEEDS_REVIEW
 
 
 def test_a_conflict_can_be_dismissed(org, changes, always_review, rita) -> None:
