@@ -19,7 +19,7 @@ def test_an_admin_opts_an_object_in_to_assignment_rules_and_duplicate_saves(ada)
 
     response = client.post("/admin/reviews/crmobjectrule/add/", {
         "crm_object": "Case", "allowed_fields": '["Subject"]', "executor": "salesforce", "enabled": "on",
-        "run_assignment_rules": "on"})
+        "run_assignment_rules": "on", "strict_writes": "off", "strict_fields": "[]"})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     rule = CrmObjectRule.objects.get(crm_object="Case")
