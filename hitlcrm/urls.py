@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reviews.unsubscribe_views import unsubscribe_view
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
+    # RFC 8058 one-click unsubscribe: the link in every sent email's List-Unsubscribe header.
+    path("mail/unsubscribe/<str:token>/", unsubscribe_view, name="mail-unsubscribe"),
     # Mail providers' tracking webhooks (anymail): /mail/<esp>/tracking/, basic-auth protected.
     path("mail/", include("anymail.urls")),
 ]

@@ -19,6 +19,7 @@ from ..state_machine import Status
 from .actors import Actor
 from .approval import approval_finalise
 from .crm_context import crm_context_gather, crm_contexts_gather
+from .sender_health import sender_pause_reason
 from .transitions import proposal_lock, proposal_transition
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         outcomes = proposal_checks_store(proposal, proposal_checks_evaluate(proposal, context))
         proposal.policy_task_type, proposal.policy_version, proposal.risk = policy.task_type, policy.version, policy.risk
         proposal.required_approvals = required_approvals(proposal, policy, [c.field for c in field_changes])
-        verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes)
+        verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes,
+                              sender_paused=sender_pause_reason(proposal.from_email) if proposal.is_email else "")
         proposal.sampled_for_audit = verdict.sampled
         extra_fields = ["required_approvals", "policy_task_type", "policy_version", "risk", "sampled_for_audit"]
         checks_data = [{"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
