@@ -18,6 +18,7 @@ from ..models import Decision, Execution, Proposal, ProposalKind
 from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
 from ..services.metrics import gate_metrics, month_start
+from ..services.sender_health import sender_domains_status
 from ..state_machine import DECIDABLE
 from .headers import protect
 
@@ -118,6 +119,7 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
         "executions": troubled_executions(),
         "salesforce": salesforce_push_status(),
+        "sender_domains": sender_domains_status(now=now),
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
     }
     return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))

@@ -210,3 +210,33 @@ def emails_hold_for_sender_pause(proposals: list[Any], *, now: datetime, from_do
             audit_record(action=HELD_ACTION, actor=SYSTEM, proposal=proposal,
                          data={"domain": domain, "reason": row.pause_reason})
     return held
+
+
+def sender_domains_status(*, now: datetime | None = None) -> dict[str, Any]:
+    """For the dashboard: each sender domain's figures, rates and breaker state, paused ones first."""
+    figures = {row.domain: row for row in sender_domains_figures(now=now)}
+    rows = {row.domain: row for row in SenderDomain.objects.select_related("resumed_by")}
+
+    def percent(rate: float | None) -> str:
+        return "–" if rate is None else f"{rate:.2%}"
+
+    table = []
+    for domain in sorted(set(figures) | {d for d, row in rows.items() if row.is_paused}):
+        found, row = figures.get(domain), rows.get(domain)
+        complaint_rate = found.complaint_rate if found else None
+        table.append({
+            "domain": domain, "sent": found.sent if found else 0, "complaints": found.complaints if found else 0,
+            "bounces": found.bounces if found else 0, "complaint_rate": percent(complaint_rate),
+            "bounce_rate": percent(found.bounce_rate if found else None),
+            "warning": bool(complaint_rate is not None and complaint_rate >= settings.HITLCRM_COMPLAINT_RATE_WARNING),
+            "paused": bool(row and row.is_paused), "reason": row.pause_reason if row and row.is_paused else "",
+            "paused_at": row.paused_at if row and row.is_paused else None,
+        })
+    table.sort(key=lambda item: (not item["paused"], item["domain"]))
+    return {
+        "rows": table, "window_days": settings.HITLCRM_SENDER_HEALTH_WINDOW_DAYS,
+        "min_sends": settings.HITLCRM_SENDER_HEALTH_MIN_SENDS,
+        "complaint_limit": f"{settings.HITLCRM_COMPLAINT_RATE_LIMIT:.2%}",
+        "complaint_warning": f"{settings.HITLCRM_COMPLAINT_RATE_WARNING:.2%}",
+        "bounce_limit": f"{settings.HITLCRM_BOUNCE_RATE_LIMIT:.2%}",
+    }
