@@ -267,9 +267,12 @@ class EmailDraftSubmitSerializer(CommonSubmitSerializer):
             # Each recipient's basis errors named by position and field: "lawful_basis.0.date".
             detail = exc.detail
             items = detail.get("lawful_basis") if isinstance(detail, dict) else None
-            if isinstance(items, list) and any(isinstance(item, dict) for item in items):
+            # DRF reports a list's item errors as a list, or as {index: errors} (ListField style).
+            pairs = list(enumerate(items)) if isinstance(items, list) else list(items.items()) \
+                if isinstance(items, dict) else []
+            if any(isinstance(item, dict) for _, item in pairs):
                 flat = {key: value for key, value in detail.items() if key != "lawful_basis"}
-                for index, item in enumerate(items):
+                for index, item in pairs:
                     for name, errors in (item.items() if isinstance(item, dict) else []):
                         flat[f"lawful_basis.{index}.{name}"] = errors
                 raise serializers.ValidationError(flat) from exc
