@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from reviews.models import AuditEvent, Execution, ExecutionState, Proposal, ProposalKind
+from reviews.models import AuditEvent, Execution, Proposal, ProposalKind
 from reviews.models.mail import SenderDomain, Suppression, SuppressionReason
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks

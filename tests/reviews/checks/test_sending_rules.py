@@ -155,3 +155,16 @@ def test_contact_caps_count_approved_and_sent_emails_across_agents(api, rita) ->
     assert third.status == Status.BLOCKED
     assert "the account contoso.example had 2 cold email(s)" in third.check_results.get(name="contact_caps").message
     assert submit_and_check(api, to=["hedy@fabrikam.example"]).status == Status.NEEDS_REVIEW
+
+
+def test_the_review_page_shows_the_footer_hitlcrm_adds_and_the_lawful_basis(api, rita, client) -> None:
+    policy("*", mode="always_review", lawful_basis_regions=["EEA"])
+    proposal = submit_and_check(api, country="DE", lawful_basis=[CONSENT])
+    client.force_login(rita)
+
+    page = " ".join(client.get(proposal.admin_url()).content.decode().split())
+
+    assert ('<pre id="mail-footer" class="mail-body muted" title="Added by hitlcrm when the email is sent">-- '
+            "hitlcrm demo, Outreach team Example Street 1, 10115 Berlin, Germany To stop receiving these emails: "
+            "&lt;one-click unsubscribe link for each recipient&gt;</pre>") in page
+    assert "<dd>ada@contoso.example (DE): consent, webinar sign-up form, 2025-03-01</dd>" in page
