@@ -137,6 +137,12 @@ class Policy(models.Model):
             errors["lawful_basis_regions"] = region_errors(self.lawful_basis_regions)
         if self.cap_window_days == 0 and (self.cap_per_account or self.cap_per_person):
             errors["cap_window_days"] = ["Contact caps need a window of at least one day."]
+        # A policy that names its checks must not leave out the one enforcing a rule it sets.
+        named = set(self.checks or [])
+        for check, rule, needed in (("lawful_basis", "lawful_basis_regions", bool(self.lawful_basis_regions)),
+                                    ("contact_caps", "a contact cap", bool(self.cap_per_account or self.cap_per_person))):
+            if named and needed and check not in named:
+                errors.setdefault("checks", []).append(f"{rule} is set, so the checks must include {check}.")
         if errors:
             raise ValidationError(errors)
 

@@ -86,35 +86,19 @@ def sender_domains_figures(*, domains: list[str] | None = None, now: datetime | 
     resumed = dict(SenderDomain.objects.filter(resumed_at__gt=window_start).values_list("domain", "resumed_at"))
     sent = MailDelivery.objects.filter(sent_at__gte=window_start).exclude(sender_domain="")
     if domains is not None:
-        sent = sent.filter(domain_filter(domains))
+        sent = sent.filter(sender_domain__in=[d.lower() for d in domains])
+    for domain, since in resumed.items():  # few domains are ever resumed: one condition each
+        sent = sent.exclude(sender_domain=domain, sent_at__lt=since)
     event = MailEvent.objects.filter(proposal_id=OuterRef("proposal_id"))
-    rows = (sent.annotate(complained=Exists(event.filter(event_type="complained")),
-                          bounced=Exists(event.filter(event_type="bounced")))
-            .values("sender_domain", "sent_at", "complained", "bounced"))
-    if resumed:
-        # Few domains are ever resumed: their later start is applied per row.
-        counted: dict[str, list[int]] = {}
-        for row in rows.iterator():
-            if row["sent_at"] < resumed.get(row["sender_domain"], window_start):
-                continue
-            tally = counted.setdefault(row["sender_domain"], [0, 0, 0])
-            tally[0] += 1
-            tally[1] += row["complained"]
-            tally[2] += row["bounced"]
-        totals = {domain: tuple(tally) for domain, tally in counted.items()}
-    else:
-        totals = {row["sender_domain"]: (row["n"], row["c"], row["b"]) for row in (
-            sent.annotate(complained=Exists(event.filter(event_type="complained")),
-                          bounced=Exists(event.filter(event_type="bounced")))
-            .values("sender_domain").annotate(n=Count("pk"), c=Count("pk", filter=Q(complained=True)),
-                                              b=Count("pk", filter=Q(bounced=True))).order_by()
-        )}
-    return [DomainFigures(domain, max(window_start, resumed.get(domain, window_start)), *totals[domain])
-            for domain in sorted(totals)]
-
-
-def domain_filter(domains: list[str]) -> Q:
-    return Q(sender_domain__in=[d.lower() for d in domains])
+    totals = (
+        sent.annotate(complained=Exists(event.filter(event_type="complained")),
+                      bounced=Exists(event.filter(event_type="bounced")))
+        .values("sender_domain")
+        .annotate(n=Count("pk"), c=Count("pk", filter=Q(complained=True)), b=Count("pk", filter=Q(bounced=True)))
+        .order_by("sender_domain")
+    )
+    return [DomainFigures(row["sender_domain"], max(window_start, resumed.get(row["sender_domain"], window_start)),
+                          row["n"], row["c"], row["b"]) for row in totals]
 
 
 def sender_domain_evaluate(*, domain: str, now: datetime | None = None) -> SenderDomain | None:

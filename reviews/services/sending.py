@@ -55,7 +55,14 @@ from .audit import audit_record
 from .crm_context import salesforce_configured
 from .execution import Outcome, executions_record
 from .sender_health import emails_hold_for_sender_pause, paused_sender_domains, sender_domain_of
-from .sending_rules import basis_summary, caps_message, caps_reached_at_send, lawful_bases, sender_identity_problem
+from .sending_rules import (
+    bases_missing,
+    basis_summary,
+    caps_message,
+    caps_reached_at_send,
+    lawful_bases,
+    sender_identity_problem,
+)
 from .transitions import proposal_lock
 
 logger = logging.getLogger(__name__)
@@ -227,7 +234,8 @@ def _crm_stops(proposals: list[Proposal]) -> dict[int, Outcome]:
 
 def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
     """Stops for the emails that must not go out now, found with batched reads: recipients,
-    suppression list (one query), CRM records (one query per object and 200 ids). The quiet period is
+    suppression list (one query), the sending rules (sender identity, lawful basis, a paused sender
+    domain), CRM records (one query per object and 200 ids). The quiet period and the contact caps are
     checked per email under locks in :func:`email_mark_sending`."""
     stops: dict[int, Outcome] = {}
     addresses: dict[int, list[str]] = {}
@@ -244,14 +252,21 @@ def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
             reasons = ", ".join(f"{hit.address} ({hit.get_reason_display().lower()})" for hit in hits)
             stops[proposal.pk] = _stop("suppressed", f"on the suppression list: {reasons}")
     paused = paused_sender_domains()
+    policies = _Policies()
+    checked = _checked_bases([p.pk for p in proposals])
     for proposal in proposals:
         if proposal.pk in stops:
             continue
         email = final_email(proposal)
         problem = sender_identity_problem(email["body"])
         domain = sender_domain_of(email["from_email"])
+        missing = bases_missing(proposal, policies.of(proposal), checked.get(proposal.pk, []))
         if problem:
             stops[proposal.pk] = _stop("sender_identity_missing", problem)
+        elif missing:
+            stops[proposal.pk] = _stop("lawful_basis_missing", "no lawful basis recorded for "
+                                       + ", ".join(f"{row.address} ({row.country or 'per the CRM record'})"
+                                                   for row in missing))
         elif domain in paused:
             # Paused after the claim: held for a retry (claimed again only once the domain is resumed).
             stops[proposal.pk] = Outcome("", message=f"sending from {domain} is paused: {paused[domain].pause_reason}",
@@ -308,7 +323,7 @@ def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, add
         # The send's audit record: to whom, on which lawful basis, under which sending rules.
         audit_record(action="email_sending", actor=SYSTEM, proposal=locked, data={
             "to": addresses, "message_id": message_id, "attempt": attempt,
-            "lawful_basis": _checked_bases(locked) or basis_summary(lawful_bases(locked, policy)),
+            "lawful_basis": _checked_bases([locked.pk]).get(locked.pk) or basis_summary(lawful_bases(locked, policy)),
             "lawful_basis_regions": policy.lawful_basis_regions or [],
             "footer_mode": settings.HITLCRM_FOOTER_MODE, "list_unsubscribe": True,
         })
@@ -322,13 +337,14 @@ def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, add
     return True
 
 
-def _checked_bases(proposal: Proposal) -> list[dict[str, Any]]:
+def _checked_bases(proposal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The recipients' lawful bases as the ``lawful_basis`` check found them (with the CRM record's
-    country, which is not read again at send time)."""
+    country, which is not read again at send time), per proposal; one query."""
     from ..models import CheckResult
 
-    details = CheckResult.objects.filter(proposal=proposal, name="lawful_basis").values_list("details", flat=True).first()
-    return list((details or {}).get("recipients") or [])
+    rows = CheckResult.objects.filter(proposal_id__in=proposal_ids, name="lawful_basis").values_list("proposal_id",
+                                                                                                     "details")
+    return {pk: list((details or {}).get("recipients") or []) for pk, details in rows}
 
 
 def email_send_started(execution: Execution) -> bool:

@@ -161,6 +161,17 @@ def lawful_bases(proposal: Any, policy: Any, crm_record: dict[str, Any] | None =
     return rows
 
 
+def bases_missing(proposal: Any, policy: Any, checked: list[dict[str, Any]]) -> list[RecipientBasis]:
+    """At send: the recipients known to be in one of the policy's countries with no recorded basis.
+    The country the check found (from the CRM record, not read again at send) completes the draft's."""
+    wanted = countries_of(policy.lawful_basis_regions or [])
+    if not wanted:
+        return []
+    found = {row.get("address"): row.get("country") or "" for row in checked}
+    return [row for row in lawful_bases(proposal, policy)
+            if not row.basis and (row.country or found.get(row.address, "")) in wanted]
+
+
 def basis_summary(rows: list[RecipientBasis]) -> list[dict[str, Any]]:
     """JSON for the review page and the send's audit event."""
     return [{"address": row.address, "country": row.country, "country_source": row.country_source,

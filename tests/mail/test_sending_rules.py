@@ -159,6 +159,21 @@ def test_the_account_cap_stops_the_second_email_at_send_time(approved_email, smt
     assert [m["rcpt"] for m in smtp.received()] == [["ada@contoso.example"]]
 
 
+def test_a_lawful_basis_required_after_approval_stops_the_send(approved_email, smtp) -> None:
+    rules = policy("*", mode="always_review")
+    proposal = approved_email(country="FR")
+    rules.lawful_basis_regions = ["EU"]
+    rules.save()
+
+    proposals_execute(proposal_ids=[proposal.pk])
+
+    proposal.refresh_from_db()
+    execution = Execution.objects.get(proposal=proposal)
+    assert proposal.status == Status.FAILED and execution.error_code == "lawful_basis_missing"
+    assert execution.last_error == "no lawful basis recorded for ada@contoso.example (FR)"
+    assert smtp.received() == []
+
+
 def test_the_send_is_audited_with_the_lawful_basis(approved_email, smtp) -> None:
     policy("*", mode="always_review", lawful_basis_regions=["EEA"])
     basis = {"basis": "consent", "source": "webinar sign-up form", "date": "2025-03-01"}

@@ -88,6 +88,10 @@ def test_policy_regions_are_validated() -> None:
 
     with pytest.raises(ValidationError, match="Not a country code or region: Europe"):
         Policy(task_type="x", lawful_basis_regions=["EEA", "Europe"]).clean()
+    with pytest.raises(ValidationError, match="lawful_basis_regions is set, so the checks must include lawful_basis"):
+        Policy(task_type="x", lawful_basis_regions=["EEA"], checks=["tone"]).clean()
+    with pytest.raises(ValidationError, match="a contact cap is set, so the checks must include contact_caps"):
+        Policy(task_type="x", cap_per_person=1, checks=["tone"]).clean()
 
 
 # --- through the API and the database -----------------------------------------------------------------------
