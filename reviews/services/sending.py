@@ -62,8 +62,10 @@ from .sending_rules import (
     caps_reached_at_send,
     lawful_bases,
     sender_identity_problem,
+    with_footer,
 )
 from .transitions import proposal_lock
+from .unsubscribe import list_unsubscribe_headers, unsubscribe_token, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 SYSTEM = Actor.system("mail")
@@ -407,9 +409,6 @@ def _send_one(proposal: Proposal, *, attempt: int, policy: Policy, connection: A
         OutgoingMessage,
         send_message,
     )
-
-    from .sending_rules import with_footer
-    from .unsubscribe import list_unsubscribe_headers, unsubscribe_token, unsubscribe_url
 
     email = final_email(proposal)
     token = unsubscribe_token(proposal_id=proposal.pk, addresses=email["to"])
