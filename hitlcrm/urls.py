@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reviews.unsubscribe_views import unsubscribe_view
 from reviews.views import health_view
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("api/v1/", include("reviews.api.urls")),
     # Database, broker, approvals not executing, queues without a worker (reviews/services/health.py).
     path("health/", health_view, name="health"),
+    # RFC 8058 one-click unsubscribe: the link in every sent email's List-Unsubscribe header.
+    path("mail/unsubscribe/<str:token>/", unsubscribe_view, name="mail-unsubscribe"),
     # Mail providers' tracking webhooks (anymail): /mail/<esp>/tracking/, basic-auth protected.
     path("mail/", include("anymail.urls")),
 ]

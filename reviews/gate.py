@@ -4,6 +4,8 @@
 - ``always_review``: everything else goes to a person.
 - ``calibrated``: auto-approved when every check passed and the confidence clears the policy's
   thresholds (overall and per field), unless it needs two approvals or is drawn for audit.
+- an email whose sender domain the complaint and bounce circuit breaker paused
+  (``services/sender_health.py``) is never auto-approved: it goes to a person.
 - ``log_only`` (reversible, low-stakes actions): executes ungated, soft check failures and all;
   they are logged with the approval. It is still sampled for audit, so its error rate stays
   measured. A log-only policy on an irreversible action is treated as calibrated.
@@ -57,10 +59,12 @@ def effective_mode(policy: Any) -> str:
 
 
 def gate_decide(
-    proposal: Any, policy: Any, results: Sequence[tuple[str, str, bool]], field_changes: Sequence[Any] = ()
+    proposal: Any, policy: Any, results: Sequence[tuple[str, str, bool]], field_changes: Sequence[Any] = (),
+    *, sender_paused: str = "",
 ) -> GateVerdict:
     """``results`` are (name, severity, passed) triples of the checks that ran, severity as it
-    applied to that outcome; ``field_changes`` the proposal's CRM field rows."""
+    applied to that outcome; ``field_changes`` the proposal's CRM field rows; ``sender_paused`` why
+    the email's sender domain is paused (``services.sender_health.sender_pause_reason``), or ""."""
     hard = [name for name, severity, passed in results if not passed and severity == "hard"]
     if hard:
         return GateVerdict(Status.BLOCKED, f"hard check failed: {', '.join(hard)}")
@@ -77,6 +81,10 @@ def gate_decide(
         shortfall = confidence_shortfall(proposal, policy, list(field_changes))
         if shortfall:
             return GateVerdict(Status.NEEDS_REVIEW, f"confidence: {shortfall[0]}")
+    if sender_paused:
+        # The complaint and bounce circuit breaker: while the sender domain is paused nothing of it is
+        # auto-approved (a person may still approve; the executor then holds it until the resume).
+        return GateVerdict(Status.NEEDS_REVIEW, sender_paused)
     if audit_sample_draw(proposal.pk) < policy.audit_sample_rate:
         return GateVerdict(Status.NEEDS_REVIEW, "sampled for audit", sampled=True)
     if mode == PolicyMode.LOG_ONLY:

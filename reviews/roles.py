@@ -40,6 +40,10 @@ ROLE_PERMISSIONS["admin"] += ["reviews.view_suppression", "reviews.add_suppressi
 ROLE_PERMISSIONS["admin"] += ["reviews.view_callbackhostrule", "reviews.add_callbackhostrule",
                               "reviews.change_callbackhostrule", "reviews.delete_callbackhostrule",
                               "reviews.view_webhookdelivery"]
+# The complaint and bounce circuit breaker: senior reviewers (and admins) resume a paused sender domain.
+ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
+ROLE_PERMISSIONS["compliance"] += ["reviews.view_senderdomain"]
+ROLE_PERMISSIONS["admin"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
 ROLES = tuple(ROLE_PERMISSIONS)
 
 

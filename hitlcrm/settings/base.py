@@ -212,6 +212,22 @@ HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_int("HITLCRM_CRM_FLAGS_CACHE_SECONDS", 300
 # Seconds the CRM's current values shown on a CRM change's review page stay cached (per record).
 HITLCRM_CRM_NOW_CACHE_SECONDS = env_int("HITLCRM_CRM_NOW_CACHE_SECONDS", 5)
 HITLCRM_MIN_REVIEWS_TO_NARROW = env_int("HITLCRM_MIN_REVIEWS_TO_NARROW", 500)
+# Sending rules (docs/mail.md). Sender identity and postal address (CAN-SPAM, CASL): development
+# values here, none in production (cold email is blocked until they are set). The footer is appended
+# by hitlcrm ("append") or must be in the draft ("require").
+HITLCRM_SENDER_IDENTITY = env_str("HITLCRM_SENDER_IDENTITY", "hitlcrm demo, Outreach team")
+HITLCRM_POSTAL_ADDRESS = env_str("HITLCRM_POSTAL_ADDRESS", "Example Street 1, 10115 Berlin, Germany")
+HITLCRM_FOOTER_MODE = env_str("HITLCRM_FOOTER_MODE", "append")
+if HITLCRM_FOOTER_MODE not in ("append", "require"):
+    raise ImproperlyConfigured(f"HITLCRM_FOOTER_MODE must be 'append' or 'require', not {HITLCRM_FOOTER_MODE!r}.")
+# The mailto of List-Unsubscribe (empty: the email's From address).
+HITLCRM_UNSUBSCRIBE_MAILTO = env_str("HITLCRM_UNSUBSCRIBE_MAILTO", "")
+# The complaint and bounce circuit breaker, per sender domain over a rolling window.
+HITLCRM_SENDER_HEALTH_WINDOW_DAYS = env_int("HITLCRM_SENDER_HEALTH_WINDOW_DAYS", 7)
+HITLCRM_SENDER_HEALTH_MIN_SENDS = env_int("HITLCRM_SENDER_HEALTH_MIN_SENDS", 200)
+HITLCRM_COMPLAINT_RATE_LIMIT = env_float("HITLCRM_COMPLAINT_RATE_LIMIT", 0.003)
+HITLCRM_COMPLAINT_RATE_WARNING = env_float("HITLCRM_COMPLAINT_RATE_WARNING", 0.001)
+HITLCRM_BOUNCE_RATE_LIMIT = env_float("HITLCRM_BOUNCE_RATE_LIMIT", 0.02)
 HITLCRM_DEFAULT_ERROR_TARGET = env_float("HITLCRM_DEFAULT_ERROR_TARGET", 0.05)
 
 LOGGING = {

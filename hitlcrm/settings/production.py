@@ -19,6 +19,11 @@ if not HITLCRM_BASE_URL.startswith("https://") or len(HITLCRM_BASE_URL) <= len("
         f"https:// address (for example https://hitlcrm.example.com); got {HITLCRM_BASE_URL!r}."
     )
 
+# Sender identification and postal address (CAN-SPAM, CASL): no development stand-ins here. Unset, the
+# sender_identity check blocks every email draft and the send stops, naming the variable.
+HITLCRM_SENDER_IDENTITY = env_str("HITLCRM_SENDER_IDENTITY", "")
+HITLCRM_POSTAL_ADDRESS = env_str("HITLCRM_POSTAL_ADDRESS", "")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

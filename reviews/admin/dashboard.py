@@ -19,6 +19,7 @@ from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
 from ..services.health import system_health
 from ..services.metrics import gate_metrics, month_start
+from ..services.sender_health import sender_domains_status
 from ..state_machine import DECIDABLE
 from .headers import protect
 
@@ -121,6 +122,7 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "salesforce": salesforce_push_status(),
         # The report GET /health/ gives: approvals not executing, queues no worker consumes.
         "health": system_health(now=now, fresh=False),
+        "sender_domains": sender_domains_status(now=now),
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
     }
     return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))

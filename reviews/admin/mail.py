@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import ExecutionState
-from ..models.mail import CrmActivityState, MailDelivery, MailEvent, Suppression
+from ..models.mail import CrmActivityState, MailDelivery, MailEvent, SenderDomain, Suppression
 from ..services.actors import Actor
 from ..services.audit import audit_record
-from ..services.mail_events import ResolveRefused, email_resolve_unknown
+from ..services.mail_events import ResolveRefused, email_resolve_unknown, suppression_add
+from ..services.sender_health import ResumeRefused, sender_domain_resume
 from .readonly import ReadOnlyAdminMixin
 
 
@@ -28,11 +29,14 @@ class SuppressionAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: Suppression, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
+        if not change:  # the one way onto the list, as for webhooks and the one-click unsubscribe
+            entry, _ = suppression_add(address=obj.address, reason=obj.reason, note=obj.note, user=request.user,
+                                       actor=Actor.for_user(request.user, request))
+            obj.pk, obj.created_by, obj.created_at = entry.pk, entry.created_by, entry.created_at
+            obj._state.adding = False
+            return
         super().save_model(request, obj, form, change)
-        audit_record(action="suppression_changed" if change else "suppression_added",
-                     actor=Actor.for_user(request.user, request),
+        audit_record(action="suppression_changed", actor=Actor.for_user(request.user, request),
                      data={"address": obj.address, "reason": obj.reason, "note": obj.note})
 
     def delete_model(self, request: HttpRequest, obj: Suppression) -> None:
@@ -134,3 +138,30 @@ class MailEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
 
+
+
+@admin.register(SenderDomain)
+class SenderDomainAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """The complaint and bounce circuit breaker per sender domain; a senior reviewer resumes a paused one."""
+
+    list_display = ("domain", "state", "paused_at", "pause_reason", "resumed_at", "resumed_by")
+    list_filter = ("state",)
+    search_fields = ("domain",)
+    show_full_result_count = False
+    actions = ("resume",)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+
+    def has_resume_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reviews.resume_senderdomain")
+
+    @admin.action(description="Resume sending (the complaint or bounce cause is dealt with)", permissions=["resume"])
+    def resume(self, request: HttpRequest, queryset: QuerySet[SenderDomain]) -> None:
+        for row in queryset:
+            try:
+                sender_domain_resume(domain=row.domain, actor=Actor.for_user(request.user, request))
+            except ResumeRefused as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                self.message_user(request, f"Sending from {row.domain} resumed.", messages.SUCCESS)

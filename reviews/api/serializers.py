@@ -212,8 +212,35 @@ class EmailAddressField(serializers.CharField):
         return value
 
 
+class LawfulBasisSerializer(StrictSerializer):
+    """The recorded lawful basis for one recipient (GDPR art. 6, CASL): consent with where and when
+    it was given, or legitimate interest with a note of the assessment."""
+
+    basis = serializers.ChoiceField(choices=["consent", "legitimate_interest"])
+    source = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                   help_text="Consent: where it was given (form, event, ...).")
+    date = serializers.DateField(required=False, help_text="Consent: when it was given (YYYY-MM-DD).")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                 help_text="Legitimate interest: the note of the assessment.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        needed = ["source", "date"] if attrs["basis"] == "consent" else ["note"]
+        missing = {name: [f"Required for {attrs['basis'].replace('_', ' ')}."] for name in needed if not attrs.get(name)}
+        if missing:
+            raise serializers.ValidationError(missing)
+        if attrs.get("date") is not None:
+            attrs["date"] = attrs["date"].isoformat()
+        return attrs
+
+
 class EmailDraftSubmitSerializer(CommonSubmitSerializer):
     """An outbound email an agent drafted. Unknown keys are refused."""
+
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False,
+                                     help_text="The recipients' country (ISO 3166-1 alpha-2), for the lawful-basis rule.",
+                                     error_messages={"invalid": "Use a two-letter ISO 3166-1 country code, e.g. DE."})
+    lawful_basis = LawfulBasisSerializer(many=True, required=False, max_length=MAX_LIST,
+                                         help_text="One entry per address in `to`, in the same order.")
 
     to = serializers.ListField(child=EmailAddressField(), min_length=1, max_length=MAX_LIST)
     subject = serializers.CharField(max_length=998, trim_whitespace=False)
@@ -233,6 +260,31 @@ class EmailDraftSubmitSerializer(CommonSubmitSerializer):
         if problem:
             raise serializers.ValidationError(problem)
         return value
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Each recipient's basis errors named by position and field: "lawful_basis.0.date".
+            detail = exc.detail
+            items = detail.get("lawful_basis") if isinstance(detail, dict) else None
+            # DRF reports a list's item errors as a list, or as {index: errors} (ListField style).
+            pairs = list(enumerate(items)) if isinstance(items, list) else list(items.items()) \
+                if isinstance(items, dict) else []
+            if any(isinstance(item, dict) for _, item in pairs):
+                flat = {key: value for key, value in detail.items() if key != "lawful_basis"}
+                for index, item in pairs:
+                    for name, errors in (item.items() if isinstance(item, dict) else []):
+                        flat[f"lawful_basis.{index}.{name}"] = errors
+                raise serializers.ValidationError(flat) from exc
+            raise
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if "lawful_basis" in attrs and len(attrs["lawful_basis"]) != len(attrs.get("to") or []):
+            raise serializers.ValidationError({"lawful_basis": [
+                f"Give one entry per address in to ({len(attrs.get('to') or [])}), in the same order."]})
+        return attrs
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],

@@ -17,30 +17,37 @@
 | repetition         | both  | soft     | -                                                          |
 | ai_reviewer        | email | soft     | default only when HITLCRM_AI_REVIEWER_URL is set; timeout, |
 |                    |       |          | unreadable answer, used-up budget: fails soft, says so     |
+| sender_identity    | email | hard     | HITLCRM_SENDER_IDENTITY / _POSTAL_ADDRESS unset: fails     |
+| lawful_basis       | email | hard     | recipient's country unknown: fails soft, says so           |
+| contact_caps       | email | hard     | -                                                          |
 
 Messages are one short sentence a reviewer can act on.
 """
 
-from . import ai_reviewer, content, crm, evidence, outreach, personal_data  # noqa: F401  (registration)
+from . import ai_reviewer, content, crm, evidence, outreach, personal_data, sending_rules  # noqa: F401  (registration)
 from .ai_reviewer import AiReviewerCheck
 from .content import CompanyNameCheck, LengthCheck, PlaceholderCheck, RepetitionCheck, ShoutingCheck, ToneCheck
 from .crm import DoNotContactCheck, FieldValidityCheck
 from .evidence import ConfidenceCheck, EvidenceCheck, confidence_shortfall
 from .outreach import DuplicateOutreachCheck
 from .personal_data import PersonalDataCheck
+from .sending_rules import ContactCapsCheck, LawfulBasisCheck, SenderIdentityCheck
 
 __all__ = [
     "AiReviewerCheck",
     "CompanyNameCheck",
     "ConfidenceCheck",
+    "ContactCapsCheck",
     "DoNotContactCheck",
     "DuplicateOutreachCheck",
     "EvidenceCheck",
     "FieldValidityCheck",
+    "LawfulBasisCheck",
     "LengthCheck",
     "PersonalDataCheck",
     "PlaceholderCheck",
     "RepetitionCheck",
+    "SenderIdentityCheck",
     "ShoutingCheck",
     "ToneCheck",
     "confidence_shortfall",

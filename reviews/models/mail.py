@@ -123,6 +123,8 @@ class MailDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     provider = models.CharField(max_length=40, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The From address's domain: complaint and bounce rates are counted per sender domain.
+    sender_domain = models.CharField(max_length=253, blank=True)
     delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, blank=True)
     delivery_updated_at = models.DateTimeField(null=True, blank=True)
     # The sent email logged on the prospect's CRM record as a completed Task.
@@ -137,7 +139,8 @@ class MailDelivery(models.Model):
     class Meta:
         verbose_name_plural = "mail deliveries"
         indexes = [models.Index(fields=["crm_activity_state", "crm_activity_requested_at"],
-                                name="mail_delivery_activity_due")]
+                                name="mail_delivery_activity_due"),
+                   models.Index(fields=["sender_domain", "sent_at"], name="mail_delivery_domain_sent")]
 
     def __str__(self) -> str:
         return f"delivery of #{self.proposal_id}"
@@ -164,3 +167,40 @@ class MailEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_type} {self.recipient}"
+
+
+class SenderDomainState(models.TextChoices):
+    ACTIVE = "active", "Sending"
+    PAUSED = "paused", "Paused (complaint or bounce rate too high)"
+
+
+class SenderDomain(models.Model):
+    """The circuit breaker of one sender domain. Tripped (``paused``) when its complaint or bounce
+    rate over the rolling window passes the configured limit: its drafts are no longer auto-approved
+    and its approved emails are held (not failed) until a senior reviewer resumes it. The rates are
+    counted afresh from ``resumed_at``, so one old complaint does not trip it again at once."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="Stored lower-case.")
+    state = models.CharField(max_length=20, choices=SenderDomainState.choices, default=SenderDomainState.ACTIVE)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.TextField(blank=True)
+    # The figures that tripped it: {"sent", "complaints", "bounces", "complaint_rate", "bounce_rate"}.
+    pause_figures = models.JSONField(default=dict, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resume_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain"]
+        permissions = [("resume_senderdomain", "Can resume sending for a paused sender domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.get_state_display()})"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.state == SenderDomainState.PAUSED

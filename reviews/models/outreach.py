@@ -13,7 +13,8 @@ from .proposals import Proposal
 class OutreachKey(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="outreach_keys")
     # Normalised, with what it is as a prefix: "to:ada@contoso.example", "record:Contact:<18-char id>",
-    # "draft:<sha256 of the subject and body>".
+    # "draft:<sha256 of the subject and body>"; and "account:contoso.example", counted by the contact
+    # caps only (reviews/services/sending_rules.py).
     key = models.CharField(max_length=300)
 
     class Meta:

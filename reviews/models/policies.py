@@ -64,6 +64,21 @@ class Policy(models.Model):
     tone_allowed = models.JSONField(
         default=list, blank=True, help_text="Phrases of the tone lexicon this task type may use."
     )
+    # Sending rules (docs/mail.md): where a recorded lawful basis is required, and contact caps.
+    lawful_basis_regions = models.JSONField(
+        default=list, blank=True,
+        help_text="Recipient countries (ISO 3166-1 alpha-2, or EU, EEA) for which an email needs a recorded "
+                  "lawful basis (consent with source and date, or legitimate interest with a note), "
+                  "e.g. [\"EEA\", \"GB\", \"CA\"].",
+    )
+    cap_per_account = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Most cold emails to one account (the recipients' email domain) within the cap window, across agents.",
+    )
+    cap_per_person = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most cold emails to one address within the cap window, across agents.",
+    )
+    cap_window_days = models.PositiveIntegerField(default=30, help_text="The window the contact caps count over.")
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -116,6 +131,18 @@ class Policy(models.Model):
             errors["tone_lexicon"] = lexicon_errors(self.tone_lexicon)
         if not isinstance(self.tone_allowed or [], list):
             errors["tone_allowed"] = ["Give a list of phrases."]
+        from ..services.sending_rules import region_errors
+
+        if region_errors(self.lawful_basis_regions):
+            errors["lawful_basis_regions"] = region_errors(self.lawful_basis_regions)
+        if self.cap_window_days == 0 and (self.cap_per_account or self.cap_per_person):
+            errors["cap_window_days"] = ["Contact caps need a window of at least one day."]
+        # A policy that names its checks must not leave out the one enforcing a rule it sets.
+        named = set(self.checks or [])
+        for check, rule, needed in (("lawful_basis", "lawful_basis_regions", bool(self.lawful_basis_regions)),
+                                    ("contact_caps", "a contact cap", bool(self.cap_per_account or self.cap_per_person))):
+            if named and needed and check not in named:
+                errors.setdefault("checks", []).append(f"{rule} is set, so the checks must include {check}.")
         if errors:
             raise ValidationError(errors)
 

@@ -36,8 +36,9 @@ class Actor:
         return cls(AuditActorType.POLICY, f"policy:{policy.task_type}@v{policy.version}")
 
     @classmethod
-    def system(cls, what: str = "system") -> Actor:
-        return cls(AuditActorType.SYSTEM, what)
+    def system(cls, what: str = "system", request: HttpRequest | None = None) -> Actor:
+        """hitlcrm itself; with ``request``, acting on an anonymous request (a one-click unsubscribe)."""
+        return cls(AuditActorType.SYSTEM, what, **_origin(request))
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:

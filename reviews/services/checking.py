@@ -21,6 +21,7 @@ from ..state_machine import Status
 from .actors import Actor
 from .approval import EMAIL_EDITABLE, approval_finalise
 from .crm_context import crm_context_gather, crm_contexts_gather
+from .sender_health import sender_pause_reason
 from .transitions import proposal_lock, proposal_transition
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         outcomes = proposal_checks_store(proposal, proposal_checks_evaluate(proposal, context))
         proposal.policy_task_type, proposal.policy_version, proposal.risk = policy.task_type, policy.version, policy.risk
         proposal.required_approvals = required_approvals(proposal, policy, [c.field for c in field_changes])
-        verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes)
+        verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes,
+                              sender_paused=sender_pause_reason(proposal.from_email) if proposal.is_email else "")
         if rebased and verdict.status == Status.APPROVED:
             verdict = GateVerdict(Status.NEEDS_REVIEW, "rebased after a conflict: a person decides it again")
         proposal.sampled_for_audit = verdict.sampled

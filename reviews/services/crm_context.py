@@ -19,7 +19,9 @@ from ..models import Proposal
 logger = logging.getLogger(__name__)
 
 # Fields checks read besides the proposed ones (do-not-contact flags).
-CONTACT_FLAGS = {"Contact": ["HasOptedOutOfEmail", "DoNotCall"], "Lead": ["HasOptedOutOfEmail", "DoNotCall"]}
+# The country fields feed the lawful-basis check; a field the org lacks is simply not read.
+CONTACT_FLAGS = {"Contact": ["HasOptedOutOfEmail", "DoNotCall", "MailingCountry"],
+                 "Lead": ["HasOptedOutOfEmail", "DoNotCall", "Country"]}
 
 
 def salesforce_configured() -> bool:

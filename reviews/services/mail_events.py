@@ -43,6 +43,8 @@ EVENT_EFFECTS: dict[str, tuple[str, str | None]] = {
     "complained": (DeliveryStatus.COMPLAINED, SuppressionReason.COMPLAINT),
     "unsubscribed": (DeliveryStatus.UNSUBSCRIBED, SuppressionReason.UNSUBSCRIBE),
 }
+# Events that count towards the sender domain's complaint and bounce rates (sender_health).
+BREAKER_EVENTS = frozenset({"complained", "bounced"})
 # anymail reports some temporary bounces as "bounced"; they must not suppress an address.
 SOFT_BOUNCE_TYPES = {"Postmark": {"SoftBounce", "Transient", "DnsError"}}
 
@@ -112,18 +114,33 @@ def mail_event_receive(*, provider: str, event: Any) -> MailEvent | None:
                 delivery_status=delivery_status, delivery_updated_at=timezone.now()
             )
         if reason and recipient:
-            _, created = Suppression.objects.get_or_create(
-                address=recipient, reason=reason,
-                defaults={"provider": provider, "source_event_id": event_id,
-                          "note": f"{event_type} reported by {provider}" + (f" for #{proposal.pk}" if proposal else "")},
-            )
-            if created:
-                audit_record(action="suppression_added", actor=actor, proposal=proposal,
-                             data={"address": recipient, "reason": reason, "event_id": event_id})
+            suppression_add(address=recipient, reason=reason, actor=actor, proposal=proposal, provider=provider,
+                            source_event_id=event_id,
+                            note=f"{event_type} reported by {provider}" + (f" for #{proposal.pk}" if proposal else ""))
         if proposal is not None:
             audit_record(action=f"mail_{event_type}", actor=actor, proposal=proposal,
                          data={"recipient": recipient, "event_id": event_id, "description": record.description[:500]})
+        if proposal is not None and event_type in BREAKER_EVENTS:
+            from .sender_health import sender_domain_evaluate
+
+            domain = MailDelivery.objects.filter(proposal=proposal).values_list("sender_domain", flat=True).first()
+            sender_domain_evaluate(domain=domain or "")
     return record
+
+
+def suppression_add(*, address: str, reason: str, actor: Actor, proposal: Proposal | None = None, provider: str = "",
+                    source_event_id: str = "", note: str = "", user: Any = None) -> tuple[Suppression, bool]:
+    """Put an address on the suppression list (once per reason) and audit it; the one way in for
+    tracking webhooks, the one-click unsubscribe and the console. Returns (entry, created)."""
+    with transaction.atomic():
+        entry, created = Suppression.objects.get_or_create(
+            address=normalise_address(address) or str(address).strip().lower(), reason=reason,
+            defaults={"provider": provider, "source_event_id": source_event_id, "note": note, "created_by": user},
+        )
+        if created:
+            audit_record(action="suppression_added", actor=actor, proposal=proposal,
+                         data={"address": entry.address, "reason": reason, "event_id": source_event_id, "note": note})
+    return entry, created
 
 
 def webhook_secret_configured() -> bool:

@@ -5,11 +5,16 @@ Called by ``execution`` in its phases:
 - claim (under the row locks): :func:`emails_hold_for_send_window` keeps an approved email
   ``approved`` and moves ``execute_after`` to the opening of its policy's send window; a hold is not
   a failure, the sweeper enqueues it again when it is due.
+- claim: an email whose sender domain is paused by the complaint and bounce circuit breaker
+  (``sender_health``) is held the same way, until a senior reviewer resumes the domain.
 - act: :func:`execute_emails` re-checks every email at send time, not only at submission:
   the recipient's CRM record exists and has not opted out (one SOQL query per object and 200 ids),
-  no address is on the suppression list, and no other email reached an address within the policy's
-  quiet period. A stopped email goes to ``failed`` with the reason; a reviewer retries or dismisses
-  it in the console like any failure.
+  no address is on the suppression list, the sender identity and postal address are configured,
+  no other email reached an address within the policy's quiet period and the policy's contact caps
+  hold (see ``sending_rules``). A stopped email goes to ``failed`` with the reason; a reviewer
+  retries or dismisses it in the console like any failure.
+- every email carries the RFC 8058 one-click unsubscribe headers (``unsubscribe``) and, with
+  ``HITLCRM_FOOTER_MODE=append``, the footer with the sender identity, postal address and link.
 - at most once: right before the provider is called, the email is marked "sending" (the execution
   attempt, a deterministic Message-ID) in a committed transaction that also checks the claim is
   still this worker's. A worker that dies after the mark leaves an email whose fate is unknown, and
@@ -49,7 +54,18 @@ from .actors import Actor
 from .audit import audit_record
 from .crm_context import salesforce_configured
 from .execution import Outcome, executions_record
+from .sender_health import emails_hold_for_sender_pause, paused_sender_domains, sender_domain_of
+from .sending_rules import (
+    bases_missing,
+    basis_summary,
+    caps_message,
+    caps_reached_at_send,
+    lawful_bases,
+    sender_identity_problem,
+    with_footer,
+)
 from .transitions import proposal_lock
+from .unsubscribe import list_unsubscribe_headers, unsubscribe_token, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 SYSTEM = Actor.system("mail")
@@ -137,8 +153,9 @@ def send_window_next_opening(policy: Policy, now: datetime) -> datetime | None:
 
 def emails_hold_for_send_window(proposals: Iterable[Proposal], *, now: datetime) -> set[int]:
     """Called by the claim, on locked rows: the emails among ``proposals`` that must wait for their
-    send window. A due ``approved`` one stays approved with ``execute_after`` moved to the window's
-    opening (the sweeper enqueues it then); one waiting for a retry is simply not claimed yet."""
+    send window, or for their paused sender domain to be resumed (``sender_health``). A due
+    ``approved`` one stays approved with ``execute_after`` moved to the window's opening (the sweeper
+    enqueues it then); one waiting for a retry is simply not claimed yet."""
     emails = [p for p in proposals if p.is_email and p.status in (Status.APPROVED, Status.EXECUTING)]
     if not emails:
         return set()
@@ -147,10 +164,12 @@ def emails_hold_for_send_window(proposals: Iterable[Proposal], *, now: datetime)
                                  state=ExecutionState.PENDING).values_list("proposal_id", flat=True)
     )
     policies = _Policies()
-    held: set[int] = set()
-    for proposal in emails:
-        due = proposal.status == Status.APPROVED and (proposal.execute_after or now) <= now
-        if not (due or proposal.pk in retrying):
+    candidates = [p for p in emails if p.pk in retrying
+                  or (p.status == Status.APPROVED and (p.execute_after or now) <= now)]
+    held = emails_hold_for_sender_pause(candidates, now=now,
+                                        from_domain=lambda p: sender_domain_of(final_email(p)["from_email"]))
+    for proposal in candidates:
+        if proposal.pk in held:
             continue
         opening = send_window_next_opening(policies.of(proposal), now)
         if opening is None:
@@ -217,7 +236,8 @@ def _crm_stops(proposals: list[Proposal]) -> dict[int, Outcome]:
 
 def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
     """Stops for the emails that must not go out now, found with batched reads: recipients,
-    suppression list (one query), CRM records (one query per object and 200 ids). The quiet period is
+    suppression list (one query), the sending rules (sender identity, lawful basis, a paused sender
+    domain), CRM records (one query per object and 200 ids). The quiet period and the contact caps are
     checked per email under locks in :func:`email_mark_sending`."""
     stops: dict[int, Outcome] = {}
     addresses: dict[int, list[str]] = {}
@@ -233,6 +253,26 @@ def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
         if hits and proposal.pk not in stops:
             reasons = ", ".join(f"{hit.address} ({hit.get_reason_display().lower()})" for hit in hits)
             stops[proposal.pk] = _stop("suppressed", f"on the suppression list: {reasons}")
+    paused = paused_sender_domains()
+    policies = _Policies()
+    checked = _checked_bases([p.pk for p in proposals])
+    for proposal in proposals:
+        if proposal.pk in stops:
+            continue
+        email = final_email(proposal)
+        problem = sender_identity_problem(email["body"])
+        domain = sender_domain_of(email["from_email"])
+        missing = bases_missing(proposal, policies.of(proposal), checked.get(proposal.pk, []))
+        if problem:
+            stops[proposal.pk] = _stop("sender_identity_missing", problem)
+        elif missing:
+            stops[proposal.pk] = _stop("lawful_basis_missing", "no lawful basis recorded for "
+                                       + ", ".join(f"{row.address} ({row.country or 'per the CRM record'})"
+                                                   for row in missing))
+        elif domain in paused:
+            # Paused after the claim: held for a retry (claimed again only once the domain is resumed).
+            stops[proposal.pk] = Outcome("", message=f"sending from {domain} is paused: {paused[domain].pause_reason}",
+                                         error_code="sender_paused")
     unchecked = [p for p in proposals if p.pk not in stops]
     stops.update(_crm_stops(unchecked))
     return stops
@@ -255,9 +295,14 @@ def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, add
         if (locked.status != Status.EXECUTING or execution.state != ExecutionState.IN_PROGRESS
                 or execution.attempts != attempt):
             return False
-        MailRecipient.objects.bulk_create([MailRecipient(address=a) for a in sorted(set(addresses))],
+        # Besides each address, one row per account ("@domain") is locked, so two emails to one account
+        # cannot both pass its contact cap. All in address order, so two workers never deadlock.
+        accounts = sorted({"@" + a.rpartition("@")[2] for a in addresses}) if policy.cap_per_account else []
+        MailRecipient.objects.bulk_create([MailRecipient(address=a) for a in sorted({*addresses, *accounts})],
                                           ignore_conflicts=True)
-        recipients = list(MailRecipient.objects.select_for_update().filter(address__in=addresses).order_by("address"))
+        locked_rows = list(MailRecipient.objects.select_for_update().filter(address__in=[*addresses, *accounts])
+                           .order_by("address"))
+        recipients = [row for row in locked_rows if not row.address.startswith("@")]
         if policy.quiet_period_days:
             since = now - timedelta(days=policy.quiet_period_days)
             earlier = (
@@ -271,16 +316,37 @@ def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, add
                              f"{earlier.recipient.address} was emailed on {earlier.contacted_at:%Y-%m-%d %H:%M} UTC "
                              f"(#{earlier.proposal_id}); the {policy.quiet_period_days}-day quiet period runs until "
                              f"{until:%Y-%m-%d %H:%M} UTC")
+        reached = caps_reached_at_send(proposal.pk, addresses, policy, now=now)
+        if reached:
+            return _stop("contact_cap", f"contact cap reached: {caps_message(reached, policy.cap_window_days)}")
         for recipient in recipients:
             MailContact.objects.update_or_create(recipient=recipient, proposal_id=proposal.pk,
                                                  defaults={"contacted_at": now})
+        # The send's audit record: to whom, on which lawful basis, under which sending rules.
+        audit_record(action="email_sending", actor=SYSTEM, proposal=locked, data={
+            "to": addresses, "message_id": message_id, "attempt": attempt,
+            "lawful_basis": _checked_bases([locked.pk]).get(locked.pk) or basis_summary(lawful_bases(locked, policy)),
+            "lawful_basis_regions": policy.lawful_basis_regions or [],
+            "footer_mode": settings.HITLCRM_FOOTER_MODE, "list_unsubscribe": True,
+        })
         MailDelivery.objects.update_or_create(
             proposal_id=proposal.pk,
-            defaults={"message_id": message_id, "sending_attempt": attempt, "sending_started_at": now},
+            defaults={"message_id": message_id, "sending_attempt": attempt, "sending_started_at": now,
+                      "sender_domain": sender_domain_of(final_email(locked)["from_email"])},
         )
         execution.message_id = message_id
         execution.save(update_fields=["message_id"])
     return True
+
+
+def _checked_bases(proposal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The recipients' lawful bases as the ``lawful_basis`` check found them (with the CRM record's
+    country, which is not read again at send time), per proposal; one query."""
+    from ..models import CheckResult
+
+    rows = CheckResult.objects.filter(proposal_id__in=proposal_ids, name="lawful_basis").values_list("proposal_id",
+                                                                                                     "details")
+    return {pk: list((details or {}).get("recipients") or []) for pk, details in rows}
 
 
 def email_send_started(execution: Execution) -> bool:
@@ -345,10 +411,13 @@ def _send_one(proposal: Proposal, *, attempt: int, policy: Policy, connection: A
     )
 
     email = final_email(proposal)
+    token = unsubscribe_token(proposal_id=proposal.pk, addresses=email["to"])
+    body, body_html = with_footer(email["body"], email["body_html"], unsubscribe_url(token))
     message = OutgoingMessage(
-        to=email["to"], subject=email["subject"], body=email["body"], body_html=email["body_html"],
+        to=email["to"], subject=email["subject"], body=body, body_html=body_html,
         from_email=email["from_email"], message_id=message_id_for(proposal),
         idempotency_key=idempotency_key_for(proposal), metadata={"hitlcrm_proposal": str(proposal.pk)},
+        headers=list_unsubscribe_headers(token, from_email=email["from_email"]),
     )
     go = email_mark_sending(proposal=proposal, attempt=attempt, message_id=message.message_id,
                             addresses=[normalise_address(a) for a in email["to"]], policy=policy)

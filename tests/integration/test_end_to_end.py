@@ -105,6 +105,7 @@ def test_submit_check_approve_execute_end_to_end(live_server, salesforce, smtp_s
                      .values_list("action", "actor"))
         expected = ["submitted", "checks_run", "approved", "executing", "executed"]
         if proposal.is_email:
+            expected.insert(4, "email_sending")  # the send's audit record: recipients, lawful basis, rules
             expected.append("crm_activity_logged")  # the sent email, logged as a Task on the Contact
         assert [action for action, _ in steps if action != "claimed"] == expected, steps
         assert dict(steps)["submitted"] == "sdr-bot"

@@ -27,8 +27,10 @@ def test_anymail_test_backend_gets_the_final_email_with_its_headers(approved_ema
 
     [sent] = mail.outbox
     params = sent.anymail_test_params
-    assert params["subject"] == "Idea for Contoso" and params["text_body"] == "Hi Ada,\n\nEdited.\n\nSam"
+    # The edited body, then the footer hitlcrm appends (HITLCRM_FOOTER_MODE=append, tests/mail/test_sending_rules.py).
+    assert params["subject"] == "Idea for Contoso" and params["text_body"].startswith("Hi Ada,\n\nEdited.\n\nSam\n\n--\n")
     assert params["extra_headers"]["Message-ID"] == message_id_for(proposal)
+    assert params["extra_headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert params["metadata"] == {"hitlcrm_proposal": str(proposal.pk)}
     execution = Execution.objects.get(proposal=proposal)
     assert execution.state == ExecutionState.SUCCEEDED

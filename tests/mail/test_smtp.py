@@ -22,7 +22,8 @@ def test_the_edited_draft_is_what_goes_out_and_the_original_stays_recorded(appro
     [received] = smtp.received()
     message = received["message"]
     assert message["Subject"] == "A thought for Contoso"
-    assert message.get_content().replace("\r\n", "\n").strip() == "Hi Ada,\n\nShort and edited.\n\nSam"
+    # The edited body, then the footer hitlcrm appends (HITLCRM_FOOTER_MODE=append, tests/mail/test_sending_rules.py).
+    assert message.get_content().replace("\r\n", "\n").startswith("Hi Ada,\n\nShort and edited.\n\nSam\n\n--\n")
     assert received["rcpt"] == ["ada@contoso.example"]
     assert message["Message-ID"] == message_id_for(proposal) == f"<hitlcrm-proposal-{proposal.pk}@hitlcrm.example>"
     proposal.refresh_from_db()

@@ -99,7 +99,7 @@ def test_submission_indexes_drafts_so_the_worker_finds_a_second_one(api) -> None
 
     first = api.post("/api/v1/email-drafts/", email_payload(), format="json").json()
     second = api.post("/api/v1/email-drafts/", email_payload(subject="Another idea for Contoso"), format="json").json()
-    assert OutreachKey.objects.filter(proposal_id=first["id"]).count() == 3  # address, record, text
+    assert OutreachKey.objects.filter(proposal_id=first["id"]).count() == 4  # address, record, text; account (contact caps)
     proposal_run_checks(proposal_id=second["id"])
     result = CheckResult.objects.get(proposal_id=second["id"], name="duplicate_outreach")
     assert not result.passed

@@ -15,7 +15,8 @@ from .extra import BrokenCheck
 from .support import BODY, context, crm_change, email
 
 EMAIL_DEFAULTS = {"placeholders", "length", "company_name", "tone", "shouting", "evidence", "confidence",
-                  "personal_data", "do_not_contact", "duplicate_outreach", "repetition"}
+                  "personal_data", "do_not_contact", "duplicate_outreach", "repetition",
+                  "sender_identity", "lawful_basis", "contact_caps"}
 CRM_DEFAULTS = {"evidence", "confidence", "personal_data", "field_validity", "repetition"}
 
 
