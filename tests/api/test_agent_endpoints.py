@@ -191,8 +191,10 @@ def test_an_edit_and_approve_reaches_the_agent_with_the_final_text_and_a_diff(ap
 
 def test_a_crm_change_approved_with_a_field_changed_and_one_left_out_shows_both(api, rita) -> None:
     proposal_id = submitted(api, "crm-changes")
+    # The edited Title is quoted by no evidence: a soft failure the reviewer confirms (edits are checked).
     proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="edit_approve",
-                    edits={"Title": "Vice President, Sales"}, field_decisions={"Title": True, "Department": False})
+                    edits={"Title": "Vice President, Sales"}, field_decisions={"Title": True, "Department": False},
+                    confirm_soft=True)
     decision = api.get(f"/api/v1/crm-changes/{proposal_id}/").json()["decision"]
     assert decision["edits"] == {"Title": ["VP Sales", "Vice President, Sales"], "Department": ["Sales", None]}
 
