@@ -255,6 +255,17 @@ def proposal_decide(
                                  edits=all_edits, data=data)
 
 
+def _lock_in(proposal_id: int, status: str, *, actor: Actor, refusal: str) -> Proposal:
+    """The record, row-locked, when it is in ``status`` and was not submitted by ``actor``; else
+    DecisionRefused (``refusal`` says which records the use case takes)."""
+    proposal = proposal_lock(proposal_id)
+    if proposal.status != status:
+        raise DecisionRefused(f"{refusal}; this one is {proposal.get_status_display().lower()}; nothing changed")
+    if proposal.agent.user_id == actor.user.pk:
+        raise DecisionRefused("you cannot decide an item you submitted")
+    return proposal
+
+
 def proposal_rebase(*, proposal_id: int, actor: Actor, note: str = "") -> Proposal:
     """Resolve a conflict by taking the CRM's newer values as the change's new base: the earlier
     approvals stop counting, the field decisions start over, the baseline is read again by the checks
@@ -266,12 +277,7 @@ def proposal_rebase(*, proposal_id: int, actor: Actor, note: str = "") -> Propos
     if actor.user is None or actor.client is not None:
         raise DecisionRefused("only reviewers can rebase a conflict")
     with transaction.atomic():
-        proposal = proposal_lock(proposal_id)
-        if proposal.status != Status.CONFLICT:
-            raise DecisionRefused(f"only a change in conflict can be rebased; this one is "
-                                  f"{proposal.get_status_display().lower()}; nothing changed")
-        if proposal.agent.user_id == actor.user.pk:
-            raise DecisionRefused("you cannot decide an item you submitted")
+        proposal = _lock_in(proposal_id, Status.CONFLICT, actor=actor, refusal="only a change in conflict can be rebased")
         rebased = proposal_rebase_prepare(proposal)
         proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
         proposal.decision_action, proposal.execute_after, proposal.decision_note = "", None, note
@@ -301,12 +307,7 @@ def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], no
     gathered = edited_context_gather(proposal_id)  # network reads before the row lock
 
     with transaction.atomic():
-        proposal = proposal_lock(proposal_id)
-        if proposal.status != Status.BLOCKED:
-            raise DecisionRefused(f"only a blocked item can be rescued; this one is "
-                                  f"{proposal.get_status_display().lower()}")
-        if proposal.agent.user_id == actor.user.pk:
-            raise DecisionRefused("you cannot rescue an item you submitted")
+        proposal = _lock_in(proposal_id, Status.BLOCKED, actor=actor, refusal="only a blocked item can be rescued")
         changes = _edits_of(proposal, edits)
         if not changes:
             raise DecisionRefused("a rescue needs an edit that changes what the checks blocked; nothing changed")
