@@ -147,6 +147,33 @@ def test_crm_records_are_checked_at_send_time_in_one_query_per_object(approved_e
     assert [m["rcpt"] for m in smtp.received()] == [["ada@contoso.example"]]
 
 
+def test_an_opt_out_anywhere_in_the_org_since_approval_stops_the_email(approved_email, smtp, salesforce) -> None:
+    """After approval a duplicate Contact (the address in other letters) and a converted Lead opt out:
+    sending looks again across the org, not at the named record only and not from the check's cache.
+    SOQL compares text case-insensitively; a converted Lead stays in the org with its fields.
+    https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html
+    https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-lead.html
+    """
+    duplicate = contact(salesforce, "ADA@Contoso.example")
+    named = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
+    anonymous = approved_email(to=["grace@contoso.example"])
+    fine = approved_email(to=["alan@contoso.example"])
+    client = get_client()
+    client.restful(f"sobjects/Contact/{duplicate}", method="PATCH", json={"HasOptedOutOfEmail": True})
+    lead = salesforce.create("Lead", {"LastName": "Hopper", "Company": "Contoso", "Email": "grace@contoso.example",
+                                      "HasOptedOutOfEmail": True, "IsConverted": True})
+
+    proposals_execute(proposal_ids=[named.pk, anonymous.pk, fine.pk])
+
+    execution = stopped(named)
+    assert execution.error_code == "opted_out"
+    assert execution.last_error == f"Contact {duplicate} holds ada@contoso.example and opted out of email"
+    execution = stopped(anonymous)
+    assert execution.error_code == "opted_out"
+    assert execution.last_error == f"Lead {lead} (converted) holds grace@contoso.example and opted out of email"
+    assert [m["rcpt"] for m in smtp.received()] == [["alan@contoso.example"]]
+
+
 def test_an_email_naming_a_crm_record_is_not_sent_when_salesforce_is_not_configured(approved_email, smtp,
                                                                                    settings) -> None:
     settings.SALESFORCE_INSTANCE_URL = settings.SALESFORCE_SESSION_ID = settings.SALESFORCE_USERNAME = ""
