@@ -181,14 +181,15 @@ def _in_chunks(build: Callable[[str], str], literals: Sequence[str], url_bytes: 
 
 def _query_in(
     client: SalesforceClient, crm_object: str, fields: Sequence[str], key_field: str, literals: Sequence[str],
-    *, include_deleted: bool = False,
+    *, include_deleted: bool = False, and_where: str = "",
 ) -> Iterator[tuple[range, list[dict[str, Any]]]]:
-    """``SELECT fields FROM crm_object WHERE key_field IN (literals)`` in chunks: (the chunk's indexes
-    into ``literals``, the records it found), one query per chunk."""
+    """``SELECT fields FROM crm_object WHERE key_field IN (literals) [AND and_where]`` in chunks: (the
+    chunk's indexes into ``literals``, the records it found), one query per chunk. ``and_where`` is
+    built by the caller from checked names and literals only."""
     check_identifier(key_field, "field name")
 
     def build(joined: str) -> str:
-        return select(crm_object, fields, f"{key_field} IN ({joined})")
+        return select(crm_object, fields, f"{key_field} IN ({joined})" + (f" AND {and_where}" if and_where else ""))
 
     def url_bytes(soql: str) -> int:
         return client.query_url_bytes(soql, include_deleted=include_deleted)
@@ -220,6 +221,66 @@ def read_records(crm_object: str, ids: Iterable[str], fields: Iterable[str]) -> 
     if not ids18:
         return {}
     return _query_by_ids(get_client(), crm_object, ids18, names, include_deleted=False)
+
+
+# --- who opted out of email --------------------------------------------------------------------------
+
+# Records that hold an email address and its opt-out flag: (object, address field, opt-out field, and a
+# field that says what kind of record it is). Account only where the org has Person Accounts.
+# https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-lead.html
+# https://developer.salesforce.com/docs/atlas.en-us.244.0.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_Account.htm
+_OPT_OUT_SOURCES = (
+    ("Lead", "Email", "HasOptedOutOfEmail", "IsConverted"),
+    ("Contact", "Email", "HasOptedOutOfEmail", ""),
+    ("Account", "PersonEmail", "PersonHasOptedOutOfEmail", "IsPersonAccount"),
+)
+
+
+@dataclass(frozen=True)
+class OptedOutRecord:
+    """A Lead, Contact or Person Account that holds an address and opted out of email."""
+
+    crm_object: str
+    crm_id: str
+    converted: bool = False  # a converted Lead: still in the org, still the person's recorded wish
+
+    def label(self) -> str:
+        kind = " (converted)" if self.converted else " (person account)" if self.crm_object == "Account" else ""
+        return f"{self.crm_object} {self.crm_id}{kind}"
+
+
+def opted_out_records(addresses: Iterable[str]) -> dict[str, list[OptedOutRecord]]:
+    """Every Lead and Contact (and Person Account, where Account's describe has ``PersonEmail``) that holds
+    one of ``addresses`` and opted out of email, keyed by the address in lower case; addresses nobody
+    opted out for are absent. Converted Leads count (no ``IsConverted`` filter), as do duplicates.
+
+    One SOQL query per object per chunk of addresses (chunked by count and encoded URL length), for a
+    whole batch. SOQL compares text case-insensitively, so ``Ada@X`` in the org matches ``ada@x``.
+    """
+    wanted = sorted({str(address).strip().lower() for address in addresses if str(address or "").strip()})
+    if not wanted:
+        return {}
+    client = get_client()
+    literals = [quote(address) for address in wanted]
+    found: dict[str, list[OptedOutRecord]] = defaultdict(list)
+    for crm_object, address_field, flag, kind_field in _OPT_OUT_SOURCES:
+        if crm_object == "Account" and describe_object("Account").field(address_field) is None:
+            continue  # no Person Accounts in this org: the field does not exist, the query would fail
+        fields = ["Id", address_field, *([kind_field] if kind_field else [])]
+        for _, records in _query_in(client, crm_object, fields, address_field, literals, and_where=f"{flag} = true"):
+            for record in records:
+                if crm_object == "Account" and not record.get("IsPersonAccount"):
+                    continue
+                found[str(record.get(address_field) or "").strip().lower()].append(
+                    OptedOutRecord(crm_object, to_18(record["Id"]), converted=bool(record.get("IsConverted"))))
+    return dict(found)
+
+
+def opted_out_reason(by_address: Mapping[str, Sequence[OptedOutRecord]]) -> str:
+    """One sentence naming who opted out: "Lead 00Q… (converted) holds ada@… and opted out of email"."""
+    parts = [f"{', '.join(record.label() for record in records)} {'holds' if len(records) == 1 else 'hold'} {address}"
+             for address, records in sorted(by_address.items()) if records]
+    return f"{'; '.join(parts)} and opted out of email" if parts else ""
 
 
 # --- writes ---------------------------------------------------------------------------------------

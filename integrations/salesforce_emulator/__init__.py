@@ -22,6 +22,7 @@ Python::
         sf.add_connected_app(key, consumer_secret=..., certificate_pem=...)
         sf.set_assignment_rule("Lead", owner_id or None)   # on by default for Lead and Account
         sf.set_duplicate_rule("Contact", ["Email"] or None, block=False)   # on by default: Lead, Contact by Email
+        sf.enable_person_accounts()   # Account gains IsPersonAccount, PersonEmail, PersonHasOptedOutOfEmail, ...
         sf.call_counts() / sf.calls("collections_update"); sf.request_log (with each request's Sforce-* headers)
         sf.state()
 

@@ -47,7 +47,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from . import ids, soql
-from .schema import OBJECTS, OBJECTS_BY_PREFIX, ObjectSpec, lookup
+from .schema import OBJECTS, OBJECTS_BY_PREFIX, ObjectSpec
 from .store import (
     UI_EDIT,
     ApiError,
@@ -365,9 +365,14 @@ class SalesforceEmulator:
 
     def update(self, object_name: str, record_id: str, fields: dict[str, Any]) -> None:
         """Change a record as a Salesforce user would (DML rules apply; no API call counted)."""
-        spec = OBJECTS[object_name]
+        spec = self.store.objects[object_name]
         with self.store.lock:
             self.store.update(spec, record_id, parse_payload(spec, fields), UI_EDIT)
+
+    def enable_person_accounts(self) -> None:
+        """The org has Person Accounts (until ``reset``): Account's describe and SOQL know
+        ``IsPersonAccount``, ``PersonEmail``, ``PersonHasOptedOutOfEmail`` and its other Person* fields."""
+        self.store.enable_person_accounts()
 
     def set_assignment_rule(self, object_name: str, owner_id: str | None) -> None:
         """Give ``object_name`` an active assignment rule that hands records to ``owner_id``; None: no
@@ -382,7 +387,7 @@ class SalesforceEmulator:
         """Give ``object_name`` an active duplicate rule matching on ``fields`` (``block``: action "Block"
         rather than "Allow" with an alert); None: no active rule. (Lead and Contact match on Email after
         ``reset``.)"""
-        spec = OBJECTS[object_name]
+        spec = self.store.objects[object_name]
         with self.lock:
             if fields is None:
                 self.store.duplicate_rules.pop(object_name, None)
@@ -395,7 +400,7 @@ class SalesforceEmulator:
     def delete(self, object_name: str, record_id: str) -> None:
         """Delete a record (to the recycle bin: IsDeleted = true), as a Salesforce user would."""
         with self.store.lock:
-            self.store.delete(OBJECTS[object_name], record_id)
+            self.store.delete(self.store.objects[object_name], record_id)
 
     def get(self, object_name: str, record_id: str) -> dict[str, Any] | None:
         """A stored record (all fields, deleted ones too) by 15- or 18-character id, or None."""
@@ -576,7 +581,7 @@ class SalesforceEmulator:
         if head == "sobjects":
             if not tail:
                 return allow({"GET": ("describe_global", self._describe_global, ())})
-            spec = lookup(tail[0])
+            spec = self.store.lookup(tail[0])
             if spec is None:
                 return not_found
             if len(tail) == 1:
@@ -616,7 +621,7 @@ class SalesforceEmulator:
                         "DELETE": ("collections_delete", self._collections_delete, ()),
                     }
                 )
-            spec = lookup(rest_parts[0])
+            spec = self.store.lookup(rest_parts[0])
             if spec is None:
                 return not_found
             if len(rest_parts) == 1:
@@ -671,7 +676,7 @@ class SalesforceEmulator:
             {
                 "encoding": "UTF-8",
                 "maxBatchSize": 200,
-                "sobjects": [spec.global_entry(version) for spec in OBJECTS.values()],
+                "sobjects": [spec.global_entry(version) for spec in self.store.objects.values()],
             },
         )
 
@@ -869,7 +874,7 @@ class SalesforceEmulator:
     # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
     def _query(self, request: Request, version: str, include_deleted: bool) -> Response:
         text = request.param("q")
-        query = soql.parse(text)
+        query = soql.parse(text, self.store.lookup)
         rows = soql.execute(query, self.store, include_deleted=include_deleted)
         if query.count_only:
             return Response.json(200, {"totalSize": len(rows), "done": True, "records": []})
@@ -922,15 +927,14 @@ class SalesforceEmulator:
             )
         return all_or_none, records
 
-    @staticmethod
-    def _record_type(record: Any) -> ObjectSpec:
+    def _record_type(self, record: Any) -> ObjectSpec:
         if not isinstance(record, dict):
             raise ApiError(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of SObject from a non-object value")
         attributes = record.get("attributes")
         type_name = attributes.get("type") if isinstance(attributes, dict) else None
         if not type_name:
             raise ApiError(400, "INVALID_TYPE", "Must specify a type in the attributes map of every record")
-        spec = lookup(str(type_name))
+        spec = self.store.lookup(str(type_name))
         if spec is None:
             raise ApiError(400, "INVALID_TYPE", f"sObject type '{type_name}' is not supported.")
         return spec

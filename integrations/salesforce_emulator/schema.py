@@ -7,7 +7,7 @@ https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Types whose values are JSON strings on the wire.
@@ -381,6 +381,24 @@ ACCOUNT = ObjectSpec(
         _EXTERNAL_ID,
     ),
 )
+
+# An org with Person Accounts enabled has these fields on Account too (the person's Contact fields,
+# named Person*), and describe lists them only there: a client learns whether the org has Person
+# Accounts from Account's describe (``SalesforceEmulator.enable_person_accounts``). ``IsPersonAccount``
+# follows the record type in a real org; here it is given when a record is seeded.
+# https://developer.salesforce.com/docs/atlas.en-us.244.0.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_Account.htm
+PERSON_ACCOUNT_FIELDS = (
+    FieldSpec("IsPersonAccount", "Is Person Account", "boolean", nillable=False, updateable=False, createable=False,
+              defaulted_on_create=True),
+    _text("FirstName", "First Name", 40),
+    _text("LastName", "Last Name", 80),
+    FieldSpec("PersonEmail", "Email", "email", length=80),
+    _bool("PersonHasOptedOutOfEmail", "Email Opt Out"),
+    _bool("PersonDoNotCall", "Do Not Call"),
+    _reference("PersonContactId", "Person Contact ID", ("Contact",), "PersonContact", updateable=False,
+               createable=False),
+)
+PERSON_ACCOUNT = replace(ACCOUNT, fields=ACCOUNT.fields + PERSON_ACCOUNT_FIELDS)
 
 OPPORTUNITY = ObjectSpec(
     name="Opportunity",

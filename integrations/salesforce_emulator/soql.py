@@ -12,6 +12,7 @@ https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -147,8 +148,9 @@ def tokenize(query: str) -> list[Token]:
 
 
 class _Parser:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, objects: Callable[[str], ObjectSpec | None] = lookup) -> None:
         self.query = query
+        self.objects = objects
         self.tokens = tokenize(query)
         self.index = 0
         self.spec: ObjectSpec | None = None
@@ -220,7 +222,7 @@ class _Parser:
         object_token = self.take()
         if object_token.kind != "ident":
             raise self.unexpected(object_token)
-        self.spec = lookup(object_token.text)
+        self.spec = self.objects(object_token.text)
         if self.spec is None:
             raise _error(
                 "INVALID_TYPE",
@@ -374,10 +376,11 @@ class _Parser:
         raise self.unexpected(token)
 
 
-def parse(query: str) -> Query:
+def parse(query: str, objects: Callable[[str], ObjectSpec | None] = lookup) -> Query:
+    """``objects``: the org's objects by name (an org with Person Accounts has more Account fields)."""
     if not query or not query.strip():
         raise ApiError(400, "MALFORMED_QUERY", "SOQL statements cannot be empty or null")
-    return _Parser(query).parse()
+    return _Parser(query, objects).parse()
 
 
 def _comparable(spec: FieldSpec, value: Any) -> Any:

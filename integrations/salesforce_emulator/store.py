@@ -38,7 +38,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from . import ids
-from .schema import FOREIGN_PREFIXES, NUMBER_TYPES, OBJECTS, OBJECTS_BY_PREFIX, TEXT_TYPES, FieldSpec, ObjectSpec
+from .schema import (
+    FOREIGN_PREFIXES,
+    NUMBER_TYPES,
+    OBJECTS,
+    OBJECTS_BY_PREFIX,
+    PERSON_ACCOUNT,
+    TEXT_TYPES,
+    FieldSpec,
+    ObjectSpec,
+)
 
 DEFAULT_OWNER_ID = "005Em0000000001AAA"
 # The user (a sales rep) the org's active assignment rule hands records to.
@@ -303,14 +312,26 @@ class Store:
         self.lock = threading.RLock()
         self.ids = id_factory or ids.IdFactory()
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in OBJECTS}
+        # This org's objects: the standard ones, Account with its Person Account fields once enabled.
+        self.objects: dict[str, ObjectSpec] = dict(OBJECTS)
         self._journal: list[tuple[str, str, dict[str, Any] | None]] | None = None
         self.assignment_rules = default_assignment_rules()
         self.duplicate_rules = default_duplicate_rules()
 
+    def lookup(self, object_name: str) -> ObjectSpec | None:
+        """This org's object by API name (case-insensitive, as Salesforce is)."""
+        return next((spec for name, spec in self.objects.items() if name.lower() == object_name.lower()), None)
+
+    def enable_person_accounts(self) -> None:
+        """Person Accounts are enabled (for good in a real org; here until ``reset``): Account gains
+        the Person* fields, in its describe too."""
+        with self.lock:
+            self.objects["Account"] = PERSON_ACCOUNT
+
     # --- inspection (tests, control endpoint) -------------------------------------------
     def get_record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
         full = ids.normalise(record_id)
-        spec = OBJECTS.get(object_name)
+        spec = self.objects.get(object_name)
         if full is None or spec is None:
             return None
         with self.lock:
@@ -329,12 +350,13 @@ class Store:
     def reset(self) -> None:
         with self.lock:
             self.records = {name: {} for name in OBJECTS}
+            self.objects = dict(OBJECTS)
             self.assignment_rules = default_assignment_rules()
             self.duplicate_rules = default_duplicate_rules()
 
     def seed(self, object_name: str, rows: Iterable[dict[str, Any]]) -> list[str]:
         """Insert records directly, bypassing create rules (system fields and Id may be given)."""
-        spec = OBJECTS.get(object_name)
+        spec = self.objects.get(object_name)
         if spec is None:
             raise KeyError(f"unknown object {object_name!r}")
         created: list[str] = []

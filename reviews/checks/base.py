@@ -36,6 +36,7 @@ class CheckContext:
     (``crm_error`` says why; empty when Salesforce is simply not configured). ``describe`` is the
     CRM object's metadata (``integrations.salesforce.describe.ObjectDescription``) or None.
     ``field_changes`` are the proposal's ``CrmFieldChange`` rows, loaded once for every check.
+    ``crm_opt_outs``: see the field.
     """
 
     policy: Any
@@ -44,6 +45,11 @@ class CheckContext:
     describe: Any = None
     field_changes: list[Any] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # An email's recipients, each with the CRM records across the org that hold the address and opted
+    # out of email ([] for none), or None when not looked up (Salesforce not configured);
+    # ``crm_opt_outs_error``: why the look-up failed.
+    crm_opt_outs: dict[str, list[Any]] | None = None
+    crm_opt_outs_error: str = ""
 
 
 class Check:

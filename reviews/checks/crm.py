@@ -50,15 +50,33 @@ class FieldValidityCheck(Check):
 
 @registry.register
 class DoNotContactCheck(Check):
-    """The recipient's CRM record does not say "do not email" (``HasOptedOutOfEmail``: hard).
-    ``DoNotCall`` fails soft, so a reviewer makes sure the email proposes no call. Without a CRM
-    record, or when it could not be read, the opt-out is unknown: soft fail."""
+    """Nobody in the CRM said "do not email" for a recipient: neither the record the email names
+    (``HasOptedOutOfEmail``) nor any other Lead (converted ones too), Contact or Person Account holding
+    a recipient's address (``context.crm_opt_outs``): hard. ``DoNotCall`` on the named record fails
+    soft, so a reviewer makes sure the email proposes no call. Without a CRM record, or when it or the
+    org-wide look-up could not be read, the opt-out is unknown: soft fail."""
 
     name = "do_not_contact"
     severity = HARD
     kinds = frozenset({"email_draft"})
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        named = self._named_record(proposal, context)
+        if not named.passed and named.severity != SOFT:
+            return named
+        elsewhere = {address: records for address, records in (context.crm_opt_outs or {}).items() if records}
+        if elsewhere:
+            from integrations.salesforce.records import opted_out_reason
+
+            return CheckOutcome(False, opted_out_reason(elsewhere), {"opted_out": {
+                address: [{"object": r.crm_object, "id": r.crm_id, "converted": r.converted} for r in records]
+                for address, records in elsewhere.items()}})
+        if context.crm_opt_outs_error:
+            return CheckOutcome(False, f"Who else in the CRM holds the recipients' addresses could not be read "
+                                f"({context.crm_opt_outs_error}): opt-out unknown", severity=SOFT)
+        return named
+
+    def _named_record(self, proposal: Any, context: CheckContext) -> CheckOutcome:
         if not proposal.crm_id:
             return CheckOutcome(False, "No CRM record given for the recipient: opt-out could not be checked",
                                 severity=SOFT)

@@ -3,9 +3,10 @@ and the current values a review page shows beside the snapshot (``crm_values_now
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ..models import Proposal
+from ..models.mail import normalise_address
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +62,16 @@ def crm_contexts_gather(
     """Each proposal's CRM record as CheckContext keyword arguments (``crm_record``, ``crm_error``,
     ``describe``), keyed by proposal id, read in batches: per CRM object one describe (cached) and
     one SOQL query per 200 records, for the fields any of them needs. Each proposal sees only the
-    fields it needs (its proposed fields, and the do-not-contact flags).
+    fields it needs (its proposed fields, and the do-not-contact flags). Email drafts also get
+    ``crm_opt_outs``: who across the org holds a recipient's address and opted out
+    (:func:`recipients_opted_out`, one look-up for the batch), or ``crm_opt_outs_error``.
 
     A transient Salesforce error propagates (the task retries); a permanent one (unknown object or
     field) is reported to the checks as ``crm_error``, as is a record that does not exist.
     ``cached=False`` reads the do-not-contact flags from the CRM even when they are cached (and
     caches what it read).
     """
+    proposals = list(proposals)
     contexts: dict[int, dict[str, Any]] = {}
     by_object: dict[str, list[Proposal]] = defaultdict(list)
     configured = salesforce_configured()
@@ -83,7 +88,49 @@ def crm_contexts_gather(
             by_object[proposal.crm_object].append(proposal)
     for crm_object, group in by_object.items():
         contexts.update(_object_contexts(crm_object, group, fields_of))
+    emails = {proposal.pk: proposal.recipients for proposal in proposals if proposal.is_email}
+    if configured and emails:
+        from integrations.salesforce.errors import SalesforcePermanentError
+
+        # Anyone in the org holding a recipient's address who opted out: one look-up for the batch.
+        try:
+            for pk, by_address in recipients_opted_out(emails, cached=cached).items():
+                contexts[pk]["crm_opt_outs"] = by_address
+        except SalesforcePermanentError as exc:
+            for pk in emails:
+                contexts[pk]["crm_opt_outs_error"] = str(exc)
     return contexts
+
+
+def _opt_outs_key(address: str) -> str:
+    return f"hitlcrm:crm-opt-outs:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def recipients_opted_out(addresses: Mapping[Hashable, Iterable[str]], *,
+                         cached: bool = True) -> dict[Hashable, dict[str, list[Any]]]:
+    """For each key's recipient addresses: the CRM records across the org (Leads, converted or not,
+    Contacts, Person Accounts) that hold the address and opted out of email, by normalised address
+    (``[]`` for none), read with one :func:`~integrations.salesforce.records.opted_out_records` call.
+
+    What was read is cached per address ``HITLCRM_CRM_FLAGS_CACHE_SECONDS``, like the named record's
+    flags; ``cached=False`` (sending) reads them all from the CRM. Salesforce errors propagate.
+    """
+    from integrations.salesforce.records import opted_out_records
+
+    wanted = {key: [a for a in dict.fromkeys(map(normalise_address, some)) if a] for key, some in addresses.items()}
+    every = {address for some in wanted.values() for address in some}
+    found: dict[str, list[Any]] = {}
+    if cached:
+        known = cache.get_many([_opt_outs_key(address) for address in every])
+        found = {address: known[_opt_outs_key(address)] for address in every if _opt_outs_key(address) in known}
+    missing = every - set(found)
+    if missing:
+        read = opted_out_records(missing)
+        fresh = {address: read.get(address, []) for address in missing}
+        cache.set_many({_opt_outs_key(address): records for address, records in fresh.items()},
+                       settings.HITLCRM_CRM_FLAGS_CACHE_SECONDS)
+        found.update(fresh)
+    return {key: {address: found[address] for address in some} for key, some in wanted.items()}
 
 
 def _flags_key(proposal: Proposal) -> str:

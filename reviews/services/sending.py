@@ -52,7 +52,7 @@ from ..models.mail import (
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
 from .audit import audit_record
-from .crm_context import salesforce_configured
+from .crm_context import recipients_opted_out, salesforce_configured
 from .execution import Outcome, executions_record
 from .sender_health import emails_hold_for_sender_pause, paused_sender_domains, sender_domain_of
 from .sending_rules import (
@@ -275,7 +275,27 @@ def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
                                          error_code="sender_paused")
     unchecked = [p for p in proposals if p.pk not in stops]
     stops.update(_crm_stops(unchecked))
+    stops.update(_opt_out_stops({p.pk: addresses[p.pk] for p in unchecked if p.pk not in stops}))
     return stops
+
+
+def _opt_out_stops(addresses: dict[int, list[str]]) -> dict[int, Outcome]:
+    """Anyone in the CRM holding a recipient's address who opted out stops the email (the check at
+    submission looked too; an opt-out may have come since, on a record the email does not name)."""
+    if not addresses or not salesforce_configured():
+        return {}
+    from integrations.salesforce.errors import SalesforceError, SalesforceTransientError
+    from integrations.salesforce.records import opted_out_reason
+
+    try:
+        found = recipients_opted_out(addresses, cached=False)
+    except SalesforceTransientError as exc:
+        return {pk: Outcome("", message=f"could not check the recipients' opt-out: {exc}",
+                            error_code="crm_unavailable") for pk in addresses}
+    except SalesforceError as exc:
+        return {pk: _stop("crm_unverifiable", f"could not check the recipients' opt-out: {exc}") for pk in addresses}
+    return {pk: _stop("opted_out", opted_out_reason(by_address)) for pk, by_address in found.items()
+            if any(by_address.values())}
 
 
 # --- the "sending" mark ------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def contact(salesforce, email: str, **fields) -> str:
                                          "HasOptedOutOfEmail": False, **fields})
 
 
-def test_crm_records_are_checked_at_send_time_in_one_query(approved_email, smtp, salesforce) -> None:
+def test_crm_records_are_checked_at_send_time_in_one_query_per_object(approved_email, smtp, salesforce) -> None:
     ok = contact(salesforce, "ada@contoso.example")
     opted_out = contact(salesforce, "grace@contoso.example")
     deleted = contact(salesforce, "alan@contoso.example")
@@ -138,12 +138,40 @@ def test_crm_records_are_checked_at_send_time_in_one_query(approved_email, smtp,
 
     proposals_execute(proposal_ids=[p.pk for p in emails.values()])
 
-    assert salesforce.calls("query") - queries == 1
+    # The named Contacts (one query), then who across the org opted out (Lead, Contact; no Person Accounts).
+    assert salesforce.calls("query") - queries == 3
     emails["ok"].refresh_from_db()
     assert emails["ok"].status == Status.DONE
     assert stopped(emails["opted_out"]).error_code == "opted_out"
     assert stopped(emails["deleted"]).error_code == "crm_record_missing"
     assert [m["rcpt"] for m in smtp.received()] == [["ada@contoso.example"]]
+
+
+def test_an_opt_out_anywhere_in_the_org_since_approval_stops_the_email(approved_email, smtp, salesforce) -> None:
+    """After approval a duplicate Contact (the address in other letters) and a converted Lead opt out:
+    sending looks again across the org, not at the named record only and not from the check's cache.
+    SOQL compares text case-insensitively; a converted Lead stays in the org with its fields.
+    https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html
+    https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-lead.html
+    """
+    duplicate = contact(salesforce, "ADA@Contoso.example")
+    named = approved_email(crm_object="Contact", crm_id=contact(salesforce, "ada@contoso.example"))
+    anonymous = approved_email(to=["grace@contoso.example"])
+    fine = approved_email(to=["alan@contoso.example"])
+    client = get_client()
+    client.restful(f"sobjects/Contact/{duplicate}", method="PATCH", json={"HasOptedOutOfEmail": True})
+    lead = salesforce.create("Lead", {"LastName": "Hopper", "Company": "Contoso", "Email": "grace@contoso.example",
+                                      "HasOptedOutOfEmail": True, "IsConverted": True})
+
+    proposals_execute(proposal_ids=[named.pk, anonymous.pk, fine.pk])
+
+    execution = stopped(named)
+    assert execution.error_code == "opted_out"
+    assert execution.last_error == f"Contact {duplicate} holds ada@contoso.example and opted out of email"
+    execution = stopped(anonymous)
+    assert execution.error_code == "opted_out"
+    assert execution.last_error == f"Lead {lead} (converted) holds grace@contoso.example and opted out of email"
+    assert [m["rcpt"] for m in smtp.received()] == [["alan@contoso.example"]]
 
 
 def test_an_email_naming_a_crm_record_is_not_sent_when_salesforce_is_not_configured(approved_email, smtp,

@@ -157,6 +157,29 @@ def test_describe_has_realistic_field_metadata(emulator: EmulatorServer) -> None
     assert {"Subject", "Description", "Status", "WhoId", "WhatId", "ActivityDate", "Priority", "TaskSubtype"} <= set(task)
 
 
+def test_person_account_fields_exist_only_where_the_org_enabled_person_accounts(emulator: EmulatorServer) -> None:
+    """Account has ``IsPersonAccount``, ``PersonEmail``, ``PersonHasOptedOutOfEmail`` only in an org with
+    Person Accounts; elsewhere describe lacks them and SOQL naming them fails with INVALID_FIELD.
+    https://developer.salesforce.com/docs/atlas.en-us.244.0.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_Account.htm
+    """
+    sf = connect(emulator)
+    person_fields = {"IsPersonAccount", "PersonEmail", "PersonHasOptedOutOfEmail"}
+    assert not person_fields & {f["name"] for f in sf.Account.describe()["fields"]}
+    with pytest.raises(SalesforceMalformedRequest, match="INVALID_FIELD"):
+        sf.query("SELECT Id FROM Account WHERE PersonEmail = 'ada@contoso.example'")
+
+    emulator.enable_person_accounts()
+    assert person_fields <= {f["name"] for f in sf.Account.describe()["fields"]}
+    person = emulator.create("Account", {"Name": "Ada Lovelace", "IsPersonAccount": True,
+                                         "PersonEmail": "Ada@Contoso.example", "PersonHasOptedOutOfEmail": True})
+    found = sf.query("SELECT Id, IsPersonAccount FROM Account WHERE PersonEmail IN ('ada@contoso.example') "
+                     "AND PersonHasOptedOutOfEmail = true")["records"]
+    assert [(r["Id"], r["IsPersonAccount"]) for r in found] == [(person, True)]
+
+    emulator.reset()
+    assert not person_fields & {f["name"] for f in sf.Account.describe()["fields"]}
+
+
 def test_unknown_object_is_not_found(emulator: EmulatorServer) -> None:
     # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (404)
     with pytest.raises(SalesforceResourceNotFound) as caught:

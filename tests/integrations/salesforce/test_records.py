@@ -8,7 +8,14 @@ from django.core.cache import cache
 from integrations.salesforce.client import WriteOptions, read_config
 from integrations.salesforce.describe import CACHE_KEY, describe_object
 from integrations.salesforce.errors import SalesforceInvalidInputError, SalesforceTransientError
-from integrations.salesforce.records import PushItem, create_records, push_updates, read_records
+from integrations.salesforce.records import (
+    MAX_QUERY_URL_BYTES,
+    PushItem,
+    create_records,
+    opted_out_records,
+    push_updates,
+    read_records,
+)
 from integrations.salesforce_emulator import EmulatorServer
 from integrations.salesforce_emulator.store import ASSIGNED_OWNER_ID, DEFAULT_OWNER_ID
 
@@ -395,3 +402,23 @@ def test_a_duplicate_is_a_failed_record_naming_the_rule_the_match_and_the_field(
     (saved,) = create_records("Contact", [{"LastName": "Lovelace", "Email": "ada@contoso.example"}],
                               options=WriteOptions(allow_duplicate_save=True))
     assert saved.status == "done" and emulator.store.count("Contact") == 3
+
+
+def test_opted_out_records_are_looked_up_in_chunks_that_fit_the_url_limit(emulator: EmulatorServer) -> None:
+    """300 long addresses make an IN-list of about 20 KB: it is split so that every query URL stays
+    within the limit (the org refuses a URI plus headers over 16,384 bytes), one query per object and
+    chunk, and every opted-out holder is found whatever the letters' case.
+    https://help.salesforce.com/s/articleView?id=000386264&type=1
+    https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html
+    """
+    from urllib.parse import urlencode
+
+    addresses = [f"someone.with.a.rather.long.name.{n}@subsidiary.contoso.example" for n in range(300)]
+    emulator.seed("Contact", [{"LastName": f"Person {n}", "Email": address.upper(), "HasOptedOutOfEmail": n % 2 == 0}
+                              for n, address in enumerate(addresses)])
+    found = opted_out_records(addresses)
+    assert set(found) == set(addresses[::2])
+    assert emulator.calls("refused_too_large") == 0
+    queries = [entry["query"]["q"][0] for entry in emulator.request_log if entry["kind"] == "query"]
+    assert len([q for q in queries if " FROM Contact " in q]) >= 3
+    assert all(len(urlencode({"q": q})) < MAX_QUERY_URL_BYTES for q in queries)

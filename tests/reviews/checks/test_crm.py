@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from integrations.salesforce.records import OptedOutRecord
+
 from .support import context, crm_change, email, fields, run
 
 
@@ -67,3 +69,26 @@ def test_an_unknown_opt_out_fails_soft(proposal_values: dict, ctx_values: dict, 
     outcome = run("do_not_contact", email(**proposal_values), context(**ctx_values))
     assert not outcome.passed and outcome.severity == "soft"
     assert message in outcome.message
+
+
+LEAD = OptedOutRecord("Lead", "00Q5g00000ABCDeEAP", converted=True)
+
+
+def test_an_opt_out_elsewhere_in_the_crm_blocks_hard_even_without_a_named_record() -> None:
+    for proposal in (email(), email(crm_id="", crm_object="")):
+        outcome = run("do_not_contact", proposal, context(crm_record={"HasOptedOutOfEmail": False},
+                                                          crm_opt_outs={"ada@contoso.example": [LEAD]}))
+        assert not outcome.passed and outcome.severity is None
+        assert outcome.message == f"Lead {LEAD.crm_id} (converted) holds ada@contoso.example and opted out of email"
+
+
+def test_the_named_records_own_opt_out_is_reported_first_and_an_unread_org_is_soft() -> None:
+    outcome = run("do_not_contact", email(), context(crm_record={"HasOptedOutOfEmail": True},
+                                                     crm_opt_outs={"ada@contoso.example": [LEAD]}))
+    assert outcome.severity is None and "(HasOptedOutOfEmail in the CRM)" in outcome.message
+    outcome = run("do_not_contact", email(), context(crm_record={"HasOptedOutOfEmail": False},
+                                                     crm_opt_outs_error="INVALID_FIELD: No such column"))
+    assert not outcome.passed and outcome.severity == "soft"
+    assert "could not be read (INVALID_FIELD: No such column): opt-out unknown" in outcome.message
+    assert run("do_not_contact", email(), context(crm_record={"HasOptedOutOfEmail": False},
+                                                  crm_opt_outs={"ada@contoso.example": []})).passed
