@@ -1,5 +1,5 @@
 """Settings that would break a safety guarantee, refused by ``manage.py check`` (and so by
-``migrate`` at deploy) and by every Celery worker at start (hitlcrm/celery.py).
+``migrate`` at deploy) and by every Celery worker at start (the standalone project's hitlcrm/celery.py).
 
 Redis hands an unacknowledged message to another worker once the visibility timeout passes. A
 task published with a countdown (the undo grace period) or waiting in a retry backoff is held,
@@ -21,15 +21,14 @@ TAG = "hitlcrm"
 
 def task_delays() -> dict[str, float]:
     """The longest wait of each kind a task may be held for, by the setting (or task) it comes from."""
-    from hitlcrm.celery import app
-
     from . import tasks  # noqa: F401  (a process that never imported them, such as manage.py check)
+    from .services.health import celery_app
 
     delays = {
         "HITLCRM_UNDO_GRACE_SECONDS": float(settings.HITLCRM_UNDO_GRACE_SECONDS),
         "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": float(settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
     }
-    for name, task in app.tasks.items():
+    for name, task in celery_app().tasks.items():
         if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):
             delays[f"{name} (retry backoff cap)"] = float(
                 task.retry_backoff_max if task.retry_backoff else task.default_retry_delay)
