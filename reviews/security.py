@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .conf import hitlcrm_settings
 from .services.actors import Actor
 from .services.audit import audit_record
 
@@ -26,7 +26,7 @@ def _keys(username: str, request: HttpRequest | None) -> list[str]:
 
 
 def login_locked(username: str, request: HttpRequest | None) -> bool:
-    limit = settings.HITLCRM_LOGIN_FAILURE_LIMIT
+    limit = hitlcrm_settings.LOGIN_FAILURE_LIMIT
     user_key, *address_key = _keys(username, request)
     if (cache.get(user_key) or 0) >= limit:
         return True
@@ -35,11 +35,11 @@ def login_locked(username: str, request: HttpRequest | None) -> bool:
 
 def login_failed(username: str, request: HttpRequest | None) -> None:
     for key in _keys(username, request):
-        cache.add(key, 0, timeout=settings.HITLCRM_LOGIN_LOCKOUT_SECONDS)
+        cache.add(key, 0, timeout=hitlcrm_settings.LOGIN_LOCKOUT_SECONDS)
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.HITLCRM_LOGIN_LOCKOUT_SECONDS)
+            cache.set(key, 1, timeout=hitlcrm_settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def login_succeeded(username: str, request: HttpRequest | None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncHour
@@ -14,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Decision, Execution, Proposal, ProposalKind
 from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
@@ -115,7 +115,7 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "queues": queue_depths(now),
         "per_hour": decisions_per_hour(now),
         "quality": quality,
-        "min_reviews": settings.HITLCRM_MIN_REVIEWS_TO_NARROW,
+        "min_reviews": hitlcrm_settings.MIN_REVIEWS_TO_NARROW,
         "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
         "executions": troubled_executions(),
         "salesforce": salesforce_push_status(),

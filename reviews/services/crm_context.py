@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 
+from ..conf import hitlcrm_settings
 from ..models import Proposal
 
 logger = logging.getLogger(__name__)
@@ -20,9 +20,9 @@ CONTACT_FLAGS = {"Contact": ["HasOptedOutOfEmail", "DoNotCall"], "Lead": ["HasOp
 
 def salesforce_configured() -> bool:
     return bool(
-        (settings.SALESFORCE_INSTANCE_URL and settings.SALESFORCE_SESSION_ID)
-        or settings.SALESFORCE_USERNAME
-        or settings.SALESFORCE_CONSUMER_KEY
+        (hitlcrm_settings.SALESFORCE_INSTANCE_URL and hitlcrm_settings.SALESFORCE_SESSION_ID)
+        or hitlcrm_settings.SALESFORCE_USERNAME
+        or hitlcrm_settings.SALESFORCE_CONSUMER_KEY
     )
 
 
@@ -117,6 +117,6 @@ def _object_contexts(crm_object: str, proposals: list[Proposal],
         own = {name.lower() for name in ["Id", *wanted[proposal.pk]]}
         record = {name: value for name, value in found.items() if name.lower() in own}
         if proposal.is_email:
-            cache.set(_flags_key(proposal), record, settings.HITLCRM_CRM_FLAGS_CACHE_SECONDS)
+            cache.set(_flags_key(proposal), record, hitlcrm_settings.CRM_FLAGS_CACHE_SECONDS)
         contexts[proposal.pk] = {"crm_record": record, "describe": describe}
     return contexts

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery, current_app
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import CrmObjectRule, ExecutionState, Proposal, ProposalKind
 from ..state_machine import Status
 
@@ -83,7 +83,7 @@ def broker_probe() -> Probe:
 
 
 def stalled_after() -> timedelta:
-    return timedelta(minutes=settings.HITLCRM_HEALTH_STALLED_AFTER_MINUTES)
+    return timedelta(minutes=hitlcrm_settings.HEALTH_STALLED_AFTER_MINUTES)
 
 
 def executions_stalled(*, now: datetime | None = None, older_than: timedelta | None = None) -> dict[str, Any]:
@@ -109,7 +109,7 @@ def executions_stalled(*, now: datetime | None = None, older_than: timedelta | N
         )
     found = stalled.aggregate(count=Count("pk", distinct=True), oldest=Min("status_changed_at"))
     return {"count": found["count"], "oldest_since": found["oldest"].isoformat() if found["oldest"] else None,
-            "after_minutes": settings.HITLCRM_HEALTH_STALLED_AFTER_MINUTES}
+            "after_minutes": hitlcrm_settings.HEALTH_STALLED_AFTER_MINUTES}
 
 
 def stalled_probe(*, now: datetime | None = None) -> Probe:
