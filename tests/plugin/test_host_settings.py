@@ -1,5 +1,5 @@
 """A host project sets none of hitlcrm's settings and has its own Celery app: ``manage.py check``
-passes, the console renders, and the apps read their documented defaults through one accessor
+passes, the console renders inside the host's admin without rebranding it, and the apps read their
 (reviews/conf.py) that honours the project's settings, overrides included."""
 
 from __future__ import annotations
@@ -32,10 +32,17 @@ def test_the_console_renders_in_the_host_on_the_hosts_celery_app(host) -> None:
         client.force_login(user)
         page = client.get("/admin/reviews/emaildraft/")
         print(page.status_code, "Email drafts" in page.content.decode())
+        index = client.get("/admin/").content.decode()  # the host's admin keeps the host's (here Django's) branding
+        print("Django administration" in index, "review console" in index, "Email drafts" in index)
         task_delays(), project_queues()  # the visibility-timeout check and the health probe
         print(current_app.main, sorted(name for name in sys.modules if name.split(".")[0] == "hitlcrm"))
     """)
-    assert out.splitlines() == ["200 True", "tests.host_project []"]
+    assert out.splitlines() == ["200 True", "True False True", "tests.host_project []"]
+
+
+def test_the_standalone_project_keeps_its_branding(admin_client) -> None:
+    index = admin_client.get("/admin/").content.decode()
+    assert "review console" in index and "Django administration" not in index
 
 
 def test_the_accessor_reads_the_default_the_projects_value_and_overrides() -> None:
