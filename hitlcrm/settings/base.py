@@ -172,6 +172,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- hitlcrm ------------------------------------------------------------------------------
+# The development settings are the demo's: `seed_demo` (make demo) refuses to run anywhere else.
+HITLCRM_DEMO = True
 # Each of the apps' settings from the environment variable of the same name; unset, the default
 # reviews/conf.py documents (env_setting), except where the standalone project differs.
 # Largest accepted API request body; beyond it the API answers 413.

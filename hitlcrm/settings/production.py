@@ -19,6 +19,8 @@ if not HITLCRM_BASE_URL.startswith("https://") or len(HITLCRM_BASE_URL) <= len("
         f"https:// address (for example https://hitlcrm.example.com); got {HITLCRM_BASE_URL!r}."
     )
 
+HITLCRM_DEMO = False  # no demo logins with a public password in production
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

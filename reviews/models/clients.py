@@ -100,3 +100,14 @@ class ApiRequestWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}@{self.window_start}: {self.count}"
+
+
+class ConsoleAccount(models.Model):
+    """A console login ``create_reviewer`` created. hitlcrm's commands change these users only: a
+    project's own users and superusers (in a host project, its staff) are never altered by them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hitlcrm_console_account")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"console account of {self.user.get_username()}"
