@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from .conf import hitlcrm_settings
-from .services.actors import Actor
+from .services.actors import Actor, login_given
 from .services.audit import audit_record
 
 # One address may fail for several people (an office behind one NAT) before it is locked out.
@@ -52,7 +52,7 @@ class ThrottledModelBackend(ModelBackend):
 
     def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
                      **kwargs: Any) -> Any:
-        name = username or kwargs.get("username") or ""
+        name = str(username or login_given(kwargs) or "")
         if name and login_locked(name, request):
             audit_record(action="login_throttled", actor=Actor("user", name[:150],
                          ip=request.META.get("REMOTE_ADDR") if request else None), data={"username": name[:150]})

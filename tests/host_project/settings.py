@@ -71,6 +71,7 @@ REST_FRAMEWORK = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER = Path(os.environ.get("HOST_BROKER_DIR", _VAR / "broker"))
+    (_BROKER / "control").mkdir(parents=True, exist_ok=True)  # the filesystem transport does not make its folders
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_BROKER), "data_folder_out": str(_BROKER),
                                        "control_folder": str(_BROKER / "control"), "store_processed": False}
 CELERY_TASK_IGNORE_RESULT = True

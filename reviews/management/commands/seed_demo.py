@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from reviews.api.serializers import CrmChangeSubmitSerializer, EmailDraftSubmitSerializer
 from reviews.conf import hitlcrm_settings
 from reviews.models import ApiClient, ApiToken, CrmObjectRule, Policy, ProposalKind
+from reviews.models.clients import new_api_client_user
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.crm_context import salesforce_configured
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(f"{u} ({g})" for u, g in PEOPLE))
 
     def _agent(self, name: str) -> tuple[ApiClient, str]:
-        user = get_user_model().objects.create_user(username=f"api:{name}")
+        user = new_api_client_user(name)
         client = ApiClient.objects.create(name=name, user=user)
         _, token = ApiToken.issue(client)
         return client, token
