@@ -10,8 +10,8 @@ until both are `done`, then checks the emulator's record (SOQL) and the mail the
 and that `GET /health/` answers 200. Only the standard library is used here: the test packages are
 not installed. Every process it starts is stopped on the way out.
 
-The processes run from the checkout (`manage.py`, and `templates/` lives at the top of the
-repository), with the fresh venv's interpreter: what is proven is that the declared dependencies
+The processes run from the checkout (`manage.py`, and the standalone project's admin branding in
+the top-level `templates/`), with the fresh venv's interpreter: what is proven is that the declared dependencies
 are enough. Redis db 1 is flushed first (messages of an earlier, interrupted run name another
 database's ids), so it must not be a database anything else uses.
 

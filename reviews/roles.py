@@ -1,4 +1,5 @@
-"""Roles are Django groups; this is the one place that says what each may do.
+"""Roles are Django groups of hitlcrm's own, named ``hitlcrm: <role>`` so they cannot be a host
+project's groups (an ``admin`` group of its own, say); this is the one place that says what each may do.
 
 - reviewer: the queues and review pages; approves, edits and rejects (a four-eyes item's first approval too).
 - senior_reviewer: also the approval that completes a four-eyes item; rescues a blocked item by editing it
@@ -45,12 +46,20 @@ ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_senderdomain", "reviews.re
 ROLE_PERMISSIONS["compliance"] += ["reviews.view_senderdomain"]
 ROLE_PERMISSIONS["admin"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
 ROLES = tuple(ROLE_PERMISSIONS)
+GROUP_PREFIX = "hitlcrm: "
+
+
+def group_name(role: str) -> str:
+    """The Django group of a role: ``hitlcrm: reviewer``."""
+    return GROUP_PREFIX + role
 
 
 def ensure_roles() -> dict[str, Group]:
+    """The role groups, made if missing, each with exactly its permissions. Only these groups are
+    written; any other group of the project is left as it is."""
     groups = {}
     for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _ = Group.objects.get_or_create(name=group_name(role))
         permissions = []
         for name in names:
             app_label, codename = name.split(".")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from .services.actors import Actor
+from .conf import hitlcrm_settings
+from .services.actors import Actor, login_given
 from .services.audit import audit_record
 
 # One address may fail for several people (an office behind one NAT) before it is locked out.
@@ -26,7 +26,7 @@ def _keys(username: str, request: HttpRequest | None) -> list[str]:
 
 
 def login_locked(username: str, request: HttpRequest | None) -> bool:
-    limit = settings.HITLCRM_LOGIN_FAILURE_LIMIT
+    limit = hitlcrm_settings.LOGIN_FAILURE_LIMIT
     user_key, *address_key = _keys(username, request)
     if (cache.get(user_key) or 0) >= limit:
         return True
@@ -35,11 +35,11 @@ def login_locked(username: str, request: HttpRequest | None) -> bool:
 
 def login_failed(username: str, request: HttpRequest | None) -> None:
     for key in _keys(username, request):
-        cache.add(key, 0, timeout=settings.HITLCRM_LOGIN_LOCKOUT_SECONDS)
+        cache.add(key, 0, timeout=hitlcrm_settings.LOGIN_LOCKOUT_SECONDS)
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.HITLCRM_LOGIN_LOCKOUT_SECONDS)
+            cache.set(key, 1, timeout=hitlcrm_settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def login_succeeded(username: str, request: HttpRequest | None) -> None:
@@ -52,7 +52,7 @@ class ThrottledModelBackend(ModelBackend):
 
     def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
                      **kwargs: Any) -> Any:
-        name = username or kwargs.get("username") or ""
+        name = str(username or login_given(kwargs) or "")
         if name and login_locked(name, request):
             audit_record(action="login_throttled", actor=Actor("user", name[:150],
                          ip=request.META.get("REMOTE_ADDR") if request else None), data={"username": name[:150]})

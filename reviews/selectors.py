@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
+from .conf import hitlcrm_settings
 from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Proposal, ProposalKind
 from .state_machine import TERMINAL, UNFINISHED, Status
 
@@ -40,7 +40,7 @@ def salesforce_push_status() -> dict[str, Any]:
         paused = configured and budget_exhausted()
     except SalesforceConfigurationError:
         usage, paused = None, False
-    share = float(getattr(settings, "SALESFORCE_API_BUDGET_SHARE", 0.8))
+    share = float(hitlcrm_settings.SALESFORCE_API_BUDGET_SHARE)
     crm = Proposal.objects.filter(kind=ProposalKind.CRM_CHANGE).exclude(
         crm_object__in=CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values("crm_object")
     )

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .models.audit import AuditActorType
-from .services.actors import Actor
+from .services.actors import Actor, login_given
 from .services.audit import audit_record, sqlite_register_prune_function
 
 UNAUTHENTICATED_EVENTS_PER_MINUTE = 20
@@ -65,7 +65,7 @@ def _logged_in(sender, request, user, **kwargs) -> None:  # noqa: ANN001
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:  # noqa: ANN001
-    username = str((credentials or {}).get("username", ""))[:150]
+    username = str(login_given(credentials))[:150]
     audit_record(action="login_failed", actor=_anonymous(request, username or "anonymous"),
                  data={"username": username})
 

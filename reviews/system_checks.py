@@ -1,5 +1,5 @@
 """Settings that would break a safety guarantee, refused by ``manage.py check`` (and so by
-``migrate`` at deploy) and by every Celery worker at start (hitlcrm/celery.py).
+``migrate`` at deploy) and by every Celery worker at start (the standalone project's hitlcrm/celery.py).
 
 Redis hands an unacknowledged message to another worker once the visibility timeout passes. A
 task published with a countdown (the undo grace period) or waiting in a retry backoff is held,
@@ -12,24 +12,26 @@ shorter than the timeout.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
+
+from .conf import hitlcrm_settings
 
 TAG = "hitlcrm"
 
 
 def task_delays() -> dict[str, float]:
     """The longest wait of each kind a task may be held for, by the setting (or task) it comes from."""
-    from hitlcrm.celery import app
-
     from . import tasks  # noqa: F401  (a process that never imported them, such as manage.py check)
+    from .services.health import celery_app
 
     delays = {
-        "HITLCRM_UNDO_GRACE_SECONDS": float(settings.HITLCRM_UNDO_GRACE_SECONDS),
-        "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": float(settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
+        "HITLCRM_UNDO_GRACE_SECONDS": float(hitlcrm_settings.UNDO_GRACE_SECONDS),
+        "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
     }
-    for name, task in app.tasks.items():
+    for name, task in celery_app().tasks.items():
         if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):
             delays[f"{name} (retry backoff cap)"] = float(
                 task.retry_backoff_max if task.retry_backoff else task.default_retry_delay)
@@ -47,3 +49,34 @@ def delays_shorter_than_the_visibility_timeout(app_configs: Any = None, **kwargs
               hint="Raise CELERY_VISIBILITY_TIMEOUT above every delay, or shorten the delay.", id="hitlcrm.E001")
         for name, delay in task_delays().items() if delay >= timeout
     ]
+
+
+@register(TAG)
+def base_url_usable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """HITLCRM_BASE_URL starts every review link agents and webhooks are given (reviews/conf.py)."""
+    url = str(hitlcrm_settings.BASE_URL or "")
+    if not url.strip():
+        return [Warning("HITLCRM_BASE_URL is not set: review links in API answers and decision webhooks are paths "
+                        "without the console's address", hint="Set HITLCRM_BASE_URL to the console's public address, "
+                        "for example https://backoffice.example.com", id="hitlcrm.W002")]
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        return [Error(f"HITLCRM_BASE_URL must be an http(s):// address such as https://backoffice.example.com, "
+                      f"got {url!r}", id="hitlcrm.E002")]
+    return []
+
+
+@register(TAG)
+def mail_tracking_secret_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With a django-anymail ESP, bounces and complaints reach the suppression list only through the
+    tracking webhook, which anymail guards with ANYMAIL["WEBHOOK_SECRET"] alone; hitlcrm drops events
+    while it is unset (reviews/services/mail_events.py), so mail would go on to bouncing addresses."""
+    backend = str(getattr(settings, "EMAIL_BACKEND", ""))
+    if settings.DEBUG or not backend.startswith("anymail.") or backend.startswith("anymail.backends.test."):
+        return []
+    if str((getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET", "")).strip():
+        return []
+    return [Error(f'ANYMAIL["WEBHOOK_SECRET"] must be set when EMAIL_BACKEND is a django-anymail ESP backend ({backend}): '
+                  "it protects the mail tracking webhook, and without it no bounce or complaint suppresses an address",
+                  hint='Set ANYMAIL = {..., "WEBHOOK_SECRET": "user:password"} and give the ESP that URL.',
+                  id="hitlcrm.E003")]

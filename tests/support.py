@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +25,29 @@ def unavailable(reason: str) -> None:
     if services_required():
         pytest.fail(f"required service unavailable: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def build_wheel(source: Path, folder: Path) -> Path:
+    """``pip wheel`` of the distribution at ``source`` (no dependencies) into ``folder``; the wheel's path.
+
+    Built from a copy of the files git knows (tracked, or new and not ignored): the checkout's
+    ``build/`` and ``*.egg-info`` left by earlier installs would otherwise put files into the wheel
+    that a clean build leaves out."""
+    import shutil
+    import tempfile
+
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "."], cwd=source,
+                            check=True, capture_output=True, text=True).stdout.split("\0")
+    before = set(folder.glob("*.whl"))
+    with tempfile.TemporaryDirectory(prefix="wheel-source-") as copy:
+        for name in filter(None, listed):
+            if (source / name).is_file():
+                (Path(copy) / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / name, Path(copy) / name)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(folder), copy],
+                       check=True, capture_output=True, timeout=300)
+    (wheel,) = set(folder.glob("*.whl")) - before
+    return wheel
 
 
 def free_port() -> int:

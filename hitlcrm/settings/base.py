@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .celery import *  # noqa: F401,F403
-from .env import env_bool, env_float, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_setting, env_str
 from .salesforce import *  # noqa: F401,F403
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -106,8 +106,8 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = ["reviews.security.ThrottledModelBackend"]
 # After this many failed logins for one username (or from one address) within the lockout window,
 # every attempt is refused until the window passes.
-HITLCRM_LOGIN_FAILURE_LIMIT = env_int("HITLCRM_LOGIN_FAILURE_LIMIT", 10)
-HITLCRM_LOGIN_LOCKOUT_SECONDS = env_int("HITLCRM_LOGIN_LOCKOUT_SECONDS", 900)
+HITLCRM_LOGIN_FAILURE_LIMIT = env_setting("HITLCRM_LOGIN_FAILURE_LIMIT")
+HITLCRM_LOGIN_LOCKOUT_SECONDS = env_setting("HITLCRM_LOGIN_LOCKOUT_SECONDS")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "reviews.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["reviews.api.throttling.AgentRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"agent": env_str("HITLCRM_AGENT_THROTTLE", "6000/min")},
+    "DEFAULT_THROTTLE_RATES": {"agent": env_setting("HITLCRM_AGENT_THROTTLE")},
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
@@ -172,63 +172,63 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- hitlcrm ------------------------------------------------------------------------------
+# The development settings are the demo's: `seed_demo` (make demo) refuses to run anywhere else.
+HITLCRM_DEMO = True
+# Each of the apps' settings from the environment variable of the same name; unset, the default
+# reviews/conf.py documents (env_setting), except where the standalone project differs.
 # Largest accepted API request body; beyond it the API answers 413.
-HITLCRM_MAX_BODY_BYTES = env_int("HITLCRM_MAX_BODY_BYTES", 256 * 1024)
+HITLCRM_MAX_BODY_BYTES = env_setting("HITLCRM_MAX_BODY_BYTES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(HITLCRM_MAX_BODY_BYTES * 2, 2_621_440)
-HITLCRM_BULK_MAX_BODY_BYTES = env_int("HITLCRM_BULK_MAX_BODY_BYTES", 16 * 1024 * 1024)
+HITLCRM_BULK_MAX_BODY_BYTES = env_setting("HITLCRM_BULK_MAX_BODY_BYTES")
 # Decision webhooks: attempts before a delivery is given up, and the per-attempt timeout.
-HITLCRM_WEBHOOK_MAX_ATTEMPTS = env_int("HITLCRM_WEBHOOK_MAX_ATTEMPTS", 8)
-HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_float("HITLCRM_WEBHOOK_TIMEOUT_SECONDS", 10.0)
+HITLCRM_WEBHOOK_MAX_ATTEMPTS = env_setting("HITLCRM_WEBHOOK_MAX_ATTEMPTS")
+HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_setting("HITLCRM_WEBHOOK_TIMEOUT_SECONDS")
 # Audit retention: events older than this are archived (gzip JSONL, with the chain's anchor) to
 # the archive folder, then pruned, by `manage.py archive_history`. Point the folder at durable storage.
-HITLCRM_AUDIT_RETENTION_DAYS = env_int("HITLCRM_AUDIT_RETENTION_DAYS", 7 * 366)
+HITLCRM_AUDIT_RETENTION_DAYS = env_setting("HITLCRM_AUDIT_RETENTION_DAYS")
 HITLCRM_AUDIT_ARCHIVE_DIR = env_str("HITLCRM_AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive"))
 # Longest a long poll (GET .../{id}/wait/) holds its request before answering the record as it
 # stands; a longer timeout asked for is cut to this. Each waiting request occupies a web thread.
-HITLCRM_WAIT_MAX_SECONDS = env_int("HITLCRM_WAIT_MAX_SECONDS", 60)
+HITLCRM_WAIT_MAX_SECONDS = env_setting("HITLCRM_WAIT_MAX_SECONDS")
 # Seconds an approval waits before it executes, so the reviewer can undo it.
-HITLCRM_UNDO_GRACE_SECONDS = env_int("HITLCRM_UNDO_GRACE_SECONDS", 10)
+HITLCRM_UNDO_GRACE_SECONDS = env_setting("HITLCRM_UNDO_GRACE_SECONDS")
 # How long opening a review page claims the item for that reviewer.
-HITLCRM_CLAIM_SECONDS = env_int("HITLCRM_CLAIM_SECONDS", 300)
+HITLCRM_CLAIM_SECONDS = env_setting("HITLCRM_CLAIM_SECONDS")
 # Base URL used for absolute links (review_url) when no request is at hand (workers).
 HITLCRM_BASE_URL = env_str("HITLCRM_BASE_URL", "http://127.0.0.1:8000")
 # Extra checks, by dotted path, added to the built-in registry.
-HITLCRM_EXTRA_CHECKS = env_list("HITLCRM_EXTRA_CHECKS", [])
-# Automated checks (reviews/checks): length limits in characters (a policy may override each),
-# and tone phrases {category: [phrases]} added to the built-in lexicon (reviews/checks/lexicon.py);
-# HITLCRM_TONE_LEXICON_DEFAULTS = False replaces the built-in lexicon by HITLCRM_TONE_LEXICON.
-HITLCRM_LENGTH_LIMITS = {"first_line": 120, "subject": 100, "body": 3000}
-HITLCRM_TONE_LEXICON: dict[str, list[str]] = {}
-HITLCRM_TONE_LEXICON_DEFAULTS = True
+HITLCRM_EXTRA_CHECKS = env_setting("HITLCRM_EXTRA_CHECKS")
+# The checks' length limits and tone lexicon (HITLCRM_LENGTH_LIMITS, HITLCRM_TONE_LEXICON[_DEFAULTS])
+# keep the apps' defaults (reviews/conf.py); a deployment sets them here.
 # The optional AI reviewer check (reviews/checks/ai_reviewer.py): an OpenAI-compatible
 # chat-completions endpoint; off (and not a default check) unless the URL is set.
-HITLCRM_AI_REVIEWER_URL = env_str("HITLCRM_AI_REVIEWER_URL", "").rstrip("/")
-HITLCRM_AI_REVIEWER_MODEL = env_str("HITLCRM_AI_REVIEWER_MODEL", "")
-HITLCRM_AI_REVIEWER_API_KEY = env_str("HITLCRM_AI_REVIEWER_API_KEY", "")
-HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS = env_float("HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS", 20.0)
-HITLCRM_AI_REVIEWER_DAILY_BUDGET = env_int("HITLCRM_AI_REVIEWER_DAILY_BUDGET", 1000)
+HITLCRM_AI_REVIEWER_URL = env_setting("HITLCRM_AI_REVIEWER_URL").rstrip("/")
+HITLCRM_AI_REVIEWER_MODEL = env_setting("HITLCRM_AI_REVIEWER_MODEL")
+HITLCRM_AI_REVIEWER_API_KEY = env_setting("HITLCRM_AI_REVIEWER_API_KEY")
+HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS = env_setting("HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS")
+HITLCRM_AI_REVIEWER_DAILY_BUDGET = env_setting("HITLCRM_AI_REVIEWER_DAILY_BUDGET")
 # Seconds the do-not-contact flags read from the CRM for an email draft's checks stay cached.
-HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_int("HITLCRM_CRM_FLAGS_CACHE_SECONDS", 300)
+HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_setting("HITLCRM_CRM_FLAGS_CACHE_SECONDS")
 # Seconds the CRM's current values shown on a CRM change's review page stay cached (per record).
-HITLCRM_CRM_NOW_CACHE_SECONDS = env_int("HITLCRM_CRM_NOW_CACHE_SECONDS", 5)
-HITLCRM_MIN_REVIEWS_TO_NARROW = env_int("HITLCRM_MIN_REVIEWS_TO_NARROW", 500)
+HITLCRM_CRM_NOW_CACHE_SECONDS = env_setting("HITLCRM_CRM_NOW_CACHE_SECONDS")
+HITLCRM_MIN_REVIEWS_TO_NARROW = env_setting("HITLCRM_MIN_REVIEWS_TO_NARROW")
 # Sending rules (docs/mail.md). Sender identity and postal address (CAN-SPAM, CASL): development
 # values here, none in production (cold email is blocked until they are set). The footer is appended
 # by hitlcrm ("append") or must be in the draft ("require").
 HITLCRM_SENDER_IDENTITY = env_str("HITLCRM_SENDER_IDENTITY", "hitlcrm demo, Outreach team")
 HITLCRM_POSTAL_ADDRESS = env_str("HITLCRM_POSTAL_ADDRESS", "Example Street 1, 10115 Berlin, Germany")
-HITLCRM_FOOTER_MODE = env_str("HITLCRM_FOOTER_MODE", "append")
+HITLCRM_FOOTER_MODE = env_setting("HITLCRM_FOOTER_MODE")
 if HITLCRM_FOOTER_MODE not in ("append", "require"):
     raise ImproperlyConfigured(f"HITLCRM_FOOTER_MODE must be 'append' or 'require', not {HITLCRM_FOOTER_MODE!r}.")
 # The mailto of List-Unsubscribe (empty: the email's From address).
-HITLCRM_UNSUBSCRIBE_MAILTO = env_str("HITLCRM_UNSUBSCRIBE_MAILTO", "")
+HITLCRM_UNSUBSCRIBE_MAILTO = env_setting("HITLCRM_UNSUBSCRIBE_MAILTO")
 # The complaint and bounce circuit breaker, per sender domain over a rolling window.
-HITLCRM_SENDER_HEALTH_WINDOW_DAYS = env_int("HITLCRM_SENDER_HEALTH_WINDOW_DAYS", 7)
-HITLCRM_SENDER_HEALTH_MIN_SENDS = env_int("HITLCRM_SENDER_HEALTH_MIN_SENDS", 200)
-HITLCRM_COMPLAINT_RATE_LIMIT = env_float("HITLCRM_COMPLAINT_RATE_LIMIT", 0.003)
-HITLCRM_COMPLAINT_RATE_WARNING = env_float("HITLCRM_COMPLAINT_RATE_WARNING", 0.001)
-HITLCRM_BOUNCE_RATE_LIMIT = env_float("HITLCRM_BOUNCE_RATE_LIMIT", 0.02)
-HITLCRM_DEFAULT_ERROR_TARGET = env_float("HITLCRM_DEFAULT_ERROR_TARGET", 0.05)
+HITLCRM_SENDER_HEALTH_WINDOW_DAYS = env_setting("HITLCRM_SENDER_HEALTH_WINDOW_DAYS")
+HITLCRM_SENDER_HEALTH_MIN_SENDS = env_setting("HITLCRM_SENDER_HEALTH_MIN_SENDS")
+HITLCRM_COMPLAINT_RATE_LIMIT = env_setting("HITLCRM_COMPLAINT_RATE_LIMIT")
+HITLCRM_COMPLAINT_RATE_WARNING = env_setting("HITLCRM_COMPLAINT_RATE_WARNING")
+HITLCRM_BOUNCE_RATE_LIMIT = env_setting("HITLCRM_BOUNCE_RATE_LIMIT")
+HITLCRM_DEFAULT_ERROR_TARGET = env_setting("HITLCRM_DEFAULT_ERROR_TARGET")
 
 LOGGING = {
     "version": 1,

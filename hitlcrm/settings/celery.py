@@ -4,7 +4,7 @@ from pathlib import Path
 
 from kombu import Exchange, Queue
 
-from .env import env_int, env_str
+from .env import env_int, env_setting, env_str
 
 # Under HITLCRM_VAR_DIR (this module is read before base.py, so it reads that variable itself).
 _VAR_DIR = Path(env_str("HITLCRM_VAR_DIR", str(Path(__file__).resolve().parents[2] / "var")))
@@ -85,12 +85,12 @@ CELERY_BEAT_SCHEDULE = {
 # this long (their message was lost, or the broker was down when they were submitted), and resumes
 # executions a dead worker left ``in progress`` for this long. Longer than a normal check or push,
 # so work that is merely slow is not taken over.
-HITLCRM_SWEEP_CHECKING_AFTER_SECONDS = env_int("HITLCRM_SWEEP_CHECKING_AFTER_SECONDS", 120)
-HITLCRM_SWEEP_STALE_EXECUTION_SECONDS = env_int("HITLCRM_SWEEP_STALE_EXECUTION_SECONDS", 300)
+HITLCRM_SWEEP_CHECKING_AFTER_SECONDS = env_setting("HITLCRM_SWEEP_CHECKING_AFTER_SECONDS")
+HITLCRM_SWEEP_STALE_EXECUTION_SECONDS = env_setting("HITLCRM_SWEEP_STALE_EXECUTION_SECONDS")
 # ``GET /health/`` and the dashboard report approved work still not executing this long after it
 # became due (reviews/services/health.py): no worker consumes its queue, or the workers are stuck.
 # Longer than the sweeper's interval plus a normal push, so a busy moment is not an alarm.
-HITLCRM_HEALTH_STALLED_AFTER_MINUTES = env_int("HITLCRM_HEALTH_STALLED_AFTER_MINUTES", 10)
+HITLCRM_HEALTH_STALLED_AFTER_MINUTES = env_setting("HITLCRM_HEALTH_STALLED_AFTER_MINUTES")
 
 # Publishing happens in web requests (after commit). When the broker is down, give up quickly
 # instead of hanging the request: the change is committed and the sweeper enqueues it later.

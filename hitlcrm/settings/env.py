@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,6 +52,23 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_setting(name: str) -> Any:
+    """One of hitlcrm's settings from the variable of the same name, read as its default's type;
+    unset, the default the apps document (reviews/conf.py)."""
+    from reviews.conf import DEFAULTS
+
+    default = DEFAULTS[name]
+    if isinstance(default, bool):
+        return env_bool(name, default)
+    if isinstance(default, int):
+        return env_int(name, default)
+    if isinstance(default, float):
+        return env_float(name, default)
+    if isinstance(default, list):
+        return env_list(name, default)
+    return env_str(name, default)
 
 
 def mandatory_secret(name: str) -> str:

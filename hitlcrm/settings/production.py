@@ -23,6 +23,7 @@ if not HITLCRM_BASE_URL.startswith("https://") or len(HITLCRM_BASE_URL) <= len("
 # sender_identity check blocks every email draft and the send stops, naming the variable.
 HITLCRM_SENDER_IDENTITY = env_str("HITLCRM_SENDER_IDENTITY", "")
 HITLCRM_POSTAL_ADDRESS = env_str("HITLCRM_POSTAL_ADDRESS", "")
+HITLCRM_DEMO = False  # no demo logins with a public password in production
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

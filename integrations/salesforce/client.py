@@ -56,10 +56,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import requests
-from django.conf import settings
 from django.core.cache import cache
 from simple_salesforce import Salesforce
 from simple_salesforce import exceptions as sf_exceptions
+
+from reviews.conf import hitlcrm_settings
 
 from .errors import SalesforceConfigurationError, SalesforceError, SalesforceNotConfigured, map_exception
 
@@ -119,37 +120,32 @@ class SalesforceConfig:
         return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
-def _setting(name: str, default: Any = "") -> Any:
-    value = getattr(settings, name, default)
-    return default if value is None else value
-
-
 def read_config() -> SalesforceConfig:
     """The Salesforce settings, checked; SalesforceConfigurationError names what is missing or wrong."""
-    version = str(_setting("SALESFORCE_API_VERSION", "62.0")).strip().lstrip("vV")
+    version = str(hitlcrm_settings.SALESFORCE_API_VERSION).strip().lstrip("vV")
     if not re.fullmatch(r"\d{2,3}\.0", version):
         raise SalesforceConfigurationError(
-            f"SALESFORCE_API_VERSION must look like 62.0, got {_setting('SALESFORCE_API_VERSION')!r}"
+            f"SALESFORCE_API_VERSION must look like 62.0, got {hitlcrm_settings.SALESFORCE_API_VERSION!r}"
         )
     try:
-        timeout = float(_setting("SALESFORCE_TIMEOUT_SECONDS", 30.0))
+        timeout = float(hitlcrm_settings.SALESFORCE_TIMEOUT_SECONDS)
     except (TypeError, ValueError):
         timeout = -1
     if timeout <= 0:
         raise SalesforceConfigurationError(
-            f"SALESFORCE_TIMEOUT_SECONDS must be a positive number, got {_setting('SALESFORCE_TIMEOUT_SECONDS')!r}"
+            f"SALESFORCE_TIMEOUT_SECONDS must be a positive number, got {hitlcrm_settings.SALESFORCE_TIMEOUT_SECONDS!r}"
         )
     config = SalesforceConfig(
-        instance_url=str(_setting("SALESFORCE_INSTANCE_URL")).strip().rstrip("/"),
-        session_id=str(_setting("SALESFORCE_SESSION_ID")).strip(),
-        username=str(_setting("SALESFORCE_USERNAME")).strip(),
-        password=str(_setting("SALESFORCE_PASSWORD")),
-        security_token=str(_setting("SALESFORCE_SECURITY_TOKEN")).strip(),
-        domain=str(_setting("SALESFORCE_DOMAIN") or "login").strip(),
-        consumer_key=str(_setting("SALESFORCE_CONSUMER_KEY")).strip(),
-        consumer_secret=str(_setting("SALESFORCE_CONSUMER_SECRET")).strip(),
-        private_key_file=str(_setting("SALESFORCE_PRIVATE_KEY_FILE")).strip(),
-        ca_bundle=str(_setting("SALESFORCE_CA_BUNDLE")).strip(),
+        instance_url=str(hitlcrm_settings.SALESFORCE_INSTANCE_URL).strip().rstrip("/"),
+        session_id=str(hitlcrm_settings.SALESFORCE_SESSION_ID).strip(),
+        username=str(hitlcrm_settings.SALESFORCE_USERNAME).strip(),
+        password=str(hitlcrm_settings.SALESFORCE_PASSWORD),
+        security_token=str(hitlcrm_settings.SALESFORCE_SECURITY_TOKEN).strip(),
+        domain=str(hitlcrm_settings.SALESFORCE_DOMAIN or "login").strip(),
+        consumer_key=str(hitlcrm_settings.SALESFORCE_CONSUMER_KEY).strip(),
+        consumer_secret=str(hitlcrm_settings.SALESFORCE_CONSUMER_SECRET).strip(),
+        private_key_file=str(hitlcrm_settings.SALESFORCE_PRIVATE_KEY_FILE).strip(),
+        ca_bundle=str(hitlcrm_settings.SALESFORCE_CA_BUNDLE).strip(),
         api_version=version,
         timeout=timeout,
     )
@@ -479,7 +475,7 @@ def budget_exhausted() -> bool:
     usage = api_usage()
     if usage is None or usage[1] <= 0:
         return False
-    share = float(_setting("SALESFORCE_API_BUDGET_SHARE", 0.8))
+    share = float(hitlcrm_settings.SALESFORCE_API_BUDGET_SHARE)
     return usage[0] >= share * usage[1]
 
 

@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
+
+from reviews.conf import hitlcrm_settings
 
 from .client import get_client, read_config
 from .ids import is_valid_id, to_18
@@ -153,7 +154,7 @@ def describe_object(name: str) -> ObjectDescription:
         return ObjectDescription.from_describe(cached)
     data = get_client().restful(f"sobjects/{name}/describe/")
     description = ObjectDescription.from_describe(data)
-    cache.set(key, description.as_describe(), int(getattr(settings, "SALESFORCE_DESCRIBE_CACHE_SECONDS", 3600)))
+    cache.set(key, description.as_describe(), int(hitlcrm_settings.SALESFORCE_DESCRIBE_CACHE_SECONDS))
     return description
 
 

@@ -36,6 +36,7 @@ from ..models import (
     Proposal,
     ReasonCode,
 )
+from ..models.clients import login_path
 from ..models.execution import Execution, ExecutionAttempt
 from ..models.mail import MailDelivery
 from ..selectors import crm_overlaps
@@ -120,7 +121,7 @@ class QueueChangeList(ChangeList):
             Prefetch("field_changes", queryset=CrmFieldChange.objects.only("proposal_id", "field").order_by("pk"),
                      to_attr="field_names"),
             Prefetch("decisions", queryset=Decision.objects.filter(revoked_at__isnull=True, action__in=APPROVING)
-                     .select_related("reviewer").only("proposal_id", "reviewer__username"), to_attr="approvals"),
+                     .select_related("reviewer").only("proposal_id", login_path("reviewer")), to_attr="approvals"),
         )
 
     def url_for_result(self, result: Proposal) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncHour
@@ -14,7 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Decision, Execution, Proposal, ProposalKind
+from ..models.clients import login_path
 from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
 from ..services.health import system_health
@@ -47,12 +48,13 @@ def decisions_per_hour(now: datetime) -> dict[str, Any]:
     counts = (
         Decision.objects.filter(created_at__gte=start, reviewer__isnull=False)
         .annotate(hour=TruncHour("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("reviewer__username", "hour").annotate(n=Count("pk")).order_by("reviewer__username", "hour")
+        .annotate(reviewer_login=F(login_path("reviewer")))
+        .values("reviewer_login", "hour").annotate(n=Count("pk")).order_by("reviewer_login", "hour")
     )
     hours = list(range(timezone.localtime(now).hour + 1))
     table: dict[str, dict[int, int]] = {}
     for row in counts:
-        table.setdefault(row["reviewer__username"], {})[timezone.localtime(row["hour"]).hour] = row["n"]
+        table.setdefault(row["reviewer_login"], {})[timezone.localtime(row["hour"]).hour] = row["n"]
     active_hours = [hour for hour in hours if any(hour in per_hour for per_hour in table.values())]
     return {
         "hours": active_hours,
@@ -116,7 +118,7 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "queues": queue_depths(now),
         "per_hour": decisions_per_hour(now),
         "quality": quality,
-        "min_reviews": settings.HITLCRM_MIN_REVIEWS_TO_NARROW,
+        "min_reviews": hitlcrm_settings.MIN_REVIEWS_TO_NARROW,
         "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
         "executions": troubled_executions(),
         "salesforce": salesforce_push_status(),

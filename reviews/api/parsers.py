@@ -7,11 +7,11 @@ import json
 import math
 from typing import Any
 
-from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import JSONRenderer
 
+from ..conf import hitlcrm_settings
 from .errors import PayloadTooLarge
 
 MAX_DEPTH = 20
@@ -70,7 +70,7 @@ class LimitedJSONParser(BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):  # noqa: ANN001, ANN201
         context = parser_context or {}
         view = context.get("view")
-        limit = getattr(view, "max_body_bytes", None) or settings.HITLCRM_MAX_BODY_BYTES
+        limit = getattr(view, "max_body_bytes", None) or hitlcrm_settings.MAX_BODY_BYTES
         request = context.get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
         if declared and declared.isdigit() and int(declared) > limit:

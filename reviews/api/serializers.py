@@ -11,7 +11,6 @@ import functools
 import math
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import validate_email
 from django.db.models import Prefetch, QuerySet
 from django.urls import get_script_prefix
@@ -19,6 +18,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from ..conf import hitlcrm_settings
 from ..models import CheckResult, CrmFieldChange, CrmObjectRule, Proposal
 from ..models.crm import FieldDecision
 from ..models.proposals import CrmChangeKind, ProposalKind
@@ -449,7 +449,7 @@ def _review_path_template(kind: str, script_prefix: str) -> str:
 def review_url(proposal: Proposal) -> str:
     """``Proposal.review_url()`` without a URL reversal per record (a page lists hundreds)."""
     path = _review_path_template(proposal.kind, get_script_prefix()).format(pk=proposal.pk)
-    return settings.HITLCRM_BASE_URL.rstrip("/") + path
+    return hitlcrm_settings.BASE_URL.rstrip("/") + path
 
 
 def proposal_as_api(
@@ -620,7 +620,7 @@ class WaitParamsSerializer(StrictSerializer):
 
     timeout = serializers.IntegerField(
         min_value=0, required=False, default=30,
-        help_text=f"Seconds to wait at most (cut to the server's cap, {settings.HITLCRM_WAIT_MAX_SECONDS} by default).")
+        help_text=f"Seconds to wait at most (cut to the server's cap, {hitlcrm_settings.WAIT_MAX_SECONDS} by default).")
     until = serializers.ChoiceField(
         choices=["decided", "executed"], required=False, default="decided",
         help_text="decided: no longer checking or waiting for a reviewer. executed: done, or settled without "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -17,6 +16,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from ..conf import hitlcrm_settings
 from ..models import ApiClient, Proposal, ProposalKind
 from ..services.actors import Actor
 from ..services.decisions import proposal_withdraw
@@ -107,8 +107,8 @@ class ProposalViewSet(viewsets.GenericViewSet):
     def max_body_bytes(self) -> int:
         """Read by LimitedJSONParser: bulk submissions get a larger cap than single ones."""
         if getattr(self, "action", None) == "bulk":
-            return settings.HITLCRM_BULK_MAX_BODY_BYTES
-        return settings.HITLCRM_MAX_BODY_BYTES
+            return hitlcrm_settings.BULK_MAX_BODY_BYTES
+        return hitlcrm_settings.MAX_BODY_BYTES
 
     def get_permissions(self) -> list[Any]:
         if self.action in ("create", "bulk", "withdraw", "preflight"):
@@ -203,7 +203,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
             "conflict (idempotency_key used before with another body).")),
                    **errors(400, 403, 413, 415, 503)},
         description=f"Submit up to 500 items (each like a single submission, plus an optional "
-                    f"`idempotency_key`). The body may be up to {settings.HITLCRM_BULK_MAX_BODY_BYTES} bytes.",
+                    f"`idempotency_key`). The body may be up to {hitlcrm_settings.BULK_MAX_BODY_BYTES} bytes.",
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
@@ -267,7 +267,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
             "The record, as soon as it reaches `until`, or as it stands when the timeout ends (compare its "
             "`status`).")), **errors(400, 403, 404)},
         description=f"Long poll: answers as soon as the record is decided (or executed), or after `timeout` seconds "
-                    f"(at most {settings.HITLCRM_WAIT_MAX_SECONDS}, the server's cap). No transaction is held "
+                    f"(at most {hitlcrm_settings.WAIT_MAX_SECONDS}, the server's cap). No transaction is held "
                     f"while waiting; the request holds one web thread.",
     )
     @action(detail=True, methods=["get"])
@@ -276,7 +276,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         proposal = self.get_object()  # visibility (an agent's own records) is checked once, up front
         targets = WAIT_UNTIL[params.validated_data["until"]]
-        deadline = time.monotonic() + min(params.validated_data["timeout"], settings.HITLCRM_WAIT_MAX_SECONDS)
+        deadline = time.monotonic() + min(params.validated_data["timeout"], hitlcrm_settings.WAIT_MAX_SECONDS)
         status_now = proposal.status
         # Each look is its own autocommit read: nothing is held open between them, so a reviewer's
         # decision (another connection's commit) is seen at the next look.

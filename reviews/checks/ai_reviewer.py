@@ -27,11 +27,11 @@ from datetime import UTC
 from typing import Any
 
 import requests
-from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from .base import SOFT, Check, CheckContext, CheckOutcome, registry
 from .placeholders import Span
 from .text import email_parts
@@ -55,7 +55,7 @@ class AiReviewerAnswerError(ValueError):
 
 
 def configured() -> bool:
-    return bool(settings.HITLCRM_AI_REVIEWER_URL)
+    return bool(hitlcrm_settings.AI_REVIEWER_URL)
 
 
 def budget_reserve(check_name: str, limit: int) -> bool:
@@ -112,21 +112,21 @@ def ai_review(proposal: Any) -> dict[str, Any]:
     ``unconfigured``, ``budget``, ``timeout``, ``error`` or ``unreadable`` (with ``problem``)."""
     if not configured():
         return {"state": "unconfigured"}
-    if not budget_reserve(AiReviewerCheck.name, settings.HITLCRM_AI_REVIEWER_DAILY_BUDGET):
+    if not budget_reserve(AiReviewerCheck.name, hitlcrm_settings.AI_REVIEWER_DAILY_BUDGET):
         return {"state": "budget"}
     headers = {"Content-Type": "application/json"}
-    if settings.HITLCRM_AI_REVIEWER_API_KEY:
-        headers["Authorization"] = f"Bearer {settings.HITLCRM_AI_REVIEWER_API_KEY}"
+    if hitlcrm_settings.AI_REVIEWER_API_KEY:
+        headers["Authorization"] = f"Bearer {hitlcrm_settings.AI_REVIEWER_API_KEY}"
     payload = {
-        "model": settings.HITLCRM_AI_REVIEWER_MODEL,
+        "model": hitlcrm_settings.AI_REVIEWER_MODEL,
         "temperature": 0,
         "response_format": {"type": "json_object"},
         "messages": [{"role": "system", "content": SYSTEM_PROMPT},
                      {"role": "user", "content": _draft_message(proposal)}],
     }
-    timeout = settings.HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS
+    timeout = hitlcrm_settings.AI_REVIEWER_TIMEOUT_SECONDS
     try:
-        response = requests.post(f"{settings.HITLCRM_AI_REVIEWER_URL}/chat/completions", json=payload,
+        response = requests.post(f"{hitlcrm_settings.AI_REVIEWER_URL.rstrip('/')}/chat/completions", json=payload,
                                  headers=headers, timeout=(min(5.0, timeout), timeout))
     except requests.Timeout:
         return {"state": "timeout"}
@@ -182,15 +182,15 @@ class AiReviewerCheck(Check):
         state = answer["state"]
         if state == "verdict":
             details = {"verdict": answer["verdict"], "reasons": answer["reasons"],
-                       "spans": _spans(proposal, answer["spans"]), "model": settings.HITLCRM_AI_REVIEWER_MODEL}
+                       "spans": _spans(proposal, answer["spans"]), "model": hitlcrm_settings.AI_REVIEWER_MODEL}
             if answer["verdict"] == "pass":
                 return CheckOutcome(True, "The AI reviewer found nothing to fix", details)
             return CheckOutcome(False, f"The AI reviewer objects: {'; '.join(answer['reasons'][:3])}", details)
         messages = {
             "unconfigured": "The AI reviewer is not configured (HITLCRM_AI_REVIEWER_URL); review by hand",
-            "budget": (f"The AI reviewer's daily budget is used up ({settings.HITLCRM_AI_REVIEWER_DAILY_BUDGET} "
+            "budget": (f"The AI reviewer's daily budget is used up ({hitlcrm_settings.AI_REVIEWER_DAILY_BUDGET} "
                        "calls); review by hand"),
-            "timeout": (f"The AI reviewer did not answer within {settings.HITLCRM_AI_REVIEWER_TIMEOUT_SECONDS:g} "
+            "timeout": (f"The AI reviewer did not answer within {hitlcrm_settings.AI_REVIEWER_TIMEOUT_SECONDS:g} "
                         "seconds; review by hand"),
             "error": f"The AI reviewer could not be reached ({answer.get('problem', '')}); review by hand",
             "unreadable": UNREADABLE,

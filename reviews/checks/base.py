@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.utils.module_loading import import_string
+
+from ..conf import hitlcrm_settings
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class CheckRegistry:
             self._extras_loaded = True
             from . import builtin  # noqa: F401  (the built-in checks register on import)
 
-            for path in settings.HITLCRM_EXTRA_CHECKS:
+            for path in hitlcrm_settings.EXTRA_CHECKS:
                 self.register(import_string(path))
 
     def names(self) -> list[str]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
-
+from ..conf import hitlcrm_settings
 from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
 from .lexicon import tone_matches
 from .placeholders import Span, placeholder_matches, unquoted
@@ -46,7 +45,7 @@ class PlaceholderCheck(Check):
 
 
 def length_limits(policy: Any) -> dict[str, int]:
-    return {**settings.HITLCRM_LENGTH_LIMITS, **(getattr(policy, "length_limits", None) or {})}
+    return {**hitlcrm_settings.LENGTH_LIMITS, **(getattr(policy, "length_limits", None) or {})}
 
 
 @registry.register
@@ -138,7 +137,7 @@ class ToneCheck(Check):
             found = [ToneHit(category, STRONG, m.start(), m.end(), m.group(0).strip())
                      for category, m in tone_matches(visible, context.policy)]
             # The families are built-in vocabulary: replacing the built-in lexicon drops them too.
-            if settings.HITLCRM_TONE_LEXICON_DEFAULTS:
+            if hitlcrm_settings.TONE_LEXICON_DEFAULTS:
                 found += family_hits(visible, allowed)
             for hit in merge_overlapping(found):
                 hits.append({"category": hit.family, "phrase": hit.text, "where": where, "weight": hit.weight,

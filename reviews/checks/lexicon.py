@@ -4,7 +4,7 @@ An entry is a plain phrase, matched case-insensitively on word boundaries with a
 or hyphens between its words ("game changer" also finds "Game-Changer"); a word ending in ``*``
 matches any ending ("revolutionar*"). An entry starting with ``re:`` is a regular expression.
 
-The built-in lexicon below is extended by ``settings.HITLCRM_TONE_LEXICON`` (``{category:
+The built-in lexicon below is extended by ``hitlcrm_settings.TONE_LEXICON`` (``{category:
 [entries]}``; ``HITLCRM_TONE_LEXICON_DEFAULTS = False`` drops the built-in entries) and, per task
 type, by ``Policy.tone_lexicon``; ``Policy.tone_allowed`` lists entries a task type may use.
 """
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
+from ..conf import hitlcrm_settings
 
 DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
     "pushy": [
@@ -104,10 +104,10 @@ def tone_lexicon(policy: Any = None) -> dict[str, list[str]]:
 
 def _sources(policy: Any) -> tuple[str, str, str, bool]:
     # Small JSON strings: cheap to build for every check run, and a cache key for the compiled pattern.
-    return (json.dumps(settings.HITLCRM_TONE_LEXICON or {}, sort_keys=True),
+    return (json.dumps(hitlcrm_settings.TONE_LEXICON or {}, sort_keys=True),
             json.dumps(getattr(policy, "tone_lexicon", None) or {}, sort_keys=True),
             json.dumps(getattr(policy, "tone_allowed", None) or [], sort_keys=True),
-            bool(settings.HITLCRM_TONE_LEXICON_DEFAULTS))
+            bool(hitlcrm_settings.TONE_LEXICON_DEFAULTS))
 
 
 @lru_cache(maxsize=64)

@@ -2,7 +2,7 @@
 
 from .audit import AuditChainHead, AuditEvent
 from .budgets import CheckBudget
-from .clients import ApiClient, ApiRequestWindow, ApiToken  # noqa: F401
+from .clients import ApiClient, ApiRequestWindow, ApiToken, ConsoleAccount  # noqa: F401
 from .crm import CrmFieldChange, CrmObjectRule
 from .decisions import Decision, ReasonCode
 from .execution import Execution, ExecutionAttempt, ExecutionState

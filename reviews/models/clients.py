@@ -6,9 +6,33 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
+
+
+def login_path(relation: str) -> str:
+    """The lookup of the login of the user behind ``relation`` (``reviewer`` -> ``reviewer__email`` for a
+    user model that signs in by email): whatever the project's user model calls it."""
+    return f"{relation}__{get_user_model().USERNAME_FIELD}"
+
+
+def new_api_client_user(name: str) -> models.Model:
+    """The service account an API client called ``name`` acts as: not staff, no usable password. Its
+    login is ``api:<name>``; for a user model whose login is an email address, an address of the
+    reserved ``.invalid`` domain (unique per name) that can receive no mail."""
+    model = get_user_model()
+    login = f"api:{name}"
+    if isinstance(model._meta.get_field(model.USERNAME_FIELD), models.EmailField):
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        login = f"api.{slugify(name)[:40] or 'client'}.{digest}@agents.invalid"
+    user = model(**{model.USERNAME_FIELD: login})
+    user.is_staff = False
+    user.set_unusable_password()
+    user.save()
+    return user
 
 
 class ApiClient(models.Model):
@@ -100,3 +124,14 @@ class ApiRequestWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}@{self.window_start}: {self.count}"
+
+
+class ConsoleAccount(models.Model):
+    """A console login ``create_reviewer`` created. hitlcrm's commands change these users only: a
+    project's own users and superusers (in a host project, its staff) are never altered by them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hitlcrm_console_account")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"console account of {self.user.get_username()}"

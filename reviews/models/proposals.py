@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..conf import hitlcrm_settings
 from ..state_machine import Status
 from .clients import ApiClient
 
@@ -159,7 +160,7 @@ class Proposal(models.Model):
         return reverse(f"admin:reviews_{model}_review", args=[self.pk])
 
     def review_url(self) -> str:
-        return settings.HITLCRM_BASE_URL.rstrip("/") + self.admin_url()
+        return hitlcrm_settings.BASE_URL.rstrip("/") + self.admin_url()
 
 
 class _KindManager(models.Manager):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
+
 from ..models.audit import AuditActorType
 
 if TYPE_CHECKING:
@@ -12,6 +14,13 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ..models import ApiClient, Policy
+
+
+def login_given(credentials: dict[str, Any] | None) -> str:
+    """The login in a sign-in's credentials: ``username`` (the login form's field, whatever the user
+    model calls it), else the user model's USERNAME_FIELD (``email`` for an email-login model)."""
+    credentials = credentials or {}
+    return credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD) or ""
 
 
 @dataclass(frozen=True)

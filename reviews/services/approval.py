@@ -6,9 +6,9 @@ import unicodedata
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Proposal
 from ..models.crm import FieldDecision
 from ..state_machine import Status
@@ -84,7 +84,7 @@ def approval_finalise(
     if not proposal.is_email and not proposal.field_changes.exclude(decision=FieldDecision.PENDING).exists():
         approve_fields(proposal, field_decisions=None, edits=edits)
     now = timezone.now()
-    grace = settings.HITLCRM_UNDO_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    grace = hitlcrm_settings.UNDO_GRACE_SECONDS if grace_seconds is None else grace_seconds
     proposal.final_output = final_output_for(proposal, edits)
     proposal.decided_at = now
     proposal.decided_by = actor.user if actor.type == "user" else None

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Proposal
 from ..models.mail import normalise_address
 
@@ -28,9 +28,9 @@ CONTACT_FLAGS = {"Contact": ["HasOptedOutOfEmail", "DoNotCall", "MailingCountry"
 
 def salesforce_configured() -> bool:
     return bool(
-        (settings.SALESFORCE_INSTANCE_URL and settings.SALESFORCE_SESSION_ID)
-        or settings.SALESFORCE_USERNAME
-        or settings.SALESFORCE_CONSUMER_KEY
+        (hitlcrm_settings.SALESFORCE_INSTANCE_URL and hitlcrm_settings.SALESFORCE_SESSION_ID)
+        or hitlcrm_settings.SALESFORCE_USERNAME
+        or hitlcrm_settings.SALESFORCE_CONSUMER_KEY
     )
 
 
@@ -128,7 +128,7 @@ def recipients_opted_out(addresses: Mapping[Hashable, Iterable[str]], *,
         read = opted_out_records(missing)
         fresh = {address: read.get(address, []) for address in missing}
         cache.set_many({_opt_outs_key(address): records for address, records in fresh.items()},
-                       settings.HITLCRM_CRM_FLAGS_CACHE_SECONDS)
+                       hitlcrm_settings.CRM_FLAGS_CACHE_SECONDS)
         found.update(fresh)
     return {key: {address: found[address] for address in some} for key, some in wanted.items()}
 
@@ -170,7 +170,7 @@ def _object_contexts(crm_object: str, proposals: list[Proposal],
         own = {name.lower() for name in ["Id", *wanted[proposal.pk]]}
         record = {name: value for name, value in found.items() if name.lower() in own}
         if proposal.is_email:
-            cache.set(_flags_key(proposal), record, settings.HITLCRM_CRM_FLAGS_CACHE_SECONDS)
+            cache.set(_flags_key(proposal), record, hitlcrm_settings.CRM_FLAGS_CACHE_SECONDS)
         contexts[proposal.pk] = {"crm_record": record, "describe": describe}
     return contexts
 
@@ -217,5 +217,5 @@ def crm_values_now(proposal: Proposal) -> CrmNow:
     earlier = cached or {"values": {}, "covers": []}
     cache.set(key, {"values": {**earlier["values"], **values}, "read_at": read_at,
                     "covers": sorted(wanted | set(values) | set(earlier["covers"]))},
-              settings.HITLCRM_CRM_NOW_CACHE_SECONDS)
+              hitlcrm_settings.CRM_NOW_CACHE_SECONDS)
     return CrmNow(values, read_at=read_at)

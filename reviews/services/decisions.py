@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..checks.base import HARD, SOFT
 from ..checks.outreach import outreach_keys_record
+from ..conf import hitlcrm_settings
 from ..models import AuditEvent, CheckResult, Decision, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
@@ -442,7 +442,7 @@ def proposal_claim(*, proposal_id: int, actor: Actor) -> tuple[bool, Proposal]:
     """Claim an item for a few minutes. Returns (claimed, proposal); a live claim by someone else
     is left alone (the caller shows who holds it). Claims only steer people: decisions lock rows."""
     now = timezone.now()
-    until = now + timedelta(seconds=settings.HITLCRM_CLAIM_SECONDS)
+    until = now + timedelta(seconds=hitlcrm_settings.CLAIM_SECONDS)
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
         held_by_other = (

@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from ..conf import hitlcrm_settings
 from ..models import CrmFieldChange, CrmObjectRule, Decision, Execution, ExecutionState, Proposal, ProposalKind
 from ..models.crm import FieldDecision
 from ..selectors import crm_changes_following, crm_changes_waiting
@@ -77,11 +77,6 @@ class Outcome:
     unknown: bool = False
 
 
-def _setting(name: str, default: Any) -> Any:
-    value = getattr(settings, name, None)
-    return default if value is None else value
-
-
 def externally_executed_objects() -> set[str]:
     return set(
         CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values_list("crm_object", flat=True)
@@ -109,7 +104,7 @@ def crm_pushes_paused() -> bool:
             return False
     except SalesforceConfigurationError:
         return False  # the push itself reports the setting to fix
-    probe_seconds = int(_setting("SALESFORCE_API_BUDGET_PROBE_SECONDS", 120))
+    probe_seconds = int(hitlcrm_settings.SALESFORCE_API_BUDGET_PROBE_SECONDS)
     if probe_seconds <= 0 or cache.add(BUDGET_PROBE_KEY, True, probe_seconds):
         try:
             refresh_api_usage()
@@ -126,8 +121,8 @@ def execution_retry_delay(failures: int) -> float:
     """Seconds to wait after ``failures`` transient failures in a row: ``base * 2**(failures - 1)``,
     capped, with "equal jitter" (half fixed, half uniform): workers that failed together spread out,
     and no retry comes sooner than half the backoff."""
-    base = float(_setting("SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS", 2.0))
-    ceiling = float(_setting("SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS", 300.0))
+    base = float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS)
+    ceiling = float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS)
     cap = max(min(ceiling, base * 2 ** max(failures - 1, 0)), 0.0)
     return cap / 2 + random.uniform(0, cap / 2)  # noqa: S311  (jitter, not security)
 
@@ -292,7 +287,7 @@ def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] |
     Returns what became of each: its outcome (empty status: it will be retried), or the failure."""
     if not outcomes:
         return {}
-    limit = int(_setting("SALESFORCE_PUSH_MAX_ATTEMPTS", 8))
+    limit = int(hitlcrm_settings.SALESFORCE_PUSH_MAX_ATTEMPTS)
     given_up: dict[int, Outcome] = {}
     retrying: list[Execution] = []
     with transaction.atomic():

@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
+from celery import Celery, current_app
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import CrmObjectRule, ExecutionState, Proposal, ProposalKind
 from ..state_machine import Status
 
@@ -51,16 +52,20 @@ def database_probe() -> Probe:
     return Probe(True)
 
 
-def broker_transport() -> str:
-    from hitlcrm.celery import app
+def celery_app() -> Celery:
+    """The Celery app the tasks are sent with: the project's own (the standalone ``hitlcrm.celery``, or
+    the host project's when the apps are installed into one), which is the current app since tasks
+    are ``shared_task``s. The apps never import a project's Celery module themselves."""
+    return current_app._get_current_object()
 
-    return app.conf.broker_url.split("://", 1)[0]
+
+def broker_transport() -> str:
+    return celery_app().conf.broker_url.split("://", 1)[0]
 
 
 def broker_reachable(timeout: float = 3.0) -> bool:
     """Whether a connection to the broker can be made now (one attempt, bounded by ``timeout``)."""
-    from hitlcrm.celery import app
-
+    app = celery_app()
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
@@ -78,7 +83,7 @@ def broker_probe() -> Probe:
 
 
 def stalled_after() -> timedelta:
-    return timedelta(minutes=settings.HITLCRM_HEALTH_STALLED_AFTER_MINUTES)
+    return timedelta(minutes=hitlcrm_settings.HEALTH_STALLED_AFTER_MINUTES)
 
 
 def executions_stalled(*, now: datetime | None = None, older_than: timedelta | None = None) -> dict[str, Any]:
@@ -104,7 +109,7 @@ def executions_stalled(*, now: datetime | None = None, older_than: timedelta | N
         )
     found = stalled.aggregate(count=Count("pk", distinct=True), oldest=Min("status_changed_at"))
     return {"count": found["count"], "oldest_since": found["oldest"].isoformat() if found["oldest"] else None,
-            "after_minutes": settings.HITLCRM_HEALTH_STALLED_AFTER_MINUTES}
+            "after_minutes": hitlcrm_settings.HEALTH_STALLED_AFTER_MINUTES}
 
 
 def stalled_probe(*, now: datetime | None = None) -> Probe:
@@ -117,25 +122,22 @@ def stalled_probe(*, now: datetime | None = None) -> Probe:
 
 def project_queues() -> list[str]:
     """Every queue the project publishes to: those declared, the default and those tasks are routed
-    to (hitlcrm/settings/celery.py declares them all; a route to an undeclared one is shown too)."""
-    from hitlcrm.celery import app
-
+    to (the standalone hitlcrm/settings/celery.py declares them all; a route to an undeclared one is shown too)."""
+    app = celery_app()
     routed = {route["queue"] for route in (app.conf.task_routes or {}).values() if "queue" in route}
     return sorted(set(app.amqp.queues) | routed | {app.conf.task_default_queue})
 
 
 def broker_supports_remote_control() -> bool:
     """Celery asks workers through a broadcast (fanout) exchange; not every transport has one."""
-    from hitlcrm.celery import app
-
+    app = celery_app()
     with app.connection_for_read() as conn:
         return "fanout" in conn.transport.implements.exchange_type
 
 
 def queues_probe(*, timeout: float = WORKER_REPLY_SECONDS) -> Probe:
     """Ask the running workers (Celery's remote control, ``active_queues``) which queues they consume."""
-    from hitlcrm.celery import app
-
+    app = celery_app()
     queues = project_queues()
     if not broker_supports_remote_control():
         return Probe(None, "unknown: this broker cannot ask workers which queues they consume",

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import Decision, ReasonCode
 from ..models.audit import AuditActorType, AuditChainHead, AuditEvent
+from ..models.clients import login_path
 from .audit import ChainReport, audit_guard_lifted, chain_walk
 
 EXPORT_FORMATS = ("csv", "jsonl")
@@ -306,14 +307,15 @@ def monthly_report(*, months: int = 12, now: datetime | None = None) -> list[dic
     }
     month = TruncMonth("created_at", tzinfo=UTC)
     grouped = [
-        *base.annotate(month=month).values("month", "proposal__task_type", "reviewer__username").annotate(**counts),
-        *({**row, "reviewer__username": ALL_REVIEWERS}
+        *base.annotate(month=month, reviewer_login=F(login_path("reviewer")))
+        .values("month", "proposal__task_type", "reviewer_login").annotate(**counts),
+        *({**row, "reviewer_login": ALL_REVIEWERS}
           for row in base.annotate(month=month).values("month", "proposal__task_type").annotate(**counts)),
     ]
     rows: list[dict[str, Any]] = []
     for item in grouped:
         row = {"month": f"{item['month']:%Y-%m}", "task_type": item["proposal__task_type"],
-               "reviewer": item["reviewer__username"], **{name: item[name] for name in counts}}
+               "reviewer": item["reviewer_login"], **{name: item[name] for name in counts}}
         row["errors"] = row["rejected"] + row["material_edits"]
         row["error_rate"] = round(row["errors"] / row["decisions"], 4) if row["decisions"] else None
         rows.append(row)

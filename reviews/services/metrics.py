@@ -41,12 +41,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Decision, Execution, MetricRollup, Policy, Proposal
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..state_machine import Status
@@ -295,7 +295,7 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
     whether the gate may be narrowed (with how many more reviews it would take otherwise). The API
     and the console's dashboard both call this; the verdict is always over every month recorded
     (the gate window, see the module's docstring), whatever period is listed."""
-    minimum = settings.HITLCRM_MIN_REVIEWS_TO_NARROW
+    minimum = hitlcrm_settings.MIN_REVIEWS_TO_NARROW
     policies = {policy.task_type: policy for policy in Policy.objects.all()}
     result = []
     for name, months in sorted(figures_by_month(task_type=task_type).items()):
@@ -309,7 +309,7 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
             if month in listed:
                 total.add(figures)
         policy = _policy_for(name, policies)
-        target = policy.error_rate_target if policy else settings.HITLCRM_DEFAULT_ERROR_TARGET
+        target = policy.error_rate_target if policy else hitlcrm_settings.DEFAULT_ERROR_TARGET
         upper = wilson_upper(gate.errors, gate.reviewed)
         may_narrow = gate.reviewed >= minimum and upper < target
         needed = 0 if may_narrow else reviews_needed(gate.errors, gate.reviewed, target, minimum)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import AuditEvent, Proposal, ProposalKind
 from ..models.mail import MailDelivery, MailEvent, SenderDomain, SenderDomainState, normalise_address
 from ..state_machine import Status
@@ -62,15 +63,15 @@ class DomainFigures:
 
     def trip_reason(self) -> str:
         """Why these figures trip the breaker, or ""."""
-        if self.sent < settings.HITLCRM_SENDER_HEALTH_MIN_SENDS:
+        if self.sent < hitlcrm_settings.SENDER_HEALTH_MIN_SENDS:
             return ""
         reasons = []
-        if self.complaints / self.sent >= settings.HITLCRM_COMPLAINT_RATE_LIMIT:
+        if self.complaints / self.sent >= hitlcrm_settings.COMPLAINT_RATE_LIMIT:
             reasons.append(f"spam complaint rate {self.complaints / self.sent:.2%} ({self.complaints} of {self.sent}) "
-                           f"reached the limit of {settings.HITLCRM_COMPLAINT_RATE_LIMIT:.2%}")
-        if self.bounces / self.sent >= settings.HITLCRM_BOUNCE_RATE_LIMIT:
+                           f"reached the limit of {hitlcrm_settings.COMPLAINT_RATE_LIMIT:.2%}")
+        if self.bounces / self.sent >= hitlcrm_settings.BOUNCE_RATE_LIMIT:
             reasons.append(f"bounce rate {self.bounces / self.sent:.2%} ({self.bounces} of {self.sent}) "
-                           f"reached the limit of {settings.HITLCRM_BOUNCE_RATE_LIMIT:.2%}")
+                           f"reached the limit of {hitlcrm_settings.BOUNCE_RATE_LIMIT:.2%}")
         return "; ".join(reasons)
 
     def as_dict(self) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def sender_domains_figures(*, domains: list[str] | None = None, now: datetime | 
     """Each sender domain's figures over the window (from its last resume, if later): emails sent, and
     of those the ones with a complaint and with a bounce reported. One grouped query."""
     now = now or timezone.now()
-    window_start = now - timedelta(days=settings.HITLCRM_SENDER_HEALTH_WINDOW_DAYS)
+    window_start = now - timedelta(days=hitlcrm_settings.SENDER_HEALTH_WINDOW_DAYS)
     resumed = dict(SenderDomain.objects.filter(resumed_at__gt=window_start).values_list("domain", "resumed_at"))
     sent = MailDelivery.objects.filter(sent_at__gte=window_start).exclude(sender_domain="")
     if domains is not None:
@@ -212,15 +213,15 @@ def sender_domains_status(*, now: datetime | None = None) -> dict[str, Any]:
             "domain": domain, "sent": found.sent if found else 0, "complaints": found.complaints if found else 0,
             "bounces": found.bounces if found else 0, "complaint_rate": percent(complaint_rate),
             "bounce_rate": percent(found.bounce_rate if found else None),
-            "warning": bool(complaint_rate is not None and complaint_rate >= settings.HITLCRM_COMPLAINT_RATE_WARNING),
+            "warning": bool(complaint_rate is not None and complaint_rate >= hitlcrm_settings.COMPLAINT_RATE_WARNING),
             "paused": bool(row and row.is_paused), "reason": row.pause_reason if row and row.is_paused else "",
             "paused_at": row.paused_at if row and row.is_paused else None,
         })
     table.sort(key=lambda item: (not item["paused"], item["domain"]))
     return {
-        "rows": table, "window_days": settings.HITLCRM_SENDER_HEALTH_WINDOW_DAYS,
-        "min_sends": settings.HITLCRM_SENDER_HEALTH_MIN_SENDS,
-        "complaint_limit": f"{settings.HITLCRM_COMPLAINT_RATE_LIMIT:.2%}",
-        "complaint_warning": f"{settings.HITLCRM_COMPLAINT_RATE_WARNING:.2%}",
-        "bounce_limit": f"{settings.HITLCRM_BOUNCE_RATE_LIMIT:.2%}",
+        "rows": table, "window_days": hitlcrm_settings.SENDER_HEALTH_WINDOW_DAYS,
+        "min_sends": hitlcrm_settings.SENDER_HEALTH_MIN_SENDS,
+        "complaint_limit": f"{hitlcrm_settings.COMPLAINT_RATE_LIMIT:.2%}",
+        "complaint_warning": f"{hitlcrm_settings.COMPLAINT_RATE_WARNING:.2%}",
+        "bounce_limit": f"{hitlcrm_settings.BOUNCE_RATE_LIMIT:.2%}",
     }

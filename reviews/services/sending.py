@@ -40,6 +40,7 @@ from django.db import connection as database
 from django.db.models import Q
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Execution, ExecutionState, Policy, Proposal
 from ..models.mail import (
     CrmActivityState,
@@ -347,7 +348,7 @@ def email_mark_sending(*, proposal: Proposal, attempt: int, message_id: str, add
             "to": addresses, "message_id": message_id, "attempt": attempt,
             "lawful_basis": _checked_bases([locked.pk]).get(locked.pk) or basis_summary(lawful_bases(locked, policy)),
             "lawful_basis_regions": policy.lawful_basis_regions or [],
-            "footer_mode": settings.HITLCRM_FOOTER_MODE, "list_unsubscribe": True,
+            "footer_mode": hitlcrm_settings.FOOTER_MODE, "list_unsubscribe": True,
         })
         MailDelivery.objects.update_or_create(
             proposal_id=proposal.pk,

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models.mail import normalise_address
 from ..state_machine import Status
 
@@ -51,7 +51,7 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 # --- sender identification and postal address ---------------------------------------------------------
 
 def footer_mode() -> str:
-    return settings.HITLCRM_FOOTER_MODE
+    return hitlcrm_settings.FOOTER_MODE
 
 
 def sender_identity_problem(body: str = "") -> str:
@@ -59,16 +59,16 @@ def sender_identity_problem(body: str = "") -> str:
 
     Both settings are needed in every mode: in ``append`` mode hitlcrm adds them, in ``require``
     mode the draft's own text must contain them (compared without letter case and spacing)."""
-    missing = [name for name, value in (("HITLCRM_SENDER_IDENTITY", settings.HITLCRM_SENDER_IDENTITY),
-                                        ("HITLCRM_POSTAL_ADDRESS", settings.HITLCRM_POSTAL_ADDRESS))
+    missing = [name for name, value in (("HITLCRM_SENDER_IDENTITY", hitlcrm_settings.SENDER_IDENTITY),
+                                        ("HITLCRM_POSTAL_ADDRESS", hitlcrm_settings.POSTAL_ADDRESS))
                if not str(value or "").strip()]
     if missing:
         return (f"No sender identity and postal address are configured ({' and '.join(missing)} not set): "
                 "cold email cannot go out without them (CAN-SPAM, CASL)")
     if footer_mode() == FOOTER_REQUIRE:
         text = _squeeze(body)
-        absent = [what for what, value in (("the sender identity", settings.HITLCRM_SENDER_IDENTITY),
-                                           ("the postal address", settings.HITLCRM_POSTAL_ADDRESS))
+        absent = [what for what, value in (("the sender identity", hitlcrm_settings.SENDER_IDENTITY),
+                                           ("the postal address", hitlcrm_settings.POSTAL_ADDRESS))
                   if _squeeze(value) not in text]
         if absent:
             return (f"The email does not contain {' and '.join(absent)} (HITLCRM_FOOTER_MODE=require): "
@@ -84,7 +84,7 @@ def footer_text(unsubscribe_url: str) -> str:
     """The plain-text footer added in ``append`` mode ("" in ``require`` mode)."""
     if footer_mode() != FOOTER_APPEND:
         return ""
-    lines = ["--", settings.HITLCRM_SENDER_IDENTITY.strip(), *settings.HITLCRM_POSTAL_ADDRESS.strip().splitlines(),
+    lines = ["--", hitlcrm_settings.SENDER_IDENTITY.strip(), *hitlcrm_settings.POSTAL_ADDRESS.strip().splitlines(),
              f"To stop receiving these emails: {unsubscribe_url}"]
     return "\n".join(line.strip() for line in lines if line.strip())
 

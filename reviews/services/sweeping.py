@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
+from ..conf import hitlcrm_settings
 from ..models import Proposal
 from ..state_machine import Status
 from .execution import executions_due, executions_recover_stale
@@ -25,9 +25,9 @@ def sweep(*, checking_older_than: timedelta | None = None,
     from ..tasks import email_activities_push_task, proposal_execute_task, proposals_run_checks_task
 
     if checking_older_than is None:
-        checking_older_than = timedelta(seconds=settings.HITLCRM_SWEEP_CHECKING_AFTER_SECONDS)
+        checking_older_than = timedelta(seconds=hitlcrm_settings.SWEEP_CHECKING_AFTER_SECONDS)
     if stale_execution_after is None:
-        stale_execution_after = timedelta(seconds=settings.HITLCRM_SWEEP_STALE_EXECUTION_SECONDS)
+        stale_execution_after = timedelta(seconds=hitlcrm_settings.SWEEP_STALE_EXECUTION_SECONDS)
     cutoff = timezone.now() - checking_older_than
     checking = list(
         Proposal.objects.filter(status=Status.CHECKING, status_changed_at__lt=cutoff).values_list("pk", flat=True)[:5000]

@@ -30,6 +30,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from ..conf import hitlcrm_settings
 from ..models import ApiClient, Policy, PolicyMode, Proposal, ProposalKind
 from ..models.mail import SuppressionReason, normalise_address
 from ..models.policies import Stakes
@@ -65,13 +66,13 @@ def unsubscribe_read(token: str) -> tuple[int, list[str]]:
 
 
 def unsubscribe_url(token: str) -> str:
-    return settings.HITLCRM_BASE_URL.rstrip("/") + reverse("mail-unsubscribe", args=[token])
+    return hitlcrm_settings.BASE_URL.rstrip("/") + reverse("mail-unsubscribe", args=[token])
 
 
 def list_unsubscribe_headers(token: str, *, from_email: str) -> dict[str, str]:
     """RFC 2369 ``List-Unsubscribe`` (the https URL first, then a mailto) and RFC 8058's
     ``List-Unsubscribe-Post``. Both must be covered by the DKIM signature (docs/mail.md)."""
-    mailbox = normalise_address(settings.HITLCRM_UNSUBSCRIBE_MAILTO or from_email or settings.DEFAULT_FROM_EMAIL)
+    mailbox = normalise_address(hitlcrm_settings.UNSUBSCRIBE_MAILTO or from_email or settings.DEFAULT_FROM_EMAIL)
     links = [f"<{unsubscribe_url(token)}>"]
     if mailbox:
         links.append(f"<mailto:{mailbox}?subject={quote('unsubscribe ' + token[-16:])}>")

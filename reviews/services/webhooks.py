@@ -24,7 +24,6 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from integrations.http import pinned_session
 
+from ..conf import hitlcrm_settings
 from ..models import ApiClient, CallbackHostRule, Proposal, WebhookDelivery, WebhookDeliveryState
 from .queueing import publish
 
@@ -196,7 +196,7 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
     try:
         with _session_to(url, address) as session:
             response = session.post(url, data=body, headers=headers, allow_redirects=False,
-                                    timeout=(5, settings.HITLCRM_WEBHOOK_TIMEOUT_SECONDS), stream=True)
+                                    timeout=(5, hitlcrm_settings.WEBHOOK_TIMEOUT_SECONDS), stream=True)
             response.close()  # the answer's body is not needed
     except requests.RequestException as exc:
         return _attempted(delivery, url=url, status_code=None, error=f"{type(exc).__name__}: {exc}",
@@ -230,7 +230,7 @@ def _attempted(delivery: WebhookDelivery, *, url: str, status_code: int | None, 
                elapsed_ms: int) -> WebhookDelivery:
     """A transient failure: log it, then retry (raise) or give up after the last attempt."""
     _log(delivery, url=url, status_code=status_code, error=error, elapsed_ms=elapsed_ms)
-    if delivery.attempts >= settings.HITLCRM_WEBHOOK_MAX_ATTEMPTS:
+    if delivery.attempts >= hitlcrm_settings.WEBHOOK_MAX_ATTEMPTS:
         delivery.state = WebhookDeliveryState.FAILED
         with transaction.atomic():
             delivery.save()

@@ -22,7 +22,7 @@ PRODUCT_PACKAGES = ("hitlcrm", "reviews", "integrations")
 HARNESS = "tests"
 # The helper module itself reads ``os.environ.get(name)`` for whatever name it is given.
 HELPER_MODULE = Path("hitlcrm/settings/env.py")
-HELPERS = {"env_str", "env_bool", "env_int", "env_float", "env_list", "mandatory_secret"}
+HELPERS = {"env_str", "env_bool", "env_int", "env_float", "env_list", "env_setting", "mandatory_secret"}
 ENVIRON_METHODS = {"get", "setdefault", "pop"}
 # A row of a documentation table whose first cell is one variable name in backticks.
 DOC_ROW = re.compile(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|", re.MULTILINE)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from reviews.services.history import ArchiveRefused, history_archive, retention_cutoff
+
+from ...conf import hitlcrm_settings
 
 
 class Command(BaseCommand):
@@ -33,11 +34,14 @@ class Command(BaseCommand):
             if cutoff is None or cutoff.tzinfo is None:
                 raise CommandError("--before needs an ISO date-time with a time zone, e.g. 2020-01-01T00:00:00Z")
         else:
-            days = settings.HITLCRM_AUDIT_RETENTION_DAYS if days is None else days
+            days = hitlcrm_settings.AUDIT_RETENTION_DAYS if days is None else days
             if days < 0:
                 raise CommandError("--days cannot be negative")
             cutoff = retention_cutoff(days)
-        directory = Path(output or settings.HITLCRM_AUDIT_ARCHIVE_DIR)
+        folder = output or hitlcrm_settings.AUDIT_ARCHIVE_DIR
+        if not str(folder).strip():
+            raise CommandError("no archive folder: set HITLCRM_AUDIT_ARCHIVE_DIR (durable storage) or pass --output")
+        directory = Path(folder)
         try:
             result = history_archive(before=cutoff, directory=directory, dry_run=dry_run)
         except ArchiveRefused as exc:

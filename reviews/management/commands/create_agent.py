@@ -1,8 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from reviews.models import ApiClient, ApiToken
+from reviews.models.clients import new_api_client_user
 
 
 class Command(BaseCommand):
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         if existing is not None:
             raise CommandError(f"an API client named {name!r} already exists (use --new-token for another token)")
         with transaction.atomic():
-            user = get_user_model().objects.create_user(username=f"api:{name}", is_staff=False)
-            user.set_unusable_password()
-            user.save()
+            user = new_api_client_user(name)
             client = ApiClient(name=name, role=role, user=user, webhook_url=webhook_url, throttle_rate=throttle_rate)
             if webhook_url:
                 client.new_webhook_secret()

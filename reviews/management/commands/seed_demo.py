@@ -7,14 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from reviews.api.serializers import CrmChangeSubmitSerializer, EmailDraftSubmitSerializer
+from reviews.conf import hitlcrm_settings
 from reviews.models import ApiClient, ApiToken, CrmObjectRule, Policy, ProposalKind
+from reviews.models.clients import new_api_client_user
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.crm_context import salesforce_configured
@@ -49,8 +50,17 @@ class Command(BaseCommand):
         parser.add_argument("--token-file", default="", help="Write the demo agent's token here.")
 
     def handle(self, *args: Any, limit: int, token_file: str, **options: Any) -> None:
+        if not hitlcrm_settings.DEMO:
+            raise CommandError("seed_demo runs only under the demo settings (HITLCRM_DEMO = True, the standalone "
+                               "project's development settings): it makes logins with a public password")
         if ApiClient.objects.filter(name="sdr-agent").exists():
             raise CommandError("demo data is already loaded (agent 'sdr-agent' exists); start from an empty database")
+        # One transaction: a failure part-way (Salesforce unreachable, say) leaves no login with the
+        # public demo password behind.
+        with transaction.atomic():
+            self._seed(limit=limit, token_file=token_file)
+
+    def _seed(self, *, limit: int, token_file: str) -> None:
         for username, group in PEOPLE:
             call_command("create_reviewer", username, password=DEMO_PASSWORD, group=group, stdout=self.stderr)
         for values in POLICIES:
@@ -82,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(f"{u} ({g})" for u, g in PEOPLE))
 
     def _agent(self, name: str) -> tuple[ApiClient, str]:
-        user = get_user_model().objects.create_user(username=f"api:{name}")
+        user = new_api_client_user(name)
         client = ApiClient.objects.create(name=name, user=user)
         _, token = ApiToken.issue(client)
         return client, token

@@ -15,6 +15,8 @@ import pytest
 from hitlcrm_client import models
 from pydantic import BaseModel
 
+from tests.support import build_wheel
+
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT = ROOT / "integrations" / "agent_client"
 
@@ -101,11 +103,7 @@ def test_the_client_and_the_mcp_server_import_without_django(tmp_path) -> None:
 
 
 def test_the_client_is_a_distribution_of_its_own_and_not_part_of_the_servers(tmp_path) -> None:
-    for source in (CLIENT, ROOT):
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                        "--wheel-dir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
-    (client_wheel,) = tmp_path.glob("hitlcrm_client-*.whl")
-    (server_wheel,) = tmp_path.glob("hitlcrm-*.whl")
+    client_wheel, server_wheel = build_wheel(CLIENT, tmp_path), build_wheel(ROOT, tmp_path)
     with zipfile.ZipFile(client_wheel) as wheel:
         names = wheel.namelist()
         metadata = wheel.read(next(n for n in names if n.endswith("METADATA"))).decode()

@@ -1,0 +1,51 @@
+"""The host project (tests/host_project) in subprocesses: its own settings module, database and
+broker folder under the test's temporary folder, and nothing of this process's configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def host_environment(folder: Path, **variables: str) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG"}
+    env = {name: value for name, value in os.environ.items() if name in keep}
+    env.update(DJANGO_SETTINGS_MODULE="tests.host_project.settings", HOST_VAR_DIR=str(folder),
+               HOST_DATABASE=str(folder / "host.sqlite3"), PYTHONPATH=str(ROOT), **variables)
+    return env
+
+
+class Host:
+    """Runs Python code or ``django-admin`` commands in the host project."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], cwd=self.folder, env={**host_environment(self.folder), **(env or {})},
+                              capture_output=True, text=True, timeout=300)
+
+    def django(self, *command: str) -> subprocess.CompletedProcess:
+        return self.run("-m", "django", *command)
+
+    def python(self, code: str) -> str:
+        """Runs ``code`` after ``django.setup()``; its stdout. Fails the test on a non-zero exit."""
+        result = self.run("-c", "import django\ndjango.setup()\n" + textwrap.dedent(code))
+        assert result.returncode == 0, f"host code failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+
+@pytest.fixture
+def host(tmp_path) -> Host:
+    """A migrated host project of its own."""
+    project = Host(tmp_path)
+    migrated = project.django("migrate", "--noinput", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    return project
