@@ -28,6 +28,7 @@ from .models import (  # noqa: E402
     EmailDraft,
     Evidence,
     FeedbackEntry,
+    LawfulBasis,
     PreflightResult,
     Proposal,
 )
@@ -35,6 +36,6 @@ from .models import (  # noqa: E402
 __all__ = [
     "ApiError", "AsyncHitlcrmClient", "AuthenticationFailed", "BulkResult", "Check", "Conflict", "CrmChange",
     "CrmEvidence", "Decision", "DecisionTimeout", "EmailDraft", "Evidence", "FeedbackEntry", "HitlcrmClient",
-    "HitlcrmError", "IdempotencyConflict", "InvalidInput", "NotFound", "PayloadTooLarge", "PermissionDenied",
+    "HitlcrmError", "IdempotencyConflict", "InvalidInput", "LawfulBasis", "NotFound", "PayloadTooLarge", "PermissionDenied",
     "PreflightResult", "Proposal", "RateLimited", "ServerError", "TransportError",
 ]

@@ -51,6 +51,16 @@ class CrmEvidence(Evidence):
     fields: list[str] | None = Field(default=None, description="API names of the proposed fields this entry backs.")
 
 
+class LawfulBasis(_Request):
+    """The recorded lawful basis for one recipient: consent (where and when it was given) or
+    legitimate interest (the note of the assessment)."""
+
+    basis: Literal["consent", "legitimate_interest"]
+    source: str | None = Field(default=None, description="Consent: where it was given (form, event, ...).")
+    date: str | None = Field(default=None, description="Consent: when it was given (YYYY-MM-DD).")
+    note: str | None = Field(default=None, description="Legitimate interest: the note of the assessment.")
+
+
 class _Submission(_Request):
     task_type: str | None = Field(default=None, description="The task type whose policy gates this (lowercase).")
     confidence: float | None = Field(default=None, ge=0, le=1, description="The agent's confidence, 0..1.")
@@ -70,6 +80,10 @@ class EmailDraft(_Submission):
     from_email: str | None = None
     company_name: str | None = None
     evidence: list[Evidence] | None = None
+    country: str | None = Field(default=None, description="The recipients' country (ISO 3166-1 alpha-2), for the "
+                                                          "lawful-basis rule.")
+    lawful_basis: list[LawfulBasis] | None = Field(default=None, description="One entry per address in `to`, in the "
+                                                                              "same order.")
 
 
 class CrmChange(_Submission):

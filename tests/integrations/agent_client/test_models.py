@@ -26,6 +26,7 @@ COMPONENTS: list[tuple[type[BaseModel], str]] = [
     (models.CrmChange, "CrmChangeSubmitRequest"),
     (models.Evidence, "EvidenceRequest"),
     (models.CrmEvidence, "CrmEvidenceRequest"),
+    (models.LawfulBasis, "LawfulBasisRequest"),
     (models.Proposal, "ProposalRecord"),
     (models.Check, "CheckDoc"),
     (models.Decision, "DecisionDoc"),
