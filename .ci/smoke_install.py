@@ -22,126 +22,34 @@ Environment: SMOKE_POSTGRES (default postgres://postgres@127.0.0.1:5432), SMOKE_
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
 import os
-import re
 import shutil
-import signal
-import socket
-import ssl
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from tests.html_forms import form_submission  # noqa: E402  (standard library only)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ci_support import (  # noqa: E402
+    CONTACT,
+    Http,
+    alive,
+    console_approve,
+    emulator_contact,
+    free_port,
+    fresh_venv,
+    run,
+    start,
+    start_salesforce_emulator,
+    step,
+    stop_all,
+    wait,
+)
 
 POSTGRES = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("SMOKE_REDIS", "redis://127.0.0.1:6379/1")
 PASSWORD = "smoke-review-2026"
-PROCESSES: list[subprocess.Popen] = []
-
-
-def step(text: str) -> None:
-    print(f"--- smoke: {text}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait(predicate: Callable[[], Any], *, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise SystemExit(f"smoke: timed out after {timeout:.0f}s waiting for {what}")
-
-
-def run(command: list[str], env: dict[str, str], **kwargs: Any) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, **kwargs)
-    if result.returncode != 0:
-        raise SystemExit(f"smoke: {' '.join(command[:4])} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def start(name: str, command: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
-    log = open(logs / f"{name}.log", "wb")  # noqa: SIM115  (open as long as the process runs)
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    PROCESSES.append(process)
-    return process
-
-
-def stop_all() -> None:
-    for process in PROCESSES:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in PROCESSES:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-def alive(logs: Path) -> None:
-    """Returns nothing while every started process runs; stops the smoke, with the logs, if one exited."""
-    for process in PROCESSES:
-        if process.poll() is not None:
-            tails = "\n".join(f"== {log.name}\n{log.read_text(errors='replace')[-3000:]}" for log in logs.glob("*.log"))
-            raise SystemExit(f"smoke: {' '.join(process.args[1:4])} exited ({process.returncode}):\n{tails}")
-
-
-class Http:
-    """A browser-ish client: cookies, CSRF token from the form, Referer."""
-
-    def __init__(self, base: str, headers: dict[str, str] | None = None) -> None:
-        self.base = base
-        self.headers = headers or {}
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def request(self, method: str, path: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-                ) -> tuple[int, str]:
-        url = path if path.startswith("http") else self.base + path
-        request = urllib.request.Request(url, data=data, method=method, headers={**self.headers, **(headers or {})})
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace")
-
-    def json(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        data = json.dumps(body).encode() if body is not None else None
-        code, text = self.request(method, path, data=data, headers={"Content-Type": "application/json"})
-        try:
-            return code, json.loads(text)
-        except json.JSONDecodeError:
-            return code, text
-
-    def form(self, path: str, fields: list[tuple[str, str]], referer: str) -> tuple[int, str]:
-        return self.request("POST", path, data=urllib.parse.urlencode(fields).encode(),
-                            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": referer})
-
-
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    if not match:
-        raise SystemExit("smoke: no CSRF token on the page")
-    return match.group(1)
 
 
 def main() -> None:
@@ -151,11 +59,7 @@ def main() -> None:
     database = f"hitlcrm_smoke_{os.getpid()}"
     try:
         step(f"install without test extras into {work}/venv")
-        subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True)
-        python = str(work / "venv" / "bin" / "python")
-        base_env = {"PATH": f"{work / 'venv' / 'bin'}:/usr/bin:/bin", "HOME": str(work), "LANG": "C.UTF-8"}
-        base_env.update({name: value for name, value in os.environ.items() if name.startswith("PIP_")})
-        run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], base_env)
+        python, base_env = fresh_venv(work)
         run([python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", ".[server]"], base_env)
         installed = run([python, "-m", "pip", "freeze"], base_env).lower()
         for absent in ("pytest", "factory-boy", "playwright"):
@@ -163,7 +67,7 @@ def main() -> None:
 
         step(f"create database {database}; Redis {REDIS}")
         run(["psql", f"{POSTGRES}/postgres", "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {database}"], base_env)
-        smtp_port, web_port, sf_port = free_port(), free_port(), free_port()
+        smtp_port, web_port = free_port(), free_port()
         env = {
             **base_env,
             "DJANGO_SETTINGS_MODULE": "hitlcrm.settings.base",
@@ -181,17 +85,8 @@ def main() -> None:
         run([python, "manage.py", "migrate", "--noinput", "-v0"], env)
 
         step("start the Salesforce emulator, the SMTP sink, gunicorn and a plain worker")
-        seed = work / "seed.json"
-        seed.write_text(json.dumps({"Contact": [{"FirstName": "Ada", "LastName": "Lovelace", "Title": "Engineer",
-                                                 "Email": "ada@contoso.example", "HasOptedOutOfEmail": False}]}))
-        start("salesforce-emulator", [python, "manage.py", "salesforce_emulator", "--port", str(sf_port), "--cert-dir",
-                                      str(work / "sf"), "--seed-file", str(seed)], env, logs)
-        emulator_log = logs / "salesforce-emulator.log"
-        wait(lambda: "SALESFORCE_CA_BUNDLE=" in emulator_log.read_text(errors="replace") or alive(logs), timeout=60,
-             what="the Salesforce emulator")
-        salesforce = dict(line.split("=", 1) for line in emulator_log.read_text().splitlines()
-                          if line.startswith("SALESFORCE_") and "=" in line)
-        env.update({key: value.strip() for key, value in salesforce.items()})
+        salesforce = start_salesforce_emulator([python, "manage.py"], env, work, logs)
+        env.update(salesforce)
         start("smtp-sink", [python, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Debugging", "stdout",
                             "-l", f"127.0.0.1:{smtp_port}"], env, logs)
         start("gunicorn", [python, "-m", "gunicorn", "hitlcrm.wsgi:application", "--workers", "2", "--bind",
@@ -221,18 +116,7 @@ def main() -> None:
              "CrmObjectRule.objects.create(crm_object='Contact', allowed_fields=['Title']); "
              "Policy.objects.create(task_type='*', mode='always_review')"], env)
 
-        soql = urllib.parse.quote("SELECT Id, Title FROM Contact WHERE Email = 'ada@contoso.example'")
-        version = "v62.0"
-        salesforce_client = Http(env["SALESFORCE_INSTANCE_URL"], {"Authorization": f"Bearer {env['SALESFORCE_SESSION_ID']}"})
-        salesforce_client.opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=env["SALESFORCE_CA_BUNDLE"])))
-
-        def contact() -> dict[str, Any]:
-            code, body = salesforce_client.json("GET", f"/services/data/{version}/query/?q={soql}")
-            assert code == 200 and body["totalSize"] == 1, (code, body)
-            return body["records"][0]
-
-        contact_id = contact()["Id"]
+        contact_id = emulator_contact(salesforce)["Id"]
 
         step("the agent submits an email draft and a CRM change")
         agent = Http(web, {"Authorization": f"Token {token}"})
@@ -261,19 +145,7 @@ def main() -> None:
                  what=f"the checks of the {path} record")
 
         step("the reviewer approves both in the console")
-        reviewer = Http(web)
-        _, page = reviewer.request("GET", "/admin/login/")
-        code, page = reviewer.form("/admin/login/?next=/admin/", [("username", "smoke-reviewer"), ("password", PASSWORD),
-                                                                   ("csrfmiddlewaretoken", csrf(page))],
-                                   referer=f"{web}/admin/login/")
-        assert code == 200 and "Log out" in page, "the reviewer could not log in"
-        for path, record in records.items():
-            code, page = reviewer.request("GET", record["review_url"])
-            assert code == 200, f"review page of {path}: {code}"
-            action, fields = form_submission(page, "decide-form")
-            code, page = reviewer.form(urllib.parse.urljoin(record["review_url"], action), [*fields, ("action", "approve")],
-                                       referer=record["review_url"])
-            assert code == 200, f"approving {path} answered {code}: {page[:500]}"
+        console_approve(web, "smoke-reviewer", PASSWORD, [record["review_url"] for record in records.values()])
 
         step("both execute: done, the CRM record changed, the mail arrived")
         for path in records:
@@ -281,10 +153,10 @@ def main() -> None:
                  what=f"the execution of the {path} record")
             state = record_state(path)
             assert state["status"] == "done" and state["execution"]["state"] == "succeeded", (path, state)
-        assert contact()["Title"] == "CTO", contact()
+        assert emulator_contact(salesforce)["Title"] == "CTO", emulator_contact(salesforce)
         sink = logs / "smtp-sink.log"
         wait(lambda: "Subject: Idea for Contoso" in sink.read_text(errors="replace"), timeout=30, what="the mail")
-        assert "ada@contoso.example" in sink.read_text(errors="replace")
+        assert CONTACT["Email"] in sink.read_text(errors="replace")
 
         code, health = Http(web).json("GET", "/health/")
         assert code == 200 and health["healthy"], f"/health/ answered {code}: {health}"

@@ -118,6 +118,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# The API's OpenAPI document (drf-spectacular settings; reviews/api/base.py serves it with these). A
+# project that runs drf-spectacular's own deploy check over the whole site merges them into its
+# SPECTACULAR_SETTINGS, as the standalone project does, so the check names hitlcrm's enums as the API does.
+OPENAPI_SETTINGS: dict[str, Any] = {
+    "TITLE": "hitlcrm API",
+    "DESCRIPTION": "Submit AI-proposed emails and CRM changes for review; read decisions and history.",
+    "VERSION": "1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalKindEnum": "reviews.models.proposals.ProposalKind",
+        "CrmChangeKindEnum": "reviews.models.proposals.CrmChangeKind",
+    },
+}
+
+
 def setting_name(attribute: str) -> str:
     """The Django setting behind an accessor attribute: ``UNDO_GRACE_SECONDS`` -> ``HITLCRM_UNDO_GRACE_SECONDS``."""
     return attribute if attribute.startswith("SALESFORCE_") else f"HITLCRM_{attribute}"

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.html_forms import form_submission  # noqa: F401  (re-exported for the tests)
+from tests.source_tree import copy_source_tree
 
 
 def services_required() -> bool:
@@ -30,20 +31,13 @@ def unavailable(reason: str) -> None:
 def build_wheel(source: Path, folder: Path) -> Path:
     """``pip wheel`` of the distribution at ``source`` (no dependencies) into ``folder``; the wheel's path.
 
-    Built from a copy of the files git knows (tracked, or new and not ignored): the checkout's
-    ``build/`` and ``*.egg-info`` left by earlier installs would otherwise put files into the wheel
-    that a clean build leaves out."""
-    import shutil
+    Built from a copy of the files git knows: the checkout's ``build/`` and ``*.egg-info`` left by
+    earlier installs would otherwise put files into the wheel that a clean build leaves out."""
     import tempfile
 
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "."], cwd=source,
-                            check=True, capture_output=True, text=True).stdout.split("\0")
     before = set(folder.glob("*.whl"))
     with tempfile.TemporaryDirectory(prefix="wheel-source-") as copy:
-        for name in filter(None, listed):
-            if (source / name).is_file():
-                (Path(copy) / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source / name, Path(copy) / name)
+        copy_source_tree(source, Path(copy))
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(folder), copy],
                        check=True, capture_output=True, timeout=300)
     (wheel,) = set(folder.glob("*.whl")) - before

@@ -36,6 +36,7 @@ from ..services.history import (
     report_csv,
     timeline_filters,
 )
+from .base import HitlcrmApiPolicy
 from .permissions import client_of
 
 
@@ -138,7 +139,7 @@ FILTER_PARAMETERS = [
 ]
 
 
-class _HistoryBase(GenericAPIView):
+class _HistoryBase(HitlcrmApiPolicy, GenericAPIView):
     permission_classes = [IsAuthenticated, CanReadHistory]
     renderer_classes = [JSONRenderer, CsvRenderer, JsonLinesRenderer]
     serializer_class = AuditEventSerializer

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..services.metrics import gate_metrics
+from .base import HitlcrmApiPolicy
 from .permissions import client_of
 
 
@@ -46,7 +47,7 @@ def _month(value: str | None, name: str, *, end: bool = False) -> datetime | Non
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
-class MetricsView(APIView):
+class MetricsView(HitlcrmApiPolicy, APIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsConsoleStaff]
 

@@ -1,4 +1,4 @@
-"""Per-client request throttling: ``ApiClient.throttle_rate``, else the ``agent`` default rate.
+"""Per-client request throttling: ``ApiClient.throttle_rate``, else ``HITLCRM_AGENT_THROTTLE``.
 
 Fixed windows counted in the database (``ApiRequestWindow``), one upsert per request. DRF's
 ``SimpleRateThrottle`` keeps every request time of the last window in one cache value and rewrites
@@ -15,9 +15,9 @@ from typing import Any
 
 from django.db import connection, transaction
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from ..conf import hitlcrm_settings
 from ..models import ApiRequestWindow
 from .permissions import client_of
 
@@ -59,7 +59,7 @@ class AgentRateThrottle(BaseThrottle):
         client = client_of(request)
         if client is None:
             return True
-        rate = client.throttle_rate or api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = client.throttle_rate or hitlcrm_settings.AGENT_THROTTLE
         if not rate:
             return True
         limit, duration = parse_rate(rate)

@@ -1,7 +1,7 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from .base import SchemaView
 from .history import HistoryView, MonthlyReportView, TimelineView
 from .views import CrmChangeViewSet, EmailDraftViewSet, FeedbackView, WebhookView
 
@@ -11,7 +11,7 @@ router.register("email-drafts", EmailDraftViewSet, basename="email-draft")
 router.register("crm-changes", CrmChangeViewSet, basename="crm-change")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("webhook/", WebhookView.as_view(), name="api-webhook"),
     path("feedback/", FeedbackView.as_view(), name="api-feedback"),
     path("history/", HistoryView.as_view(), name="api-history"),

@@ -26,6 +26,7 @@ from ..services.preflight import proposal_preflight
 from ..services.submission import IdempotencyConflict, Submission, proposals_submit
 from ..services.webhooks import CallbackRefused, webhook_register
 from ..state_machine import Status
+from .base import HitlcrmApiPolicy
 from .parsers import LimitedJSONParser
 from .permissions import CanReadProposals, IsAgent, IsIntegration, client_of
 from .serializers import (
@@ -94,7 +95,7 @@ class NewestFirstCursor(CursorPagination):
     page_size_query_param = "page_size"
 
 
-class ProposalViewSet(viewsets.GenericViewSet):
+class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
     kind: str = ""
     submit_serializer_class: type[serializers.Serializer] = serializers.Serializer
     bulk_item_serializer_class: type[serializers.Serializer] = serializers.Serializer
@@ -362,7 +363,7 @@ class CrmChangeViewSet(ProposalViewSet):
         return Response(self._record(proposal.pk))
 
 
-class FeedbackView(APIView):
+class FeedbackView(HitlcrmApiPolicy, APIView):
     """The calling agent's outputs that reviewers rejected or edited: what to learn from."""
 
     permission_classes = [IsAgent]
@@ -396,7 +397,7 @@ class FeedbackView(APIView):
                          "results": entries})
 
 
-class WebhookView(APIView):
+class WebhookView(HitlcrmApiPolicy, APIView):
     """The calling agent's decision webhook."""
 
     permission_classes = [IsAgent]

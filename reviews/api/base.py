@@ -1,0 +1,66 @@
+"""The API's policy, set on hitlcrm's own views rather than in the project's global ``REST_FRAMEWORK``.
+
+Installed into a host project, hitlcrm then changes nothing about the host's other endpoints (an
+agent token authenticates on these views only, so it opens none of the host's), and the host's
+REST_FRAMEWORK (its authentication, permissions, renderers, pagination, exception handler) changes
+nothing about hitlcrm's API. Every hitlcrm API view puts ``HitlcrmApiPolicy`` first among its bases.
+
+One global remains, for the OpenAPI document only: drf-spectacular builds the schemas of
+``@extend_schema`` methods on ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``, so that must be its
+AutoSchema (drf-spectacular's own install step; it changes no request handling). A system check warns
+when it is not (reviews/system_checks.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.metadata import SimpleMetadata
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+from ..conf import OPENAPI_SETTINGS
+from .authentication import AgentTokenAuthentication
+from .errors import api_exception_handler
+from .throttling import AgentRateThrottle
+
+
+class HitlcrmApiPolicy:
+    authentication_classes = [AgentTokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AgentRateThrottle]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    parser_classes = [JSONParser]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = None
+    content_negotiation_class = DefaultContentNegotiation
+    metadata_class = SimpleMetadata
+    versioning_class = None
+    schema = AutoSchema()
+
+    def get_exception_handler(self) -> Any:
+        return api_exception_handler
+
+
+def hitlcrm_endpoints_only(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """drf-spectacular preprocessing hook: the schema describes hitlcrm's API, not the host's."""
+    views = [(endpoint, getattr(endpoint[3], "cls", object)) for endpoint in endpoints]
+    return [endpoint for endpoint, view in views if issubclass(view, HitlcrmApiPolicy) and not issubclass(view, SchemaView)]
+
+
+# The schema's own settings (drf-spectacular's custom_settings), so a host needs no SPECTACULAR_SETTINGS.
+SCHEMA_SETTINGS: dict[str, Any] = {**OPENAPI_SETTINGS, "PREPROCESSING_HOOKS": ["reviews.api.base.hitlcrm_endpoints_only"]}
+
+
+class SchemaView(HitlcrmApiPolicy, SpectacularAPIView):
+    """``GET schema/``: the OpenAPI document, readable without credentials (as before)."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = SpectacularAPIView.renderer_classes
+    custom_settings = SCHEMA_SETTINGS
