@@ -28,8 +28,17 @@ SALESFORCE_API_BUDGET_SHARE = env_float("SALESFORCE_API_BUDGET_SHARE", 0.8)
 # While paused, one process re-measures the usage (one `limits` request) this often, so pushes
 # resume by themselves once the usage falls under the share.
 SALESFORCE_API_BUDGET_PROBE_SECONDS = env_int("SALESFORCE_API_BUDGET_PROBE_SECONDS", 120)
-# Transient push failures (5xx, locked rows, timeouts): retried after an exponential backoff with
-# jitter (base, cap), at most this many times in a row; then the change fails with the last error.
+# Org-level refusals (a refused login or session, API access disabled, QUERY_TIMEOUT, HTTP 420/414/431,
+# the daily allocation used up) pause every push: nothing fails. The next push is tried after this
+# many seconds, doubling per failed try up to the cap; the first push that goes through ends the pause.
+SALESFORCE_PAUSE_PROBE_SECONDS = env_int("SALESFORCE_PAUSE_PROBE_SECONDS", 60)
+SALESFORCE_PAUSE_PROBE_MAX_SECONDS = env_int("SALESFORCE_PAUSE_PROBE_MAX_SECONDS", 3600)
+# Transient push failures (5xx and maintenance, locked rows, too many concurrent requests, timeouts):
+# retried after an exponential backoff with jitter (base, cap: a maintenance window lasts hours); the
+# change fails with the last error only after at least this many failures in a row that went on for
+# at least SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS. Waits longer than a task may be held are kept in
+# the database (Execution.retry_after) and picked up by the sweeper.
 SALESFORCE_PUSH_MAX_ATTEMPTS = env_int("SALESFORCE_PUSH_MAX_ATTEMPTS", 8)
+SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS = env_float("SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS", 86_400.0)
 SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS = env_float("SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS", 2.0)
-SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS = env_float("SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS", 300.0)
+SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS = env_float("SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS", 10_800.0)
