@@ -27,6 +27,8 @@ def task_delays() -> dict[str, float]:
 
     delays = {
         "HITLCRM_UNDO_GRACE_SECONDS": float(settings.HITLCRM_UNDO_GRACE_SECONDS),
+        "HITLCRM_UNDO_GRACE_SECONDS + SALESFORCE_PUSH_COALESCE_SECONDS": float(settings.HITLCRM_UNDO_GRACE_SECONDS)
+        + float(settings.SALESFORCE_PUSH_COALESCE_SECONDS),
         # Longer push backoffs are held as data (Execution.retry_after, picked up by the sweeper).
         "reviews.tasks.HELD_RETRY_MAX_SECONDS": min(float(settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
                                                     tasks.HELD_RETRY_MAX_SECONDS),

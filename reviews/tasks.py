@@ -24,10 +24,11 @@ def proposal_run_checks_task(proposal_id: int) -> None:
 
 @shared_task(**RETRY)
 def proposals_run_checks_task(proposal_ids: list[int]) -> None:
-    """Checks of several proposals, their CRM records read in batches."""
+    """Checks of several proposals and of the others waiting in ``checking``, their CRM records read
+    in batches."""
     from .services.checking import proposals_run_checks
 
-    proposals_run_checks(proposal_ids=proposal_ids)
+    proposals_run_checks(proposal_ids=proposal_ids, take_along=True)
 
 
 # A backstop only: each execution gives up by itself (reviews/services/execution.py), and a wait

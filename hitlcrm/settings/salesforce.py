@@ -28,6 +28,12 @@ SALESFORCE_API_BUDGET_SHARE = env_float("SALESFORCE_API_BUDGET_SHARE", 0.8)
 # While paused, one process re-measures the usage (one `limits` request) this often, so pushes
 # resume by themselves once the usage falls under the share.
 SALESFORCE_API_BUDGET_PROBE_SECONDS = env_int("SALESFORCE_API_BUDGET_PROBE_SECONDS", 120)
+# Interactive work batches too: an approved CRM change is pushed this many seconds after its undo
+# grace period ends, so approvals whose grace ends close together go out in one push (one read and
+# one write per 200 changes) instead of one push each; and a single submission's check (its "before"
+# read) waits this long, so the checks of submissions arriving one request at a time share one read.
+SALESFORCE_PUSH_COALESCE_SECONDS = env_float("SALESFORCE_PUSH_COALESCE_SECONDS", 10.0)
+SALESFORCE_CHECK_COALESCE_SECONDS = env_float("SALESFORCE_CHECK_COALESCE_SECONDS", 2.0)
 # Org-level refusals (a refused login or session, API access disabled, QUERY_TIMEOUT, HTTP 420/414/431,
 # the daily allocation used up) pause every push: nothing fails. The next push is tried after this
 # many seconds, doubling per failed try up to the cap; the first push that goes through ends the pause.

@@ -338,6 +338,23 @@ def proposals_execute(*, proposal_ids: list[int]) -> dict[int, Outcome]:
     return outcomes
 
 
+def _crm_push_ripe(proposal_ids: list[int]) -> bool:
+    """Whether a push of the due CRM changes should go now: one of ``proposal_ids`` is an approved
+    change whose grace period ended ``SALESFORCE_PUSH_COALESCE_SECONDS`` ago or more (its own task,
+    scheduled that late, or the sweeper's), or a retry that is due. A task for a change already
+    pushed with an earlier group does not push the few that became due since: they wait for the
+    task of the first of them, and go together (approvals one after another cost a push per window,
+    not one each)."""
+    coalesce = float(_setting("SALESFORCE_PUSH_COALESCE_SECONDS", 0))
+    if coalesce <= 0:
+        return True
+    now = timezone.now()
+    ripe = (Q(status=Status.APPROVED) & (Q(execute_after__isnull=True)
+                                         | Q(execute_after__lte=now - timedelta(seconds=coalesce)))
+            | Q(status=Status.EXECUTING, execution__state=ExecutionState.PENDING) & _retry_due(now))
+    return Proposal.objects.filter(ripe, pk__in=proposal_ids, kind=ProposalKind.CRM_CHANGE).exists()
+
+
 def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
     from integrations.salesforce.errors import pause_reason
 
@@ -347,9 +364,12 @@ def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
     wanted = list(dict.fromkeys(proposal_ids))
     has_crm = Proposal.objects.filter(pk__in=wanted, kind=ProposalKind.CRM_CHANGE).exists()
     paused = has_crm and crm_pushes_paused()
-    if has_crm and not paused:
+    # Not yet: no change here has waited SALESFORCE_PUSH_COALESCE_SECONDS past its grace period;
+    # the first one that has triggers the push that takes the others along.
+    unripe = has_crm and not paused and not _crm_push_ripe(wanted)
+    if has_crm and not paused and not unripe:
         wanted += crm_changes_due(limit=MAX_PUSH_BATCH - len(wanted), exclude=set(wanted))
-    claimed = proposals_claim_for_execution(wanted, crm=not paused)
+    claimed = proposals_claim_for_execution(wanted, crm=not (paused or unripe))
     if not claimed:
         return {}
     crm = [p for p in claimed if p.kind == ProposalKind.CRM_CHANGE]
