@@ -114,7 +114,16 @@ DEFAULTS: dict[str, Any] = {
     # Transient push failures: retried after an exponential backoff (base, cap), at most this many times.
     "SALESFORCE_PUSH_MAX_ATTEMPTS": 8,
     "SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS": 2.0,
-    "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": 300.0,
+    "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": 10_800.0,
+    # Transient failures fail the change only after this long of failures in a row (and the attempts).
+    "SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS": 86_400.0,
+    # Interactive batching: a due CRM change waits this long past its grace so approvals close together
+    # share one push; a single submission's check waits this long so single submissions share one read.
+    "SALESFORCE_PUSH_COALESCE_SECONDS": 10.0,
+    "SALESFORCE_CHECK_COALESCE_SECONDS": 2.0,
+    # Org-level refusals pause every push; the next try waits this long, doubling up to the cap.
+    "SALESFORCE_PAUSE_PROBE_SECONDS": 60,
+    "SALESFORCE_PAUSE_PROBE_MAX_SECONDS": 3600,
 }
 
 

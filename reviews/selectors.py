@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from .conf import hitlcrm_settings
@@ -25,14 +26,19 @@ def salesforce_push_status() -> dict[str, Any]:
     - ``paused``: the org's daily API usage, as Salesforce last reported it to any process, is at or
       above ``share`` of its allowance; due changes wait (still ``approved``) and go out by
       themselves when a new measurement is under it (see ``execution.crm_pushes_paused``).
+    - ``pause``: the org-level condition pushes wait for, as recorded by the push that met it (a
+      refused login, an org refusing requests; ``execution.crm_pause_state``), or None. ``paused``
+      is true while it holds too.
     - ``used`` / ``max``: that figure (None until Salesforce reported one).
     - ``waiting``: approved CRM changes past their grace period, not pushed yet.
-    - ``retrying``: pushes waiting for their retry after a transient error.
+    - ``retrying``: pushes waiting for their retry after a transient error; ``next_retry_at`` the
+      first retry, ``retrying_until`` when the longest-failing of them gives up.
     """
     from integrations.salesforce.client import api_usage, budget_exhausted
     from integrations.salesforce.errors import SalesforceConfigurationError
 
     from .services.crm_context import salesforce_configured
+    from .services.execution import crm_pause_state
 
     configured = salesforce_configured()
     try:
@@ -40,18 +46,27 @@ def salesforce_push_status() -> dict[str, Any]:
         paused = configured and budget_exhausted()
     except SalesforceConfigurationError:
         usage, paused = None, False
+    pause = crm_pause_state() if configured else None
+    give_up_after = timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
     share = float(hitlcrm_settings.SALESFORCE_API_BUDGET_SHARE)
     crm = Proposal.objects.filter(kind=ProposalKind.CRM_CHANGE).exclude(
         crm_object__in=CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values("crm_object")
     )
+    retrying = crm.filter(status=Status.EXECUTING, execution__state=ExecutionState.PENDING).aggregate(
+        count=Count("pk"), next=Min("execution__retry_after"), oldest=Min("execution__failing_since"))
     return {
         "configured": configured,
-        "paused": paused,
+        "paused": paused or pause is not None,
+        "budget_paused": paused,
+        "pause": pause,
         "used": usage[0] if usage else None,
         "max": usage[1] if usage else None,
         "share": share,
         "waiting": crm.filter(status=Status.APPROVED, execute_after__lte=timezone.now()).count(),
-        "retrying": crm.filter(status=Status.EXECUTING, execution__state=ExecutionState.PENDING).count(),
+        "retrying": retrying["count"],
+        "next_retry_at": retrying["next"],
+        # The first retrying change fails at this time if Salesforce still refuses it then.
+        "retrying_until": (retrying["oldest"] + give_up_after if retrying["oldest"] else None),
     }
 
 

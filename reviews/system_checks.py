@@ -29,7 +29,11 @@ def task_delays() -> dict[str, float]:
 
     delays = {
         "HITLCRM_UNDO_GRACE_SECONDS": float(hitlcrm_settings.UNDO_GRACE_SECONDS),
-        "SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS": float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
+        "HITLCRM_UNDO_GRACE_SECONDS + SALESFORCE_PUSH_COALESCE_SECONDS": float(hitlcrm_settings.UNDO_GRACE_SECONDS)
+        + float(hitlcrm_settings.SALESFORCE_PUSH_COALESCE_SECONDS),
+        # Longer push backoffs are held as data (Execution.retry_after, picked up by the sweeper).
+        "reviews.tasks.HELD_RETRY_MAX_SECONDS": min(float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
+                                                    tasks.HELD_RETRY_MAX_SECONDS),
     }
     for name, task in celery_app().tasks.items():
         if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):

@@ -24,16 +24,21 @@ def proposal_run_checks_task(proposal_id: int) -> None:
 
 @shared_task(**RETRY)
 def proposals_run_checks_task(proposal_ids: list[int]) -> None:
-    """Checks of several proposals, their CRM records read in batches."""
+    """Checks of several proposals and of the others waiting in ``checking``, their CRM records read
+    in batches."""
     from .services.checking import proposals_run_checks
 
-    proposals_run_checks(proposal_ids=proposal_ids)
+    proposals_run_checks(proposal_ids=proposal_ids, take_along=True)
 
 
-# A backstop only: each execution gives up by itself after SALESFORCE_PUSH_MAX_ATTEMPTS transient
-# failures in a row (reviews/services/execution.py), which ends the retries.
+# A backstop only: each execution gives up by itself (reviews/services/execution.py), and a wait
+# longer than HELD_RETRY_MAX_SECONDS ends the chain (the sweeper takes over).
 EXECUTE_MAX_RETRIES = 30
 DATABASE_RETRY_SECONDS = 2
+# The longest retry wait a task is held for. Longer backoffs (up to SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS,
+# hours) are held as data: the executions' retry_after, which the sweeper (every minute) honours. A
+# task held for hours would outlast Redis's visibility timeout (reviews/system_checks.py).
+HELD_RETRY_MAX_SECONDS = 300.0
 
 
 @shared_task(bind=True, max_retries=EXECUTE_MAX_RETRIES)
@@ -45,7 +50,10 @@ def proposal_execute_task(self, proposal_ids: list[int]) -> None:  # noqa: ANN00
     try:
         proposals_execute(proposal_ids=proposal_ids)
     except SalesforceTransientError as exc:
-        raise self.retry(exc=exc, countdown=executions_retry_in()) from exc
+        countdown = executions_retry_in()
+        if countdown > HELD_RETRY_MAX_SECONDS:
+            return  # a long wait: the sweeper picks the changes up when their retry_after comes
+        raise self.retry(exc=exc, countdown=countdown) from exc
     except OperationalError as exc:
         # Rolled back (a deadlock victim, a lost connection). A claim that did not commit is retried
         # here; one that did is resumed by the sweeper, whose push finds written values already equal.
@@ -56,7 +64,7 @@ def proposal_execute_task(self, proposal_ids: list[int]) -> None:  # noqa: ANN00
         # wait, and no other task may be coming for them. The chain goes on until none waits, so
         # none is left for the sweeper (found by tests/reliability/test_salesforce_faults.py).
         waiting, countdown = executions_next_retry()
-        if waiting:
+        if waiting and countdown <= HELD_RETRY_MAX_SECONDS:
             raise self.retry(args=(waiting,), countdown=countdown)
 
 

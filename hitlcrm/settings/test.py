@@ -7,6 +7,9 @@ from .celery import filesystem_transport_options
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HITLCRM_UNDO_GRACE_SECONDS = int(os.environ.get("HITLCRM_UNDO_GRACE_SECONDS", "0"))
+# No coalescing waits unless a test asks for them (tests/integration/salesforce_push/test_batching.py).
+SALESFORCE_PUSH_COALESCE_SECONDS = float(os.environ.get("SALESFORCE_PUSH_COALESCE_SECONDS", "0"))
+SALESFORCE_CHECK_COALESCE_SECONDS = float(os.environ.get("SALESFORCE_CHECK_COALESCE_SECONDS", "0"))
 
 # Each test run gets its own database, so runs side by side (and worker processes started by
 # integration tests, which are given its URL) never share or delete one another's data.

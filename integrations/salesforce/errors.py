@@ -29,6 +29,15 @@ from simple_salesforce import exceptions as sf_exceptions
 
 # Codes that describe a passing condition of the org rather than a problem with the request.
 TRANSIENT_ERROR_CODES = frozenset({"REQUEST_LIMIT_EXCEEDED", "UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
+# Refusals of the whole org, not of any record: every request is refused alike until an admin (or
+# time) changes something. API_DISABLED_FOR_ORG / API_CURRENTLY_DISABLED: the org or user lost API
+# access; QUERY_TIMEOUT: the org's query ran too long (the read of a push is one query for up to 200
+# records: retried at once it runs as long again). The API fault codes:
+# https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+ORG_REFUSAL_CODES = frozenset({"API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED", "QUERY_TIMEOUT"})
+# HTTP 420: "Salesforce Edge doesn't have routing information for the org host" (errorcodes.htm):
+# the org's domain is not reachable through Salesforce's front door, whatever the request.
+ORG_REFUSAL_STATUSES = frozenset({420})
 # Login failures that are the server's, not the credentials'.
 _TRANSIENT_LOGIN_CODES = frozenset({"SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", "LOGIN_RATE_EXCEEDED"})
 
@@ -78,8 +87,37 @@ class SalesforceRequestTooLarge(SalesforceConfigurationError):
     can still push a request over)."""
 
 
+class SalesforceOrgRefusal(SalesforceConfigurationError):
+    """The org refuses every request for a reason of its own (``ORG_REFUSAL_CODES``, HTTP 420): no
+    record is at fault, so pushes pause (nothing fails) until the org answers again."""
+
+
 class SalesforceTransientError(SalesforceError):
     """The same request may succeed later."""
+
+
+def is_daily_limit(error: SalesforceError) -> bool:
+    """Whether ``error`` is the org's 24-hour allocation running out ("TotalRequests Limit exceeded"),
+    as opposed to too many long-running requests at once ("ConcurrentRequests ... Limit exceeded"),
+    which clears within seconds to minutes. Both are REQUEST_LIMIT_EXCEEDED; only the message tells.
+    https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm"""
+    return error.error_code == "REQUEST_LIMIT_EXCEEDED" and "concurrent" not in error.message.lower()
+
+
+def pause_reason(error: BaseException | None) -> str:
+    """Why ``error`` pauses every push rather than failing or retrying records ("" when it does
+    not): ``login`` (the credentials or session are refused), ``org`` (the org refuses requests, or
+    the request is too large for it whatever the record), ``configuration`` (a setting is wrong) or
+    ``daily_limit`` (the org's 24-hour API allocation is used up)."""
+    if isinstance(error, SalesforceAuthenticationError):
+        return "login"
+    if isinstance(error, (SalesforceOrgRefusal, SalesforceRequestTooLarge)):
+        return "org"
+    if isinstance(error, SalesforceConfigurationError):
+        return "configuration"
+    if isinstance(error, SalesforceTransientError) and is_daily_limit(error):
+        return "daily_limit"
+    return ""
 
 
 class SalesforcePermanentError(SalesforceError):
@@ -126,7 +164,7 @@ def _described(error: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
 
 
 # Reason phrases for the statuses whose bodies are not the REST API's JSON (the front door's pages).
-_REASONS = {300: "Multiple Choices", 412: "Precondition Failed", 414: "URI Too Long",
+_REASONS = {300: "Multiple Choices", 412: "Precondition Failed", 414: "URI Too Long", 420: "Edge Routing Unavailable",
             431: "Request Header Fields Too Large", 500: "Internal Server Error", 502: "Bad Gateway",
             503: "Service Unavailable", 504: "Gateway Timeout"}
 MAX_URI_AND_HEADER_BYTES = 16_384
@@ -206,6 +244,8 @@ def map_exception(exc: BaseException) -> SalesforceError:
                 status=status,
             )
         message = message or f"HTTP {status} {_REASONS.get(status, '')} from {short_url(exc.url)}".replace("  ", " ")
+        if code in ORG_REFUSAL_CODES or status in ORG_REFUSAL_STATUSES:
+            return SalesforceOrgRefusal(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)
         if is_transient(code, status):
             return SalesforceTransientError(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)
         return SalesforcePermanentError(message, error_code=code or f"HTTP_{status}", fields=fields, status=status)

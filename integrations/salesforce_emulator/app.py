@@ -87,7 +87,16 @@ FAULT_MESSAGES = {
     "SERVER_UNAVAILABLE": "Server temporarily unavailable. Please try again later.",
     "UNABLE_TO_LOCK_ROW": "unable to obtain exclusive access to this record or 1 records",
     "INVALID_SESSION_ID": "Session expired or invalid",
+    # Refusals of the whole org (API fault codes, sforce_api_calls_concepts_core_data_objects.htm).
+    "API_DISABLED_FOR_ORG": "The REST API is not enabled for this Organization.",
+    "API_CURRENTLY_DISABLED": "API is disabled for this User",
+    "QUERY_TIMEOUT": "Your query request was running for too long.",
+    # HTTP 420 (errorcodes.htm): the front door cannot route the org's host.
+    "EDGE_ROUTING_UNAVAILABLE": "Salesforce Edge doesn't have routing information for the org host.",
 }
+# Too many long-running requests at once: REQUEST_LIMIT_EXCEEDED with this message (the daily
+# allocation's is "TotalRequests Limit exceeded."), salesforce_app_limits_platform_api.htm.
+CONCURRENT_LIMIT_MESSAGE = "ConcurrentRequests (Concurrent API Requests) Limit exceeded."
 
 
 def release_label(version: str) -> str:
@@ -165,7 +174,7 @@ class Fault:
     error_code: str
     status: int
     message: str
-    remaining: int
+    remaining: int  # 0: every matching request until clear_faults() (an outage)
     kinds: frozenset[str] | None = None
     skip: int = 0  # matching requests to let through first
     # Run the request, then drop the connection: the write lands, the client never hears so.
@@ -295,8 +304,10 @@ class SalesforceEmulator:
         after_handling: bool = False,
     ) -> None:
         """Answer the next ``count`` data requests (of ``kinds``, if given) with this error, after letting
-        ``skip`` matching requests through. ``status=0`` drops the connection without an answer;
-        with ``after_handling`` the request runs first (a response lost after the write landed).
+        ``skip`` matching requests through; ``count=0``: every one until :meth:`clear_faults` (an org
+        refusing all requests for hours: API access disabled, a maintenance window). ``status=0``
+        drops the connection without an answer; with ``after_handling`` the request runs first (a
+        response lost after the write landed).
         """
         with self.lock:
             self._faults.append(
@@ -304,7 +315,7 @@ class SalesforceEmulator:
                     error_code,
                     status,
                     message or FAULT_MESSAGES.get(error_code, f"{error_code} (injected)"),
-                    count,
+                    max(0, int(count)),
                     frozenset(kinds) if kinds else None,
                     max(0, int(skip)),
                     after_handling,
@@ -541,6 +552,8 @@ class SalesforceEmulator:
                 if fault.skip > 0:
                     fault.skip -= 1
                     continue
+                if fault.remaining == 0:
+                    return fault  # an outage: until cleared
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._faults.remove(fault)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 
@@ -46,6 +48,10 @@ class Execution(models.Model):
     # execution may be tried again (exponential backoff with jitter; the sweeper honours it too).
     transient_failures = models.PositiveIntegerField(default=0)
     retry_after = models.DateTimeField(null=True, blank=True)
+    # When the first of those transient failures came: the retries give up only once they have gone
+    # on for SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS (an org's maintenance window or a long-locked row
+    # lasts hours), not after a few minutes of attempts.
+    failing_since = models.DateTimeField(null=True, blank=True)
 
     objects = ExecutionQuerySet.as_manager()
 
@@ -62,7 +68,18 @@ class Execution(models.Model):
             "last_error": self.last_error or None,
             "error_code": self.error_code or None,
             "provider_id": self.provider_id or None,
+            "retry_after": self.retry_after.isoformat() if self.retry_after else None,
+            "retrying_until": self.retrying_until.isoformat() if self.retrying_until else None,
         }
+
+    @property
+    def retrying_until(self):  # noqa: ANN201  (datetime | None)
+        """When a pending retry gives up at the latest (None: not retrying)."""
+        from ..conf import hitlcrm_settings
+
+        if self.state != ExecutionState.PENDING or self.failing_since is None:
+            return None
+        return self.failing_since + timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
 
 
 class ExecutionAttempt(models.Model):

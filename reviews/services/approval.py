@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import Proposal
+from ..models import Proposal, ProposalKind
 from ..models.crm import FieldDecision
 from ..state_machine import Status
 from .actors import Actor
@@ -99,11 +99,14 @@ def approval_finalise(
         update_fields=["final_output", "decided_at", "decided_by", "decision_action", "execute_after",
                        "materially_edited", "reason_code", "decision_note", *(extra_fields or [])],
     )
-    schedule_execution_on_commit(proposal.pk, delay_seconds=grace)
+    # A CRM change's task waits a little past the grace period: the changes approved meanwhile are
+    # due by then, and its push takes them all along (execution.crm_changes_due).
+    coalesce = float(hitlcrm_settings.SALESFORCE_PUSH_COALESCE_SECONDS) if proposal.kind == ProposalKind.CRM_CHANGE else 0
+    schedule_execution_on_commit(proposal.pk, delay_seconds=grace + coalesce)
     return proposal
 
 
-def schedule_execution_on_commit(proposal_id: int, *, delay_seconds: int = 0) -> None:
+def schedule_execution_on_commit(proposal_id: int, *, delay_seconds: float = 0) -> None:
     from ..tasks import proposal_execute_task
 
     enqueue_on_commit(proposal_execute_task, [proposal_id], countdown=max(delay_seconds, 0))

@@ -27,10 +27,21 @@ from .transitions import proposal_lock, proposal_transition
 logger = logging.getLogger(__name__)
 
 
-def proposals_run_checks(*, proposal_ids: list[int]) -> None:
+# The most records one checks run takes (its own and those it takes along).
+CHECKS_BATCH = 200
+
+
+def proposals_run_checks(*, proposal_ids: list[int], take_along: bool = False) -> None:
     """Check several proposals: their CRM records are read in batches (one SOQL query per object and
-    200 records, see ``crm_contexts_gather``), then each is checked and routed in its own transaction."""
-    waiting = list(Proposal.objects.filter(pk__in=proposal_ids, status=Status.CHECKING)
+    200 records, see ``crm_contexts_gather``), then each is checked and routed in its own transaction.
+    ``take_along``: the other records waiting in ``checking`` join (up to ``CHECKS_BATCH``), so the
+    checks of submissions that came one at a time share their reads (the task of each finds the
+    others' records checked already and reads nothing)."""
+    wanted = set(proposal_ids)
+    if take_along and len(wanted) < CHECKS_BATCH:
+        wanted |= set(Proposal.objects.filter(status=Status.CHECKING).exclude(pk__in=wanted)
+                      .order_by("pk").values_list("pk", flat=True)[:CHECKS_BATCH - len(wanted)])
+    waiting = list(Proposal.objects.filter(pk__in=wanted, status=Status.CHECKING)
                    .prefetch_related("field_changes").order_by("pk"))
     gathered = crm_contexts_gather(waiting)  # network reads before any lock is taken
     for proposal in waiting:

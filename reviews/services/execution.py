@@ -18,8 +18,15 @@ blindly (see ``sending.py``).
 CRM pushes also:
 - log every record's result per push in ``ExecutionAttempt`` (the execution log: outcome, error,
   HTTP requests and the API usage Salesforce reported);
-- retry transient failures (a 5xx, a locked row, a timeout) with exponential backoff and jitter,
-  at most ``SALESFORCE_PUSH_MAX_ATTEMPTS`` times in a row, then fail with Salesforce's message;
+- retry transient failures (a 5xx or maintenance window, a locked row, too many concurrent requests,
+  a timeout) with exponential backoff and jitter capped at hours, until they went on for
+  ``SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS`` (and at least ``SALESFORCE_PUSH_MAX_ATTEMPTS`` times),
+  then fail with Salesforce's message; a wait longer than a task may be held is kept as data
+  (``Execution.retry_after``) for the sweeper;
+- pause every push on an org-level condition (a refused login or session, an org refusing every
+  request, the daily allocation used up: ``errors.pause_reason``): nothing fails, the pause is
+  recorded for every process, the dashboard and /health/ show it, and a push is tried again after a
+  growing wait until one goes through (:func:`crm_pause_record`);
 - pause while the org's reported daily API usage is above ``SALESFORCE_API_BUDGET_SHARE``: due
   changes stay ``approved`` and unclaimed, and go out by themselves once a fresh measurement
   (at most one ``limits`` call per ``SALESFORCE_API_BUDGET_PROBE_SECONDS``) is under the share.
@@ -36,7 +43,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import DateTimeField, F, Q, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
@@ -83,14 +91,88 @@ def externally_executed_objects() -> set[str]:
     )
 
 
-# --- API budget -------------------------------------------------------------------------------------
+# --- pauses: the org, not a record ----------------------------------------------------------------
+
+PAUSE_KEY = "hitlcrm:salesforce:pause"
+PAUSE_PROBE_KEY = "hitlcrm:salesforce:pause-probe"
+# What to do about each kind of pause (``integrations.salesforce.errors.pause_reason``), for the
+# dashboard and /health/ (which name no setting value, only what to look at).
+PAUSE_FIXES = {
+    "login": "Salesforce refuses hitlcrm's login or session: renew the credentials (SALESFORCE_SESSION_ID, or the "
+             "JWT / client-credentials / password settings), check that the connected app and the integration user "
+             "are active. Pushes resume by themselves once a login works.",
+    "org": "The Salesforce org refuses every request (API access disabled for the org or user, a query the org times "
+           "out, its domain not routed, or a request too large for it). Ask the org's administrator; pushes resume "
+           "by themselves once the org answers.",
+    "configuration": "A Salesforce setting is wrong (the message names it). Fix it and restart; pushes resume by "
+                     "themselves.",
+    "daily_limit": "The org's 24-hour API allocation is used up. Pushes resume by themselves as the allocation "
+                   "recovers (or buy more API calls).",
+}
+PAUSE_TITLES = {"login": "Salesforce login failing", "org": "Salesforce org refusing requests",
+                "configuration": "Salesforce configuration wrong", "daily_limit": "Salesforce daily API limit reached"}
+
+
+def crm_pause_state() -> dict[str, Any] | None:
+    """The recorded pause of every CRM push (shared by all processes through Django's cache), or None:
+    ``reason`` (``errors.pause_reason``), ``title``, ``since`` and ``last_failure_at`` (ISO times),
+    ``error_code``, ``message`` (Salesforce's), ``fix``, ``probes`` (failed attempts so far) and
+    ``next_probe_at``: no push is tried before it."""
+    return cache.get(PAUSE_KEY)
+
+
+def crm_pause_record(error: Any, reason: str) -> dict[str, Any]:
+    """Pushes meet an org-level condition: record (or extend) the pause. The next attempt waits
+    ``SALESFORCE_PAUSE_PROBE_SECONDS * 2**(probes - 1)``, capped at ``SALESFORCE_PAUSE_PROBE_MAX_SECONDS``:
+    an outage of hours costs a few requests an hour, and the first success ends it."""
+    now = timezone.now()
+    state = crm_pause_state() or {"since": now.isoformat(), "probes": 0}
+    if state.get("reason") != reason:
+        state["since"] = now.isoformat()  # a different problem: its own "since"
+        state["probes"] = 0
+    state["probes"] += 1
+    base = float(hitlcrm_settings.SALESFORCE_PAUSE_PROBE_SECONDS)
+    ceiling = float(hitlcrm_settings.SALESFORCE_PAUSE_PROBE_MAX_SECONDS)
+    wait = max(min(ceiling, base * 2 ** (state["probes"] - 1)), 0.0)
+    state.update(reason=reason, title=PAUSE_TITLES[reason], fix=PAUSE_FIXES[reason],
+                 error_code=getattr(error, "error_code", "") or type(error).__name__,
+                 message=str(getattr(error, "message", error))[:500], last_failure_at=now.isoformat(),
+                 next_probe_at=(now + timedelta(seconds=wait)).isoformat())
+    cache.set(PAUSE_KEY, state, None)  # kept until a push succeeds, however long the outage
+    cache.delete(PAUSE_PROBE_KEY)
+    if state["probes"] == 1:
+        logger.error("%s since %s: pushes paused (%s). %s", state["title"], state["since"], error, state["fix"])
+    return state
+
+
+def crm_pause_clear() -> None:
+    """A push went through: the pause (if any) is over."""
+    if cache.get(PAUSE_KEY) is not None:
+        logger.warning("Salesforce answers again; pushes resume")
+        cache.delete_many([PAUSE_KEY, PAUSE_PROBE_KEY])
+
+
+def _org_pause_holds() -> bool:
+    """Whether a recorded pause still holds. Once its ``next_probe_at`` is reached, one process (the
+    first to take the probe key) is let through to push: that push is the probe."""
+    state = crm_pause_state()
+    if state is None:
+        return False
+    if timezone.now() < datetime.fromisoformat(state["next_probe_at"]):
+        return True
+    # The probe key outlives a crashed prober by at most this long; a probe that ends records either way.
+    return not cache.add(PAUSE_PROBE_KEY, True, max(int(hitlcrm_settings.SALESFORCE_PAUSE_PROBE_SECONDS), 30))
+
 
 def crm_pushes_paused() -> bool:
-    """Whether CRM pushes wait for the org's daily API usage to fall under the configured share.
+    """Whether CRM pushes wait: for an org-level condition recorded by an earlier push (a refused
+    login, an org refusing requests; see :func:`crm_pause_record`), or for the org's daily API usage
+    to fall under the configured share.
 
-    Decided from the figure Salesforce last reported to any process (``Sforce-Limit-Info``). While it
-    says "over", one process per ``SALESFORCE_API_BUDGET_PROBE_SECONDS`` measures again (one
-    ``limits`` request), so the pause ends by itself when the usage falls (or the day rolls over).
+    The budget is decided from the figure Salesforce last reported to any process
+    (``Sforce-Limit-Info``). While it says "over", one process per ``SALESFORCE_API_BUDGET_PROBE_SECONDS``
+    measures again (one ``limits`` request), so the pause ends by itself when the usage falls (or
+    the day rolls over).
     """
     from integrations.salesforce.client import budget_exhausted, refresh_api_usage
     from integrations.salesforce.errors import SalesforceConfigurationError, SalesforceError
@@ -99,6 +181,8 @@ def crm_pushes_paused() -> bool:
 
     if not salesforce_configured():
         return False
+    if _org_pause_holds():
+        return True
     try:
         if not budget_exhausted():
             return False
@@ -125,6 +209,13 @@ def execution_retry_delay(failures: int) -> float:
     ceiling = float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS)
     cap = max(min(ceiling, base * 2 ** max(failures - 1, 0)), 0.0)
     return cap / 2 + random.uniform(0, cap / 2)  # noqa: S311  (jitter, not security)
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
 
 
 def executions_retry_in(proposal_ids: list[int] | None = None) -> float:
@@ -242,16 +333,38 @@ def proposals_execute(*, proposal_ids: list[int]) -> dict[int, Outcome]:
     return outcomes
 
 
+def _crm_push_ripe(proposal_ids: list[int]) -> bool:
+    """Whether a push of the due CRM changes should go now: one of ``proposal_ids`` is an approved
+    change whose grace period ended ``SALESFORCE_PUSH_COALESCE_SECONDS`` ago or more (its own task,
+    scheduled that late, or the sweeper's), or a retry that is due. A task for a change already
+    pushed with an earlier group does not push the few that became due since: they wait for the
+    task of the first of them, and go together (approvals one after another cost a push per window,
+    not one each)."""
+    coalesce = float(hitlcrm_settings.SALESFORCE_PUSH_COALESCE_SECONDS)
+    if coalesce <= 0:
+        return True
+    now = timezone.now()
+    ripe = (Q(status=Status.APPROVED) & (Q(execute_after__isnull=True)
+                                         | Q(execute_after__lte=now - timedelta(seconds=coalesce)))
+            | Q(status=Status.EXECUTING, execution__state=ExecutionState.PENDING) & _retry_due(now))
+    return Proposal.objects.filter(ripe, pk__in=proposal_ids, kind=ProposalKind.CRM_CHANGE).exists()
+
+
 def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
+    from integrations.salesforce.errors import pause_reason
+
     from .executors import execute_crm_changes
     from .sending import execute_emails
 
     wanted = list(dict.fromkeys(proposal_ids))
     has_crm = Proposal.objects.filter(pk__in=wanted, kind=ProposalKind.CRM_CHANGE).exists()
     paused = has_crm and crm_pushes_paused()
-    if has_crm and not paused:
+    # Not yet: no change here has waited SALESFORCE_PUSH_COALESCE_SECONDS past its grace period;
+    # the first one that has triggers the push that takes the others along.
+    unripe = has_crm and not paused and not _crm_push_ripe(wanted)
+    if has_crm and not paused and not unripe:
         wanted += crm_changes_due(limit=MAX_PUSH_BATCH - len(wanted), exclude=set(wanted))
-    claimed = proposals_claim_for_execution(wanted, crm=not paused)
+    claimed = proposals_claim_for_execution(wanted, crm=not (paused or unripe))
     if not claimed:
         return {}
     crm = [p for p in claimed if p.kind == ProposalKind.CRM_CHANGE]
@@ -269,25 +382,49 @@ def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
     push = execute_crm_changes(crm, executions=claimed_executions)
     claims = {proposal_id: attempt for proposal_id, (_, attempt) in claimed_executions.items()}
     executions_record(push.outcomes, claims=claims)
-    released = executions_release(push.retry, claims=claims)
+    pause = pause_reason(push.error)
+    if pause:
+        # The org's condition, not the records': nothing fails, every push waits (recorded for all
+        # processes), and the sweeper brings these back once a probe push gets through.
+        crm_pause_record(push.error, pause)
+    elif push.error is None:
+        crm_pause_clear()
+    released = executions_release(push.retry, claims=claims, paused=bool(pause))
     outcomes.update(push.outcomes)
     outcomes.update(released)
-    if push.error is not None and any(not outcome.status for outcome in released.values()):
+    if push.error is not None and not pause and any(not outcome.status for outcome in released.values()):
         raise push.error
     return outcomes
 
 
 # --- phase 3: record --------------------------------------------------------------------------------
 
-def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] | None = None) -> dict[int, Outcome]:
+def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] | None = None,
+                       paused: bool = False) -> dict[int, Outcome]:
     """Give claimed CRM executions back for a retry after a transient failure (``outcomes`` with an
     empty status): pending again after a backoff, or ``failed`` with the last error once
-    ``SALESFORCE_PUSH_MAX_ATTEMPTS`` failures came in a row. ``claims`` as in :func:`executions_record`.
+    ``SALESFORCE_PUSH_MAX_ATTEMPTS`` failures came in a row over at least
+    ``SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS`` (so an org's maintenance window or a row locked for an
+    hour is waited out, not failed after minutes). ``claims`` as in :func:`executions_record`.
     The records of one push share one retry time, so they are retried together, in one push again.
+    ``paused``: the failure was the org's, not the records' (pushes are paused, see
+    :func:`crm_pause_record`): pending again with no failure counted, retried when the pause ends.
     Returns what became of each: its outcome (empty status: it will be retried), or the failure."""
     if not outcomes:
         return {}
+    if paused:
+        with transaction.atomic():
+            pending = [execution.pk for execution in Execution.objects.locked().filter(
+                proposal_id__in=list(outcomes), state=ExecutionState.IN_PROGRESS)
+                if claims is None or claims.get(execution.proposal_id) == execution.attempts]
+            first = next(iter(outcomes.values()))
+            Execution.objects.filter(pk__in=pending).update(
+                state=ExecutionState.PENDING, retry_after=None, error_code=first.error_code[:80],
+                last_error=(f"{first.error_code}: {first.message}" if first.error_code else first.message)[:2000])
+        return dict(outcomes)
     limit = int(hitlcrm_settings.SALESFORCE_PUSH_MAX_ATTEMPTS)
+    give_up_after = timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
+    now = timezone.now()
     given_up: dict[int, Outcome] = {}
     retrying: list[Execution] = []
     with transaction.atomic():
@@ -298,10 +435,12 @@ def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] |
                 continue  # claimed again by another worker meanwhile: its result stands
             outcome = outcomes[execution.proposal_id]
             execution.transient_failures += 1
-            if execution.transient_failures >= limit:
+            failing_for = now - (execution.failing_since or now)
+            if execution.transient_failures >= limit and failing_for >= give_up_after:
                 given_up[execution.proposal_id] = Outcome(
                     Status.FAILED, error_code=outcome.error_code,
-                    message=f"{outcome.message} (gave up after {execution.transient_failures} attempts in a row)",
+                    message=f"{outcome.message} (gave up after {execution.transient_failures} attempts in a row "
+                            f"over {_duration(failing_for)})",
                     response=outcome.response,
                 )
                 continue
@@ -320,7 +459,8 @@ def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] |
             for (last_error, error_code), pks in groups.items():
                 Execution.objects.filter(pk__in=pks).update(
                     state=ExecutionState.PENDING, transient_failures=F("transient_failures") + 1,
-                    last_error=last_error, error_code=error_code, retry_after=retry_after)
+                    last_error=last_error, error_code=error_code, retry_after=retry_after,
+                    failing_since=Coalesce(F("failing_since"), Value(now, output_field=DateTimeField())))
     executions_record(given_up, claims=claims)
     return {**{execution.proposal_id: outcomes[execution.proposal_id] for execution in retrying}, **given_up}
 
@@ -390,6 +530,7 @@ def _record_chunk(outcomes: dict[int, Outcome], *, actor: Actor, claims: dict[in
             execution.finished_at = now
             execution.transient_failures = 0
             execution.retry_after = None
+            execution.failing_since = None
             fields += _recorded_fields(proposal, outcome, now)
             moves[outcome.status].append(proposal)
             data[proposal_id] = {"request": proposal.final_output, "attempts": execution.attempts,  # what was written/sent
@@ -397,7 +538,7 @@ def _record_chunk(outcomes: dict[int, Outcome], *, actor: Actor, claims: dict[in
                                  "error_code": outcome.error_code, "response": outcome.response,
                                  "conflicts": outcome.conflicts}
         _executions_save(saved, ["state", "response", "provider_id", "message_id", "error_code", "last_error",
-                                 "finished_at", "transient_failures", "retry_after"])
+                                 "finished_at", "transient_failures", "retry_after", "failing_since"])
         written = [change for change in fields if change.written_at == now]
         if written:  # the same value for all: one UPDATE, and their history rows as save() would write
             CrmFieldChange.objects.filter(pk__in=[change.pk for change in written]).update(written_at=now)

@@ -120,6 +120,24 @@ def stalled_probe(*, now: datetime | None = None) -> Probe:
     return Probe(True, details=found)
 
 
+def salesforce_probe() -> Probe:
+    """Pushes paused for an org-level condition (a refused login, an org refusing requests), from the
+    pause the last push recorded (``execution.crm_pause_state``): no request to Salesforce here, so
+    the endpoint costs the org nothing and answers while Salesforce does not. Salesforce's own
+    message is logged by the push, not shown (the endpoint answers anyone)."""
+    from .crm_context import salesforce_configured
+    from .execution import crm_pause_state
+
+    if not salesforce_configured():
+        return Probe(True, details={"configured": False})
+    pause = crm_pause_state()
+    if pause is None:
+        return Probe(True, details={"configured": True, "paused": False})
+    details = {"configured": True, "paused": True, **{name: pause[name] for name in (
+        "reason", "since", "error_code", "fix", "probes", "next_probe_at")}}
+    return Probe(False, f"{pause['title']} since {pause['since']}; pushes paused. {pause['fix']}", details)
+
+
 def project_queues() -> list[str]:
     """Every queue the project publishes to: those declared, the default and those tasks are routed
     to (the standalone hitlcrm/settings/celery.py declares them all; a route to an undeclared one is shown too)."""
@@ -181,6 +199,7 @@ def system_health(*, now: datetime | None = None, fresh: bool = True) -> dict[st
         probes["executions"] = stalled_probe(now=now)
     else:
         probes["executions"] = Probe(None, "unknown: the database does not answer")
+    probes["salesforce"] = salesforce_probe()
     probes["broker"] = broker_probe()
     if probes["broker"].ok:
         if fresh:

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 BROKER_UNREACHABLE = (OperationalError, ConnectionError, TimeoutError)
 
 
-def publish(task: Any, args: tuple[Any, ...], *, countdown: int = 0) -> bool:
+def publish(task: Any, args: tuple[Any, ...], *, countdown: float = 0) -> bool:
     """Publish ``task``; False when it could not be (logged, with the traceback unless the broker is
     merely unreachable).
     Every exception is caught on purpose: this runs after the commit, so raising could only turn a
@@ -35,5 +35,5 @@ def publish(task: Any, args: tuple[Any, ...], *, countdown: int = 0) -> bool:
         return False
 
 
-def enqueue_on_commit(task: Any, *args: Any, countdown: int = 0) -> None:
+def enqueue_on_commit(task: Any, *args: Any, countdown: float = 0) -> None:
     transaction.on_commit(lambda: publish(task, args, countdown=countdown))

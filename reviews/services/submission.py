@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..checks.outreach import outreach_keys_record
+from ..conf import hitlcrm_settings
 from ..models import ApiClient, CrmFieldChange, Policy, Proposal, ProposalKind
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..state_machine import Status
@@ -251,9 +252,15 @@ def _history_copy(proposals: list[Proposal], *, user_id: int, reason: str) -> No
 def _enqueue_checks_on_commit(proposal_ids: list[int]) -> None:
     from ..tasks import proposals_run_checks_task
 
+    # A submission of a few records waits SALESFORCE_CHECK_COALESCE_SECONDS: its task then checks
+    # every record still ``checking`` (proposals_run_checks), so submissions arriving one request
+    # at a time share one CRM read. Nothing is lost by the wait: the records are committed as
+    # ``checking``, which is what the task (and, for a lost message, the sweeper) looks for.
+    countdown = float(hitlcrm_settings.SALESFORCE_CHECK_COALESCE_SECONDS) if len(proposal_ids) < CHECK_BATCH else 0
+
     def publish_all() -> None:
         # One callback for the batch; a message per 200 records, whose CRM reads are batched.
         for start in range(0, len(proposal_ids), CHECK_BATCH):
-            publish(proposals_run_checks_task, (proposal_ids[start:start + CHECK_BATCH],))
+            publish(proposals_run_checks_task, (proposal_ids[start:start + CHECK_BATCH],), countdown=countdown)
 
     transaction.on_commit(publish_all)

@@ -101,3 +101,32 @@ def test_the_dashboard_reuses_a_recent_queue_report_and_health_always_asks(monke
     health.system_health()  # what GET /health/ runs
     assert len(asked) == 2
     assert health.system_health(fresh=False)["queues"]["problem"] == "no worker consumes executions (2)"
+
+
+def test_health_says_since_when_the_salesforce_login_fails_and_what_to_fix(client, settings) -> None:
+    """A refused session (401 INVALID_SESSION_ID, "The session ID or OAuth token used has expired or
+    is invalid", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm)
+    recorded by a push pauses every push; /health/ reports it from that record, without calling
+    Salesforce, and without Salesforce's own words (the endpoint answers anyone)."""
+    from django.core.cache import cache
+
+    from integrations.salesforce.errors import SalesforceAuthenticationError
+    from reviews.services.execution import PAUSE_KEY, crm_pause_record
+
+    settings.SALESFORCE_INSTANCE_URL, settings.SALESFORCE_SESSION_ID = "https://org.invalid", "00Dx!secret"
+    cache.delete(PAUSE_KEY)
+    assert "salesforce" not in " ".join(json.loads(client.get("/health/").content)["problems"]).lower()
+    state = crm_pause_record(SalesforceAuthenticationError("session 00Dx!secret rejected",
+                                                           error_code="INVALID_SESSION_ID"), "login")
+    try:
+        response = client.get("/health/")
+    finally:
+        cache.delete(PAUSE_KEY)
+
+    assert response.status_code == 503
+    report = json.loads(response.content)
+    assert report["salesforce"]["ok"] is False
+    assert report["salesforce"]["details"]["reason"] == "login"
+    assert any(problem.startswith(f"Salesforce login failing since {state['since']}") and "SALESFORCE_SESSION_ID"
+               in problem for problem in report["problems"])
+    assert "00Dx!secret" not in response.content.decode()

@@ -1,13 +1,18 @@
-"""Transient Salesforce failures (5xx, a dropped connection, a locked row) are retried after an
-exponential backoff with jitter, a bounded number of times; nothing is written twice meanwhile."""
+"""Transient Salesforce failures (5xx, a dropped connection, a locked row, too many concurrent
+requests) are retried after an exponential backoff with jitter, for a bounded time (hours, as the
+org's conditions last); nothing is written twice meanwhile."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from integrations.salesforce.errors import SalesforceTransientError
+from integrations.salesforce_emulator.app import CONCURRENT_LIMIT_MESSAGE
 from reviews.models import Execution, ExecutionAttempt, ExecutionState, Proposal
+from reviews.selectors import salesforce_push_status
 from reviews.services.execution import executions_due, executions_retry_in, proposals_execute
 from reviews.state_machine import Status
 from tests.support import wait_for
@@ -112,6 +117,7 @@ def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, chan
 def test_retries_are_bounded_then_the_change_fails_with_the_last_error(org, changes, auto_approve, backoff,
                                                                       settings, rita) -> None:
     settings.SALESFORCE_PUSH_MAX_ATTEMPTS = 2
+    settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS = 0  # the count bound alone (the time bound: below)
     ids, contacts = approved(org, changes, 1)
     org.inject_fault("SERVER_UNAVAILABLE", 503, count=5, kinds=["collections_update"])
 
@@ -126,3 +132,46 @@ def test_retries_are_bounded_then_the_change_fails_with_the_last_error(org, chan
     assert "Server temporarily unavailable" in execution.last_error and "gave up after 2 attempts" in execution.last_error
     assert org.get("Contact", contacts[0])["Title"] == "Engineer"
     assert not executions_due()
+
+
+@pytest.mark.parametrize(("error_code", "status"), [
+    ("REQUEST_LIMIT_EXCEEDED", 403),  # too many concurrent long-running requests
+    ("SERVER_UNAVAILABLE", 503),  # a maintenance window
+    ("UNABLE_TO_LOCK_ROW", None),  # a row another job holds for hours (the record's own error)
+])
+def test_an_org_busy_for_hours_is_waited_out_not_failed_within_minutes(org, changes, auto_approve, settings,
+                                                                        error_code, status) -> None:
+    """The org's passing conditions last as long as they last: "no new concurrent requests are allowed
+    until there are fewer than 25 long running requests" (REQUEST_LIMIT_EXCEEDED,
+    https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm),
+    503 "typically ... if the server is down for maintenance"
+    (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm), a row
+    locked by a long job (UNABLE_TO_LOCK_ROW). The waits grow to hours (held in the database, not in
+    a task), the change fails only after SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS, and the dashboard
+    says until when it is retried."""
+    ids, contacts = approved(org, changes, 2)
+    if status is None:
+        org.inject_record_error(error_code, count=10_000)
+    else:
+        org.inject_fault(error_code, status, count=0, kinds=["collections_update"],
+                         message=CONCURRENT_LIMIT_MESSAGE if error_code == "REQUEST_LIMIT_EXCEEDED" else None)
+
+    waits = []
+    for _ in range(13):  # more than SALESFORCE_PUSH_MAX_ATTEMPTS, within seconds of each other
+        fail_transiently(ids)
+        waits.append(executions_retry_in(ids))
+        Execution.objects.filter(proposal_id__in=ids).update(retry_after=timezone.now())  # the wait is over
+
+    assert statuses(ids) == {Status.EXECUTING: 2}  # still retrying, none failed
+    assert waits[0] < 5 and max(waits) > 3600  # from seconds up to hours
+    execution = Execution.objects.get(proposal_id=ids[0])
+    until = execution.failing_since + timedelta(days=1)
+    assert execution.as_api()["retrying_until"] == until.isoformat()
+    assert salesforce_push_status()["retrying_until"] == until
+
+    Execution.objects.filter(proposal_id__in=ids).update(failing_since=timezone.now() - timedelta(hours=25))
+    outcomes = proposals_execute(proposal_ids=ids)  # a day of refusals: the change goes to a person
+
+    assert {outcome.status for outcome in outcomes.values()} == {Status.FAILED}
+    assert "gave up after 14 attempts in a row over 25.0 h" in Execution.objects.get(proposal_id=ids[0]).last_error
+    assert [org.get("Contact", contact)["Title"] for contact in contacts] == ["Engineer"] * 2
