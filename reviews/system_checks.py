@@ -71,6 +71,21 @@ def base_url_usable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 
 
 @register(TAG)
+def footer_mode_known(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """An unknown HITLCRM_FOOTER_MODE would neither append the sender's identity and postal address nor
+    require them (CAN-SPAM, CASL): cold email would go out without them. Refused, in a host project too
+    (the standalone settings refuse it at import already)."""
+    from .services.sending_rules import FOOTER_MODES
+
+    mode = hitlcrm_settings.FOOTER_MODE
+    if mode in FOOTER_MODES:
+        return []
+    return [Error(f"HITLCRM_FOOTER_MODE must be one of {', '.join(map(repr, FOOTER_MODES))}, got {mode!r}",
+                  hint="'append': hitlcrm adds the sender identity and postal address to every email; "
+                  "'require': every draft must carry them.", id="hitlcrm.E004")]
+
+
+@register(TAG)
 def mail_tracking_secret_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """With a django-anymail ESP, bounces and complaints reach the suppression list only through the
     tracking webhook, which anymail guards with ANYMAIL["WEBHOOK_SECRET"] alone; hitlcrm drops events

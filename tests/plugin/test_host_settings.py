@@ -74,6 +74,14 @@ def test_a_base_url_that_is_not_an_address_is_an_error_naming_the_setting() -> N
     assert not {"hitlcrm.E002", "hitlcrm.W002"} & set(_messages(HITLCRM_BASE_URL="https://backoffice.example"))
 
 
+def test_an_unknown_footer_mode_is_an_error_naming_the_setting() -> None:
+    """Anything but append or require would send cold email without the sender's postal address."""
+    refused = _messages(HITLCRM_FOOTER_MODE="footer")["hitlcrm.E004"]
+    assert "HITLCRM_FOOTER_MODE must be one of 'append', 'require', got 'footer'" in refused
+    assert "hitlcrm.E004" not in _messages(HITLCRM_FOOTER_MODE="require")
+    assert "hitlcrm.E004" not in _messages()
+
+
 def test_an_esp_without_the_tracking_webhook_secret_is_an_error_naming_it() -> None:
     backend = "anymail.backends.postmark.EmailBackend"
     found = _messages(DEBUG=False, EMAIL_BACKEND=backend, ANYMAIL={"POSTMARK_SERVER_TOKEN": "t"})
