@@ -25,6 +25,7 @@ TAG = "hitlcrm"
 def task_delays() -> dict[str, float]:
     """The longest wait of each kind a task may be held for, by the setting (or task) it comes from."""
     from . import tasks  # noqa: F401  (a process that never imported them, such as manage.py check)
+    from .services import notifications
     from .services.health import celery_app
 
     delays = {
@@ -34,6 +35,8 @@ def task_delays() -> dict[str, float]:
         # Longer push backoffs are held as data (Execution.retry_after, picked up by the sweeper).
         "reviews.tasks.HELD_RETRY_MAX_SECONDS": min(float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
                                                     tasks.HELD_RETRY_MAX_SECONDS),
+        # Notification retries further off than this are held as data (the dispatcher publishes them).
+        "reviews.services.notifications.HELD_RETRY_MAX_SECONDS": notifications.HELD_RETRY_MAX_SECONDS,
     }
     for name, task in celery_app().tasks.items():
         if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):

@@ -52,6 +52,23 @@ AUDIT_ACTIONS: dict[str, str] = {
     "execution_outcome_unknown": "The worker stopped mid-send; a person must resolve it.",
     "webhook_delivered": "The agent's decision webhook was delivered (data: delivery, status_code).",
     "webhook_failed": "The agent's decision webhook was given up (data: delivery, error).",
+    "notification_sent": "A reviewer notification went out: Slack message, direct message or email (data: notification, "
+                         "purpose, channel, target, route, slack {channel, ts} or message_id, attempts).",
+    "notification_updated": "A posted Slack message was updated to show what became of the item (data: notification, "
+                            "shown_status, slack {channel, ts}).",
+    "notification_failed": "A reviewer notification was given up (data: notification, purpose, target, error, attempts).",
+    "notification_link_opened": "A reviewer opened an item through an email's single-use link (data: link, notification).",
+    "notification_route_changed": "An administrator added, changed or deleted a notification route (data: route, "
+                                  "channel, slack_channel_id, kinds, task_types, risks, per_item_limit, escalate).",
+    "notification_profile_changed": "A reviewer's notification profile changed; slack_relinked when their Slack "
+                                    "account was linked or unlinked (data: reviewer, slack_team, slack_user, "
+                                    "previous_slack_user, quiet_hours, timezone).",
+    "slack_decided": "A reviewer decided from Slack; the decision's own event precedes it (data: slack_team, "
+                     "slack_user, slack_channel, slack_message_ts, action, reason_code, status).",
+    "slack_action_refused": "A click in Slack was refused and changed nothing (data: slack_team, slack_user, action, "
+                            "proposal, reason, told).",
+    "slack_request_refused": "A request to the Slack endpoint was refused: bad or stale signature, or a replay (data: "
+                             "reason).",
     "login": "A person signed in.",
     "login_failed": "A sign-in failed (data: username).",
     "permission_denied": "A request was refused with 403 (data: method, path).",
