@@ -33,7 +33,7 @@ from integrations.slack.signing import SIGNATURE_HEADER, request_signed_by_slack
 
 from ..conf import hitlcrm_settings
 from ..models import Decision, Proposal, ReasonCode, ReviewerNotificationProfile, SlackRequest
-from ..state_machine import IllegalTransition
+from ..state_machine import DECIDABLE, IllegalTransition
 from .actors import Actor
 from .audit import audit_record
 from .decisions import DecisionRefused, proposal_decide
@@ -150,13 +150,17 @@ def _decide(click: Click, *, remote_addr: str | None) -> SlackAnswer:
     if user is None:
         return _refuse(click, NOT_ALLOWED, why="not a linked, active reviewer", actor=anonymous)
     actor = dataclasses.replace(Actor.for_user(user), ip=remote_addr, user_agent=f"Slack {click.team}/{click.user}")
-    proposal = Proposal.objects.filter(pk=click.proposal_id).select_related("claimed_by").first()
+    proposal = Proposal.objects.filter(pk=click.proposal_id).select_related("claimed_by", "decided_by").first()
     if proposal is None:
         return _refuse(click, "That item does not exist any more; nothing changed.", why="no such item", actor=actor)
     label = f"{proposal.get_kind_display()} #{proposal.pk}"
     if click.action == "reject" and click.reason_code not in ReasonCode.values:
         return _refuse(click, f"{label}: choose a reason to reject it; nothing changed.", why="no reason code",
                        actor=actor, proposal=proposal)
+    if proposal.status not in DECIDABLE:
+        who = f" by {proposal.decided_by.get_username()}" if proposal.decided_by_id else ""
+        return _refuse(click, f"{label} is already {proposal.get_status_display().lower()}{who}; nothing changed.",
+                       why=f"already {proposal.status}", actor=actor, proposal=proposal)
     reason = console_only_reason(proposal)
     if reason:
         return _refuse(click, f"{label} cannot be decided from Slack: {reason}. Open it in the console: "
