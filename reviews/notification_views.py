@@ -36,5 +36,5 @@ def notification_link_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         proposal = notification_link_open(token=token, actor=Actor.for_user(request.user, request))
     except LinkRefused as exc:
-        return HttpResponse(f"{exc}\n", status=exc.status, content_type="text/plain; charset=utf-8")
+        return HttpResponse(f"{exc}\n", status=exc.http_status, content_type="text/plain; charset=utf-8")
     return HttpResponseRedirect(proposal.admin_url())

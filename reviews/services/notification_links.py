@@ -28,12 +28,12 @@ SALT = "hitlcrm.notification-link"
 
 
 class LinkRefused(Exception):
-    """The link cannot be used; ``status`` is the HTTP answer (400 forged, 403 someone else's,
+    """The link cannot be used; ``http_status`` is the HTTP answer (400 forged, 403 someone else's,
     410 used or expired) and the message says why."""
 
     def __init__(self, message: str, *, status: int) -> None:
         super().__init__(message)
-        self.status = status
+        self.http_status = status
 
 
 def _hash(nonce: str) -> str:
