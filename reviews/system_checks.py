@@ -115,3 +115,15 @@ def openapi_schema_class(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return [Warning(f'REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] is {name}: hitlcrm\'s OpenAPI document cannot be built',
                     hint='Set REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema" '
                          "(it changes schema generation only).", id="hitlcrm.W003")]
+
+
+@register(TAG)
+def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With a Slack bot token, messages go out with Approve and Reject buttons; without the signing
+    secret every click is refused (reviews/services/slack_actions.py), which reviewers would meet
+    only when they click."""
+    if not str(hitlcrm_settings.SLACK_BOT_TOKEN or "").strip() or str(hitlcrm_settings.SLACK_SIGNING_SECRET or "").strip():
+        return []
+    return [Warning("HITLCRM_SLACK_BOT_TOKEN is set but HITLCRM_SLACK_SIGNING_SECRET is not: every click in Slack "
+                    "will be refused", hint="Copy the Slack app's Signing Secret (Basic Information) into "
+                    "HITLCRM_SLACK_SIGNING_SECRET (docs/notifications.md).", id="hitlcrm.W004")]

@@ -145,8 +145,8 @@ def notifications_on_transition(proposals: list[Proposal], *, target: str) -> No
     on every route that covers it; every Slack message already posted about these records is
     updated to show what happened. Never raises: a notification must not stop a change (the
     failure is logged, and the change goes on)."""
-    if not proposals:
-        return
+    if not proposals or (target != Status.NEEDS_REVIEW and not hitlcrm_settings.SLACK_BOT_TOKEN):
+        return  # nothing can have been posted without a bot token: no update to queue
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the change's transaction usable
             rows = _updates_of_posted([proposal.pk for proposal in proposals])
@@ -178,17 +178,30 @@ def _enabled_routes() -> list[NotificationRoute]:
 
 
 def _announcements(proposals: list[Proposal], *, now: datetime) -> list[Notification]:
-    routes = _enabled_routes()
+    """The rows announcing these items, in a number of queries that grows with the routes, not the items."""
     rows: list[Notification] = []
-    for route in routes:
+    submitters: dict[int, int] | None = None
+    for route in _enabled_routes():
         covered = [proposal for proposal in proposals if route.covers(proposal)]
         if not covered or route.digests_only:
             continue  # a digest-only route tells of them in its next digest
         if route.per_item_limit:
             covered = covered[:max(route.per_item_limit - _items_announced_last_hour(route, now), 0)]
+        if route.to_people and covered and submitters is None:
+            submitters = _submitters(proposals)
+        audience = route_audience(route) if route.to_people and covered else None
         for proposal in covered:
-            rows += _rows_for(route, proposal, purpose=NotificationPurpose.ITEM, now=now)
+            rows += _rows_for(route, proposal, purpose=NotificationPurpose.ITEM, now=now, audience=audience,
+                              submitter=(submitters or {}).get(proposal.pk))
     return rows
+
+
+def _submitters(proposals: list[Proposal]) -> dict[int, int]:
+    """Proposal id -> the user id of the agent's service account that submitted it."""
+    from ..models import ApiClient
+
+    users = dict(ApiClient.objects.filter(pk__in={p.agent_id for p in proposals}).values_list("pk", "user_id"))
+    return {proposal.pk: users.get(proposal.agent_id) for proposal in proposals}
 
 
 def _items_announced_last_hour(route: NotificationRoute, now: datetime) -> int:
@@ -197,15 +210,20 @@ def _items_announced_last_hour(route: NotificationRoute, now: datetime) -> int:
     return recent.values("proposal_id").distinct().count()
 
 
-def _rows_for(route: NotificationRoute, proposal: Proposal, *, purpose: str, now: datetime) -> list[Notification]:
+def _rows_for(route: NotificationRoute, proposal: Proposal, *, purpose: str, now: datetime,
+              audience: list[Any] | None = None, submitter: int | None = None) -> list[Notification]:
     """The outbox rows of one item on one route: one for a channel, one per person otherwise."""
     key = f"{purpose}:{route.pk}:{proposal.pk}"
     if not route.to_people:
         return [Notification(purpose=purpose, channel=route.channel, route=route, proposal=proposal,
                              target=route.slack_channel_id, dedupe_key=f"{key}:channel", next_attempt_at=now)]
+    if audience is None:
+        audience = route_audience(route, escalation=purpose == NotificationPurpose.ESCALATION)
+    if submitter is None:
+        submitter = _submitters([proposal]).get(proposal.pk)
     rows = []
-    for person in route_audience(route, escalation=purpose == NotificationPurpose.ESCALATION):
-        if proposal.agent.user_id == person.pk:
+    for person in audience:
+        if person.pk == submitter:
             continue  # nobody is asked to decide what their own service account submitted
         target = _person_target(route, person)
         if target:

@@ -224,3 +224,37 @@ def test_a_digest_only_route_posts_no_item(api, slack):
     waiting_item(api)
     assert not Notification.objects.filter(route=route, purpose="item").exists()
     assert notifications.notifications_digest() == 1
+
+
+def test_announcing_many_items_costs_the_queries_of_a_few(api, slack, rita, ruth):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dm = NotificationRoute.objects.create(name="dm", channel="slack_dm")
+    NotificationRoute.objects.create(name="inbox", channel="email").reviewers.set([rita, ruth])
+    NotificationRoute.objects.create(name="channel", channel="slack_channel", slack_channel_id="C0ALL")
+    link(rita, "U0RITA")
+    link(ruth, "U0RUTH")
+    for user in (rita, ruth):
+        user.email = f"{user.username}@acme.example"
+        user.save()
+    NotificationRoute.objects.filter(pk=dm.pk).update(enabled=False)
+    items = [waiting_item(api) for _ in range(12)]
+    NotificationRoute.objects.filter(pk=dm.pk).update(enabled=True)
+
+    def queries(proposals) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            notifications.notifications_on_transition(proposals, target="needs_review")
+        return len(captured)
+
+    assert queries(items[:2]) == queries(items[2:])
+    assert Notification.objects.filter(route=dm, purpose="item").count() == 24  # each item, each linked reviewer
+
+
+def test_check_warns_of_a_bot_token_without_a_signing_secret(settings):
+    from reviews.system_checks import slack_signing_secret_set
+
+    settings.HITLCRM_SLACK_BOT_TOKEN, settings.HITLCRM_SLACK_SIGNING_SECRET = "xoxb-1", ""
+    assert [message.id for message in slack_signing_secret_set()] == ["hitlcrm.W004"]
+    settings.HITLCRM_SLACK_SIGNING_SECRET = "secret"
+    assert slack_signing_secret_set() == []
