@@ -434,7 +434,32 @@ def _send_slack(notification: Notification) -> float | None:
     view = item_view(proposal, heading=ESCALATION_HEADING if escalation else "", mentions=mentions)
     text, blocks = item_message(view)
     posted = client.post_message(channel=notification.target, text=text, blocks=blocks)
-    return _sent(notification, slack_channel=posted.channel, slack_ts=posted.ts, shown_status=proposal.status)
+    _sent(notification, slack_channel=posted.channel, slack_ts=posted.ts, shown_status=proposal.status)
+    # A decision made while the message was on its way found no message to update: update it now.
+    messages_reconcile(message_ids=[notification.pk])
+    return None
+
+
+def messages_reconcile(*, message_ids: list[int] | None = None, since: timedelta = timedelta(days=7)) -> int:
+    """Queue an update of every posted Slack message that shows another status than its record's,
+    has no update pending, and none that was given up (an administrator retries those). Covers a
+    decision made while its message was being posted, and an update lost with a broker outage.
+    Returns how many updates were queued."""
+    posted = Notification.objects.filter(purpose__in=[NotificationPurpose.ITEM, NotificationPurpose.ESCALATION],
+                                         channel__in=SLACK_CHANNELS, state=NotificationState.SENT).exclude(slack_ts="")
+    if message_ids is not None:
+        posted = posted.filter(pk__in=message_ids)
+    else:
+        posted = posted.filter(sent_at__gte=timezone.now() - since)
+    unsettled = Notification.objects.filter(message=OuterRef("pk"), state__in=[NotificationState.PENDING,
+                                                                              NotificationState.FAILED])
+    stale = (posted.exclude(proposal__status=F("shown_status")).filter(~Exists(unsettled))
+             .values_list("pk", "proposal_id", "channel", "route_id", "slack_channel", "recipient_id")[:500])
+    rows = [Notification(purpose=NotificationPurpose.UPDATE, channel=channel, route_id=route_id, proposal_id=proposal_id,
+                         recipient_id=recipient_id, target=slack_channel, message_id=message_id)
+            for message_id, proposal_id, channel, route_id, slack_channel, recipient_id in stale]
+    with transaction.atomic():
+        return len(_created_and_published(rows))
 
 
 # --- email ----------------------------------------------------------------------------------
@@ -562,18 +587,20 @@ def notifications_digest(*, now: datetime | None = None) -> int:
 
 
 def notifications_dispatch(*, now: datetime | None = None) -> dict[str, int]:
-    """The periodic pass (beat, every minute): queue due digests, publish rows whose time has come
-    (retries held as data, quiet hours over, a lost message), forget old Slack request records."""
+    """The periodic pass (beat, every minute): queue due digests, update Slack messages that lag
+    behind their record, publish rows whose time has come (retries held as data, quiet hours over,
+    a lost message), forget old Slack request records."""
     from ..models import SlackRequest
 
     now = now or timezone.now()
     digests = notifications_digest(now=now)
+    reconciled = messages_reconcile()
     due = list(Notification.objects.filter(state=NotificationState.PENDING, next_attempt_at__lte=now - DISPATCH_GRACE)
                .order_by("next_attempt_at").values_list("pk", flat=True)[:1000])
     if due:
         notifications_publish(due)
     pruned, _ = SlackRequest.objects.filter(received_at__lt=now - timedelta(hours=1)).delete()
-    return {"digests": digests, "published": len(due), "slack_requests_pruned": pruned}
+    return {"digests": digests, "reconciled": reconciled, "published": len(due), "slack_requests_pruned": pruned}
 
 
 def notifications_retry(notification_ids: list[int]) -> int:

@@ -258,3 +258,36 @@ def test_check_warns_of_a_bot_token_without_a_signing_secret(settings):
     assert [message.id for message in slack_signing_secret_set()] == ["hitlcrm.W004"]
     settings.HITLCRM_SLACK_SIGNING_SECRET = "secret"
     assert slack_signing_secret_set() == []
+
+
+def test_a_message_posted_while_its_item_was_decided_is_brought_up_to_date(api, slack, channel_route, rita,
+                                                                            monkeypatch):
+    proposal = waiting_item(api)
+    row = item_row(proposal)
+    from integrations.slack import client as slack_client_module
+
+    real_post = slack_client_module.SlackClient.post_message
+
+    def decided_meanwhile(self, **kwargs):
+        posted = real_post(self, **kwargs)
+        # The decision commits while the message is on its way: it finds no posted message to update.
+        proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
+        assert not Notification.objects.filter(purpose="update").exists()
+        return posted
+
+    monkeypatch.setattr(slack_client_module.SlackClient, "post_message", decided_meanwhile)
+    notification_send(notification_id=row.pk)
+    send_pending()
+    (update,) = slack.calls_to("chat.update")
+    assert "Approved by rita" in block_text(update["args"]["blocks"])
+    assert notifications.messages_reconcile() == 0  # up to date now
+
+
+def test_the_dispatcher_updates_a_message_whose_update_was_lost(api, slack, channel_route, rita):
+    proposal = waiting_item(api)
+    send_pending()
+    proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
+    Notification.objects.filter(purpose="update").delete()  # lost with a broker outage, say
+    assert notifications_dispatch()["reconciled"] == 1
+    send_pending()
+    assert "Approved by rita" in block_text(slack.calls_to("chat.update")[0]["args"]["blocks"])
