@@ -61,7 +61,8 @@ class NotificationRoute(models.Model):
                                    "senior reviewers through this route.")
     escalate_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+",
-        help_text="Who is told of an escalation. Empty: every active senior reviewer.")
+        help_text="Who is told of an escalation. Empty: everyone active who may give a second approval "
+                  "(senior reviewers, admins).")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

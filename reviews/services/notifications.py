@@ -56,7 +56,6 @@ from ..models import (
     Proposal,
     ReviewerNotificationProfile,
 )
-from ..roles import group_name
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record
@@ -91,17 +90,21 @@ def _people_with(permission: str) -> Any:
     app_label, codename = permission.split(".")
     by_group = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
     direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-    return get_user_model().objects.filter(is_active=True).filter(by_group | direct | Q(is_superuser=True)).distinct()
+    model = get_user_model()
+    holders = by_group | direct
+    if any(field.name == "is_superuser" for field in model._meta.get_fields()):
+        holders |= Q(is_superuser=True)
+    return model.objects.filter(is_active=True).filter(holders).distinct()
 
 
 def route_audience(route: NotificationRoute, *, escalation: bool = False) -> list[Any]:
     """The people a direct-message or email route tells: its reviewers (every active reviewer who may
-    decide when it names none); for an escalation, its senior reviewers (every active one when it
-    names none). Each with ``notification_profile`` loaded (or None)."""
+    decide when it names none); for an escalation, its ``escalate_to`` people (when it names none,
+    everyone active who may give a second approval: senior reviewers, admins). Each carries its
+    notification profile (or None)."""
     if escalation:
         named = route.escalate_to.filter(is_active=True)
-        people = named if named.exists() else _people_with("reviews.second_approve_proposal").filter(
-            Q(groups__name__in=[group_name("senior_reviewer"), group_name("admin")]) | Q(is_superuser=True))
+        people = named if named.exists() else _people_with("reviews.second_approve_proposal")
     else:
         named = route.reviewers.filter(is_active=True)
         people = named if named.exists() else _people_with("reviews.decide_proposal")
