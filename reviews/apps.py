@@ -8,4 +8,5 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals, system_checks  # noqa: F401  (security audit events; settings refused at start)
+        from . import worker_start  # noqa: F401  (every worker, the host's too, refuses unsafe settings)
         from .services import mail_events  # noqa: F401  (receives anymail's tracking signal)

@@ -149,9 +149,8 @@ ANYMAIL = {
 
 # --- API ----------------------------------------------------------------------------------
 # hitlcrm's API views set their own authentication, permissions, throttling, parsers, renderers and
-# exception handler (reviews/api/base.py), as they must in a host project whose REST_FRAMEWORK is its
-# own; the one global is drf-spectacular's schema class, which its OpenAPI document needs.
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+# exception handler and schema class (reviews/api/base.py, reviews/api/schema.py), as they must in a
+# host project whose REST_FRAMEWORK is its own: none is set globally here either.
 SPECTACULAR_SETTINGS = {**OPENAPI_SETTINGS, "SERVE_INCLUDE_SCHEMA": False}
 # An API client's request rate when its own throttle_rate is blank.
 HITLCRM_AGENT_THROTTLE = env_setting("HITLCRM_AGENT_THROTTLE")

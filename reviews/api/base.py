@@ -5,10 +5,8 @@ agent token authenticates on these views only, so it opens none of the host's), 
 REST_FRAMEWORK (its authentication, permissions, renderers, pagination, exception handler) changes
 nothing about hitlcrm's API. Every hitlcrm API view puts ``HitlcrmApiPolicy`` first among its bases.
 
-One global remains, for the OpenAPI document only: drf-spectacular builds the schemas of
-``@extend_schema`` methods on ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``, so that must be its
-AutoSchema (drf-spectacular's own install step; it changes no request handling). A system check warns
-when it is not (reviews/system_checks.py).
+The OpenAPI schema class is set here too (``schema``), and on annotated view methods by
+``reviews.api.schema.extend_schema``, so the document builds whatever ``DEFAULT_SCHEMA_CLASS`` is.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -38,6 +38,7 @@ from ..services.history import (
 )
 from .base import HitlcrmApiPolicy
 from .permissions import client_of
+from .schema import extend_schema
 
 
 class _FileRenderer(BaseRenderer):

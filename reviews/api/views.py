@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -29,6 +29,7 @@ from ..state_machine import Status
 from .base import HitlcrmApiPolicy
 from .parsers import LimitedJSONParser
 from .permissions import CanReadProposals, IsAgent, IsIntegration, client_of
+from .schema import extend_schema
 from .serializers import (
     BulkEnvelopeSerializer,
     BulkResultSerializer,
