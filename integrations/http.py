@@ -76,9 +76,10 @@ class HostUnresolvable(Exception):
     """The URL's host did not resolve (now); a later attempt may succeed."""
 
 
-def callback_host(url: str, *, schemes: Iterable[str] = ("http", "https")) -> str:
+def callback_host(url: str, *, schemes: Iterable[str] = ("http", "https"), label: str = "callback URL") -> str:
     """The host of ``url`` as the allow-list names hosts (lower case, no trailing dot). Raises
-    :class:`CallbackRefused` for a malformed URL, another scheme, or credentials in the URL."""
+    :class:`CallbackRefused` for a malformed URL, another scheme, or credentials in the URL (the
+    message calls it ``label``)."""
     schemes = tuple(schemes)
     try:
         parts = urlsplit(url)
@@ -87,9 +88,9 @@ def callback_host(url: str, *, schemes: Iterable[str] = ("http", "https")) -> st
         raise CallbackRefused(f"not a valid URL: {exc}") from exc
     if parts.scheme not in schemes or not parts.hostname:
         names = " or ".join(f"{scheme}://" for scheme in schemes)
-        raise CallbackRefused(f"the callback URL must be an {names} URL with a host")
+        raise CallbackRefused(f"the {label} must be an {names} URL with a host")
     if parts.username or parts.password:
-        raise CallbackRefused("the callback URL must not contain credentials")
+        raise CallbackRefused(f"the {label} must not contain credentials")
     return parts.hostname.lower().rstrip(".")
 
 

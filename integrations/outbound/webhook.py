@@ -47,6 +47,7 @@ from typing import Any
 
 import requests
 import urllib3.exceptions
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from integrations.http import (
     CallbackRefused,
@@ -71,9 +72,11 @@ MAX_RESPONSE_BYTES = 4096
 MAX_TEXT_CHARS = 2000
 # Answers that say the receiver did not act (so a resend is safe whatever the endpoint).
 NOT_ACTED_STATUS = frozenset({408, 425, 429, 503})
+# The certificate was refused: by the TLS library, or by urllib3's check of the name it asserts
+# when the connection is pinned to an address.
+_CERTIFICATE_REFUSED = (ssl.SSLCertVerificationError, CertificateError)
 # Failures that happen before any byte of the request leaves: nothing can have been done.
-_BEFORE_SENDING = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError,
-                   ssl.SSLCertVerificationError)
+_BEFORE_SENDING = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError, *_CERTIFICATE_REFUSED)
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,10 @@ class ActionEndpoint:
     idempotent: bool
     # Makes the idempotency keys of this action type (and this installation) its own.
     idempotency_namespace: uuid.UUID
-    # The URL's host has an entry on the callback host allow-list, and whether that entry lets it
-    # resolve to a private, loopback or link-local address.
-    allow_listed: bool
+    # The host of the URL's entry on the callback host allow-list ("" when it has none; a URL whose
+    # host is not this one is not called), and whether that entry lets it resolve to a private,
+    # loopback or link-local address.
+    allow_listed_host: str
     allow_private_network: bool = False
 
 
@@ -167,10 +171,9 @@ def deliver_action(endpoint: ActionEndpoint, *, proposal_id: int | str, target: 
 
     url = endpoint.url
     try:
-        callback_host(url, schemes=("https",))
-        if not endpoint.allow_listed:
-            raise CallbackRefused(f"{callback_host(url)} is not on the callback host allow-list; "
-                                  f"an administrator must add it")
+        host = callback_host(url, schemes=("https",), label="endpoint URL")
+        if not endpoint.allow_listed_host or host != endpoint.allow_listed_host:
+            raise CallbackRefused(f"{host} is not on the callback host allow-list; an administrator must add it")
         refuse_private_literal(url, allow_private_network=endpoint.allow_private_network)
         if not endpoint.secret:
             raise CallbackRefused(f"the action type {endpoint.action_type} has no signing secret")
@@ -287,7 +290,7 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _failed_before_sending(exc: requests.RequestException) -> bool:
-    """No connection was made (refused, DNS, connect timeout, certificate not trusted). Anything
+    """No connection was made (refused, DNS, connect timeout, certificate refused). Anything
     else, a dropped connection included, may have happened after the request was sent."""
     if isinstance(exc, requests.ConnectTimeout):
         return True
@@ -295,7 +298,7 @@ def _failed_before_sending(exc: requests.RequestException) -> bool:
 
 
 def _describe(exc: requests.RequestException) -> str:
-    if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in _causes(exc)):
-        return (f"the endpoint's TLS certificate is not trusted ({exc}); if a private CA signs it, set "
-                f"HITLCRM_OUTBOUND_CA_BUNDLE to that CA's file")
+    if any(isinstance(cause, _CERTIFICATE_REFUSED) for cause in _causes(exc)):
+        return (f"the endpoint's TLS certificate is not trusted for its host ({exc}); if a private CA signs it, "
+                f"set HITLCRM_OUTBOUND_CA_BUNDLE to that CA's file")
     return f"{type(exc).__name__}: {exc}"[:MAX_TEXT_CHARS]

@@ -116,15 +116,21 @@ class OutboundActionType(models.Model):
             errors["payload_schema"] = problems
         if self.endpoint_url:
             try:
-                rule = CallbackHostRule.objects.admitting(callback_host(self.endpoint_url, schemes=("https",)))
+                rule = self.allow_list_entry()
                 refuse_private_literal(self.endpoint_url, allow_private_network=rule.allow_private_network)
             except CallbackRefused as exc:
-                errors["endpoint_url"] = [f"{str(exc)[:1].upper()}{str(exc)[1:]}."]
+                errors["endpoint_url"] = [str(exc)]
         if self.ungated and not (self.reversible and self.stakes == Stakes.LOW):
             errors["ungated"] = ["Ungated but logged is only for reversible, low-stakes action types: mark the type "
                                  "reversible with low stakes, or keep it gated."]
         if errors:
             raise ValidationError(errors)
+
+    def allow_list_entry(self) -> CallbackHostRule:
+        """The callback host allow-list entry of the endpoint's host; raises :class:`CallbackRefused`
+        naming the problem when the URL is not https or its host is not on the list."""
+        host = callback_host(self.endpoint_url, schemes=("https",), label="endpoint URL")
+        return CallbackHostRule.objects.admitting(host)
 
     def payload_errors(self, payload: Any) -> list[str]:
         """Why ``payload`` does not meet this type's schema, each naming its JSON path
@@ -139,11 +145,11 @@ class OutboundActionType(models.Model):
         """The delivery's plain data, with the endpoint host's allow-list entry as it stands now (the
         host may have been taken off the list since the type was saved: then nothing is sent)."""
         try:
-            rule = CallbackHostRule.objects.admitting(callback_host(self.endpoint_url, schemes=("https",)))
+            rule = self.allow_list_entry()
         except CallbackRefused:
             rule = None
         return ActionEndpoint(
             action_type=self.name, url=self.endpoint_url, secret=self.signing_secret, idempotent=self.idempotent,
-            idempotency_namespace=self.idempotency_namespace, allow_listed=rule is not None,
+            idempotency_namespace=self.idempotency_namespace, allow_listed_host=rule.host if rule else "",
             allow_private_network=bool(rule and rule.allow_private_network),
         )
