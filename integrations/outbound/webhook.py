@@ -200,7 +200,7 @@ def deliver_action(endpoint: ActionEndpoint, *, proposal_id: int | str, target: 
     }
     try:
         with session_to(url, address) as session:
-            # ``verify`` per request: requests lets REQUESTS_CA_BUNDLE override a session's, not this.
+            # ``verify`` per request: a bundle passed here wins over REQUESTS_CA_BUNDLE (a session's would not).
             response = session.post(url, data=body, headers=headers, allow_redirects=False, stream=True,
                                     timeout=(CONNECT_TIMEOUT_SECONDS, hitlcrm_settings.OUTBOUND_TIMEOUT_SECONDS),
                                     verify=ca_bundle or True)

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from integrations.outbound import DeliveryResult, action_signature, deliver_action
+from integrations.outbound import DeliveryResult, action_signature, action_signature_valid, deliver_action
 from reviews.models import CallbackHostRule, OutboundActionType
 
 from .receiver import Reply
@@ -37,6 +37,8 @@ def test_a_delivered_action_is_signed_timestamped_and_carries_its_idempotency_ke
     (received,) = receiver.requests()
     assert received.path == "/actions/execute"
     assert received.signature_valid  # by the verify() docs/outbound-actions.md gives receivers
+    assert action_signature_valid(action_type.signing_secret, received.headers["X-Hitlcrm-Timestamp"], received.body,
+                                  received.headers["X-Hitlcrm-Signature"])
     assert received.headers["X-Hitlcrm-Timestamp"].isdigit()
     assert received.headers["X-Hitlcrm-Action"] == "ads.budget_change"
     assert received.headers["Content-Type"] == "application/json"
