@@ -167,6 +167,10 @@ HITLCRM_BULK_MAX_BODY_BYTES = env_setting("HITLCRM_BULK_MAX_BODY_BYTES")
 # Decision webhooks: attempts before a delivery is given up, and the per-attempt timeout.
 HITLCRM_WEBHOOK_MAX_ATTEMPTS = env_setting("HITLCRM_WEBHOOK_MAX_ATTEMPTS")
 HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_setting("HITLCRM_WEBHOOK_TIMEOUT_SECONDS")
+# Outbound actions: the read timeout of each call to an action type's endpoint, and a CA bundle to
+# trust for those endpoints (a private CA; empty: the system's store). Verification is never off.
+HITLCRM_OUTBOUND_TIMEOUT_SECONDS = env_setting("HITLCRM_OUTBOUND_TIMEOUT_SECONDS")
+HITLCRM_OUTBOUND_CA_BUNDLE = env_setting("HITLCRM_OUTBOUND_CA_BUNDLE")
 # Audit retention: events older than this are archived (gzip JSONL, with the chain's anchor) to
 # the archive folder, then pruned, by `manage.py archive_history`. Point the folder at durable storage.
 HITLCRM_AUDIT_RETENTION_DAYS = env_setting("HITLCRM_AUDIT_RETENTION_DAYS")
