@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ..models import Policy, Proposal
 from ..models.policies import DEFAULT_TASK_TYPE
+from ..selectors import policies_by_task_type, policy_pick
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record
@@ -41,7 +42,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                              data={"sla_due_at": proposal.sla_due_at, "waited_minutes": _minutes(proposal, now)})
                 escalated += 1
 
-    policies = {policy.task_type: policy for policy in Policy.objects.all()}  # a handful of rows
+    policies = policies_by_task_type()
     due = _expiry_due(policies, now)
     if due is None:
         return {"escalated": escalated, "expired": expired}
@@ -51,7 +52,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                                                                              "submitted_at")
     for proposal_id, routed_by, task_type, submitted_at in candidates[:batch]:
         # The policy that routed the item decides (its task type's own, or the default).
-        policy = policies.get(routed_by) or policies.get(task_type) or policies.get(DEFAULT_TASK_TYPE)
+        policy = policy_pick(policies, routed_by, task_type)
         if policy is None or policy.expire_after_minutes is None:
             continue
         if submitted_at + timedelta(minutes=policy.expire_after_minutes) > now:
