@@ -95,8 +95,10 @@ class AuditAction(models.TextChoices):
                                                       "domain, note, paused_at, pause_reason, released).")
 
     # --- the agent's decision webhook ---
-    WEBHOOK_DELIVERED = "webhook_delivered", "The agent's decision webhook was delivered (data: delivery, status_code)."
-    WEBHOOK_FAILED = "webhook_failed", "The agent's decision webhook was given up (data: delivery, error)."
+    WEBHOOK_DELIVERED = "webhook_delivered", ("The agent's decision webhook was delivered (data: delivery, url, to, "
+                                              "status_code, attempts).")
+    WEBHOOK_FAILED = "webhook_failed", ("The agent's decision webhook was given up (data: delivery, url, to, "
+                                        "status_code, attempts, error).")
 
     # --- access ---
     LOGIN = "login", "A person signed in."

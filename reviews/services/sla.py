@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
 from ..models import Policy, Proposal
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..selectors import policies_by_task_type, policy_pick
@@ -38,7 +39,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                 proposal.escalated_at = now
                 proposal._change_reason = "escalated"
                 proposal.save(update_fields=["escalated_at", "updated_at"])
-                audit_record(action="escalated", actor=SLA, proposal=proposal,
+                audit_record(action=AuditAction.ESCALATED, actor=SLA, proposal=proposal,
                              data={"sla_due_at": proposal.sla_due_at, "waited_minutes": _minutes(proposal, now)})
                 escalated += 1
 
@@ -60,7 +61,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
         with transaction.atomic():
             proposal = proposal_lock(proposal_id)
             if proposal.status == Status.NEEDS_REVIEW:
-                proposal_transition(proposal, Status.EXPIRED, actor=SLA, action="expired",
+                proposal_transition(proposal, Status.EXPIRED, actor=SLA, action=AuditAction.EXPIRED,
                                     data={"expire_after_minutes": policy.expire_after_minutes,
                                           "policy": f"{policy.task_type}@v{policy.version}"})
                 expired += 1

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from integrations.http import pinned_session
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import ApiClient, CallbackHostRule, Proposal, WebhookDelivery, WebhookDeliveryState
 from .queueing import publish
@@ -258,8 +259,8 @@ def _audit_delivery(delivery: WebhookDelivery) -> None:
     from .audit import audit_record
 
     delivered = delivery.state == WebhookDeliveryState.DELIVERED
-    audit_record(action="webhook_delivered" if delivered else "webhook_failed", actor=Actor.system("webhooks"),
-                 proposal=delivery.proposal,
+    audit_record(action=AuditAction.WEBHOOK_DELIVERED if delivered else AuditAction.WEBHOOK_FAILED,
+                 actor=Actor.system("webhooks"), proposal=delivery.proposal,
                  data={"delivery": str(delivery.delivery_id), "url": delivery.url, "to": delivery.to_status,
                        "status_code": delivery.last_status_code, "attempts": delivery.attempts,
                        "error": delivery.last_error})
