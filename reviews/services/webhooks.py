@@ -150,7 +150,7 @@ def _publish(delivery_id: int) -> None:
 
 def webhook_body(delivery: WebhookDelivery) -> bytes:
     """The JSON sent: which change this is (``from``/``to``) and the record as the API shows it now."""
-    from ..api.serializers import proposal_as_api, proposal_queryset  # the API's one shape of a record
+    from ..representation import proposal_as_api, proposal_queryset  # the API's one shape of a record
 
     record = proposal_as_api(proposal_queryset().get(pk=delivery.proposal_id))
     payload = {
