@@ -153,13 +153,15 @@ def test_a_reviewer_retries_the_crm_logging_of_emails_whose_logging_failed(appro
     queued = []
     monkeypatch.setattr(activities, "enqueue_on_commit", lambda task, *args: queued.append((task.name, args)))
     failed, logged = approved_email(), approved_email(subject="Another idea")
-    MailDelivery.objects.create(proposal=failed, crm_activity_state=CrmActivityState.FAILED, crm_activity_error="x")
-    MailDelivery.objects.create(proposal=logged, crm_activity_state=CrmActivityState.CREATED, crm_activity_id="00T1")
+    deliveries = [
+        MailDelivery.objects.create(proposal=failed, crm_activity_state=CrmActivityState.FAILED, crm_activity_error="x"),
+        MailDelivery.objects.create(proposal=logged, crm_activity_state=CrmActivityState.CREATED, crm_activity_id="00T1"),
+    ]
     client = Client()
     client.force_login(rita)
 
     response = client.post("/admin/reviews/maildelivery/", {"action": "retry_crm_activity",
-                                                            "_selected_action": [failed.pk, logged.pk]})
+                                                            "_selected_action": [d.pk for d in deliveries]})
 
     assert response.status_code == 302
     states = dict(MailDelivery.objects.values_list("proposal_id", "crm_activity_state"))
