@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,11 +12,41 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from .conf import hitlcrm_settings
-from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Proposal, ProposalKind
+from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Policy, Proposal, ProposalKind
+from .models.policies import DEFAULT_TASK_TYPE
 from .state_machine import TERMINAL, UNFINISHED, Status
 
 # Statuses of a record that is not over: it may still be decided, checked or executed.
 PENDING = frozenset(Status.values) - TERMINAL
+
+
+# --- which policy governs a task type ----------------------------------------------------------
+# The one rule: a task type's own policy, else the default one (task type "*").
+
+def policies_by_task_type() -> dict[str, Policy]:
+    """Every policy, by task type (a handful of rows), for callers that resolve many records."""
+    return {policy.task_type: policy for policy in Policy.objects.all()}
+
+
+def policy_pick(policies: Mapping[str, Policy], *task_types: str) -> Policy | None:
+    """From policies already loaded (task type -> policy): the first of ``task_types`` (blank ones
+    skipped) that has a policy, else the default one, else None."""
+    for task_type in task_types:
+        if task_type and task_type in policies:
+            return policies[task_type]
+    return policies.get(DEFAULT_TASK_TYPE)
+
+
+def policy_find(task_type: str) -> Policy | None:
+    """The task type's policy, else the default one, else None: one query, nothing written."""
+    return policy_pick({policy.task_type: policy for policy in
+                        Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}, task_type)
+
+
+def policy_for(task_type: str) -> Policy:
+    """The policy a record of ``task_type`` is checked, decided and executed under: as
+    :func:`policy_find`, making the default policy (with the model's defaults) if there is none at all."""
+    return policy_find(task_type) or Policy.objects.get_or_create(task_type=DEFAULT_TASK_TYPE)[0]
 
 
 def salesforce_push_status() -> dict[str, Any]:

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from ..api.history import events_export_response, export_response
+from ..downloads import events_export_response, export_response
 from ..models import AuditEvent, Proposal, ProposalKind
 from ..models.audit import AUDIT_ACTIONS, AuditActorType
 from ..services.history import (

@@ -32,14 +32,13 @@ from ..models import (
     CrmFieldChange,
     Decision,
     EmailDraft,
-    Policy,
     Proposal,
     ReasonCode,
 )
 from ..models.clients import login_path
 from ..models.execution import Execution, ExecutionAttempt
 from ..models.mail import MailDelivery
-from ..selectors import crm_overlaps
+from ..selectors import crm_overlaps, policy_find
 from ..services.actors import Actor
 from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
 from ..services.decisions import (
@@ -57,7 +56,7 @@ from ..services.decisions import (
 from ..state_machine import DECIDABLE, TERMINAL, IllegalTransition, Status
 from . import queue
 from .headers import protect
-from .queue import APPROVING, QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
+from .queue import QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
 
 SWAP_HEADER = "X-Console-Swap"
 UNDO_SESSION_KEY = "console_undo"
@@ -120,7 +119,7 @@ class QueueChangeList(ChangeList):
                      to_attr="failed_checks"),
             Prefetch("field_changes", queryset=CrmFieldChange.objects.only("proposal_id", "field").order_by("pk"),
                      to_attr="field_names"),
-            Prefetch("decisions", queryset=Decision.objects.filter(revoked_at__isnull=True, action__in=APPROVING)
+            Prefetch("decisions", queryset=Decision.objects.live_approvals()
                      .select_related("reviewer").only("proposal_id", login_path("reviewer")), to_attr="approvals"),
         )
 
@@ -486,7 +485,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _approvals_given(proposal: Proposal) -> int:
-        return proposal.decisions.filter(revoked_at__isnull=True, action__in=APPROVING).count()
+        return proposal.decisions.live_approvals().count()
 
     def undo_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
@@ -627,12 +626,11 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     now = timezone.now()
     typed_in = (refused_edit or {}).get("values", {})
     approved_fields = (refused_edit or {}).get("approved")
-    policy = {p.task_type: p for p in Policy.objects.filter(task_type__in=[proposal.task_type, "*"])}
-    policy = policy.get(proposal.task_type) or policy.get("*")
+    policy = policy_find(proposal.task_type)
     field_threshold = policy.field_confidence_threshold if policy else None
     checks = list(proposal.check_results.all())
     decisions = list(proposal.decisions.all())
-    approvals = [d for d in decisions if d.revoked_at is None and d.action in APPROVING]
+    approvals = [d for d in decisions if d.is_live_approval]
     entries = {
         index: {"source": item.get("source", ""), "quote": item.get("quote", ""), "url": item.get("url", ""),
                 "link": safe_link(item.get("url"))}

@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import ExecutionState
-from ..models.mail import CrmActivityState, MailDelivery, MailEvent, SenderDomain, Suppression
+from ..models.mail import MailDelivery, MailEvent, SenderDomain, Suppression
+from ..services.activities import email_activities_retry
 from ..services.actors import Actor
-from ..services.audit import audit_record
-from ..services.mail_events import ResolveRefused, email_resolve_unknown, suppression_add
+from ..services.mail_events import ResolveRefused, email_resolve_unknown
 from ..services.sender_health import ResumeRefused, sender_domain_resume
+from ..services.suppressions import suppression_change, suppression_create, suppression_remove
 from .readonly import ReadOnlyAdminMixin
 
 
@@ -29,20 +30,19 @@ class SuppressionAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: Suppression, form: Any, change: bool) -> None:
-        if not change:  # the one way onto the list, as for webhooks and the one-click unsubscribe
-            entry, _ = suppression_add(address=obj.address, reason=obj.reason, note=obj.note, user=request.user,
-                                       actor=Actor.for_user(request.user, request))
-            obj.pk, obj.created_by, obj.created_at = entry.pk, entry.created_by, entry.created_at
-            obj._state.adding = False
+        actor = Actor.for_user(request.user, request)
+        if change:
+            entry = suppression_change(suppression_id=obj.pk, address=obj.address, reason=obj.reason, note=obj.note,
+                                       actor=actor)
+            obj.address = entry.address
             return
-        super().save_model(request, obj, form, change)
-        audit_record(action="suppression_changed", actor=Actor.for_user(request.user, request),
-                     data={"address": obj.address, "reason": obj.reason, "note": obj.note})
+        # The one way onto the list, as for webhooks and the one-click unsubscribe.
+        entry, _ = suppression_create(address=obj.address, reason=obj.reason, note=obj.note, actor=actor)
+        obj.pk, obj.created_by, obj.created_at = entry.pk, entry.created_by, entry.created_at
+        obj._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: Suppression) -> None:
-        audit_record(action="suppression_removed", actor=Actor.for_user(request.user, request),
-                     data={"address": obj.address, "reason": obj.reason})
-        super().delete_model(request, obj)
+        suppression_remove(suppression_id=obj.pk, actor=Actor.for_user(request.user, request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Suppression]) -> None:
         for entry in queryset:  # one by one, so each removal is audited and kept in history
@@ -113,18 +113,9 @@ class MailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Retry logging on the CRM record", permissions=["decide"])
     def retry_crm_activity(self, request: HttpRequest, queryset: QuerySet[MailDelivery]) -> None:
-        from ..services.queueing import enqueue_on_commit
-        from ..tasks import email_activities_push_task
-
-        failed = list(queryset.filter(crm_activity_state=CrmActivityState.FAILED).values_list("proposal_id", flat=True))
-        for delivery in MailDelivery.objects.filter(proposal_id__in=failed).select_related("proposal"):
-            delivery.crm_activity_state = CrmActivityState.PENDING
-            delivery.save(update_fields=["crm_activity_state"])
-            audit_record(action="crm_activity_retry", actor=Actor.for_user(request.user, request),
-                         proposal=delivery.proposal)
-        if failed:
-            enqueue_on_commit(email_activities_push_task, failed)
-        self.message_user(request, f"{len(failed)} CRM activity log(s) queued again.", messages.SUCCESS)
+        retried = email_activities_retry(proposal_ids=queryset.values_list("proposal_id", flat=True),
+                                         actor=Actor.for_user(request.user, request))
+        self.message_user(request, f"{len(retried)} CRM activity log(s) queued again.", messages.SUCCESS)
 
 
 @admin.register(MailEvent)

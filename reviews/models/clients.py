@@ -104,13 +104,9 @@ class ApiToken(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
-
     @classmethod
     def issue(cls, client: ApiClient) -> tuple[ApiToken, str]:
+        """Store a new token (its hash); ``services.tokens.token_issue`` is the audited way to call it."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(client=client, key_hash=hash_token(raw), hint=raw[: len(cls.PREFIX) + 6])
         return token, raw

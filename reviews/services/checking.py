@@ -16,7 +16,8 @@ from ..checks import CheckContext, registry
 from ..checks.base import SOFT
 from ..checks.outreach import outreach_keys_record
 from ..gate import GateVerdict, gate_decide, required_approvals
-from ..models import CheckResult, CrmFieldChange, Decision, Policy, Proposal
+from ..models import CheckResult, CrmFieldChange, Decision, Proposal
+from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
 from .approval import EMAIL_EDITABLE, approval_finalise
@@ -54,7 +55,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
     proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
     if proposal is None or proposal.status != Status.CHECKING:
         return proposal
-    policy = Policy.for_task_type(proposal.task_type)
+    policy = policy_for(proposal.task_type)
     # Network reads (the CRM record, describe metadata) happen before the lock is taken.
     if gathered is None:
         gathered = crm_context_gather(proposal)
@@ -164,7 +165,7 @@ def edited_checks_evaluate(
     as :func:`proposal_checks_evaluate` runs them on the agent's; unsaved results. ``gathered``: the
     CRM context read before the row lock was taken (:func:`edited_context_gather`)."""
     view, rows = proposal_as_edited(proposal, edits, fields=fields)
-    context = CheckContext(policy=Policy.for_task_type(proposal.task_type), field_changes=rows, **(gathered or {}))
+    context = CheckContext(policy=policy_for(proposal.task_type), field_changes=rows, **(gathered or {}))
     return proposal_checks_evaluate(view, context)
 
 

@@ -15,6 +15,7 @@ from ..checks.outreach import outreach_keys_record
 from ..conf import hitlcrm_settings
 from ..models import AuditEvent, CheckResult, Decision, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
+from ..selectors import policy_for
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
 from .actors import Actor
 from .approval import EMAIL_EDITABLE, approval_finalise, approve_fields, email_text_problem
@@ -342,9 +343,7 @@ def _rescued_materially(proposal: Proposal) -> bool:
 
 
 def _live_approvals(proposal: Proposal) -> Any:
-    return proposal.decisions.filter(
-        revoked_at__isnull=True, action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE]
-    )
+    return proposal.decisions.live_approvals()
 
 
 def _check_second_approval(proposal: Proposal, actor: Actor) -> None:
@@ -389,7 +388,7 @@ def proposals_decide_bulk(
             with transaction.atomic():
                 proposal = proposal_lock(proposal_id)
                 if proposal.task_type not in policies:
-                    policies[proposal.task_type] = Policy.for_task_type(proposal.task_type)
+                    policies[proposal.task_type] = policy_for(proposal.task_type)
                 why = proposal_bulk_eligible(proposal, policies[proposal.task_type])
                 if why:
                     raise DecisionRefused(f"not eligible for a bulk decision: {why}")
@@ -410,8 +409,7 @@ def proposal_undo(*, proposal_id: int, actor: Actor) -> Proposal:
             raise DecisionRefused("only your own approval that has not started executing can be undone")
         if proposal.execute_after and proposal.execute_after <= timezone.now():
             raise DecisionRefused("too late to undo: the grace period is over")
-        proposal.decisions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(),
-                                                                  settled=Decision.Settled.UNDONE)
+        proposal.decisions.live().update(revoked_at=timezone.now(), settled=Decision.Settled.UNDONE)
         proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
         # The review starts again; a rescue's correction of the agent's output still stands.
         proposal.decision_action, proposal.execute_after = "", None

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
 from ..models import AuditEvent, Execution, ExecutionState, Proposal, ProposalKind
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
@@ -121,7 +122,7 @@ def proposal_mark_executed(
         execution.started_at = now
         execution.executor = EXTERNAL_EXECUTOR
         execution.save()
-        proposal_transition(proposal, Status.EXECUTING, actor=actor, action="executing",
+        proposal_transition(proposal, Status.EXECUTING, actor=actor, action=AuditAction.EXECUTING,
                             data={"executor": EXTERNAL_EXECUTOR})
         report: dict[str, Any] = {"reported_by": actor.name, "success": success}
         executions_record({proposal.pk: Outcome(

@@ -26,7 +26,7 @@ def feedback_pairs(*, task_type: str | None = None, since: datetime | None = Non
     """One record per reviewed output a person edited (and, optionally, rejected), oldest first,
     streamed in chunks so an export of any size runs in constant memory. ``agent``: only its
     records (the API's feedback list); ``after_id``: only records after that one (its cursor)."""
-    live = Decision.objects.filter(revoked_at__isnull=True, reviewer__isnull=False).select_related("reviewer")
+    live = Decision.objects.live().filter(reviewer__isnull=False).select_related("reviewer")
     actions = [Decision.Action.EDIT_APPROVE, *([Decision.Action.REJECT] if include_rejections else [])]
     queryset = (
         Proposal.objects.filter(Exists(live.filter(proposal=OuterRef("pk"), action__in=actions)))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ..checks.outreach import outreach_keys_record
 from ..conf import hitlcrm_settings
 from ..models import ApiClient, CrmFieldChange, Policy, Proposal, ProposalKind
-from ..models.policies import DEFAULT_TASK_TYPE
+from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record_many
@@ -86,11 +86,7 @@ def proposal_build(
     policies = {} if policies is None else policies
     policy = policies.get(task_type)
     if policy is None:
-        # The task type's policy or the default, in one query (Policy.for_task_type makes a default
-        # when there is none at all).
-        found = {p.task_type: p for p in Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}
-        policy = found.get(task_type) or found.get(DEFAULT_TASK_TYPE) or Policy.for_task_type(task_type)
-        policies[task_type] = policy
+        policy = policies[task_type] = policy_for(task_type)
     proposal = Proposal(
         kind=kind,
         status=Status.CHECKING,

@@ -30,6 +30,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import ApiClient, Policy, PolicyMode, Proposal, ProposalKind
 from ..models.mail import SuppressionReason, normalise_address
@@ -129,7 +130,7 @@ def email_unsubscribe(*, token: str, actor: Actor) -> Unsubscribed:
         if proposal is not None and proposal.crm_object in OPT_OUT_OBJECTS and proposal.crm_id:
             result.crm_change_id = _opt_out_writeback(proposal, actor=actor)
         if result.added:
-            audit_record(action="unsubscribed", actor=actor, proposal=proposal,
+            audit_record(action=AuditAction.UNSUBSCRIBED, actor=actor, proposal=proposal,
                          data={"addresses": addresses, "added": result.added, "crm_change": result.crm_change_id})
     return result
 

@@ -36,6 +36,7 @@ from integrations.http import (
     vetted_address,
 )
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import ApiClient, CallbackHostRule, Proposal, WebhookDelivery, WebhookDeliveryState
 from .queueing import publish
@@ -104,7 +105,7 @@ def _publish(delivery_id: int) -> None:
 
 def webhook_body(delivery: WebhookDelivery) -> bytes:
     """The JSON sent: which change this is (``from``/``to``) and the record as the API shows it now."""
-    from ..api.serializers import proposal_as_api, proposal_queryset  # the API's one shape of a record
+    from ..representation import proposal_as_api, proposal_queryset  # the API's one shape of a record
 
     record = proposal_as_api(proposal_queryset().get(pk=delivery.proposal_id))
     payload = {
@@ -213,8 +214,8 @@ def _audit_delivery(delivery: WebhookDelivery) -> None:
     from .audit import audit_record
 
     delivered = delivery.state == WebhookDeliveryState.DELIVERED
-    audit_record(action="webhook_delivered" if delivered else "webhook_failed", actor=Actor.system("webhooks"),
-                 proposal=delivery.proposal,
+    audit_record(action=AuditAction.WEBHOOK_DELIVERED if delivered else AuditAction.WEBHOOK_FAILED,
+                 actor=Actor.system("webhooks"), proposal=delivery.proposal,
                  data={"delivery": str(delivery.delivery_id), "url": delivery.url, "to": delivery.to_status,
                        "status_code": delivery.last_status_code, "attempts": delivery.attempts,
                        "error": delivery.last_error})

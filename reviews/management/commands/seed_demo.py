@@ -14,12 +14,12 @@ from rest_framework.exceptions import ValidationError
 
 from reviews.api.serializers import CrmChangeSubmitSerializer, EmailDraftSubmitSerializer
 from reviews.conf import hitlcrm_settings
-from reviews.models import ApiClient, ApiToken, CrmObjectRule, Policy, ProposalKind
-from reviews.models.clients import new_api_client_user
+from reviews.models import ApiClient, CrmObjectRule, Policy, ProposalKind
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.crm_context import salesforce_configured
 from reviews.services.submission import proposal_submit
+from reviews.services.tokens import api_client_create
 
 CORPUS = Path(__file__).resolve().parents[2] / "demo" / "proposals.jsonl"
 DEMO_PASSWORD = "review-demo-2026"
@@ -92,10 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(f"{u} ({g})" for u, g in PEOPLE))
 
     def _agent(self, name: str) -> tuple[ApiClient, str]:
-        user = new_api_client_user(name)
-        client = ApiClient.objects.create(name=name, user=user)
-        _, token = ApiToken.issue(client)
-        return client, token
+        return api_client_create(name=name, actor=Actor.system("manage.py seed_demo"))
 
     def _create_crm_records(self, lines: list[dict[str, Any]]) -> list[str]:
         """Create each line's CRM record in Salesforce; the ids go into the proposals."""
