@@ -7,22 +7,21 @@ so a bulk submission of 500 items looks each object up once.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 from django.core.validators import validate_email
 from django.db.models import Prefetch, QuerySet
-from django.urls import get_script_prefix
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..conf import hitlcrm_settings
+from ..kinds import kind_of
+from ..kinds.email_draft import email_text_problem
 from ..models import CheckResult, CrmFieldChange, CrmObjectRule, Proposal
 from ..models.crm import FieldDecision
 from ..models.proposals import CrmChangeKind, ProposalKind
-from ..services.approval import email_text_problem
 from ..services.feedback import edits_diff, output_edits
 from ..state_machine import Status
 
@@ -437,19 +436,9 @@ def proposal_queryset() -> QuerySet[Proposal]:
     )
 
 
-_PK_PLACEHOLDER = 987654321987654321
-
-
-@functools.lru_cache(maxsize=16)
-def _review_path_template(kind: str, script_prefix: str) -> str:
-    path = Proposal(kind=kind, pk=_PK_PLACEHOLDER).admin_url()
-    return path.replace(str(_PK_PLACEHOLDER), "{pk}")
-
-
 def review_url(proposal: Proposal) -> str:
-    """``Proposal.review_url()`` without a URL reversal per record (a page lists hundreds)."""
-    path = _review_path_template(proposal.kind, get_script_prefix()).format(pk=proposal.pk)
-    return hitlcrm_settings.BASE_URL.rstrip("/") + path
+    """``Proposal.review_url()`` (no URL reversal per record: a page lists hundreds)."""
+    return proposal.review_url()
 
 
 def proposal_as_api(
@@ -483,13 +472,7 @@ def proposal_as_api(
         data["original"] = proposal.original_output
         data["final"] = proposal.final_output
         data["execution"] = execution.as_api() if execution else None
-        if not proposal.is_email:
-            data["fields"] = [
-                {"field": c.field, "proposed": c.proposed_value, "before": c.before_value,
-                 "approved": c.approved_value if c.decision == FieldDecision.APPROVED else None,
-                 "decision": c.decision, "confidence": c.confidence}
-                for c in (new_field_changes if new else proposal.field_changes.all())
-            ]
+        data.update(kind_of(proposal).api_record_parts(proposal, new_field_changes=new_field_changes))
     return data
 
 
