@@ -7,7 +7,7 @@ without the script the same POST answers with a redirect (303) to that page.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -520,12 +520,6 @@ def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, 
 
 CONFLICT_HINT = ("The CRM value changed after this change was approved: a plain approval would write over it. "
                  "Rebase it on the CRM's value, overwrite the CRM's value, or reject the change.")
-
-
-def utc_moment(moment: datetime, now: datetime) -> str:
-    """``09:14 UTC`` today, ``2026-03-02 09:14 UTC`` on another day."""
-    moment, today = moment.astimezone(UTC), now.astimezone(UTC).date()
-    return f"{moment:%H:%M} UTC" if moment.date() == today else f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -10,14 +10,20 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Count, Window
 
+from ..checks.evidence import field_backing
+from ..checks.text import normalise
 from ..conf import hitlcrm_settings
 from ..models.crm import CrmFieldChange, FieldDecision
+from ..models.decisions import Decision
+from ..models.execution import ExecutionAttempt
 from ..models.proposals import ProposalKind
+from ..selectors import crm_overlaps
+from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
 from ..state_machine import TERMINAL, Status
 from . import register
 from .base import EditRefused, Kind
@@ -50,6 +56,12 @@ def typed(text: str, like: Any) -> Any:
     return value if isinstance(value, type(like)) or (isinstance(like, float) and isinstance(value, int)) else text
 
 
+def utc_moment(moment: datetime, now: datetime) -> str:
+    """``09:14 UTC`` today, ``2026-03-02 09:14 UTC`` on another day."""
+    moment, today = moment.astimezone(UTC), now.astimezone(UTC).date()
+    return f"{moment:%H:%M} UTC" if moment.date() == today else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
 def differs(now: Any, before: Any) -> bool:
     """Whether the CRM's value now is not the value the change was made against (1 and 1.0 alike)."""
     return now != before and shown(now) != shown(before)
@@ -58,9 +70,6 @@ def differs(now: Any, before: Any) -> bool:
 def snapshot_label(changes: list[Any], decisions: list[Any], now: datetime) -> str:
     """What the "before" column is: the CRM's values at submission (read by the checks), or, once a
     conflict moved the baseline (rebase or overwrite), the values found after the conflict."""
-    from ..admin.console import utc_moment
-    from ..models import Decision
-
     captured = [change.before_captured_at for change in changes if change.before_captured_at is not None]
     after_conflict = any(decision.settled == Decision.Settled.CONFLICT for decision in decisions)
     label = "In CRM after the conflict" if after_conflict else "In CRM at submission"
@@ -122,8 +131,6 @@ class CrmChangeKind(Kind):
 
     # --- checks and the gate ------------------------------------------------------------------
     def readable_parts(self, proposal: Any, field_changes: list[Any]) -> list[tuple[str, str]]:
-        from ..checks.text import normalise
-
         return [(change.field, normalise(change.proposed_value)) for change in field_changes
                 if isinstance(change.proposed_value, str)]
 
@@ -209,11 +216,6 @@ class CrmChangeKind(Kind):
                        decisions: list[Any], now: datetime) -> dict[str, Any]:
         """The field table (snapshot, the CRM's values now, proposed, the reviewer's value, evidence),
         and the other pending changes to the same record and fields."""
-        from ..admin.console import utc_moment
-        from ..checks.evidence import field_backing
-        from ..selectors import crm_overlaps
-        from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
-
         field_threshold = policy.field_confidence_threshold if policy else None
         crm_now: CrmNow | None = None
         if proposal.status in CRM_NOW_STATUSES and salesforce_configured():
@@ -282,8 +284,6 @@ class CrmChangeKind(Kind):
     def execution_log(self, proposal: Any) -> dict[str, Any] | None:
         """Its pushes to Salesforce (``ExecutionAttempt``), newest first: the latest
         ``EXECUTION_LOG_SHOWN``, with the count of the rest; in one query."""
-        from ..models.execution import ExecutionAttempt
-
         rows = list(
             ExecutionAttempt.objects.filter(proposal_id=proposal.pk)
             .only("number", "request_kind", "started_at", "finished_at", "http_requests", "outcome", "error_code",

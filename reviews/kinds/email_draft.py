@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..checks.text import email_parts
+from ..models.mail import MailDelivery
 from ..models.proposals import ProposalKind
 from . import register
 from .base import EditRefused, Kind
@@ -31,6 +32,11 @@ def email_text_problem(name: str, value: Any) -> str:
     if name == "subject" and any(unicodedata.category(ch) in _NOT_IN_SUBJECT and ch != "\t" for ch in value):
         return "A subject cannot contain line breaks or control characters."
     return ""
+
+
+def _texts_typed(post: Any) -> dict[str, str]:
+    # Browsers send textarea line breaks as CRLF; the AI's text uses LF.
+    return {name: post[name].replace("\r\n", "\n") for name in EMAIL_EDITABLE if name in post}
 
 
 @register
@@ -136,16 +142,13 @@ class EmailDraftKind(Kind):
         return {"inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_EDITABLE}}
 
     def form_edits(self, post: Any, proposal: Any) -> dict[str, Any]:
-        # Browsers send textarea line breaks as CRLF; the AI's text uses LF.
-        return {name: post[name].replace("\r\n", "\n") for name in EMAIL_EDITABLE if name in post}
+        return _texts_typed(post)
 
     def form_typed_back(self, post: Any) -> tuple[dict[str, Any], set[str] | None]:
-        return self.form_edits(post, None), None
+        return _texts_typed(post), None
 
     def execution_log(self, proposal: Any) -> dict[str, Any] | None:
         """No push log exists for an email: its ``MailDelivery`` keeps the attempt that called the
         provider and what followed."""
-        from ..models.mail import MailDelivery
-
         delivery = MailDelivery.objects.filter(proposal_id=proposal.pk).first()
         return {"delivery": delivery} if delivery is not None else None
