@@ -436,11 +436,6 @@ def proposal_queryset() -> QuerySet[Proposal]:
     )
 
 
-def review_url(proposal: Proposal) -> str:
-    """``Proposal.review_url()`` (no URL reversal per record: a page lists hundreds)."""
-    return proposal.review_url()
-
-
 def proposal_as_api(
     proposal: Proposal, *, detail: bool = True, new_field_changes: list[CrmFieldChange] | None = None
 ) -> dict[str, Any]:
@@ -465,7 +460,7 @@ def proposal_as_api(
             for r in ([] if new else proposal.check_results.all())
         ],
         "decision": _decision(proposal) if proposal.decision_action else None,
-        "review_url": review_url(proposal),
+        "review_url": proposal.review_url(),  # no URL reversal per record (Kind.review_path)
     }
     if detail:
         execution = None if new else getattr(proposal, "execution", None)  # a missing one raises AttributeError

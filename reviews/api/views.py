@@ -48,7 +48,6 @@ from .serializers import (
     WebhookSettingsSerializer,
     proposal_as_api,
     proposal_queryset,
-    review_url,
 )
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -242,7 +241,7 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
             else:
                 entry["result"] = "created" if outcome.created else "existing"
                 entry["status"] = statuses.get(proposal.pk, proposal.status)
-                entry["review_url"] = review_url(proposal)
+                entry["review_url"] = proposal.review_url()
             results[index] = entry
         counts = {name: sum(1 for r in results if r and r["result"] == name)
                   for name in ("created", "existing", "invalid", "conflict")}
@@ -322,10 +321,10 @@ def _idempotency_key(request: Request) -> str | None:
         raise serializers.ValidationError({"Idempotency-Key": exc.detail}) from exc
 
 
+# The action of kinds an external integration may execute (``Kind.externally_executable``): ``POST
+# <id>/executed/``, its report of what it did with a record of the feed. (No docstring: the OpenAPI
+# document would take it as the description of every operation of the kind.)
 class ExecutedReportActions:
-    """The action of kinds an external integration may execute (``Kind.externally_executable``):
-    ``POST <id>/executed/``, its report of what it did with a record of the feed."""
-
     @extend_schema(
         request=ExecutedReportSerializer,
         responses={200: ProposalRecordSerializer, **errors(400, 403, 404, 409)},

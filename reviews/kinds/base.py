@@ -3,10 +3,18 @@
 All kinds share one table (``Proposal``), one state machine, one audit trail and one queue order;
 a kind says what its records hold and how the shared use cases treat them. The services, the API,
 the console and the checks ask ``kind_of(proposal)`` instead of branching on the kind (as wagtail's
-workflow engine asks a task's ``specific`` object): a new kind is a new module here, its templates,
-its proxy model and its ``ProposalKind`` value, with no edit to the shared code.
+workflow engine asks a task's ``specific`` object), so a new kind needs no edit to the shared code:
 
-Three kinds of members:
+- a module here with a registered ``Kind`` subclass, listed in ``reviews.kinds.BUILTIN``;
+- its templates (``admin/reviews/kinds/<value>/``) and its submit serializers;
+- its ``ProposalKind`` value and a proxy model of ``Proposal`` in ``reviews/models/proposals.py``
+  (the table's vocabulary), with the migration of the ``kind`` field's choices (and of the check
+  constraint ``proposal_crm_change_has_change_kind``, which lets only email drafts go without a
+  ``change_kind``);
+- checks of its own, registered with ``kinds = frozenset({<value>})`` (a check declaring no kinds
+  judges every kind, reading its text through ``Kind.readable_parts``).
+
+Three sorts of members:
 
 - declarations (class attributes): the value, labels, the proxy model, the executor, the API route,
   serializers and review templates, and the capabilities shared code selects kinds by
