@@ -3,15 +3,12 @@ webhooks carry (``services.webhooks``). Both build it here, so the two can never
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import get_script_prefix
 
-from .conf import hitlcrm_settings
+from .kinds import kind_of
 from .models import CheckResult, CrmFieldChange, Proposal
-from .models.crm import FieldDecision
 from .services.feedback import edits_diff, output_edits
 
 
@@ -21,21 +18,6 @@ def proposal_queryset() -> QuerySet[Proposal]:
         Prefetch("check_results", queryset=CheckResult.objects.order_by("passed", "name")),
         Prefetch("field_changes", queryset=CrmFieldChange.objects.order_by("pk")),
     )
-
-
-_PK_PLACEHOLDER = 987654321987654321
-
-
-@functools.lru_cache(maxsize=16)
-def _review_path_template(kind: str, script_prefix: str) -> str:
-    path = Proposal(kind=kind, pk=_PK_PLACEHOLDER).admin_url()
-    return path.replace(str(_PK_PLACEHOLDER), "{pk}")
-
-
-def review_url(proposal: Proposal) -> str:
-    """``Proposal.review_url()`` without a URL reversal per record (a page lists hundreds)."""
-    path = _review_path_template(proposal.kind, get_script_prefix()).format(pk=proposal.pk)
-    return hitlcrm_settings.BASE_URL.rstrip("/") + path
 
 
 def proposal_as_api(
@@ -62,20 +44,14 @@ def proposal_as_api(
             for r in ([] if new else proposal.check_results.all())
         ],
         "decision": _decision(proposal) if proposal.decision_action else None,
-        "review_url": review_url(proposal),
+        "review_url": proposal.review_url(),  # no URL reversal per record (Kind.review_path)
     }
     if detail:
         execution = None if new else getattr(proposal, "execution", None)  # a missing one raises AttributeError
         data["original"] = proposal.original_output
         data["final"] = proposal.final_output
         data["execution"] = execution.as_api() if execution else None
-        if not proposal.is_email:
-            data["fields"] = [
-                {"field": c.field, "proposed": c.proposed_value, "before": c.before_value,
-                 "approved": c.approved_value if c.decision == FieldDecision.APPROVED else None,
-                 "decision": c.decision, "confidence": c.confidence}
-                for c in (new_field_changes if new else proposal.field_changes.all())
-            ]
+        data.update(kind_of(proposal).api_record_parts(proposal, new_field_changes=new_field_changes))
     return data
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-VIEW_RECORDS = ["reviews.view_proposal", "reviews.view_emaildraft", "reviews.view_crmchange"]
+from .kinds import registered_kinds
+
+# Every queue: the all-kinds one and each kind's own.
+VIEW_RECORDS = ["reviews.view_proposal", *(kind.view_permission for kind in registered_kinds())]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "reviewer": [*VIEW_RECORDS, "reviews.decide_proposal"],
     "senior_reviewer": [

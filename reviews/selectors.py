@@ -12,7 +12,8 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from .conf import hitlcrm_settings
-from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Policy, Proposal, ProposalKind
+from .kinds import kind_values
+from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Policy, Proposal
 from .models.policies import DEFAULT_TASK_TYPE
 from .state_machine import TERMINAL, UNFINISHED, Status
 
@@ -79,7 +80,7 @@ def salesforce_push_status() -> dict[str, Any]:
     pause = crm_pause_state() if configured else None
     give_up_after = timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
     share = float(hitlcrm_settings.SALESFORCE_API_BUDGET_SHARE)
-    crm = Proposal.objects.filter(kind=ProposalKind.CRM_CHANGE).exclude(
+    crm = Proposal.objects.filter(kind__in=kind_values(executor="salesforce")).exclude(
         crm_object__in=CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values("crm_object")
     )
     retrying = crm.filter(status=Status.EXECUTING, execution__state=ExecutionState.PENDING).aggregate(
@@ -126,14 +127,15 @@ def crm_overlaps(proposal_ids: Iterable[int], *, statuses: Iterable[str] = PENDI
     value for one of its fields on the same record (field names compared as Salesforce does, without
     regard to case; 15- and 18-character ids alike), oldest first. Two queries whatever the number."""
     fields = ("proposal_id", "field", "proposal__crm_object", "proposal__crm_id", "proposal__submitted_at")
-    own = list(CrmFieldChange.objects.filter(proposal_id__in=list(proposal_ids), proposal__kind=ProposalKind.CRM_CHANGE)
+    kinds = kind_values(writes_crm_fields=True)
+    own = list(CrmFieldChange.objects.filter(proposal_id__in=list(proposal_ids), proposal__kind__in=kinds)
                .exclude(proposal__crm_id="").values_list(*fields))
     if not own:
         return {}
     objects = {row[2] for row in own}
     ids = {variant for row in own for variant in (row[3], _record_key(row[2], row[3])[1], row[3][:15])}
     others: dict[tuple[str, str, str], list[tuple[Any, ...]]] = defaultdict(list)
-    for row in (CrmFieldChange.objects.filter(proposal__kind=ProposalKind.CRM_CHANGE, proposal__crm_object__in=objects,
+    for row in (CrmFieldChange.objects.filter(proposal__kind__in=kinds, proposal__crm_object__in=objects,
                                               proposal__crm_id__in=ids, proposal__status__in=list(statuses))
                 .values_list(*fields, "proposal__status")):
         others[(*_record_key(row[2], row[3]), row[1].lower())].append(row)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..kinds import kinds_with
 from ..models import ExecutionState
 from ..models.mail import MailDelivery, MailEvent, SenderDomain, Suppression
 from ..services.activities import email_activities_retry
@@ -18,6 +19,12 @@ from ..services.mail_events import ResolveRefused, email_resolve_unknown
 from ..services.sender_health import ResumeRefused, sender_domain_resume
 from ..services.suppressions import suppression_change, suppression_create, suppression_remove
 from .readonly import ReadOnlyAdminMixin
+
+
+def may_view_emails(request: HttpRequest) -> bool:
+    """Whoever may read an email queue reads what became of the emails (deliveries, provider events,
+    sender domains)."""
+    return any(request.user.has_perm(kind.view_permission) for kind in kinds_with(sends_email=True))
 
 
 @admin.register(Suppression)
@@ -79,7 +86,7 @@ class MailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return execution.get_state_display() if execution else "-"
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+        return may_view_emails(request) or super().has_view_permission(request, obj)
 
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
@@ -127,7 +134,7 @@ class MailEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+        return may_view_emails(request) or super().has_view_permission(request, obj)
 
 
 
@@ -142,7 +149,7 @@ class SenderDomainAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     actions = ("resume",)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+        return may_view_emails(request) or super().has_view_permission(request, obj)
 
     def has_resume_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("reviews.resume_senderdomain")

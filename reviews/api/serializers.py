@@ -17,11 +17,11 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..conf import hitlcrm_settings
+from ..kinds.email_draft import email_text_problem
 from ..models import CheckResult, CrmObjectRule
 from ..models.crm import FieldDecision
 from ..models.proposals import CrmChangeKind, ProposalKind
-from ..representation import proposal_as_api, proposal_queryset, review_url  # noqa: F401  (the views import them from here)
-from ..services.approval import email_text_problem
+from ..representation import proposal_as_api, proposal_queryset  # noqa: F401  (the views import them from here)
 from ..state_machine import Status
 
 MAX_LIST = 50

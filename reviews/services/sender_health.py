@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
-from ..models import AuditEvent, Proposal, ProposalKind
+from ..kinds import kind_values
+from ..models import AuditEvent, Proposal
 from ..models.mail import MailDelivery, MailEvent, SenderDomain, SenderDomainState, normalise_address
 from ..state_machine import Status
 from .actors import Actor
@@ -159,7 +160,7 @@ def sender_domain_resume(*, domain: str, actor: Actor, note: str = "") -> Sender
         # The emails held for this pause (not those still in their undo grace period or send window).
         held_ids = AuditEvent.objects.filter(action=HELD_ACTION, occurred_at__gte=row.paused_at or now,
                                              data__domain=row.domain).values_list("proposal_id_ref", flat=True)
-        held = list(Proposal.objects.filter(pk__in=list(held_ids), kind=ProposalKind.EMAIL_DRAFT,
+        held = list(Proposal.objects.filter(pk__in=list(held_ids), kind__in=kind_values(sends_email=True),
                                             status=Status.APPROVED, execute_after__gt=now).select_for_decision())
         for proposal in held:
             proposal.execute_after = now
