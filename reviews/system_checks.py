@@ -105,19 +105,6 @@ def mail_tracking_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
 
 
 @register(TAG)
-def openapi_schema_class(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """The API's OpenAPI document (GET .../schema/) is drf-spectacular's; see reviews/api/base.py."""
-    from rest_framework.settings import api_settings
-
-    name = f"{api_settings.DEFAULT_SCHEMA_CLASS.__module__}.{api_settings.DEFAULT_SCHEMA_CLASS.__qualname__}"
-    if name == "drf_spectacular.openapi.AutoSchema":
-        return []
-    return [Warning(f'REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] is {name}: hitlcrm\'s OpenAPI document cannot be built',
-                    hint='Set REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema" '
-                         "(it changes schema generation only).", id="hitlcrm.W003")]
-
-
-@register(TAG)
 def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """With a Slack bot token, messages go out with Approve and Reject buttons; without the signing
     secret every click is refused (reviews/services/slack_actions.py), which reviewers would meet

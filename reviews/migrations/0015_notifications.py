@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0013_execution_failing_since'),
+        ('reviews', '0014_outbound_action_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import Notification, NotificationLink, Proposal
 from .actors import Actor
@@ -72,6 +73,6 @@ def notification_link_open(*, token: str, actor: Actor) -> Proposal:
             raise LinkRefused("This link has expired. Open the item from the console's queue.", status=410)
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
-        audit_record(action="notification_link_opened", actor=actor, proposal=link.proposal,
+        audit_record(action=AuditAction.NOTIFICATION_LINK_OPENED, actor=actor, proposal=link.proposal,
                      data={"link": link.pk, "notification": link.notification_id})
         return link.proposal

@@ -46,6 +46,7 @@ from integrations.slack.client import (
     SlackTransientError,
 )
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import (
     Notification,
@@ -349,7 +350,7 @@ def _give_up(notification: Notification, *, error: str) -> None:
     with transaction.atomic():
         Notification.objects.filter(pk=notification.pk).update(state=NotificationState.FAILED, last_error=error[:2000])
         if notification.purpose != NotificationPurpose.EPHEMERAL:
-            audit_record(action="notification_failed", actor=NOTIFIER, proposal=notification.proposal,
+            audit_record(action=AuditAction.NOTIFICATION_FAILED, actor=NOTIFIER, proposal=notification.proposal,
                          data={**_described(notification), "error": error[:500]})
     return None
 
@@ -368,7 +369,8 @@ def _sent(notification: Notification, *, audit: bool = True, audit_data: dict[st
         for name, value in changes.items():
             setattr(notification, name, value)
         if audit:
-            action = "notification_updated" if notification.purpose == NotificationPurpose.UPDATE else "notification_sent"
+            action = (AuditAction.NOTIFICATION_UPDATED if notification.purpose == NotificationPurpose.UPDATE
+                      else AuditAction.NOTIFICATION_SENT)
             audit_record(action=action, actor=NOTIFIER, proposal=notification.proposal,
                          data={**_described(notification), **(audit_data or {})})
     return None
@@ -626,7 +628,7 @@ def notification_route_save(*, route: NotificationRoute, actor: Actor, created: 
     changed what goes where."""
     with transaction.atomic():
         route.save()
-        audit_record(action="notification_route_changed", actor=actor,
+        audit_record(action=AuditAction.NOTIFICATION_ROUTE_CHANGED, actor=actor,
                      data={"route": route.name, "created": created, "enabled": route.enabled, "channel": route.channel,
                            "slack_channel_id": route.slack_channel_id, "kinds": route.kinds,
                            "task_types": route.task_types, "min_risk": route.min_risk, "max_risk": route.max_risk,
@@ -636,7 +638,7 @@ def notification_route_save(*, route: NotificationRoute, actor: Actor, created: 
 
 def notification_route_delete(*, route: NotificationRoute, actor: Actor) -> None:
     with transaction.atomic():
-        audit_record(action="notification_route_changed", actor=actor, data={"route": route.name, "deleted": True})
+        audit_record(action=AuditAction.NOTIFICATION_ROUTE_CHANGED, actor=actor, data={"route": route.name, "deleted": True})
         route.delete()
 
 
@@ -651,7 +653,7 @@ def notification_profile_save(*, profile: ReviewerNotificationProfile, actor: Ac
             profile.linked_by = actor.user if profile.slack_user_id else None
             profile.linked_at = timezone.now() if profile.slack_user_id else None
         profile.save()
-        audit_record(action="notification_profile_changed", actor=actor,
+        audit_record(action=AuditAction.NOTIFICATION_PROFILE_CHANGED, actor=actor,
                      data={"reviewer": profile.user.get_username(), "slack_team": profile.slack_team_id,
                            "slack_user": profile.slack_user_id, "slack_relinked": relinked,
                            "previous_slack_user": previous["slack_user_id"] if relinked else None,
@@ -662,7 +664,7 @@ def notification_profile_save(*, profile: ReviewerNotificationProfile, actor: Ac
 
 def notification_profile_delete(*, profile: ReviewerNotificationProfile, actor: Actor) -> None:
     with transaction.atomic():
-        audit_record(action="notification_profile_changed", actor=actor,
+        audit_record(action=AuditAction.NOTIFICATION_PROFILE_CHANGED, actor=actor,
                      data={"reviewer": profile.user.get_username(), "deleted": True,
                            "previous_slack_user": profile.slack_user_id})
         profile.delete()

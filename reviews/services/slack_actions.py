@@ -31,6 +31,7 @@ from django.utils import timezone
 from integrations.slack.blocks import APPROVE_ACTION, REJECT_ACTION
 from integrations.slack.signing import SIGNATURE_HEADER, request_signed_by_slack
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import Decision, Proposal, ReasonCode, ReviewerNotificationProfile, SlackRequest
 from ..state_machine import DECIDABLE, IllegalTransition
@@ -69,11 +70,12 @@ def slack_interaction(*, body: bytes, headers: Mapping[str, str], remote_addr: s
     """Handle one interactive request from Slack (the raw body and its headers)."""
     origin = dataclasses.replace(SLACK, ip=remote_addr, user_agent="Slack")
     if not request_signed_by_slack(secret=hitlcrm_settings.SLACK_SIGNING_SECRET, body=body, headers=headers):
-        audit_record(action="slack_request_refused", actor=origin,
+        audit_record(action=AuditAction.SLACK_REQUEST_REFUSED, actor=origin,
                      data={"reason": "signature or timestamp not valid (forged, altered or older than five minutes)"})
         return SlackAnswer(status=401)
     if not _first_sight(headers):
-        audit_record(action="slack_request_refused", actor=origin, data={"reason": "replayed: this request was seen"})
+        audit_record(action=AuditAction.SLACK_REQUEST_REFUSED, actor=origin,
+                     data={"reason": "replayed: this request was seen"})
         return SlackAnswer(status=409)
     click = _click_of(body)
     if click is None:
@@ -131,7 +133,7 @@ def _reviewer(click: Click) -> Any:
 
 def _refuse(click: Click, told: str, *, why: str, actor: Actor, proposal: Proposal | None = None) -> SlackAnswer:
     with transaction.atomic():
-        audit_record(action="slack_action_refused", actor=actor, proposal=proposal,
+        audit_record(action=AuditAction.SLACK_ACTION_REFUSED, actor=actor, proposal=proposal,
                      data={**_about(click), "reason": why, "told": told})
         if click.channel and click.user:
             notification_ephemeral(channel=click.channel, slack_user=click.user, text=told)
@@ -177,6 +179,6 @@ def _decide(click: Click, *, remote_addr: str | None) -> SlackAnswer:
                                   reason_code=click.reason_code if action == Decision.Action.REJECT else "")
     except (DecisionRefused, IllegalTransition) as exc:
         return _refuse(click, f"{label}: {exc}", why=str(exc), actor=actor, proposal=proposal)
-    audit_record(action="slack_decided", actor=actor, proposal=decided,
+    audit_record(action=AuditAction.SLACK_DECIDED, actor=actor, proposal=decided,
                  data={**_about(click), "status": decided.status})
     return SlackAnswer(status=200, decided=True)
