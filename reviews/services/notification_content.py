@@ -18,10 +18,9 @@ from integrations.slack.blocks import DigestItem, DigestQueue, DigestView, Faili
 
 from ..conf import hitlcrm_settings
 from ..models import CheckResult, CrmFieldChange, Decision, Execution, Policy, Proposal, ReasonCode
-from ..models.policies import DEFAULT_TASK_TYPE
+from ..selectors import policy_find
 from ..state_machine import Status
 
-APPROVING = (Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE)
 # Parts of a record's output shown as "what else it proposes" when it has no subject, body or fields.
 _COMMON_PARTS = {"task_type", "confidence", "evidence", "assumptions", "external_ref", "crm_object", "crm_id",
                  "company_name", "to", "subject", "body", "body_html", "from_email", "fields", "field_confidence",
@@ -57,12 +56,6 @@ def sla_text(proposal: Proposal, now: datetime) -> str:
     return f"due in {minutes_text(proposal.sla_due_at - now)}"
 
 
-def _policy_for(proposal: Proposal) -> Policy | None:
-    policies = {policy.task_type: policy for policy in
-                Policy.objects.filter(task_type__in=[proposal.policy_task_type, proposal.task_type, DEFAULT_TASK_TYPE])}
-    return policies.get(proposal.policy_task_type) or policies.get(proposal.task_type) or policies.get(DEFAULT_TASK_TYPE)
-
-
 def console_only_reason(proposal: Proposal, policy: Policy | None = None) -> str:
     """Why a waiting record can only be decided in the console ("" when Approve and Reject may be
     offered outside it): it needs a second approver, or a decision field by field. Edits are made in
@@ -73,7 +66,7 @@ def console_only_reason(proposal: Proposal, policy: Policy | None = None) -> str
     if proposal.required_approvals > 1:
         return "it needs two approvers (four-eyes)"
     changes = list(proposal.field_changes.all())
-    policy = policy if policy is not None else _policy_for(proposal)
+    policy = policy if policy is not None else policy_find(proposal.task_type)  # as the review page reads it
     threshold = policy.field_confidence_threshold if policy is not None else None
     if threshold is not None and any(change.confidence is not None and change.confidence < threshold
                                      for change in changes):
@@ -145,8 +138,7 @@ def item_view(proposal: Proposal, *, now: datetime | None = None, heading: str =
         execution = Execution.objects.filter(proposal=proposal).first()
     reason = console_only_reason(proposal)
     outcome = outcome_text(proposal, execution)
-    approvals = [decision for decision in proposal.decisions.all()
-                 if decision.revoked_at is None and decision.action in APPROVING]
+    approvals = [decision for decision in proposal.decisions.all() if decision.is_live_approval]
     if not outcome and approvals and proposal.required_approvals > 1:
         heading = heading or f"{len(approvals)} of {proposal.required_approvals} approvals given"
     subject, body = proposal.subject, proposal.body
