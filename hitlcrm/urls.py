@@ -15,6 +15,8 @@ urlpatterns = [
     path("mail/unsubscribe/<str:token>/", unsubscribe_view, name="mail-unsubscribe"),
     # Mail providers' tracking webhooks (anymail): /mail/<esp>/tracking/, basic-auth protected.
     path("mail/", include("anymail.urls")),
+    # Slack's interactive endpoint and the signed links of reviewer emails (docs/notifications.md).
+    path("notifications/", include("reviews.notification_urls")),
 ]
 
 handler404 = "reviews.api.errors.not_found"  # JSON under /api/, the usual page elsewhere

@@ -100,6 +100,32 @@ class AuditAction(models.TextChoices):
     WEBHOOK_FAILED = "webhook_failed", ("The agent's decision webhook was given up (data: delivery, url, to, "
                                         "status_code, attempts, error).")
 
+    # --- reviewer notifications: Slack and email (docs/notifications.md) ---
+    NOTIFICATION_SENT = "notification_sent", (
+        "A reviewer notification went out: a Slack message, a direct message or an email (data: notification, "
+        "purpose, channel, target, route, attempts, slack {channel, ts} or message_id).")
+    NOTIFICATION_UPDATED = "notification_updated", ("A posted Slack message was updated to show what became of the "
+                                                    "item (data: notification, shown_status, slack {channel, ts}).")
+    NOTIFICATION_FAILED = "notification_failed", ("A reviewer notification was given up (data: notification, purpose, "
+                                                  "channel, target, route, attempts, error).")
+    NOTIFICATION_LINK_OPENED = "notification_link_opened", ("A reviewer opened an item through an email's single-use "
+                                                            "link (data: link, notification).")
+    NOTIFICATION_ROUTE_CHANGED = "notification_route_changed", (
+        "An administrator added, changed or deleted a notification route (data: route, created or deleted, enabled, "
+        "channel, slack_channel_id, kinds, task_types, min_risk, max_risk, per_item_limit, escalate).")
+    NOTIFICATION_PROFILE_CHANGED = "notification_profile_changed", (
+        "A reviewer's notification profile changed; slack_relinked when their Slack account was linked, changed or "
+        "unlinked (data: reviewer, slack_team, slack_user, slack_relinked, previous_slack_user, quiet_hours, "
+        "timezone, email_enabled, or deleted).")
+    SLACK_DECIDED = "slack_decided", (
+        "A reviewer decided from Slack; the decision's own event (approved, rejected) comes just before (data: "
+        "slack_team, slack_user, slack_channel, slack_message_ts, action, proposal, reason_code, status).")
+    SLACK_ACTION_REFUSED = "slack_action_refused", (
+        "A click in Slack was refused and changed nothing (data: slack_team, slack_user, slack_channel, "
+        "slack_message_ts, action, proposal, reason_code, reason, told).")
+    SLACK_REQUEST_REFUSED = "slack_request_refused", ("A request to the Slack endpoint was refused: a bad or stale "
+                                                      "signature, or a replay (data: reason).")
+
     # --- access ---
     LOGIN = "login", "A person signed in."
     LOGIN_FAILED = "login_failed", "A sign-in failed (data: username)."

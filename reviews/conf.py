@@ -46,6 +46,19 @@ DEFAULTS: dict[str, Any] = {
     # endpoint, and a CA bundle to trust for those endpoints (empty: the system's default store).
     "HITLCRM_OUTBOUND_TIMEOUT_SECONDS": 10.0,
     "HITLCRM_OUTBOUND_CA_BUNDLE": "",
+    # --- notifications (docs/notifications.md) -------------------------------------------------
+    # The Slack app's bot token (xoxb-…) and signing secret; without the secret every click is refused.
+    "HITLCRM_SLACK_BOT_TOKEN": "",
+    "HITLCRM_SLACK_SIGNING_SECRET": "",
+    # Slack's Web API base URL (a local fake in tests), and the per-call timeout.
+    "HITLCRM_SLACK_API_URL": "https://slack.com/api/",
+    "HITLCRM_SLACK_TIMEOUT_SECONDS": 10.0,
+    # Attempts of one notification before it is given up (Slack 429s and 5xx, mail server failures).
+    "HITLCRM_NOTIFICATION_MAX_ATTEMPTS": 8,
+    # How long a reviewer email's link opens its item (single use).
+    "HITLCRM_NOTIFICATION_LINK_SECONDS": 8 * 3600,
+    # The From of reviewer emails (empty: DEFAULT_FROM_EMAIL).
+    "HITLCRM_NOTIFICATION_FROM_EMAIL": "",
     # --- audit ------------------------------------------------------------------------------
     # Events older than this are archived to the folder, then pruned, by ``manage.py archive_history``;
     # without a folder the command needs --output.

@@ -53,6 +53,12 @@ ROLE_PERMISSIONS["compliance"] += ["reviews.view_outboundactiontype"]
 ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
 ROLE_PERMISSIONS["compliance"] += ["reviews.view_senderdomain"]
 ROLE_PERMISSIONS["admin"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
+# Notifications: admins keep the routes and link reviewers' Slack accounts, and read the outbox.
+ROLE_PERMISSIONS["admin"] += ["reviews.view_notificationroute", "reviews.add_notificationroute",
+                              "reviews.change_notificationroute", "reviews.delete_notificationroute",
+                              "reviews.view_reviewernotificationprofile", "reviews.add_reviewernotificationprofile",
+                              "reviews.change_reviewernotificationprofile",
+                              "reviews.delete_reviewernotificationprofile", "reviews.view_notification"]
 ROLES = tuple(ROLE_PERMISSIONS)
 GROUP_PREFIX = "hitlcrm: "
 

@@ -25,6 +25,7 @@ TAG = "hitlcrm"
 def task_delays() -> dict[str, float]:
     """The longest wait of each kind a task may be held for, by the setting (or task) it comes from."""
     from . import tasks  # noqa: F401  (a process that never imported them, such as manage.py check)
+    from .services import notifications
     from .services.health import celery_app
 
     delays = {
@@ -34,6 +35,8 @@ def task_delays() -> dict[str, float]:
         # Longer push backoffs are held as data (Execution.retry_after, picked up by the sweeper).
         "reviews.tasks.HELD_RETRY_MAX_SECONDS": min(float(hitlcrm_settings.SALESFORCE_PUSH_RETRY_BACKOFF_MAX_SECONDS),
                                                     tasks.HELD_RETRY_MAX_SECONDS),
+        # Notification retries further off than this are held as data (the dispatcher publishes them).
+        "reviews.services.notifications.HELD_RETRY_MAX_SECONDS": notifications.HELD_RETRY_MAX_SECONDS,
     }
     for name, task in celery_app().tasks.items():
         if name.startswith("reviews.tasks.") and getattr(task, "autoretry_for", ()):
@@ -100,3 +103,14 @@ def mail_tracking_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
                   hint='Set ANYMAIL = {..., "WEBHOOK_SECRET": "user:password"} and give the ESP that URL.',
                   id="hitlcrm.E003")]
 
+
+@register(TAG)
+def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With a Slack bot token, messages go out with Approve and Reject buttons; without the signing
+    secret every click is refused (reviews/services/slack_actions.py), which reviewers would meet
+    only when they click."""
+    if not str(hitlcrm_settings.SLACK_BOT_TOKEN or "").strip() or str(hitlcrm_settings.SLACK_SIGNING_SECRET or "").strip():
+        return []
+    return [Warning("HITLCRM_SLACK_BOT_TOKEN is set but HITLCRM_SLACK_SIGNING_SECRET is not: every click in Slack "
+                    "will be refused", hint="Copy the Slack app's Signing Secret (Basic Information) into "
+                    "HITLCRM_SLACK_SIGNING_SECRET (docs/notifications.md).", id="hitlcrm.W004")]

@@ -108,3 +108,22 @@ def webhook_deliver_task(delivery_id: int) -> None:
     from .services.webhooks import webhook_deliver
 
     webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def notifications_send_task(notification_ids: list[int]) -> None:
+    """Send these outbox rows; a row to retry soon is published again with its wait (a Slack 429's
+    Retry-After, a backoff), a later one is left to the dispatcher."""
+    from .services.notifications import HELD_RETRY_MAX_SECONDS, notifications_publish, notifications_send
+
+    for notification_id, delay in notifications_send(notification_ids=notification_ids).items():
+        if delay <= HELD_RETRY_MAX_SECONDS:
+            notifications_publish([notification_id], countdown=delay)
+
+
+@shared_task
+def notifications_dispatch_task() -> None:
+    """Due digests, retries held as data and rows whose quiet hours ended (beat, every minute)."""
+    from .services.notifications import notifications_dispatch
+
+    notifications_dispatch()

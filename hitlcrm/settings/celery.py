@@ -80,6 +80,8 @@ CELERY_BEAT_SCHEDULE = {
     # Monthly gate-metric roll-ups (reviews/services/metrics.py). Hourly: a closed month's figures
     # lag late decisions on its outputs by an hour at most; the current month is always live.
     "roll-up-metrics": {"task": "reviews.tasks.metrics_roll_up_task", "schedule": 3600.0},
+    # Reviewer notifications (reviews/services/notifications.py): due digests, retries held as data.
+    "dispatch-notifications": {"task": "reviews.tasks.notifications_dispatch_task", "schedule": 60.0},
 }
 # The sweeper (reviews/services/sweeping.py) re-enqueues checks of records still ``checking`` after
 # this long (their message was lost, or the broker was down when they were submitted), and resumes

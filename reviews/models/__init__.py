@@ -9,6 +9,16 @@ from .decisions import Decision, ReasonCode
 from .execution import Execution, ExecutionAttempt, ExecutionState
 from .mail import MailDelivery, MailEvent, Suppression, SuppressionReason  # noqa: F401
 from .metrics import MetricRollup
+from .notifications import (  # noqa: F401
+    Notification,
+    NotificationChannel,
+    NotificationLink,
+    NotificationPurpose,
+    NotificationRoute,
+    NotificationState,
+    ReviewerNotificationProfile,
+    SlackRequest,
+)
 from .outreach import OutreachKey  # noqa: F401
 from .policies import Policy, PolicyMode
 from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind

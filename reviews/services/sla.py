@@ -16,6 +16,7 @@ from ..selectors import policies_by_task_type, policy_pick
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record
+from .notifications import notifications_on_escalation
 from .transitions import proposal_lock, proposal_transition
 
 SLA = Actor.system("sla")
@@ -41,6 +42,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                 proposal.save(update_fields=["escalated_at", "updated_at"])
                 audit_record(action=AuditAction.ESCALATED, actor=SLA, proposal=proposal,
                              data={"sla_due_at": proposal.sla_due_at, "waited_minutes": _minutes(proposal, now)})
+                notifications_on_escalation(proposal)  # the senior reviewers, through the routes
                 escalated += 1
 
     policies = policies_by_task_type()

@@ -12,6 +12,7 @@ from ..models import Proposal
 from ..state_machine import assert_transition
 from .actors import Actor
 from .audit import audit_record, audit_record_many
+from .notifications import notifications_on_transition
 from .webhooks import webhook_enqueue
 
 
@@ -46,6 +47,7 @@ def proposal_transition(
         data={"from": previous, "to": target, **(data or {})},
     )
     webhook_enqueue(proposal, previous=previous, target=target)  # the agent's decision webhook, if any
+    notifications_on_transition([proposal], target=target)  # reviewers' Slack and email, if routed
     return proposal
 
 
@@ -97,4 +99,5 @@ def proposals_transition(
     ])
     for proposal in proposals:
         webhook_enqueue(proposal, previous=previous[proposal.pk], target=target)
+    notifications_on_transition(proposals, target=target)
     return proposals
