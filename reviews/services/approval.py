@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import Proposal, ProposalKind
+from ..executors import executor_for
+from ..models import Proposal
 from ..models.crm import FieldDecision
 from ..state_machine import Status
 from .actors import Actor
@@ -99,9 +100,9 @@ def approval_finalise(
         update_fields=["final_output", "decided_at", "decided_by", "decision_action", "execute_after",
                        "materially_edited", "reason_code", "decision_note", *(extra_fields or [])],
     )
-    # A CRM change's task waits a little past the grace period: the changes approved meanwhile are
-    # due by then, and its push takes them all along (execution.crm_changes_due).
-    coalesce = float(hitlcrm_settings.SALESFORCE_PUSH_COALESCE_SECONDS) if proposal.kind == ProposalKind.CRM_CHANGE else 0
+    # A batched executor's task (a CRM change's) waits a little past the grace period: the records
+    # approved meanwhile are due by then, and its batch takes them all along (Executor.coalesce_seconds).
+    coalesce = executor_for(proposal).coalesce_seconds()
     schedule_execution_on_commit(proposal.pk, delay_seconds=grace + coalesce)
     return proposal
 

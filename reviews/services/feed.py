@@ -21,10 +21,13 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from ..executors import Outcome
 from ..models import AuditEvent, Execution, ExecutionState, Proposal, ProposalKind
+from ..selectors import externally_executed_objects
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
-from .execution import Outcome, executions_record, externally_executed_objects
+from .execution import executions_record
+from .execution_transitions import execution_transition
 from .transitions import proposal_lock, proposal_transition
 
 # What an integration may see: changes from their approval on.
@@ -116,11 +119,10 @@ def proposal_mark_executed(
             raise IllegalTransition(proposal.status, target, "cannot report an execution yet: the approval can still "
                                                              f"be undone until {proposal.execute_after.isoformat()}")
         execution = execution or Execution(proposal=proposal)
-        execution.state = ExecutionState.IN_PROGRESS
         execution.attempts += 1
         execution.started_at = now
         execution.executor = EXTERNAL_EXECUTOR
-        execution.save()
+        execution_transition(execution, ExecutionState.IN_PROGRESS, update_fields=["attempts", "started_at", "executor"])
         proposal_transition(proposal, Status.EXECUTING, actor=actor, action="executing",
                             data={"executor": EXTERNAL_EXECUTOR})
         report: dict[str, Any] = {"reported_by": actor.name, "success": success}
