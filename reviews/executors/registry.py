@@ -16,16 +16,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from ..conf import hitlcrm_settings
-from ..models.proposals import ProposalKind
 from .base import Executor
 
 if TYPE_CHECKING:
     from ..models import Execution, Proposal
 
-# A record's kind -> the name of the executor that carries it out.
+# A record's kind (``ProposalKind``) -> the name of the executor that carries it out. Plain values,
+# so the port imports no model (the models ask it for an execution's retry policy).
 KIND_EXECUTORS: dict[str, str] = {
-    ProposalKind.EMAIL_DRAFT: "mail",
-    ProposalKind.CRM_CHANGE: "salesforce",
+    "email_draft": "mail",
+    "crm_change": "salesforce",
 }
 
 
