@@ -36,7 +36,7 @@ from tests.console.conftest import queued
 from tests.factories import reviewer
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILT_INS = ["integrations.salesforce.executor.SalesforceExecutor", "integrations.mail.executor.MailExecutor"]
+BUILT_INS = ["integrations.mail.executor.MailExecutor", "integrations.salesforce.executor.SalesforceExecutor"]
 
 
 class FlakyError(Exception):
@@ -107,7 +107,7 @@ def test_a_misconfigured_executor_setting_names_the_setting(settings: Any) -> No
     settings.HITLCRM_EXECUTORS = ["integrations.mail.executor.Nothing"]
     with pytest.raises(ImproperlyConfigured, match="HITLCRM_EXECUTORS: cannot import"):
         executor_named("mail")
-    settings.HITLCRM_EXECUTORS = BUILT_INS[:1]
+    settings.HITLCRM_EXECUTORS = BUILT_INS[1:]
     with pytest.raises(ImproperlyConfigured, match="no executor named 'mail' in HITLCRM_EXECUTORS"):
         executor_for(Proposal(kind=ProposalKind.EMAIL_DRAFT))
 
