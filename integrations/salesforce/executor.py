@@ -50,7 +50,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from reviews.conf import hitlcrm_settings
 from reviews.executors import Claim, Executor, Outcome, Report, RetryPolicy
-from reviews.models import CrmFieldChange, CrmObjectRule, Execution, ExecutionAttempt, Proposal
+from reviews.models import CrmFieldChange, CrmObjectRule, ExecutionAttempt, Proposal
 from reviews.models.crm import FieldDecision
 from reviews.selectors import crm_changes_following, crm_changes_waiting, externally_executed_objects
 from reviews.state_machine import Status
@@ -181,6 +181,8 @@ class SalesforceExecutor(Executor):
     # The most due CRM changes one push takes. A task for one change takes the other due ones along,
     # so a burst of approvals costs two requests per object and 200 changes, not two per change.
     max_batch = 1000
+    # Repeatable: a push compares current values before it writes, so a dead worker's push is pushed again.
+    at_most_once = False
     transient_errors = (SalesforceTransientError,)
 
     def paused(self) -> bool:
@@ -224,9 +226,6 @@ class SalesforceExecutor(Executor):
             max_attempts=int(hitlcrm_settings.SALESFORCE_PUSH_MAX_ATTEMPTS),
             give_up_after=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS),
         )
-
-    def send_started(self, execution: Execution) -> bool:
-        return False  # never "unknown": a push compares before it writes, so it is repeated
 
     def record_effects(self, recorded: list[tuple[Proposal, Outcome]], *, now: datetime) -> None:
         """The field rows: written (``written_at``), or the CRM's values found at a conflict."""

@@ -235,7 +235,7 @@ def proposals_execute(*, proposal_ids: list[int]) -> dict[int, Outcome]:
 
 def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
     wanted = list(dict.fromkeys(proposal_ids))
-    kinds = set(Proposal.objects.filter(pk__in=wanted).values_list("kind", flat=True))
+    kinds = sorted(set(Proposal.objects.filter(pk__in=wanted).values_list("kind", flat=True)))
     ready: list[str] = []
     for name in dict.fromkeys(executor_name_for(kind) for kind in kinds):
         executor = executor_named(name)

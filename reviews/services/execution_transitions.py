@@ -82,7 +82,8 @@ def executions_transition(moves: Iterable[tuple[Execution, str]], *, update_fiel
         cursor.executemany(sql, rows)
         changed = cursor.rowcount
     if 0 <= changed < len(rows):  # a row changed state under the caller's lock: nothing is written
-        raise IllegalExecutionTransition("?", moves[0][1], "an execution changed state while it was locked")
+        raise IllegalExecutionTransition("changed", moves[0][1], f"{len(rows) - changed} execution(s) changed state "
+                                                               "while they were locked; nothing is written")
 
 
 def executions_transition_where(executions: QuerySet[Execution], target: str, **values: Any) -> int:
