@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint migrations bench load clean
+.PHONY: demo test venv lint migrations docs bench load clean
 
 # pyproject.toml declares ranges; constraints.txt holds the exact, tested versions installed here.
 # The agent-side client (its own small distribution) is installed editable beside the project.
@@ -30,6 +30,10 @@ lint: venv
 
 migrations: venv
 	$(BIN)/python manage.py makemigrations reviews integrations
+
+# docs/audit.md, the audit action catalogue, is written from the AuditAction enum.
+docs: venv
+	$(BIN)/python -m reviews.audit_actions > docs/audit.md
 
 bench: venv
 	$(BIN)/python -m bench

@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hitlcrm.settings.base")
 
@@ -22,14 +21,3 @@ def ensure_broker_folders() -> None:
 
 
 ensure_broker_folders()
-
-
-@worker_init.connect
-def refuse_unsafe_settings(**kwargs: object) -> None:
-    """A worker does not start with settings that break a guarantee (reviews/system_checks.py).
-    SystemExit, because Celery logs and swallows any Exception a signal handler raises."""
-    from django.core.checks import run_checks
-
-    problems = [message for message in run_checks(tags=["hitlcrm"]) if message.is_serious()]
-    if problems:
-        raise SystemExit("refusing to start: " + "; ".join(str(problem.msg) for problem in problems))

@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     # Decision webhooks: attempts before a delivery is given up, and the per-attempt timeout.
     "HITLCRM_WEBHOOK_MAX_ATTEMPTS": 8,
     "HITLCRM_WEBHOOK_TIMEOUT_SECONDS": 10.0,
+    # Outbound actions (docs/outbound-actions.md): the read timeout of each call to an action type's
+    # endpoint, and a CA bundle to trust for those endpoints (empty: the system's default store).
+    "HITLCRM_OUTBOUND_TIMEOUT_SECONDS": 10.0,
+    "HITLCRM_OUTBOUND_CA_BUNDLE": "",
     # --- audit ------------------------------------------------------------------------------
     # Events older than this are archived to the folder, then pruned, by ``manage.py archive_history``;
     # without a folder the command needs --output.

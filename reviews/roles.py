@@ -6,14 +6,17 @@ project's groups (an ``admin`` group of its own, say); this is the one place tha
   back into review; edits policies and CRM allow-lists.
 - compliance: reads (queues and review pages without decision controls, policies), the audit history and
   its exports; decides nothing and claims nothing.
-- admin: all of the above, plus API clients and tokens.
+- admin: all of the above, plus API clients and tokens, and outbound action types.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-VIEW_RECORDS = ["reviews.view_proposal", "reviews.view_emaildraft", "reviews.view_crmchange"]
+from .kinds import registered_kinds
+
+# Every queue: the all-kinds one and each kind's own.
+VIEW_RECORDS = ["reviews.view_proposal", *(kind.view_permission for kind in registered_kinds())]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "reviewer": [*VIEW_RECORDS, "reviews.decide_proposal"],
     "senior_reviewer": [
@@ -41,6 +44,11 @@ ROLE_PERMISSIONS["admin"] += ["reviews.view_suppression", "reviews.add_suppressi
 ROLE_PERMISSIONS["admin"] += ["reviews.view_callbackhostrule", "reviews.add_callbackhostrule",
                               "reviews.change_callbackhostrule", "reviews.delete_callbackhostrule",
                               "reviews.view_webhookdelivery"]
+# Outbound action types (what agents may have hitlcrm do elsewhere, and where): admins keep them;
+# compliance reads them.
+ROLE_PERMISSIONS["admin"] += ["reviews.view_outboundactiontype", "reviews.add_outboundactiontype",
+                              "reviews.change_outboundactiontype"]
+ROLE_PERMISSIONS["compliance"] += ["reviews.view_outboundactiontype"]
 # The complaint and bounce circuit breaker: senior reviewers (and admins) resume a paused sender domain.
 ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
 ROLE_PERMISSIONS["compliance"] += ["reviews.view_senderdomain"]

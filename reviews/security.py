@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .audit_actions import AuditAction
 from .conf import hitlcrm_settings
 from .services.actors import Actor, login_given
 from .services.audit import audit_record
@@ -54,7 +55,7 @@ class ThrottledModelBackend(ModelBackend):
                      **kwargs: Any) -> Any:
         name = str(username or login_given(kwargs) or "")
         if name and login_locked(name, request):
-            audit_record(action="login_throttled", actor=Actor("user", name[:150],
+            audit_record(action=AuditAction.LOGIN_THROTTLED, actor=Actor("user", name[:150],
                          ip=request.META.get("REMOTE_ADDR") if request else None), data={"username": name[:150]})
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)

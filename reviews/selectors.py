@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,11 +12,42 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from .conf import hitlcrm_settings
-from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Proposal, ProposalKind
+from .kinds import kind_values
+from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Policy, Proposal
+from .models.policies import DEFAULT_TASK_TYPE
 from .state_machine import TERMINAL, UNFINISHED, Status
 
 # Statuses of a record that is not over: it may still be decided, checked or executed.
 PENDING = frozenset(Status.values) - TERMINAL
+
+
+# --- which policy governs a task type ----------------------------------------------------------
+# The one rule: a task type's own policy, else the default one (task type "*").
+
+def policies_by_task_type() -> dict[str, Policy]:
+    """Every policy, by task type (a handful of rows), for callers that resolve many records."""
+    return {policy.task_type: policy for policy in Policy.objects.all()}
+
+
+def policy_pick(policies: Mapping[str, Policy], *task_types: str) -> Policy | None:
+    """From policies already loaded (task type -> policy): the first of ``task_types`` (blank ones
+    skipped) that has a policy, else the default one, else None."""
+    for task_type in task_types:
+        if task_type and task_type in policies:
+            return policies[task_type]
+    return policies.get(DEFAULT_TASK_TYPE)
+
+
+def policy_find(task_type: str) -> Policy | None:
+    """The task type's policy, else the default one, else None: one query, nothing written."""
+    return policy_pick({policy.task_type: policy for policy in
+                        Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}, task_type)
+
+
+def policy_for(task_type: str) -> Policy:
+    """The policy a record of ``task_type`` is checked, decided and executed under: as
+    :func:`policy_find`, making the default policy (with the model's defaults) if there is none at all."""
+    return policy_find(task_type) or Policy.objects.get_or_create(task_type=DEFAULT_TASK_TYPE)[0]
 
 
 def salesforce_push_status() -> dict[str, Any]:
@@ -49,7 +80,7 @@ def salesforce_push_status() -> dict[str, Any]:
     pause = executor_named("salesforce").pause_state() if configured else None
     give_up_after = timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
     share = float(hitlcrm_settings.SALESFORCE_API_BUDGET_SHARE)
-    crm = Proposal.objects.filter(kind=ProposalKind.CRM_CHANGE).exclude(
+    crm = Proposal.objects.filter(kind__in=kind_values(executor="salesforce")).exclude(
         crm_object__in=CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values("crm_object")
     )
     retrying = crm.filter(status=Status.EXECUTING, execution__state=ExecutionState.PENDING).aggregate(
@@ -96,14 +127,15 @@ def crm_overlaps(proposal_ids: Iterable[int], *, statuses: Iterable[str] = PENDI
     value for one of its fields on the same record (field names compared as Salesforce does, without
     regard to case; 15- and 18-character ids alike), oldest first. Two queries whatever the number."""
     fields = ("proposal_id", "field", "proposal__crm_object", "proposal__crm_id", "proposal__submitted_at")
-    own = list(CrmFieldChange.objects.filter(proposal_id__in=list(proposal_ids), proposal__kind=ProposalKind.CRM_CHANGE)
+    kinds = kind_values(writes_crm_fields=True)
+    own = list(CrmFieldChange.objects.filter(proposal_id__in=list(proposal_ids), proposal__kind__in=kinds)
                .exclude(proposal__crm_id="").values_list(*fields))
     if not own:
         return {}
     objects = {row[2] for row in own}
     ids = {variant for row in own for variant in (row[3], _record_key(row[2], row[3])[1], row[3][:15])}
     others: dict[tuple[str, str, str], list[tuple[Any, ...]]] = defaultdict(list)
-    for row in (CrmFieldChange.objects.filter(proposal__kind=ProposalKind.CRM_CHANGE, proposal__crm_object__in=objects,
+    for row in (CrmFieldChange.objects.filter(proposal__kind__in=kinds, proposal__crm_object__in=objects,
                                               proposal__crm_id__in=ids, proposal__status__in=list(statuses))
                 .values_list(*fields, "proposal__status")):
         others[(*_record_key(row[2], row[3]), row[1].lower())].append(row)

@@ -21,6 +21,7 @@ from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .audit_actions import AuditAction
 from .models.audit import AuditActorType
 from .services.actors import Actor, login_given
 from .services.audit import audit_record, sqlite_register_prune_function
@@ -60,13 +61,13 @@ def _within_budget(kind: str, request: HttpRequest | None) -> bool:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs) -> None:  # noqa: ANN001
-    audit_record(action="login", actor=Actor.for_user(user, request))
+    audit_record(action=AuditAction.LOGIN, actor=Actor.for_user(user, request))
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:  # noqa: ANN001
     username = str(login_given(credentials))[:150]
-    audit_record(action="login_failed", actor=_anonymous(request, username or "anonymous"),
+    audit_record(action=AuditAction.LOGIN_FAILED, actor=_anonymous(request, username or "anonymous"),
                  data={"username": username})
 
 
@@ -74,7 +75,7 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:  # noqa:
 def _token_used(sender, token, request, **kwargs) -> None:  # noqa: ANN001
     hour = timezone.now().strftime("%Y-%m-%dT%H:00Z")
     if cache.add(f"hitlcrm:token-used:{token.pk}:{hour}", 1, timeout=3700):
-        audit_record(action="token_used", actor=Actor.for_client(token.client, request),
+        audit_record(action=AuditAction.TOKEN_USED, actor=Actor.for_client(token.client, request),
                      data={"token": token.hint, "token_id": token.pk, "hour": hour})
 
 
@@ -88,13 +89,13 @@ def _token_rejected(sender, request, raw: str, reason: str, **kwargs) -> None:  
         # A revoked token (or one of a deactivated client): say whose it was, from where.
         data = {"reason": "revoked" if known.revoked_at else "client inactive", "token": known.hint,
                 "token_id": known.pk}
-        audit_record(action="token_rejected", actor=Actor.for_client(known.client, request), data=data)
+        audit_record(action=AuditAction.TOKEN_REJECTED, actor=Actor.for_client(known.client, request), data=data)
         return
     if not _within_budget("token_rejected", request):
         return
     # Never the presented value itself (it may be someone's real secret, mistyped): a fingerprint.
     fingerprint = hashlib.sha256(raw.encode()).hexdigest()[:12] if raw else ""
-    audit_record(action="token_rejected", actor=_anonymous(request, "unknown token"),
+    audit_record(action=AuditAction.TOKEN_REJECTED, actor=_anonymous(request, "unknown token"),
                  data={"reason": reason, "fingerprint": fingerprint})  # reason as the authenticator saw it
 
 
@@ -106,7 +107,7 @@ def permission_denied_record(request: HttpRequest, response: HttpResponse) -> No
         actor = _anonymous(request)
     else:
         return
-    audit_record(action="permission_denied", actor=actor,
+    audit_record(action=AuditAction.PERMISSION_DENIED, actor=actor,
                  data={"method": request.method, "path": request.path[:500], "status": response.status_code})
 
 

@@ -100,15 +100,3 @@ def mail_tracking_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
                   hint='Set ANYMAIL = {..., "WEBHOOK_SECRET": "user:password"} and give the ESP that URL.',
                   id="hitlcrm.E003")]
 
-
-@register(TAG)
-def openapi_schema_class(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """The API's OpenAPI document (GET .../schema/) is drf-spectacular's; see reviews/api/base.py."""
-    from rest_framework.settings import api_settings
-
-    name = f"{api_settings.DEFAULT_SCHEMA_CLASS.__module__}.{api_settings.DEFAULT_SCHEMA_CLASS.__qualname__}"
-    if name == "drf_spectacular.openapi.AutoSchema":
-        return []
-    return [Warning(f'REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] is {name}: hitlcrm\'s OpenAPI document cannot be built',
-                    hint='Set REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema" '
-                         "(it changes schema generation only).", id="hitlcrm.W003")]

@@ -149,9 +149,8 @@ ANYMAIL = {
 
 # --- API ----------------------------------------------------------------------------------
 # hitlcrm's API views set their own authentication, permissions, throttling, parsers, renderers and
-# exception handler (reviews/api/base.py), as they must in a host project whose REST_FRAMEWORK is its
-# own; the one global is drf-spectacular's schema class, which its OpenAPI document needs.
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+# exception handler and schema class (reviews/api/base.py, reviews/api/schema.py), as they must in a
+# host project whose REST_FRAMEWORK is its own: none is set globally here either.
 SPECTACULAR_SETTINGS = {**OPENAPI_SETTINGS, "SERVE_INCLUDE_SCHEMA": False}
 # An API client's request rate when its own throttle_rate is blank.
 HITLCRM_AGENT_THROTTLE = env_setting("HITLCRM_AGENT_THROTTLE")
@@ -168,6 +167,10 @@ HITLCRM_BULK_MAX_BODY_BYTES = env_setting("HITLCRM_BULK_MAX_BODY_BYTES")
 # Decision webhooks: attempts before a delivery is given up, and the per-attempt timeout.
 HITLCRM_WEBHOOK_MAX_ATTEMPTS = env_setting("HITLCRM_WEBHOOK_MAX_ATTEMPTS")
 HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_setting("HITLCRM_WEBHOOK_TIMEOUT_SECONDS")
+# Outbound actions: the read timeout of each call to an action type's endpoint, and a CA bundle to
+# trust for those endpoints (a private CA; empty: the system's store). Verification is never off.
+HITLCRM_OUTBOUND_TIMEOUT_SECONDS = env_setting("HITLCRM_OUTBOUND_TIMEOUT_SECONDS")
+HITLCRM_OUTBOUND_CA_BUNDLE = env_setting("HITLCRM_OUTBOUND_CA_BUNDLE")
 # Audit retention: events older than this are archived (gzip JSONL, with the chain's anchor) to
 # the archive folder, then pruned, by `manage.py archive_history`. Point the folder at durable storage.
 HITLCRM_AUDIT_RETENTION_DAYS = env_setting("HITLCRM_AUDIT_RETENTION_DAYS")

@@ -13,11 +13,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 
 from ..models import ApiClient, ApiToken, CallbackHostRule, WebhookDelivery, WebhookDeliveryState
 from ..services.actors import Actor
-from ..services.audit import audit_record
+from ..services.tokens import token_issue, tokens_revoke
 
 
 class ApiTokenInline(admin.TabularInline):
@@ -32,14 +31,7 @@ class ApiTokenInline(admin.TabularInline):
 
 
 def _revoke(request: HttpRequest, tokens: QuerySet[ApiToken]) -> int:
-    revoked = list(tokens.filter(revoked_at__isnull=True).select_related("client"))
-    now = timezone.now()
-    for token in revoked:
-        token.revoked_at = now
-        token.save(update_fields=["revoked_at"])
-        audit_record(action="token_revoked", actor=Actor.for_user(request.user, request),
-                     data={"client": token.client.name, "token": token.hint, "token_id": token.pk})
-    return len(revoked)
+    return len(tokens_revoke(tokens=tokens, actor=Actor.for_user(request.user, request)))
 
 
 @admin.register(ApiClient)
@@ -64,9 +56,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def issue_token(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> HttpResponse:
         issued = []
         for client in queryset:
-            token, raw = ApiToken.issue(client)
-            audit_record(action="token_issued", actor=Actor.for_user(request.user, request),
-                         data={"client": client.name, "token": token.hint, "token_id": token.pk})
+            _, raw = token_issue(client=client, actor=Actor.for_user(request.user, request))
             issued.append((client, raw))
         context = {**self.admin_site.each_context(request), "issued": issued, "opts": self.model._meta,
                    "title": "New API tokens"}

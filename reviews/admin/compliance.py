@@ -20,8 +20,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from ..api.history import events_export_response, export_response
-from ..models import AuditEvent, Proposal, ProposalKind
+from ..downloads import events_export_response, export_response
+from ..models import AuditEvent, Proposal
 from ..models.audit import AUDIT_ACTIONS, AuditActorType
 from ..services.history import (
     EXPORT_FORMATS,
@@ -210,9 +210,8 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @staticmethod
     def _review_url(proposal: Proposal) -> str:
-        model = "emaildraft" if proposal.kind == ProposalKind.EMAIL_DRAFT else "crmchange"
         try:
-            return reverse(f"admin:reviews_{model}_review", args=[proposal.pk])
+            return proposal.admin_url()
         except NoReverseMatch:
             return ""
 

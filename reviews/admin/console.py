@@ -7,15 +7,14 @@ without the script the same POST answers with a redirect (303) to that page.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet, Window
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,24 +23,19 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
-from ..checks.evidence import field_backing
+from ..kinds import kind_of, registered_kinds
 from ..models import (
     AuditEvent,
     CheckResult,
-    CrmChange,
     CrmFieldChange,
     Decision,
-    EmailDraft,
-    Policy,
     Proposal,
     ReasonCode,
 )
 from ..models.clients import login_path
-from ..models.execution import Execution, ExecutionAttempt
-from ..models.mail import MailDelivery
-from ..selectors import crm_overlaps
+from ..models.execution import Execution
+from ..selectors import policy_find
 from ..services.actors import Actor
-from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
 from ..services.decisions import (
     OVERWRITE,
     REBASE,
@@ -54,10 +48,10 @@ from ..services.decisions import (
     proposal_undo,
     proposals_decide_bulk,
 )
-from ..state_machine import DECIDABLE, TERMINAL, IllegalTransition, Status
+from ..state_machine import DECIDABLE, IllegalTransition, Status
 from . import queue
 from .headers import protect
-from .queue import APPROVING, QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
+from .queue import QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
 
 SWAP_HEADER = "X-Console-Swap"
 UNDO_SESSION_KEY = "console_undo"
@@ -65,9 +59,6 @@ BULK_LIMIT = 200
 # How many items the next-item search passes over when others claim them first, before it gives up
 # and shows the last one found (with who holds it).
 NEXT_ITEM_TRIES = 5
-EMAIL_FORM_FIELDS = ("subject", "body", "body_html")
-# The review page lists this many of an item's latest pushes to Salesforce (the execution log).
-EXECUTION_LOG_SHOWN = 20
 
 
 def safe_link(url: Any) -> str | None:
@@ -76,27 +67,6 @@ def safe_link(url: Any) -> str | None:
         return None
     parts = urlsplit(url.strip())
     return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
-
-
-def shown(value: Any) -> str:
-    """A proposed or current CRM value as text (JSON for non-strings, so types stay visible)."""
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def typed(text: str, like: Any) -> Any:
-    """A value typed into the console, given the type of the value it replaces (an empty box in place
-    of no value is still no value)."""
-    if like is None:
-        return text or None
-    if isinstance(like, str):
-        return text
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text
-    return value if isinstance(value, type(like)) or (isinstance(like, float) and isinstance(value, int)) else text
 
 
 def age(moment: datetime | None, now: datetime) -> str:
@@ -120,7 +90,7 @@ class QueueChangeList(ChangeList):
                      to_attr="failed_checks"),
             Prefetch("field_changes", queryset=CrmFieldChange.objects.only("proposal_id", "field").order_by("pk"),
                      to_attr="field_names"),
-            Prefetch("decisions", queryset=Decision.objects.filter(revoked_at__isnull=True, action__in=APPROVING)
+            Prefetch("decisions", queryset=Decision.objects.live_approvals()
                      .select_related("reviewer").only("proposal_id", login_path("reviewer")), to_attr="approvals"),
         )
 
@@ -182,11 +152,11 @@ class ProposalAdmin(admin.ModelAdmin):
         """The queues a reviewer moves between, with capped counts of what waits in each."""
         tabs = []
         user = request.user
-        for model, label in ((EmailDraft, "Email drafts"), (CrmChange, "CRM changes")):
-            if user.has_perm(f"reviews.view_{model._meta.model_name}"):
-                waiting = model.objects.filter(status__in=DECIDABLE)
-                tabs.append({"label": label, "count": QueuePaginator(waiting, 1).count, "model": model._meta.model_name,
-                             "url": reverse(f"admin:reviews_{model._meta.model_name}_changelist")})
+        for kind in registered_kinds():
+            if user.has_perm(kind.view_permission):
+                waiting = kind.model.objects.filter(status__in=DECIDABLE)
+                tabs.append({"label": kind.plural_label, "count": QueuePaginator(waiting, 1).count,
+                             "model": kind.model_name, "url": reverse(kind.admin_url_name("changelist"))})
         if user.has_perm("reviews.view_proposal"):
             # No count here: finding second approvals means reading every waiting item's row.
             tabs.append({"label": "My queue", "count": None, "model": "mine",
@@ -200,14 +170,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description="Item")
     def item(self, obj: Proposal) -> str:
-        if obj.is_email:
-            more = f" +{len(obj.recipients) - 1}" if len(obj.recipients) > 1 else ""
-            title = obj.subject or "(no subject)"
-            about = f"to {obj.recipients[0] if obj.recipients else '—'}{more} · {obj.company_name or obj.crm_id or '—'}"
-        else:
-            title = f"{obj.get_change_kind_display()} {obj.crm_object} {obj.crm_id}"
-            fields = ", ".join(change.field for change in getattr(obj, "field_names", []))
-            about = f"{fields or 'no fields'} · {obj.company_name or '—'}"
+        title, about = kind_of(obj).queue_item(obj)
         return format_html('<span class="q-title">{}</span><span class="q-sub">{} · {} · {}</span>', title, about,
                            obj.task_type, obj.agent)
 
@@ -434,34 +397,19 @@ class ProposalAdmin(admin.ModelAdmin):
         """The same page again, still in edit mode with what the reviewer typed, and the checks it
         failed beside the buttons (with the confirmation when they are all soft). Rendered, never
         redirected: a redirect would lose the edit."""
-        post = request.POST
-        typed_in = {name: post[name].replace("\r\n", "\n") for name in EMAIL_FORM_FIELDS if name in post}
-        typed_in.update({key.removeprefix("field:"): value for key, value in post.items() if key.startswith("field:")})
+        typed_in, approved = kind_of(proposal).form_typed_back(request.POST)
         kept = {"values": typed_in, "failures": refused.failures, "confirmable": refused.confirmable,
-                "approved": set(post.getlist("approve_field")) if post.get("field_decisions") else None}
+                "approved": approved}
         return self._render_review(request, proposal.pk, status=409, refused_edit=kept)
 
     def _edit_input(self, request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         """The edits a review form carries, typed like the values they replace."""
-        post = request.POST
-        if proposal.is_email:
-            # Browsers send textarea line breaks as CRLF; the AI's text uses LF.
-            return {name: post[name].replace("\r\n", "\n") for name in EMAIL_FORM_FIELDS if name in post}
-        proposed = dict(CrmFieldChange.objects.filter(proposal_id=proposal.pk).values_list("field", "proposed_value"))
-        return {name: typed(post[f"field:{name}"], value) for name, value in proposed.items() if f"field:{name}" in post}
+        return kind_of(proposal).form_edits(request.POST, proposal)
 
     def _decision_input(self, request: HttpRequest, proposal: Proposal, action: str) -> dict[str, Any]:
-        """The edits and per-field decisions a review form carries."""
+        """The edits and per-part decisions a review form carries."""
         edits = self._edit_input(request, proposal) if action == Decision.Action.EDIT_APPROVE else None
-        if proposal.is_email:
-            return {"edits": edits}
-        field_decisions = None
-        if request.POST.get("field_decisions"):
-            proposed = list(CrmFieldChange.objects.filter(proposal_id=proposal.pk).values_list("field", flat=True))
-            approved = set(request.POST.getlist("approve_field"))
-            if not approved >= set(proposed):
-                field_decisions = {name: name in approved for name in proposed}
-        return {"edits": edits, "field_decisions": field_decisions}
+        return {"edits": edits, **kind_of(proposal).form_decision(request.POST, proposal)}
 
     def _after_decision(self, request: HttpRequest, decided: Proposal) -> None:
         if decided.status == Status.CHECKING:
@@ -486,7 +434,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _approvals_given(proposal: Proposal) -> int:
-        return proposal.decisions.filter(revoked_at__isnull=True, action__in=APPROVING).count()
+        return proposal.decisions.live_approvals().count()
 
     def undo_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
@@ -571,105 +519,35 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, Any] | None:
-    """What the item's execution recorded beyond its summary, in at most one query, none before it ran.
-
-    A CRM change: its pushes to Salesforce (``ExecutionAttempt``), newest first, the latest
-    ``EXECUTION_LOG_SHOWN`` with the count of the rest. An email: no push log exists; its
-    ``MailDelivery`` keeps the attempt that called the provider and what followed.
-    """
+    """What the item's execution recorded beyond its summary, as its kind keeps it (a CRM change: its
+    pushes to Salesforce; an email: its delivery), in at most one query, none before it ran."""
     if execution is None:
         return None
-    if proposal.is_email:
-        delivery = MailDelivery.objects.filter(proposal_id=proposal.pk).first()
-        return {"delivery": delivery} if delivery is not None else None
-    rows = list(
-        ExecutionAttempt.objects.filter(proposal_id=proposal.pk)
-        .only("number", "request_kind", "started_at", "finished_at", "http_requests", "outcome", "error_code",
-              "error_message", "api_usage_used", "api_usage_max")
-        .annotate(total=Window(Count("pk")))  # the count of all rows, in the same query
-        .order_by("-started_at", "-pk")[:EXECUTION_LOG_SHOWN]
-    )
-    if not rows:
-        return None
-    return {"attempts": rows, "earlier": rows[0].total - len(rows)}
+    return kind_of(proposal).execution_log(proposal)
 
 
-# The statuses whose review page reads the CRM's values now: before the change was written (once it
-# executes, the CRM holds what it wrote, and the page shows the execution instead).
-CRM_NOW_STATUSES = frozenset({Status.CHECKING, Status.NEEDS_REVIEW, Status.APPROVED, Status.FAILED, Status.CONFLICT})
 CONFLICT_HINT = ("The CRM value changed after this change was approved: a plain approval would write over it. "
                  "Rebase it on the CRM's value, overwrite the CRM's value, or reject the change.")
 
 
-def utc_moment(moment: datetime, now: datetime) -> str:
-    """``09:14 UTC`` today, ``2026-03-02 09:14 UTC`` on another day."""
-    moment, today = moment.astimezone(UTC), now.astimezone(UTC).date()
-    return f"{moment:%H:%M} UTC" if moment.date() == today else f"{moment:%Y-%m-%d %H:%M} UTC"
-
-
-def differs(now: Any, before: Any) -> bool:
-    """Whether the CRM's value now is not the value the change was made against (1 and 1.0 alike)."""
-    return now != before and shown(now) != shown(before)
-
-
-def snapshot_label(proposal: Proposal, changes: list[CrmFieldChange], decisions: list[Decision], now: datetime) -> str:
-    """What the "before" column is: the CRM's values at submission (read by the checks), or, once a
-    conflict moved the baseline (rebase or overwrite), the values found after the conflict."""
-    captured = [change.before_captured_at for change in changes if change.before_captured_at is not None]
-    after_conflict = any(decision.settled == Decision.Settled.CONFLICT for decision in decisions)
-    label = "In CRM after the conflict" if after_conflict else "In CRM at submission"
-    return f"{label}, {utc_moment(max(captured), now)}" if captured else label
-
-
 def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``.
+    """What the review page shows, prepared from an item loaded by ``ProposalAdmin._load``: what every
+    kind shows, and what its own templates show (``Kind.review_context``).
     ``refused_edit``: an edit the checks refused (what was typed, the failing checks), shown again."""
     now = timezone.now()
+    kind = kind_of(proposal)
     typed_in = (refused_edit or {}).get("values", {})
     approved_fields = (refused_edit or {}).get("approved")
-    policy = {p.task_type: p for p in Policy.objects.filter(task_type__in=[proposal.task_type, "*"])}
-    policy = policy.get(proposal.task_type) or policy.get("*")
-    field_threshold = policy.field_confidence_threshold if policy else None
+    policy = policy_find(proposal.task_type)
     checks = list(proposal.check_results.all())
     decisions = list(proposal.decisions.all())
-    approvals = [d for d in decisions if d.revoked_at is None and d.action in APPROVING]
+    approvals = [d for d in decisions if d.is_live_approval]
     entries = {
         index: {"source": item.get("source", ""), "quote": item.get("quote", ""), "url": item.get("url", ""),
                 "link": safe_link(item.get("url"))}
         for index, item in enumerate(proposal.evidence) if isinstance(item, dict)
     }
     evidence = list(entries.values())
-    crm_now: CrmNow | None = None
-    if not proposal.is_email and proposal.status in CRM_NOW_STATUSES and salesforce_configured():
-        crm_now = crm_values_now(proposal)  # at most one SOQL query, cached for seconds
-    now_values = crm_now.values if crm_now is not None else None
-    fields = []
-    for change in proposal.field_changes.all():
-        proposed = shown(change.proposed_value)
-        now_known = now_values is not None and change.field.lower() in now_values
-        now_value = now_values.get(change.field.lower()) if now_known else None
-        # What the push will compare the CRM's value with: the snapshot, or empty when never read.
-        expected = change.before_value if change.before_captured_at is not None else None
-        fields.append({
-            "now": shown(now_value),
-            "now_known": now_known,
-            "drifted": now_known and differs(now_value, expected),
-            "name": change.field,
-            "before": shown(change.before_value),
-            "before_known": change.before_captured_at is not None,
-            "proposed": proposed,
-            "input": typed_in.get(change.field, proposed),
-            "ticked": approved_fields is None or change.field in approved_fields,
-            "approved": shown(change.approved_value),
-            "conflict": shown(change.conflict_value),
-            "changed": change.before_captured_at is None or change.before_value != change.proposed_value,
-            "confidence": change.confidence,
-            "low": field_threshold is not None and change.confidence is not None and change.confidence < field_threshold,
-            "decision": change.decision,
-            # The entries naming the field, else those quoting its value: what the evidence check counts.
-            "evidence": [entries[index] for index in field_backing(proposal.evidence, change.field,
-                                                                   change.proposed_value)],
-        })
     holder = None
     if (proposal.claimed_by_id and proposal.claimed_by_id != user.pk and proposal.claimed_until
             and proposal.claimed_until > now and proposal.status in DECIDABLE):
@@ -687,27 +565,14 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     except Execution.DoesNotExist:
         execution = None
     rescue = AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued").order_by("-seq").first()
-    overlaps = []
-    if not proposal.is_email and proposal.status not in TERMINAL:
-        for overlap in crm_overlaps([proposal.pk]).get(proposal.pk, []):
-            overlaps.append({"pk": overlap.proposal_id, "status": overlap.status_label, "fields": overlap.fields,
-                             "earlier": overlap.earlier, "url": reverse("admin:reviews_crmchange_review",
-                                                                        args=[overlap.proposal_id])})
     return {
         "proposal": proposal,
-        "inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_FORM_FIELDS},
+        "kind": kind,
         "refused_edit": refused_edit,
         "rescue": rescue,
         "checks": checks,
         "failed_checks": sum(1 for check in checks if not check.passed),
-        "fields": fields,
-        "crm_now": crm_now,
-        "crm_now_read_at": utc_moment(crm_now.read_at, now) if crm_now and crm_now.read_at else "",
-        "snapshot_label": snapshot_label(proposal, list(proposal.field_changes.all()), decisions, now),
-        "drifted": [field["name"] for field in fields if field["drifted"]],
-        "overlaps": overlaps,
         "in_conflict": proposal.status == Status.CONFLICT,
-        "field_threshold": field_threshold,
         "evidence": evidence,
         "assumptions": [str(item) for item in proposal.assumptions],
         "decisions": decisions,
@@ -720,17 +585,14 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         "age": age(proposal.submitted_at, now),
         "overdue": proposal.status in DECIDABLE and proposal.sla_due_at is not None and proposal.sla_due_at < now,
         "policy": policy,
+        **kind.review_context(proposal, user=user, typed_in=typed_in, approved_fields=approved_fields, policy=policy,
+                              evidence=entries, decisions=decisions, now=now),
     }
 
 
-@admin.register(EmailDraft)
-class EmailDraftAdmin(ProposalAdmin):
-    pass
-
-
-@admin.register(CrmChange)
-class CrmChangeAdmin(ProposalAdmin):
-    pass
+# Each kind's queue: its proxy model's changelist and review pages.
+for _kind in registered_kinds():
+    admin.site.register(_kind.model, ProposalAdmin)
 
 
 @admin.register(Proposal)

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import Decision, Execution, Proposal, ProposalKind
+from ..kinds import registered_kinds
+from ..models import Decision, Execution, Proposal
 from ..models.clients import login_path
 from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
@@ -35,10 +36,10 @@ def queue_depths(now: datetime) -> list[dict[str, Any]]:
         )
     }
     return [
-        {"kind": label, "depth": rows.get(kind, {}).get("depth", 0), "overdue": rows.get(kind, {}).get("overdue", 0),
-         "oldest": rows.get(kind, {}).get("oldest"),
-         "url": reverse(f"admin:reviews_{'emaildraft' if kind == ProposalKind.EMAIL_DRAFT else 'crmchange'}_changelist")}
-        for kind, label in ProposalKind.choices
+        {"kind": kind.label, "depth": rows.get(kind.value, {}).get("depth", 0),
+         "overdue": rows.get(kind.value, {}).get("overdue", 0), "oldest": rows.get(kind.value, {}).get("oldest"),
+         "url": reverse(kind.admin_url_name("changelist"))}
+        for kind in registered_kinds()
     ]
 
 

@@ -10,13 +10,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..kinds import kinds_with
 from ..models import ExecutionState
-from ..models.mail import CrmActivityState, MailDelivery, MailEvent, SenderDomain, Suppression
+from ..models.mail import MailDelivery, MailEvent, SenderDomain, Suppression
+from ..services.activities import email_activities_retry
 from ..services.actors import Actor
-from ..services.audit import audit_record
-from ..services.mail_events import ResolveRefused, email_resolve_unknown, suppression_add
+from ..services.mail_events import ResolveRefused, email_resolve_unknown
 from ..services.sender_health import ResumeRefused, sender_domain_resume
+from ..services.suppressions import suppression_change, suppression_create, suppression_remove
 from .readonly import ReadOnlyAdminMixin
+
+
+def may_view_emails(request: HttpRequest) -> bool:
+    """Whoever may read an email queue reads what became of the emails (deliveries, provider events,
+    sender domains)."""
+    return any(request.user.has_perm(kind.view_permission) for kind in kinds_with(sends_email=True))
 
 
 @admin.register(Suppression)
@@ -29,20 +37,19 @@ class SuppressionAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: Suppression, form: Any, change: bool) -> None:
-        if not change:  # the one way onto the list, as for webhooks and the one-click unsubscribe
-            entry, _ = suppression_add(address=obj.address, reason=obj.reason, note=obj.note, user=request.user,
-                                       actor=Actor.for_user(request.user, request))
-            obj.pk, obj.created_by, obj.created_at = entry.pk, entry.created_by, entry.created_at
-            obj._state.adding = False
+        actor = Actor.for_user(request.user, request)
+        if change:
+            entry = suppression_change(suppression_id=obj.pk, address=obj.address, reason=obj.reason, note=obj.note,
+                                       actor=actor)
+            obj.address = entry.address
             return
-        super().save_model(request, obj, form, change)
-        audit_record(action="suppression_changed", actor=Actor.for_user(request.user, request),
-                     data={"address": obj.address, "reason": obj.reason, "note": obj.note})
+        # The one way onto the list, as for webhooks and the one-click unsubscribe.
+        entry, _ = suppression_create(address=obj.address, reason=obj.reason, note=obj.note, actor=actor)
+        obj.pk, obj.created_by, obj.created_at = entry.pk, entry.created_by, entry.created_at
+        obj._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: Suppression) -> None:
-        audit_record(action="suppression_removed", actor=Actor.for_user(request.user, request),
-                     data={"address": obj.address, "reason": obj.reason})
-        super().delete_model(request, obj)
+        suppression_remove(suppression_id=obj.pk, actor=Actor.for_user(request.user, request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Suppression]) -> None:
         for entry in queryset:  # one by one, so each removal is audited and kept in history
@@ -79,7 +86,7 @@ class MailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return execution.get_state_display() if execution else "-"
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+        return may_view_emails(request) or super().has_view_permission(request, obj)
 
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
@@ -113,18 +120,9 @@ class MailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Retry logging on the CRM record", permissions=["decide"])
     def retry_crm_activity(self, request: HttpRequest, queryset: QuerySet[MailDelivery]) -> None:
-        from ..services.queueing import enqueue_on_commit
-        from ..tasks import email_activities_push_task
-
-        failed = list(queryset.filter(crm_activity_state=CrmActivityState.FAILED).values_list("proposal_id", flat=True))
-        for delivery in MailDelivery.objects.filter(proposal_id__in=failed).select_related("proposal"):
-            delivery.crm_activity_state = CrmActivityState.PENDING
-            delivery.save(update_fields=["crm_activity_state"])
-            audit_record(action="crm_activity_retry", actor=Actor.for_user(request.user, request),
-                         proposal=delivery.proposal)
-        if failed:
-            enqueue_on_commit(email_activities_push_task, failed)
-        self.message_user(request, f"{len(failed)} CRM activity log(s) queued again.", messages.SUCCESS)
+        retried = email_activities_retry(proposal_ids=queryset.values_list("proposal_id", flat=True),
+                                         actor=Actor.for_user(request.user, request))
+        self.message_user(request, f"{len(retried)} CRM activity log(s) queued again.", messages.SUCCESS)
 
 
 @admin.register(MailEvent)
@@ -136,7 +134,7 @@ class MailEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+        return may_view_emails(request) or super().has_view_permission(request, obj)
 
 
 
@@ -151,7 +149,7 @@ class SenderDomainAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     actions = ("resume",)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_emaildraft") or super().has_view_permission(request, obj)
+        return may_view_emails(request) or super().has_view_permission(request, obj)
 
     def has_resume_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("reviews.resume_senderdomain")

@@ -24,8 +24,6 @@ from ..checks import registry
 from ..models import ApiClient, CheckResult, Decision, Proposal
 from ..state_machine import DECIDABLE, Status
 
-APPROVING = [Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE]
-
 # Most urgent first: risk, then SLA due time, then age. sla_due_at is nullable: NULLS LAST is spelled
 # out so SQLite and PostgreSQL agree (it is PostgreSQL's default, so the queue index still serves it).
 QUEUE_KEYS: tuple[tuple[str, bool], ...] = (("risk", True), ("sla_due_at", False), ("submitted_at", False), ("pk", False))
@@ -34,20 +32,19 @@ QUEUE_ORDER_REVERSED = [F("risk").asc(), F("sla_due_at").desc(nulls_first=True),
 
 
 def live_approvals(**filters: Any) -> QuerySet[Decision]:
-    return Decision.objects.filter(proposal=OuterRef("pk"), revoked_at__isnull=True, action__in=APPROVING, **filters)
+    return Decision.objects.live_approvals().filter(proposal=OuterRef("pk"), **filters)
 
 
 def half_approved() -> QuerySet[Decision]:
     """Ids of four-eyes items waiting with one approval. Not correlated, and narrowed by the items'
     own status first, so the database reads a handful of decisions instead of hashing all of them."""
-    return Decision.objects.filter(
-        revoked_at__isnull=True, action__in=APPROVING, proposal__status=Status.NEEDS_REVIEW,
-        proposal__required_approvals__gt=1,
+    return Decision.objects.live_approvals().filter(
+        proposal__status=Status.NEEDS_REVIEW, proposal__required_approvals__gt=1,
     ).values("proposal_id")
 
 
 def approved_by(user: AbstractBaseUser) -> QuerySet[Decision]:
-    return Decision.objects.filter(reviewer=user, revoked_at__isnull=True, action__in=APPROVING).values("proposal_id")
+    return Decision.objects.live_approvals().filter(reviewer=user).values("proposal_id")
 
 
 def keyset_beyond(item: Proposal, *, forward: bool) -> Q:
@@ -88,8 +85,7 @@ def first_open(ordered: QuerySet[Proposal], user: AbstractBaseUser, *, batch: in
         if not senior:
             blocking |= Q(proposal__status=Status.NEEDS_REVIEW, proposal__required_approvals__gt=1)
         blocked = set(
-            Decision.objects.filter(blocking, proposal_id__in=ids, revoked_at__isnull=True, action__in=APPROVING)
-            .values_list("proposal_id", flat=True)
+            Decision.objects.live_approvals().filter(blocking, proposal_id__in=ids).values_list("proposal_id", flat=True)
         )
         for pk in ids:
             if pk not in blocked:

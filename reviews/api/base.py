@@ -5,14 +5,13 @@ agent token authenticates on these views only, so it opens none of the host's), 
 REST_FRAMEWORK (its authentication, permissions, renderers, pagination, exception handler) changes
 nothing about hitlcrm's API. Every hitlcrm API view puts ``HitlcrmApiPolicy`` first among its bases.
 
-One global remains, for the OpenAPI document only: drf-spectacular builds the schemas of
-``@extend_schema`` methods on ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``, so that must be its
-AutoSchema (drf-spectacular's own install step; it changes no request handling). A system check warns
-when it is not (reviews/system_checks.py).
+The OpenAPI schema class is set here too (``schema``), and on annotated view methods by
+``reviews.api.schema.extend_schema``, so the document builds whatever ``DEFAULT_SCHEMA_CLASS`` is.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
@@ -64,3 +63,45 @@ class SchemaView(HitlcrmApiPolicy, SpectacularAPIView):
     permission_classes = [AllowAny]
     renderer_classes = SpectacularAPIView.renderer_classes
     custom_settings = SCHEMA_SETTINGS
+    # The document does not describe itself: drf-spectacular annotates this view's get() when it is
+    # imported, on the project's DEFAULT_SCHEMA_CLASS, which may be DRF's (a host's, or hitlcrm's own).
+    schema = None
+
+
+@functools.lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI document, as ``GET schema/`` serves it (built once per process)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.settings import patched_settings
+
+    with patched_settings(SCHEMA_SETTINGS):
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def request_schema(serializer_class: type[Any]) -> dict[str, Any]:
+    """The JSON Schema of a request body that ``serializer_class`` validates, from the OpenAPI
+    document: its component, with the components it refers to under ``$defs``."""
+    from drf_spectacular.settings import patched_settings
+
+    with patched_settings(SCHEMA_SETTINGS):
+        name = AutoSchema()._get_serializer_name(serializer_class(), "request")
+    components = openapi_document()["components"]["schemas"]
+    defs: dict[str, Any] = {}
+
+    def local(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                target = ref.rsplit("/", 1)[1]
+                if target not in defs:
+                    defs[target] = {}
+                    defs[target] = local(components[target])
+                return {**node, "$ref": f"#/$defs/{target}"}
+            return {key: local(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [local(value) for value in node]
+        return node
+
+    schema = local(components[name])
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": name, **schema,
+            **({"$defs": defs} if defs else {})}

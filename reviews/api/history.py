@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -22,22 +21,22 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..downloads import events_export_response, export_response
 from ..models import AuditEvent
-from ..models.audit import AUDIT_ACTIONS, AuditChainHead
+from ..models.audit import AUDIT_ACTIONS
 from ..services.history import (
     EVENT_FIELDS,
     EXPORT_FORMATS,
     HistoryFilters,
     event_as_dict,
-    export_filename,
     history_events,
-    history_export,
     monthly_report,
     report_csv,
     timeline_filters,
 )
 from .base import HitlcrmApiPolicy
 from .permissions import client_of
+from .schema import extend_schema
 
 
 class _FileRenderer(BaseRenderer):
@@ -58,24 +57,6 @@ class CsvRenderer(_FileRenderer):
 class JsonLinesRenderer(_FileRenderer):
     media_type = "application/x-ndjson"
     format = "jsonl"
-
-
-def export_response(chunks: Any, fmt: str, prefix: str, head: tuple[int, str] | None = None) -> StreamingHttpResponse:
-    """A streamed download (shared by the API and the console)."""
-    content_type = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}[fmt]
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(prefix, fmt)}"'
-    if head:  # ties the export to a point of the chain the recipient can verify later
-        response["X-Audit-Chain-Head"] = f"{head[0]} {head[1]}"
-    return response
-
-
-def events_export_response(events: QuerySet[AuditEvent], fmt: str, prefix: str) -> StreamingHttpResponse:
-    """Every event of ``events`` up to the chain's head as the download starts, streamed."""
-    head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
-    if head is not None:
-        events = events.filter(seq__lte=head[0])
-    return export_response(history_export(events, fmt), fmt, prefix, head)
 
 
 class CanReadHistory(BasePermission):

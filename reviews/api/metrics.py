@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from ..services.metrics import gate_metrics
 from .base import HitlcrmApiPolicy
 from .permissions import client_of
+from .schema import extend_schema
 
 
 class IsConsoleStaff(BasePermission):

@@ -9,7 +9,8 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from ..models import ApiClient, ProposalKind
+from ..kinds import kind_of
+from ..models import ApiClient
 
 
 def client_of(request: Request) -> ApiClient | None:
@@ -47,5 +48,7 @@ class CanReadProposals(BasePermission):
         if not client.is_active:
             return False
         if client.role == ApiClient.Role.INTEGRATION:
-            return getattr(view, "kind", None) == ProposalKind.CRM_CHANGE
+            # The feed of what they may execute: records of the kinds they may execute only.
+            kind = getattr(view, "kind", None)
+            return bool(kind) and kind_of(kind).externally_executable
         return True

@@ -1,4 +1,5 @@
-"""Validation of what agents and integrations send, and the one JSON shape of a record the API returns.
+"""Validation of what agents and integrations send, and the documentation of what the API returns
+(the record's one JSON shape is built by ``reviews.representation``).
 
 Every refusal names the field and the problem. Checks that need the database (the CRM allow-list)
 or Salesforce (describe metadata) read through ``self.context["lookups"]``, a per-request cache,
@@ -7,23 +8,20 @@ so a bulk submission of 500 items looks each object up once.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 from django.core.validators import validate_email
-from django.db.models import Prefetch, QuerySet
-from django.urls import get_script_prefix
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..conf import hitlcrm_settings
-from ..models import CheckResult, CrmFieldChange, CrmObjectRule, Proposal
+from ..kinds.email_draft import email_text_problem
+from ..models import CheckResult, CrmObjectRule
 from ..models.crm import FieldDecision
 from ..models.proposals import CrmChangeKind, ProposalKind
-from ..services.approval import email_text_problem
-from ..services.feedback import edits_diff, output_edits
+from ..representation import proposal_as_api, proposal_queryset  # noqa: F401  (the views import them from here)
 from ..state_machine import Status
 
 MAX_LIST = 50
@@ -428,79 +426,7 @@ class ListParamsSerializer(StrictSerializer):
 
 
 # --- What the API returns ---------------------------------------------------------------------------
-
-def proposal_queryset() -> QuerySet[Proposal]:
-    """Records with everything :func:`proposal_as_api` reads, in a fixed number of queries."""
-    return Proposal.objects.select_related("decided_by", "execution").prefetch_related(
-        Prefetch("check_results", queryset=CheckResult.objects.order_by("passed", "name")),
-        Prefetch("field_changes", queryset=CrmFieldChange.objects.order_by("pk")),
-    )
-
-
-_PK_PLACEHOLDER = 987654321987654321
-
-
-@functools.lru_cache(maxsize=16)
-def _review_path_template(kind: str, script_prefix: str) -> str:
-    path = Proposal(kind=kind, pk=_PK_PLACEHOLDER).admin_url()
-    return path.replace(str(_PK_PLACEHOLDER), "{pk}")
-
-
-def review_url(proposal: Proposal) -> str:
-    """``Proposal.review_url()`` without a URL reversal per record (a page lists hundreds)."""
-    path = _review_path_template(proposal.kind, get_script_prefix()).format(pk=proposal.pk)
-    return hitlcrm_settings.BASE_URL.rstrip("/") + path
-
-
-def proposal_as_api(
-    proposal: Proposal, *, detail: bool = True, new_field_changes: list[CrmFieldChange] | None = None
-) -> dict[str, Any]:
-    """The record as agents, integrations and webhooks see it (SPEC "HTTP API").
-
-    ``new_field_changes``: for a record this request just stored, its field rows; it then has no
-    checks, decision or execution yet, and nothing is read from the database.
-    """
-    new = new_field_changes is not None
-    data: dict[str, Any] = {
-        "id": proposal.pk,
-        "kind": proposal.kind,
-        "status": proposal.status,
-        "task_type": proposal.task_type,
-        "confidence": proposal.confidence,
-        "external_ref": proposal.external_ref,
-        "crm_object": proposal.crm_object or None,
-        "crm_id": proposal.crm_id or None,
-        "submitted_at": proposal.submitted_at,
-        "checks": [
-            {"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
-            for r in ([] if new else proposal.check_results.all())
-        ],
-        "decision": _decision(proposal) if proposal.decision_action else None,
-        "review_url": review_url(proposal),
-    }
-    if detail:
-        execution = None if new else getattr(proposal, "execution", None)  # a missing one raises AttributeError
-        data["original"] = proposal.original_output
-        data["final"] = proposal.final_output
-        data["execution"] = execution.as_api() if execution else None
-        if not proposal.is_email:
-            data["fields"] = [
-                {"field": c.field, "proposed": c.proposed_value, "before": c.before_value,
-                 "approved": c.approved_value if c.decision == FieldDecision.APPROVED else None,
-                 "decision": c.decision, "confidence": c.confidence}
-                for c in (new_field_changes if new else proposal.field_changes.all())
-            ]
-    return data
-
-
-def _decision(proposal: Proposal) -> dict[str, Any]:
-    """Who decided, why, and what they changed: what an agent needs to act on a rejection or an edit."""
-    edits = output_edits(proposal)
-    return {"action": proposal.decision_action, "at": proposal.decided_at,
-            "by": proposal.decided_by.get_username() if proposal.decided_by_id else None,
-            "reason_code": proposal.reason_code or None, "note": proposal.decision_note or None,
-            "edits": edits, "diff": edits_diff(edits)}
-
+# The record's shape is built in ``reviews.representation`` (decision webhooks carry it too).
 
 # Response documentation (the shapes ``proposal_as_api`` builds), for the OpenAPI schema.
 

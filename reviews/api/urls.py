@@ -1,14 +1,16 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from ..kinds import registered_kinds
 from .base import SchemaView
 from .history import HistoryView, MonthlyReportView, TimelineView
-from .views import CrmChangeViewSet, EmailDraftViewSet, FeedbackView, WebhookView
+from .views import FeedbackView, WebhookView, kind_viewset
 
-# SimpleRouter: no browsable root and no format-suffix twins of every route.
+# SimpleRouter: no browsable root and no format-suffix twins of every route. Each kind's routes
+# (``/api/v1/email-drafts/`` ...) are its own viewset's.
 router = SimpleRouter()
-router.register("email-drafts", EmailDraftViewSet, basename="email-draft")
-router.register("crm-changes", CrmChangeViewSet, basename="crm-change")
+for kind in registered_kinds():
+    router.register(kind.api_prefix, kind_viewset(kind), basename=kind.api_basename)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -17,7 +17,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from ..conf import hitlcrm_settings
-from ..models import ApiClient, Proposal, ProposalKind
+from ..kinds import Kind
+from ..models import ApiClient, Proposal
 from ..services.actors import Actor
 from ..services.decisions import proposal_withdraw
 from ..services.feed import InvalidCursor, cursor_encode, feed_order, feed_visible, proposal_mark_executed
@@ -29,15 +30,10 @@ from ..state_machine import Status
 from .base import HitlcrmApiPolicy
 from .parsers import LimitedJSONParser
 from .permissions import CanReadProposals, IsAgent, IsIntegration, client_of
+from .schema import extend_schema
 from .serializers import (
     BulkEnvelopeSerializer,
     BulkResultSerializer,
-    CrmChangeBulkDoc,
-    CrmChangeBulkItemSerializer,
-    CrmChangeSubmitSerializer,
-    EmailDraftBulkDoc,
-    EmailDraftBulkItemSerializer,
-    EmailDraftSubmitSerializer,
     ErrorSerializer,
     ExecutedReportSerializer,
     FeedbackPageSerializer,
@@ -53,7 +49,6 @@ from .serializers import (
     WebhookSettingsSerializer,
     proposal_as_api,
     proposal_queryset,
-    review_url,
 )
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -247,7 +242,7 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
             else:
                 entry["result"] = "created" if outcome.created else "existing"
                 entry["status"] = statuses.get(proposal.pk, proposal.status)
-                entry["review_url"] = review_url(proposal)
+                entry["review_url"] = proposal.review_url()
             results[index] = entry
         counts = {name: sum(1 for r in results if r and r["result"] == name)
                   for name in ("created", "existing", "invalid", "conflict")}
@@ -327,23 +322,10 @@ def _idempotency_key(request: Request) -> str | None:
         raise serializers.ValidationError({"Idempotency-Key": exc.detail}) from exc
 
 
-@extend_schema_view(create=extend_schema(request=EmailDraftSubmitSerializer),
-                    preflight=extend_schema(request=EmailDraftSubmitSerializer),
-                    bulk=extend_schema(request=EmailDraftBulkDoc))
-class EmailDraftViewSet(ProposalViewSet):
-    kind = ProposalKind.EMAIL_DRAFT
-    submit_serializer_class = EmailDraftSubmitSerializer
-    bulk_item_serializer_class = EmailDraftBulkItemSerializer
-
-
-@extend_schema_view(create=extend_schema(request=CrmChangeSubmitSerializer),
-                    preflight=extend_schema(request=CrmChangeSubmitSerializer),
-                    bulk=extend_schema(request=CrmChangeBulkDoc))
-class CrmChangeViewSet(ProposalViewSet):
-    kind = ProposalKind.CRM_CHANGE
-    submit_serializer_class = CrmChangeSubmitSerializer
-    bulk_item_serializer_class = CrmChangeBulkItemSerializer
-
+# The action of kinds an external integration may execute (``Kind.externally_executable``): ``POST
+# <id>/executed/``, its report of what it did with a record of the feed. (No docstring: the OpenAPI
+# document would take it as the description of every operation of the kind.)
+class ExecutedReportActions:
     @extend_schema(
         request=ExecutedReportSerializer,
         responses={200: ProposalRecordSerializer, **errors(400, 403, 404, 409)},
@@ -361,6 +343,20 @@ class CrmChangeViewSet(ProposalViewSet):
             external_id=report.validated_data.get("external_id", ""), error=report.validated_data.get("error", ""),
         )
         return Response(self._record(proposal.pk))
+
+
+def kind_viewset(kind: Kind) -> type[ProposalViewSet]:
+    """The API of one kind: every kind's actions with its own serializers (its OpenAPI request bodies
+    too), and its own actions (``Kind.api_actions``)."""
+    submit = kind.submit_serializer_class()
+    viewset = type(f"{kind.model.__name__}ViewSet", (*kind.api_action_classes(), ProposalViewSet), {
+        "__module__": __name__,
+        "kind": kind.value,
+        "submit_serializer_class": submit,
+        "bulk_item_serializer_class": kind.bulk_item_serializer_class(),
+    })
+    return extend_schema_view(create=extend_schema(request=submit), preflight=extend_schema(request=submit),
+                              bulk=extend_schema(request=kind.bulk_doc_serializer_class()))(viewset)
 
 
 class FeedbackView(HitlcrmApiPolicy, APIView):

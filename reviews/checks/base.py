@@ -60,7 +60,9 @@ class Check:
 
     name: ClassVar[str] = ""
     severity: ClassVar[str] = SOFT
-    kinds: ClassVar[frozenset[str]] = frozenset({"email_draft", "crm_change"})
+    # The ``Proposal.kind`` values it judges; None: every kind (what a kind's content looks like it
+    # reads through the kind, e.g. ``text.readable_parts``).
+    kinds: ClassVar[frozenset[str] | None] = None
     # Run when the policy names no checks.
     default: ClassVar[bool] = True
 
@@ -113,7 +115,7 @@ class CheckRegistry:
         else:
             unknown = []
             chosen = [check for check in self._checks.values() if check.default]
-        return [check for check in chosen if kind in check.kinds], unknown
+        return [check for check in chosen if check.kinds is None or kind in check.kinds], unknown
 
     def gather(self, proposal: Any, policy: Any) -> dict[str, Any]:
         """What the checks to run gather before the lock (``CheckContext.extra``). A check whose

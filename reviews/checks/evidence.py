@@ -100,7 +100,7 @@ class EvidenceCheck(Check):
             return CheckOutcome(False, "; ".join(problems[:3]), {"problems": problems})
         sources = ", ".join(dict.fromkeys(str(item["source"]) for item in proposal.evidence))
         backed = f"Backed by {len(proposal.evidence)} source(s): {sources}"
-        if proposal.kind != "crm_change" or not context.field_changes:
+        if not context.field_changes:  # what the record proposes field by field (a CRM change's values)
             return CheckOutcome(True, backed)
         proposed = [(change.field, change.proposed_value) for change in context.field_changes]
         unbacked = unbacked_fields(proposal.evidence, proposed)

@@ -51,11 +51,12 @@ def outreach_keys(proposal: Any) -> list[str]:
 def outreach_keys_record(proposals: Iterable[Any]) -> None:
     """Index saved email drafts (idempotent: keys already there are left alone): the keys above, and
     the account keys the contact caps count (never looked up by this check)."""
+    from ..kinds import kind_of
     from ..models.outreach import OutreachKey
     from ..services.sending_rules import account_keys
 
     rows = [OutreachKey(proposal=proposal, key=key)
-            for proposal in proposals if proposal.is_email
+            for proposal in proposals if kind_of(proposal).sends_email
             for key in outreach_keys(proposal) + account_keys(proposal)]
     OutreachKey.objects.bulk_create(rows, ignore_conflicts=True)
 

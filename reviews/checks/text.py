@@ -35,12 +35,11 @@ def email_parts(proposal: Any) -> list[tuple[str, str]]:
 
 
 def readable_parts(proposal: Any, field_changes: list[Any]) -> list[tuple[str, str]]:
-    """Everything of a proposal that leaves hitlcrm as text: an email's parts, or the string
-    values a CRM change writes."""
-    if proposal.is_email:
-        return email_parts(proposal)
-    return [(change.field, normalise(change.proposed_value)) for change in field_changes
-            if isinstance(change.proposed_value, str)]
+    """Everything of a proposal that leaves hitlcrm as text, as its kind tells (an email's parts, the
+    string values a CRM change writes)."""
+    from ..kinds import kind_of
+
+    return kind_of(proposal).readable_parts(proposal, field_changes)
 
 
 def body_text(proposal: Any) -> str:

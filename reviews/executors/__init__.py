@@ -12,7 +12,6 @@ The built-ins live behind their boundaries in ``integrations/``: the Salesforce 
 
 from .base import Claim, Executor, Outcome, Report, RetryPolicy
 from .registry import (
-    KIND_EXECUTORS,
     all_executors,
     executor_classes,
     executor_for,
@@ -24,7 +23,6 @@ from .registry import (
 )
 
 __all__ = [
-    "KIND_EXECUTORS",
     "Claim",
     "Executor",
     "Outcome",

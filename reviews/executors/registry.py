@@ -4,7 +4,8 @@
 the default is the two built-ins, the Salesforce push and the mail sender. A project replaces one by
 listing its own class with the same name, or adds one under a new name.
 
-:func:`executor_for` is the one place a record's kind is mapped to an executor name.
+:func:`executor_name_for` is the one place a record's kind is mapped to an executor name: the
+kind's declaration (``reviews.kinds.Kind.executor``); :func:`executor_for` builds on it.
 """
 
 from __future__ import annotations
@@ -16,17 +17,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from ..conf import hitlcrm_settings
+from ..kinds import kind_of, kind_values
 from .base import Executor
 
 if TYPE_CHECKING:
     from ..models import Execution, Proposal
-
-# A record's kind (``ProposalKind``) -> the name of the executor that carries it out. Plain values,
-# so the port imports no model (the models ask it for an execution's retry policy).
-KIND_EXECUTORS: dict[str, str] = {
-    "email_draft": "mail",
-    "crm_change": "salesforce",
-}
 
 
 def executor_classes() -> dict[str, type[Executor]]:
@@ -52,7 +47,8 @@ def executor_named(name: str) -> Executor:
 
 
 def executor_name_for(kind: str) -> str:
-    return KIND_EXECUTORS[kind]
+    """The name of the executor that carries out records of ``kind`` (a ``Proposal.kind`` value)."""
+    return kind_of(kind).executor
 
 
 def executor_for(proposal: Proposal) -> Executor:
@@ -70,7 +66,8 @@ def executor_of(execution: Execution) -> Executor:
 
 
 def kinds_executed_by(name: str) -> list[str]:
-    return [kind for kind, executor in KIND_EXECUTORS.items() if executor == name]
+    """The ``Proposal.kind`` values the executor ``name`` carries out."""
+    return kind_values(executor=name)
 
 
 def all_executors() -> list[Executor]:
@@ -84,7 +81,6 @@ def transient_errors(executors: Iterable[Executor] | None = None) -> tuple[type[
 
 
 __all__ = [
-    "KIND_EXECUTORS",
     "all_executors",
     "executor_classes",
     "executor_for",

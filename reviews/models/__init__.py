@@ -1,5 +1,6 @@
 """Reviewable records and everything recorded about them."""
 
+from .actions import OutboundActionType
 from .audit import AuditChainHead, AuditEvent
 from .budgets import CheckBudget
 from .clients import ApiClient, ApiRequestWindow, ApiToken, ConsoleAccount  # noqa: F401
@@ -29,6 +30,7 @@ __all__ = [
     "ExecutionAttempt",
     "ExecutionState",
     "MetricRollup",
+    "OutboundActionType",
     "Policy",
     "PolicyMode",
     "Proposal",

@@ -19,45 +19,15 @@ from datetime import UTC
 from django.db import models
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
+
 GENESIS_HASH = "0" * 64
 # The database trigger's name; verify_history warns when it is missing or disabled.
 APPEND_ONLY_TRIGGER = "hitlcrm_audit_append_only"
 
-# Every action the application records, with what the event's ``data`` holds. Not enforced (a new
-# action needs no migration); used for the console's filter and the API documentation.
-AUDIT_ACTIONS: dict[str, str] = {
-    "submitted": "An agent submitted a proposal (data: original_output, exactly as received).",
-    "checks_run": "Automated checks ran (data: checks, reason; from/to when they routed the record).",
-    "auto_approved": "A policy approved it (actor: policy:<task type>@v<version>; data: checks, final_output).",
-    "claimed": "A reviewer opened it and holds it for a few minutes (data: until).",
-    "first_approval": "The first of two approvals (data: decision, edits {field: [old, new]}, note).",
-    "approved": "A reviewer approved it (data: decision, reason_code, note, final_output).",
-    "edited_and_approved": "A reviewer edited, then approved (data: edits {field: [old, new]}, final_output, "
-                           "checks of the final output, soft_confirmed: soft failures the reviewer confirmed).",
-    "rejected": "A reviewer rejected it (data: reason_code, note, decision).",
-    "rescued": "A senior reviewer edited a blocked item so it passes the hard checks; it is back in review "
-               "(data: edits {field: [old, new]}, material, checks of the edited output, note).",
-    "undone": "The reviewer took the approval back in the grace period.",
-    "withdrawn": "The agent withdrew it.",
-    "escalated": "Waiting past its SLA (data: sla_due_at).",
-    "expired": "Expired unreviewed under its policy.",
-    "executing": "Execution started.",
-    "executed": "Written to the CRM or sent (data: request, provider_id, response).",
-    "execution_failed": "Execution failed for good (data: request, error_code, message, response).",
-    "conflict": "The CRM value changed since the proposal (data: request, conflicts).",
-    "conflict_overwritten": "A reviewer approved a conflict to write over the CRM's newer value (data: decision, "
-                            "overwrites {field: {crm, written}}, final_output).",
-    "conflict_rebased": "A reviewer took the CRM's newer value as the change's base; it is checked and decided "
-                        "again (data: before {field: [old, new]}, note).",
-    "execution_outcome_unknown": "The worker stopped mid-send; a person must resolve it.",
-    "webhook_delivered": "The agent's decision webhook was delivered (data: delivery, status_code).",
-    "webhook_failed": "The agent's decision webhook was given up (data: delivery, error).",
-    "login": "A person signed in.",
-    "login_failed": "A sign-in failed (data: username).",
-    "permission_denied": "A request was refused with 403 (data: method, path).",
-    "token_used": "An API token was used (first use per token and hour; data: token, hour).",
-    "token_rejected": "An API token was refused (data: reason, token or fingerprint).",
-}
+# Every action the application records -> what the event's ``data`` holds: the catalogue the
+# console's filter and the API documentation read, made from the one vocabulary the code records.
+AUDIT_ACTIONS: dict[str, str] = {action.value: action.label for action in AuditAction}
 
 
 class AuditActorType(models.TextChoices):

@@ -35,6 +35,11 @@ def new_api_client_user(name: str) -> models.Model:
     return user
 
 
+def new_signing_secret() -> str:
+    """A fresh HMAC key for signing webhooks (an agent's decision webhooks, an outbound action type's calls)."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
 class ApiClient(models.Model):
     class Role(models.TextChoices):
         AGENT = "agent", "Agent (submits proposals)"
@@ -64,7 +69,7 @@ class ApiClient(models.Model):
 
     def new_webhook_secret(self) -> str:
         """Set (and return) a fresh signing secret; the caller saves."""
-        self.webhook_secret = "whsec_" + secrets.token_urlsafe(32)
+        self.webhook_secret = new_signing_secret()
         return self.webhook_secret
 
 
@@ -99,13 +104,9 @@ class ApiToken(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
-
     @classmethod
     def issue(cls, client: ApiClient) -> tuple[ApiToken, str]:
+        """Store a new token (its hash); ``services.tokens.token_issue`` is the audited way to call it."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(client=client, key_hash=hash_token(raw), hint=raw[: len(cls.PREFIX) + 6])
         return token, raw

@@ -20,12 +20,30 @@ class ReasonCode(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# A decision that still counts: not undone, and not settled when the record was decided again
+# (``Decision.revoked_at``). The one definition of "live", for filters and annotations alike.
+LIVE = models.Q(revoked_at__isnull=True)
+
+
+class DecisionQuerySet(models.QuerySet):
+    def live(self) -> DecisionQuerySet:
+        """The decisions that still count (see ``LIVE``)."""
+        return self.filter(LIVE)
+
+    def live_approvals(self) -> DecisionQuerySet:
+        """The approvals by people that still count towards the approvals a record needs."""
+        return self.filter(LIVE, action__in=Decision.APPROVING)
+
+
 class Decision(models.Model):
     class Action(models.TextChoices):
         APPROVE = "approve", "Approve"
         EDIT_APPROVE = "edit_approve", "Edit & approve"
         REJECT = "reject", "Reject"
         AUTO_APPROVE = "auto_approve", "Auto-approved by policy"
+
+    # A person's approval, with or without edits (an auto-approval is the policy's, not an approval given).
+    APPROVING = (Action.APPROVE, Action.EDIT_APPROVE)
 
     class Settled(models.TextChoices):
         """Why a decision stopped counting (``revoked_at`` is set)."""
@@ -54,6 +72,8 @@ class Decision(models.Model):
     # A database default too: rows written outside the ORM (raw SQL, other tools) get "" as well.
     settled = models.CharField(max_length=10, choices=Settled.choices, blank=True, db_default="")
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -81,3 +101,8 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} of #{self.proposal_id}"
+
+    @property
+    def is_live_approval(self) -> bool:
+        """``DecisionQuerySet.live_approvals`` for a decision already loaded."""
+        return self.revoked_at is None and self.action in self.APPROVING

@@ -153,7 +153,7 @@ class Policy(models.Model):
 
     @classmethod
     def for_task_type(cls, task_type: str) -> Policy:
-        policy = cls.objects.filter(task_type=task_type).first()
-        if policy is None:
-            policy, _ = cls.objects.get_or_create(task_type=DEFAULT_TASK_TYPE)
-        return policy
+        """The policy governing ``task_type``: ``reviews.selectors.policy_for``, where the rule lives."""
+        from ..selectors import policy_for
+
+        return policy_for(task_type)

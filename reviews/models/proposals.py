@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -153,13 +152,20 @@ class Proposal(models.Model):
 
     @property
     def is_email(self) -> bool:
-        return self.kind == ProposalKind.EMAIL_DRAFT
+        """Whether the record is an outbound email (its kind ``sends_email``). Shared code asks
+        ``reviews.kinds.kind_of(record)`` what it needs instead; the execution modules still read this."""
+        from ..kinds import kind_of
+
+        return kind_of(self).sends_email
 
     def admin_url(self) -> str:
-        model = "emaildraft" if self.is_email else "crmchange"
-        return reverse(f"admin:reviews_{model}_review", args=[self.pk])
+        """The path of the record's review page in the console (its kind's queue)."""
+        from ..kinds import kind_of
+
+        return kind_of(self).review_path(self.pk)
 
     def review_url(self) -> str:
+        """The review page's absolute URL (API answers, decision webhooks, notifications)."""
         return hitlcrm_settings.BASE_URL.rstrip("/") + self.admin_url()
 
 

@@ -7,8 +7,20 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from integrations.http import CallbackRefused
+
 from .clients import ApiClient
 from .proposals import Proposal
+
+
+class CallbackHostRuleQuerySet(models.QuerySet):
+    def admitting(self, host: str) -> CallbackHostRule:
+        """The rule for ``host`` (as ``integrations.http.callback_host`` gives it); raises
+        :class:`CallbackRefused` when the host is not on the allow-list."""
+        rule = self.filter(host=host).first()
+        if rule is None:
+            raise CallbackRefused(f"{host} is not on the callback host allow-list; an administrator must add it")
+        return rule
 
 
 class CallbackHostRule(models.Model):
@@ -25,6 +37,8 @@ class CallbackHostRule(models.Model):
     )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CallbackHostRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["host"]

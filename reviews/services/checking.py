@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Collection
 from datetime import datetime
@@ -16,12 +15,13 @@ from ..checks import CheckContext, registry
 from ..checks.base import SOFT
 from ..checks.outreach import outreach_keys_record
 from ..gate import GateVerdict, gate_decide, required_approvals
-from ..models import CheckResult, CrmFieldChange, Decision, Policy, Proposal
+from ..kinds import kind_of
+from ..models import CheckResult, CrmFieldChange, Decision, Proposal
+from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
-from .approval import EMAIL_EDITABLE, approval_finalise
+from .approval import approval_finalise
 from .crm_context import crm_context_gather, crm_contexts_gather
-from .sender_health import sender_pause_reason
 from .transitions import proposal_lock, proposal_transition
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
     proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
     if proposal is None or proposal.status != Status.CHECKING:
         return proposal
-    policy = Policy.for_task_type(proposal.task_type)
+    policy = policy_for(proposal.task_type)
     # Network reads (the CRM record, describe metadata) happen before the lock is taken.
     if gathered is None:
         gathered = crm_context_gather(proposal)
@@ -77,7 +77,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         proposal.policy_task_type, proposal.policy_version, proposal.risk = policy.task_type, policy.version, policy.risk
         proposal.required_approvals = required_approvals(proposal, policy, [c.field for c in field_changes])
         verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes,
-                              sender_paused=sender_pause_reason(proposal.from_email) if proposal.is_email else "")
+                              sender_paused=kind_of(proposal).auto_approval_hold(proposal))
         if rebased and verdict.status == Status.APPROVED:
             verdict = GateVerdict(Status.NEEDS_REVIEW, "rebased after a conflict: a person decides it again")
         proposal.sampled_for_audit = verdict.sampled
@@ -137,23 +137,10 @@ def proposal_checks_evaluate(proposal: Proposal, context: CheckContext) -> list[
 def proposal_as_edited(
     proposal: Proposal, edits: dict[str, Any], *, fields: Collection[str] | None = None
 ) -> tuple[Proposal, list[CrmFieldChange]]:
-    """The record as it would be executed with ``edits`` (field -> final value) applied, unsaved: a
-    copy of an email draft with its edited parts, or a CRM change's field rows that would be written
-    (``fields``: the approved ones; all when None) carrying their final values. The stored record and
-    its rows are left untouched (copies, never saved)."""
-    view = copy.copy(proposal)
-    if proposal.is_email:
-        for name in EMAIL_EDITABLE:
-            if name in edits:
-                setattr(view, name, edits[name])
-        return view, []
-    rows = []
-    for change in proposal.field_changes.all():
-        if fields is None or change.field in fields:
-            row = copy.copy(change)
-            row.proposed_value = edits.get(change.field, change.proposed_value)
-            rows.append(row)
-    return view, rows
+    """The record as it would be executed with ``edits`` (field -> final value) applied, unsaved, and
+    the field rows that would be written (``fields``: the approved ones; all when None) carrying their
+    final values: see ``Kind.as_edited``. The stored record and its rows are left untouched."""
+    return kind_of(proposal).as_edited(proposal, edits, fields=fields)
 
 
 def edited_checks_evaluate(
@@ -164,7 +151,7 @@ def edited_checks_evaluate(
     as :func:`proposal_checks_evaluate` runs them on the agent's; unsaved results. ``gathered``: the
     CRM context read before the row lock was taken (:func:`edited_context_gather`)."""
     view, rows = proposal_as_edited(proposal, edits, fields=fields)
-    context = CheckContext(policy=Policy.for_task_type(proposal.task_type), field_changes=rows, **(gathered or {}))
+    context = CheckContext(policy=policy_for(proposal.task_type), field_changes=rows, **(gathered or {}))
     return proposal_checks_evaluate(view, context)
 
 

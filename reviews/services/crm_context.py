@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
+from ..kinds import kind_of
 from ..models import Proposal
 from ..models.mail import normalise_address
 
@@ -38,7 +39,7 @@ def crm_fields_to_read(proposal: Proposal, field_changes: Iterable[Any] | None =
     """The CRM fields a proposal's checks read. ``field_changes``: its field rows, when they are not
     saved (a preflight)."""
     fields = list(CONTACT_FLAGS.get(proposal.crm_object, []))
-    if not proposal.is_email:
+    if kind_of(proposal).writes_crm_fields:
         changes = proposal.field_changes.all() if field_changes is None else field_changes
         fields += [change.field for change in changes]
     return list(dict.fromkeys(fields))
@@ -81,14 +82,14 @@ def crm_contexts_gather(
             continue
         # An email draft only needs the recipient's do-not-contact flags: cached briefly, so a batch of
         # drafts to one person costs one read (sending re-reads the opt-out before anything goes out).
-        flags = cache.get(_flags_key(proposal)) if proposal.is_email and cached else None
+        flags = cache.get(_flags_key(proposal)) if kind_of(proposal).sends_email and cached else None
         if flags is not None:
             contexts[proposal.pk] = {"crm_record": flags}
         else:
             by_object[proposal.crm_object].append(proposal)
     for crm_object, group in by_object.items():
         contexts.update(_object_contexts(crm_object, group, fields_of))
-    emails = {proposal.pk: proposal.recipients for proposal in proposals if proposal.is_email}
+    emails = {proposal.pk: proposal.recipients for proposal in proposals if kind_of(proposal).sends_email}
     if configured and emails:
         from integrations.salesforce.errors import SalesforcePermanentError
 
@@ -169,7 +170,7 @@ def _object_contexts(crm_object: str, proposals: list[Proposal],
             continue
         own = {name.lower() for name in ["Id", *wanted[proposal.pk]]}
         record = {name: value for name, value in found.items() if name.lower() in own}
-        if proposal.is_email:
+        if kind_of(proposal).sends_email:
             cache.set(_flags_key(proposal), record, hitlcrm_settings.CRM_FLAGS_CACHE_SECONDS)
         contexts[proposal.pk] = {"crm_record": record, "describe": describe}
     return contexts

@@ -11,13 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..checks.base import HARD, SOFT
-from ..checks.outreach import outreach_keys_record
 from ..conf import hitlcrm_settings
+from ..kinds import EditRefused, kind_of
 from ..models import AuditEvent, CheckResult, Decision, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
+from ..selectors import policy_for
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
 from .actors import Actor
-from .approval import EMAIL_EDITABLE, approval_finalise, approve_fields, email_text_problem
+from .approval import approval_finalise
 from .audit import audit_record
 from .checking import (
     check_failures,
@@ -70,42 +71,12 @@ def _normalised(text: Any) -> str:
 
 def _edits_of(proposal: Proposal, edits: dict[str, Any] | None) -> dict[str, list[Any]]:
     """The edits that really change something, as {field: [original, edited]}."""
-    changed: dict[str, list[Any]] = {}
     if not edits:
-        return changed
-    if proposal.is_email:
-        unknown = set(edits) - set(EMAIL_EDITABLE)
-        if unknown:
-            raise DecisionRefused(f"cannot edit {', '.join(sorted(unknown))} of an email draft")
-        for name, value in edits.items():
-            problem = email_text_problem(name, value) if name in ("subject", "body") else ""
-            if problem:
-                raise DecisionRefused(f"the edited {name} cannot be sent: {problem}")
-            if value != getattr(proposal, name):
-                changed[name] = [getattr(proposal, name), value]
-        return changed
-    proposed = {change.field: change.proposed_value for change in proposal.field_changes.all()}
-    unknown = set(edits) - set(proposed)
-    if unknown:
-        raise DecisionRefused(f"cannot edit fields the change does not propose: {', '.join(sorted(unknown))}")
-    return {name: [proposed[name], value] for name, value in edits.items() if value != proposed[name]}
-
-
-def _approved_before(proposal: Proposal) -> tuple[dict[str, Any], dict[str, bool] | None]:
-    """What the earlier round approved of a record approved again after its execution failed or
-    conflicted: its edits (field -> edited value) and, for a CRM change, its per-field decisions.
-    The new round starts from there, so the retry executes what people approved, not the AI's
-    original; a reviewer who edits again, or decides the fields again, overrides it."""
-    if proposal.is_email:
-        approved = proposal.final_output or {}
-        return {name: approved[name] for name in EMAIL_EDITABLE
-                if name in approved and approved[name] != getattr(proposal, name)}, None
-    changes = list(proposal.field_changes.all())
-    if all(change.decision == FieldDecision.PENDING for change in changes):
-        return {}, None
-    edits = {change.field: change.approved_value for change in changes
-             if change.decision == FieldDecision.APPROVED and change.approved_value != change.proposed_value}
-    return edits, {change.field: change.decision == FieldDecision.APPROVED for change in changes}
+        return {}
+    try:
+        return kind_of(proposal).edits_of(proposal, edits)
+    except EditRefused as exc:
+        raise DecisionRefused(str(exc)) from exc
 
 
 def _is_material(changes: dict[str, list[Any]]) -> bool:
@@ -191,7 +162,9 @@ def proposal_decide(
         carried_edits: dict[str, Any] = {}
         carried_fields: dict[str, bool] | None = None
         if action != Decision.Action.REJECT and proposal.status in (Status.FAILED, Status.CONFLICT):
-            carried_edits, carried_fields = _approved_before(proposal)
+            # What the earlier round approved: the retry executes what people approved, not the AI's
+            # original; a reviewer who edits again, or decides the fields again, overrides it.
+            carried_edits, carried_fields = kind_of(proposal).approved_before(proposal)
             proposal_reapproval_prepare(proposal, actor=actor)  # a new round of approvals (see there)
         if action != Decision.Action.REJECT and proposal.required_approvals > 1:
             _check_second_approval(proposal, actor)
@@ -238,12 +211,12 @@ def proposal_decide(
                                "approvals": approvals.count(), "required": proposal.required_approvals, **checked})
             proposal.save(update_fields=["materially_edited", "reason_code", "decision_note", "updated_at"])
             return proposal
-        if not proposal.is_email:
-            if field_decisions is None:
-                field_decisions = carried_fields
-            approve_fields(proposal, field_decisions=field_decisions, edits=all_edits)
-            if field_decisions is not None and not any(field_decisions.values()):
-                raise DecisionRefused("no field approved: reject the change instead")
+        try:
+            kind_of(proposal).approval_record(
+                proposal, field_decisions=carried_fields if field_decisions is None else field_decisions,
+                edits=all_edits)
+        except EditRefused as exc:
+            raise DecisionRefused(str(exc)) from exc
         data = {"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note, **checked}
         if overwriting:
             # What the push will write over: the CRM's values found when the conflict was detected.
@@ -317,15 +290,7 @@ def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], no
         if hard:
             raise EditChecksFailed(hard, confirmable=False, rescue=True)
 
-        if proposal.is_email:
-            for name, value in final.items():
-                setattr(proposal, name, value)
-            outreach_keys_record([proposal])  # the duplicate check knows the draft by its new text too
-        else:
-            for change in proposal.field_changes.all():  # saved one by one so their history records it
-                if change.field in final:
-                    change.proposed_value = final[change.field]
-                    change.save(update_fields=["proposed_value"])
+        own_fields = kind_of(proposal).rescue_apply(proposal, final)
         proposal_checks_store(proposal, results)
         # The agent's output needed a person's correction: an error of the AI in the gate metrics.
         material = _is_material(changes)
@@ -333,7 +298,7 @@ def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], no
         return proposal_transition(
             proposal, Status.NEEDS_REVIEW, actor=actor, action="rescued",
             data={"edits": changes, "material": material, "checks": checks_data(results), "note": note},
-            update_fields=[*(final if proposal.is_email else []), "materially_edited"],
+            update_fields=[*own_fields, "materially_edited"],
         )
 
 
@@ -342,9 +307,7 @@ def _rescued_materially(proposal: Proposal) -> bool:
 
 
 def _live_approvals(proposal: Proposal) -> Any:
-    return proposal.decisions.filter(
-        revoked_at__isnull=True, action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE]
-    )
+    return proposal.decisions.live_approvals()
 
 
 def _check_second_approval(proposal: Proposal, actor: Actor) -> None:
@@ -389,7 +352,7 @@ def proposals_decide_bulk(
             with transaction.atomic():
                 proposal = proposal_lock(proposal_id)
                 if proposal.task_type not in policies:
-                    policies[proposal.task_type] = Policy.for_task_type(proposal.task_type)
+                    policies[proposal.task_type] = policy_for(proposal.task_type)
                 why = proposal_bulk_eligible(proposal, policies[proposal.task_type])
                 if why:
                     raise DecisionRefused(f"not eligible for a bulk decision: {why}")
@@ -410,8 +373,7 @@ def proposal_undo(*, proposal_id: int, actor: Actor) -> Proposal:
             raise DecisionRefused("only your own approval that has not started executing can be undone")
         if proposal.execute_after and proposal.execute_after <= timezone.now():
             raise DecisionRefused("too late to undo: the grace period is over")
-        proposal.decisions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(),
-                                                                  settled=Decision.Settled.UNDONE)
+        proposal.decisions.live().update(revoked_at=timezone.now(), settled=Decision.Settled.UNDONE)
         proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
         # The review starts again; a rescue's correction of the agent's output still stands.
         proposal.decision_action, proposal.execute_after = "", None

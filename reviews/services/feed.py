@@ -21,8 +21,10 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
 from ..executors import Outcome
-from ..models import AuditEvent, Execution, ExecutionState, Proposal, ProposalKind
+from ..kinds import kind_of, kind_values
+from ..models import AuditEvent, Execution, ExecutionState, Proposal
 from ..selectors import externally_executed_objects
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
@@ -63,10 +65,11 @@ def approval_seq() -> Subquery:
 
 
 def feed_visible(base: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """What integrations may see: CRM changes of externally executed objects, from their approval on,
-    annotated with ``feed_seq`` (the position in the feed)."""
+    """What integrations may see: records of the kinds they may execute (``Kind.externally_executable``)
+    whose CRM object is executed externally, from their approval on, annotated with ``feed_seq`` (the
+    position in the feed)."""
     return (
-        base.filter(kind=ProposalKind.CRM_CHANGE, crm_object__in=externally_executed_objects(),
+        base.filter(kind__in=kind_values(externally_executable=True), crm_object__in=externally_executed_objects(),
                     status__in=FEED_STATUSES)
         .annotate(feed_seq=approval_seq())
         .filter(feed_seq__isnull=False)
@@ -98,7 +101,7 @@ def proposal_mark_executed(
     target = Status.DONE if success else Status.FAILED
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
-        if proposal.kind != ProposalKind.CRM_CHANGE or proposal.crm_object not in externally_executed_objects():
+        if not kind_of(proposal).externally_executable or proposal.crm_object not in externally_executed_objects():
             raise IllegalTransition(proposal.status, target, "this change is executed by the built-in Salesforce "
                                                              "push, not by an integration")
         execution = Execution.objects.filter(proposal=proposal).first()
@@ -123,7 +126,7 @@ def proposal_mark_executed(
         execution.started_at = now
         execution.executor = EXTERNAL_EXECUTOR
         execution_transition(execution, ExecutionState.IN_PROGRESS, update_fields=["attempts", "started_at", "executor"])
-        proposal_transition(proposal, Status.EXECUTING, actor=actor, action="executing",
+        proposal_transition(proposal, Status.EXECUTING, actor=actor, action=AuditAction.EXECUTING,
                             data={"executor": EXTERNAL_EXECUTOR})
         report: dict[str, Any] = {"reported_by": actor.name, "success": success}
         executions_record({proposal.pk: Outcome(

@@ -14,8 +14,8 @@ from typing import IO, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Prefetch
 
+from ..kinds import kind_of
 from ..models import ApiClient, Decision, Proposal
-from .approval import EMAIL_EDITABLE
 
 CHUNK = 500
 
@@ -26,7 +26,7 @@ def feedback_pairs(*, task_type: str | None = None, since: datetime | None = Non
     """One record per reviewed output a person edited (and, optionally, rejected), oldest first,
     streamed in chunks so an export of any size runs in constant memory. ``agent``: only its
     records (the API's feedback list); ``after_id``: only records after that one (its cursor)."""
-    live = Decision.objects.filter(revoked_at__isnull=True, reviewer__isnull=False).select_related("reviewer")
+    live = Decision.objects.live().filter(reviewer__isnull=False).select_related("reviewer")
     actions = [Decision.Action.EDIT_APPROVE, *([Decision.Action.REJECT] if include_rejections else [])]
     queryset = (
         Proposal.objects.filter(Exists(live.filter(proposal=OuterRef("pk"), action__in=actions)))
@@ -75,18 +75,13 @@ def _pair(proposal: Proposal, decisions: list[Decision]) -> dict[str, Any]:
 
 def output_edits(proposal: Proposal) -> dict[str, list[Any]]:
     """What the reviewers changed of the AI's output, read from the record's own columns (no query):
-    field -> [proposed, approved]. An email: each text edited. A CRM change: each field approved with
-    another value, or not approved (``[proposed, None]``). Empty until something is approved."""
+    field -> [proposed, approved], as the kind tells them apart (an email: each text edited; a CRM
+    change: each field approved with another value, or not approved, ``[proposed, None]``). Empty
+    until something is approved."""
     final = proposal.final_output
     if not final:
         return {}
-    original = proposal.original_output or {}
-    if proposal.is_email:
-        return {name: [original.get(name) or "", final.get(name) or ""] for name in EMAIL_EDITABLE
-                if (original.get(name) or "") != (final.get(name) or "")}
-    approved = final.get("fields") or {}
-    return {name: [value, approved.get(name)] for name, value in (original.get("fields") or {}).items()
-            if name not in approved or approved[name] != value}
+    return kind_of(proposal).output_edits(proposal.original_output or {}, final)
 
 
 def edits_diff(edits: dict[str, list[Any]]) -> str:

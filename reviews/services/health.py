@@ -21,7 +21,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import CrmObjectRule, ExecutionState, Proposal, ProposalKind
+from ..kinds import kind_values
+from ..models import CrmObjectRule, ExecutionState, Proposal
 from ..state_machine import Status
 
 logger = logging.getLogger(__name__)
@@ -101,10 +102,10 @@ def executions_stalled(*, now: datetime | None = None, older_than: timedelta | N
         | Q(status=Status.EXECUTING, execution__state=ExecutionState.PENDING, execution__retry_after__lte=cutoff)
     )
     if salesforce_push_status()["paused"]:
-        stalled = stalled.exclude(kind=ProposalKind.CRM_CHANGE)
+        stalled = stalled.exclude(kind__in=kind_values(executor="salesforce"))
     else:
         stalled = stalled.exclude(
-            kind=ProposalKind.CRM_CHANGE,
+            kind__in=kind_values(externally_executable=True),
             crm_object__in=CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values("crm_object"),
         )
     found = stalled.aggregate(count=Count("pk", distinct=True), oldest=Min("status_changed_at"))

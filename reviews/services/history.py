@@ -30,6 +30,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from ..models import Decision, ReasonCode
 from ..models.audit import AuditActorType, AuditChainHead, AuditEvent
 from ..models.clients import login_path
+from ..models.decisions import LIVE
 from .audit import ChainReport, audit_guard_lifted, chain_walk
 
 EXPORT_FORMATS = ("csv", "jsonl")
@@ -290,20 +291,19 @@ def monthly_report(*, months: int = 12, now: datetime | None = None) -> list[dic
     now = now or timezone.now()
     start, end = _month_start(now, months), _month_start(now, -1)  # one month more, for the first trend
     base = Decision.objects.filter(reviewer__isnull=False, created_at__gte=start, created_at__lt=end)
-    live = Q(revoked_at__isnull=True)
     counts = {
-        "decisions": Count("pk", filter=live),
-        "approved": Count("pk", filter=live & Q(action=Decision.Action.APPROVE)),
-        "edited_and_approved": Count("pk", filter=live & Q(action=Decision.Action.EDIT_APPROVE)),
-        "rejected": Count("pk", filter=live & Q(action=Decision.Action.REJECT)),
-        "material_edits": Count("pk", filter=live & Q(action=Decision.Action.EDIT_APPROVE,
-                                                      proposal__materially_edited=True)),
-        **{f"rejected_{code}": Count("pk", filter=live & Q(action=Decision.Action.REJECT, reason_code=code))
+        "decisions": Count("pk", filter=LIVE),
+        "approved": Count("pk", filter=LIVE & Q(action=Decision.Action.APPROVE)),
+        "edited_and_approved": Count("pk", filter=LIVE & Q(action=Decision.Action.EDIT_APPROVE)),
+        "rejected": Count("pk", filter=LIVE & Q(action=Decision.Action.REJECT)),
+        "material_edits": Count("pk", filter=LIVE & Q(action=Decision.Action.EDIT_APPROVE,
+                                                     proposal__materially_edited=True)),
+        **{f"rejected_{code}": Count("pk", filter=LIVE & Q(action=Decision.Action.REJECT, reason_code=code))
            for code in ReasonCode.values},
         # Approvals taken back in the grace period; not those of a round whose execution failed or met
         # a conflict (settled when the record was decided again).
-        "undone": Count("pk", filter=Q(revoked_at__isnull=False) & ~Q(settled__in=[Decision.Settled.EXECUTION_FAILED,
-                                                                                   Decision.Settled.CONFLICT])),
+        "undone": Count("pk", filter=~LIVE & ~Q(settled__in=[Decision.Settled.EXECUTION_FAILED,
+                                                             Decision.Settled.CONFLICT])),
     }
     month = TruncMonth("created_at", tzinfo=UTC)
     grouped = [

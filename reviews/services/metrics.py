@@ -47,8 +47,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import Decision, Execution, MetricRollup, Policy, Proposal
-from ..models.policies import DEFAULT_TASK_TYPE
+from ..models import Decision, Execution, MetricRollup, Proposal
+from ..selectors import policies_by_task_type, policy_pick
 from ..state_machine import Status
 
 Z_95 = 1.959963984540054  # two-sided 95%: the 97.5th percentile of the standard normal
@@ -150,7 +150,7 @@ def add_months(value: datetime | date, months: int) -> datetime:
 
 
 def _annotated(since: datetime | None, until: datetime | None, task_type: str | None) -> Any:
-    live = Decision.objects.filter(proposal=OuterRef("pk"), revoked_at__isnull=True)
+    live = Decision.objects.live().filter(proposal=OuterRef("pk"))
     human = [Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT]
     queryset = Proposal.objects.all()
     if since:
@@ -212,10 +212,6 @@ def monthly_figures(*, since: datetime | None = None, until: datetime | None = N
         code = row["reason_code"] or UNSPECIFIED
         month.error_types[code] = month.error_types.get(code, 0) + row["count"]
     return dict(figures)
-
-
-def _policy_for(task_type: str, policies: dict[str, Policy]) -> Policy | None:
-    return policies.get(task_type) or policies.get(DEFAULT_TASK_TYPE)
 
 
 def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
@@ -296,7 +292,7 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
     and the console's dashboard both call this; the verdict is always over every month recorded
     (the gate window, see the module's docstring), whatever period is listed."""
     minimum = hitlcrm_settings.MIN_REVIEWS_TO_NARROW
-    policies = {policy.task_type: policy for policy in Policy.objects.all()}
+    policies = policies_by_task_type()
     result = []
     for name, months in sorted(figures_by_month(task_type=task_type).items()):
         listed = {month: figures for month, figures in months.items()
@@ -308,7 +304,7 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
             gate.add(figures)
             if month in listed:
                 total.add(figures)
-        policy = _policy_for(name, policies)
+        policy = policy_pick(policies, name)
         target = policy.error_rate_target if policy else hitlcrm_settings.DEFAULT_ERROR_TARGET
         upper = wilson_upper(gate.errors, gate.reviewed)
         may_narrow = gate.reviewed >= minimum and upper < target

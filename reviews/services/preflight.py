@@ -17,6 +17,7 @@ from ..checks.base import HARD
 from ..gate import gate_decide, required_approvals
 from ..models import ApiClient, CheckResult, Policy
 from ..models.policies import DEFAULT_TASK_TYPE
+from ..selectors import policy_find
 from .checking import proposal_checks_evaluate
 from .crm_context import crm_context_preview
 from .submission import default_task_type, proposal_build
@@ -34,8 +35,7 @@ class Preflight:
 def _policy_without_writes(task_type: str) -> Policy:
     """The policy a submission would get (the task type's, else the default), without creating the
     default one when there is none yet: an unsaved one with the defaults stands in for it."""
-    found = {p.task_type: p for p in Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}
-    return found.get(task_type) or found.get(DEFAULT_TASK_TYPE) or Policy(task_type=DEFAULT_TASK_TYPE)
+    return policy_find(task_type) or Policy(task_type=DEFAULT_TASK_TYPE)
 
 
 def proposal_preflight(*, client: ApiClient, kind: str, data: dict[str, Any], payload: dict[str, Any]) -> Preflight:

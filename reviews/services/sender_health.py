@@ -23,8 +23,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
-from ..models import AuditEvent, Proposal, ProposalKind
+from ..kinds import kind_values
+from ..models import AuditEvent, Proposal
 from ..models.mail import MailDelivery, MailEvent, SenderDomain, SenderDomainState, normalise_address
 from ..state_machine import Status
 from .actors import Actor
@@ -34,7 +36,7 @@ logger = logging.getLogger(__name__)
 SYSTEM = Actor.system("sender-health")
 # How long a held email waits before the executor looks at its domain again (a resume releases it at once).
 HOLD_RECHECK = timedelta(minutes=10)
-HELD_ACTION = "held_for_sender_pause"
+HELD_ACTION = AuditAction.HELD_FOR_SENDER_PAUSE
 
 
 class ResumeRefused(Exception):
@@ -122,7 +124,7 @@ def sender_domain_evaluate(*, domain: str, now: datetime | None = None) -> Sende
         row.pause_figures = figures[0].as_dict()
         row._change_reason = "circuit breaker tripped"
         row.save()
-        audit_record(action="sender_domain_paused", actor=SYSTEM,
+        audit_record(action=AuditAction.SENDER_DOMAIN_PAUSED, actor=SYSTEM,
                      data={"domain": domain, "reason": reason, "figures": row.pause_figures})
     logger.warning("sending paused for %s: %s", domain, reason)
     return row
@@ -158,14 +160,14 @@ def sender_domain_resume(*, domain: str, actor: Actor, note: str = "") -> Sender
         # The emails held for this pause (not those still in their undo grace period or send window).
         held_ids = AuditEvent.objects.filter(action=HELD_ACTION, occurred_at__gte=row.paused_at or now,
                                              data__domain=row.domain).values_list("proposal_id_ref", flat=True)
-        held = list(Proposal.objects.filter(pk__in=list(held_ids), kind=ProposalKind.EMAIL_DRAFT,
+        held = list(Proposal.objects.filter(pk__in=list(held_ids), kind__in=kind_values(sends_email=True),
                                             status=Status.APPROVED, execute_after__gt=now).select_for_decision())
         for proposal in held:
             proposal.execute_after = now
             proposal._change_reason = "sender_domain_resumed"
             proposal.save(update_fields=["execute_after", "updated_at"])
             schedule_execution_on_commit(proposal.pk)
-        audit_record(action="sender_domain_resumed", actor=actor,
+        audit_record(action=AuditAction.SENDER_DOMAIN_RESUMED, actor=actor,
                      data={"domain": row.domain, "note": note, "paused_at": row.paused_at.isoformat() if row.paused_at
                            else None, "pause_reason": row.pause_reason, "released": [p.pk for p in held]})
     return row

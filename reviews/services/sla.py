@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ..audit_actions import AuditAction
 from ..models import Policy, Proposal
 from ..models.policies import DEFAULT_TASK_TYPE
+from ..selectors import policies_by_task_type, policy_pick
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record
@@ -37,11 +39,11 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                 proposal.escalated_at = now
                 proposal._change_reason = "escalated"
                 proposal.save(update_fields=["escalated_at", "updated_at"])
-                audit_record(action="escalated", actor=SLA, proposal=proposal,
+                audit_record(action=AuditAction.ESCALATED, actor=SLA, proposal=proposal,
                              data={"sla_due_at": proposal.sla_due_at, "waited_minutes": _minutes(proposal, now)})
                 escalated += 1
 
-    policies = {policy.task_type: policy for policy in Policy.objects.all()}  # a handful of rows
+    policies = policies_by_task_type()
     due = _expiry_due(policies, now)
     if due is None:
         return {"escalated": escalated, "expired": expired}
@@ -51,7 +53,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
                                                                              "submitted_at")
     for proposal_id, routed_by, task_type, submitted_at in candidates[:batch]:
         # The policy that routed the item decides (its task type's own, or the default).
-        policy = policies.get(routed_by) or policies.get(task_type) or policies.get(DEFAULT_TASK_TYPE)
+        policy = policy_pick(policies, routed_by, task_type)
         if policy is None or policy.expire_after_minutes is None:
             continue
         if submitted_at + timedelta(minutes=policy.expire_after_minutes) > now:
@@ -59,7 +61,7 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
         with transaction.atomic():
             proposal = proposal_lock(proposal_id)
             if proposal.status == Status.NEEDS_REVIEW:
-                proposal_transition(proposal, Status.EXPIRED, actor=SLA, action="expired",
+                proposal_transition(proposal, Status.EXPIRED, actor=SLA, action=AuditAction.EXPIRED,
                                     data={"expire_after_minutes": policy.expire_after_minutes,
                                           "policy": f"{policy.task_type}@v{policy.version}"})
                 expired += 1

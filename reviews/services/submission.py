@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from ..checks.outreach import outreach_keys_record
 from ..conf import hitlcrm_settings
-from ..models import ApiClient, CrmFieldChange, Policy, Proposal, ProposalKind
-from ..models.policies import DEFAULT_TASK_TYPE
+from ..kinds import kind_of
+from ..models import ApiClient, CrmFieldChange, Policy, Proposal
+from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record_many
 from .queueing import publish
 
-EMAIL_FIELDS = ("recipients", "subject", "body", "body_html", "from_email")
 # How often a submission is retried when a concurrent one with the same Idempotency-Key wins the
 # insert: the retry then finds the winner's record, so a second round always settles it.
 CONCURRENT_REPLAY_ATTEMPTS = 3
@@ -67,7 +67,8 @@ def request_fingerprint(kind: str, payload: dict[str, Any]) -> str:
 
 
 def default_task_type(kind: str, data: dict[str, Any]) -> str:
-    return data.get("task_type") or ("cold_email" if kind == ProposalKind.EMAIL_DRAFT else f"crm_{data['kind']}")
+    """The submission's task type, or the kind's default for one that names none."""
+    return kind_of(kind).default_task_type(data)
 
 
 def proposal_build(
@@ -86,11 +87,7 @@ def proposal_build(
     policies = {} if policies is None else policies
     policy = policies.get(task_type)
     if policy is None:
-        # The task type's policy or the default, in one query (Policy.for_task_type makes a default
-        # when there is none at all).
-        found = {p.task_type: p for p in Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}
-        policy = found.get(task_type) or found.get(DEFAULT_TASK_TYPE) or Policy.for_task_type(task_type)
-        policies[task_type] = policy
+        policy = policies[task_type] = policy_for(task_type)
     proposal = Proposal(
         kind=kind,
         status=Status.CHECKING,
@@ -113,21 +110,7 @@ def proposal_build(
     proposal.policy_version = policy.version
     proposal.risk = policy.risk
     proposal.sla_due_at = now + timedelta(minutes=policy.sla_minutes)
-    fields: list[CrmFieldChange] = []
-    if kind == ProposalKind.EMAIL_DRAFT:
-        proposal.recipients = list(data["to"])
-        proposal.subject = data["subject"]
-        proposal.body = data["body"]
-        proposal.body_html = data.get("body_html") or ""
-        proposal.from_email = data.get("from_email") or ""
-    else:
-        proposal.change_kind = data["kind"]
-        proposal.external_id_field = data.get("external_id_field") or ""
-        confidences = data.get("field_confidence") or {}
-        fields = [
-            CrmFieldChange(field=name, proposed_value=value, confidence=confidences.get(name), created_at=now)
-            for name, value in data["fields"].items()
-        ]
+    fields = kind_of(kind).payload_store(proposal, data, now=now)  # the kind's own parts
     return proposal, fields
 
 

@@ -30,8 +30,10 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
-from ..models import ApiClient, Policy, PolicyMode, Proposal, ProposalKind
+from ..kinds import kind_values
+from ..models import ApiClient, Policy, PolicyMode, Proposal
 from ..models.mail import SuppressionReason, normalise_address
 from ..models.policies import Stakes
 from .actors import Actor
@@ -117,7 +119,7 @@ def email_unsubscribe(*, token: str, actor: Actor) -> Unsubscribed:
     proposal_id, addresses = unsubscribe_read(token)
     result = Unsubscribed(proposal_id, addresses)
     with transaction.atomic():
-        proposal = Proposal.objects.filter(pk=proposal_id, kind=ProposalKind.EMAIL_DRAFT).first()
+        proposal = Proposal.objects.filter(pk=proposal_id, kind__in=kind_values(sends_email=True)).first()
         for address in addresses:
             _, created = suppression_add(
                 address=address, reason=SuppressionReason.UNSUBSCRIBE, actor=actor, proposal=proposal,
@@ -129,7 +131,7 @@ def email_unsubscribe(*, token: str, actor: Actor) -> Unsubscribed:
         if proposal is not None and proposal.crm_object in OPT_OUT_OBJECTS and proposal.crm_id:
             result.crm_change_id = _opt_out_writeback(proposal, actor=actor)
         if result.added:
-            audit_record(action="unsubscribed", actor=actor, proposal=proposal,
+            audit_record(action=AuditAction.UNSUBSCRIBED, actor=actor, proposal=proposal,
                          data={"addresses": addresses, "added": result.added, "crm_change": result.crm_change_id})
     return result
 
@@ -137,6 +139,7 @@ def email_unsubscribe(*, token: str, actor: Actor) -> Unsubscribed:
 def _opt_out_writeback(proposal: Proposal, *, actor: Actor) -> int:
     """Submit (once per email and record) the CRM change setting the opt-out flag; its checks and the
     ``email_opt_out`` policy approve it and the executor writes it, as for any change."""
+    from ..kinds.crm_change import CrmChangeKind
     from .submission import Submission, proposals_submit
 
     opt_out_policy()
@@ -149,6 +152,6 @@ def _opt_out_writeback(proposal: Proposal, *, actor: Actor) -> int:
         "assumptions": [],
     }
     key = f"unsubscribe:{proposal.pk}:{proposal.crm_object}:{proposal.crm_id}"
-    (submitted,) = proposals_submit(client=system_client(), kind=ProposalKind.CRM_CHANGE,
+    (submitted,) = proposals_submit(client=system_client(), kind=CrmChangeKind.value,
                                     submissions=[Submission(data, dict(data), key)], actor=actor)
     return submitted.proposal.pk

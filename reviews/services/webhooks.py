@@ -14,14 +14,10 @@ that was vetted. Redirects are never followed.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import ipaddress
 import json
-import socket
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import requests
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,8 +26,17 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from integrations.http import pinned_session
+from integrations.http import (
+    CallbackRefused,
+    HostUnresolvable,
+    callback_host,
+    refuse_private_literal,
+    session_to,
+    sign,
+    vetted_address,
+)
 
+from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import ApiClient, CallbackHostRule, Proposal, WebhookDelivery, WebhookDeliveryState
 from .queueing import publish
@@ -49,60 +54,17 @@ class WebhookTransientError(Exception):
     """A delivery attempt failed in a way a later attempt may not (network error, 5xx, 429)."""
 
 
-class CallbackRefused(Exception):
-    """The callback URL may not be called; the message says why."""
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The signature header's value: ``sha256=<hex HMAC-SHA256 of the body>``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def callback_host_rule(url: str) -> CallbackHostRule:
     """The allow-list rule that admits ``url``; raises :class:`CallbackRefused` naming the problem."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError for a malformed port)
-    except ValueError as exc:
-        raise CallbackRefused(f"not a valid URL: {exc}") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CallbackRefused("the callback URL must be an http:// or https:// URL with a host")
-    if parts.username or parts.password:
-        raise CallbackRefused("the callback URL must not contain credentials")
-    host = parts.hostname.lower().rstrip(".")
-    rule = CallbackHostRule.objects.filter(host=host).first()
-    if rule is None:
-        raise CallbackRefused(f"{host} is not on the callback host allow-list; an administrator must add it")
-    return rule
+    return CallbackHostRule.objects.admitting(callback_host(url))
 
 
 def callback_address(url: str, rule: CallbackHostRule) -> str:
-    """The address to connect to for ``url``: its host resolved once, every answer vetted. Refuses a
-    host that resolves to a non-public address unless its rule allows that. The delivery connects to
-    this address (not to whatever a second lookup says), so a DNS answer that changes in between
-    cannot send the request to an internal service."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    """The vetted address the delivery connects to (``integrations.http.vetted_address``)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise WebhookTransientError(f"cannot resolve {parts.hostname}: {exc}") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    for address in addresses:
-        if not address.is_global and not rule.allow_private_network:
-            raise CallbackRefused(
-                f"{parts.hostname} resolves to {address}, a private or local address; "
-                f"its allow-list entry does not permit that"
-            )
-    if not addresses:
-        raise WebhookTransientError(f"{parts.hostname} resolved to no address")
-    first = addresses[0]
-    return f"[{first}]" if first.version == 6 else str(first)
-
-
-def _session_to(url: str, address: str) -> requests.Session:
-    host = urlsplit(url).hostname
-    return pinned_session(lambda name: (address, None) if name == host else None)
+        return vetted_address(url, allow_private_network=rule.allow_private_network)
+    except HostUnresolvable as exc:
+        raise WebhookTransientError(str(exc)) from exc
 
 
 def webhook_register(*, client: ApiClient, url: str, rotate_secret: bool = False) -> tuple[ApiClient, str | None]:
@@ -111,13 +73,7 @@ def webhook_register(*, client: ApiClient, url: str, rotate_secret: bool = False
     new_secret = None
     if url:
         rule = callback_host_rule(url)
-        host = urlsplit(url).hostname or ""
-        try:
-            literal = ipaddress.ip_address(host)
-        except ValueError:
-            literal = None
-        if literal is not None and not literal.is_global and not rule.allow_private_network:
-            raise CallbackRefused(f"{host} is a private or local address; its allow-list entry does not permit that")
+        refuse_private_literal(url, allow_private_network=rule.allow_private_network)
         if rotate_secret or not client.webhook_secret:
             new_secret = client.new_webhook_secret()
     client.webhook_url = url
@@ -149,7 +105,7 @@ def _publish(delivery_id: int) -> None:
 
 def webhook_body(delivery: WebhookDelivery) -> bytes:
     """The JSON sent: which change this is (``from``/``to``) and the record as the API shows it now."""
-    from ..api.serializers import proposal_as_api, proposal_queryset  # the API's one shape of a record
+    from ..representation import proposal_as_api, proposal_queryset  # the API's one shape of a record
 
     record = proposal_as_api(proposal_queryset().get(pk=delivery.proposal_id))
     payload = {
@@ -194,7 +150,7 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
     }
     started = time.monotonic()
     try:
-        with _session_to(url, address) as session:
+        with session_to(url, address) as session:
             response = session.post(url, data=body, headers=headers, allow_redirects=False,
                                     timeout=(5, hitlcrm_settings.WEBHOOK_TIMEOUT_SECONDS), stream=True)
             response.close()  # the answer's body is not needed
@@ -258,8 +214,8 @@ def _audit_delivery(delivery: WebhookDelivery) -> None:
     from .audit import audit_record
 
     delivered = delivery.state == WebhookDeliveryState.DELIVERED
-    audit_record(action="webhook_delivered" if delivered else "webhook_failed", actor=Actor.system("webhooks"),
-                 proposal=delivery.proposal,
+    audit_record(action=AuditAction.WEBHOOK_DELIVERED if delivered else AuditAction.WEBHOOK_FAILED,
+                 actor=Actor.system("webhooks"), proposal=delivery.proposal,
                  data={"delivery": str(delivery.delivery_id), "url": delivery.url, "to": delivery.to_status,
                        "status_code": delivery.last_status_code, "attempts": delivery.attempts,
                        "error": delivery.last_error})

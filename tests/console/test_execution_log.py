@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from reviews.admin.console import EXECUTION_LOG_SHOWN
+from reviews.kinds.crm_change import EXECUTION_LOG_SHOWN
 from reviews.models import Execution, ExecutionAttempt, Proposal
 from reviews.models.mail import MailDelivery
 from tests.factories import ExecutionAttemptFactory

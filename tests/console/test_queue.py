@@ -179,9 +179,9 @@ def test_neighbours_follow_the_queue_order_with_and_without_an_sla(api) -> None:
 
 
 def test_later_pages_continue_the_queue_order(api, rita, monkeypatch) -> None:
-    from reviews.admin.console import EmailDraftAdmin
+    from reviews.admin.console import ProposalAdmin
 
-    monkeypatch.setattr(EmailDraftAdmin, "list_per_page", 4)
+    monkeypatch.setattr(ProposalAdmin, "list_per_page", 4)
     items = queued(api, 10)
     client = logged_in(rita)
     pages = [listed(client, QUEUE + f"?p={number}") for number in (1, 2, 3)]

@@ -96,3 +96,88 @@ def test_an_admin_adds_a_suppression_in_any_case_and_it_is_audited(db) -> None:
     assert not Suppression.objects.exists()
     assert AuditEvent.objects.filter(action="suppression_removed", actor="ada_admin").exists()
     assert entry.history.count() == 2  # added and removed, both kept
+
+
+def test_an_admin_changes_and_removes_suppressions_each_audited_and_kept_in_history(db) -> None:
+    from reviews.services.mail_events import suppression_add
+
+    admin_user = reviewer("ada_admin", role="admin")
+    client = Client()
+    client.force_login(admin_user)
+    entry, _ = suppression_add(address="grace@contoso.example", reason="manual", actor=Actor.system("test"))
+    other, _ = suppression_add(address="alan@contoso.example", reason="manual", actor=Actor.system("test"))
+
+    response = client.post(f"/admin/reviews/suppression/{entry.pk}/change/",
+                           {"address": "Grace.H@Contoso.Example", "reason": "manual", "note": "new address"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry.refresh_from_db()
+    assert (entry.address, entry.note) == ("grace.h@contoso.example", "new address")
+    changed = AuditEvent.objects.get(action="suppression_changed")
+    assert (changed.actor, changed.data) == ("ada_admin", {"address": "grace.h@contoso.example", "reason": "manual",
+                                                           "note": "new address"})
+    assert entry.history.first().history_user == admin_user
+
+    client.post("/admin/reviews/suppression/", {"action": "delete_selected", "post": "yes",
+                                                "_selected_action": [entry.pk, other.pk]})
+    assert not Suppression.objects.exists()
+    removed = AuditEvent.objects.filter(action="suppression_removed", actor="ada_admin")
+    assert sorted(event.data["address"] for event in removed) == ["alan@contoso.example", "grace.h@contoso.example"]
+    assert entry.history.count() == 3 and entry.history.first().history_type == "-"
+
+
+def test_only_those_allowed_edit_the_suppression_list_whatever_the_door(db) -> None:
+    from reviews.services.suppressions import (
+        SuppressionRefused,
+        suppression_change,
+        suppression_create,
+        suppression_remove,
+    )
+
+    senior = Actor.for_user(reviewer("sam", role="senior_reviewer"))
+    entry, created = suppression_create(address="Grace@Contoso.Example", reason="manual", actor=senior)
+    assert created and entry.created_by == senior.user
+    with pytest.raises(SuppressionRefused):
+        suppression_change(suppression_id=entry.pk, address=entry.address, reason="manual", note="", actor=senior)
+    with pytest.raises(SuppressionRefused):
+        suppression_remove(suppression_id=entry.pk, actor=senior)
+    with pytest.raises(SuppressionRefused):
+        suppression_create(address="alan@contoso.example", reason="manual", actor=Actor.system("test"))
+    assert list(Suppression.objects.values_list("address", flat=True)) == ["grace@contoso.example"]
+    assert not AuditEvent.objects.filter(action__in=["suppression_changed", "suppression_removed"]).exists()
+
+
+def test_a_reviewer_retries_the_crm_logging_of_emails_whose_logging_failed(approved_email, rita, monkeypatch) -> None:
+    from reviews.models.mail import CrmActivityState
+    from reviews.services import activities
+
+    queued = []
+    monkeypatch.setattr(activities, "enqueue_on_commit", lambda task, *args: queued.append((task.name, args)))
+    failed, logged = approved_email(), approved_email(subject="Another idea")
+    deliveries = [
+        MailDelivery.objects.create(proposal=failed, crm_activity_state=CrmActivityState.FAILED, crm_activity_error="x"),
+        MailDelivery.objects.create(proposal=logged, crm_activity_state=CrmActivityState.CREATED, crm_activity_id="00T1"),
+    ]
+    client = Client()
+    client.force_login(rita)
+
+    response = client.post("/admin/reviews/maildelivery/", {"action": "retry_crm_activity",
+                                                            "_selected_action": [d.pk for d in deliveries]})
+
+    assert response.status_code == 302
+    states = dict(MailDelivery.objects.values_list("proposal_id", "crm_activity_state"))
+    assert states == {failed.pk: CrmActivityState.PENDING, logged.pk: CrmActivityState.CREATED}
+    (event,) = AuditEvent.objects.filter(action="crm_activity_retry")
+    assert (event.proposal_id_ref, event.actor) == (failed.pk, rita.get_username())
+    assert queued == [("reviews.tasks.email_activities_push_task", ([failed.pk],))]
+
+
+def test_the_crm_logging_retry_is_for_reviewers_only(approved_email) -> None:
+    from reviews.models.mail import CrmActivityState
+    from reviews.services.activities import ActivityRetryRefused, email_activities_retry
+
+    proposal = approved_email()
+    MailDelivery.objects.create(proposal=proposal, crm_activity_state=CrmActivityState.FAILED)
+    for actor in (Actor.system("test"), Actor.for_client(proposal.agent), Actor.for_user(reviewer("cora", "compliance"))):
+        with pytest.raises(ActivityRetryRefused):
+            email_activities_retry(proposal_ids=[proposal.pk], actor=actor)
+    assert MailDelivery.objects.get(proposal=proposal).crm_activity_state == CrmActivityState.FAILED

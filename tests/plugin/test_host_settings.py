@@ -4,11 +4,15 @@ passes, the console renders inside the host's admin without rebranding it, and t
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
 from reviews.conf import DEFAULTS, hitlcrm_settings
+from tests.plugin.conftest import ROOT, host_environment
 
 
 def test_check_passes_in_a_host_that_sets_no_hitlcrm_setting(host) -> None:
@@ -88,3 +92,21 @@ def test_an_esp_without_the_tracking_webhook_secret_is_an_error_naming_it() -> N
     assert 'ANYMAIL["WEBHOOK_SECRET"] must be set' in found["hitlcrm.E003"]
     assert "hitlcrm.E003" not in _messages(DEBUG=False, EMAIL_BACKEND=backend, ANYMAIL={"WEBHOOK_SECRET": "u:p"})
     assert "hitlcrm.E003" not in _messages(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
+
+
+def test_the_hosts_own_worker_refuses_settings_that_break_a_guarantee(host) -> None:
+    """The refusal at start is the app's, not the standalone Celery app's: a host project's worker
+    (`celery -A <host> worker`) with an unknown footer mode (it would send cold email without the
+    sender's postal address, hitlcrm.E004) does not start, and says why."""
+    (host.folder / "refusing_settings.py").write_text(
+        "from tests.host_project.settings import *  # noqa: F403\nHITLCRM_FOOTER_MODE = 'sometimes'\n")
+    command = [sys.executable, "-m", "celery", "-A", "tests.host_project", "worker", "--concurrency", "1",
+               "--without-gossip", "--without-mingle", "-n", "host-refused@%h"]
+    env = {**host_environment(host.folder), "DJANGO_SETTINGS_MODULE": "refusing_settings",
+           "PYTHONPATH": f"{host.folder}:{ROOT}"}
+    try:
+        result = subprocess.run(command, cwd=host.folder, env=env, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the host's worker started with HITLCRM_FOOTER_MODE='sometimes'")
+    assert result.returncode != 0
+    assert "refusing to start:" in result.stderr and "HITLCRM_FOOTER_MODE" in result.stderr

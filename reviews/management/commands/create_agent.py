@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from reviews.models import ApiClient, ApiToken
-from reviews.models.clients import new_api_client_user
+from reviews.models import ApiClient
+from reviews.services.actors import Actor
+from reviews.services.tokens import api_client_create, token_issue
+
+ACTOR = Actor.system("manage.py create_agent")
 
 
 class Command(BaseCommand):
@@ -24,20 +26,14 @@ class Command(BaseCommand):
         if new_token:
             if existing is None:
                 raise CommandError(f"no API client named {name!r}")
-            _, raw = ApiToken.issue(existing)
+            _, raw = token_issue(client=existing, actor=ACTOR)
             self.stdout.write(f"Issued a new token for {existing.role} {name!r}. It is shown once; store it now:")
             self.stdout.write(raw)
             return
         if existing is not None:
             raise CommandError(f"an API client named {name!r} already exists (use --new-token for another token)")
-        with transaction.atomic():
-            user = new_api_client_user(name)
-            client = ApiClient(name=name, role=role, user=user, webhook_url=webhook_url, throttle_rate=throttle_rate)
-            if webhook_url:
-                client.new_webhook_secret()
-            client.full_clean()
-            client.save()
-            _, raw = ApiToken.issue(client)
+        client, raw = api_client_create(name=name, role=role, webhook_url=webhook_url, throttle_rate=throttle_rate,
+                                        actor=ACTOR)
         self.stdout.write(f"Created {role} {name!r}. The token is shown once; store it now:")
         if client.webhook_secret:
             self.stdout.write(f"Webhook signing secret: {client.webhook_secret}")

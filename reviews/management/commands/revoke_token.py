@@ -1,10 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
 
 from reviews.models import ApiClient
 from reviews.services.actors import Actor
-from reviews.services.audit import audit_record
+from reviews.services.tokens import tokens_revoke
 
 
 class Command(BaseCommand):
@@ -18,15 +16,10 @@ class Command(BaseCommand):
         client = ApiClient.objects.filter(name=name).first()
         if client is None:
             raise CommandError(f"no API client named {name!r}")
-        tokens = client.tokens.filter(revoked_at__isnull=True)
+        tokens = client.tokens.all()
         if hint:
             tokens = tokens.filter(hint__startswith=hint.rstrip("…"))
-        with transaction.atomic():
-            revoked = [token.hint for token in tokens.select_for_update()]
-            tokens.update(revoked_at=timezone.now())
-            for token_hint in revoked:
-                audit_record(action="token_revoked", actor=Actor.system("manage.py revoke_token"),
-                             data={"client": client.name, "token": token_hint})
+        revoked = [token.hint for token in tokens_revoke(tokens=tokens, actor=Actor.system("manage.py revoke_token"))]
         if not revoked:
             raise CommandError(f"{name!r} has no active token" + (f" starting with {hint!r}" if hint else ""))
         self.stdout.write(f"Revoked {len(revoked)} token(s) of {name!r}: {', '.join(revoked)}")

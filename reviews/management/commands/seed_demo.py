@@ -12,14 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
-from reviews.api.serializers import CrmChangeSubmitSerializer, EmailDraftSubmitSerializer
 from reviews.conf import hitlcrm_settings
-from reviews.models import ApiClient, ApiToken, CrmObjectRule, Policy, ProposalKind
-from reviews.models.clients import new_api_client_user
+from reviews.kinds import kind_of
+from reviews.models import ApiClient, CrmObjectRule, Policy
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.crm_context import salesforce_configured
 from reviews.services.submission import proposal_submit
+from reviews.services.tokens import api_client_create
 
 CORPUS = Path(__file__).resolve().parents[2] / "demo" / "proposals.jsonl"
 DEMO_PASSWORD = "review-demo-2026"
@@ -75,16 +75,15 @@ class Command(BaseCommand):
         loaded = refused = 0
         for line, crm_id in zip(lines, crm_ids, strict=True):
             payload = {**line["payload"], "crm_id": crm_id}
-            kind = ProposalKind.EMAIL_DRAFT if line["kind"] == "email_draft" else ProposalKind.CRM_CHANGE
-            serializer_class = EmailDraftSubmitSerializer if kind == ProposalKind.EMAIL_DRAFT else CrmChangeSubmitSerializer
-            serializer = serializer_class(data=payload)
+            kind = kind_of(line["kind"])
+            serializer = kind.submit_serializer_class()(data=payload)
             try:
                 serializer.is_valid(raise_exception=True)
             except ValidationError:
                 refused += 1  # e.g. a field outside the allow-list: the API refuses it the same way
                 continue
             with transaction.atomic():
-                proposal, _ = proposal_submit(client=agent, kind=kind, data=serializer.validated_data, payload=payload,
+                proposal, _ = proposal_submit(client=agent, kind=kind.value, data=serializer.validated_data, payload=payload,
                                               actor=Actor.for_client(agent))
             proposal_run_checks(proposal_id=proposal.pk)
             loaded += 1
@@ -92,10 +91,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(f"{u} ({g})" for u, g in PEOPLE))
 
     def _agent(self, name: str) -> tuple[ApiClient, str]:
-        user = new_api_client_user(name)
-        client = ApiClient.objects.create(name=name, user=user)
-        _, token = ApiToken.issue(client)
-        return client, token
+        return api_client_create(name=name, actor=Actor.system("manage.py seed_demo"))
 
     def _create_crm_records(self, lines: list[dict[str, Any]]) -> list[str]:
         """Create each line's CRM record in Salesforce; the ids go into the proposals."""
