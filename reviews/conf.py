@@ -108,6 +108,13 @@ DEFAULTS: dict[str, Any] = {
     "HITLCRM_SWEEP_STALE_EXECUTION_SECONDS": 300,
     # GET /health/ and the dashboard report approved work still not executing this long after it was due.
     "HITLCRM_HEALTH_STALLED_AFTER_MINUTES": 10,
+    # The executors that carry out approved records (reviews/executors), by dotted path; each class
+    # names itself, and a later one with a built-in's name replaces it. A batch of due records of
+    # several executors is executed executor by executor, in this order.
+    "HITLCRM_EXECUTORS": [
+        "integrations.mail.executor.MailExecutor",
+        "integrations.salesforce.executor.SalesforceExecutor",
+    ],
     # --- Salesforce (integrations/salesforce/client.py says which combinations log in how) ------
     "SALESFORCE_CONSUMER_KEY": "",
     "SALESFORCE_USERNAME": "",

@@ -56,9 +56,9 @@ def salesforce_push_status() -> dict[str, Any]:
     - ``configured``: Salesforce settings are present.
     - ``paused``: the org's daily API usage, as Salesforce last reported it to any process, is at or
       above ``share`` of its allowance; due changes wait (still ``approved``) and go out by
-      themselves when a new measurement is under it (see ``execution.crm_pushes_paused``).
+      themselves when a new measurement is under it (see ``integrations.salesforce.pauses``).
     - ``pause``: the org-level condition pushes wait for, as recorded by the push that met it (a
-      refused login, an org refusing requests; ``execution.crm_pause_state``), or None. ``paused``
+      refused login, an org refusing requests; the executor's ``pause_state``), or None. ``paused``
       is true while it holds too.
     - ``used`` / ``max``: that figure (None until Salesforce reported one).
     - ``waiting``: approved CRM changes past their grace period, not pushed yet.
@@ -68,8 +68,8 @@ def salesforce_push_status() -> dict[str, Any]:
     from integrations.salesforce.client import api_usage, budget_exhausted
     from integrations.salesforce.errors import SalesforceConfigurationError
 
+    from .executors import executor_named
     from .services.crm_context import salesforce_configured
-    from .services.execution import crm_pause_state
 
     configured = salesforce_configured()
     try:
@@ -77,7 +77,7 @@ def salesforce_push_status() -> dict[str, Any]:
         paused = configured and budget_exhausted()
     except SalesforceConfigurationError:
         usage, paused = None, False
-    pause = crm_pause_state() if configured else None
+    pause = executor_named("salesforce").pause_state() if configured else None
     give_up_after = timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
     share = float(hitlcrm_settings.SALESFORCE_API_BUDGET_SHARE)
     crm = Proposal.objects.filter(kind__in=kind_values(executor="salesforce")).exclude(
@@ -175,3 +175,11 @@ def crm_changes_following(proposal_ids: Iterable[int]) -> list[int]:
     those that may have waited for it (see :func:`crm_changes_waiting`)."""
     return sorted({overlap.proposal_id for overlaps in crm_overlaps(proposal_ids, statuses=[Status.APPROVED]).values()
                    for overlap in overlaps if not overlap.earlier})
+
+
+def externally_executed_objects() -> set[str]:
+    """The CRM objects whose approved changes an external integration executes (the approved-changes
+    feed, ``CrmObjectRule.executor``): the built-in Salesforce push leaves them alone."""
+    return set(
+        CrmObjectRule.objects.filter(executor=CrmObjectRule.Executor.EXTERNAL).values_list("crm_object", flat=True)
+    )

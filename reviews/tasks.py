@@ -43,23 +43,25 @@ HELD_RETRY_MAX_SECONDS = 300.0
 
 @shared_task(bind=True, max_retries=EXECUTE_MAX_RETRIES)
 def proposal_execute_task(self, proposal_ids: list[int]) -> None:  # noqa: ANN001
-    """Execute these records (and the CRM changes due with them). After a transient Salesforce
-    error it runs again when the backoff (exponential, with jitter) the executions recorded is over."""
+    """Execute these records (and the due records a batched executor takes along). After an
+    executor's transient error it runs again when the backoff (exponential, with jitter) the
+    executions recorded is over."""
+    from .executors import transient_errors
     from .services.execution import executions_next_retry, executions_retry_in, proposals_execute
 
     try:
         proposals_execute(proposal_ids=proposal_ids)
-    except SalesforceTransientError as exc:
+    except transient_errors() as exc:
         countdown = executions_retry_in()
         if countdown > HELD_RETRY_MAX_SECONDS:
-            return  # a long wait: the sweeper picks the changes up when their retry_after comes
+            return  # a long wait: the sweeper picks the records up when their retry_after comes
         raise self.retry(exc=exc, countdown=countdown) from exc
     except OperationalError as exc:
         # Rolled back (a deadlock victim, a lost connection). A claim that did not commit is retried
         # here; one that did is resumed by the sweeper, whose push finds written values already equal.
         raise self.retry(exc=exc, countdown=DATABASE_RETRY_SECONDS) from exc
     if self.request.retries:
-        # A retry wakes when the first waiting change may go, but every change released after a
+        # A retry wakes when the first waiting record may go, but every record released after a
         # transient failure has a time of its own (jitter): those whose time had not come yet still
         # wait, and no other task may be coming for them. The chain goes on until none waits, so
         # none is left for the sweeper (found by tests/reliability/test_salesforce_faults.py).

@@ -186,6 +186,8 @@ HITLCRM_CLAIM_SECONDS = env_setting("HITLCRM_CLAIM_SECONDS")
 HITLCRM_BASE_URL = env_str("HITLCRM_BASE_URL", "http://127.0.0.1:8000")
 # Extra checks, by dotted path, added to the built-in registry.
 HITLCRM_EXTRA_CHECKS = env_setting("HITLCRM_EXTRA_CHECKS")
+# The executors that carry out approved records (reviews/executors), by dotted path.
+HITLCRM_EXECUTORS = env_setting("HITLCRM_EXECUTORS")
 # The checks' length limits and tone lexicon (HITLCRM_LENGTH_LIMITS, HITLCRM_TONE_LEXICON[_DEFAULTS])
 # keep the apps' defaults (reviews/conf.py); a deployment sets them here.
 # The optional AI reviewer check (reviews/checks/ai_reviewer.py): an OpenAI-compatible

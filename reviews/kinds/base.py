@@ -209,9 +209,11 @@ class Kind:
 
     # --- execution ----------------------------------------------------------------------------
     def execution_delay_seconds(self) -> float:
-        """How long past the undo grace period the execution task waits (batching executors take the
-        records approved meanwhile along)."""
-        return 0.0
+        """How long past the undo grace period the execution task waits: the executor's coalescing
+        (a batching executor takes the records approved meanwhile along)."""
+        from ..executors import executor_named
+
+        return executor_named(self.executor).coalesce_seconds()
 
     # --- the API and the console ----------------------------------------------------------------
     def api_record_parts(self, proposal: Any, *, new_field_changes: list[Any] | None) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from django.db.models import Count, Window
 
 from ..checks.evidence import field_backing
 from ..checks.text import normalise
-from ..conf import hitlcrm_settings
 from ..models.crm import CrmFieldChange, FieldDecision
 from ..models.decisions import Decision
 from ..models.execution import ExecutionAttempt
@@ -189,12 +188,6 @@ class CrmChangeKind(Kind):
         approved = final.get("fields") or {}
         return {name: [value, approved.get(name)] for name, value in (original.get("fields") or {}).items()
                 if name not in approved or approved[name] != value}
-
-    # --- execution ----------------------------------------------------------------------------
-    def execution_delay_seconds(self) -> float:
-        # The changes approved meanwhile are due by then, and the push takes them all along
-        # (execution.crm_changes_due).
-        return float(hitlcrm_settings.SALESFORCE_PUSH_COALESCE_SECONDS)
 
     # --- the API and the console ----------------------------------------------------------------
     def api_record_parts(self, proposal: Any, *, new_field_changes: list[Any] | None) -> dict[str, Any]:

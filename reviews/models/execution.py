@@ -1,4 +1,4 @@
-"""Where an approved record stands on its way out (Salesforce write or email send)."""
+"""Where an approved record stands on its way out: the side effect of its executor (reviews/executors)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,10 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 
+from ..execution_state_machine import ExecutionState
 from .proposals import Proposal
 
-
-class ExecutionState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_PROGRESS = "in_progress", "In progress"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    CONFLICT = "conflict", "Conflict"
-    # The side effect may or may not have happened (a worker died mid-send); a person resolves it.
-    UNKNOWN = "unknown", "Outcome unknown"
-    # No "paused" state: while pushes wait for the API budget, the changes stay approved and
-    # unclaimed (no Execution is in flight), and the dashboard says pushes are paused.
+__all__ = ["Execution", "ExecutionAttempt", "ExecutionQuerySet", "ExecutionState"]
 
 
 class ExecutionQuerySet(models.QuerySet):
@@ -74,12 +65,13 @@ class Execution(models.Model):
 
     @property
     def retrying_until(self):  # noqa: ANN201  (datetime | None)
-        """When a pending retry gives up at the latest (None: not retrying)."""
-        from ..conf import hitlcrm_settings
+        """When a pending retry gives up at the latest (None: not retrying), by its executor's retry policy."""
+        from ..executors import executor_of
 
         if self.state != ExecutionState.PENDING or self.failing_since is None:
             return None
-        return self.failing_since + timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
+        policy = executor_of(self).retry_policy()
+        return self.failing_since + timedelta(seconds=policy.give_up_after) if policy is not None else None
 
 
 class ExecutionAttempt(models.Model):

@@ -22,11 +22,14 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ..audit_actions import AuditAction
+from ..executors import Outcome
 from ..kinds import kind_of, kind_values
 from ..models import AuditEvent, Execution, ExecutionState, Proposal
+from ..selectors import externally_executed_objects
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
-from .execution import Outcome, executions_record, externally_executed_objects
+from .execution import executions_record
+from .execution_transitions import execution_transition
 from .transitions import proposal_lock, proposal_transition
 
 # What an integration may see: changes from their approval on.
@@ -119,11 +122,10 @@ def proposal_mark_executed(
             raise IllegalTransition(proposal.status, target, "cannot report an execution yet: the approval can still "
                                                              f"be undone until {proposal.execute_after.isoformat()}")
         execution = execution or Execution(proposal=proposal)
-        execution.state = ExecutionState.IN_PROGRESS
         execution.attempts += 1
         execution.started_at = now
         execution.executor = EXTERNAL_EXECUTOR
-        execution.save()
+        execution_transition(execution, ExecutionState.IN_PROGRESS, update_fields=["attempts", "started_at", "executor"])
         proposal_transition(proposal, Status.EXECUTING, actor=actor, action=AuditAction.EXECUTING,
                             data={"executor": EXTERNAL_EXECUTOR})
         report: dict[str, Any] = {"reported_by": actor.name, "success": success}

@@ -123,15 +123,15 @@ def stalled_probe(*, now: datetime | None = None) -> Probe:
 
 def salesforce_probe() -> Probe:
     """Pushes paused for an org-level condition (a refused login, an org refusing requests), from the
-    pause the last push recorded (``execution.crm_pause_state``): no request to Salesforce here, so
+    pause the last push recorded (the Salesforce executor's ``pause_state``): no request to Salesforce here, so
     the endpoint costs the org nothing and answers while Salesforce does not. Salesforce's own
     message is logged by the push, not shown (the endpoint answers anyone)."""
+    from ..executors import executor_named
     from .crm_context import salesforce_configured
-    from .execution import crm_pause_state
 
     if not salesforce_configured():
         return Probe(True, details={"configured": False})
-    pause = crm_pause_state()
+    pause = executor_named("salesforce").pause_state()
     if pause is None:
         return Probe(True, details={"configured": True, "paused": False})
     details = {"configured": True, "paused": True, **{name: pause[name] for name in (

@@ -32,6 +32,7 @@ from ..models.mail import (
 from ..state_machine import Status
 from .actors import Actor
 from .audit import audit_record
+from .execution_transitions import execution_transition
 from .transitions import proposal_lock, proposal_transition
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ def _proposal_for(event: Any) -> Proposal | None:
     metadata = getattr(event, "metadata", None) or {}
     reference = str(metadata.get("hitlcrm_proposal") or "")
     if reference.isdigit():
-        found = Proposal.objects.filter(pk=int(reference), kind="email_draft").first()
+        # Only an email hitlcrm handed to the provider (its delivery is made before the send).
+        found = Proposal.objects.filter(pk=int(reference), mail_delivery__isnull=False).first()
         if found is not None:
             return found
     message_id = str(getattr(event, "message_id", None) or "")
@@ -167,15 +169,16 @@ def email_resolve_unknown(*, proposal_id: int, actor: Actor, sent: bool, note: s
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
         execution = Execution.objects.locked().filter(proposal=proposal).first()
-        if not proposal.is_email or proposal.status != Status.EXECUTING or execution is None \
-                or execution.state != ExecutionState.UNKNOWN:
+        # Only an email that reached the "sending" mark (it has a delivery) can be in doubt.
+        if proposal.status != Status.EXECUTING or execution is None or execution.state != ExecutionState.UNKNOWN \
+                or not MailDelivery.objects.filter(proposal=proposal).exists():
             raise ResolveRefused(f"{proposal} is not an email whose outcome is unknown; nothing changed")
         now = timezone.now()
-        execution.state = ExecutionState.SUCCEEDED if sent else ExecutionState.FAILED
         execution.finished_at = now
         execution.error_code = "" if sent else "not_sent"
         execution.last_error = "" if sent else f"marked not sent by {actor.name}" + (f": {note}" if note else "")
-        execution.save(update_fields=["state", "finished_at", "error_code", "last_error"])
+        execution_transition(execution, ExecutionState.SUCCEEDED if sent else ExecutionState.FAILED,
+                             update_fields=["finished_at", "error_code", "last_error"])
         if sent:
             MailDelivery.objects.filter(proposal=proposal).update(
                 sent_at=now,

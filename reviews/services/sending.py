@@ -1,13 +1,14 @@
 """Sending approved email drafts: the one step in hitlcrm that cannot be undone.
 
-Called by ``execution`` in its phases:
+The gate's rules for a send, called by the mail executor (``integrations/mail/executor.py``, which
+talks to the provider) in the execution's phases:
 
 - claim (under the row locks): :func:`emails_hold_for_send_window` keeps an approved email
   ``approved`` and moves ``execute_after`` to the opening of its policy's send window; a hold is not
   a failure, the sweeper enqueues it again when it is due.
 - claim: an email whose sender domain is paused by the complaint and bounce circuit breaker
   (``sender_health``) is held the same way, until a senior reviewer resumes the domain.
-- act: :func:`execute_emails` re-checks every email at send time, not only at submission:
+- act: :func:`emails_presend_checks` re-checks every email at send time, not only at submission:
   the recipient's CRM record exists and has not opted out (one SOQL query per object and 200 ids),
   no address is on the suppression list, the sender identity and postal address are configured,
   no other email reached an address within the policy's quiet period and the policy's contact caps
@@ -40,7 +41,10 @@ from django.db import connection as database
 from django.db.models import Q
 from django.utils import timezone
 
+from integrations.mail.sending import OutgoingMessage
+
 from ..conf import hitlcrm_settings
+from ..executors import Outcome
 from ..models import Execution, ExecutionState, Policy, Proposal
 from ..models.mail import (
     CrmActivityState,
@@ -54,7 +58,7 @@ from ..state_machine import IllegalTransition, Status
 from .actors import Actor
 from .audit import audit_record
 from .crm_context import recipients_opted_out, salesforce_configured
-from .execution import Outcome, executions_record
+from .execution import executions_record
 from .sender_health import emails_hold_for_sender_pause, paused_sender_domains, sender_domain_of
 from .sending_rules import (
     bases_missing,
@@ -71,9 +75,6 @@ from .unsubscribe import list_unsubscribe_headers, unsubscribe_token, unsubscrib
 logger = logging.getLogger(__name__)
 SYSTEM = Actor.system("mail")
 
-# After this many attempts that failed before anything was sent (server unreachable), give up and
-# show the email to a person instead of trying every sweep forever.
-MAX_SEND_ATTEMPTS = 12
 # How long a worker keeps trying to record an email's known outcome while the database is
 # unreachable (a restart, a failover) before it gives up and the sweeper calls it "unknown".
 OUTCOME_RECORD_PATIENCE_SECONDS = 60
@@ -108,7 +109,7 @@ def final_email(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-class _Policies:
+class Policies:
     """Policy look-ups cached for one batch."""
 
     def __init__(self) -> None:
@@ -153,18 +154,18 @@ def send_window_next_opening(policy: Policy, now: datetime) -> datetime | None:
 
 
 def emails_hold_for_send_window(proposals: Iterable[Proposal], *, now: datetime) -> set[int]:
-    """Called by the claim, on locked rows: the emails among ``proposals`` that must wait for their
+    """Called by the claim (the mail executor's ``hold``), on locked rows: the emails that must wait for their
     send window, or for their paused sender domain to be resumed (``sender_health``). A due
     ``approved`` one stays approved with ``execute_after`` moved to the window's opening (the sweeper
     enqueues it then); one waiting for a retry is simply not claimed yet."""
-    emails = [p for p in proposals if p.is_email and p.status in (Status.APPROVED, Status.EXECUTING)]
+    emails = [p for p in proposals if p.status in (Status.APPROVED, Status.EXECUTING)]
     if not emails:
         return set()
     retrying = set(
         Execution.objects.filter(proposal__in=[p for p in emails if p.status == Status.EXECUTING],
                                  state=ExecutionState.PENDING).values_list("proposal_id", flat=True)
     )
-    policies = _Policies()
+    policies = Policies()
     candidates = [p for p in emails if p.pk in retrying
                   or (p.status == Status.APPROVED and (p.execute_after or now) <= now)]
     held = emails_hold_for_sender_pause(candidates, now=now,
@@ -255,7 +256,7 @@ def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
             reasons = ", ".join(f"{hit.address} ({hit.get_reason_display().lower()})" for hit in hits)
             stops[proposal.pk] = _stop("suppressed", f"on the suppression list: {reasons}")
     paused = paused_sender_domains()
-    policies = _Policies()
+    policies = Policies()
     checked = _checked_bases([p.pk for p in proposals])
     for proposal in proposals:
         if proposal.pk in stops:
@@ -376,89 +377,23 @@ def email_send_started(execution: Execution) -> bool:
     return MailDelivery.objects.filter(proposal_id=execution.proposal_id, sending_attempt=execution.attempts).exists()
 
 
-# --- sending ---------------------------------------------------------------------------------------
+# --- sending (the mail executor, integrations/mail/executor.py, calls these around the provider) ------
 
-def execute_emails(proposals: list[Proposal]) -> dict[int, Outcome]:
-    """Phase 2 for claimed email drafts. Unlike the other executors it records each outcome itself,
-    the moment it is known (see the module docstring), and returns them for information."""
-    if not proposals:
-        return {}
-    from integrations.mail.sending import MailTransientError, close_connection, open_connection
-
-    attempts = dict(Execution.objects.filter(proposal__in=proposals).values_list("proposal_id", "attempts"))
-    stops = emails_presend_checks(proposals)
-    policies = _Policies()
-    outcomes: dict[int, Outcome] = {}
-    try:
-        connection, setup_error = open_connection(), None
-    except MailTransientError as exc:
-        connection, setup_error = None, exc
-    try:
-        for proposal in proposals:
-            attempt = attempts.get(proposal.pk, 0)
-            outcome, provider = stops.get(proposal.pk), ""
-            if outcome is None and setup_error is not None:
-                outcome = _not_sent(setup_error, attempt)
-            if outcome is None:
-                outcome, provider = _send_one(proposal, attempt=attempt, policy=policies.of(proposal),
-                                              connection=connection)
-            if outcome is not None and _outcome_record_patiently(proposal, outcome, attempt=attempt, provider=provider):
-                outcomes[proposal.pk] = outcome
-    finally:
-        if connection is not None:
-            close_connection(connection)
-    sent = [pk for pk, outcome in outcomes.items() if outcome.status == Status.DONE]
-    if sent:
-        email_activities_push(proposal_ids=sent)
-    return outcomes
-
-
-def _not_sent(error: Exception, attempt: int) -> Outcome:
-    """Certainly not sent: wait for the sweeper to try again, up to MAX_SEND_ATTEMPTS."""
-    if attempt >= MAX_SEND_ATTEMPTS:
-        return _stop("mail_unreachable", f"not sent after {MAX_SEND_ATTEMPTS} attempts: {error}")
-    return Outcome("", message=str(error), error_code="mail_unavailable")
-
-
-def _send_one(proposal: Proposal, *, attempt: int, policy: Policy, connection: Any) -> tuple[Outcome | None, str]:
-    """Mark one email as sending, send it, and say what happened: (outcome, provider), or
-    (None, "") when the claim is no longer this worker's."""
-    from integrations.mail.sending import (
-        MailOutcomeUnknownError,
-        MailPermanentError,
-        MailTransientError,
-        OutgoingMessage,
-        send_message,
-    )
-
+def outgoing_message(proposal: Proposal) -> OutgoingMessage:
+    """The message to hand to the provider: the final email with the one-click unsubscribe headers
+    and, with ``HITLCRM_FOOTER_MODE=append``, the footer; a deterministic Message-ID and idempotency key."""
     email = final_email(proposal)
     token = unsubscribe_token(proposal_id=proposal.pk, addresses=email["to"])
     body, body_html = with_footer(email["body"], email["body_html"], unsubscribe_url(token))
-    message = OutgoingMessage(
+    return OutgoingMessage(
         to=email["to"], subject=email["subject"], body=body, body_html=body_html,
         from_email=email["from_email"], message_id=message_id_for(proposal),
         idempotency_key=idempotency_key_for(proposal), metadata={"hitlcrm_proposal": str(proposal.pk)},
         headers=list_unsubscribe_headers(token, from_email=email["from_email"]),
     )
-    go = email_mark_sending(proposal=proposal, attempt=attempt, message_id=message.message_id,
-                            addresses=[normalise_address(a) for a in email["to"]], policy=policy)
-    if go is False:
-        return None, ""  # no longer ours: whoever owns it now records it
-    if isinstance(go, Outcome):
-        return go, ""
-    try:
-        result = send_message(message, connection=connection)
-    except MailPermanentError as exc:
-        return _stop("mail_refused", str(exc)), ""
-    except MailTransientError as exc:
-        return _not_sent(exc, attempt), ""
-    except MailOutcomeUnknownError as exc:
-        return Outcome("", message=str(exc), error_code="outcome_unknown", unknown=True), ""
-    return Outcome(Status.DONE, provider_id=result.provider_id, message_id=message.message_id,
-                   response=result.response), result.provider
 
 
-def _outcome_record_patiently(proposal: Proposal, outcome: Outcome, *, attempt: int, provider: str) -> bool:
+def email_outcome_record_patiently(proposal: Proposal, outcome: Outcome, *, attempt: int, provider: str) -> bool:
     """:func:`email_outcome_record`, tried again on a new connection while the database is unreachable:
     after a send only this process knows the outcome, and a database blip must not turn an email the
     provider accepted into "outcome unknown" (found by tests/reliability/test_database_restart_worker.py)."""
@@ -653,10 +588,12 @@ def _activities_record(deliveries: list[MailDelivery], *, state: str, task_id: s
 __all__ = [
     "email_activities_push",
     "email_mark_sending",
+    "email_outcome_record",
+    "email_outcome_record_patiently",
     "email_send_started",
     "emails_hold_for_send_window",
     "emails_presend_checks",
-    "execute_emails",
     "message_id_for",
+    "outgoing_message",
     "send_window_next_opening",
 ]

@@ -13,11 +13,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from reviews.executors import Outcome
 from reviews.models import AuditEvent, CallbackHostRule, Proposal, WebhookDelivery
 from reviews.services.audit import chain_verify
 from reviews.services.checking import proposal_run_checks
 from reviews.services.decisions import proposal_claim, proposal_decide, proposal_undo
-from reviews.services.execution import Outcome, executions_record, proposals_claim_for_execution
+from reviews.services.execution import executions_record, proposals_claim_for_execution
 from reviews.services.sla import proposals_escalate_overdue
 from reviews.state_machine import Status
 from tests.factories import policy

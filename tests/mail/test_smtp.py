@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from reviews.executors import Outcome
 from reviews.models import AuditEvent, Execution, ExecutionState
 from reviews.models.mail import MailDelivery
-from reviews.services.execution import Outcome, executions_due, proposals_execute
+from reviews.services.execution import executions_due, proposals_execute
 from reviews.services.sending import message_id_for
 from reviews.state_machine import Status
 from tests.support import free_port

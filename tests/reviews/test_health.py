@@ -111,7 +111,7 @@ def test_health_says_since_when_the_salesforce_login_fails_and_what_to_fix(clien
     from django.core.cache import cache
 
     from integrations.salesforce.errors import SalesforceAuthenticationError
-    from reviews.services.execution import PAUSE_KEY, crm_pause_record
+    from integrations.salesforce.pauses import PAUSE_KEY, crm_pause_record
 
     settings.SALESFORCE_INSTANCE_URL, settings.SALESFORCE_SESSION_ID = "https://org.invalid", "00Dx!secret"
     cache.delete(PAUSE_KEY)

@@ -7,8 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from integrations.salesforce.pauses import BUDGET_PROBE_KEY
 from reviews.selectors import salesforce_push_status
-from reviews.services.execution import BUDGET_PROBE_KEY, proposals_execute
+from reviews.services.execution import proposals_execute
 from reviews.state_machine import Status
 
 from .conftest import seed, statuses

@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from integrations.salesforce import client as client_module
+from integrations.salesforce.pauses import PAUSE_KEY, crm_pause_state
 from reviews.models import Execution
-from reviews.services.execution import PAUSE_KEY, crm_pause_state, proposals_execute
+from reviews.services.execution import proposals_execute
 from reviews.services.health import executions_stalled, salesforce_probe
 from reviews.state_machine import Status
 
