@@ -6,7 +6,7 @@ project's groups (an ``admin`` group of its own, say); this is the one place tha
   back into review; edits policies and CRM allow-lists.
 - compliance: reads (queues and review pages without decision controls, policies), the audit history and
   its exports; decides nothing and claims nothing.
-- admin: all of the above, plus API clients and tokens.
+- admin: all of the above, plus API clients and tokens, and golden items (known-answer proposals).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ ROLE_PERMISSIONS["admin"] += ["reviews.view_callbackhostrule", "reviews.add_call
 ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
 ROLE_PERMISSIONS["compliance"] += ["reviews.view_senderdomain"]
 ROLE_PERMISSIONS["admin"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
+# Golden items: only admins seed them and see which items are golden (reviewers must not tell them apart).
+ROLE_PERMISSIONS["admin"] += ["reviews.view_goldenitem", "reviews.add_goldenitem"]
 ROLES = tuple(ROLE_PERMISSIONS)
 GROUP_PREFIX = "hitlcrm: "
 

@@ -11,6 +11,7 @@ from .metrics import MetricRollup
 from .outreach import OutreachKey  # noqa: F401
 from .policies import Policy, PolicyMode
 from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind
+from .quality import GoldenExpectation, GoldenItem, ReviewOpening
 from .webhooks import CallbackHostRule, WebhookDelivery, WebhookDeliveryState  # noqa: F401
 
 __all__ = [
@@ -28,10 +29,13 @@ __all__ = [
     "Execution",
     "ExecutionAttempt",
     "ExecutionState",
+    "GoldenExpectation",
+    "GoldenItem",
     "MetricRollup",
     "Policy",
     "PolicyMode",
     "Proposal",
     "ProposalKind",
     "ReasonCode",
+    "ReviewOpening",
 ]

@@ -57,6 +57,13 @@ AUDIT_ACTIONS: dict[str, str] = {
     "permission_denied": "A request was refused with 403 (data: method, path).",
     "token_used": "An API token was used (first use per token and hour; data: token, hour).",
     "token_rejected": "An API token was refused (data: reason, token or fingerprint).",
+    "policy_changed": "An admin saved a policy (data: task_type, version, created, changes {field: [old, new]}, "
+                      "replay: what the new and the old rules would have done to the latest human-decided "
+                      "proposals of the task type).",
+    "golden_seeded": "An admin put a golden (known-answer) copy of a proposal in the queue (data: golden_item, "
+                     "source, expected, edits: the parts changed, note).",
+    "golden_retired": "A golden item's approval reached the executor, which took it out of the loop instead of "
+                      "executing it (data: golden_item, expected).",
 }
 
 

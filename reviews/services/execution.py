@@ -55,6 +55,7 @@ from ..selectors import crm_changes_following, crm_changes_waiting
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
 from .audit import audit_record
+from .golden import golden_items_retire
 from .transitions import proposals_transition
 
 logger = logging.getLogger(__name__)
@@ -256,6 +257,8 @@ def proposals_claim_for_execution(proposal_ids: list[int], *, crm: bool = True) 
     claimed: list[Proposal] = []
     with transaction.atomic():
         locked = list(Proposal.objects.filter(pk__in=proposal_ids).select_related("agent").select_for_decision())
+        # A golden item's approval was a reviewer's answer to a known-answer test: never executed.
+        locked = golden_items_retire(locked, now=now)
         # Emails outside their policy's send window wait (still approved) for it to open.
         held = emails_hold_for_send_window(locked, now=now)
         executions = {
