@@ -215,3 +215,16 @@ def test_an_admin_seeds_from_the_console(api, ada_admin) -> None:
     assert f"#{items[0].proposal_id}" in listing and "Has an error" in listing
     refused = admin.post("/admin/reviews/goldenitem/add/", {"source": 999999, "expected": "pass", "copies": 1})
     assert refused.status_code == 200 and "no proposal #999999" in refused.content.decode()
+
+
+def test_the_checks_of_an_edited_golden_item_see_no_duplicate_in_its_source(api, ada_admin, rita) -> None:
+    """A reviewer's edit is checked again; the copy's source (waiting, same recipient) must not show up
+    as another email to this recipient, which the agent's own item would not show."""
+    source = submitted(api)
+    copy = seed(source, ada_admin, GoldenExpectation.CATCH)
+    decided = proposal_decide(proposal_id=copy.pk, actor=Actor.for_user(rita), action="edit_approve",
+                              edits={"subject": "A different subject for Contoso"})
+    assert decided.status == Status.APPROVED
+    # A real second draft to the recipient still finds the source waiting.
+    other = submitted(api, subject="Another idea for Contoso")
+    assert not other.check_results.get(name="duplicate_outreach").passed
