@@ -4,6 +4,7 @@ Every saved edit is kept by simple-history ("History" on each record), and a pol
 up with each save, so an automatic approval names the exact rules it followed.
 """
 
+import copy
 from typing import Any
 
 from django import forms
@@ -28,6 +29,13 @@ class PolicyForm(forms.ModelForm):
 
     preview = False
     replay: Replay | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.preview and kwargs.get("instance") is not None:
+            # Validation writes the typed values into the instance: a copy's, so the page's title and the
+            # "saved policy" column still show the policy as saved.
+            kwargs["instance"] = copy.copy(kwargs["instance"])
+        super().__init__(*args, **kwargs)
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
