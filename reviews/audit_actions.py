@@ -126,6 +126,15 @@ class AuditAction(models.TextChoices):
     SLACK_REQUEST_REFUSED = "slack_request_refused", ("A request to the Slack endpoint was refused: a bad or stale "
                                                       "signature, or a replay (data: reason).")
 
+    # --- the gate's settings and its measurement (docs/gate.md) ---
+    POLICY_CHANGED = "policy_changed", (
+        "An admin saved a policy (data: task_type, version, created, changes {field: [old, new]}, replay: what "
+        "the new and the old rules would have done to the latest human-decided proposals of the task type).")
+    GOLDEN_SEEDED = "golden_seeded", ("An admin put a golden (known-answer) copy of a proposal in the queue (data: "
+                                      "golden_item, source, expected, edits: the parts changed, note).")
+    GOLDEN_RETIRED = "golden_retired", ("A golden item's approval reached the executor, which took it out of the "
+                                        "loop instead of executing it (data: golden_item, expected).")
+
     # --- access ---
     LOGIN = "login", "A person signed in."
     LOGIN_FAILED = "login_failed", "A sign-in failed (data: username)."

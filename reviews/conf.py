@@ -101,6 +101,21 @@ DEFAULTS: dict[str, Any] = {
     # Gate metrics: reviews needed before a policy's sampling may narrow, and the default error target.
     "HITLCRM_MIN_REVIEWS_TO_NARROW": 500,
     "HITLCRM_DEFAULT_ERROR_TARGET": 0.05,
+    # What-if replay on a policy's edit page: how many of the task type's latest human-decided
+    # proposals it replays the candidate policy on (reviews/services/replay.py).
+    "HITLCRM_REPLAY_DECISIONS": 10_000,
+    # Reviewer quality (reviews/services/reviewer_quality.py, docs/gate.md), over the decisions of the
+    # last REVIEWER_QUALITY_DAYS: a decision taken sooner than RUBBER_STAMP_SECONDS after the review page
+    # showed the item, or without it shown, is a possible rubber stamp. A reviewer is below the floor
+    # (the narrowing recommendation leaves their labels out) when their golden-item accuracy over at
+    # least REVIEWER_MIN_GOLDEN answers is under REVIEWER_QUALITY_FLOOR, or more than
+    # RUBBER_STAMP_MAX_SHARE of their decisions (at least REVIEWER_MIN_DECISIONS) are possible rubber stamps.
+    "HITLCRM_REVIEWER_QUALITY_DAYS": 90,
+    "HITLCRM_RUBBER_STAMP_SECONDS": 3.0,
+    "HITLCRM_REVIEWER_QUALITY_FLOOR": 0.9,
+    "HITLCRM_REVIEWER_MIN_GOLDEN": 10,
+    "HITLCRM_RUBBER_STAMP_MAX_SHARE": 0.2,
+    "HITLCRM_REVIEWER_MIN_DECISIONS": 20,
     # --- workers ----------------------------------------------------------------------------
     # The sweeper re-enqueues checks still ``checking`` after this long, and resumes executions a
     # dead worker left ``in progress`` this long.

@@ -136,7 +136,8 @@ def crm_overlaps(proposal_ids: Iterable[int], *, statuses: Iterable[str] = PENDI
     ids = {variant for row in own for variant in (row[3], _record_key(row[2], row[3])[1], row[3][:15])}
     others: dict[tuple[str, str, str], list[tuple[Any, ...]]] = defaultdict(list)
     for row in (CrmFieldChange.objects.filter(proposal__kind__in=kinds, proposal__crm_object__in=objects,
-                                              proposal__crm_id__in=ids, proposal__status__in=list(statuses))
+                                              proposal__crm_id__in=ids, proposal__status__in=list(statuses),
+                                              proposal__golden_item__isnull=True)  # never executed: nothing to wait for
                 .values_list(*fields, "proposal__status")):
         others[(*_record_key(row[2], row[3]), row[1].lower())].append(row)
     found: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)

@@ -28,8 +28,9 @@ class Status(models.TextChoices):
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CHECKING: frozenset({Status.NEEDS_REVIEW, Status.APPROVED, Status.BLOCKED, Status.WITHDRAWN}),
     Status.NEEDS_REVIEW: frozenset({Status.APPROVED, Status.REJECTED, Status.EXPIRED, Status.WITHDRAWN}),
-    # approved -> needs_review is the reviewer's undo within the grace period.
-    Status.APPROVED: frozenset({Status.EXECUTING, Status.NEEDS_REVIEW}),
+    # approved -> needs_review is the reviewer's undo within the grace period; approved -> withdrawn
+    # is a golden item's (reviews/services/golden.py): its approval was the answer, nothing executes.
+    Status.APPROVED: frozenset({Status.EXECUTING, Status.NEEDS_REVIEW, Status.WITHDRAWN}),
     Status.EXECUTING: frozenset({Status.DONE, Status.FAILED, Status.CONFLICT}),
     # A person fixes and retries (approved) or dismisses (rejected) a failure. A conflict goes back
     # to a person, who overwrites the CRM's newer value (approved), rebases the change on it (checking:

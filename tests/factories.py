@@ -114,3 +114,38 @@ def token_client(raw: str) -> Any:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return client
+
+
+def decided(agent: ApiClient, task_type: str, count: int, *, reviewer: Any, action: str = "approve",
+            confidence: float | None = 0.95, checks: tuple[tuple[str, str, bool], ...] = (("placeholders", "soft", True),),
+            material: bool = False, submitted_at: Any = None, kind: str = "email_draft",
+            fields: dict[str, float | None] | None = None) -> list[Proposal]:
+    """``count`` proposals a person decided (``action``), as the services leave them, each with the
+    stored check results ``checks`` ((name, severity, passed) as they ran) and, for a CRM change, the
+    ``fields`` {name: confidence}: what the what-if replay and the gate metrics read."""
+    from reviews.models import CheckResult, CrmFieldChange
+
+    submitted_at = submitted_at or timezone.now()
+    rejected = action == Decision.Action.REJECT
+    proposals = Proposal.objects.bulk_create([
+        Proposal(kind=kind, task_type=task_type, status="rejected" if rejected else "done", submitted_at=submitted_at,
+                 agent=agent, confidence=confidence, original_output={"subject": "s", "body": "b"},
+                 change_kind="update" if kind == "crm_change" else "", crm_object="Contact" if kind == "crm_change" else "",
+                 materially_edited=material, reason_code="factual_error" if rejected else "",
+                 decided_by=reviewer, decided_at=submitted_at, decision_action=action)
+        for _ in range(count)
+    ])
+    Decision.objects.bulk_create([
+        Decision(proposal=proposal, reviewer=reviewer, submitted_by=agent.user, action=action,
+                 reason_code="factual_error" if rejected else "", created_at=submitted_at)
+        for proposal in proposals
+    ])
+    CheckResult.objects.bulk_create([
+        CheckResult(proposal=proposal, name=name, severity=severity, passed=passed, message=name)
+        for proposal in proposals for name, severity, passed in checks
+    ])
+    CrmFieldChange.objects.bulk_create([
+        CrmFieldChange(proposal=proposal, field=name, proposed_value="x", confidence=field_confidence)
+        for proposal in proposals for name, field_confidence in (fields or {}).items()
+    ])
+    return proposals

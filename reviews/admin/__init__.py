@@ -5,7 +5,7 @@ dashboard's view lives on the all-kinds queue; policies and CRM allow-lists (set
 list, sent emails and outcome-unknown resolution (mail); audit history, timeline and monthly report,
 read-only (compliance); API clients and tokens, callback allow-list, webhook deliveries (clients);
 notification routes, reviewers' Slack links and quiet hours, the notification outbox (notifications);
-outbound action types and their endpoints (actions).
+outbound action types and their endpoints (actions); golden items, for admins only (golden).
 """
 
-from . import actions, clients, compliance, console, mail, notifications, setup  # noqa: F401
+from . import actions, clients, compliance, console, golden, mail, notifications, setup  # noqa: F401

@@ -48,6 +48,7 @@ from ..services.decisions import (
     proposal_undo,
     proposals_decide_bulk,
 )
+from ..services.reviewer_quality import review_opening_record
 from ..state_machine import DECIDABLE, IllegalTransition, Status
 from . import queue
 from .headers import protect
@@ -480,6 +481,8 @@ class ProposalAdmin(admin.ModelAdmin):
                 proposal.claimed_by = user
             elif claim.claimed_by_id != getattr(proposal.claimed_by, "pk", None):
                 proposal.claimed_by = claim.claimed_by
+            # The content is on this reviewer's screen from now: their decision is timed from here.
+            review_opening_record(proposal_id=pk, user=user)
         can_decide = may_decide and proposal.status in DECIDABLE
         can_rescue = proposal.status == Status.BLOCKED and self.has_rescue_permission(request)
         context = {

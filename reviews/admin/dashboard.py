@@ -21,6 +21,7 @@ from ..models.execution import ExecutionState
 from ..selectors import salesforce_push_status
 from ..services.health import system_health
 from ..services.metrics import gate_metrics, month_start
+from ..services.reviewer_quality import QualityReport, reviewers_quality
 from ..services.sender_health import sender_domains_status
 from ..state_machine import DECIDABLE
 from .headers import protect
@@ -67,20 +68,43 @@ def decisions_per_hour(now: datetime) -> dict[str, Any]:
     }
 
 
-def task_type_quality() -> list[dict[str, Any]]:
+def reviewers_shown(report: QualityReport) -> dict[str, Any]:
+    """Reviewer quality over the window (reviews/services/reviewer_quality.py), a row per reviewer."""
+    def percent(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    rows = [{
+        "reviewer": quality.login, "decisions": quality.decisions, "too_fast": quality.too_fast,
+        "not_opened": quality.not_opened, "stamp_share": percent(quality.rubber_stamp_share),
+        "golden": f"{quality.golden_correct} of {quality.golden_answered}" if quality.golden_answered else "—",
+        "golden_accuracy": percent(quality.golden_accuracy), "paired": len(quality.pairs),
+        "kappa": "—" if quality.kappa is None else f"{quality.kappa:.2f}", "agreement": percent(quality.agreement),
+        "below_floor": quality.below_floor,
+    } for quality in report.reviewers]
+    return {
+        "rows": rows, "days": hitlcrm_settings.REVIEWER_QUALITY_DAYS, "pairs": len(report.pairs),
+        "kappa": "—" if report.kappa is None else f"{report.kappa:.2f}",
+        "seconds": hitlcrm_settings.RUBBER_STAMP_SECONDS, "floor": f"{float(hitlcrm_settings.REVIEWER_QUALITY_FLOOR):.0%}",
+        "min_golden": hitlcrm_settings.REVIEWER_MIN_GOLDEN,
+        "max_share": f"{float(hitlcrm_settings.RUBBER_STAMP_MAX_SHARE):.0%}",
+        "min_decisions": hitlcrm_settings.REVIEWER_MIN_DECISIONS,
+    }
+
+
+def task_type_quality(below_floor: dict[int, str] | None = None) -> list[dict[str, Any]]:
     """Per task type: volume, share auto-approved, reviewed error rate with its 95% upper bound, and
     whether the gate may be narrowed, with this month's figures beside them. One call of the metrics
     service ``GET /api/v1/metrics/`` makes, over the same window (every month recorded, see
     reviews/services/metrics.py), so the console and the API never disagree about a gate."""
     this_month = f"{month_start(timezone.now()):%Y-%m}"
     rows = []
-    for item in gate_metrics()["task_types"]:
+    for item in gate_metrics(below_floor=below_floor)["task_types"]:
         total = item["gate_total"]
         current = next((month for month in item["months"] if month["month"] == this_month), None)
         rows.append({
             "task_type": item["task_type"], "volume": total["volume"], "auto": total["auto_approved"],
             "auto_share": total["auto_approved_share"], "reviewed": total["reviewed"],
-            "errors": total["errors"], "error_rate": total["error_rate"],
+            "errors": total["errors"], "error_rate": total["error_rate"], "left_out": item["left_out"]["reviewed"],
             "error_rate_upper": total["error_rate_upper_95"], "may_narrow": item["may_narrow"],
             "reviews_needed": item["reviews_needed"], "recommendation": item["recommendation"],
             "month_volume": current["volume"] if current else 0,
@@ -108,7 +132,8 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     now = timezone.now()
-    quality = task_type_quality()
+    reviewers = reviewers_quality(now=now)
+    quality = task_type_quality(below_floor=reviewers.below_floor)
     month_volume = sum(row["month_volume"] for row in quality)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -119,6 +144,7 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "queues": queue_depths(now),
         "per_hour": decisions_per_hour(now),
         "quality": quality,
+        "reviewers": reviewers_shown(reviewers),
         "min_reviews": hitlcrm_settings.MIN_REVIEWS_TO_NARROW,
         "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
         "executions": troubled_executions(),

@@ -60,7 +60,9 @@ class MetricsView(HitlcrmApiPolicy, APIView):
             "per task type and month of submission; whether the gate may be narrowed (at least "
             "HITLCRM_MIN_REVIEWS_TO_NARROW reviewed outputs with the upper bound under the policy's "
             "target) and how many more reviews it would take at the observed error rate. That verdict, "
-            "like the console's dashboard, counts every month recorded (`gate_total`); `since` and "
+            "like the console's dashboard, counts every month recorded (`gate_total`), without the outputs "
+            "whose review a reviewer below the quality floor concluded (`left_out`; what it counts is "
+            "`counted_total`; who is below, and why: `reviewers_below_floor`); `since` and "
             "`until` only choose the months listed and totalled (`months`, `total`). Closed months "
             "come from hourly roll-ups, the current month is live."
         ),

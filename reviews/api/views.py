@@ -120,7 +120,7 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
             return queryset  # console staff (CanReadProposals let them in)
         if client.role == ApiClient.Role.INTEGRATION:
             return feed_visible(queryset)
-        return queryset.filter(agent=client)
+        return queryset.filter(agent=client, golden_item__isnull=True)  # golden items: reviews/services/golden.py
 
     def _record(self, proposal_id: int) -> dict[str, Any]:
         return proposal_as_api(proposal_queryset().get(pk=proposal_id))

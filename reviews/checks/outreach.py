@@ -62,13 +62,15 @@ def outreach_keys_record(proposals: Iterable[Any]) -> None:
 
 
 def _earlier_outreach(keys: list[str], proposal_id: int | None, since: datetime) -> list[tuple[int, str, str]]:
-    """(proposal id, status, key) of other live drafts sharing a key, newest first.
+    """(proposal id, status, key) of other live drafts sharing a key, newest first. A golden item's
+    source is no other draft to it (reviews/services/golden.py): they are one item, and the checks of
+    a reviewer's edit of the copy must show what they would show on the agent's own.
 
     Plain SQL on purpose: this runs for every email checked, and building the same query through
     the ORM costs several times more than running it (see bench/bench_checks.py). One lookup on
     the key index joined to the proposal by primary key.
     """
-    from ..models import Proposal
+    from ..models import GoldenItem, Proposal
     from ..models.outreach import OutreachKey
 
     quote = connection.ops.quote_name
@@ -77,11 +79,14 @@ def _earlier_outreach(keys: list[str], proposal_id: int | None, since: datetime)
         f"SELECT k.proposal_id, p.status, k.{quote('key')} "
         f"FROM {quote(OutreachKey._meta.db_table)} k JOIN {quote(Proposal._meta.db_table)} p ON p.id = k.proposal_id "
         f"WHERE k.{quote('key')} IN ({', '.join(['%s'] * len(keys))}) AND k.proposal_id <> %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {quote(GoldenItem._meta.db_table)} g "
+        f"WHERE g.proposal_id = %s AND g.source_id = k.proposal_id) "
         f"AND (p.status IN ({', '.join(['%s'] * len(pending))}) "
         f"OR (p.status IN ({', '.join(['%s'] * len(outgoing))}) AND p.status_changed_at >= %s)) "
         f"ORDER BY p.status_changed_at DESC, k.proposal_id DESC LIMIT {LOOKUP_LIMIT}"
     )
-    params = [*keys, proposal_id or 0, *pending, *outgoing, connection.ops.adapt_datetimefield_value(since)]
+    itself = proposal_id or 0
+    params = [*keys, itself, itself, *pending, *outgoing, connection.ops.adapt_datetimefield_value(since)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], row[1], row[2]) for row in cursor.fetchall()]

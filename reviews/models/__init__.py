@@ -22,6 +22,7 @@ from .notifications import (  # noqa: F401
 from .outreach import OutreachKey  # noqa: F401
 from .policies import Policy, PolicyMode
 from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind
+from .quality import GoldenExpectation, GoldenItem, ReviewOpening
 from .webhooks import CallbackHostRule, WebhookDelivery, WebhookDeliveryState  # noqa: F401
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "Execution",
     "ExecutionAttempt",
     "ExecutionState",
+    "GoldenExpectation",
+    "GoldenItem",
     "MetricRollup",
     "OutboundActionType",
     "Policy",
@@ -46,4 +49,5 @@ __all__ = [
     "Proposal",
     "ProposalKind",
     "ReasonCode",
+    "ReviewOpening",
 ]

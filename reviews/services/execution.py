@@ -54,6 +54,7 @@ from ..state_machine import IllegalTransition, Status
 from .actors import Actor
 from .audit import audit_record
 from .execution_transitions import executions_transition, executions_transition_where
+from .golden import golden_items_retire
 from .transitions import proposals_transition
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,8 @@ def proposals_claim_for_execution(proposal_ids: list[int], *, executors: list[st
     claimed: list[Proposal] = []
     with transaction.atomic():
         locked = list(Proposal.objects.filter(pk__in=proposal_ids).select_related("agent").select_for_decision())
+        # A golden item's approval was a reviewer's answer to a known-answer test: never executed.
+        locked = golden_items_retire(locked, now=now)
         executions = {
             execution.proposal_id: execution
             for execution in Execution.objects.locked().filter(proposal_id__in=[p.pk for p in locked])

@@ -70,7 +70,7 @@ def feed_visible(base: QuerySet[Proposal]) -> QuerySet[Proposal]:
     position in the feed)."""
     return (
         base.filter(kind__in=kind_values(externally_executable=True), crm_object__in=externally_executed_objects(),
-                    status__in=FEED_STATUSES)
+                    status__in=FEED_STATUSES, golden_item__isnull=True)  # golden items are never executed
         .annotate(feed_seq=approval_seq())
         .filter(feed_seq__isnull=False)
     )

@@ -29,7 +29,8 @@ def feedback_pairs(*, task_type: str | None = None, since: datetime | None = Non
     live = Decision.objects.live().filter(reviewer__isnull=False).select_related("reviewer")
     actions = [Decision.Action.EDIT_APPROVE, *([Decision.Action.REJECT] if include_rejections else [])]
     queryset = (
-        Proposal.objects.filter(Exists(live.filter(proposal=OuterRef("pk"), action__in=actions)))
+        Proposal.objects.filter(Exists(live.filter(proposal=OuterRef("pk"), action__in=actions)),
+                                golden_item__isnull=True)  # golden items are not the agent's outputs
         .select_related("agent")
         .prefetch_related(Prefetch("decisions", queryset=live.order_by("created_at", "pk"), to_attr="live_decisions"))
         .order_by("pk")

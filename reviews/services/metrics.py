@@ -42,7 +42,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -60,6 +60,9 @@ GATE_WINDOW = ("every month recorded: may_narrow, reviews_needed, recommendation
 # Each roll-up recomputes at least this many closed months: outputs submitted in a month can still
 # be decided after it closed (a late review, an undo), until they leave the queue (SLA expiry).
 ROLLUP_RECENT_MONTHS = 3
+LABELS_COUNTED = ("may_narrow, reviews_needed and recommendation count the reviewed outputs of counted_total: "
+                  "gate_total without those whose review a reviewer below the quality floor concluded "
+                  "(reviewers_below_floor; docs/gate.md)")
 COUNTS = ("volume", "auto_approved", "sampled_for_audit", "reviewed", "rejected", "materially_edited")
 
 
@@ -119,6 +122,16 @@ class Figures:
         for code, count in other.error_types.items():
             self.error_types[code] = self.error_types.get(code, 0) + count
 
+    def without(self, other: Figures | None) -> Figures:
+        """These figures with ``other``'s reviewed outputs (and their errors) taken out: the labels
+        the narrowing verdict counts once those of reviewers below the quality floor are left out."""
+        if other is None:
+            return self
+        return Figures(volume=self.volume, auto_approved=self.auto_approved, sampled_for_audit=self.sampled_for_audit,
+                       reviewed=self.reviewed - other.reviewed, rejected=self.rejected - other.rejected,
+                       materially_edited=self.materially_edited - other.materially_edited,
+                       error_types=dict(self.error_types))
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["errors"] = self.errors
@@ -149,9 +162,20 @@ def add_months(value: datetime | date, months: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
-def _annotated(since: datetime | None, until: datetime | None, task_type: str | None) -> Any:
+def with_outcome(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """``queryset`` with what ``REVIEWED`` and ``ERROR`` read (aliases, not selected). Golden items
+    (reviews/services/golden.py) are left out: they are not the agent's outputs."""
     live = Decision.objects.live().filter(proposal=OuterRef("pk"))
     human = [Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT]
+    return queryset.filter(golden_item__isnull=True).alias(
+        auto=Exists(live.filter(action=Decision.Action.AUTO_APPROVE)),
+        human=Exists(live.filter(reviewer__isnull=False, action__in=human)),
+        rejected=Exists(live.filter(action=Decision.Action.REJECT)),
+        executed=Exists(Execution.objects.filter(proposal=OuterRef("pk"))),
+    )
+
+
+def _annotated(since: datetime | None, until: datetime | None, task_type: str | None) -> Any:
     queryset = Proposal.objects.all()
     if since:
         queryset = queryset.filter(submitted_at__gte=since)
@@ -159,12 +183,7 @@ def _annotated(since: datetime | None, until: datetime | None, task_type: str | 
         queryset = queryset.filter(submitted_at__lt=until)
     if task_type:
         queryset = queryset.filter(task_type=task_type)
-    return queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC)).alias(
-        auto=Exists(live.filter(action=Decision.Action.AUTO_APPROVE)),
-        human=Exists(live.filter(reviewer__isnull=False, action__in=human)),
-        rejected=Exists(live.filter(action=Decision.Action.REJECT)),
-        executed=Exists(Execution.objects.filter(proposal=OuterRef("pk"))),
-    )
+    return with_outcome(queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC)))
 
 
 # Outputs whose review is over: a live human decision, no longer waiting, not auto-approved.
@@ -184,6 +203,13 @@ REVIEWED = Q(human=True, auto=False) & ~Q(status__in=[Status.CHECKING, Status.NE
 # execution failures are on the dashboard for that.
 REJECTED_IN_REVIEW = Q(rejected=True, executed=False)
 ERROR = REVIEWED & (REJECTED_IN_REVIEW | Q(materially_edited=True))
+
+
+def labelled(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The outputs of ``queryset`` whose review concluded (``REVIEWED``), each annotated with
+    ``error`` (``ERROR``): the labels the error rate counts, one per output (the what-if replay reads them)."""
+    return with_outcome(queryset).filter(REVIEWED).annotate(
+        error=Case(When(ERROR, then=Value(True)), default=Value(False), output_field=BooleanField()))
 
 
 def monthly_figures(*, since: datetime | None = None, until: datetime | None = None,
@@ -212,6 +238,18 @@ def monthly_figures(*, since: datetime | None = None, until: datetime | None = N
         code = row["reason_code"] or UNSPECIFIED
         month.error_types[code] = month.error_types.get(code, 0) + row["count"]
     return dict(figures)
+
+
+def figures_decided_by(reviewer_ids: list[int]) -> dict[str, Figures]:
+    """{task_type: Figures} of the reviewed outputs whose review one of ``reviewer_ids`` concluded
+    (the proposal's ``decided_by``), every month recorded: one aggregate query."""
+    rows = with_outcome(Proposal.objects.filter(decided_by__in=reviewer_ids)).values("task_type").annotate(
+        reviewed=Count("pk", filter=REVIEWED),
+        rejected_count=Count("pk", filter=REVIEWED & REJECTED_IN_REVIEW),
+        edited_count=Count("pk", filter=REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)),
+    ).order_by()
+    return {row["task_type"]: Figures(reviewed=row["reviewed"], rejected=row["rejected_count"],
+                                      materially_edited=row["edited_count"]) for row in rows}
 
 
 def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
@@ -286,13 +324,20 @@ def figures_by_month(*, since: datetime | None = None, until: datetime | None = 
 
 
 def gate_metrics(*, since: datetime | None = None, until: datetime | None = None,
-                 task_type: str | None = None) -> dict[str, Any]:
+                 task_type: str | None = None, below_floor: dict[int, str] | None = None) -> dict[str, Any]:
     """Per task type: the monthly figures in [since, until), their total over that period, and
     whether the gate may be narrowed (with how many more reviews it would take otherwise). The API
     and the console's dashboard both call this; the verdict is always over every month recorded
-    (the gate window, see the module's docstring), whatever period is listed."""
+    (the gate window, see the module's docstring), whatever period is listed. ``below_floor``: the
+    reviewers below the quality floor when the caller measured them already (reviewer_quality)."""
+    from .reviewer_quality import reviewers_below_floor  # it reads this module's definitions
+
     minimum = hitlcrm_settings.MIN_REVIEWS_TO_NARROW
     policies = policies_by_task_type()
+    # The labels are only as good as the reviewers: those of reviewers below the quality floor do
+    # not count towards narrowing a gate (they still count in the figures listed).
+    below = reviewers_below_floor() if below_floor is None else below_floor
+    left_out = figures_decided_by(list(below)) if below else {}
     result = []
     for name, months in sorted(figures_by_month(task_type=task_type).items()):
         listed = {month: figures for month, figures in months.items()
@@ -306,9 +351,11 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
                 total.add(figures)
         policy = policy_pick(policies, name)
         target = policy.error_rate_target if policy else hitlcrm_settings.DEFAULT_ERROR_TARGET
-        upper = wilson_upper(gate.errors, gate.reviewed)
-        may_narrow = gate.reviewed >= minimum and upper < target
-        needed = 0 if may_narrow else reviews_needed(gate.errors, gate.reviewed, target, minimum)
+        discounted = left_out.get(name)
+        counted = gate.without(discounted)
+        upper = wilson_upper(counted.errors, counted.reviewed)
+        may_narrow = counted.reviewed >= minimum and upper < target
+        needed = 0 if may_narrow else reviews_needed(counted.errors, counted.reviewed, target, minimum)
         result.append({
             "task_type": name,
             "policy": ({"task_type": policy.task_type, "version": policy.version, "mode": policy.mode,
@@ -317,9 +364,14 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
             "months": [{"month": month, **figures.as_dict()} for month, figures in sorted(listed.items())],
             "total": total.as_dict(),
             "gate_total": gate.as_dict(),
+            # The labels the verdict counts: gate_total without those of reviewers below the quality floor.
+            "counted_total": counted.as_dict(),
+            "left_out": {"reviewed": discounted.reviewed if discounted else 0,
+                         "errors": discounted.errors if discounted else 0},
             "may_narrow": may_narrow,
             "reviews_needed": needed,
-            "recommendation": _recommendation(gate, upper, target, minimum, may_narrow, needed),
+            "recommendation": _recommendation(counted, upper, target, minimum, may_narrow, needed)
+                              + _left_out_note(discounted),
         })
     return {
         "since": since.isoformat() if since else None,
@@ -329,8 +381,17 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
         "confidence_level": 0.95,
         "bound": "Wilson score interval, upper end",
         "assumption": ASSUMPTION,
+        "labels_counted": LABELS_COUNTED,
+        "reviewers_below_floor": sorted(below.values()),
         "task_types": result,
     }
+
+
+def _left_out_note(discounted: Figures | None) -> str:
+    if not discounted or not discounted.reviewed:
+        return ""
+    return (f" {discounted.reviewed} reviewed outputs ({discounted.errors} errors) decided by reviewers below the "
+            f"quality floor are left out.")
 
 
 def _recommendation(total: Figures, upper: float, target: float, minimum: int, may_narrow: bool,

@@ -205,11 +205,14 @@ def caps_reached(proposal: Any, policy: Any, *, now: datetime | None = None) -> 
     """At approval: the caps this email would pass. Counts the other emails, from any agent, that are
     approved (about to go) or went out within the policy's ``cap_window_days``, through the outreach
     index ("to:" keys per person, "account:" keys per domain)."""
+    from ..models import GoldenItem
     from ..models.outreach import OutreachKey
 
     if not (policy.cap_per_account or policy.cap_per_person):
         return []
     since = (now or timezone.now()) - timedelta(days=policy.cap_window_days)
+    # A golden item and its source are one item (reviews/services/golden.py): the source is not counted.
+    source = GoldenItem.objects.filter(proposal_id=proposal.pk, source__isnull=False).values("source_id")
     wanted: dict[str, tuple[str, str, int]] = {}
     for address in proposal.recipients or []:
         if policy.cap_per_person:
@@ -218,7 +221,7 @@ def caps_reached(proposal: Any, policy: Any, *, now: datetime | None = None) -> 
             wanted[ACCOUNT + account_of(address)] = ("account", account_of(address), policy.cap_per_account)
     counts = dict(
         OutreachKey.objects.filter(key__in=list(wanted))
-        .exclude(proposal_id=proposal.pk)
+        .exclude(proposal_id=proposal.pk).exclude(proposal_id__in=source)
         .filter(Q(proposal__status=Status.APPROVED)
                 | Q(proposal__status__in=[Status.EXECUTING, Status.DONE], proposal__status_changed_at__gte=since))
         .values("key").annotate(n=Count("proposal_id", distinct=True)).values_list("key", "n")

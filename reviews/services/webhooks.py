@@ -38,7 +38,7 @@ from integrations.http import (
 
 from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
-from ..models import ApiClient, CallbackHostRule, Proposal, WebhookDelivery, WebhookDeliveryState
+from ..models import ApiClient, CallbackHostRule, GoldenItem, Proposal, WebhookDelivery, WebhookDeliveryState
 from .queueing import publish
 
 EVENT = "proposal.status_changed"
@@ -90,6 +90,8 @@ def webhook_enqueue(proposal: Proposal, *, previous: str, target: str) -> Webhoo
         url = ApiClient.objects.filter(pk=proposal.agent_id).values_list("webhook_url", flat=True).first()
     if not url:
         return None
+    if GoldenItem.objects.filter(proposal_id=proposal.pk).exists():
+        return None  # a golden item is not the agent's output (reviews/services/golden.py): it hears nothing of it
     delivery = WebhookDelivery.objects.create(
         client_id=proposal.agent_id, proposal=proposal, event=EVENT, from_status=previous, to_status=target, url=url,
     )

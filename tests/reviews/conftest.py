@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 CONTACT_ID = "0035g00000ABCDeAAP"
 
 
@@ -34,3 +36,11 @@ def crm_payload(**overrides: Any) -> dict[str, Any]:
         "evidence": [{"source": "LinkedIn", "url": "https://linkedin.example/in/ada", "quote": "VP Sales"}],
         **overrides,
     }
+
+
+@pytest.fixture
+def ada_admin(db) -> Any:
+    """An admin (seeds golden items)."""
+    from tests.factories import reviewer
+
+    return reviewer("ada", role="admin")

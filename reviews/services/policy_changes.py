@@ -1,0 +1,39 @@
+"""Use case: an admin saves a policy (a new one, or an edit), audited with its what-if replay.
+
+simple-history keeps every version of the row; the audit event ``policy_changed`` says who changed
+what, and what the new rules would have done to the latest human-decided proposals of the task type
+(reviews/services/replay.py), so a narrowed gate can later be traced to the evidence it was narrowed on.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from ..models import Policy
+from .actors import Actor
+from .audit import audit_record
+from .replay import policy_replay
+
+POLICY_CHANGED = "policy_changed"
+# Bookkeeping the save itself sets: not an edit.
+NOT_EDITED = {"id", "version", "updated_at"}
+
+
+def policy_save(*, policy: Policy, actor: Actor) -> Policy:
+    """Save ``policy`` (validated by the caller: the admin form ran ``full_clean``) and record the
+    ``policy_changed`` audit event: the fields changed {name: [before, after]}, the new version, and
+    the replay of the new rules beside the old ones on the same proposals."""
+    with transaction.atomic():
+        before = Policy.objects.select_for_update().filter(pk=policy.pk).first() if policy.pk else None
+        replay = policy_replay(candidate=policy, saved=before)
+        old = model_to_dict(before) if before else {}
+        new = model_to_dict(policy)
+        changes = {name: [old.get(name), value] for name, value in new.items()
+                   if name not in NOT_EDITED and old.get(name) != value}
+        policy.save()
+        audit_record(action=POLICY_CHANGED, actor=actor, data={
+            "task_type": policy.task_type, "version": policy.version, "created": before is None,
+            "changes": changes, "replay": replay.as_dict(),
+        })
+    return policy
