@@ -167,6 +167,17 @@ class Kind:
             setattr(view, name, value)
         return view, []
 
+    # --- golden copies (reviews/services/golden.py) ---------------------------------------------
+    def golden_edits_problem(self, source: Any, edits: Mapping[str, Any]) -> str:
+        """Why ``edits`` (planted in a golden copy of ``source``) cannot be made; "" when they can."""
+        return f"a {self.label.lower()} has no part a golden copy may change" if edits else ""
+
+    def golden_copy_apply(self, source: Any, copy_: Any, edits: Mapping[str, Any], *, now: datetime) -> None:
+        """Give the unsaved golden ``copy_`` the content ``edits`` change (``source``: the original)."""
+
+    def golden_copy_rows(self, source: Any, copy_: Any, edits: Mapping[str, Any], *, now: datetime) -> None:
+        """After the copy is saved: the rows of its own that ``source`` has (a CRM change's fields)."""
+
     # --- decisions ----------------------------------------------------------------------------
     def editable_fields(self, proposal: Any) -> list[str]:
         """The parts of the record a reviewer may edit."""

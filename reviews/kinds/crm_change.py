@@ -144,6 +144,24 @@ class CrmChangeKind(Kind):
         return copy.copy(proposal), rows
 
     # --- decisions ----------------------------------------------------------------------------
+    def golden_edits_problem(self, source: Any, edits: Mapping[str, Any]) -> str:
+        unknown = set(edits) - {change.field for change in source.field_changes.all()}
+        return f"the source has no {', '.join(sorted(unknown))} to edit" if unknown else ""
+
+    def golden_copy_apply(self, source: Any, copy_: Any, edits: Mapping[str, Any], *, now: datetime) -> None:
+        if edits and isinstance(copy_.original_output, dict):
+            copy_.original_output = {**copy_.original_output,
+                                     "fields": {**(copy_.original_output.get("fields") or {}), **edits}}
+
+    def golden_copy_rows(self, source: Any, copy_: Any, edits: Mapping[str, Any], *, now: datetime) -> None:
+        CrmFieldChange.objects.bulk_create([
+            CrmFieldChange(proposal=copy_, field=change.field, confidence=change.confidence,
+                           proposed_value=edits.get(change.field, change.proposed_value),
+                           before_value=change.before_value, before_captured_at=change.before_captured_at,
+                           created_at=now)
+            for change in source.field_changes.all()
+        ])
+
     def editable_fields(self, proposal: Any) -> list[str]:
         return [change.field for change in proposal.field_changes.all()]
 

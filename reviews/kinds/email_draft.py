@@ -87,6 +87,23 @@ class EmailDraftKind(Kind):
         return view, []
 
     # --- decisions ----------------------------------------------------------------------------
+    def golden_edits_problem(self, source: Any, edits: Mapping[str, Any]) -> str:
+        unknown = set(edits) - set(EMAIL_EDITABLE)
+        if unknown:
+            return f"the source has no {', '.join(sorted(unknown))} to edit"
+        for name in ("subject", "body"):
+            problem = email_text_problem(name, edits[name]) if name in edits else ""
+            if problem:
+                return f"the {name}: {problem}"
+        return ""
+
+    def golden_copy_apply(self, source: Any, copy_: Any, edits: Mapping[str, Any], *, now: datetime) -> None:
+        for name in EMAIL_EDITABLE:
+            if name in edits:
+                setattr(copy_, name, edits[name])
+        if edits and isinstance(copy_.original_output, dict):
+            copy_.original_output = {**copy_.original_output, **edits}
+
     def editable_fields(self, proposal: Any) -> list[str]:
         return list(EMAIL_EDITABLE)
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0013_execution_failing_since'),
+        ('reviews', '0015_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,14 +22,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import CheckResult, CrmFieldChange, GoldenExpectation, GoldenItem, Policy, Proposal
+from ..audit_actions import AuditAction
+from ..kinds import kind_of
+from ..models import CheckResult, GoldenExpectation, GoldenItem, Proposal
+from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
-from .approval import EMAIL_EDITABLE, email_text_problem
 from .transitions import proposal_transition
 
-RETIRED = "golden_retired"
-SEEDED = "golden_seeded"
+RETIRED = AuditAction.GOLDEN_RETIRED
+SEEDED = AuditAction.GOLDEN_SEEDED
 MAX_COPIES = 20
 # What a copy takes over from its source: everything the queue and the review page show.
 COPIED_FIELDS = (
@@ -73,27 +75,22 @@ def golden_items_seed(
         raise GoldenSeedRefused(f"no proposal #{source_id}")
     if is_golden(source.pk):
         raise GoldenSeedRefused("the source is a golden item itself: seed from the agent's own proposal")
-    edits = _checked_edits(source, edits or {})
+    kind = kind_of(source)
+    edits = edits or {}
+    problem = kind.golden_edits_problem(source, edits)
+    if problem:
+        raise GoldenSeedRefused(problem)
     now = timezone.now()
-    policy = Policy.for_task_type(source.task_type)
+    policy = policy_for(source.task_type)
     seeded = []
     with transaction.atomic():
         for _ in range(copies):
             proposal = Proposal(submitted_at=now, status_changed_at=now, idempotency_key=None,
                                 sla_due_at=now + timedelta(minutes=policy.sla_minutes),
                                 **{name: copy.deepcopy(getattr(source, name)) for name in COPIED_FIELDS})
-            for name in EMAIL_EDITABLE:
-                if name in edits:
-                    setattr(proposal, name, edits[name])
-            proposal.original_output = _with_edits(proposal.original_output, edits, email=source.is_email)
+            kind.golden_copy_apply(source, proposal, edits, now=now)
             proposal.save()
-            CrmFieldChange.objects.bulk_create([
-                CrmFieldChange(proposal=proposal, field=change.field, confidence=change.confidence,
-                               proposed_value=edits.get(change.field, change.proposed_value),
-                               before_value=change.before_value, before_captured_at=change.before_captured_at,
-                               created_at=now)
-                for change in source.field_changes.all()
-            ])
+            kind.golden_copy_rows(source, proposal, edits, now=now)
             # The checks as they ran on the source: what the reviewer would see on the agent's own item.
             CheckResult.objects.bulk_create([
                 CheckResult(proposal=proposal, name=result.name, passed=result.passed, severity=result.severity,
@@ -107,29 +104,6 @@ def golden_items_seed(
                                       "edits": sorted(edits), "note": note})
             seeded.append(golden)
     return seeded
-
-
-def _checked_edits(source: Proposal, edits: dict[str, Any]) -> dict[str, Any]:
-    if source.is_email:
-        unknown = set(edits) - set(EMAIL_EDITABLE)
-        for name in ("subject", "body"):
-            problem = email_text_problem(name, edits[name]) if name in edits else ""
-            if problem:
-                raise GoldenSeedRefused(f"the {name}: {problem}")
-    else:
-        unknown = set(edits) - {change.field for change in source.field_changes.all()}
-    if unknown:
-        raise GoldenSeedRefused(f"the source has no {', '.join(sorted(unknown))} to edit")
-    return edits
-
-
-def _with_edits(output: Any, edits: dict[str, Any], *, email: bool) -> Any:
-    """The seeded content as the record's "output as received": the source's, with the edits."""
-    if not edits or not isinstance(output, dict):
-        return output
-    if email:
-        return {**output, **edits}
-    return {**output, "fields": {**(output.get("fields") or {}), **edits}}
 
 
 def golden_items_retire(locked: list[Proposal], *, now: Any = None) -> list[Proposal]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from ..audit_actions import AuditAction
 from ..models import Policy
 from .actors import Actor
 from .audit import audit_record
 from .replay import policy_replay
 
-POLICY_CHANGED = "policy_changed"
+POLICY_CHANGED = AuditAction.POLICY_CHANGED
 # Bookkeeping the save itself sets: not an edit.
 NOT_EDITED = {"id", "version", "updated_at"}
 

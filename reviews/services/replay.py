@@ -39,7 +39,8 @@ from django.db.models import QuerySet
 from ..checks.evidence import confidence_shortfall
 from ..conf import hitlcrm_settings
 from ..gate import gate_decide, required_approvals
-from ..models import CheckResult, CrmFieldChange, Policy, Proposal, ProposalKind
+from ..kinds import kind_values
+from ..models import CheckResult, CrmFieldChange, Policy, Proposal
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..state_machine import Status
 from .metrics import labelled, wilson_upper
@@ -151,7 +152,8 @@ def policy_replay(*, candidate: Policy, saved: Policy | None = None, limit: int 
                                                 .values_list("proposal_id", "name", "severity", "passed")):
         checks[proposal_id].append((name, severity, passed))
     fields: dict[int, list[_Field]] = defaultdict(list)
-    if any(kind == ProposalKind.CRM_CHANGE for _, kind, *_ in rows):
+    field_kinds = set(kind_values(writes_crm_fields=True))
+    if any(kind in field_kinds for _, kind, *_ in rows):
         for proposal_id, name, confidence in (CrmFieldChange.objects.filter(proposal_id__in=ids).order_by()
                                               .values_list("proposal_id", "field", "confidence")):
             fields[proposal_id].append(_Field(name, confidence))
