@@ -13,8 +13,13 @@ SALESFORCE_CHECK_COALESCE_SECONDS = float(os.environ.get("SALESFORCE_CHECK_COALE
 
 # Each test run gets its own database, so runs side by side (and worker processes started by
 # integration tests, which are given its URL) never share or delete one another's data.
+# Under pytest-xdist each test process is a run of its own (its worker processes, which are not told
+# PYTEST_XDIST_WORKER, inherit the id it sets here).
 _RUN = os.environ.get("HITLCRM_TEST_RUN_ID") or str(os.getpid())
-os.environ.setdefault("HITLCRM_TEST_RUN_ID", _RUN)
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER and not _RUN.endswith(f"-{_XDIST_WORKER}"):
+    _RUN = f"{_RUN}-{_XDIST_WORKER}"
+os.environ["HITLCRM_TEST_RUN_ID"] = _RUN
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not :memory:, so worker processes started by integration tests can open it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hitlcrm-{_RUN}.sqlite3")}  # noqa: F405

@@ -56,7 +56,7 @@ class GoldenItemAdmin(admin.ModelAdmin):
     seed_template = "admin/reviews/goldenitem/seed.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GoldenItem]:
-        human = Decision.objects.filter(action__in=HUMAN, revoked_at__isnull=True).select_related("reviewer")
+        human = Decision.objects.live().filter(action__in=HUMAN).select_related("reviewer")
         return super().get_queryset(request).prefetch_related(
             Prefetch("proposal__decisions", queryset=human.order_by("created_at", "pk"), to_attr="answers"))
 

@@ -444,10 +444,8 @@ def proposal_reapproval_prepare(proposal: Proposal, *, actor: Actor) -> None:
     """
     now = timezone.now()
     settled = Decision.Settled.CONFLICT if proposal.status == Status.CONFLICT else Decision.Settled.EXECUTION_FAILED
-    proposal.decisions.filter(
-        revoked_at__isnull=True, created_at__lt=proposal.status_changed_at,
-        action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE],
-    ).update(revoked_at=now, settled=settled)
+    proposal.decisions.live_approvals().filter(created_at__lt=proposal.status_changed_at).update(
+        revoked_at=now, settled=settled)
     if proposal.status == Status.CONFLICT:
         executor_for(proposal).overwrite_prepare(proposal)
 
@@ -457,7 +455,7 @@ def proposal_rebase_prepare(proposal: Proposal) -> dict[str, list[object]]:
     approvals and auto-approval of the round that met the conflict stop counting, and the executor
     makes what it found at execution time the new baseline, for the checks to read afresh
     (``Executor.rebase_prepare``; see ``checking``). Returns {field: [old baseline, new baseline]}."""
-    proposal.decisions.filter(revoked_at__isnull=True).exclude(action=Decision.Action.REJECT).update(
+    proposal.decisions.live().exclude(action=Decision.Action.REJECT).update(
         revoked_at=timezone.now(), settled=Decision.Settled.CONFLICT)
     return executor_for(proposal).rebase_prepare(proposal)
 

@@ -39,6 +39,7 @@ from ..conf import hitlcrm_settings
 from ..models import CrmFieldChange, Decision, GoldenExpectation, ReviewOpening
 from ..models.clients import login_path
 from ..models.crm import FieldDecision
+from ..models.decisions import LIVE
 from .decisions import _is_material as edits_are_material
 
 HUMAN = (Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT)
@@ -163,7 +164,7 @@ def reviewers_quality(*, now: datetime | None = None, agreement: bool = True) ->
 
 def _labels_read(report: QualityReport, people: dict[int, ReviewerQuality], window: Any, *, agreement: bool) -> None:
     """Golden answers and, with ``agreement``, the pairs of labels of items two reviewers judged."""
-    live = window.filter(revoked_at__isnull=True)
+    live = window.filter(LIVE)
     wanted = Q(proposal__golden_item__isnull=False)
     if agreement:
         shared = (live.values("proposal_id").annotate(people=Count("reviewer_id", distinct=True))
