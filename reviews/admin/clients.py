@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from ..models import ApiClient, ApiToken, CallbackHostRule, WebhookDelivery, WebhookDeliveryState
 from ..services.actors import Actor
 from ..services.tokens import token_issue, tokens_revoke
+from .readonly import ReadOnlyAdminMixin
 
 
 class ApiTokenInline(admin.TabularInline):
@@ -98,7 +99,7 @@ class CallbackHostRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "client", "proposal_id", "from_status", "to_status", "state", "attempts",
                     "last_status_code", "last_attempt_at")
     list_filter = ("state", "client")
@@ -106,15 +107,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ("=delivery_id", "=proposal__id")
     actions = ["retry"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="Retry failed deliveries now", permissions=["view"])
     def retry(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:

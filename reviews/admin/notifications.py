@@ -21,6 +21,7 @@ from ..services.notifications import (
     notification_route_save,
     notifications_retry,
 )
+from .readonly import ReadOnlyAdminMixin
 
 
 @admin.register(NotificationRoute)
@@ -72,7 +73,7 @@ class ReviewerNotificationProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The outbox: what was sent where, what is retrying and why, what was given up."""
 
     list_display = ("created_at", "purpose", "channel", "target", "proposal_id", "route", "state", "attempts",
@@ -82,15 +83,6 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("=proposal__id", "target", "slack_ts")
     show_full_result_count = False
     actions = ["retry"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="Retry given-up notifications now", permissions=["view"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
