@@ -10,7 +10,6 @@ The built-ins live behind their boundaries in ``integrations/``: the Salesforce 
 (``integrations.mail.executor.MailExecutor``).
 """
 
-from . import base, registry
 from .base import Claim, Executor, Outcome, Report, RetryPolicy
 from .registry import (
     all_executors,
@@ -23,4 +22,18 @@ from .registry import (
     transient_errors,
 )
 
-__all__ = [*base.__all__, *registry.__all__]
+__all__ = [
+    "Claim",
+    "Executor",
+    "Outcome",
+    "Report",
+    "RetryPolicy",
+    "all_executors",
+    "executor_classes",
+    "executor_for",
+    "executor_name_for",
+    "executor_named",
+    "executor_of",
+    "kinds_executed_by",
+    "transient_errors",
+]
