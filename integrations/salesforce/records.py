@@ -650,6 +650,18 @@ def _upsert_write(
             return None
         values = {**current, **changed}
         record_id_read, last_modified = record_id, record.get("LastModifiedDate")
+    elif item.crm_id:
+        # The change was proposed for a record that exists (its crm_id); an upsert that matches nothing
+        # would create a second one beside it ("If the external ID doesn't match an existing record,
+        # then a new record is created", resources_sobject_upsert_patch.htm).
+        outcomes[item.key] = PushOutcome(
+            item.key, CONFLICT, crm_id=to_18(item.crm_id) if is_valid_id(item.crm_id) else item.crm_id,
+            error_code="EXTERNAL_ID_MATCHES_NO_RECORD", fields=(external_field,),
+            message=f"no {description.name} has {external_field} = {item.external_id_value!r}: the upsert would "
+            f"create a new record instead of changing {item.crm_id}, the record this change was proposed for; "
+            "nothing was written",
+        )
+        return None
     else:
         seen = [
             name

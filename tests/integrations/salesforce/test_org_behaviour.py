@@ -328,3 +328,19 @@ def test_an_external_id_that_belongs_to_another_record_is_a_conflict(emulator: E
     assert (outcome.status, outcome.error_code) == ("conflict", "EXTERNAL_ID_MATCHES_OTHER_RECORD")
     assert owner in outcome.message and proposed_for in outcome.message
     assert {record["Title"] for record in emulator.store.all("Contact")} == {"Engineer"}
+
+
+def test_an_upsert_for_a_named_record_that_no_external_id_matches_creates_nothing(emulator: EmulatorServer) -> None:
+    """"If the external ID doesn't match an existing record, then a new record is created according to
+    the request body":
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_upsert_patch.htm
+    A change proposed for an existing record (its ``crm_id``) that also names an upsert key nobody holds
+    would create a second person beside the one the reviewer approved a change to: a conflict instead."""
+    proposed_for = emulator.create("Contact", {"LastName": "A"})
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", crm_id=proposed_for,
+                                     external_id_field="External_Id__c", external_id_value="ext-404",
+                                     fields={"Title": "CTO"}, expected={"Title": None})])[1]
+    assert (outcome.status, outcome.error_code) == ("conflict", "EXTERNAL_ID_MATCHES_NO_RECORD")
+    assert proposed_for in outcome.message and "ext-404" in outcome.message
+    assert emulator.store.count("Contact") == 1
+    assert [record.get("Title") for record in emulator.store.all("Contact")] == [None]
