@@ -21,7 +21,7 @@ from .notifications import (  # noqa: F401
 )
 from .outreach import OutreachKey  # noqa: F401
 from .policies import Policy, PolicyMode
-from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind
+from .proposals import CheckResult, CrmChange, EmailDraft, OutboundAction, Proposal, ProposalKind
 from .webhooks import CallbackHostRule, WebhookDelivery, WebhookDeliveryState  # noqa: F401
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "ExecutionAttempt",
     "ExecutionState",
     "MetricRollup",
+    "OutboundAction",
     "OutboundActionType",
     "Policy",
     "PolicyMode",
