@@ -59,9 +59,9 @@ class OutboundActionKind(Kind):
 
     api_prefix = "outbound-actions"
     api_basename = "outbound-action"
-    submit_serializer = "reviews.kinds.outbound_action_serializers.OutboundActionSubmitSerializer"
-    bulk_item_serializer = "reviews.kinds.outbound_action_serializers.OutboundActionBulkItemSerializer"
-    bulk_doc_serializer = "reviews.kinds.outbound_action_serializers.OutboundActionBulkDoc"
+    submit_serializer = "reviews.api.serializers.OutboundActionSubmitSerializer"
+    bulk_item_serializer = "reviews.api.serializers.OutboundActionBulkItemSerializer"
+    bulk_doc_serializer = "reviews.api.serializers.OutboundActionBulkDoc"
 
     review_output_template = "admin/reviews/kinds/outbound_action/output.html"
     review_notices_template = "admin/reviews/kinds/outbound_action/notices.html"

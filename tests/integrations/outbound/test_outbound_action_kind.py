@@ -118,6 +118,17 @@ def test_an_unknown_or_disabled_action_type_is_refused(api, action_type) -> None
     assert not Proposal.objects.exists()
 
 
+def test_a_bulk_submission_stores_the_valid_actions_and_lists_the_others_errors(api, action_type) -> None:
+    items = [{**ACTION, "target": "campaign-1"}, {**ACTION, "payload": {"budget": -1, "currency": "EUR"}},
+             {**ACTION, "action_type": "ads.nothing"}]
+    response = api.post(f"{URL}bulk/", {"items": items}, format="json")
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [r["result"] for r in results] == ["created", "invalid", "invalid"]
+    assert "payload.budget" in results[1]["errors"] and "action_type" in results[2]["errors"]
+    assert list(Proposal.objects.values_list("action_target", flat=True)) == ["campaign-1"]
+
+
 def test_the_risk_comes_from_the_action_types_stakes_and_reversibility(api, action_type) -> None:
     action_type.stakes, action_type.reversible = 1, True
     action_type.save()
