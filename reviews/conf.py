@@ -129,6 +129,7 @@ DEFAULTS: dict[str, Any] = {
     "HITLCRM_EXECUTORS": [
         "integrations.mail.executor.MailExecutor",
         "integrations.salesforce.executor.SalesforceExecutor",
+        "integrations.outbound.executor.WebhookExecutor",
     ],
     # --- Salesforce (integrations/salesforce/client.py says which combinations log in how) ------
     "SALESFORCE_CONSUMER_KEY": "",

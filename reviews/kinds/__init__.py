@@ -19,7 +19,7 @@ __all__ = ["BUILTIN", "EditRefused", "Kind", "kind_of", "kind_values", "kinds_wi
            "registered_kinds", "unregister"]
 
 # One module per kind; each registers its kind on import.
-BUILTIN = ("reviews.kinds.email_draft", "reviews.kinds.crm_change")
+BUILTIN = ("reviews.kinds.email_draft", "reviews.kinds.crm_change", "reviews.kinds.outbound_action")
 
 _kinds: dict[str, Kind] = {}
 _builtin_loaded = False

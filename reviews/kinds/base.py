@@ -8,9 +8,8 @@ workflow engine asks a task's ``specific`` object), so a new kind needs no edit 
 - a module here with a registered ``Kind`` subclass, listed in ``reviews.kinds.BUILTIN``;
 - its templates (``admin/reviews/kinds/<value>/``) and its submit serializers;
 - its ``ProposalKind`` value and a proxy model of ``Proposal`` in ``reviews/models/proposals.py``
-  (the table's vocabulary), with the migration of the ``kind`` field's choices (and of the check
-  constraint ``proposal_crm_change_has_change_kind``, which lets only email drafts go without a
-  ``change_kind``);
+  (the table's vocabulary), with the migration of the ``kind`` field's choices (the check
+  constraint ``proposal_crm_change_has_change_kind`` asks a ``change_kind`` of CRM changes only);
 - checks of its own, registered with ``kinds = frozenset({<value>})`` (a check declaring no kinds
   judges every kind, reading its text through ``Kind.readable_parts``).
 
@@ -151,6 +150,12 @@ class Kind:
         """(where, text) pairs of everything the record sends out of hitlcrm as text: what the
         content checks (personal data, repetition) read."""
         return []
+
+    def policy_as_applied(self, proposal: Any, policy: Any) -> Any:
+        """The policy as the gate applies it to this record: its task type's policy, or an unsaved
+        copy the kind adjusts from the record's own declarations (an outbound action type's stakes,
+        reversibility and "ungated but logged"). The risk, four eyes and the gate's verdict follow it."""
+        return policy
 
     def auto_approval_hold(self, proposal: Any) -> str:
         """Why the gate must not auto-approve the record now, whatever its checks say ("" when

@@ -21,7 +21,7 @@ from .notifications import (  # noqa: F401
 )
 from .outreach import OutreachKey  # noqa: F401
 from .policies import Policy, PolicyMode
-from .proposals import CheckResult, CrmChange, EmailDraft, Proposal, ProposalKind
+from .proposals import CheckResult, CrmChange, EmailDraft, OutboundAction, Proposal, ProposalKind
 from .quality import GoldenExpectation, GoldenItem, ReviewOpening
 from .webhooks import CallbackHostRule, WebhookDelivery, WebhookDeliveryState  # noqa: F401
 
@@ -43,6 +43,7 @@ __all__ = [
     "GoldenExpectation",
     "GoldenItem",
     "MetricRollup",
+    "OutboundAction",
     "OutboundActionType",
     "Policy",
     "PolicyMode",

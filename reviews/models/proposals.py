@@ -18,6 +18,7 @@ from .clients import ApiClient
 class ProposalKind(models.TextChoices):
     EMAIL_DRAFT = "email_draft", "Email draft"
     CRM_CHANGE = "crm_change", "CRM change"
+    OUTBOUND_ACTION = "outbound_action", "Outbound action"
 
 
 class CrmChangeKind(models.TextChoices):
@@ -71,6 +72,12 @@ class Proposal(models.Model):
     # CRM change flavour (blank for emails); proposed values live in CrmFieldChange rows.
     change_kind = models.CharField(max_length=20, choices=CrmChangeKind.choices, blank=True)
     external_id_field = models.CharField(max_length=80, blank=True)
+    # Outbound action (blank for the other kinds): the registered action type and what it acts on;
+    # the payload as it stands (a rescue's edit becomes it), as approved in ``final_output``.
+    action_type = models.ForeignKey("reviews.OutboundActionType", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="proposals")
+    action_target = models.CharField(max_length=500, blank=True)
+    action_payload = models.JSONField(null=True, blank=True)
 
     # The submission exactly as received, never modified; and what was finally approved.
     original_output = models.JSONField()
@@ -133,7 +140,7 @@ class Proposal(models.Model):
                 name="proposal_required_approvals_1_2",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind=ProposalKind.EMAIL_DRAFT) | ~models.Q(change_kind=""),
+                condition=~models.Q(kind=ProposalKind.CRM_CHANGE) | ~models.Q(change_kind=""),
                 name="proposal_crm_change_has_change_kind",
             ),
         ]
@@ -198,6 +205,18 @@ class CrmChange(Proposal):
     class Meta:
         proxy = True
         verbose_name = "CRM change"
+
+
+class OutboundActionManager(_KindManager):
+    kind = ProposalKind.OUTBOUND_ACTION
+
+
+class OutboundAction(Proposal):
+    objects = OutboundActionManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "outbound action"
 
 
 class CheckResult(models.Model):

@@ -54,7 +54,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
     proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
     if proposal is None or proposal.status != Status.CHECKING:
         return proposal
-    policy = policy_for(proposal.task_type)
+    policy = kind_of(proposal).policy_as_applied(proposal, policy_for(proposal.task_type))
     # Network reads (the CRM record, describe metadata) happen before the lock is taken.
     if gathered is None:
         gathered = crm_context_gather(proposal)

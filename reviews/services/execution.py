@@ -278,6 +278,25 @@ def _proposals_execute_once(proposal_ids: list[int]) -> dict[int, Outcome]:
     return outcomes
 
 
+# --- phase 2: an at-most-once side effect's mark -------------------------------------------------------
+
+def execution_mark_started(proposal_id: int, *, attempt: int, details: dict[str, object] | None = None) -> bool:
+    """Record, committed before an at-most-once side effect begins, that the claimed ``attempt`` got
+    as far as it (on the execution's ``response``, until an outcome replaces it): a worker that dies
+    after this leaves an "unknown" outcome for a person (``executions_recover_stale``), never a
+    repeat. False, marking nothing, when the execution is no longer this attempt's (the claim moved
+    on): the caller must not act."""
+    mark = {"started_attempt": attempt, **(details or {})}
+    with transaction.atomic():
+        return bool(Execution.objects.filter(proposal_id=proposal_id, state=ExecutionState.IN_PROGRESS,
+                                             attempts=attempt).update(response=mark))
+
+
+def execution_started(execution: Execution) -> bool:
+    """Whether the execution's current attempt was marked by :func:`execution_mark_started`."""
+    return isinstance(execution.response, dict) and execution.response.get("started_attempt") == execution.attempts
+
+
 # --- phase 3: record --------------------------------------------------------------------------------
 
 def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] | None = None,
@@ -492,6 +511,8 @@ def executions_recover_stale(*, older_than: timedelta = timedelta(minutes=5)) ->
 
 
 __all__ = [
+    "execution_mark_started",
+    "execution_started",
     "executions_due",
     "executions_next_retry",
     "executions_record",

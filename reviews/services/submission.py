@@ -108,9 +108,9 @@ def proposal_build(
     )
     proposal.policy_task_type = policy.task_type
     proposal.policy_version = policy.version
-    proposal.risk = policy.risk
     proposal.sla_due_at = now + timedelta(minutes=policy.sla_minutes)
     fields = kind_of(kind).payload_store(proposal, data, now=now)  # the kind's own parts
+    proposal.risk = kind_of(kind).policy_as_applied(proposal, policy).risk
     return proposal, fields
 
 

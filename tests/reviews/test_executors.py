@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from integrations.mail.executor import MailExecutor
+from integrations.outbound.executor import WebhookExecutor
 from integrations.salesforce.executor import SalesforceExecutor
 from reviews.executors import (
     Claim,
@@ -91,8 +92,9 @@ def test_the_built_in_executors_carry_out_every_kind() -> None:
     from reviews.kinds import registered_kinds
 
     assert {kind.value: kind.executor for kind in registered_kinds()} == {
-        ProposalKind.EMAIL_DRAFT: "mail", ProposalKind.CRM_CHANGE: "salesforce"}
+        ProposalKind.EMAIL_DRAFT: "mail", ProposalKind.CRM_CHANGE: "salesforce", ProposalKind.OUTBOUND_ACTION: "webhook"}
     assert isinstance(executor_named("salesforce"), SalesforceExecutor)
+    assert isinstance(executor_for(Proposal(kind=ProposalKind.OUTBOUND_ACTION)), WebhookExecutor)
     assert isinstance(executor_named("mail"), MailExecutor)
     assert isinstance(executor_for(Proposal(kind=ProposalKind.EMAIL_DRAFT)), MailExecutor)
     assert isinstance(executor_for(Proposal(kind=ProposalKind.CRM_CHANGE)), SalesforceExecutor)

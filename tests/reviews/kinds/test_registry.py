@@ -17,6 +17,7 @@ from reviews.checks import CheckContext
 from reviews.kinds import EditRefused, Kind, kind_of, kind_values, kinds_with, register, registered_kinds, unregister
 from reviews.kinds.crm_change import CrmChangeKind
 from reviews.kinds.email_draft import EmailDraftKind
+from reviews.kinds.outbound_action import OutboundActionKind
 from reviews.models import Policy, Proposal
 from reviews.services.checking import proposal_checks_evaluate
 from reviews.services.submission import proposal_build
@@ -69,7 +70,7 @@ def webhook_kind() -> Iterator[Kind]:
 
 
 def test_the_built_in_kinds_are_registered_in_order() -> None:
-    assert [type(kind) for kind in registered_kinds()] == [EmailDraftKind, CrmChangeKind]
+    assert [type(kind) for kind in registered_kinds()] == [EmailDraftKind, CrmChangeKind, OutboundActionKind]
     assert kind_values(sends_email=True) == ["email_draft"] and kind_values(writes_crm_fields=True) == ["crm_change"]
     assert kind_of(Proposal(kind="crm_change")) is kind_of("crm_change")
 
@@ -77,8 +78,9 @@ def test_the_built_in_kinds_are_registered_in_order() -> None:
 def test_the_registry_serves_a_kind_registered_later(webhook_kind: Kind) -> None:
     assert isinstance(webhook_kind, WebhookCallKind)
     assert kind_of(Proposal(kind="webhook_call")) is webhook_kind
-    assert [kind.value for kind in registered_kinds()] == ["email_draft", "crm_change", "webhook_call"]
-    assert kinds_with(executor="webhook") == [webhook_kind]
+    assert [kind.value for kind in registered_kinds()] == ["email_draft", "crm_change", "outbound_action",
+                                                           "webhook_call"]
+    assert kinds_with(executor="webhook") == [kind_of("outbound_action"), webhook_kind]
     assert "webhook_call" not in kind_values(sends_email=True) + kind_values(writes_crm_fields=True)
 
 

@@ -26,7 +26,7 @@ OWN = [REVIEWS / "kinds", REVIEWS / "migrations", REVIEWS / "templates" / "admin
 VOCABULARY = {
     REVIEWS / "models" / "proposals.py": re.compile(
         r"^\s*kind = ProposalKind\.\w+$"
-        r"|condition=models\.Q\(kind=ProposalKind\.EMAIL_DRAFT\) \| ~models\.Q\(change_kind=\"\"\),$"
+        r"|condition=~models\.Q\(kind=ProposalKind\.CRM_CHANGE\) \| ~models\.Q\(change_kind=\"\"\),$"
         r"|^\s*def is_email\(self\) -> bool:$"
     ),
 }
