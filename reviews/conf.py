@@ -131,6 +131,9 @@ DEFAULTS: dict[str, Any] = {
         "integrations.salesforce.executor.SalesforceExecutor",
         "integrations.outbound.executor.WebhookExecutor",
     ],
+    # The CRM backend reviews.crm (the CRM port) delegates reads and the activity log to: a module
+    # providing the port's names (integrations/salesforce/crm.py shows which).
+    "HITLCRM_CRM_BACKEND": "integrations.salesforce.crm",
     # --- Salesforce (integrations/salesforce/client.py says which combinations log in how) ------
     "SALESFORCE_CONSUMER_KEY": "",
     "SALESFORCE_USERNAME": "",

@@ -12,6 +12,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from .conf import hitlcrm_settings
+from .crm import normalise_id
 from .kinds import kind_values
 from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Policy, Proposal
 from .models.policies import DEFAULT_TASK_TYPE
@@ -56,7 +57,7 @@ def salesforce_push_status() -> dict[str, Any]:
     - ``configured``: Salesforce settings are present.
     - ``paused``: the org's daily API usage, as Salesforce last reported it to any process, is at or
       above ``share`` of its allowance; due changes wait (still ``approved``) and go out by
-      themselves when a new measurement is under it (see ``integrations.salesforce.pauses``).
+      themselves when a new measurement is under it (see the Salesforce executor's pauses).
     - ``pause``: the org-level condition pushes wait for, as recorded by the push that met it (a
       refused login, an org refusing requests; the executor's ``pause_state``), or None. ``paused``
       is true while it holds too.
@@ -65,17 +66,14 @@ def salesforce_push_status() -> dict[str, Any]:
     - ``retrying``: pushes waiting for their retry after a transient error; ``next_retry_at`` the
       first retry, ``retrying_until`` when the longest-failing of them gives up.
     """
-    from integrations.salesforce.client import api_usage, budget_exhausted
-    from integrations.salesforce.errors import SalesforceConfigurationError
-
+    from .crm import CrmConfigurationError, api_usage, budget_exhausted, crm_configured
     from .executors import executor_named
-    from .services.crm_context import salesforce_configured
 
-    configured = salesforce_configured()
+    configured = crm_configured()
     try:
         usage = api_usage() if configured else None
         paused = configured and budget_exhausted()
-    except SalesforceConfigurationError:
+    except CrmConfigurationError:
         usage, paused = None, False
     pause = executor_named("salesforce").pause_state() if configured else None
     give_up_after = timedelta(seconds=float(hitlcrm_settings.SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS))
@@ -117,9 +115,7 @@ class Overlap:
 
 
 def _record_key(crm_object: str, crm_id: str) -> tuple[str, str]:
-    from integrations.salesforce.ids import is_valid_id, to_18
-
-    return crm_object.lower(), to_18(crm_id) if is_valid_id(crm_id) else crm_id
+    return crm_object.lower(), normalise_id(crm_id)
 
 
 def crm_overlaps(proposal_ids: Iterable[int], *, statuses: Iterable[str] = PENDING) -> dict[int, list[Overlap]]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from integrations.salesforce.errors import SalesforceTransientError
-
+from .crm import CrmTransientError
 from .services.webhooks import WebhookTransientError
 
 # OperationalError: the database chose this transaction as a deadlock victim, or the connection was
 # lost (a restart). The transaction was rolled back and every use case is safe to run again.
-RETRY = {"autoretry_for": (SalesforceTransientError, OperationalError), "retry_backoff": 2, "retry_backoff_max": 300,
+RETRY = {"autoretry_for": (CrmTransientError, OperationalError), "retry_backoff": 2, "retry_backoff_max": 300,
          "retry_jitter": True, "max_retries": 8}
 
 

@@ -188,6 +188,8 @@ HITLCRM_BASE_URL = env_str("HITLCRM_BASE_URL", "http://127.0.0.1:8000")
 HITLCRM_EXTRA_CHECKS = env_setting("HITLCRM_EXTRA_CHECKS")
 # The executors that carry out approved records (reviews/executors), by dotted path.
 HITLCRM_EXECUTORS = env_setting("HITLCRM_EXECUTORS")
+# The CRM backend the CRM port (reviews/crm.py) delegates to, by dotted module path.
+HITLCRM_CRM_BACKEND = env_setting("HITLCRM_CRM_BACKEND")
 # The checks' length limits and tone lexicon (HITLCRM_LENGTH_LIMITS, HITLCRM_TONE_LEXICON[_DEFAULTS])
 # keep the apps' defaults (reviews/conf.py); a deployment sets them here.
 # The optional AI reviewer check (reviews/checks/ai_reviewer.py): an OpenAI-compatible

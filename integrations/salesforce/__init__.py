@@ -8,4 +8,7 @@ this package, which uses simple-salesforce:
   ``create_records``).
 - ``errors``: ``SalesforceError`` and its transient / permanent / configuration subclasses.
 - ``ids``: 15/18-character record ids (``to_18``, ``is_valid_id``).
+- ``crm``: the backend of hitlcrm's CRM port (``reviews.crm``): what reviews/ uses of the above, under
+  CRM-neutral names.
+- ``executor``: the Salesforce push behind the executor port (``reviews.executors``).
 """

@@ -110,9 +110,9 @@ def crm_pushes_paused() -> bool:
     measures again (one ``limits`` request), so the pause ends by itself when the usage falls (or
     the day rolls over).
     """
-    from reviews.services.crm_context import salesforce_configured
+    from .crm import crm_configured
 
-    if not salesforce_configured():
+    if not crm_configured():
         return False
     if _org_pause_holds():
         return True

@@ -16,6 +16,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from .. import crm
 from ..conf import hitlcrm_settings
 from ..kinds.email_draft import email_text_problem
 from ..models import CheckResult, CrmObjectRule, OutboundActionType
@@ -76,16 +77,11 @@ class Lookups:
 
 
 def _read_describe(crm_object: str) -> Any:
-    from ..services.crm_context import salesforce_configured
-
-    if not salesforce_configured():
+    if not crm.crm_configured():
         return None
-    from integrations.salesforce.describe import describe_object
-    from integrations.salesforce.errors import SalesforceError
-
     try:
-        return describe_object(crm_object)
-    except SalesforceError:
+        return crm.describe_object(crm_object)
+    except crm.CrmError:
         return None
 
 
@@ -158,14 +154,12 @@ class SalesforceIdField(serializers.CharField):
         super().__init__(min_length=15, max_length=18, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
-        from integrations.salesforce.ids import is_valid_id, to_18
-
         value = super().to_internal_value(data)
-        if not is_valid_id(value):
+        if not crm.is_valid_id(value):
             raise serializers.ValidationError(
                 "Not a Salesforce id: 15 letters and digits, or 18 whose last 3 are the checksum of the first 15."
             )
-        return to_18(value)
+        return crm.normalise_id(value)
 
 
 class CommonSubmitSerializer(StrictSerializer):
@@ -336,11 +330,9 @@ def _describe_errors(description: Any, fields: dict[str, Any]) -> dict[str, list
     """Type and length against the CRM's (cached) describe metadata, when it could be read."""
     if description is None:
         return {}
-    from integrations.salesforce.describe import validate_field_value
-
     errors = {}
     for name, value in fields.items():
-        problem = validate_field_value(description, name, value)
+        problem = crm.validate_field_value(description, name, value)
         if problem:
             errors[f"fields.{name}"] = [problem]
     return errors

@@ -35,7 +35,7 @@ class CheckContext:
 
     ``crm_record`` is the CRM record's current values, or None when it could not be read
     (``crm_error`` says why; empty when Salesforce is simply not configured). ``describe`` is the
-    CRM object's metadata (``integrations.salesforce.describe.ObjectDescription``) or None.
+    CRM object's metadata (``reviews.crm.ObjectDescription``) or None.
     ``field_changes`` are the proposal's ``CrmFieldChange`` rows, loaded once for every check.
     ``crm_opt_outs``: see the field.
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..crm import field_problem, opted_out_reason
 from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
 
 OPT_OUT_FLAGS = ("HasOptedOutOfEmail",)
@@ -36,8 +37,6 @@ class FieldValidityCheck(Check):
                 False, _unread(context, f"{proposal.crm_object} field metadata") + ": check types, lengths and "
                 "picklist values by hand", {"unchecked": [c.field for c in context.field_changes]}, severity=SOFT,
             )
-        from integrations.salesforce.describe import field_problem
-
         problems = {}
         for change in context.field_changes:
             problem = field_problem(context.describe, change.field, change.proposed_value)
@@ -66,8 +65,6 @@ class DoNotContactCheck(Check):
             return named
         elsewhere = {address: records for address, records in (context.crm_opt_outs or {}).items() if records}
         if elsewhere:
-            from integrations.salesforce.records import opted_out_reason
-
             return CheckOutcome(False, opted_out_reason(elsewhere), {"opted_out": {
                 address: [{"object": r.crm_object, "id": r.crm_id, "converted": r.converted} for r in records]
                 for address, records in elsewhere.items()}})

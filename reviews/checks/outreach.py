@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from ..crm import normalise_id
 from ..state_machine import Status
 from .base import SOFT, Check, CheckContext, CheckOutcome, registry
 
@@ -25,9 +26,7 @@ LOOKUP_LIMIT = 200
 
 
 def _crm_key(crm_object: str, crm_id: str) -> str:
-    from integrations.salesforce.ids import is_valid_id, to_18
-
-    return f"{crm_object}:{to_18(crm_id) if is_valid_id(crm_id) else crm_id}"
+    return f"{crm_object}:{normalise_id(crm_id)}"
 
 
 def _draft_key(subject: str, body: str) -> str:

@@ -6,7 +6,7 @@
   picks a record's executor.
 
 The built-ins live behind their boundaries in ``integrations/``: the Salesforce push
-(``integrations.salesforce.executor.SalesforceExecutor``) and the mail sender
+(``SalesforceExecutor``, in the Salesforce integration) and the mail sender
 (``integrations.mail.executor.MailExecutor``).
 """
 

@@ -17,12 +17,13 @@ from django.db.models import Count, Window
 
 from ..checks.evidence import field_backing
 from ..checks.text import normalise
+from ..crm import crm_configured
 from ..models.crm import CrmFieldChange, FieldDecision
 from ..models.decisions import Decision
 from ..models.execution import ExecutionAttempt
 from ..models.proposals import ProposalKind
 from ..selectors import crm_overlaps
-from ..services.crm_context import CrmNow, crm_values_now, salesforce_configured
+from ..services.crm_context import CrmNow, crm_values_now
 from ..state_machine import TERMINAL, Status
 from . import register
 from .base import EditRefused, Kind
@@ -229,7 +230,7 @@ class CrmChangeKind(Kind):
         and the other pending changes to the same record and fields."""
         field_threshold = policy.field_confidence_threshold if policy else None
         crm_now: CrmNow | None = None
-        if proposal.status in CRM_NOW_STATUSES and salesforce_configured():
+        if proposal.status in CRM_NOW_STATUSES and crm_configured():
             crm_now = crm_values_now(proposal)  # at most one SOQL query, cached for seconds
         now_values = crm_now.values if crm_now is not None else None
         fields = []

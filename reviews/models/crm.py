@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from .proposals import Proposal
 
 if TYPE_CHECKING:
-    from integrations.salesforce.client import WriteOptions
+    from ..crm import WriteOptions
 
 
 class CrmObjectRule(models.Model):
@@ -69,8 +69,8 @@ class CrmObjectRule(models.Model):
         return self.crm_object
 
     def write_options(self) -> WriteOptions:
-        """The Salesforce ``WriteOptions`` for this object's writes."""
-        from integrations.salesforce.client import WriteOptions
+        """The CRM's ``WriteOptions`` for this object's writes."""
+        from ..crm import WriteOptions
 
         return WriteOptions(run_assignment_rules=self.run_assignment_rules,
                             allow_duplicate_save=self.allow_duplicate_save)

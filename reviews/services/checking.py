@@ -160,14 +160,14 @@ def edited_context_gather(proposal_id: int) -> dict[str, Any] | None:
     :func:`proposal_run_checks` reads it, but never from the opt-out cache (a decision is rare, and
     an opt-out since the draft was checked must stop it now). Salesforce being unreachable is not the
     reviewer's problem to debug: it reaches the checks as ``crm_error`` and they fail soft saying so."""
-    from integrations.salesforce.errors import SalesforceError
+    from ..crm import CrmError
 
     proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
     if proposal is None:
         return None
     try:
         return crm_context_gather(proposal, cached=False)
-    except SalesforceError as exc:
+    except CrmError as exc:
         return {"crm_record": None, "crm_error": str(exc)}
 
 

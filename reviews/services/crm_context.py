@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
+from ..crm import crm_configured, describe_object, is_valid_id, normalise_id, opted_out_records, read_records
 from ..kinds import kind_of
 from ..models import Proposal
 from ..models.mail import normalise_address
@@ -25,14 +26,6 @@ logger = logging.getLogger(__name__)
 # The country fields feed the lawful-basis check; a field the org lacks is simply not read.
 CONTACT_FLAGS = {"Contact": ["HasOptedOutOfEmail", "DoNotCall", "MailingCountry"],
                  "Lead": ["HasOptedOutOfEmail", "DoNotCall", "Country"]}
-
-
-def salesforce_configured() -> bool:
-    return bool(
-        (hitlcrm_settings.SALESFORCE_INSTANCE_URL and hitlcrm_settings.SALESFORCE_SESSION_ID)
-        or hitlcrm_settings.SALESFORCE_USERNAME
-        or hitlcrm_settings.SALESFORCE_CONSUMER_KEY
-    )
 
 
 def crm_fields_to_read(proposal: Proposal, field_changes: Iterable[Any] | None = None) -> list[str]:
@@ -75,7 +68,7 @@ def crm_contexts_gather(
     proposals = list(proposals)
     contexts: dict[int, dict[str, Any]] = {}
     by_object: dict[str, list[Proposal]] = defaultdict(list)
-    configured = salesforce_configured()
+    configured = crm_configured()
     for proposal in proposals:
         if not proposal.crm_object or not proposal.crm_id or not configured:
             contexts[proposal.pk] = {"crm_record": None, "crm_error": "" if proposal.crm_id else "no CRM record given"}
@@ -91,13 +84,13 @@ def crm_contexts_gather(
         contexts.update(_object_contexts(crm_object, group, fields_of))
     emails = {proposal.pk: proposal.recipients for proposal in proposals if kind_of(proposal).sends_email}
     if configured and emails:
-        from integrations.salesforce.errors import SalesforcePermanentError
+        from ..crm import CrmPermanentError
 
         # Anyone in the org holding a recipient's address who opted out: one look-up for the batch.
         try:
             for pk, by_address in recipients_opted_out(emails, cached=cached).items():
                 contexts[pk]["crm_opt_outs"] = by_address
-        except SalesforcePermanentError as exc:
+        except CrmPermanentError as exc:
             for pk in emails:
                 contexts[pk]["crm_opt_outs_error"] = str(exc)
     return contexts
@@ -111,13 +104,11 @@ def recipients_opted_out(addresses: Mapping[Hashable, Iterable[str]], *,
                          cached: bool = True) -> dict[Hashable, dict[str, list[Any]]]:
     """For each key's recipient addresses: the CRM records across the org (Leads, converted or not,
     Contacts, Person Accounts) that hold the address and opted out of email, by normalised address
-    (``[]`` for none), read with one :func:`~integrations.salesforce.records.opted_out_records` call.
+    (``[]`` for none), read with one :func:`reviews.crm.opted_out_records` call.
 
     What was read is cached per address ``HITLCRM_CRM_FLAGS_CACHE_SECONDS``, like the named record's
-    flags; ``cached=False`` (sending) reads them all from the CRM. Salesforce errors propagate.
+    flags; ``cached=False`` (sending) reads them all from the CRM. CRM errors propagate.
     """
-    from integrations.salesforce.records import opted_out_records
-
     wanted = {key: [a for a in dict.fromkeys(map(normalise_address, some)) if a] for key, some in addresses.items()}
     every = {address for some in wanted.values() for address in some}
     found: dict[str, list[Any]] = {}
@@ -140,10 +131,7 @@ def _flags_key(proposal: Proposal) -> str:
 
 def _object_contexts(crm_object: str, proposals: list[Proposal],
                      fields_of: Callable[[Proposal], list[str]]) -> dict[int, dict[str, Any]]:
-    from integrations.salesforce.describe import describe_object
-    from integrations.salesforce.errors import SalesforcePermanentError
-    from integrations.salesforce.ids import is_valid_id, to_18
-    from integrations.salesforce.records import read_records
+    from ..crm import CrmPermanentError
 
     contexts: dict[int, dict[str, Any]] = {}
     readable = []
@@ -160,10 +148,10 @@ def _object_contexts(crm_object: str, proposals: list[Proposal],
                   for proposal in readable}
         fields = list(dict.fromkeys(name for names in wanted.values() for name in names))
         records = read_records(crm_object, [proposal.crm_id for proposal in readable], fields or ["Id"])
-    except SalesforcePermanentError as exc:
+    except CrmPermanentError as exc:
         return {**contexts, **{proposal.pk: {"crm_record": None, "crm_error": str(exc)} for proposal in readable}}
     for proposal in readable:
-        found = records.get(to_18(proposal.crm_id))
+        found = records.get(normalise_id(proposal.crm_id))
         if found is None:
             contexts[proposal.pk] = {"crm_record": None, "describe": describe,
                                      "crm_error": f"{crm_object} {proposal.crm_id} was not found in the CRM"}
@@ -191,22 +179,21 @@ def crm_values_now(proposal: Proposal) -> CrmNow:
     (one SOQL query) and cached ``HITLCRM_CRM_NOW_CACHE_SECONDS`` per record (object and id), so a
     page opened again, or the record's other changes, read nothing more meanwhile. Never raises: a
     Salesforce failure of any kind is the ``error``, and the page shows it."""
-    from integrations.salesforce.errors import SalesforceError
-    from integrations.salesforce.ids import is_valid_id, to_18
+    from ..crm import CrmError
 
     if not proposal.crm_id:
         return CrmNow(None, "no CRM record given")
-    if not salesforce_configured():
+    if not crm_configured():
         return CrmNow(None, "Salesforce is not configured")
     wanted = {change.field.lower() for change in proposal.field_changes.all()}
-    record_id = to_18(proposal.crm_id) if is_valid_id(proposal.crm_id) else proposal.crm_id
+    record_id = normalise_id(proposal.crm_id)
     key = f"hitlcrm:crm-now:{proposal.crm_object}:{record_id}"
     cached = cache.get(key)
     if cached is not None and wanted <= set(cached["covers"]):
         return CrmNow(cached["values"], read_at=cached["read_at"])
     try:
         context = crm_contexts_gather([proposal])[proposal.pk]
-    except SalesforceError as exc:  # transient ones too: the page shows why, and opens anyway
+    except CrmError as exc:  # transient ones too: the page shows why, and opens anyway
         return CrmNow(None, str(exc) or type(exc).__name__)
     record = context.get("crm_record")
     if record is None:

@@ -126,10 +126,10 @@ def salesforce_probe() -> Probe:
     pause the last push recorded (the Salesforce executor's ``pause_state``): no request to Salesforce here, so
     the endpoint costs the org nothing and answers while Salesforce does not. Salesforce's own
     message is logged by the push, not shown (the endpoint answers anyone)."""
+    from ..crm import crm_configured
     from ..executors import executor_named
-    from .crm_context import salesforce_configured
 
-    if not salesforce_configured():
+    if not crm_configured():
         return Probe(True, details={"configured": False})
     pause = executor_named("salesforce").pause_state()
     if pause is None:

@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ..crm import normalise_id
 from ..models import Decision, ReasonCode
 from ..models.audit import AuditActorType, AuditChainHead, AuditEvent
 from ..models.clients import login_path
@@ -102,12 +103,10 @@ def _text(limit: int) -> Any:
 
 
 def _crm_id(value: str) -> str:
-    from integrations.salesforce.ids import is_valid_id, to_18
-
     if len(value) > 18:
         raise ValueError("at most 18 characters")
     # Records are stored under the 18-character id; a 15-character id finds them too.
-    return to_18(value) if is_valid_id(value) else value
+    return normalise_id(value)
 
 
 def _moment(value: str) -> datetime:

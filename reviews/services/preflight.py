@@ -40,7 +40,7 @@ def _policy_without_writes(task_type: str) -> Policy:
 
 def proposal_preflight(*, client: ApiClient, kind: str, data: dict[str, Any], payload: dict[str, Any]) -> Preflight:
     """``data`` as the submission serializer validated it, ``payload`` as the agent sent it."""
-    from integrations.salesforce.errors import SalesforceError
+    from ..crm import CrmError
 
     task_type = default_task_type(kind, data)
     policy = _policy_without_writes(task_type)
@@ -48,7 +48,7 @@ def proposal_preflight(*, client: ApiClient, kind: str, data: dict[str, Any], pa
                                              idempotency_key=None, policies={task_type: policy})
     try:
         gathered = crm_context_preview(proposal, field_changes)
-    except SalesforceError as exc:  # transient or configuration: the worker would retry; say so instead
+    except CrmError as exc:  # transient or configuration: the worker would retry; say so instead
         gathered = {"crm_record": None, "crm_error": f"The CRM could not be read right now ({exc})"}
     context = CheckContext(policy=policy, field_changes=field_changes, **gathered)
     results = sorted(proposal_checks_evaluate(proposal, context),

@@ -44,6 +44,15 @@ from django.utils import timezone
 from integrations.mail.sending import OutgoingMessage
 
 from ..conf import hitlcrm_settings
+from ..crm import (
+    activities_logged_since,
+    create_records,
+    crm_configured,
+    is_valid_id,
+    normalise_id,
+    opted_out_reason,
+    read_records,
+)
 from ..executors import Outcome
 from ..models import Execution, ExecutionState, Policy, Proposal
 from ..models.mail import (
@@ -57,7 +66,7 @@ from ..models.mail import (
 from ..state_machine import IllegalTransition, Status
 from .actors import Actor
 from .audit import audit_record
-from .crm_context import recipients_opted_out, salesforce_configured
+from .crm_context import recipients_opted_out
 from .execution import executions_record
 from .sender_health import emails_hold_for_sender_pause, paused_sender_domains, sender_domain_of
 from .sending_rules import (
@@ -202,13 +211,11 @@ def _crm_stops(proposals: list[Proposal]) -> dict[int, Outcome]:
     naming = [p for p in proposals if p.crm_object and p.crm_id]
     if not naming:
         return {}
-    if not salesforce_configured():
+    if not crm_configured():
         return {p.pk: _stop("crm_unverifiable",
                             f"Salesforce is not configured, so the opt-out of {p.crm_object} {p.crm_id} cannot be "
                             "checked; the email was not sent") for p in naming}
-    from integrations.salesforce.errors import SalesforceError, SalesforceTransientError
-    from integrations.salesforce.ids import is_valid_id, to_18
-    from integrations.salesforce.records import read_records
+    from ..crm import CrmError, CrmTransientError
 
     stops: dict[int, Outcome] = {}
     by_object: dict[str, list[Proposal]] = defaultdict(list)
@@ -217,16 +224,16 @@ def _crm_stops(proposals: list[Proposal]) -> dict[int, Outcome]:
     for crm_object, group in by_object.items():
         try:
             records = read_records(crm_object, [p.crm_id for p in group], ["HasOptedOutOfEmail"])
-        except SalesforceTransientError as exc:
+        except CrmTransientError as exc:
             stops.update({p.pk: Outcome("", message=f"could not check the CRM record: {exc}",
                                         error_code="crm_unavailable") for p in group})
             continue
-        except SalesforceError as exc:
+        except CrmError as exc:
             stops.update({p.pk: _stop("crm_unverifiable", f"could not check {crm_object} records for opt-out: {exc}")
                           for p in group})
             continue
         for proposal in group:
-            record = records.get(to_18(proposal.crm_id)) if is_valid_id(proposal.crm_id) else None
+            record = records.get(normalise_id(proposal.crm_id)) if is_valid_id(proposal.crm_id) else None
             if record is None:
                 stops[proposal.pk] = _stop("crm_record_missing",
                                            f"{crm_object} {proposal.crm_id} is deleted or does not exist in the CRM")
@@ -284,17 +291,16 @@ def emails_presend_checks(proposals: list[Proposal]) -> dict[int, Outcome]:
 def _opt_out_stops(addresses: dict[int, list[str]]) -> dict[int, Outcome]:
     """Anyone in the CRM holding a recipient's address who opted out stops the email (the check at
     submission looked too; an opt-out may have come since, on a record the email does not name)."""
-    if not addresses or not salesforce_configured():
+    if not addresses or not crm_configured():
         return {}
-    from integrations.salesforce.errors import SalesforceError, SalesforceTransientError
-    from integrations.salesforce.records import opted_out_reason
+    from ..crm import CrmError, CrmTransientError
 
     try:
         found = recipients_opted_out(addresses, cached=False)
-    except SalesforceTransientError as exc:
+    except CrmTransientError as exc:
         return {pk: Outcome("", message=f"could not check the recipients' opt-out: {exc}",
                             error_code="crm_unavailable") for pk in addresses}
-    except SalesforceError as exc:
+    except CrmError as exc:
         return {pk: _stop("crm_unverifiable", f"could not check the recipients' opt-out: {exc}") for pk in addresses}
     return {pk: _stop("opted_out", opted_out_reason(by_address)) for pk, by_address in found.items()
             if any(by_address.values())}
@@ -454,31 +460,22 @@ def _activity_fields(proposal: Proposal, sent_at: datetime) -> dict[str, Any]:
 def _tasks_created_since(deliveries: list[MailDelivery]) -> dict[int, str]:
     """Tasks an earlier, interrupted attempt may have created: {proposal id: Task id}, matched by the
     linked record and subject among Tasks created since that attempt began."""
-    from integrations.salesforce.client import get_client
-    from integrations.salesforce.soql import id_in, select
-
     if not deliveries:
         return {}
     since = min(d.crm_activity_requested_at or d.sent_at or timezone.now() for d in deliveries) - ACTIVITY_CLOCK_MARGIN
-    ids = sorted({d.proposal.crm_id for d in deliveries})
-    where = f"({id_in(ids, 'WhoId')} OR {id_in(ids, 'WhatId')}) AND CreatedDate >= {since:%Y-%m-%dT%H:%M:%SZ}"
-    found: dict[tuple[str, str], str] = {}
-    for task in get_client().query_all(select("Task", ["Id", "WhoId", "WhatId", "Subject"], where)):
-        for link in (task.get("WhoId"), task.get("WhatId")):
-            if link:
-                found.setdefault((str(link)[:15], str(task.get("Subject") or "")), str(task["Id"]))
+    found = activities_logged_since({d.proposal.crm_id for d in deliveries}, since)
     matches: dict[int, str] = {}
     for delivery in deliveries:
         fields = _activity_fields(delivery.proposal, delivery.sent_at or timezone.now())
-        task_id = found.get((delivery.proposal.crm_id[:15], fields["Subject"]))
+        task_id = found.get((normalise_id(delivery.proposal.crm_id), fields["Subject"]))
         if task_id:
             matches[delivery.proposal_id] = task_id
     return matches
 
 
 def email_activities_due(*, proposal_ids: list[int] | None = None) -> list[int]:
-    """Sent emails whose CRM activity is to be logged (none while Salesforce is not configured)."""
-    if not salesforce_configured():
+    """Sent emails whose CRM activity is to be logged (none while the CRM is not configured)."""
+    if not crm_configured():
         return []
     now = timezone.now()
     due = MailDelivery.objects.filter(
@@ -497,8 +494,7 @@ def email_activities_push(*, proposal_ids: list[int] | None = None) -> dict[str,
     same record with the same subject, created since) and adopted instead of created again. A failure
     leaves the email ``done`` (it was sent) and the activity ``pending`` (retried by the sweeper) or
     ``failed`` (shown with the error)."""
-    from integrations.salesforce.errors import SalesforceConfigurationError, SalesforceError, SalesforceTransientError
-    from integrations.salesforce.records import DONE, MAX_RECORDS_PER_REQUEST, RETRY, create_records
+    from ..crm import DONE, MAX_RECORDS_PER_REQUEST, RETRY, CrmConfigurationError, CrmError, CrmTransientError
 
     counts = {"created": 0, "adopted": 0, "failed": 0, "retry": 0}
     due = email_activities_due(proposal_ids=proposal_ids)
@@ -513,14 +509,14 @@ def email_activities_push(*, proposal_ids: list[int] | None = None) -> dict[str,
             to_create = [d for d in batch if d.proposal_id not in adopted]
             outcomes = create_records("Task", [_activity_fields(d.proposal, d.sent_at or timezone.now())
                                                for d in to_create]) if to_create else []
-        except (SalesforceTransientError, SalesforceConfigurationError) as exc:
+        except (CrmTransientError, CrmConfigurationError) as exc:
             # Retried by the sweeper (a configuration fixed later lets them through). Without an
             # HTTP answer (a timeout, a dropped connection) Salesforce may have created the Tasks.
             _activities_record(batch, state=CrmActivityState.PENDING, error=str(exc),
                                uncertain=any(d.crm_activity_uncertain for d in batch) or exc.status is None)
             counts["retry"] += len(batch)
             continue
-        except SalesforceError as exc:
+        except CrmError as exc:
             _activities_record(batch, state=CrmActivityState.FAILED, error=str(exc))
             counts["failed"] += len(batch)
             continue

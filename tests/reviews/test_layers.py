@@ -43,3 +43,22 @@ def test_the_core_and_the_console_import_nothing_from_the_api() -> None:
         offenders += [f"{path.relative_to(ROOT)}:{line}: {module}" for module, line in _imported(path, top_level=lazy)
                       if module == "reviews.api" or module.startswith("reviews.api.")]
     assert offenders == []
+
+
+# The CRM boundary: reviews/ reaches the CRM through reviews/crm.py (the port), which loads the
+# configured backend by its dotted path from the settings; nothing in reviews/ names Salesforce's
+# modules. The migrations are history, and tests may import the integration directly.
+CRM_PORT_EXEMPT = {REVIEWS / "migrations"}
+
+
+def test_reviews_reaches_the_crm_only_through_the_port() -> None:
+    offenders = []
+    for path in sorted(REVIEWS.rglob("*.py")):
+        if any(part in path.parents for part in CRM_PORT_EXEMPT):
+            continue
+        offenders += [f"{path.relative_to(ROOT)}:{line}: {module}" for module, line in _imported(path)
+                      if module == "integrations.salesforce" or module.startswith("integrations.salesforce.")]
+        # Nor by a dotted path in the code (an import_string): only the settings' defaults name it.
+        if path != REVIEWS / "conf.py" and "integrations.salesforce" in path.read_text():
+            offenders.append(f"{path.relative_to(ROOT)}: names integrations.salesforce")
+    assert offenders == []

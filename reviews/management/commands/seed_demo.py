@@ -13,11 +13,11 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from reviews.conf import hitlcrm_settings
+from reviews.crm import WriteOptions, create_records, crm_configured
 from reviews.kinds import kind_of
 from reviews.models import ApiClient, CrmObjectRule, Policy
 from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
-from reviews.services.crm_context import salesforce_configured
 from reviews.services.submission import proposal_submit
 from reviews.services.tokens import api_client_create
 
@@ -95,12 +95,9 @@ class Command(BaseCommand):
 
     def _create_crm_records(self, lines: list[dict[str, Any]]) -> list[str]:
         """Create each line's CRM record in Salesforce; the ids go into the proposals."""
-        if not salesforce_configured():
+        if not crm_configured():
             raise CommandError("Salesforce is not configured: set SALESFORCE_INSTANCE_URL and SALESFORCE_SESSION_ID "
                                "(make demo starts the local emulator and sets them)")
-        from integrations.salesforce.client import WriteOptions
-        from integrations.salesforce.records import create_records
-
         # Demo fixtures, not a reviewed write: several lines may name the same person, and each gets its
         # own Contact past the org's duplicate rule alert (assignment rules still stay out).
         fixtures = WriteOptions(allow_duplicate_save=True)
