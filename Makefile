@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PYTEST_ARGS ?=
+# Two test processes (pytest-xdist): each has its own database and broker (hitlcrm/settings/test.py),
+# so the process tests of one never meet the other's. `make test PYTEST_ARGS=` runs them in one.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test venv lint migrations docs bench load clean
 
