@@ -48,7 +48,8 @@ def outcome_for(result: DeliveryResult, *, idempotent: bool) -> Outcome:
     if result.outcome == DeliveryOutcome.REFUSED:
         return Outcome(Status.FAILED, message=result.message, error_code="action_refused", response=answer)
     if result.outcome == DeliveryOutcome.TRANSIENT:
-        return Outcome("", message=result.message, error_code="action_unavailable", response=answer)
+        return Outcome("", message=result.message, error_code="action_unavailable", response=answer,
+                       retry_after=result.retry_after)
     if idempotent:  # the receiver acts once per idempotency key: asking again is safe
         return Outcome("", message=result.message, error_code="action_outcome_unknown", response=answer)
     return Outcome("", message=result.message, error_code="outcome_unknown", response=answer, unknown=True)

@@ -37,6 +37,9 @@ class Outcome:
     response: dict[str, Any] = field(default_factory=dict)  # what the other side answered (JSON-ready)
     conflicts: dict[str, Any] = field(default_factory=dict)  # field -> value found in the CRM
     unknown: bool = False  # it may or may not have happened: a person finds out
+    # For a retry: the seconds the other side asked to be left alone (a Retry-After header); the
+    # retry waits at least that long, up to the executor's longest backoff.
+    retry_after: float | None = None
 
 
 @dataclass

@@ -352,6 +352,8 @@ def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] |
             retrying.append(execution)
         if retrying:
             delay = execution_retry_delay(max(execution.transient_failures for execution in retrying), policy)
+            asked = max((outcomes[execution.proposal_id].retry_after or 0.0) for execution in retrying)
+            delay = max(delay, min(asked, policy.backoff_max_seconds))
             retry_after = timezone.now() + timedelta(seconds=delay)
             groups: dict[tuple[str, str], list[int]] = defaultdict(list)  # one error for a whole request, mostly
             for execution in retrying:

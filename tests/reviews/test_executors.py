@@ -174,6 +174,25 @@ def test_a_retry_waits_by_the_executors_policy_and_then_gives_up(api, fake) -> N
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("asked", "at_least", "at_most"), [(99.5, 99, 100), (7200.0, 100, 100)])
+def test_a_retry_waits_as_long_as_the_other_side_asked_up_to_the_longest_backoff(
+        api, fake, asked: float, at_least: int, at_most: int) -> None:
+    """A receiver's Retry-After is honoured (above the policy's backoff, 50 to 100 s here), but never
+    past the executor's longest backoff, which the start-up checks keep inside the broker's limits."""
+    proposal = approved_email(api)
+    fake.answer = staticmethod(lambda ids: Report(retry={pk: Outcome("", message="slow down", error_code="429",
+                                                                     retry_after=asked) for pk in ids},
+                                                  error=FlakyError("slow down")))
+    before = timezone.now()
+    with pytest.raises(FlakyError):
+        proposals_execute(proposal_ids=[proposal.pk])
+
+    execution = Execution.objects.get(proposal=proposal)
+    assert before + timedelta(seconds=at_least) <= execution.retry_after
+    assert execution.retry_after <= timezone.now() + timedelta(seconds=at_most)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("started", [True, False])
 def test_a_dead_workers_at_most_once_attempt_is_unknown_only_once_its_side_effect_started(
         api, fake, settings, started: bool) -> None:

@@ -72,8 +72,8 @@ def test_a_refused_action_fails_with_the_receivers_message() -> None:
 
 @pytest.mark.parametrize("idempotent", [False, True])
 def test_a_transient_failure_is_retried(idempotent: bool) -> None:
-    outcome = outcome_for(result(DeliveryOutcome.TRANSIENT, status_code=503), idempotent=idempotent)
-    assert (outcome.status, outcome.unknown) == ("", False)
+    outcome = outcome_for(result(DeliveryOutcome.TRANSIENT, status_code=503, retry_after=30.0), idempotent=idempotent)
+    assert (outcome.status, outcome.unknown, outcome.retry_after) == ("", False, 30.0)  # the receiver's Retry-After
 
 
 def test_an_unknown_outcome_goes_to_a_person_unless_the_endpoint_is_idempotent() -> None:
