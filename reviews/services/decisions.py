@@ -84,17 +84,54 @@ def _is_material(changes: dict[str, list[Any]]) -> bool:
     return any(_normalised(old) != _normalised(new) for old, new in changes.values())
 
 
+def _edit_inputs(proposal: Proposal, *, edits: dict[str, Any] | None,
+                 carried_edits: dict[str, Any]) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """The reviewer's edits that change something, and the output's edits as a whole: what the earlier
+    round approved (``carried_edits``), then each live approval's edits, then this reviewer's."""
+    changes = _edits_of(proposal, edits)
+    all_edits = dict(carried_edits)
+    for earlier in _live_approvals(proposal).order_by("created_at", "pk"):
+        all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
+    all_edits.update({name: pair[1] for name, pair in changes.items()})
+    return changes, all_edits
+
+
+def _edit_checks_ahead(proposal_id: int, *, edits: dict[str, Any], field_decisions: dict[str, bool] | None,
+                       gathered: dict[str, Any] | None) -> tuple[Any, list[CheckResult]] | None:
+    """The checks of a reviewer's edit, run before the row lock is taken: a check may take seconds (the
+    AI reviewer asks a model), and the lock would make every other decision on the record wait that
+    long. For a record in review (the usual edit); the locked decision uses the results only if what
+    they checked is still what it approves (same round, same edits), else it runs them again."""
+    proposal = (Proposal.objects.filter(pk=proposal_id).select_related("agent")
+                .prefetch_related("field_changes", "check_results").first())
+    if proposal is None or proposal.status != Status.NEEDS_REVIEW:
+        return None
+    try:
+        changes, all_edits = _edit_inputs(proposal, edits=edits, carried_edits={})
+    except DecisionRefused:
+        return None  # refused again, with its message, under the lock
+    if not changes:
+        return None
+    approved = None if field_decisions is None else [name for name, keep in field_decisions.items() if keep]
+    results = edited_checks_evaluate(proposal, edits=all_edits, gathered=gathered, fields=approved)
+    return (proposal.status_changed_at, all_edits, approved), results
+
+
 def _edit_checked(
     proposal: Proposal, *, edits: dict[str, Any], gathered: dict[str, Any] | None,
-    fields: dict[str, bool] | None, confirm_soft: bool,
+    fields: dict[str, bool] | None, confirm_soft: bool, ahead: tuple[Any, list[CheckResult]] | None = None,
 ) -> dict[str, Any]:
     """Run the checks on the output as it would be executed (``edits`` applied; for a CRM change only
     the fields approved in ``fields``, all when None). A hard failure refuses the decision; a soft one
     the record was not already showing refuses it unless the reviewer confirmed (``confirm_soft``).
-    Soft failures it already showed are what sent it to this reviewer: they saw them.
+    Soft failures it already showed are what sent it to this reviewer: they saw them. ``ahead``: the
+    results :func:`_edit_checks_ahead` got before the lock, used when they checked this very output.
     Returns what the approval's audit event records of them."""
     approved = None if fields is None else [name for name, keep in fields.items() if keep]
-    results = edited_checks_evaluate(proposal, edits=edits, gathered=gathered, fields=approved)
+    if ahead is not None and ahead[0] == (proposal.status_changed_at, edits, approved):
+        results = ahead[1]
+    else:
+        results = edited_checks_evaluate(proposal, edits=edits, gathered=gathered, fields=approved)
     hard = check_failures(results, HARD)
     if hard:
         raise EditChecksFailed(hard, confirmable=False)
@@ -145,6 +182,8 @@ def proposal_decide(
         raise DecisionRefused("a rejection overwrites nothing: leave out the conflict resolution")
     # The CRM reads the checks of an edit need happen before the row lock is taken.
     gathered = edited_context_gather(proposal_id) if edits and action != Decision.Action.REJECT else None
+    ahead = (_edit_checks_ahead(proposal_id, edits=edits, field_decisions=field_decisions, gathered=gathered)
+             if edits and action != Decision.Action.REJECT else None)
 
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
@@ -168,19 +207,17 @@ def proposal_decide(
             proposal_reapproval_prepare(proposal, actor=actor)  # a new round of approvals (see there)
         if action != Decision.Action.REJECT and proposal.required_approvals > 1:
             _check_second_approval(proposal, actor)
-        changes = _edits_of(proposal, edits) if action != Decision.Action.REJECT else {}
+        # Edits accumulate over approvals: the first approver's edits stand unless the second edits too.
+        changes, all_edits = _edit_inputs(proposal, edits=edits if action != Decision.Action.REJECT else None,
+                                          carried_edits=carried_edits)
         if action == Decision.Action.EDIT_APPROVE and not changes and field_decisions is None:
             action = Decision.Action.APPROVE
         approvals = _live_approvals(proposal)
-        # Edits accumulate over approvals: the first approver's edits stand unless the second edits too.
-        all_edits = dict(carried_edits)
-        for earlier in approvals.order_by("created_at", "pk"):
-            all_edits.update({name: pair[1] for name, pair in earlier.edits.items()})
-        all_edits.update({name: pair[1] for name, pair in changes.items()})
         checked: dict[str, Any] = {}
         if changes:
             checked = _edit_checked(proposal, edits=all_edits, gathered=gathered, confirm_soft=confirm_soft,
-                                    fields=carried_fields if field_decisions is None else field_decisions)
+                                    fields=carried_fields if field_decisions is None else field_decisions,
+                                    ahead=ahead)
         common = {"reason_code": reason_code, "note": note}
         try:
             with transaction.atomic():

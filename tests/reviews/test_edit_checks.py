@@ -286,3 +286,30 @@ def test_undoing_the_approval_of_a_rescued_record_keeps_it_counted_as_edited(api
     proposal_undo(proposal_id=proposal.pk, actor=Actor.for_user(rita))
     proposal.refresh_from_db()
     assert proposal.status == Status.NEEDS_REVIEW and proposal.materially_edited
+
+
+def test_the_checks_of_an_edit_run_before_the_row_lock_is_taken(api, rita, monkeypatch) -> None:
+    """A check may take seconds (the AI reviewer asks a model): run under the record's row lock, it
+    would make every other decision on the record wait that long. They run before the lock; the locked
+    decision uses their results because it approves exactly the output they checked."""
+    from django.db import connection
+
+    from reviews.checks.content import ToneCheck
+
+    proposal = checked(api)
+    depth_outside = len(connection.atomic_blocks)  # the test's own transaction
+    depths: list[int] = []
+    real_run = ToneCheck.run
+
+    def tone_run(self: Any, view: Any, context: Any) -> Any:
+        depths.append(len(connection.atomic_blocks))
+        return real_run(self, view, context)
+
+    monkeypatch.setattr(ToneCheck, "run", tone_run)
+    edit_approve(proposal, rita, edits={"subject": "A shorter subject for Contoso"})
+
+    assert depths == [depth_outside]  # once, and outside proposal_decide's transaction (its row lock)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.APPROVED and proposal.final_output["subject"] == "A shorter subject for Contoso"
+    event = AuditEvent.objects.get(proposal_id_ref=proposal.pk, action="edited_and_approved")
+    assert {check["name"] for check in event.data["checks"]} >= {"tone", "placeholders"}
