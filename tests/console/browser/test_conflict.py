@@ -52,7 +52,7 @@ def test_the_a_key_on_a_conflict_writes_nothing_and_overwrite_needs_its_confirma
 
     page.locator("#confirm-overwrite").check()
     page.locator("#overwrite").click()
-    page.wait_for_function("() => !document.body.classList.contains('console-busy')"
+    page.wait_for_function("() => document.body && !document.body.classList.contains('console-busy')"
                            " && !document.getElementById('overwrite')")
     page.screenshot(path=str(tmp_path / "after-overwrite.png"), full_page=True)
     decided = Proposal.objects.get(pk=change.pk)

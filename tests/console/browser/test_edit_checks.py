@@ -19,7 +19,8 @@ def in_queue(url: str) -> bool:
     return urlsplit(url).path == "/admin/reviews/emaildraft/"
 
 
-SETTLED = "() => !document.body.classList.contains('console-busy') && !!document.getElementById('edit-refused')"
+SETTLED = ("() => !!document.body && !document.body.classList.contains('console-busy')"
+           " && !!document.getElementById('edit-refused')")
 
 
 def test_a_placeholder_typed_into_an_edit_is_refused_on_the_page(browser, live_server, api, rita) -> None:

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SETTLED = """pk => {
   const review = document.getElementById("review");
-  return !document.body.classList.contains("console-busy")
+  return !!document.body && !document.body.classList.contains("console-busy")
     && (document.querySelector(".messagelist .error") !== null || (review && review.dataset.proposal !== pk));
 }"""
 CLICK_AT = "([id, at]) => setTimeout(() => document.getElementById(id).click(), at - Date.now())"
