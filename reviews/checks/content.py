@@ -88,13 +88,33 @@ def _company_forms(name: str) -> list[str]:
     return sorted((form for form in forms if len(form) >= 2), key=len, reverse=True)
 
 
+# Leading words too common to stand for a company on their own ("Global Logistics" is not "Global").
+_GENERIC_LEADS = frozenset((
+    "the a an new north south east west northern southern eastern western central global united national "
+    "international american first general great big best city metro premier pacific atlantic golden silver blue "
+    "green red royal prime smart digital modern advanced total"
+).split())
+
+
+def _short_form(name: str) -> str | None:
+    """How a draft names a company of several words in passing: its distinctive first word
+    ("Pinecrest" for "Pinecrest Dental Group"), when that word is not a common one."""
+    words = [word for word in _LEGAL_SUFFIX.sub("", " ".join(normalise(name).split())).split()
+             if word.lower() != "the"]
+    if len(words) < 2 or len(words[0]) < 4 or words[0].lower() in _GENERIC_LEADS or not words[0][0].isupper():
+        return None
+    return words[0]
+
+
 def company_mentioned(name: str, text: str) -> bool:
     flat = " ".join(normalise(text).split())
     for form in _company_forms(name):
         words = [re.escape(word) for word in form.split()]
         if re.search(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", flat, re.IGNORECASE):
             return True
-    return False
+    short = _short_form(name)
+    # Written as a proper noun (case kept), so "Summit" the company is not "summit" the word.
+    return bool(short and re.search(r"(?<!\w)" + re.escape(short) + r"(?!\w)", flat))
 
 
 @registry.register

@@ -44,7 +44,11 @@ _ANY_CASE = re.compile(
     r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
     r"|%%[A-Za-z][A-Za-z0-9_]{0,40}%%"                           # %%FirstName%%
     r"|\$[a-z]{0,12}?" + _SLOT + r"(?:_?\w+)?\b"                 # $company  $COMPANY  $first_name  $firstname
-    r"|\binsert\s+[^.!?\n<>]{1,50}?\s+here\b",                   # Insert company name here
+    r"|\binsert\s+[^.!?\n<>]{1,50}?\s+here\b"                    # Insert company name here
+    r"|\b(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening))[ \t]+(?:\{\s*\}[ \t]*)?,"  # "Hi ," "Hi {},"
+    r"|(?<=[\s(])['\u2019]s\b(?=\s)"                               # "Congrats on 's new office" (an empty fill)
+    r"|\(\s*(?:(?:your|their|the|prospect|prospect's)\s+)?(?:company|first|last|full|contact|prospect|recipient|client|"
+    r"customer|account|business|practice)(?:'s)?\s+(?:name|company|title|role|industry)\s*\)",  # (company name)
     re.IGNORECASE,
 )
 # Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose,
@@ -58,7 +62,7 @@ _CASED = re.compile(
     r"|\$[a-z]+_[a-z_]+\b|\$[a-z]+[A-Z][A-Za-z]+\b"              # $first_name  $firstName
     r"|__[A-Z][A-Z0-9_]*__"                                      # __FIRST_NAME__
     r"|\b(?:ADD|ENTER|PUT|INSERT)\s+[A-Z][A-Z' ]{1,40}\s+HERE\b"   # ADD NAME HERE
-    r"|\bX{3,}\b"                                                # XXX
+    r"|\bX{2,}\b"                                                # XXX, "by XX%" (a figure left to fill)
 )
 # A quoted line ("> ...") is the prospect's text, not the sender's: replaced by blanks so offsets hold.
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)

@@ -123,6 +123,24 @@ _FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|p
 _NOISE = "(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*)"
 FAMILIES: dict[str, list[tuple[float, str]]] = {
     "pushy": [
+        (STRONG, "(i|we) need to know (today|now|tonight|tomorrow|by|this week|asap|right away)"),
+        (STRONG, "every (day|week|month|hour|minute) (you|your team|you all) (wait|delay|put off|do not act|hesitat*)"),
+        (STRONG, "if i (do not|not) (hear|get*) ~2 (back|repl*|answer*|word) by"),
+        (STRONG, "(i|we) (will|am going to|are going to) (call|email|contact|go to|escalat* to|reach out to) ~1 "
+                 "your (cfo|ceo|coo|cro|boss|manager|supervisor|board|vp|director|head)"),
+        (STRONG, "(i|we) expect (you|your team|a decision|an answer) (to|there|by)"),
+        (STRONG, "(i have been|i am being|i was|i have been very|i have been more than) patient"),
+        (STRONG, "more than enough time"),
+        (STRONG, "off the table"),
+        (STRONG, "(reply|respond|confirm|decide|commit|sign) (by|before) (re:\\d+\\S*|noon|midnight|today|tonight|"
+                 "tomorrow|eod|end of day|end of the day|close of business|cob)"),
+        (STRONG, "just sign"),
+        (STRONG, "(what|nothing) (there is|is there) to (think|mull|consider)"),
+        (STRONG, "you (are going to|will|would) (lose|miss|forfeit) (the|this|your|that) ~1 (rate|discount|deal|spot|"
+                 "price|pricing|offer|slot|seat|window)"),
+        (STRONG, "(i|we) (will not|can not|would not) be able to help you"),
+        (STRONG, "not commit (before|by|until)"),
+        (STRONG, "my (manager|boss|team|director|vp) (is|are|has been|have been|keep*) ~1 (ask*|push*|chas*|breath*)"),
         (STRONG, "act (now|fast|today|immediately|quickly)"),
         (STRONG, "(now|today) or never"),
         (STRONG, "(last|final) (chance|call|opportunity|notice|reminder|warning)"),
@@ -158,6 +176,15 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "need ~2 (answer|decision|reply|yes) ~2 (now|today|asap|immediately|tomorrow|friday|by)"),
     ],
     "hype": [
+        (STRONG, "(best|smartest|greatest|wisest) (decision|move|investment|call) (you|your team|your company|you all) "
+                 "(will|would|could|can|ever) ~1 (make|made)"),
+        (STRONG, "(unbeliev*|incredib*|insan*|ridiculous*|absurd*|crazy|stupid*) (powerful|good|fast|effective|"
+                 "accurate|simple|easy|cheap|smart|profitable)"),
+        (STRONG, "sound* (fake|too good|unreal|made up|impossible)"),
+        (STRONG, "(disrupt*|revolutioni*|transform*|reinvent*|upend*) the (entire|whole) (industry|market|space|sector|"
+                 "game|field)"),
+        (STRONG, "100 percent? (real|legit|true|proven|effective|certain)"),
+        (WEAK, "(this|it) is (huge|massive|enormous|insane|wild)"),
         (STRONG, "guarante*"),
         (STRONG, "(game|life|career|business) chang*"),
         (STRONG, "revolution*"),
@@ -177,7 +204,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "never seen anything like"),
         (STRONG, "100 percent? (free|guarante*|risk*|satisf*|success)"),
         (STRONG, "(completely|totally|absolutely|entirely) free"),
-        (STRONG, "(no|zero|without) (risk|downside|catch|strings attached)"),
+        (STRONG, "(no|zero|without) (risk|downside|catch)"),
+        (WEAK, "no strings attached"),
         (STRONG, "risk free"),
         (STRONG, "(amazing|incredible|unbelievable|insan*|phenomenal|astonish*|astound*|stunning|epic|magic*|"
                  "miracul*|spectacular|sensational|extraordinar*|breathtaking|staggering|ridiculous|crazy) "
@@ -204,6 +232,30 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(like nothing|unlike anything) (else|you have ever)"),
     ],
     "guilt_tripping": [
+        (STRONG, "(shame|pity|waste) ~6 (go* to waste|for nothing|in vain|wast*)"),
+        (STRONG, "(effort|work|time|research|hours) ~4 (for nothing|in vain|go* to waste)"),
+        (STRONG, "(i am|i was|i feel|i felt|it is|that is|it was|it has been|honestly) ~3 (disappoint*|let down|"
+                 "sting*|stung|hurt*|hurtful|upset*|offend*)"),
+        (STRONG, "(radio silence|silent treatment|crickets)"),
+        (STRONG, "(is|was) it something (i|we) (said|did|wrote|sent)"),
+        (STRONG, "(feel*|seem*|get*|getting) personal"),
+        (STRONG, "(thought|expected|assumed|hoped) ~2 (you were|you would be|you would|someone who|someone like you) ~8 "
+                 "(different|better|replied|respond*|care*|get back|courtesy|at least)"),
+        (WEAK, "at least ~2 (take a look|get back|reply|respond|let me know|acknowledge|look|answer|open)"),
+        (STRONG, "do the right thing"),
+        (STRONG, "(that|this|it) is on you"),
+        (STRONG, "(i have|i) done my part"),
+        (STRONG, "turn* ~2 (other*|people|client*|customer*) away"),
+        (STRONG, "i ~2 (went|gone|go|going) above and beyond"),
+        (STRONG, "(mean a lot|mean the world|mean so much) ~6 (repl*|respond*|hear*|get back|answer*|just)"),
+        (STRONG, "(how much|so much|all this|all that|all the|all of this|all of the) (time|work|effort|energy|"
+                 "research) (i|i have|we|we have|that i|that we)"),
+        (STRONG, "i ~1 (spent|gave up|sacrific*|gave|burn*|lost) my (whole|entire)? (weekend|evening|night|saturday|"
+                 "sunday|holiday|vacation|day off|lunch break)"),
+        (STRONG, "still waiting (to hear|for (a|your) (repl*|respons*|answer)|on you|for you)"),
+        (STRONG, "(not heard|no repl*|no respons*|no answer|heard nothing|not hear*) ~2 back? ~3 (surpris*|strange|odd|"
+                 "disappoint*|concern*|shock*|baffl*|puzzl*)"),
+        (STRONG, "(same|common|basic|simple) courtesy"),
         (STRONG, "i (have)? (reach* out|email*|writ*|wrote|tri*|messag*|call*|contact*|ping*|follow* up) ~3 "
                  "((several|many|multiple|numerous|re:\\d+|two|three|four|five|few|couple|dozen) "
                  "(tim*|email*|messag*|attempt*|note*|follow*)|twice|repeatedly|again and again)"),
@@ -232,6 +284,13 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "courtesy ~3 (repl*|respons*|answer*)"),
     ],
     "apologetic": [
+        (STRONG, "i (feel|felt) (so|really|very|just)? (awful|terrible|horrible|so bad|really bad|bad|dreadful|guilty)"),
+        (STRONG, "i ~2 (drop|dropped) the ball"),
+        (STRONG, "(sorry|apolog*) again"),
+        (STRONG, "(sorry|apolog*) ~8 (inconvenien*|for (the|my) (delay|trouble|silence))"),
+        (STRONG, "apologet*"),
+        (STRONG, "(another|a second|one more|a last) chance"),
+        (STRONG, "(i am|i am so|i am very|i am really|i am terribly|i am truly) sorry"),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 " + _NOISE),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 (reach* out|email* you|writ* to you|contact* you|"
                  "troubl* you|bug* you|pester*|barg*|impos*|the length|long (email|note|messag*)|your inbox)"),
@@ -257,6 +316,16 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (WEAK, "(will not|promise not to) (take|keep) (up)? (much|too much|more than|long) ~2 (time|minut*)"),
     ],
     "presumptuous": [
+        (STRONG, "i (will|would|am going to) ~1 assum* ~4 (work*|suit*|fine|yes|ok|okay|good|agree*|interest*|in|on board)"),
+        (STRONG, "(went ahead and|gone ahead and|go ahead and|took the liberty of|taken the liberty of|already) ~2 "
+                 "(activat*|enrol*|sign* you|regist* you|schedul*|book*|assign*|invit* your|add* you|add* your|upgrad*|"
+                 "bill*|charg*|provision*|creat* (an|your) account|set up (an|your) account|start* your)"),
+        (STRONG, "(i|we) (have)? ~1 (assign*|schedul*|set up|book*) (you|your) ~4 (onboarding|kickoff|kick off|"
+                 "account manager|training|implementation|rollout|contract|subscription)"),
+        (STRONG, "(since|as|because) you (are|were) (obviously|clearly|definitely)? interest*"),
+        (STRONG, "(i could|i can) tell ~5 (you|your team|they) ~2 (would|will)? (want|need|love)"),
+        (STRONG, "(i am sure|i know|i bet) they ~1 (will|would) (want|love|need|use)"),
+        (STRONG, "your (first|next) (invoice|bill|payment|charge)"),
         (STRONG, "i ~3 (book*|schedul*|block*|reserv*|pencil*) ~6 (calendar|diary|schedule|invite|hold|call|meeting|"
                  "demo|minut*|slot|tim*)"),
         (STRONG, "(sent|add*) ~3 (calendar)? (invite|invitation)"),
@@ -270,7 +339,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "(you|your team|your company) ~3 (need|want|struggl*|lose|losing|hate|wast*|would love|could use|"
                  "problem|pain|mess|broken|suffer*|behind)"),
         (STRONG, "(you|your team|your company) (clearly|obviously|definitely|desperately|badly) (need*|could use|"
-                 "requir*|are missing|are struggling|are losing)"),
+                 "requir*|are missing|are struggling|are losing|want*|are interest*)"),
         (STRONG, "you (will|are going to) (love|thank me|agree|want|be glad|be thrilled|be delighted|be amazed|"
                  "be impressed)"),
         (STRONG, "(when|once|after) (we|you) (start work*|start using|sign*|onboard*|work together|"
