@@ -59,6 +59,9 @@ class SalesforceError(Exception):
         self.error_code = error_code
         self.fields = tuple(fields)
         self.status = status
+        # Seconds the org asked to be left alone (its Retry-After header), set by the client on a
+        # transient refusal that carried one; the retry waits at least that long.
+        self.retry_after: float | None = None
 
     def __str__(self) -> str:
         return f"{self.error_code}: {self.message}" if self.error_code else self.message

@@ -28,7 +28,8 @@ How it is pushed:
 - logged: every change's result per push in ``ExecutionAttempt`` (the execution log: outcome, error,
   HTTP requests and the API usage Salesforce reported);
 - retried: transient failures (a 5xx or maintenance window, a locked row, too many concurrent
-  requests, a timeout) are given back with exponential backoff and jitter capped at hours, until
+  requests, a timeout) are given back with exponential backoff and jitter capped at hours (and no
+  shorter than the org's ``Retry-After``, passed on as ``Outcome.retry_after``), until
   they went on for ``SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS`` (and at least
   ``SALESFORCE_PUSH_MAX_ATTEMPTS`` times), then fail with Salesforce's message;
 - paused (``pauses.py``) on an org-level condition or while the org's API usage is above its share;
@@ -133,7 +134,7 @@ def execute_crm_changes(proposals: list[Proposal], *, claims: Mapping[int, Claim
             for item in items:
                 if item.key not in results:
                     report.retry[item.key] = Outcome("", message=error.message, error_code=error.error_code or
-                                                     type(error).__name__)
+                                                     type(error).__name__, retry_after=error.retry_after)
     finished = timezone.now()
     report.outcomes = {key: _outcome(result) for key, result in results.items()}
     usage = api_usage()
