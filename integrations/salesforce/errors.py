@@ -201,6 +201,24 @@ def short_url(url: str) -> str:
     return f"{path} (a {len(url.encode()):,}-byte URL)" if query else path
 
 
+# Markup tags (a letter, "/" or "!" right after "<": "a < b" and "<100" are text, not tags).
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
+# A URL, absolute or a REST path, up to the next space.
+_URL = re.compile(r"(?:https?://|/services/)\S+")
+# Longer URLs lose their query in messages.
+_LONGEST_URL = 200
+MAX_MESSAGE_CHARS = 1_000
+
+
+def readable(text: str, *, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` as a person should read it: markup tags removed (a page a trigger or proxy quoted), a
+    long URL without its query (see :func:`short_url`), whitespace collapsed, at most ``limit``
+    characters."""
+    text = " ".join(_TAG.sub(" ", str(text or "")).split())
+    text = _URL.sub(lambda found: found.group() if len(found.group()) <= _LONGEST_URL else short_url(found.group()), text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _multiple_matches_text(matches: list[str]) -> str:
     found = f" ({', '.join(matches)})" if matches else ""
     return (f"the external id matches {len(matches) or 'several'} records{found}; Salesforce updates none "

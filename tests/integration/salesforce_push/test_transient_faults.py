@@ -119,7 +119,10 @@ def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, chan
     fail_transiently(ids)
 
     assert statuses([ids[0], ids[2]]) == {Status.DONE: 2}  # recorded at once
-    assert Execution.objects.get(proposal_id=ids[1]).error_code == "UNABLE_TO_LOCK_ROW"
+    locked = Execution.objects.get(proposal_id=ids[1])
+    assert (locked.error_code, locked.last_error) == (
+        "UNABLE_TO_LOCK_ROW", f"UNABLE_TO_LOCK_ROW: Contact {contacts[1]}: unable to obtain exclusive access to this "
+        "record or 1 records")  # the record whose row was locked, not the push's summary
     assert Proposal.objects.get(pk=ids[1]).status == Status.EXECUTING
     stamps = [org.get("Contact", contact)["SystemModstamp"] for contact in contacts]
     wait_until_due(ids)
