@@ -317,7 +317,8 @@ def map_record_errors(errors: Iterable[Mapping[str, Any]], *, status: int | None
             codes[index] = "MULTIPLE_MATCHES"
             listed = re.search(r"\[([^\]]*)\]", text)
             described[index] = (_multiple_matches_text(_RECORD_ID.findall(listed.group(1) if listed else "")), names)
-    message = "; ".join(text for text, _ in described)
+    # The org's words as a person reads them (a trigger may quote a page or a long URL).
+    message = readable("; ".join(text for text, _ in described))
     fields = [name for _, names in described for name in names]
     transient = next((code for code in codes if is_transient(code)), None)
     if transient:
