@@ -51,6 +51,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -62,7 +64,13 @@ from simple_salesforce import exceptions as sf_exceptions
 
 from reviews.conf import hitlcrm_settings
 
-from .errors import SalesforceConfigurationError, SalesforceError, SalesforceNotConfigured, map_exception
+from .errors import (
+    SalesforceConfigurationError,
+    SalesforceError,
+    SalesforceNotConfigured,
+    SalesforceTransientError,
+    map_exception,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -291,6 +299,8 @@ class SalesforceHTTPSession(requests.Session):
         self.verify = verify
         self.timeout = timeout
         self.last_usage: tuple[int, int] | None = None
+        # The last response's Retry-After in seconds (None: no header, or no response at all).
+        self.last_retry_after: float | None = None
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
@@ -300,13 +310,32 @@ class SalesforceHTTPSession(requests.Session):
         kwargs["headers"] = _with_write_defaults(method, url, kwargs.get("headers"))
         for counter in _COUNTERS.get():
             counter.count += 1
+        self.last_retry_after = None
         response = super().request(method, url, *args, **kwargs)
+        self.last_retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         limit_info = response.headers.get("Sforce-Limit-Info")
         if limit_info:
             usage = Salesforce.parse_api_usage(limit_info).get("api-usage")
             if usage is not None:
                 self.last_usage = (usage.used, usage.total)
         return response
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header as seconds from now: delay-seconds or an HTTP date (RFC 9110, section
+    10.2.3); None when absent or unreadable."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _transport_adapter(config: SalesforceConfig) -> requests.adapters.HTTPAdapter | None:
@@ -397,7 +426,11 @@ class SalesforceClient:
                 self._sf = self._connect(login=True)
                 return operation(self._sf)
         except (sf_exceptions.SalesforceError, requests.RequestException) as exc:
-            raise map_exception(exc) from exc
+            error = map_exception(exc)
+            if isinstance(error, SalesforceTransientError) and error.status is not None:
+                # simple-salesforce's exceptions carry no headers; the refusal was the last response.
+                error.retry_after = self.http.last_retry_after
+            raise error from exc
         finally:
             self._publish_usage()
 

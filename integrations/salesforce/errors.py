@@ -21,6 +21,7 @@ Duplicates: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -58,6 +59,9 @@ class SalesforceError(Exception):
         self.error_code = error_code
         self.fields = tuple(fields)
         self.status = status
+        # Seconds the org asked to be left alone (its Retry-After header), set by the client on a
+        # transient refusal that carried one; the retry waits at least that long.
+        self.retry_after: float | None = None
 
     def __str__(self) -> str:
         return f"{self.error_code}: {self.message}" if self.error_code else self.message
@@ -197,14 +201,40 @@ def short_url(url: str) -> str:
     return f"{path} (a {len(url.encode()):,}-byte URL)" if query else path
 
 
+# Markup tags (a letter, "/" or "!" right after "<": "a < b" and "<100" are text, not tags).
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
+# A URL, absolute or a REST path, up to the next space.
+_URL = re.compile(r"(?:https?://|/services/)\S+")
+# Longer URLs lose their query in messages.
+_LONGEST_URL = 200
+MAX_MESSAGE_CHARS = 1_000
+
+
+def readable(text: str, *, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` as a person should read it: markup tags removed (a page a trigger or proxy quoted), a
+    long URL without its query (see :func:`short_url`), whitespace collapsed, at most ``limit``
+    characters."""
+    text = " ".join(_TAG.sub(" ", str(text or "")).split())
+    text = _URL.sub(lambda found: found.group() if len(found.group()) <= _LONGEST_URL else short_url(found.group()), text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _multiple_matches_text(matches: list[str]) -> str:
+    found = f" ({', '.join(matches)})" if matches else ""
+    return (f"the external id matches {len(matches) or 'several'} records{found}; Salesforce updates none "
+            "of them. Merge the duplicates in Salesforce or write the change by record id")
+
+
 def _multiple_matches(exc: sf_exceptions.SalesforceMoreThanOneRecord) -> str:
     """The 300 answer to an upsert by external id: "The response body contains the list of matching
     records" (errorcodes.htm), as record URLs; named by their ids."""
     matches = [str(entry).rstrip("/").rsplit("/", 1)[-1] for entry in exc.content or ()
                if isinstance(entry, str)] if isinstance(exc.content, list) else []
-    found = f" ({', '.join(matches)})" if matches else ""
-    return (f"the external id matches {len(matches) or 'several'} records{found}; Salesforce updates none "
-            "of them. Merge the duplicates in Salesforce or write the change by record id")
+    return _multiple_matches_text(matches)
+
+
+# A record id (15 or 18 characters) in an org's message.
+_RECORD_ID = re.compile(r"\b[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\b")
 
 
 def map_exception(exc: BaseException) -> SalesforceError:
@@ -278,7 +308,17 @@ def map_record_errors(errors: Iterable[Mapping[str, Any]], *, status: int | None
         )
     codes = [str(item.get("statusCode") or item.get("errorCode") or "UNKNOWN_ERROR") for item in items]
     described = [_described(item) for item in items]
-    message = "; ".join(text for text, _ in described)
+    for index, code in enumerate(codes):
+        if code == "DUPLICATE_EXTERNAL_ID":
+            # sObject Collections' form of the single-record upsert's 300 Multiple Choices: "<field>:
+            # more than one record found for external id field: [ids]" (nothing created or updated).
+            # The same outcome, named the same way (resources_composite_sobjects_collections_upsert.htm).
+            text, names = described[index]
+            codes[index] = "MULTIPLE_MATCHES"
+            listed = re.search(r"\[([^\]]*)\]", text)
+            described[index] = (_multiple_matches_text(_RECORD_ID.findall(listed.group(1) if listed else "")), names)
+    # The org's words as a person reads them (a trigger may quote a page or a long URL).
+    message = readable("; ".join(text for text, _ in described))
     fields = [name for _, names in described for name in names]
     transient = next((code for code in codes if is_transient(code)), None)
     if transient:

@@ -28,7 +28,8 @@ How it is pushed:
 - logged: every change's result per push in ``ExecutionAttempt`` (the execution log: outcome, error,
   HTTP requests and the API usage Salesforce reported);
 - retried: transient failures (a 5xx or maintenance window, a locked row, too many concurrent
-  requests, a timeout) are given back with exponential backoff and jitter capped at hours, until
+  requests, a timeout) are given back with exponential backoff and jitter capped at hours (and no
+  shorter than the org's ``Retry-After``, passed on as ``Outcome.retry_after``), until
   they went on for ``SALESFORCE_PUSH_GIVE_UP_AFTER_SECONDS`` (and at least
   ``SALESFORCE_PUSH_MAX_ATTEMPTS`` times), then fail with Salesforce's message;
 - paused (``pauses.py``) on an org-level condition or while the org's API usage is above its share;
@@ -56,7 +57,7 @@ from reviews.selectors import crm_changes_following, crm_changes_waiting, extern
 from reviews.state_machine import Status
 
 from .client import WriteOptions, api_usage, count_requests
-from .errors import SalesforceConfigurationError, SalesforceTransientError, pause_reason
+from .errors import SalesforceConfigurationError, SalesforceTransientError, pause_reason, readable
 from .pauses import crm_pause_clear, crm_pause_record, crm_pause_state, crm_pushes_paused
 from .records import PushItem, PushOutcome, push_updates
 
@@ -87,12 +88,27 @@ def crm_push_item(proposal: Proposal, rule: CrmObjectRule | None = None) -> Push
                     expected=expected, options=options, strict=strict)
 
 
-def _outcome(result: PushOutcome) -> Outcome:
+def record_message(item: PushItem, result: PushOutcome, *, code: bool = True) -> str:
+    """One record's failure as a RevOps admin can act on it: the record, Salesforce's code and the
+    fields it names, the org's message (never markup or a 16 KB URL), e.g. ``Contact 003…:
+    FIELD_CUSTOM_VALIDATION_EXCEPTION on Title: Title must not be an abbreviation``. ``code=False``
+    leaves the code out (a retry's error is shown after its code already)."""
+    record_id = result.crm_id or item.crm_id
+    if record_id:
+        label = f"{item.crm_object} {record_id}"
+    else:  # an upsert that matched no record (nothing has an id yet)
+        label = f"{item.crm_object} with {item.external_id_field} = {item.external_id_value!r}"
+    fields = f" on {', '.join(result.fields)}" if result.fields else ""
+    what = f"{result.error_code}{fields}" if code else fields.strip()
+    return ": ".join(part for part in (readable(label, limit=200), what, readable(result.message)) if part)
+
+
+def _outcome(item: PushItem, result: PushOutcome) -> Outcome:
     status = STATUSES[result.status]
     response = result.as_dict()  # JSON-ready: the CRM values as JSON values
     return Outcome(
         status,
-        message=result.message or "",
+        message=record_message(item, result) if status == Status.FAILED else result.message or "",
         error_code=result.error_code or "",
         provider_id=result.record_id or "",
         response=response,
@@ -127,15 +143,22 @@ def execute_crm_changes(proposals: list[Proposal], *, claims: Mapping[int, Claim
             # Retrying everything is safe: what was written comes back "done" without a new write.
             # Outcomes that are final already (push_updates tells after a per-record transient error)
             # are recorded now.
-            results = {key: result for key, result in (getattr(error, "outcomes", None) or {}).items()
-                       if result.status in STATUSES}
+            given = getattr(error, "outcomes", None) or {}
+            results = {key: result for key, result in given.items() if result.status in STATUSES}
             report.error = error
             for item in items:
-                if item.key not in results:
+                if item.key in results:
+                    continue
+                own = given.get(item.key)  # the record's own transient error (a locked row), if it had one
+                if own is not None and own.error_code:
+                    report.retry[item.key] = Outcome("", message=record_message(item, own, code=False),
+                                                     error_code=own.error_code)
+                else:
                     report.retry[item.key] = Outcome("", message=error.message, error_code=error.error_code or
-                                                     type(error).__name__)
+                                                     type(error).__name__, retry_after=error.retry_after)
     finished = timezone.now()
-    report.outcomes = {key: _outcome(result) for key, result in results.items()}
+    by_key = {item.key: item for item in items}
+    report.outcomes = {key: _outcome(by_key[key], result) for key, result in results.items()}
     usage = api_usage()
     batch = uuid.uuid4()
     log = []
@@ -149,7 +172,7 @@ def execute_crm_changes(proposals: list[Proposal], *, claims: Mapping[int, Claim
             http_requests=requests.count,
             outcome=_log_outcome(result) if result is not None else ExecutionAttempt.Outcome.RETRY,
             error_code=(result.error_code if result is not None else retry.error_code)[:80],
-            error_message=result.message if result is not None else retry.message,
+            error_message=(report.outcomes[item.key].message if result is not None else retry.message),
             api_usage_used=usage[0] if usage else None, api_usage_max=usage[1] if usage else None,
             response=result.as_dict() if result is not None else {},
         ))

@@ -15,7 +15,10 @@ Python::
         sf.delete(obj, id); sf.reset()
         sf.inject_fault("SERVER_UNAVAILABLE", 503, count=1, kinds=["query"], skip=0)   # status 0: drop
         sf.inject_fault("LOST", 0, kinds=["collections_update"], after_handling=True)  # lands, answer lost
+        sf.inject_fault("LOST", 0, after_handling=True, hang_seconds=3)   # lands, the client times out first
+        sf.inject_fault("SERVER_UNAVAILABLE", 503, retry_after=120)      # with Retry-After: 120
         sf.inject_record_error("UNABLE_TO_LOCK_ROW", count=1, record_ids=[...])       # per-record
+        sf.inject_record_error("FIELD_CUSTOM_VALIDATION_EXCEPTION", message=..., fields=["Title"])
         sf.edit_before(["collections_update"], "Contact", id, {...})   # a person's edit before that request
         sf.clear_faults(); sf.set_latency(ms); sf.set_api_usage(used, max)
         sf.expire_sessions(); sf.issue_session(); sf.add_user(u, pw, token)
@@ -28,7 +31,8 @@ Python::
 
 Control endpoint (loopback clients only, no session): under ``/__emulator__/``
 ``GET state``, ``GET calls``, ``POST reset``, ``POST faults`` {error_code, status, count, message,
-kinds, skip, after_handling}, ``DELETE faults``, ``POST record-faults`` {error_code, count, message, ids},
+kinds, skip, after_handling, hang_seconds, retry_after}, ``DELETE faults``, ``POST record-faults``
+{error_code, count, message, ids, fields},
 ``POST latency`` {ms}, ``POST api-usage`` {used, max}, ``POST expire-sessions``, ``POST sessions``
 (-> {session_id}), ``POST records/<Object>`` {records: [...]} (-> {ids}), ``GET records/<Object>``.
 

@@ -145,6 +145,9 @@ class Response:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # For ``status`` 0 (no answer): seconds the connection is held open before it is dropped, so a
+    # client with a shorter timeout gives up first (a response lost to a client timeout).
+    hang_seconds: float = 0.0
 
     @classmethod
     def json(cls, status: int, data: Any, headers: dict[str, str] | None = None) -> Response:
@@ -179,10 +182,16 @@ class Fault:
     skip: int = 0  # matching requests to let through first
     # Run the request, then drop the connection: the write lands, the client never hears so.
     after_handling: bool = False
+    # With status 0: hold the connection this long before dropping it (the client times out first).
+    hang_seconds: float = 0.0
+    # Seconds sent in a Retry-After header with the refusal (None: no header).
+    retry_after: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "after_handling": self.after_handling,
+            "hang_seconds": self.hang_seconds,
+            "retry_after": self.retry_after,
             "error_code": self.error_code,
             "status": self.status,
             "message": self.message,
@@ -198,6 +207,7 @@ class RecordFault:
     message: str
     remaining: int
     record_ids: frozenset[str] | None = None
+    fields: tuple[str, ...] = ()  # the fields the error is about (a validation rule shown at a field)
 
 
 @dataclass
@@ -302,12 +312,16 @@ class SalesforceEmulator:
         kinds: list[str] | None = None,
         skip: int = 0,
         after_handling: bool = False,
+        hang_seconds: float = 0.0,
+        retry_after: int | None = None,
     ) -> None:
         """Answer the next ``count`` data requests (of ``kinds``, if given) with this error, after letting
         ``skip`` matching requests through; ``count=0``: every one until :meth:`clear_faults` (an org
         refusing all requests for hours: API access disabled, a maintenance window). ``status=0``
-        drops the connection without an answer; with ``after_handling`` the request runs first (a
-        response lost after the write landed).
+        drops the connection without an answer, after holding it ``hang_seconds`` (a client with a
+        shorter timeout gives up first); with ``after_handling`` the request runs first (a response
+        lost after the write landed). ``retry_after``: the refusal carries ``Retry-After: <seconds>``,
+        as a server unavailable for maintenance may say when to come back (RFC 9110, section 10.2.3).
         """
         with self.lock:
             self._faults.append(
@@ -319,17 +333,22 @@ class SalesforceEmulator:
                     frozenset(kinds) if kinds else None,
                     max(0, int(skip)),
                     after_handling,
+                    max(0.0, float(hang_seconds)),
+                    None if retry_after is None else max(0, int(retry_after)),
                 )
             )
 
     def inject_record_error(
-        self, error_code: str, *, count: int = 1, message: str | None = None, record_ids: list[str] | None = None
+        self, error_code: str, *, count: int = 1, message: str | None = None, record_ids: list[str] | None = None,
+        fields: list[str] | None = None,
     ) -> None:
-        """Fail the next ``count`` records written through sObject Collections with this per-record error."""
+        """Fail the next ``count`` records written through sObject Collections with this per-record error;
+        ``fields``: the error's ``fields`` (a validation rule whose error shows at a field names it)."""
         with self.lock:
             wanted = frozenset(filter(None, (ids.normalise(value) for value in record_ids))) if record_ids else None
             self._record_faults.append(
-                RecordFault(error_code, message or FAULT_MESSAGES.get(error_code, f"{error_code} (injected)"), count, wanted)
+                RecordFault(error_code, message or FAULT_MESSAGES.get(error_code, f"{error_code} (injected)"), count, wanted,
+                            tuple(fields or ()))
             )
 
     def edit_before(self, kinds: list[str], object_name: str, record_id: str, fields: dict[str, Any]) -> None:
@@ -517,12 +536,15 @@ class SalesforceEmulator:
                 except ApiError:
                     pass
                 self.api_used += 1
-                return Response(0), kind
+                return Response(0, hang_seconds=fault.hang_seconds), kind
             if fault is not None:
                 if fault.status == 0:
-                    return Response(0), kind
+                    return Response(0, hang_seconds=fault.hang_seconds), kind
+                headers = self._limit_header()
+                if fault.retry_after is not None:
+                    headers["Retry-After"] = str(fault.retry_after)
                 return Response.json(
-                    fault.status, [{"message": fault.message, "errorCode": fault.error_code}], self._limit_header()
+                    fault.status, [{"message": fault.message, "errorCode": fault.error_code}], headers
                 ), kind
             if self.api_used >= self.api_max:
                 return Response.json(
@@ -961,7 +983,7 @@ class SalesforceEmulator:
             fault = self._next_record_fault(record_id)
             try:
                 if fault is not None:
-                    raise RecordError(fault.error_code, fault.message, [])
+                    raise RecordError(fault.error_code, fault.message, list(fault.fields))
                 results.append(operation())
             except RecordError as exc:
                 failed = True
@@ -1284,6 +1306,8 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginRespon
                     kinds=body.get("kinds"),
                     skip=int(body.get("skip", 0)),
                     after_handling=bool(body.get("after_handling", False)),
+                    hang_seconds=float(body.get("hang_seconds", 0)),
+                    retry_after=None if body.get("retry_after") is None else int(body["retry_after"]),
                 )
                 return Response.json(200, {"ok": True})
             if action == "faults" and request.method == "DELETE":
@@ -1295,6 +1319,7 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginRespon
                     count=int(body.get("count", 1)),
                     message=body.get("message"),
                     record_ids=body.get("ids"),
+                    fields=body.get("fields"),
                 )
                 return Response.json(200, {"ok": True})
             if action == "latency" and request.method == "POST":

@@ -6,6 +6,7 @@ import logging
 import ssl
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         response = self.server.emulator.handle(request)
         if response.status == 0:  # injected connection reset
+            if response.hang_seconds:
+                time.sleep(response.hang_seconds)  # this connection's thread only, outside the org's lock
             self.close_connection = True
             self.connection.close()
             return

@@ -6,7 +6,7 @@ from .budgets import CheckBudget
 from .clients import ApiClient, ApiRequestWindow, ApiToken, ConsoleAccount  # noqa: F401
 from .crm import CrmFieldChange, CrmObjectRule
 from .decisions import Decision, ReasonCode
-from .execution import Execution, ExecutionAttempt, ExecutionState
+from .execution import Execution, ExecutionAttempt, ExecutionState, ExecutorPause
 from .mail import MailDelivery, MailEvent, Suppression, SuppressionReason  # noqa: F401
 from .metrics import MetricRollup
 from .notifications import (  # noqa: F401
@@ -40,6 +40,7 @@ __all__ = [
     "Execution",
     "ExecutionAttempt",
     "ExecutionState",
+    "ExecutorPause",
     "GoldenExpectation",
     "GoldenItem",
     "MetricRollup",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ..execution_state_machine import ExecutionState
 from .proposals import Proposal
 
-__all__ = ["Execution", "ExecutionAttempt", "ExecutionQuerySet", "ExecutionState"]
+__all__ = ["Execution", "ExecutionAttempt", "ExecutionQuerySet", "ExecutionState", "ExecutorPause"]
 
 
 class ExecutionQuerySet(models.QuerySet):
@@ -110,3 +110,25 @@ class ExecutionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"push of #{self.proposal_id} ({self.outcome})"
+
+
+class ExecutorPause(models.Model):
+    """An executor's pause of every execution: the other side, not a record, is the problem (a
+    Salesforce login the org refuses, an org refusing every request, its daily allocation used up).
+
+    Kept in the database, not the cache: a cache may cull or lose an entry under pressure or on a
+    restart, which would forget since when the outage runs and restart the growing wait between
+    probes at its first step. One row per paused executor; deleted when a push gets through.
+    """
+
+    executor = models.CharField(max_length=50, primary_key=True, help_text="The executor's name (Executor.name).")
+    # What the dashboard and /health/ show (reason, title, since, message, fix, probes, next_probe_at, ...):
+    # the executor's own shape.
+    state = models.JSONField(default=dict)
+    # The one probe in flight once the wait is over: other processes keep waiting until it ends (or
+    # until this time, should its process die).
+    probe_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.executor} paused ({self.state.get('reason', '')})"

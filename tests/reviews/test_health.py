@@ -108,20 +108,18 @@ def test_health_says_since_when_the_salesforce_login_fails_and_what_to_fix(clien
     is invalid", https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm)
     recorded by a push pauses every push; /health/ reports it from that record, without calling
     Salesforce, and without Salesforce's own words (the endpoint answers anyone)."""
-    from django.core.cache import cache
-
     from integrations.salesforce.errors import SalesforceAuthenticationError
-    from integrations.salesforce.pauses import PAUSE_KEY, crm_pause_record
+    from integrations.salesforce.pauses import crm_pause_clear, crm_pause_record
 
     settings.SALESFORCE_INSTANCE_URL, settings.SALESFORCE_SESSION_ID = "https://org.invalid", "00Dx!secret"
-    cache.delete(PAUSE_KEY)
+    crm_pause_clear()
     assert "salesforce" not in " ".join(json.loads(client.get("/health/").content)["problems"]).lower()
     state = crm_pause_record(SalesforceAuthenticationError("session 00Dx!secret rejected",
                                                            error_code="INVALID_SESSION_ID"), "login")
     try:
         response = client.get("/health/")
     finally:
-        cache.delete(PAUSE_KEY)
+        crm_pause_clear()
 
     assert response.status_code == 503
     report = json.loads(response.content)

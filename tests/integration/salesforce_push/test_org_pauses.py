@@ -4,15 +4,15 @@ dashboard and /health/ say since when and what to fix; pushes resume by themselv
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from integrations.salesforce import client as client_module
-from integrations.salesforce.pauses import PAUSE_KEY, crm_pause_state
-from reviews.models import Execution
+from integrations.salesforce.pauses import PAUSE_EXECUTOR, crm_pause_state
+from reviews.models import Execution, ExecutorPause
 from reviews.services.execution import proposals_execute
 from reviews.services.health import executions_stalled, salesforce_probe
 from reviews.state_machine import Status
@@ -25,9 +25,9 @@ DASHBOARD = "/admin/reviews/proposal/dashboard/"
 
 def _probe_due_now() -> None:
     """Let the paused pushes try again now (as if the recorded wait had passed)."""
-    state = cache.get(PAUSE_KEY)
-    state["next_probe_at"] = state["last_failure_at"]
-    cache.set(PAUSE_KEY, state, None)
+    pause = ExecutorPause.objects.get(executor=PAUSE_EXECUTOR)
+    pause.state["next_probe_at"] = pause.state["last_failure_at"]
+    pause.save()
 
 
 def test_an_expired_session_that_cannot_be_renewed_pauses_pushes_until_a_fresh_one_works(
@@ -138,3 +138,35 @@ def test_the_daily_allocation_used_up_pauses_pushes_instead_of_counting_failures
     org.clear_faults()
     assert {outcome.status for outcome in proposals_execute(proposal_ids=ids).values()} == {Status.DONE}
     assert crm_pause_state() is None
+
+
+def test_a_pause_survives_a_cache_clear_and_its_wait_keeps_growing(org, changes, auto_approve, settings) -> None:
+    """The pause is the outage's memory: since when, how many probes failed, when the next one is due.
+    A cache may cull entries (Django's database cache culls a share of them once it is full,
+    https://docs.djangoproject.com/en/5.2/topics/cache/#cache-arguments) or lose them all on a restart;
+    the pause is kept where neither happens, so a cleared cache neither lets every push through nor
+    restarts the wait at its first step. (Salesforce's side of it, a session the org refuses:
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm, 401.)"""
+    settings.SALESFORCE_PAUSE_PROBE_SECONDS = 600
+    contacts = seed(org, "Contact", 2, Title="Engineer")
+    ids = changes.submit([("Contact", contact, {"Title": "CTO"}) for contact in contacts])
+    org.expire_sessions()
+
+    proposals_execute(proposal_ids=ids)
+    state = crm_pause_state()
+    assert (state["reason"], state["probes"]) == ("login", 1)
+    rejected = org.calls("rejected_session")
+
+    cache.clear()  # culled, or a cache server restarted
+
+    assert crm_pause_state() == state
+    assert proposals_execute(proposal_ids=ids) == {}  # still within the wait: nothing is tried
+    assert org.calls("rejected_session") == rejected
+    _probe_due_now()
+    cache.clear()
+    proposals_execute(proposal_ids=ids)
+    again = crm_pause_state()
+    assert (again["since"], again["probes"]) == (state["since"], 2)  # the same outage, the next step
+    waited = datetime.fromisoformat(again["next_probe_at"]) - datetime.fromisoformat(again["last_failure_at"])
+    assert waited == timedelta(seconds=1200)
+    assert Status.FAILED not in statuses(ids)

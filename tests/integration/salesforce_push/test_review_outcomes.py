@@ -254,19 +254,24 @@ def test_a_permanent_error_fails_with_salesforces_message_and_can_be_fixed_and_r
     failing, fine = changes.submit([("Contact", contact, {"Title": "CTO"}), ("Contact", other, {"Title": "VP"})])
     for proposal_id in (failing, fine):
         approve(proposal_id, rita)
+    # A validation rule whose error shows at the Title field: the record's error names it in "fields"
+    # (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm,
+    # the errors array: statusCode, message, fields).
     org.inject_record_error("FIELD_CUSTOM_VALIDATION_EXCEPTION", record_ids=[contact],
-                            message="Title must not be an abbreviation")
+                            message="Title must not be an abbreviation", fields=["Title"])
 
     proposals_execute(proposal_ids=[failing, fine])
 
     assert state(failing) == (Status.FAILED, ExecutionState.FAILED)
     assert state(fine) == (Status.DONE, ExecutionState.SUCCEEDED)  # allOrNone false: the other record went in
     execution = Execution.objects.get(proposal_id=failing)
-    assert (execution.error_code, execution.last_error) == ("FIELD_CUSTOM_VALIDATION_EXCEPTION",
-                                                            "Title must not be an abbreviation")
+    # The record, the code and field, the org's own words: what a RevOps admin needs to find and fix it.
+    expected = f"Contact {contact}: FIELD_CUSTOM_VALIDATION_EXCEPTION on Title: Title must not be an abbreviation"
+    assert (execution.error_code, execution.last_error) == ("FIELD_CUSTOM_VALIDATION_EXCEPTION", expected)
+    assert execution.as_api()["last_error"] == expected
     assert org.calls("collections_update") == 1
     log = ExecutionAttempt.objects.get(proposal_id=failing)
-    assert (log.outcome, log.error_message) == (ExecutionAttempt.Outcome.FAILED, "Title must not be an abbreviation")
+    assert (log.outcome, log.error_message) == (ExecutionAttempt.Outcome.FAILED, expected)
 
     # The reviewer fixes the value and approves again (someone else could too).
     approve(failing, rita, edits={"Title": "Chief Technology Officer"})
@@ -277,6 +282,31 @@ def test_a_permanent_error_fails_with_salesforces_message_and_can_be_fixed_and_r
     assert Execution.objects.get(proposal_id=failing).attempts == 2
     assert list(ExecutionAttempt.objects.filter(proposal_id=failing).values_list("number", "outcome")) == [
         (1, ExecutionAttempt.Outcome.FAILED), (2, ExecutionAttempt.Outcome.WRITTEN)]
+
+
+def test_a_record_failure_never_shows_markup_or_a_16_kb_url(org, changes, always_review, rita) -> None:
+    """Whatever an org's message carries (a trigger's error quoting a page, a URL with a long query),
+    the failure a person reads names the record and the code, and no markup or 16 KB URL: "the
+    maximum length for the combined URI and headers is 16,384 bytes"
+    (https://help.salesforce.com/s/articleView?id=000386264&type=1), so a message can quote one that long;
+    per-record errors as in
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+    """
+    contact = org.create("Contact", {"LastName": "Lovelace", "Title": "Engineer"})
+    (proposal_id,) = changes.submit([("Contact", contact, {"Title": "CTO"})])
+    approve(proposal_id, rita)
+    long_url = "https://hooks.example/notify?payload=" + "x" * 16_300
+    org.inject_record_error("CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", record_ids=[contact],
+                            message=f"ContactTrigger: execution of AfterUpdate caused by: <html><body><h1>502 "
+                                    f"Bad Gateway</h1></body></html> from {long_url}")
+
+    proposals_execute(proposal_ids=[proposal_id])
+
+    last_error = Execution.objects.get(proposal_id=proposal_id).last_error
+    assert last_error.startswith(f"Contact {contact}: CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY: ContactTrigger: "
+                                 "execution of AfterUpdate caused by: 502 Bad Gateway from "
+                                 "https://hooks.example/notify (a 16,")
+    assert "<" not in last_error and "xxxxxxxx" not in last_error and len(last_error) < 400
 
 
 def test_a_failure_can_be_dismissed(org, changes, always_review, rita) -> None:

@@ -91,6 +91,26 @@ def test_a_request_that_fails_transiently_is_retried_with_growing_waits(org, cha
         "retry", "retry", "written"]
 
 
+@pytest.mark.parametrize("kind", ["collections_update", "query_all"])
+def test_a_503_with_retry_after_is_retried_no_sooner_than_the_org_asked(org, changes, auto_approve, backoff,
+                                                                       kind) -> None:
+    """503 "typically ... if the server is down for maintenance or is overloaded"
+    (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm); a 503
+    may say when to come back with Retry-After, in seconds or as an HTTP date
+    (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3). The retry is scheduled at least that far
+    out, not after the 0.5-1 s of the first backoff."""
+    ids, contacts = approved(org, changes, 2)
+    org.inject_fault("SERVER_UNAVAILABLE", 503, kinds=[kind], retry_after=120)
+
+    error = fail_transiently(ids)
+
+    assert error.retry_after == 120
+    assert statuses(ids) == {Status.EXECUTING: 2}
+    assert 120 <= scheduled_wait(ids[0]) < 125
+    assert 115 < executions_retry_in(ids) <= 120
+    assert [org.get("Contact", contact)["Title"] for contact in contacts] == ["Engineer"] * 2
+
+
 def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, changes, auto_approve,
                                                                         backoff) -> None:
     ids, contacts = approved(org, changes, 3)
@@ -99,7 +119,10 @@ def test_a_locked_row_is_retried_alone_and_the_others_are_written_once(org, chan
     fail_transiently(ids)
 
     assert statuses([ids[0], ids[2]]) == {Status.DONE: 2}  # recorded at once
-    assert Execution.objects.get(proposal_id=ids[1]).error_code == "UNABLE_TO_LOCK_ROW"
+    locked = Execution.objects.get(proposal_id=ids[1])
+    assert (locked.error_code, locked.last_error) == (
+        "UNABLE_TO_LOCK_ROW", f"UNABLE_TO_LOCK_ROW: Contact {contacts[1]}: unable to obtain exclusive access to this "
+        "record or 1 records")  # the record whose row was locked, not the push's summary
     assert Proposal.objects.get(pk=ids[1]).status == Status.EXECUTING
     stamps = [org.get("Contact", contact)["SystemModstamp"] for contact in contacts]
     wait_until_due(ids)

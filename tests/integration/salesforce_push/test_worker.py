@@ -165,3 +165,42 @@ def test_a_push_paused_for_the_budget_resumes_when_the_sweeper_comes_round(org, 
 
     wait_for(lambda: all_done(ids), timeout=60, what="the paused push to resume")
     assert [org.get("Contact", contact)["Title"] for contact in contacts] == ["CTO", "CTO"]
+
+
+@pytest.mark.parametrize("lost", ["connection dropped", "client timed out"])
+def test_a_write_whose_response_is_lost_ends_done_and_is_not_sent_twice(org, changes, always_review, rita,
+                                                                        start_worker, lost) -> None:
+    """The sObject Collections PATCH lands but its answer never reaches the worker (the connection
+    drops, or the worker's timeout ends the wait first). The task retries; the retry reads the record
+    first, finds the approved values there as the org stores them (text trimmed, a multi-select
+    picklist in the picklist's order) and ends ``done`` without a second PATCH, not ``conflict``.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm
+    """
+    from reviews.models import AuditEvent, CrmObjectRule
+
+    rule = CrmObjectRule.objects.get(crm_object="Contact")
+    rule.allowed_fields = [*rule.allowed_fields, "Interests__c"]
+    rule.save()
+    (contact,) = seed(org, "Contact", 1, Title="Engineer")
+    ids = changes.submit([("Contact", contact, {"Title": "  VP Sales ", "Interests__c": "Security;Analytics"})])
+    worker = start_worker(SALESFORCE_PUSH_RETRY_BACKOFF_SECONDS="0.4", SALESFORCE_TIMEOUT_SECONDS="1")
+    hang = {"client timed out": 3.0}.get(lost, 0.0)  # held longer than the worker waits for an answer
+    org.inject_fault("LOST", 0, kinds=["collections_update"], after_handling=True, hang_seconds=hang)
+
+    approve_together(ids, rita)
+
+    wait_for(lambda: statuses(ids).keys() & {Status.DONE, Status.CONFLICT, Status.FAILED}, timeout=60,
+             what=lambda: f"the push to finish: {statuses(ids)}; worker log:\n{worker.log_tail(80)}")
+    assert statuses(ids) == {Status.DONE: 1}, Execution.objects.get(proposal_id=ids[0]).last_error
+    record = org.get("Contact", contact)
+    assert (record["Title"], record["Interests__c"]) == ("VP Sales", "Analytics;Security")
+    assert org.calls("collections_update") == 1  # the lost one; the retry read and found it written
+    assert org.state()["faults"] == []
+    log = list(ExecutionAttempt.objects.filter(proposal_id=ids[0]).order_by("number")
+               .values_list("outcome", "error_code"))
+    assert log[0] == ("retry", "TIMEOUT" if hang else "CONNECTION_ERROR")
+    assert log[1:] == [("already_done", "")]
+    assert Execution.objects.get(proposal_id=ids[0]).state == ExecutionState.SUCCEEDED
+    assert AuditEvent.objects.filter(proposal_id_ref=ids[0], action="executed").count() == 1
+    assert not AuditEvent.objects.filter(proposal_id_ref=ids[0], action="conflict").exists()

@@ -454,3 +454,27 @@ def test_the_start_up_check_names_a_malformed_domain_and_warns_of_soap_login(emu
     with override_settings(SALESFORCE_INSTANCE_URL="", SALESFORCE_SESSION_ID=""):
         assert salesforce_settings_usable() == []  # not configured at all: the push names what to set
     assert salesforce_settings_usable() == []
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    ("120", 120.0),
+    (None, None),
+    ("soon", None),
+    ("in-the-past", 0.0),
+    ("in-five-minutes", 300.0),
+])
+def test_retry_after_is_read_as_seconds_or_an_http_date(header, seconds) -> None:
+    """Retry-After = HTTP-date / delay-seconds (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3)."""
+    from email.utils import format_datetime
+
+    from integrations.salesforce.client import retry_after_seconds
+
+    now = datetime.datetime.now(datetime.UTC)
+    dates = {"in-the-past": now - datetime.timedelta(minutes=5), "in-five-minutes": now + datetime.timedelta(minutes=5)}
+    if header in dates:
+        header = format_datetime(dates[header].replace(microsecond=0), usegmt=True)
+    found = retry_after_seconds(header)
+    if seconds is None or seconds == 0.0 or header.isdigit():
+        assert found == seconds
+    else:
+        assert seconds - 2 <= found <= seconds

@@ -317,6 +317,41 @@ def test_several_matches_are_their_own_outcome_naming_the_records(emulator: Emul
     assert first in outcome.message and second in outcome.message
 
 
+def test_a_collections_upsert_that_matches_several_records_is_the_same_multiple_matches_outcome(
+        emulator: EmulatorServer) -> None:
+    """In an sObject Collections upsert the 300 of the single-record upsert is a per-record error in a
+    200 reply: ``DUPLICATE_EXTERNAL_ID`` ("<field>: more than one record found for external id field:
+    [ids]"), the record neither created nor updated. A duplicate created between hitlcrm's read and
+    its write meets it; the change fails as MULTIPLE_MATCHES naming the records, as with the 300.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
+    """
+    first, second = emulator.seed("Contact", [{"LastName": "A", "LinkedIn_Profile__c": "in/ada", "Title": "Engineer"},
+                                              {"LastName": "B", "LinkedIn_Profile__c": "in/ada", "Title": "Engineer"}])
+    session = pinned_session(emulator.port, ca_path=str(emulator.ca_path))
+    answer = session.patch(f"{emulator.base_url}/services/data/v62.0/composite/sobjects/Contact/LinkedIn_Profile__c",
+                           json={"allOrNone": False, "records": [{"attributes": {"type": "Contact"},
+                                                                  "LinkedIn_Profile__c": "in/ada", "Title": "CTO"}]},
+                           headers={"Authorization": f"Bearer {emulator.session_id}"}, timeout=10)
+    assert answer.status_code == 200
+    (result,) = answer.json()
+    assert result["success"] is False and result["errors"][0]["statusCode"] == "DUPLICATE_EXTERNAL_ID"
+    assert first in result["errors"][0]["message"] and second in result["errors"][0]["message"]
+
+    third = emulator.create("Contact", {"LastName": "C", "LinkedIn_Profile__c": "in/grace", "Title": "Engineer"})
+    fourth = emulator.create("Contact", {"LastName": "D", "Title": "Engineer"})
+    # Someone gives a second Contact the same profile after hitlcrm's read, before its write.
+    emulator.edit_before(["collections_upsert"], "Contact", fourth, {"LinkedIn_Profile__c": "in/grace"})
+    outcome = push_updates([PushItem(key=1, crm_object="Contact", external_id_field="LinkedIn_Profile__c",
+                                     external_id_value="in/grace", fields={"Title": "CTO"},
+                                     expected={"Title": "Engineer"})])[1]
+    assert (outcome.status, outcome.error_code) == ("failed", "MULTIPLE_MATCHES")
+    assert third in outcome.message and fourth in outcome.message
+    assert "Merge the duplicates in Salesforce" in outcome.message
+    assert emulator.calls("collections_upsert") == 2  # the one above and hitlcrm's: both refused
+    assert {record["Title"] for record in emulator.store.all("Contact")} == {"Engineer"}
+
+
 def test_an_external_id_that_belongs_to_another_record_is_a_conflict(emulator: EmulatorServer) -> None:
     """The upsert would update the record the external id matches, not the one the change names:
     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm"""
