@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from ..downloads import events_export_response, export_response
 from ..models import AuditEvent, Proposal
 from ..models.audit import AUDIT_ACTIONS, AuditActorType
+from ..services.crm_identity import crm_identities
 from ..services.history import (
     EXPORT_FORMATS,
     REPORT_COLUMNS,
@@ -193,12 +194,14 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         proposals = list(Proposal.objects.filter(crm_object=filters.crm_object, crm_id=filters.crm_id)
                          .order_by("submitted_at", "pk").only("pk", "kind", "status", "task_type", "submitted_at"))
         query = urlencode({"crm_object": filters.crm_object, "crm_id": filters.crm_id})
+        identity = crm_identities([(filters.crm_object, filters.crm_id)]).get((filters.crm_object, filters.crm_id))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Timeline of {filters.crm_object} {filters.crm_id}",
             "crm_object": filters.crm_object,
             "crm_id": filters.crm_id,
+            "crm_identity": identity,
             "events": events[:TIMELINE_LIMIT],
             "truncated": len(events) > TIMELINE_LIMIT,
             "proposals": [(proposal, self._review_url(proposal)) for proposal in proposals],
