@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection

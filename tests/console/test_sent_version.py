@@ -78,7 +78,8 @@ def test_the_api_record_and_the_audit_export_carry_the_drafts_text_and_the_appro
 
     proposal = edited(api, rita)
     record = api.get(f"/api/v1/email-drafts/{proposal.pk}/").json()
-    assert record["original"]["subject"] == "Idea for Contoso" and record["original"]["body"].startswith("Hi Ada,\n\nContoso")
+    assert record["original"]["subject"] == "Idea for Contoso"
+    assert record["original"]["body"].startswith("Hi Ada,\n\nContoso")
     assert record["final"]["subject"] == "A thought for Contoso" and record["final"]["body"] == EDITED_BODY
     assert record["decision"]["edits"]["body"] == [proposal.body, EDITED_BODY]
 
