@@ -26,7 +26,6 @@ from ..kinds import kind_of
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "CRM unavailable"
-NOT_CONFIGURED = "CRM not configured"
 _DOWN_KEY = "hitlcrm:crm-identity:down"
 
 
@@ -69,13 +68,14 @@ def _batch_key(refs: list[Ref]) -> str:
 
 
 def crm_identities(refs: Iterable[Ref]) -> dict[Ref, CrmIdentity]:
-    """The identity of each (CRM object, record id), keyed by the ref as given. One cache read for
-    the batch; on a miss one ``record_identities`` call per object, and one cache write."""
+    """The identity of each (CRM object, record id), keyed by the ref as given (none at all when no
+    CRM is configured). One cache read for the batch; on a miss one ``record_identities`` call per
+    object, and one cache write."""
     given = [(obj, rid) for obj, rid in dict.fromkeys(refs) if obj and rid]
     if not given:
         return {}
     if not crm_configured():
-        return {ref: CrmIdentity(*ref, problem=NOT_CONFIGURED) for ref in given}
+        return {}  # no CRM to ask: the console shows the raw ids, as it always did
     normalised = {ref: (ref[0], normalise_id(ref[1])) for ref in given}
     wanted = sorted(set(normalised.values()))
     key = _batch_key(wanted)
