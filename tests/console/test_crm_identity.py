@@ -215,6 +215,21 @@ def test_the_timeline_of_a_record_names_it(api, salesforce) -> None:
     assert lightning(salesforce, "Contact", record_id) in text
 
 
+def test_the_audit_history_names_each_record_read_once_for_the_page(api, salesforce) -> None:
+    policy("contact_update", mode="always_review")
+    ids = contacts(salesforce, 4)
+    for record_id in ids:
+        queued(api, 1, "crm", crm_id=record_id)
+    carla = reviewer("carla", role="compliance")
+    salesforce.request_log.clear()
+
+    page = logged_in(carla).get(reverse("admin:reviews_auditevent_changelist")).content.decode()
+
+    for i, record_id in enumerate(ids):
+        assert f'title="timeline of Contact {record_id}">Hamilton Vance {i}</a>' in page
+    assert len([soql for soql in soql_sent(salesforce) if "Owner.Name" in soql]) == 1
+
+
 def test_without_a_crm_the_console_reads_nothing_and_shows_the_raw_id(api, rita) -> None:
     policy("contact_update", mode="always_review")
     change = queued(api, 1, "crm")[0]
