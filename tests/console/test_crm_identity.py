@@ -173,7 +173,7 @@ def test_the_review_page_of_a_crm_change_shows_who_the_record_is(api, rita, sale
     page = logged_in(rita).get(reverse("admin:reviews_crmchange_review", args=[change.pk])).content.decode()
 
     card = page[page.index('id="crm-identity"'):]
-    card = card[:card.index("</div>")]
+    card = card[:card.index("</p>")]
     for part in ("Hamilton Vance 0", "VP Sales", "Woodgrove Bank", "h0@woodgrove.example", "owner Grace Owner",
                  lightning(salesforce, "Contact", record_id)):
         assert part in card

@@ -101,3 +101,30 @@ def test_an_edited_email_shows_what_was_sent_and_the_words_changed(browser, live
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     if size["width"] == 1920:  # a desktop screen shows the sent text and its diff without scrolling
         assert page.evaluate(NO_PAGE_SCROLL) or in_view(page, "#text-diffs")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_crm_changes_page_names_the_record_and_still_fits_the_screen(browser, live_server, api, rita, salesforce,
+                                                                     size) -> None:
+    from django.core.cache import cache
+
+    from .test_layout import EVIDENCE, FIELDS
+
+    cache.clear()
+    policy("contact_update", mode="always_review")
+    record_id = people(salesforce, 1)[0]
+    change = queued(api, 1, "crm", crm_id=record_id, fields=FIELDS, field_confidence={name: 0.9 for name in FIELDS},
+                    evidence=EVIDENCE)[0]
+    page = signed_in_page(browser, live_server, rita)
+    page.set_viewport_size(size)
+    open_review(page, live_server, change)
+    fits(page, f"review-crm-identity-{size['width']}")
+
+    line = page.locator("#crm-identity")
+    assert "Hamilton Vance 0" in line.inner_text() and "Woodgrove Bank" in line.get_attribute("title")
+    assert "owner Grace Owner" in line.get_attribute("title")
+    # One line, however long the titles: the record's name takes no height from the fields.
+    assert line.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).lineHeight || 20)")
+    assert in_view(page, "#crm-link")
+    if size["width"] == 1920:
+        assert in_view(page, '#diff tr[data-field="Description"]')
