@@ -83,6 +83,9 @@ DEFAULTS: dict[str, Any] = {
     "HITLCRM_CRM_FLAGS_CACHE_SECONDS": 300,
     # Seconds the CRM's current values shown on a CRM change's review page stay cached (per record).
     "HITLCRM_CRM_NOW_CACHE_SECONDS": 5,
+    # Seconds who a record is (name, title, company, owner) stays cached for the console, per page of
+    # records; also how long the console stops asking after the CRM failed to answer.
+    "HITLCRM_CRM_IDENTITY_CACHE_SECONDS": 60,
     # --- sending rules (docs/mail.md) ---------------------------------------------------------
     # Sender identification and postal address (CAN-SPAM, CASL): unset, the sender_identity check
     # blocks every email draft and the send stops, naming the setting. The footer is appended by

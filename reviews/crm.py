@@ -1,6 +1,6 @@
-"""The CRM boundary: everything reviews/ asks of the CRM (reads, describe checks, record ids, the
-opt-out look-up, the sent-email activity log, the API budget) and the CRM's error classes, under
-CRM-neutral names. reviews/ imports these from here and from nowhere else; the executors sit behind
+"""The CRM boundary: everything reviews/ asks of the CRM (reads, describe checks, record ids, who a
+record is, the opt-out look-up, the sent-email activity log, the API budget) and the CRM's error classes,
+under CRM-neutral names. reviews/ imports these from here and from nowhere else; the executors sit behind
 their own port (``reviews.executors``).
 
 Each call is delegated to the configured backend: the module ``HITLCRM_CRM_BACKEND`` names (by
@@ -31,6 +31,7 @@ NAMES = frozenset({
     "CrmError", "CrmTransientError", "CrmPermanentError", "CrmConfigurationError",
     "ObjectDescription",  # an object's metadata: ``field(name)`` gives a field's, or None
     "OptedOutRecord",  # a record that holds an address and opted out of email
+    "RecordIdentity",  # who a record is: name, email, title, company, owner, opt-out, its link
     "WriteOptions",  # the CRM automation a write may trigger
     # A created record's outcome status, and how many records one create request takes at most.
     "DONE", "RETRY", "MAX_RECORDS_PER_REQUEST",
@@ -38,7 +39,7 @@ NAMES = frozenset({
 FUNCTIONS = frozenset({
     "crm_configured", "describe_object", "field_problem", "validate_field_value", "read_records",
     "opted_out_records", "opted_out_reason", "is_valid_id", "normalise_id", "create_records",
-    "activities_logged_since", "api_usage", "budget_exhausted",
+    "activities_logged_since", "api_usage", "budget_exhausted", "record_identities", "record_url",
 })
 
 
@@ -93,6 +94,18 @@ def read_records(crm_object: str, ids: Iterable[str], fields: Iterable[str]) -> 
     """Current values of ``fields`` for the records ``ids``, keyed by normalised id; records that do not
     exist are absent."""
     return _call("read_records", crm_object, ids, fields)
+
+
+def record_identities(crm_object: str, ids: Iterable[str]) -> dict[str, Any]:
+    """Who each record of ``ids`` is (a ``RecordIdentity``: name, email, title, company, owner, email
+    opt-out, the link that opens it in the CRM), keyed by normalised id; one query per object and
+    chunk of ids. Records that do not exist are absent."""
+    return _call("record_identities", crm_object, ids)
+
+
+def record_url(crm_object: str, crm_id: str) -> str:
+    """The link that opens the record in the CRM's own interface ("" when not known)."""
+    return str(_call("record_url", crm_object, crm_id))
 
 
 def opted_out_records(addresses: Iterable[str]) -> dict[str, list[Any]]:

@@ -203,6 +203,8 @@ HITLCRM_AI_REVIEWER_DAILY_BUDGET = env_setting("HITLCRM_AI_REVIEWER_DAILY_BUDGET
 HITLCRM_CRM_FLAGS_CACHE_SECONDS = env_setting("HITLCRM_CRM_FLAGS_CACHE_SECONDS")
 # Seconds the CRM's current values shown on a CRM change's review page stay cached (per record).
 HITLCRM_CRM_NOW_CACHE_SECONDS = env_setting("HITLCRM_CRM_NOW_CACHE_SECONDS")
+# Seconds who a record is (name, title, company, owner) stays cached for the console, per page.
+HITLCRM_CRM_IDENTITY_CACHE_SECONDS = env_setting("HITLCRM_CRM_IDENTITY_CACHE_SECONDS")
 HITLCRM_MIN_REVIEWS_TO_NARROW = env_setting("HITLCRM_MIN_REVIEWS_TO_NARROW")
 # Sending rules (docs/mail.md). Sender identity and postal address (CAN-SPAM, CASL): development
 # values here, none in production (cold email is blocked until they are set). The footer is appended

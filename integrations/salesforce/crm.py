@@ -2,7 +2,7 @@
 ``HITLCRM_CRM_BACKEND`` names this module (the default).
 
 Each name here is one the port exposes, CRM-neutral: the functions are this package's own (reads,
-describe checks, ids, the activity log, the API budget) and the error classes are the Salesforce
+describe checks, ids, who a record is, the activity log, the API budget) and the error classes are the Salesforce
 ones under neutral names (aliases, so an ``except CrmTransientError`` catches a
 ``SalesforceTransientError``). A project with another CRM provides a module with the same names.
 """
@@ -28,6 +28,7 @@ from .errors import (
 from .errors import (
     SalesforceTransientError as CrmTransientError,
 )
+from .identity import RecordIdentity, record_identities, record_url
 from .ids import is_valid_id, to_18
 from .records import (
     DONE,
@@ -82,6 +83,7 @@ __all__ = [
     "CrmTransientError",
     "ObjectDescription",
     "OptedOutRecord",
+    "RecordIdentity",
     "WriteOptions",
     "activities_logged_since",
     "api_usage",
@@ -95,5 +97,7 @@ __all__ = [
     "opted_out_reason",
     "opted_out_records",
     "read_records",
+    "record_identities",
+    "record_url",
     "validate_field_value",
 ]

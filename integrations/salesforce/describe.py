@@ -50,6 +50,7 @@ class FieldDescription:
     defaulted_on_create: bool = False
     reference_to: tuple[str, ...] = ()
     case_sensitive: bool = False
+    relationship_name: str = ""  # a reference field's parent in SOQL: "Account" for AccountId
 
     @classmethod
     def from_describe(cls, data: Mapping[str, Any]) -> FieldDescription:
@@ -72,6 +73,7 @@ class FieldDescription:
             defaulted_on_create=bool(data.get("defaultedOnCreate")),
             reference_to=tuple(data.get("referenceTo") or ()),
             case_sensitive=bool(data.get("caseSensitive")),
+            relationship_name=str(data.get("relationshipName") or ""),
         )
 
     def as_describe(self) -> dict[str, Any]:
@@ -95,6 +97,7 @@ class FieldDescription:
             "defaultedOnCreate": self.defaulted_on_create,
             "referenceTo": list(self.reference_to),
             "caseSensitive": self.case_sensitive,
+            "relationshipName": self.relationship_name or None,
         }
 
 

@@ -39,6 +39,19 @@ def check_identifiers(values: Iterable[object], what: str = "field name") -> lis
     return list(seen.values())
 
 
+def check_field_paths(values: Iterable[object]) -> list[str]:
+    """Like :func:`check_identifiers`, also taking a parent's field through a relationship
+    (``Account.Name``): each part a plain API name."""
+    seen: dict[str, str] = {}
+    for value in values:
+        parts = value.split(".") if isinstance(value, str) else [value]
+        if len(parts) > 2:
+            raise SalesforceInvalidInputError(f"{value!r} is not a valid Salesforce field name", error_code="INVALID_FIELD")
+        name = ".".join(check_identifier(part, "field name") for part in parts)
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
 def check_ids(values: Iterable[object]) -> list[str]:
     """18-character ids in first-seen order without duplicates; SalesforceInvalidInputError names the bad ones."""
     bad = [value for value in values if not is_valid_id(value)]
@@ -54,7 +67,7 @@ def quote(value: str) -> str:
 
 
 def select(crm_object: str, fields: Iterable[str], where: str = "") -> str:
-    names = check_identifiers(fields)
+    names = check_field_paths(fields)
     query = f"SELECT {', '.join(names)} FROM {check_identifier(crm_object, 'object name')}"
     return f"{query} WHERE {where}" if where else query
 

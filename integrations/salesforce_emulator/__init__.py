@@ -1,7 +1,8 @@
 """A local Salesforce org for development, tests and the demo, over real HTTPS (trustme certificates).
 
 It is a stand-in, not a judge: it follows Salesforce's documented REST behaviour (SOAP and OAuth
-logins, versions, limits, describe, sObject rows, upsert by external id, SOQL, sObject Collections, Composite
+logins, versions, limits, describe, sObject rows, upsert by external id, SOQL (with a parent's fields
+through a relationship, ``Account.Name``, ``Owner.Name``), sObject Collections, Composite
 with ``If-Unmodified-Since`` on its sObject Rows subrequests,
 ``Sforce-Limit-Info``, error bodies, an org's assignment and duplicate rules with the
 ``Sforce-Auto-Assign`` and ``Sforce-Duplicate-Rule-Header`` request headers) so that code proven
@@ -25,6 +26,7 @@ Python::
         sf.add_connected_app(key, consumer_secret=..., certificate_pem=...)
         sf.set_assignment_rule("Lead", owner_id or None)   # on by default for Lead and Account
         sf.set_duplicate_rule("Contact", ["Email"] or None, block=False)   # on by default: Lead, Contact by Email
+        sf.set_owner(user_id, "Sam Rep", "sam@x")   # a user records are owned by (Owner.Name in SOQL)
         sf.enable_person_accounts()   # Account gains IsPersonAccount, PersonEmail, PersonHasOptedOutOfEmail, ...
         sf.call_counts() / sf.calls("collections_update"); sf.request_log (with each request's Sforce-* headers)
         sf.state()

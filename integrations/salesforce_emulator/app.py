@@ -404,6 +404,12 @@ class SalesforceEmulator:
         ``IsPersonAccount``, ``PersonEmail``, ``PersonHasOptedOutOfEmail`` and its other Person* fields."""
         self.store.enable_person_accounts()
 
+    def set_owner(self, user_id: str, name: str, email: str = "") -> None:
+        """A user records may be owned by (``OwnerId``), as ``Owner.Name`` and ``Owner.Email`` read it."""
+        with self.store.lock:
+            self.store.owners[user_id] = {"Id": user_id, "Name": name, "Email": email, "Username": email or name,
+                                          "IsActive": True}
+
     def set_assignment_rule(self, object_name: str, owner_id: str | None) -> None:
         """Give ``object_name`` an active assignment rule that hands records to ``owner_id``; None: no
         active rule. (Lead and Account have one after ``reset``.)"""
@@ -913,7 +919,7 @@ class SalesforceEmulator:
         rows = soql.execute(query, self.store, include_deleted=include_deleted)
         if query.count_only:
             return Response.json(200, {"totalSize": len(rows), "done": True, "records": []})
-        records = [render(query.spec, row, query.fields, version) for row in rows]
+        records = [render(query.spec, row, query.fields, version, self.store) for row in rows]
         batch = self._batch_size(request)
         return Response.json(200, self._page(version, records, 0, batch))
 

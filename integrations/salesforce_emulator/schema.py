@@ -114,6 +114,11 @@ class ObjectSpec:
     def field(self, name: str) -> FieldSpec | None:
         return self.by_lower().get(name.lower())
 
+    def relationship(self, name: str) -> FieldSpec | None:
+        """The reference field whose relationship is ``name`` (``Account`` for ``AccountId``), any case."""
+        lowered = name.lower()
+        return next((spec for spec in self.fields if spec.relationship_name.lower() == lowered and lowered), None)
+
     def by_lower(self) -> dict[str, FieldSpec]:
         cached = self.__dict__.get("_by_lower")
         if cached is None:
@@ -460,6 +465,23 @@ TASK = ObjectSpec(
             updateable=False,
             defaulted_on_create=True,
         ),
+    ),
+)
+
+# The users records are owned by (``Owner.Name`` in SOQL): not an object of this org's data, so it is
+# not in OBJECTS (no describe, no DML), only a parent a relationship query can reach.
+# https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_and_polymorph_keys.htm
+USER = ObjectSpec(
+    name="User",
+    label="User",
+    label_plural="Users",
+    key_prefix="005",
+    fields=(
+        FieldSpec("Id", "User ID", "id", length=18, nillable=False, updateable=False, createable=False),
+        _text("Name", "Full Name", 121, updateable=False, createable=False),
+        FieldSpec("Email", "Email", "email", length=80),
+        _text("Username", "Username", 80),
+        _bool("IsActive", "Active"),
     ),
 )
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import ids
-from .schema import NUMBER_TYPES, TEXT_TYPES, FieldSpec, ObjectSpec, lookup
+from .schema import NUMBER_TYPES, TEXT_TYPES, USER, FieldSpec, ObjectSpec, lookup
 from .store import ApiError, Store, parse_datetime
 
 _TOKEN_RE = re.compile(
@@ -198,6 +198,30 @@ class _Parser:
             )
         return found
 
+    def resolve_path(self, token: Token) -> str:
+        """A selected field: one of the object's, or a parent's through a relationship
+        (``Account.Name``, ``Owner.Name``; one level, which is all this interpreter follows)."""
+        assert self.spec is not None
+        if "." not in token.text:
+            return self.resolve_field(token).name
+        relationship, _, child = token.text.partition(".")
+        reference = self.spec.relationship(relationship)
+        parent = None
+        if reference is not None and reference.reference_to:
+            target = reference.reference_to[0]
+            parent = USER if target == "User" else self.objects(target)
+        found = parent.field(child) if parent is not None and "." not in child else None
+        if reference is None or found is None:
+            raise _error(
+                "INVALID_FIELD",
+                self.query,
+                token.position,
+                f"Didn't understand relationship '{relationship}' in field path. If you are attempting to use a "
+                "custom relationship, be sure to append the '__r' after the custom relationship name. Please "
+                "reference your WSDL or the describe call for the appropriate names.",
+            )
+        return f"{reference.relationship_name}.{found.name}"
+
     # --- grammar
     def parse(self) -> Query:
         self.expect_keyword("SELECT")
@@ -232,7 +256,7 @@ class _Parser:
                 "object, be sure to append the '__c' after the entity name. Please reference your WSDL or the "
                 "describe call for the appropriate names.",
             )
-        fields = [self.resolve_field(token).name for token in field_tokens]
+        fields = [self.resolve_path(token) for token in field_tokens]
         query = Query(spec=self.spec, fields=fields, count_only=count_only)
         if self.keyword("WHERE"):
             self.take()

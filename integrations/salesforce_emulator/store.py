@@ -45,6 +45,7 @@ from .schema import (
     OBJECTS_BY_PREFIX,
     PERSON_ACCOUNT,
     TEXT_TYPES,
+    USER,
     FieldSpec,
     ObjectSpec,
 )
@@ -52,6 +53,16 @@ from .schema import (
 DEFAULT_OWNER_ID = "005Em0000000001AAA"
 # The user (a sales rep) the org's active assignment rule hands records to.
 ASSIGNED_OWNER_ID = "005Em0000000002" + ids.case_safe_suffix("005Em0000000002")
+
+
+def default_owners() -> dict[str, dict[str, Any]]:
+    """The org's users records are owned by (``Owner.Name``): the default owner and the sales rep."""
+    return {
+        DEFAULT_OWNER_ID: {"Id": DEFAULT_OWNER_ID, "Name": "Avery Admin", "Email": "avery.admin@example.com",
+                           "Username": "avery.admin@example.com", "IsActive": True},
+        ASSIGNED_OWNER_ID: {"Id": ASSIGNED_OWNER_ID, "Name": "Sam Rep", "Email": "sam.rep@example.com",
+                            "Username": "sam.rep@example.com", "IsActive": True},
+    }
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -317,6 +328,7 @@ class Store:
         self._journal: list[tuple[str, str, dict[str, Any] | None]] | None = None
         self.assignment_rules = default_assignment_rules()
         self.duplicate_rules = default_duplicate_rules()
+        self.owners = default_owners()
 
     def lookup(self, object_name: str) -> ObjectSpec | None:
         """This org's object by API name (case-insensitive, as Salesforce is)."""
@@ -353,6 +365,19 @@ class Store:
             self.objects = dict(OBJECTS)
             self.assignment_rules = default_assignment_rules()
             self.duplicate_rules = default_duplicate_rules()
+            self.owners = default_owners()
+
+    def parent(self, record_id: Any) -> tuple[ObjectSpec, dict[str, Any]] | None:
+        """The record a reference field points at (a stored record or an owning user), or None."""
+        if not isinstance(record_id, str) or not record_id:
+            return None
+        if record_id in self.owners:
+            return USER, self.owners[record_id]
+        spec = OBJECTS_BY_PREFIX.get(record_id[:3])
+        if spec is None:
+            return None
+        found = self.records[spec.name].get(ids.normalise(record_id) or record_id)
+        return (self.objects[spec.name], found) if found is not None and not found.get("IsDeleted") else None
 
     def seed(self, object_name: str, rows: Iterable[dict[str, Any]]) -> list[str]:
         """Insert records directly, bypassing create rules (system fields and Id may be given)."""
@@ -666,12 +691,30 @@ class Store:
                     )
 
 
-def render(spec: ObjectSpec, record: dict[str, Any], fields: Iterable[str] | None, version: str) -> dict[str, Any]:
-    """A record as the REST API returns it: ``attributes`` first, then the selected fields."""
+def render(spec: ObjectSpec, record: dict[str, Any], fields: Iterable[str] | None, version: str,
+           store: Store | None = None) -> dict[str, Any]:
+    """A record as the REST API returns it: ``attributes`` first, then the selected fields. A parent's
+    field (``Account.Name``) comes nested under the relationship's name, with the parent's own
+    ``attributes``; the relationship is ``null`` when the reference is empty.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm"""
     result: dict[str, Any] = {
         "attributes": {"type": spec.name, "url": f"/services/data/v{version}/sobjects/{spec.name}/{record['Id']}"}
     }
     for name in fields if fields is not None else [field.name for field in spec.fields]:
+        if "." in name:
+            relationship, _, child = name.partition(".")
+            reference = spec.relationship(relationship)
+            parent = store.parent(record.get(reference.name)) if store is not None and reference else None
+            if parent is None:
+                result[reference.relationship_name if reference else relationship] = None
+                continue
+            parent_spec, parent_record = parent
+            nested = result.get(reference.relationship_name) or {"attributes": {
+                "type": parent_spec.name,
+                "url": f"/services/data/v{version}/sobjects/{parent_spec.name}/{parent_record['Id']}"}}
+            nested[parent_spec.field(child).name] = parent_record.get(parent_spec.field(child).name)
+            result[reference.relationship_name] = nested
+            continue
         field = spec.field(name)
         result[field.name] = record.get(field.name)
     return result

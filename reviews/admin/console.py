@@ -36,6 +36,7 @@ from ..models.clients import login_path
 from ..models.execution import Execution
 from ..selectors import policy_find
 from ..services.actors import Actor
+from ..services.crm_identity import UNAVAILABLE, proposal_identities, proposal_identity
 from ..services.decisions import (
     OVERWRITE,
     REBASE,
@@ -95,6 +96,17 @@ class QueueChangeList(ChangeList):
                      .select_related("reviewer").only("proposal_id", login_path("reviewer")), to_attr="approvals"),
         )
 
+    def get_results(self, request: HttpRequest) -> None:
+        """The page's rows, each with who its CRM record is (``crm_identity``), read for the whole
+        page at once: one cache read, and on a miss one CRM query per object, never one per row."""
+        super().get_results(request)
+        identities = proposal_identities(self.result_list)
+        for result in self.result_list:
+            result.crm_identity = identities.get(result.pk)
+        problems = {identity.problem for identity in identities.values()
+                    if identity.problem.startswith(UNAVAILABLE)}
+        self.crm_unavailable = sorted(problems)[0] if problems else ""
+
     def url_for_result(self, result: Proposal) -> str:
         return reverse(self.model_admin.url_name("review"), args=[result.pk], current_app=self.model_admin.admin_site.name)
 
@@ -102,7 +114,8 @@ class QueueChangeList(ChangeList):
 class ProposalAdmin(admin.ModelAdmin):
     """One admin for every kind; the kind comes from the (proxy) model's manager."""
 
-    list_display = ("item", "status_badge", "risk_badge", "checks_column", "approvals_column", "age_column", "holder")
+    list_display = ("item", "crm_column", "status_badge", "risk_badge", "checks_column", "approvals_column",
+                    "age_column", "holder")
     list_display_links = ("item",)
     list_filter = QUEUE_FILTERS
     list_select_related = ("agent", "claimed_by")
@@ -171,9 +184,19 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description="Item")
     def item(self, obj: Proposal) -> str:
-        title, about = kind_of(obj).queue_item(obj)
+        title, about = kind_of(obj).queue_item(obj, getattr(obj, "crm_identity", None))
         return format_html('<span class="q-title">{}</span><span class="q-sub">{} · {} · {}</span>', title, about,
                            obj.task_type, obj.agent)
+
+    @admin.display(description="CRM")
+    def crm_column(self, obj: Proposal) -> str:
+        """The link that opens the record in the CRM (a column of its own: the item cell is a link)."""
+        identity = getattr(obj, "crm_identity", None)
+        if identity is None or not identity.url:
+            return ""
+        return format_html('<a class="crm-link" href="{}" target="_blank" rel="noopener noreferrer" '
+                           'title="open {} {} in the CRM">{} ↗</a>', identity.url, identity.crm_object,
+                           identity.crm_id, identity.crm_object)
 
     @admin.display(description="Status")
     def status_badge(self, obj: Proposal) -> str:
@@ -568,6 +591,7 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     except Execution.DoesNotExist:
         execution = None
     rescue = AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued").order_by("-seq").first()
+    identity = proposal_identity(proposal)  # who it is about: cached, at most one CRM query
     return {
         "proposal": proposal,
         "kind": kind,
@@ -588,6 +612,7 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         "age": age(proposal.submitted_at, now),
         "overdue": proposal.status in DECIDABLE and proposal.sla_due_at is not None and proposal.sla_due_at < now,
         "policy": policy,
+        "crm_identity": identity,
         **kind.review_context(proposal, user=user, typed_in=typed_in, approved_fields=approved_fields, policy=policy,
                               evidence=entries, decisions=decisions, now=now),
     }

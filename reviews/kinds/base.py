@@ -237,8 +237,16 @@ class Kind:
         stored, whose rows are not read back)."""
         return {}
 
-    def queue_item(self, proposal: Any) -> tuple[str, str]:
-        """The queue row's title and the line under it."""
+    def crm_record_ref(self, proposal: Any) -> tuple[str, str] | None:
+        """The CRM record the proposal is about, as (object, id), whose identity the console shows
+        (``services.crm_identity``); None for none."""
+        if proposal.crm_object and proposal.crm_id:
+            return proposal.crm_object, proposal.crm_id
+        return None
+
+    def queue_item(self, proposal: Any, identity: Any = None) -> tuple[str, str]:
+        """The queue row's title and the line under it. ``identity``: who the record is
+        (``services.crm_identity.CrmIdentity``), read for the whole page, or None."""
         raise NotImplementedError
 
     def review_context(self, proposal: Any, *, user: Any, typed_in: Mapping[str, Any],

@@ -218,10 +218,14 @@ class CrmChangeKind(Kind):
             for c in changes
         ]}
 
-    def queue_item(self, proposal: Any) -> tuple[str, str]:
-        title = f"{proposal.get_change_kind_display()} {proposal.crm_object} {proposal.crm_id}"
+    def queue_item(self, proposal: Any, identity: Any = None) -> tuple[str, str]:
+        # The record by its name when the CRM told it (the raw id otherwise, and the queue says why).
+        record = identity.label if identity is not None and identity.record is not None else proposal.crm_id
+        title = f"{proposal.get_change_kind_display()} {proposal.crm_object} {record}"
         fields = ", ".join(change.field for change in getattr(proposal, "field_names", []))
-        return title, f"{fields or 'no fields'} · {proposal.company_name or '—'}"
+        summary = identity.summary if identity is not None and identity.record is not None else ""
+        about = summary or proposal.company_name or "—"
+        return title, f"{fields or 'no fields'} · {about}"
 
     def review_context(self, proposal: Any, *, user: Any, typed_in: Mapping[str, Any],
                        approved_fields: Collection[str] | None, policy: Any, evidence: Mapping[int, Any],

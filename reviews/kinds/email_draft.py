@@ -15,6 +15,7 @@ from typing import Any
 from ..checks.text import email_parts
 from ..models.mail import MailDelivery
 from ..models.proposals import ProposalKind
+from ..text_diff import word_diff_html
 from . import register
 from .base import EditRefused, Kind
 
@@ -146,17 +147,49 @@ class EmailDraftKind(Kind):
                 if (original.get(name) or "") != (final.get(name) or "")}
 
     # --- the console --------------------------------------------------------------------------
-    def queue_item(self, proposal: Any) -> tuple[str, str]:
+    def queue_item(self, proposal: Any, identity: Any = None) -> tuple[str, str]:
         more = f" +{len(proposal.recipients) - 1}" if len(proposal.recipients) > 1 else ""
         title = proposal.subject or "(no subject)"
-        about = (f"to {proposal.recipients[0] if proposal.recipients else '—'}{more} · "
-                 f"{proposal.company_name or proposal.crm_id or '—'}")
+        who = proposal.company_name or proposal.crm_id or "—"
+        if identity is not None and identity.record is not None:
+            # The recipient as the CRM knows them: the person, and whether they opted out of email.
+            who = " · ".join(part for part in (identity.label, identity.summary) if part)
+            if identity.record.opted_out:
+                who += " · opted out of email"
+        about = f"to {proposal.recipients[0] if proposal.recipients else '—'}{more} · {who}"
         return title, about
 
     def review_context(self, proposal: Any, *, user: Any, typed_in: Mapping[str, Any],
                        approved_fields: Collection[str] | None, policy: Any, evidence: Mapping[int, Any],
                        decisions: list[Any], now: datetime) -> dict[str, Any]:
-        return {"inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_EDITABLE}}
+        """The email as it is (or will be) sent: the approved texts once approved, the AI's before;
+        when a reviewer edited it, a word-level diff of each edited part from the AI's text to the
+        approved one; and the last email hitlcrm sent to the same CRM record."""
+        approved = proposal.final_output or {}
+        sent = {name: approved.get(name, getattr(proposal, name)) if approved else getattr(proposal, name)
+                for name in EMAIL_EDITABLE}
+        edits = self.output_edits(proposal.original_output or {}, approved) if approved else {}
+        diffs = [{"name": name, "label": {"subject": "Subject", "body": "Body", "body_html": "HTML"}[name],
+                  "html": word_diff_html(str(before or ""), str(after or ""))}
+                 for name, (before, after) in edits.items()]
+        return {
+            "inputs": {name: typed_in.get(name, sent[name]) for name in EMAIL_EDITABLE},
+            "sent": sent,
+            "edited": bool(edits),
+            "text_diffs": diffs,
+            "last_sent": self.last_sent_to(proposal),
+        }
+
+    def last_sent_to(self, proposal: Any) -> Any:
+        """The latest email hitlcrm sent to the proposal's CRM record before this one (its
+        ``MailDelivery``, with the proposal's subject), in one query; None when none was sent."""
+        if not (proposal.crm_object and proposal.crm_id):
+            return None
+        return (MailDelivery.objects.filter(proposal__crm_object=proposal.crm_object, proposal__crm_id=proposal.crm_id,
+                                            sent_at__isnull=False)
+                .exclude(proposal_id=proposal.pk).select_related("proposal")
+                .only("sent_at", "proposal_id", "proposal__subject", "proposal__final_output")
+                .order_by("-sent_at").first())
 
     def form_edits(self, post: Any, proposal: Any) -> dict[str, Any]:
         return _texts_typed(post)

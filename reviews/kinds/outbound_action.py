@@ -146,9 +146,12 @@ class OutboundActionKind(Kind):
         return {"action_type": proposal.action_type.name if proposal.action_type else None,
                 "target": proposal.action_target, "payload": payload_of(proposal)}
 
-    def queue_item(self, proposal: Any) -> tuple[str, str]:
+    def queue_item(self, proposal: Any, identity: Any = None) -> tuple[str, str]:
         name = proposal.action_type.name if proposal.action_type_id else "(no action type)"
-        return f"{name} → {proposal.action_target}", proposal.company_name or "—"
+        about = proposal.company_name or "—"
+        if identity is not None and identity.record is not None:
+            about = " · ".join(part for part in (identity.label, identity.summary) if part)
+        return f"{name} → {proposal.action_target}", about
 
     def review_context(self, proposal: Any, *, user: Any, typed_in: Mapping[str, Any],
                        approved_fields: Collection[str] | None, policy: Any, evidence: Mapping[int, Any],
