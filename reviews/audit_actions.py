@@ -44,8 +44,8 @@ class AuditAction(models.TextChoices):
     EXECUTION_REFUSED = "execution_refused", (
         "Approve A, execute A: the executor refused to send, because the digest of what it was about to send is not "
         "the one its approval recorded; nothing was sent and the record failed (data: request, message naming the "
-        "approval and both digests, error_code payload_digest_mismatch, response {approval, approved_digest, "
-        "executing_digest}).")
+        "approval and both digests, error_code payload_digest_mismatch, or payload_digest_missing when the approval "
+        "recorded none; response {approval, approved_digest, executing_digest}).")
     CONFLICT = "conflict", "The CRM value changed since the proposal (data: request, conflicts)."
     CONFLICT_OVERWRITTEN = "conflict_overwritten", (
         "A reviewer approved a conflict to write over the CRM's newer value (data: decision, overwrites "

@@ -100,3 +100,14 @@ def raw_json_write(model: Any, pk: int, column: str, value: Any) -> None:
         cursor.execute(f"UPDATE {table} SET {connection.ops.quote_name(column)} = {placeholder} WHERE id = %s",  # noqa: S608
                        [json.dumps(value), pk])
         assert cursor.rowcount == 1, f"no {model.__name__} {pk} to write"
+
+
+def raw_write(model: Any, pk: int, column: str, value: Any) -> None:
+    """:func:`raw_json_write` for a column of any other type."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {connection.ops.quote_name(column)} = %s WHERE id = %s",  # noqa: S608
+                       [value, pk])
+        assert cursor.rowcount == 1, f"no {model.__name__} {pk} to write"

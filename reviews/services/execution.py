@@ -309,8 +309,10 @@ def execution_payloads_verify(payloads: Mapping[int, Any]) -> dict[int, Outcome]
     """Approve A, execute A (docs/gate.md): compare the digest of what an executor is about to send
     (``payloads``: proposal id -> the payload, in its kind's ``Kind.execution_payload`` shape, built
     from what will really be sent) with the digest the approval recorded. Returns a refusal for each
-    record that differs, or whose approval recorded none (to be reported as its outcome: nothing of
-    it may be sent); records that match are absent. One query for the batch."""
+    record that differs (error code ``payload_digest_mismatch``), or whose approval recorded none
+    (``payload_digest_missing``: approved before digests were recorded, or the digest was erased), to
+    be reported as its outcome: nothing of it may be sent. Records that match are absent. One query
+    for the batch."""
     if not payloads:
         return {}
     approvals: dict[int, Decision] = {}
@@ -324,19 +326,21 @@ def execution_payloads_verify(payloads: Mapping[int, Any]) -> dict[int, Outcome]
             executing = payload_digest(payload)
         except NotCanonicalizable as exc:
             executing = f"none ({exc})"
+        code = "payload_digest_mismatch"
         if approval is None:
+            code = "payload_digest_missing"
             message = (f"refused: no approval of #{proposal_id} recorded the digest of its payload, so what would be "
                        f"sent (digest {executing}) cannot be shown to be what was approved; nothing was sent. "
                        f"Approve it again to send it.")
         elif approval.payload_digest != executing:
             message = (f"refused: what would be sent is not what approval {approval.pk} approved (approved "
                        f"{DIGEST_ALGORITHM} digest {approval.payload_digest}, about to send {executing}); nothing "
-                       f"was sent. The stored payload changed after the approval: find out why, then approve it again "
-                       f"to send what the approval shows.")
+                       f"was sent. The stored payload changed after the approval: find out why; approving it again "
+                       f"approves the record as its review page shows it.")
         else:
             continue
         refusals[proposal_id] = Outcome(
-            Status.FAILED, message=message, error_code="payload_digest_mismatch", refused=True,
+            Status.FAILED, message=message, error_code=code, refused=True,
             response={"approval": approval.pk if approval else None,
                       "approved_digest": approval.payload_digest if approval else None, "executing_digest": executing})
         logger.warning("execution of #%s %s", proposal_id, message)

@@ -15,7 +15,7 @@ from reviews.services.decisions import proposal_decide
 from reviews.services.execution import proposals_execute
 from reviews.services.sending import final_email
 from reviews.state_machine import Status
-from tests.support import raw_json_write
+from tests.support import raw_json_write, raw_write
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,15 @@ def test_a_refused_email_approved_again_sends_what_the_reviewer_saw_not_the_chan
     assert received["message"]["Subject"] == "Idea for Contoso"  # the draft as shown, not the changed copy
     assert Proposal.objects.get(pk=proposal.pk).status == Status.DONE
     assert Execution.objects.get(proposal=proposal).state == ExecutionState.SUCCEEDED
+
+
+def test_an_approval_whose_digest_was_erased_is_refused_too(approved_email, smtp) -> None:
+    proposal = approved_email()
+    raw_write(Decision, approval_of(proposal).pk, "payload_digest", "")  # erasing it does not open the gate
+
+    proposals_execute(proposal_ids=[proposal.pk])
+
+    assert smtp.received() == []
+    execution = Execution.objects.get(proposal=proposal)
+    assert execution.state == ExecutionState.REFUSED and execution.error_code == "payload_digest_missing"
+    assert f"no approval of #{proposal.pk} recorded the digest of its payload" in execution.last_error
