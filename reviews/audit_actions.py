@@ -23,13 +23,14 @@ class AuditAction(models.TextChoices):
     SUBMITTED = "submitted", "An agent submitted a proposal (data: original_output, exactly as received)."
     CHECKS_RUN = "checks_run", "Automated checks ran (data: checks, reason; from/to when they routed the record)."
     AUTO_APPROVED = "auto_approved", ("A policy approved it (actor: policy:<task type>@v<version>; data: checks, "
-                                      "final_output).")
+                                      "final_output, payload_digest).")
     CLAIMED = "claimed", "A reviewer opened it and holds it for a few minutes (data: until)."
     FIRST_APPROVAL = "first_approval", "The first of two approvals (data: decision, edits {field: [old, new]}, note)."
-    APPROVED = "approved", "A reviewer approved it (data: decision, reason_code, note, final_output)."
+    APPROVED = "approved", ("A reviewer approved it (data: decision, reason_code, note, final_output, payload_digest: "
+                            "the SHA-256 of the RFC 8785 form of what the executor will send).")
     EDITED_AND_APPROVED = "edited_and_approved", (
         "A reviewer edited, then approved (data: edits {field: [old, new]}, final_output, checks of the final "
-        "output, soft_confirmed: soft failures the reviewer confirmed).")
+        "output, soft_confirmed: soft failures the reviewer confirmed, payload_digest).")
     REJECTED = "rejected", "A reviewer rejected it (data: reason_code, note, decision)."
     RESCUED = "rescued", ("A senior reviewer edited a blocked item so it passes the hard checks; it is back in "
                           "review (data: edits {field: [old, new]}, material, checks of the edited output, note).")
@@ -40,6 +41,11 @@ class AuditAction(models.TextChoices):
     EXECUTING = "executing", "Execution started (data: executor, when an integration reports the outcome)."
     EXECUTED = "executed", "Written to the CRM or sent (data: request, provider_id, response)."
     EXECUTION_FAILED = "execution_failed", "Execution failed for good (data: request, error_code, message, response)."
+    EXECUTION_REFUSED = "execution_refused", (
+        "Approve A, execute A: the executor refused to send, because the digest of what it was about to send is not "
+        "the one its approval recorded; nothing was sent and the record failed (data: request, message naming the "
+        "approval and both digests, error_code payload_digest_mismatch, or payload_digest_missing when the approval "
+        "recorded none; response {approval, approved_digest, executing_digest}).")
     CONFLICT = "conflict", "The CRM value changed since the proposal (data: request, conflicts)."
     CONFLICT_OVERWRITTEN = "conflict_overwritten", (
         "A reviewer approved a conflict to write over the CRM's newer value (data: decision, overwrites "

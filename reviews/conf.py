@@ -46,6 +46,10 @@ DEFAULTS: dict[str, Any] = {
     # endpoint, and a CA bundle to trust for those endpoints (empty: the system's default store).
     "HITLCRM_OUTBOUND_TIMEOUT_SECONDS": 10.0,
     "HITLCRM_OUTBOUND_CA_BUNDLE": "",
+    # Decision receipts (reviews/receipts.py, docs/agents.md): the HMAC-SHA256 key that signs them, which
+    # agents use to verify them offline. No default: unset, the receipt endpoint answers 503 naming it,
+    # ``manage.py check`` warns (hitlcrm.W005) and ``check --deploy`` fails (hitlcrm.E005).
+    "HITLCRM_RECEIPT_KEY": "",
     # --- notifications (docs/notifications.md) -------------------------------------------------
     # The Slack app's bot token (xoxb-…) and signing secret; without the secret every click is refused.
     "HITLCRM_SLACK_BOT_TOKEN": "",

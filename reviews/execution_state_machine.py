@@ -22,6 +22,9 @@ class ExecutionState(models.TextChoices):
     CONFLICT = "conflict", "Conflict"
     # The side effect may or may not have happened (a worker died mid-send); a person resolves it.
     UNKNOWN = "unknown", "Outcome unknown"
+    # Approve A, execute A: what the executor was about to send is not what was approved (its digest
+    # differs from the approval's); nothing was sent. Final, never retried; a person approves again.
+    REFUSED = "refused", "Refused: not what was approved"
     # No "paused" state: while an executor is paused (the Salesforce API budget, an org-level
     # refusal), its records stay approved and unclaimed, or pending, and the dashboard says why.
 
@@ -33,7 +36,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # (pending: a transient failure, or a dead worker's attempt that is safe to repeat), or not
     # known (unknown: an at-most-once side effect that may have happened).
     ExecutionState.IN_PROGRESS: frozenset({ExecutionState.PENDING, ExecutionState.SUCCEEDED, ExecutionState.FAILED,
-                                           ExecutionState.CONFLICT, ExecutionState.UNKNOWN}),
+                                           ExecutionState.CONFLICT, ExecutionState.UNKNOWN,
+                                           ExecutionState.REFUSED}),
     # A person says what happened (succeeded or failed), or the attempt thought dead answers after
     # all: its answer is better knowledge than "unknown", whatever it is.
     ExecutionState.UNKNOWN: frozenset({ExecutionState.SUCCEEDED, ExecutionState.FAILED, ExecutionState.CONFLICT,
@@ -41,6 +45,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # A person approves a failed or conflicting record again: a new attempt.
     ExecutionState.FAILED: frozenset({ExecutionState.IN_PROGRESS}),
     ExecutionState.CONFLICT: frozenset({ExecutionState.IN_PROGRESS}),
+    ExecutionState.REFUSED: frozenset({ExecutionState.IN_PROGRESS}),
     ExecutionState.SUCCEEDED: frozenset(),
 }
 

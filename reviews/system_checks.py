@@ -114,3 +114,29 @@ def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
     return [Warning("HITLCRM_SLACK_BOT_TOKEN is set but HITLCRM_SLACK_SIGNING_SECRET is not: every click in Slack "
                     "will be refused", hint="Copy the Slack app's Signing Secret (Basic Information) into "
                     "HITLCRM_SLACK_SIGNING_SECRET (docs/notifications.md).", id="hitlcrm.W004")]
+
+
+
+_RECEIPT_KEY_MISSING = ("HITLCRM_RECEIPT_KEY is not set: decision receipts (GET /api/v1/<kind>/<id>/receipt/) cannot "
+                        "be signed, so agents cannot verify what was approved")
+_RECEIPT_KEY_HINT = ("Set HITLCRM_RECEIPT_KEY to a long random secret (python -c 'import secrets; "
+                     "print(secrets.token_hex(32))') and give it to the agents that verify receipts "
+                     "(docs/configuration.md).")
+
+
+def _receipt_key_missing() -> bool:
+    return not str(hitlcrm_settings.RECEIPT_KEY or "").strip()
+
+
+@register(TAG)
+def receipt_key_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every decision's receipt is signed with HITLCRM_RECEIPT_KEY (reviews/receipts.py); without it
+    the receipt endpoint answers 503. A warning here (a host project trying the apps out need not set
+    it); ``check --deploy``, which production must pass, refuses it (:func:`receipt_key_set_for_deploy`)."""
+    return [Warning(_RECEIPT_KEY_MISSING, hint=_RECEIPT_KEY_HINT, id="hitlcrm.W005")] if _receipt_key_missing() else []
+
+
+@register(TAG, deploy=True)
+def receipt_key_set_for_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Production (``manage.py check --deploy``): no receipt key is an error."""
+    return [Error(_RECEIPT_KEY_MISSING, hint=_RECEIPT_KEY_HINT, id="hitlcrm.E005")] if _receipt_key_missing() else []

@@ -85,3 +85,29 @@ def production_environment(**variables: str | None) -> dict[str, str]:
         else:
             env[name] = value
     return env
+
+
+def raw_json_write(model: Any, pk: int, column: str, value: Any) -> None:
+    """Write ``value`` into a JSON column of one row with plain SQL, past the ORM, its history and the
+    services: how a bug, an operator's hand or an attacker with database access would change it."""
+    import json
+
+    from django.db import connection
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {connection.ops.quote_name(column)} = {placeholder} WHERE id = %s",  # noqa: S608
+                       [json.dumps(value), pk])
+        assert cursor.rowcount == 1, f"no {model.__name__} {pk} to write"
+
+
+def raw_write(model: Any, pk: int, column: str, value: Any) -> None:
+    """:func:`raw_json_write` for a column of any other type."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {connection.ops.quote_name(column)} = %s WHERE id = %s",  # noqa: S608
+                       [value, pk])
+        assert cursor.rowcount == 1, f"no {model.__name__} {pk} to write"

@@ -169,6 +169,8 @@ HITLCRM_WEBHOOK_MAX_ATTEMPTS = env_setting("HITLCRM_WEBHOOK_MAX_ATTEMPTS")
 HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_setting("HITLCRM_WEBHOOK_TIMEOUT_SECONDS")
 # Outbound actions: the read timeout of each call to an action type's endpoint, and a CA bundle to
 # trust for those endpoints (a private CA; empty: the system's store). Verification is never off.
+# The key that signs decision receipts (reviews/receipts.py); a development stand-in here, none in production.
+HITLCRM_RECEIPT_KEY = env_str("HITLCRM_RECEIPT_KEY", "dev-only-receipt-key-never-used-in-production")
 HITLCRM_OUTBOUND_TIMEOUT_SECONDS = env_setting("HITLCRM_OUTBOUND_TIMEOUT_SECONDS")
 HITLCRM_OUTBOUND_CA_BUNDLE = env_setting("HITLCRM_OUTBOUND_CA_BUNDLE")
 # Audit retention: events older than this are archived (gzip JSONL, with the chain's anchor) to

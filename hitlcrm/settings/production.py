@@ -24,6 +24,8 @@ if not HITLCRM_BASE_URL.startswith("https://") or len(HITLCRM_BASE_URL) <= len("
 HITLCRM_SENDER_IDENTITY = env_str("HITLCRM_SENDER_IDENTITY", "")
 HITLCRM_POSTAL_ADDRESS = env_str("HITLCRM_POSTAL_ADDRESS", "")
 HITLCRM_DEMO = False  # no demo logins with a public password in production
+# Decision receipts are signed with it (reviews/receipts.py): no stand-in; unset, `check --deploy` fails naming it.
+HITLCRM_RECEIPT_KEY = env_str("HITLCRM_RECEIPT_KEY", "")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -7,6 +7,8 @@ sent email on the CRM record) stay with the gate in ``reviews/services/sending.p
 runs them around the one call that talks to the provider (``sending.send_message``) and says what
 the provider's answer means for the record:
 
+- not the email approved (its digest is not the approval's): refused, nothing sent (``failed``, the
+  execution ``refused``);
 - accepted: ``done``;
 - refused: ``failed`` (a reviewer retries or dismisses it);
 - certainly not sent (unreachable, "try later"): pending for the sweeper, up to ``MAX_SEND_ATTEMPTS``;
@@ -25,6 +27,7 @@ from typing import Any
 from reviews.executors import Claim, Executor, Outcome, Report
 from reviews.models import Execution, Proposal
 from reviews.models.mail import normalise_address
+from reviews.services.execution import execution_payloads_verify
 from reviews.services.sending import (
     Policies,
     email_activities_push,
@@ -33,6 +36,7 @@ from reviews.services.sending import (
     email_send_started,
     emails_hold_for_send_window,
     emails_presend_checks,
+    final_email,
     outgoing_message,
 )
 from reviews.state_machine import Status
@@ -63,9 +67,14 @@ def _not_sent(error: Exception, attempt: int) -> Outcome:
 
 
 def _send_one(proposal: Proposal, *, attempt: int, policies: Policies, connection: Any) -> tuple[Outcome | None, str]:
-    """Mark one email as sending, send it, and say what happened: (outcome, provider), or
-    (None, "") when the claim is no longer this worker's."""
-    message = outgoing_message(proposal)
+    """Check that the email is the one approved, mark it as sending, send it, and say what happened:
+    (outcome, provider), or (None, "") when the claim is no longer this worker's."""
+    # Approve A, execute A: the message is rendered from exactly the parts whose digest is checked.
+    email = final_email(proposal)
+    refused = execution_payloads_verify({proposal.pk: email}).get(proposal.pk)
+    if refused is not None:
+        return refused, ""
+    message = outgoing_message(proposal, email)
     go = email_mark_sending(proposal=proposal, attempt=attempt, message_id=message.message_id,
                             addresses=[normalise_address(a) for a in message.to], policy=policies.of(proposal))
     if go is False:

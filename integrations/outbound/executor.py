@@ -4,6 +4,8 @@ hitlcrm's execution reaches it only through the executor port (``reviews.executo
 call per action (``webhook.deliver_action``); what its :class:`DeliveryResult` means for the record
 (:func:`outcome_for`):
 
+- not the action approved (its digest is not the approval's): refused, nothing POSTed (``failed``,
+  the execution ``refused``);
 - delivered: ``done``, with the id the receiver gave the action and its answer;
 - refused: ``failed`` with the receiver's message (a reviewer retries or dismisses it);
 - transient (nothing was done): given back for a retry after a backoff (:data:`RETRY_POLICY`);
@@ -23,7 +25,12 @@ from typing import Any
 
 from reviews.executors import Claim, Executor, Outcome, Report, RetryPolicy
 from reviews.models import Execution, Proposal
-from reviews.services.execution import execution_mark_started, execution_started, executions_record
+from reviews.services.execution import (
+    execution_mark_started,
+    execution_payloads_verify,
+    execution_started,
+    executions_record,
+)
 from reviews.state_machine import Status
 
 from .webhook import DeliveryOutcome, DeliveryResult, deliver_action
@@ -68,12 +75,19 @@ class WebhookExecutor(Executor):
             attempt = claims[proposal.pk].attempt
             action_type = proposal.action_type
             endpoint = action_type.endpoint()
+            approved = proposal.final_output or {}
+            target, payload = approved.get("target", proposal.action_target), approved.get("payload") or {}
+            # Approve A, execute A: the digest of exactly what is POSTed below must be the approval's.
+            refused = execution_payloads_verify(
+                {proposal.pk: {"action_type": endpoint.action_type, "target": target, "payload": payload}})
+            if refused:
+                executions_record(refused, claims={proposal.pk: attempt})
+                outcomes.update(refused)
+                continue
             if not execution_mark_started(proposal.pk, attempt=attempt,
                                           details={"idempotency_key": action_type.idempotency_key(proposal.pk)}):
                 continue  # no longer ours: whoever owns it now records it
-            approved = proposal.final_output or {}
-            result = deliver_action(endpoint, proposal_id=proposal.pk, target=approved.get("target", proposal.action_target),
-                                    payload=approved.get("payload") or {})
+            result = deliver_action(endpoint, proposal_id=proposal.pk, target=target, payload=payload)
             outcome = outcome_for(result, idempotent=endpoint.idempotent)
             if outcome.status or outcome.unknown:
                 executions_record({proposal.pk: outcome}, claims={proposal.pk: attempt})

@@ -5,6 +5,8 @@ hitlcrm's execution (``reviews/services/execution.py``) reaches it only through 
 pushes them with ``records.push_updates`` and reports each change's outcome.
 
 What is written, per change:
+- only what its approval approved: the patch's digest must be the one the approval recorded (approve
+  A, execute A, docs/gate.md), else the change is refused, and not pushed;
 - only the fields a person (or the policy) approved, with their approved (possibly edited) values;
 - against the conflict baseline captured when the change was checked (``before_value``): a field
   whose CRM value moved since is not written and the change goes to ``conflict``; a field with no
@@ -54,6 +56,7 @@ from reviews.executors import Claim, Executor, Outcome, Report, RetryPolicy
 from reviews.models import CrmFieldChange, CrmObjectRule, ExecutionAttempt, Proposal
 from reviews.models.crm import FieldDecision
 from reviews.selectors import crm_changes_following, crm_changes_waiting, externally_executed_objects
+from reviews.services.execution import execution_payloads_verify
 from reviews.state_machine import Status
 
 from .client import WriteOptions, api_usage, count_requests
@@ -103,6 +106,15 @@ def record_message(item: PushItem, result: PushOutcome, *, code: bool = True) ->
     return ": ".join(part for part in (readable(label, limit=200), what, readable(result.message)) if part)
 
 
+def written_patch(item: PushItem) -> dict[str, Any]:
+    """What a push item writes, in the CRM change kind's ``execution_payload`` shape: the object, the
+    record and every field value sent (an upsert's external id among them, as its key)."""
+    fields = dict(item.fields)
+    if item.is_upsert:
+        fields[item.external_id_field] = item.external_id_value
+    return {"crm_object": item.crm_object, "crm_id": item.crm_id, "fields": fields}
+
+
 def _outcome(item: PushItem, result: PushOutcome) -> Outcome:
     status = STATUSES[result.status]
     response = result.as_dict()  # JSON-ready: the CRM values as JSON values
@@ -134,6 +146,13 @@ def execute_crm_changes(proposals: list[Proposal], *, claims: Mapping[int, Claim
              CrmObjectRule.objects.filter(crm_object__in={proposal.crm_object for proposal in proposals})}
     items = [crm_push_item(proposal, rules.get(proposal.crm_object)) for proposal in proposals]
     report = Report()
+    # Approve A, execute A: a change whose patch (as the push items will write it) is not what its
+    # approval's digest covers is refused, and left out of the push.
+    refused = execution_payloads_verify({item.key: written_patch(item) for item in items})
+    report.outcomes.update(refused)
+    items = [item for item in items if item.key not in refused]
+    if not items:
+        return report
     results: dict[Any, PushOutcome] = {}
     started = timezone.now()
     with count_requests() as requests:
@@ -158,7 +177,7 @@ def execute_crm_changes(proposals: list[Proposal], *, claims: Mapping[int, Claim
                                                      type(error).__name__, retry_after=error.retry_after)
     finished = timezone.now()
     by_key = {item.key: item for item in items}
-    report.outcomes = {key: _outcome(by_key[key], result) for key, result in results.items()}
+    report.outcomes.update({key: _outcome(by_key[key], result) for key, result in results.items()})
     usage = api_usage()
     batch = uuid.uuid4()
     log = []
@@ -289,4 +308,4 @@ class SalesforceExecutor(Executor):
         return rebased
 
 
-__all__ = ["SalesforceExecutor", "crm_push_item", "execute_crm_changes"]
+__all__ = ["SalesforceExecutor", "crm_push_item", "execute_crm_changes", "written_patch"]

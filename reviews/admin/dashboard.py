@@ -26,7 +26,8 @@ from ..services.sender_health import sender_domains_status
 from ..state_machine import DECIDABLE
 from .headers import protect
 
-TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN]
+# A refusal (approve A, execute A: not what was approved, nothing sent) is trouble a person must look at too.
+TROUBLED_EXECUTIONS = [ExecutionState.FAILED, ExecutionState.CONFLICT, ExecutionState.UNKNOWN, ExecutionState.REFUSED]
 
 
 def queue_depths(now: datetime) -> list[dict[str, Any]]:

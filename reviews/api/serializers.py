@@ -599,6 +599,44 @@ class WaitParamsSerializer(StrictSerializer):
                   "executing (failed, conflict, rejected, blocked, expired, withdrawn).")
 
 
+class ReceiptParamsSerializer(StrictSerializer):
+    """Query parameters of a record's receipt."""
+
+    decision = serializers.IntegerField(
+        min_value=1, required=False,
+        help_text="The id of one of the record's decisions (default: its latest decision that still counts).")
+
+
+class ReceiptPolicySerializer(serializers.Serializer):
+    task_type = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+
+
+class ReceiptSignatureSerializer(serializers.Serializer):
+    algorithm = serializers.ChoiceField(choices=["HMAC-SHA256"])
+    value = serializers.CharField(help_text="Hex HMAC-SHA256, with the installation's receipt key, of the RFC 8785 "
+                                            "canonical JSON of every other member of the receipt.")
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """A signed receipt of one decision (reviews/receipts.py): verify it offline with
+    ``python -m reviews.receipts verify receipt.json --key-file KEY``."""
+
+    format = serializers.ChoiceField(choices=["hitlcrm-receipt/1"])
+    proposal_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    decision_id = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=["approve", "edit_approve", "reject", "auto_approve"])
+    decided_by = serializers.CharField(help_text="The reviewer's username, or policy:<task type>@v<version>.")
+    decided_at = serializers.DateTimeField()
+    digest = serializers.CharField(
+        allow_null=True, help_text="On the approval that made the record approved: the hex SHA-256 of the RFC 8785 "
+                                   "canonical JSON of the exact payload the executor sends (null otherwise).")
+    digest_algorithm = serializers.ChoiceField(choices=["sha256-jcs"])
+    policy = ReceiptPolicySerializer()
+    signature = ReceiptSignatureSerializer()
+
+
 class PolicySummarySerializer(serializers.Serializer):
     task_type = serializers.CharField(help_text="The policy that applies: a task type, or '*'.")
     version = serializers.IntegerField(allow_null=True)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 from ..conf import hitlcrm_settings
 from ..kinds import Kind
 from ..models import ApiClient, Proposal
+from ..receipts import ReceiptKeyMissing, proposal_receipt
 from ..services.actors import Actor
 from ..services.decisions import proposal_withdraw
 from ..services.feed import InvalidCursor, cursor_encode, feed_order, feed_visible, proposal_mark_executed
@@ -44,6 +46,8 @@ from .serializers import (
     PreflightResultSerializer,
     ProposalPageSerializer,
     ProposalRecordSerializer,
+    ReceiptParamsSerializer,
+    ReceiptSerializer,
     WaitParamsSerializer,
     WebhookSettingsResultSerializer,
     WebhookSettingsSerializer,
@@ -307,6 +311,33 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
             "policy": {"task_type": policy.task_type, "version": policy.version, "mode": policy.mode,
                        "audit_sample_rate": policy.audit_sample_rate},
         })
+
+    @extend_schema(
+        parameters=[ReceiptParamsSerializer],
+        responses={200: OpenApiResponse(ReceiptSerializer, description=(
+            "The signed receipt of the record's latest decision that still counts (or of `decision`). Verify it "
+            "offline: `python -m reviews.receipts verify receipt.json --key-file KEY` (docs/agents.md).")),
+                   **errors(400, 403, 404),
+                   503: OpenApiResponse(ErrorSerializer, description="No receipt key is configured "
+                                                                     "(HITLCRM_RECEIPT_KEY): nothing can be signed.")},
+        description="A decision's receipt, signed with HMAC-SHA256: proposal, decision, who decided and when, the "
+                    "policy, and for the approval that made the record approved the SHA-256 digest of the RFC 8785 "
+                    "canonical form of exactly what the executor sends (approve A, execute A: an executor refuses a "
+                    "payload whose digest differs).",
+    )
+    @action(detail=True, methods=["get"])
+    def receipt(self, request: Request, pk: str | None = None) -> Response:
+        params = ReceiptParamsSerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params.is_valid(raise_exception=True)
+        proposal = self.get_object()
+        try:
+            receipt = proposal_receipt(proposal, decision_id=params.validated_data.get("decision"))
+        except LookupError as exc:
+            raise NotFound(str(exc)) from exc
+        except ReceiptKeyMissing as exc:
+            return Response({"error": "receipt_key_missing", "detail": str(exc)},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(receipt)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {"request": self.request, "view": self}

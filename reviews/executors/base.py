@@ -7,6 +7,11 @@ backoff, recover what a dead worker left) knows executors only through this clas
 executor needs beyond it (a CRM's pauses, an email's send window, batching) is a method or an
 attribute here, answered by the executor.
 
+Approve A, execute A: right before its side effect, an executor builds the payload it is about to
+send in its kind's ``Kind.execution_payload`` shape and asks
+``reviews.services.execution.execution_payloads_verify`` whether its digest is the approval's; a
+record it refuses is reported with that refusal (``Outcome.refused``), and nothing of it is sent.
+
 An executor is told, for a batch of records it has been given (claimed: their executions are
 ``in_progress``), to carry them out and to :class:`Report` what happened to each: a final
 :class:`Outcome` (done, failed, conflict, or unknown), or an outcome with an empty status for a
@@ -37,6 +42,9 @@ class Outcome:
     response: dict[str, Any] = field(default_factory=dict)  # what the other side answered (JSON-ready)
     conflicts: dict[str, Any] = field(default_factory=dict)  # field -> value found in the CRM
     unknown: bool = False  # it may or may not have happened: a person finds out
+    # Approve A, execute A: nothing was sent because what was about to be sent is not what was
+    # approved (``reviews.services.execution.execution_payloads_verify``); status FAILED, never retried.
+    refused: bool = False
     # For a retry: the seconds the other side asked to be left alone (a Retry-After header); the
     # retry waits at least that long, up to the executor's longest backoff.
     retry_after: float | None = None

@@ -213,6 +213,13 @@ class Kind:
         """What will be executed: the agent's output with the reviewers' edits applied."""
         raise NotImplementedError
 
+    def execution_payload(self, proposal: Any) -> dict[str, Any]:
+        """The exact payload the kind's executor will send for the approved record (after
+        ``final_output`` is set), as JSON: what an approval's digest covers (approve A, execute A,
+        docs/gate.md). The executor builds the same shape from what it is about to send and refuses
+        when the two digests differ, so this must be what it sends, not a summary of it."""
+        raise NotImplementedError
+
     def rescue_apply(self, proposal: Any, final: Mapping[str, Any]) -> list[str]:
         """A blocked record's rescue: its edited parts become its content. Returns the record's
         fields to save with the transition (rows of its own are saved here)."""

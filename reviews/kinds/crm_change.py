@@ -196,6 +196,14 @@ class CrmChangeKind(Kind):
                     if change.decision == FieldDecision.APPROVED}
         return {"crm_object": proposal.crm_object, "crm_id": proposal.crm_id, "fields": approved}
 
+    def execution_payload(self, proposal: Any) -> dict[str, Any]:
+        """The field patch the Salesforce executor writes: the object, the record and each approved
+        field's approved value (an upsert's external id among them), read from the field rows the push
+        is built from."""
+        return {"crm_object": proposal.crm_object, "crm_id": proposal.crm_id,
+                "fields": {change.field: change.approved_value for change in proposal.field_changes.all()
+                           if change.decision == FieldDecision.APPROVED}}
+
     def rescue_apply(self, proposal: Any, final: Mapping[str, Any]) -> list[str]:
         for change in proposal.field_changes.all():  # saved one by one so their history records it
             if change.field in final:

@@ -134,6 +134,15 @@ class EmailDraftKind(Kind):
             **{name: edits.get(name, getattr(proposal, name)) for name in EMAIL_EDITABLE},
         }
 
+    def execution_payload(self, proposal: Any) -> dict[str, Any]:
+        """The message as approved, after edits: recipients, sender, subject, text and HTML bodies, as
+        the mail executor renders it (``sending.final_email``). The footer and the unsubscribe headers
+        the gate adds to every email at send time (with a fresh signed link) are not the reviewer's
+        content and are added after the executor's check."""
+        from ..services.sending import final_email
+
+        return final_email(proposal)
+
     def rescue_apply(self, proposal: Any, final: Mapping[str, Any]) -> list[str]:
         from ..checks.outreach import outreach_keys_record
 

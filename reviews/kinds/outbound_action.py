@@ -131,6 +131,14 @@ class OutboundActionKind(Kind):
         return {"action_type": proposal.action_type.name, "target": proposal.action_target,
                 "payload": edits.get("payload", payload_of(proposal))}
 
+    def execution_payload(self, proposal: Any) -> dict[str, Any]:
+        """What the webhook executor POSTs of the approved action (besides the proposal id and the
+        idempotency key it derives from it): the action type, the target and the approved payload."""
+        approved = proposal.final_output or {}
+        return {"action_type": proposal.action_type.name if proposal.action_type_id else "",
+                "target": approved.get("target", proposal.action_target),
+                "payload": approved.get("payload") or {}}
+
     def rescue_apply(self, proposal: Any, final: Mapping[str, Any]) -> list[str]:
         if "payload" not in final:
             return []

@@ -71,6 +71,11 @@ class Decision(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # A database default too: rows written outside the ORM (raw SQL, other tools) get "" as well.
     settled = models.CharField(max_length=10, choices=Settled.choices, blank=True, db_default="")
+    # Approve A, execute A (docs/gate.md): on the approval that made the record approved (a person's
+    # last approval, or the policy's), the SHA-256 of the RFC 8785 canonical form of the exact payload
+    # its executor will send (``Kind.execution_payload``); the executor recomputes it from what it is
+    # about to send and refuses on a difference. Blank on rejections and first of two approvals.
+    payload_digest = models.CharField(max_length=64, blank=True, db_default="")
 
     objects = DecisionQuerySet.as_manager()
 

@@ -85,14 +85,14 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         checks = checks_data(outcomes)
         if verdict.status == Status.APPROVED:
             policy_actor = Actor.for_policy(policy)
-            Decision.objects.create(
+            decision = Decision.objects.create(
                 proposal=proposal,
                 submitted_by_id=proposal.agent.user_id,
                 action=Decision.Action.AUTO_APPROVE,
                 policy_version=policy.version,
                 note=verdict.reason,
             )
-            approval_finalise(proposal, actor=policy_actor, action="auto_approved", edits=None,
+            approval_finalise(proposal, actor=policy_actor, action="auto_approved", decision=decision, edits=None,
                               extra_fields=extra_fields, data={"checks": checks, "reason": verdict.reason,
                                                                "policy_version": policy.version, "mode": policy.mode})
         else:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ..checks.base import HARD, SOFT
 from ..conf import hitlcrm_settings
 from ..kinds import EditRefused, kind_of
-from ..models import AuditEvent, CheckResult, Decision, Policy, Proposal, ReasonCode
+from ..models import AuditEvent, CheckResult, Decision, Execution, ExecutionState, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
 from ..selectors import policy_for
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
@@ -202,8 +202,11 @@ def proposal_decide(
         carried_fields: dict[str, bool] | None = None
         if action != Decision.Action.REJECT and proposal.status in (Status.FAILED, Status.CONFLICT):
             # What the earlier round approved: the retry executes what people approved, not the AI's
-            # original; a reviewer who edits again, or decides the fields again, overrides it.
-            carried_edits, carried_fields = kind_of(proposal).approved_before(proposal)
+            # original; a reviewer who edits again, or decides the fields again, overrides it. Unless
+            # the executor refused it (approve A, execute A): what was stored as approved had changed
+            # since, so nothing of it is carried; this approval is of the record as the reviewer sees it.
+            if not Execution.objects.filter(proposal_id=proposal.pk, state=ExecutionState.REFUSED).exists():
+                carried_edits, carried_fields = kind_of(proposal).approved_before(proposal)
             proposal_reapproval_prepare(proposal, actor=actor)  # a new round of approvals (see there)
         if action != Decision.Action.REJECT and proposal.required_approvals > 1:
             _check_second_approval(proposal, actor)
@@ -262,7 +265,7 @@ def proposal_decide(
                                   if change.decision == FieldDecision.APPROVED}
         verb = "approved" if action == Decision.Action.APPROVE else "edited_and_approved"
         return approval_finalise(proposal, actor=actor, action="conflict_overwritten" if overwriting else verb,
-                                 edits=all_edits, data=data)
+                                 decision=decision, edits=all_edits, data=data)
 
 
 def _lock_in(proposal_id: int, status: str, *, actor: Actor, refusal: str) -> Proposal:

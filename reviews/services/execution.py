@@ -29,13 +29,16 @@ from __future__ import annotations
 import logging
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..canonical import DIGEST_ALGORITHM, NotCanonicalizable, payload_digest
 from ..executors import (
     Claim,
     Executor,
@@ -62,7 +65,10 @@ SYSTEM = Actor.system("executor")
 
 # Outcomes recorded per transaction.
 RECORD_CHUNK = 200
-ACTIONS = {Status.DONE: "executed", Status.FAILED: "execution_failed", Status.CONFLICT: "conflict"}
+# The audit action of each final outcome; REFUSED: approve A, execute A refused what was about to be sent.
+REFUSED = "refused"
+ACTIONS = {Status.DONE: "executed", Status.FAILED: "execution_failed", Status.CONFLICT: "conflict",
+           REFUSED: "execution_refused"}
 EXECUTION_STATES = {Status.DONE: ExecutionState.SUCCEEDED, Status.FAILED: ExecutionState.FAILED,
                     Status.CONFLICT: ExecutionState.CONFLICT}
 
@@ -297,6 +303,50 @@ def execution_started(execution: Execution) -> bool:
     return isinstance(execution.response, dict) and execution.response.get("started_attempt") == execution.attempts
 
 
+# --- phase 2: approve A, execute A ---------------------------------------------------------------------
+
+def execution_payloads_verify(payloads: Mapping[int, Any]) -> dict[int, Outcome]:
+    """Approve A, execute A (docs/gate.md): compare the digest of what an executor is about to send
+    (``payloads``: proposal id -> the payload, in its kind's ``Kind.execution_payload`` shape, built
+    from what will really be sent) with the digest the approval recorded. Returns a refusal for each
+    record that differs (error code ``payload_digest_mismatch``), or whose approval recorded none
+    (``payload_digest_missing``: approved before digests were recorded, or the digest was erased), to
+    be reported as its outcome: nothing of it may be sent. Records that match are absent. One query
+    for the batch."""
+    if not payloads:
+        return {}
+    approvals: dict[int, Decision] = {}
+    for decision in (Decision.objects.live().filter(proposal_id__in=list(payloads)).exclude(payload_digest="")
+                     .order_by("proposal_id", "created_at", "pk")):
+        approvals[decision.proposal_id] = decision  # the latest live approval that recorded one
+    refusals: dict[int, Outcome] = {}
+    for proposal_id, payload in payloads.items():
+        approval = approvals.get(proposal_id)
+        try:
+            executing = payload_digest(payload)
+        except NotCanonicalizable as exc:
+            executing = f"none ({exc})"
+        code = "payload_digest_mismatch"
+        if approval is None:
+            code = "payload_digest_missing"
+            message = (f"refused: no approval of #{proposal_id} recorded the digest of its payload, so what would be "
+                       f"sent (digest {executing}) cannot be shown to be what was approved; nothing was sent. "
+                       f"Approve it again to send it.")
+        elif approval.payload_digest != executing:
+            message = (f"refused: what would be sent is not what approval {approval.pk} approved (approved "
+                       f"{DIGEST_ALGORITHM} digest {approval.payload_digest}, about to send {executing}); nothing "
+                       f"was sent. The stored payload changed after the approval: find out why; approving it again "
+                       f"approves the record as its review page shows it.")
+        else:
+            continue
+        refusals[proposal_id] = Outcome(
+            Status.FAILED, message=message, error_code=code, refused=True,
+            response={"approval": approval.pk if approval else None,
+                      "approved_digest": approval.payload_digest if approval else None, "executing_digest": executing})
+        logger.warning("execution of #%s %s", proposal_id, message)
+    return refusals
+
+
 # --- phase 3: record --------------------------------------------------------------------------------
 
 def executions_release(outcomes: dict[int, Outcome], *, claims: dict[int, int] | None = None,
@@ -428,13 +478,13 @@ def _record_chunk(outcomes: dict[int, Outcome], *, actor: Actor, claims: dict[in
             if not outcome.status:
                 moves.append((execution, ExecutionState.PENDING))
                 continue
-            moves.append((execution, EXECUTION_STATES[outcome.status]))
+            moves.append((execution, ExecutionState.REFUSED if outcome.refused else EXECUTION_STATES[outcome.status]))
             execution.finished_at = now
             execution.transient_failures = 0
             execution.retry_after = None
             execution.failing_since = None
             finished.append(proposal)
-            by_status[outcome.status].append(proposal)
+            by_status[REFUSED if outcome.refused else outcome.status].append(proposal)
             data[proposal_id] = {"request": proposal.final_output, "attempts": execution.attempts,  # what was written/sent
                                  "provider_id": outcome.provider_id, "message": outcome.message,
                                  "error_code": outcome.error_code, "response": outcome.response,
@@ -447,8 +497,10 @@ def _record_chunk(outcomes: dict[int, Outcome], *, actor: Actor, claims: dict[in
         for executor, group in _executors_of(finished).values():
             executor.record_effects([(proposal, outcomes[proposal.pk]) for proposal in group], now=now)
         for status, moved in by_status.items():
-            proposals_transition(moved, status, actor=actor, action=ACTIONS[status],
-                                 data={proposal.pk: data[proposal.pk] for proposal in moved})
+            # A refusal is a failure of its own: the record fails (a person approves it again), audited as
+            # ``execution_refused`` with the approval and both digests.
+            proposals_transition(moved, Status.FAILED if status == REFUSED else status, actor=actor,
+                                 action=ACTIONS[status], data={proposal.pk: data[proposal.pk] for proposal in moved})
 
 
 # --- back to a person -------------------------------------------------------------------------------
@@ -514,6 +566,7 @@ def executions_recover_stale(*, older_than: timedelta = timedelta(minutes=5)) ->
 
 __all__ = [
     "execution_mark_started",
+    "execution_payloads_verify",
     "execution_started",
     "executions_due",
     "executions_next_retry",

@@ -385,10 +385,11 @@ def email_send_started(execution: Execution) -> bool:
 
 # --- sending (the mail executor, integrations/mail/executor.py, calls these around the provider) ------
 
-def outgoing_message(proposal: Proposal) -> OutgoingMessage:
-    """The message to hand to the provider: the final email with the one-click unsubscribe headers
+def outgoing_message(proposal: Proposal, email: dict[str, Any] | None = None) -> OutgoingMessage:
+    """The message to hand to the provider: the final email (``email``: :func:`final_email`, as the
+    mail executor verified it against the approval's digest) with the one-click unsubscribe headers
     and, with ``HITLCRM_FOOTER_MODE=append``, the footer; a deterministic Message-ID and idempotency key."""
-    email = final_email(proposal)
+    email = final_email(proposal) if email is None else email
     token = unsubscribe_token(proposal_id=proposal.pk, addresses=email["to"])
     body, body_html = with_footer(email["body"], email["body_html"], unsubscribe_url(token))
     return OutgoingMessage(

@@ -48,6 +48,9 @@ def test_the_schema_documents_every_operation_of_the_api() -> None:
         assert {("GET", base), ("POST", base), ("GET", base + "{id}/"), ("POST", base + "{id}/withdraw/"),
                 ("POST", base + "bulk/"), ("POST", base + "preflight/"), ("GET", base + "{id}/wait/")} <= operations
     assert ("POST", "/api/v1/crm-changes/{id}/executed/") in operations
+    # Every kind's decision receipts (reviews/receipts.py).
+    assert {("GET", f"/api/v1/{resource}/{{id}}/receipt/")
+            for resource in ("email-drafts", "crm-changes", "outbound-actions")} <= operations
     assert {("GET", "/api/v1/webhook/"), ("PUT", "/api/v1/webhook/"), ("DELETE", "/api/v1/webhook/"),
             ("GET", "/api/v1/feedback/")} <= operations
 

@@ -32,8 +32,16 @@ def test_production_settings_pass_the_deploy_check() -> None:
     result = run_manage("check", "--deploy", "--fail-level", "WARNING",
                         DJANGO_SETTINGS_MODULE="hitlcrm.settings.production",
                         SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3, ALLOWED_HOSTS="hitlcrm.example",
-                        HITLCRM_BASE_URL="https://hitlcrm.example")
+                        HITLCRM_BASE_URL="https://hitlcrm.example", HITLCRM_RECEIPT_KEY="r" * 64)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_refuses_production_without_a_receipt_key() -> None:
+    result = run_manage("check", "--deploy", DJANGO_SETTINGS_MODULE="hitlcrm.settings.production",
+                        SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3, ALLOWED_HOSTS="hitlcrm.example",
+                        HITLCRM_BASE_URL="https://hitlcrm.example", HITLCRM_RECEIPT_KEY="")
+    assert result.returncode != 0
+    assert "hitlcrm.E005" in result.stderr and "HITLCRM_RECEIPT_KEY is not set" in result.stderr
 
 
 def test_a_malformed_boolean_names_the_variable() -> None:

@@ -25,9 +25,12 @@ WRITER = ROOT / "reviews" / "services" / "execution_transitions.py"
 def test_every_state_is_in_the_table_and_only_success_is_final() -> None:
     assert set(TRANSITIONS) == set(ExecutionState.values)
     assert TERMINAL == {ExecutionState.SUCCEEDED}
-    # A new attempt starts only from a state a claim may take: pending, or a failure approved again.
+    # A new attempt starts only from a state a claim may take: pending, or a failure (or a refusal of a
+    # payload that was not the one approved) approved again.
     assert sources(ExecutionState.IN_PROGRESS) == {ExecutionState.PENDING, ExecutionState.FAILED,
-                                                   ExecutionState.CONFLICT}
+                                                   ExecutionState.CONFLICT, ExecutionState.REFUSED}
+    # A refusal comes only from an attempt, before its side effect.
+    assert sources(ExecutionState.REFUSED) == {ExecutionState.IN_PROGRESS}
     # Nothing but an attempt (or a person resolving one in doubt) says what happened.
     assert sources(ExecutionState.SUCCEEDED) == {ExecutionState.IN_PROGRESS, ExecutionState.UNKNOWN}
 
