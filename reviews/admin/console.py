@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..models.clients import login_path
 from ..models.execution import Execution
+from ..search import proposals_search, search_short_terms
 from ..selectors import policy_find
 from ..services.actors import Actor
 from ..services.decisions import (
@@ -113,7 +114,11 @@ class ProposalAdmin(admin.ModelAdmin):
     paginator = QueuePaginator
     list_per_page = 50
     empty_value_display = ""
-    search_fields = ("=id", "=external_ref", "=crm_id")
+    # The search box: reviews.search (subject, body, recipients, company, the record's fields and
+    # values, ids, references); search_fields only makes the admin show the box.
+    search_fields = ("search_text",)
+    search_help_text = ("Find by name, email, company, a word of the subject or body, an id or a reference; "
+                        "every word must match.")
     actions = ("approve_selected", "reject_selected")
     change_list_template = "admin/reviews/queue.html"
     review_template = "admin/reviews/review.html"
@@ -139,14 +144,22 @@ class ProposalAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
         return super().get_queryset(request).defer(
             "body", "body_html", "original_output", "final_output", "evidence", "assumptions", "request_fingerprint",
-            "decision_note",
+            "decision_note", "search_text",
         )
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Proposal],
+                           search_term: str) -> tuple[QuerySet[Proposal], bool]:
+        return proposals_search(queryset, search_term), False
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return QueueChangeList
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         context = {"queue_tabs": self.queue_tabs(request), "is_nav_sidebar_enabled": False, **(extra_context or {})}
+        short = search_short_terms(request.GET.get("q", ""))
+        if short:
+            self.message_user(request, f"Left out of the search (under 3 characters, not an id): {', '.join(short)}.",
+                              messages.WARNING)
         return protect(super().changelist_view(request, context))
 
     def queue_tabs(self, request: HttpRequest, current: str | None = None) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from ..conf import hitlcrm_settings
 from ..kinds import EditRefused, kind_of
 from ..models import AuditEvent, CheckResult, Decision, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
+from ..search import search_text_refresh
 from ..selectors import policy_for
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
 from .actors import Actor
@@ -328,6 +329,7 @@ def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], no
             raise EditChecksFailed(hard, confirmable=False, rescue=True)
 
         own_fields = kind_of(proposal).rescue_apply(proposal, final)
+        own_fields = [*own_fields, *search_text_refresh(proposal)]  # found by its new content
         proposal_checks_store(proposal, results)
         # The agent's output needed a person's correction: an error of the AI in the gate metrics.
         material = _is_material(changes)
