@@ -7,7 +7,7 @@ without the script the same POST answers with a redirect (303) to that page.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
+from ..conf import hitlcrm_settings
 from ..kinds import kind_of, registered_kinds
 from ..models import (
     AuditEvent,
@@ -48,6 +49,7 @@ from ..services.decisions import (
     proposal_rescue,
     proposal_undo,
     proposals_decide_bulk,
+    undo_deadline,
 )
 from ..services.reviewer_quality import review_opening_record
 from ..state_machine import DECIDABLE, IllegalTransition, Status
@@ -57,6 +59,7 @@ from .queue import QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePagina
 
 SWAP_HEADER = "X-Console-Swap"
 UNDO_SESSION_KEY = "console_undo"
+UNDO_LATE_NOTICE = timedelta(seconds=30)
 BULK_LIMIT = 200
 # How many items the next-item search passes over when others claim them first, before it gives up
 # and shows the last one found (with who holds it).
@@ -426,25 +429,36 @@ class ProposalAdmin(admin.ModelAdmin):
         return {"edits": edits, **kind_of(proposal).form_decision(request.POST, proposal)}
 
     def _after_decision(self, request: HttpRequest, decided: Proposal) -> None:
+        """Say what the decision did. A decision its reviewer may still take back (an approval before
+        it executes, a rejection, a first approval, for the grace period) is said by the undo bar,
+        which offers ``u`` until then; the rest by a message."""
+        now = timezone.now()
+        offer: tuple[str, Any] | None = None
         if decided.status == Status.CHECKING:
             self.message_user(request, f"{decided} rebased on the CRM's current values; it is checked again and "
                                        f"comes back to the queue for a new decision.", messages.SUCCESS)
-        elif decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > timezone.now():
-            # The undo bar says it was approved, and offers to take it back while the grace period runs.
-            request.session[UNDO_SESSION_KEY] = {
-                "pk": decided.pk, "label": str(decided), "until": decided.execute_after.isoformat(),
-                "url": self._url(request, "undo", decided.pk),
-            }
+        elif decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > now:
+            offer = ("approved; it executes in", decided.execute_after)
         elif decided.status == Status.APPROVED and decided.decision_action == "conflict_overwritten":
             self.message_user(request, f"{decided} approved to overwrite the CRM's newer value.", messages.SUCCESS)
         elif decided.status == Status.APPROVED:
             self.message_user(request, f"{decided} approved.", messages.SUCCESS)
         elif decided.status == Status.REJECTED:
-            self.message_user(request, f"{decided} rejected ({ReasonCode(decided.reason_code).label}).", messages.SUCCESS)
+            said = f"rejected ({ReasonCode(decided.reason_code).label})"
+            offer = (f"{said}; undo within", undo_deadline(decided))
+            if not offer[1] or offer[1] <= now:
+                self.message_user(request, f"{decided} {said}.", messages.SUCCESS)
         else:
-            self.message_user(request, f"{decided}: approval {self._approvals_given(decided)} of "
-                                       f"{decided.required_approvals} recorded; it now waits for a second reviewer.",
-                              messages.SUCCESS)
+            said = (f"approval {self._approvals_given(decided)} of {decided.required_approvals} recorded; it now "
+                    f"waits for a second reviewer")
+            offer = (f"{said}. Undo within", now + timedelta(seconds=hitlcrm_settings.UNDO_GRACE_SECONDS))
+            if offer[1] <= now:
+                self.message_user(request, f"{decided}: {said}.", messages.SUCCESS)
+        if offer and offer[1] and offer[1] > now:
+            request.session[UNDO_SESSION_KEY] = {
+                "pk": decided.pk, "label": str(decided), "said": offer[0], "until": offer[1].isoformat(),
+                "url": self._url(request, "undo", decided.pk),
+            }
 
     @staticmethod
     def _approvals_given(proposal: Proposal) -> int:
@@ -462,7 +476,7 @@ class ProposalAdmin(admin.ModelAdmin):
         except (DecisionRefused, IllegalTransition) as exc:
             self.message_user(request, f"#{pk}: {exc}", messages.ERROR)
             return self._respond(request, back_to, status=409)
-        self.message_user(request, f"Approval of #{pk} undone; it is back in the queue.", messages.SUCCESS)
+        self.message_user(request, f"Your decision on #{pk} is undone; it is back in the queue.", messages.SUCCESS)
         return self._respond(request, pk)
 
     def _leave(self, request: HttpRequest, url: str) -> HttpResponse:
@@ -528,10 +542,13 @@ class ProposalAdmin(admin.ModelAdmin):
         if not pending or pending.get("pk") == current:
             return None
         until = parse_datetime(pending["until"])
-        if until is None or until <= timezone.now():
+        now = timezone.now()
+        if until is None or until + UNDO_LATE_NOTICE <= now:
             return None
-        return {**pending, "until_ms": int(until.timestamp() * 1000),
-                "seconds": int((until - timezone.now()).total_seconds()) + 1}
+        # Just past the grace period the bar stays a moment, saying it is too late (and u says so too).
+        return {**pending, "until_ms": int(until.timestamp() * 1000), "late": until <= now,
+                "said": pending.get("said", "approved; it executes in"),
+                "seconds": max(int((until - now).total_seconds()) + 1, 0)}
 
 
 def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, Any] | None:

@@ -189,7 +189,7 @@
       r: function () { if (document.getElementById("reject")) { setMode("reject"); } },
       j: function () { follow("next"); },
       k: function () { follow("prev"); },
-      u: function () { press("undo"); }
+      u: undo
     }[event.key];
     if (action) { event.preventDefault(); action(); }
   }
@@ -219,6 +219,44 @@
     else { send(target.href, { method: "GET" }); }
   }
 
+  // Past the grace period the bar stays, saying the decision stands; its button is disabled.
+  function undoLate() {
+    var bar = document.getElementById("undo-form");
+    if (!bar) { return; }
+    bar.classList.add("late");
+    var live = bar.querySelector(".undo-live");
+    var late = bar.querySelector(".undo-late");
+    if (live) { live.hidden = true; }
+    if (late) { late.hidden = false; }
+    var button = document.getElementById("undo");
+    if (button) { button.disabled = true; }
+  }
+
+  var toastTimer = null;
+
+  // A short note at the foot of the window (floating: nothing on the page moves).
+  function toast(text) {
+    var note = document.getElementById("console-toast");
+    if (!note) {
+      note = document.createElement("div");
+      note.id = "console-toast";
+      note.className = "console-toast";
+      note.setAttribute("role", "status");
+      document.body.appendChild(note);
+    }
+    note.textContent = text;
+    note.hidden = false;
+    if (toastTimer) { window.clearTimeout(toastTimer); }
+    toastTimer = window.setTimeout(function () { note.hidden = true; }, 4000);
+  }
+
+  function undo() {
+    var button = document.getElementById("undo");
+    if (button && !button.disabled) { button.click(); return; }
+    var late = document.querySelector("#undo-form .undo-late");
+    toast(late ? late.textContent : "Nothing to undo: no decision of yours is in its grace period.");
+  }
+
   function startCountdown() {
     if (undoTimer) { window.clearInterval(undoTimer); undoTimer = null; }
     var counter = document.querySelector(".undo-bar .countdown");
@@ -227,8 +265,7 @@
     undoTimer = window.setInterval(function () {
       var left = Math.ceil((deadline - Date.now()) / 1000);
       if (left <= 0) {
-        var bar = document.getElementById("undo-form");
-        if (bar) { bar.remove(); }
+        undoLate();
         window.clearInterval(undoTimer);
         undoTimer = null;
       } else {
