@@ -280,6 +280,7 @@ class ProposalAdmin(admin.ModelAdmin):
             path("<int:pk>/undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
             path("<int:pk>/rescue/", wrap(self.rescue_view), name=f"{prefix}_rescue"),
             path("<int:pk>/step/", wrap(self.step_view), name=f"{prefix}_step"),
+            path("first/", wrap(self.first_view), name=f"{prefix}_first"),
             *super().get_urls(),
         ]
 
@@ -304,33 +305,53 @@ class ProposalAdmin(admin.ModelAdmin):
     def queue_params(self, request: HttpRequest) -> QueryDict:
         return QueryDict(request.GET.get("_changelist_filters", ""))
 
-    def neighbour(self, request: HttpRequest, current: Proposal, *, forward: bool, wrap: bool = False) -> int | None:
+    def neighbour(self, request: HttpRequest, current: Proposal | None, *, forward: bool,
+                  wrap: bool = False) -> int | None:
         """The next (or previous) item of the reviewer's queue that is theirs to take, claimed for
         them when they may decide. Two reviewers who finish at the same moment are otherwise handed
         the same item, and one of them loses the decision: an item someone else claimed in between
         is passed over for the one after it."""
-        params = self.queue_params(request)
-        items = queue.available_to(queue.filtered(self.model.objects.all(), params, request.user), request.user)
-        if params.get("q"):
-            items, _duplicates = self.get_search_results(request, items, params["q"])
+        items = queue.available_to(self.queue_items(request), request.user)
         order = QUEUE_ORDER if forward else QUEUE_ORDER_REVERSED
         may_decide = self.has_decide_permission(request)
         passed_over: list[int] = []
         position = current
         for _ in range(NEXT_ITEM_TRIES):
-            following = queue.first_open(items.filter(queue.keyset_beyond(position, forward=forward))
-                                         .exclude(pk__in=passed_over).order_by(*order), request.user)
-            if following is None and wrap:
+            after = items if position is None else items.filter(queue.keyset_beyond(position, forward=forward))
+            following = queue.first_open(after.exclude(pk__in=passed_over).order_by(*order), request.user)
+            if following is None and wrap and current is not None:
                 following = queue.first_open(items.exclude(pk__in=[current.pk, *passed_over]).order_by(*QUEUE_ORDER),
                                              request.user)
             if following is None or not may_decide:
+                request.held_by_others = len(passed_over)  # what was passed over on the way, if anything
                 return following
             claimed, _ = proposal_claim(proposal_id=following, actor=Actor.for_user(request.user, request))
             if claimed:
                 return following
             passed_over.append(following)
             position = self._position(following)
-        return following
+        # Every item tried was claimed by someone else meanwhile: none is handed over as if it were free.
+        request.held_by_others = len(passed_over)
+        return None
+
+    def queue_items(self, request: HttpRequest) -> QuerySet[Proposal]:
+        """The queue the reviewer came from (its filters and search), unordered."""
+        params = self.queue_params(request)
+        items = queue.filtered(self.model.objects.all(), params, request.user)
+        if params.get("q"):
+            items, _duplicates = self.get_search_results(request, items, params["q"])
+        return items
+
+    def queue_position(self, request: HttpRequest, proposal: Proposal) -> dict[str, Any] | None:
+        """Where the item stands in that queue ("12 of 107"), counted up to the paginator's cap; None
+        when it is not in it (decided, or outside the filters)."""
+        items = self.queue_items(request)
+        cap = QueuePaginator.cap
+        if not items.filter(pk=proposal.pk).exists():
+            return None
+        before = items.filter(queue.keyset_beyond(proposal, forward=False)).order_by().values("pk")[:cap].count()
+        total = items.order_by().values("pk")[:cap + 1].count()
+        return {"index": before + 1, "total": min(total, cap), "more": total > cap}
 
     def _position(self, pk: int) -> Proposal:
         return get_object_or_404(self.model.objects.only("pk", "kind", *(name for name, _ in queue.QUEUE_KEYS[:-1])), pk=pk)
@@ -354,9 +375,25 @@ class ProposalAdmin(admin.ModelAdmin):
             raise PermissionDenied
         forward = request.GET.get("to") != "prev"
         target = self.neighbour(request, self._position(pk), forward=forward)
-        if target is None:
+        if target is None and getattr(request, "held_by_others", 0):
+            self.message_user(request, f"The {'next' if forward else 'previous'} items are held by other reviewers; "
+                                       f"try again in a moment.", messages.INFO)
+        elif target is None:
             self.message_user(request, f"No {'next' if forward else 'previous'} item in this queue.", messages.INFO)
         return self._respond(request, target or pk)
+
+    def first_view(self, request: HttpRequest) -> HttpResponse:
+        """``j`` on a queue page: its first item this reviewer is free to take, claimed for them (the
+        first row may be one someone else holds)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        target = self.neighbour(request, None, forward=True)
+        if target is None:
+            held = getattr(request, "held_by_others", 0)
+            self.message_user(request, "Every item here is held by another reviewer; try again in a moment." if held
+                              else "Nothing in this queue is free for you to review.", messages.INFO)
+            return HttpResponseRedirect(self._changelist_url(request))
+        return HttpResponseRedirect(self._url(request, "review", target))
 
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
@@ -387,6 +424,10 @@ class ProposalAdmin(admin.ModelAdmin):
             return self._respond(request, pk, status=409)
         self._after_decision(request, decided)
         following = self.neighbour(request, current, forward=True, wrap=True)
+        if following is None and getattr(request, "held_by_others", 0):
+            self.message_user(request, "Nothing more for you now: the items left are held by other reviewers.",
+                              messages.INFO)
+            return self._leave(request, self._changelist_url(request))
         if following is None:
             self.message_user(request, "The queue is clear.", messages.SUCCESS)
             return self._leave(request, self._changelist_url(request))
@@ -510,7 +551,10 @@ class ProposalAdmin(admin.ModelAdmin):
                 proposal.claimed_by = claim.claimed_by
             # The content is on this reviewer's screen from now: their decision is timed from here.
             review_opening_record(proposal_id=pk, user=user)
-        can_decide = may_decide and proposal.status in DECIDABLE
+        # An item someone else holds opens read-only, labelled so: it is theirs to decide.
+        held_elsewhere = (proposal.claimed_by_id not in (None, user.pk) and proposal.claimed_until is not None
+                          and proposal.claimed_until > timezone.now() and proposal.status in DECIDABLE)
+        can_decide = may_decide and proposal.status in DECIDABLE and not held_elsewhere
         can_rescue = proposal.status == Status.BLOCKED and self.has_rescue_permission(request)
         context = {
             **self.admin_site.each_context(request),
@@ -531,6 +575,8 @@ class ProposalAdmin(admin.ModelAdmin):
                 "changelist": self._changelist_url(request),
             },
             "undo": self._pending_undo(request, current=pk),
+            "read_only_held": held_elsewhere and may_decide,
+            "position": self.queue_position(request, proposal),
         }
         response = TemplateResponse(request, self.review_template, context, status=status)
         response["X-Location"] = context["urls"]["self"]

@@ -247,7 +247,12 @@ def proposal_decide(
             audit_record(action="first_approval", actor=actor, proposal=proposal,
                          data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note,
                                "approvals": approvals.count(), "required": proposal.required_approvals, **checked})
-            proposal.save(update_fields=["materially_edited", "reason_code", "decision_note", "updated_at"])
+            fields = ["materially_edited", "reason_code", "decision_note", "updated_at"]
+            if proposal.claimed_by_id == actor.user.pk:
+                # The approval is given; the second must come from someone else, who may now take it.
+                proposal.claimed_by, proposal.claimed_until = None, None
+                fields += ["claimed_by", "claimed_until"]
+            proposal.save(update_fields=fields)
             return proposal
         try:
             kind_of(proposal).approval_record(
@@ -484,6 +489,8 @@ def proposal_claim(*, proposal_id: int, actor: Actor) -> tuple[bool, Proposal]:
         )
         if held_by_other or proposal.status not in DECIDABLE:
             return False, proposal
+        if proposal.required_approvals > 1 and _live_approvals(proposal).filter(reviewer_id=actor.user.pk).exists():
+            return False, proposal  # their approval is given: the item waits for someone else, free to take
         first = proposal.claimed_by_id != actor.user.pk or not proposal.claimed_until or proposal.claimed_until <= now
         # Claim fields are excluded from the record's history (they churn); the audit event below is
         # the claim's record, so a plain UPDATE is enough here.

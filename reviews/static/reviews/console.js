@@ -140,16 +140,109 @@
     if (link) { send(link.href, { method: "GET" }); }
   }
 
+  // Every shortcut of the console, for "?". "where" says on which page a key acts: "review", "queue",
+  // or a selector that must be on the page.
+  var SHORTCUTS = [
+    ["Review page", [
+      ["a", "Approve", "#approve"],
+      ["e", "Edit & approve (on a blocked item: edit to rescue it)", "#edit"],
+      ["Ctrl+Enter", "Save the edit and approve (in edit mode)", "#save-edit"],
+      ["r", "Reject: then 1\u20135 picks the reason, Enter rejects", "#reject"],
+      ["1\u20139", "Tick or untick the CRM field of that row (its approval)", "input[name='approve_field'][data-key]"],
+      ["f / Shift+F", "Next / previous passage a check flagged in the draft", "mark.flag"],
+      ["j / k", "Next / previous item of the queue (items others hold are passed over)", "review"],
+      ["u", "Undo your last decision while its grace period runs", "review"],
+      ["Esc", "Cancel the edit or the rejection; close this list", "review"]
+    ]],
+    ["Queue page", [
+      ["j", "Open the first item free for you", "queue"],
+      ["/", "Search (names, companies, words of the subject or body, addresses, ids)", "queue"]
+    ]],
+    ["Everywhere", [["?", "This list of keys", "any"]]]
+  ];
+
+  function acts(where) {
+    if (where === "any") { return true; }
+    if (where === "review") { return Boolean(review()); }
+    if (where === "queue") { return !review() && Boolean(document.getElementById("result_list")); }
+    var el = document.querySelector(where);
+    return Boolean(el) && !el.disabled;
+  }
+
+  function helpDialog() {
+    var dialog = document.getElementById("keys-help");
+    if (dialog) { dialog.remove(); }  // rebuilt: which keys act depends on the item shown
+    dialog = document.createElement("dialog");
+    dialog.id = "keys-help";
+    dialog.className = "keys-help";
+    dialog.setAttribute("aria-label", "Keyboard shortcuts");
+    var title = document.createElement("h2");
+    title.textContent = "Keyboard shortcuts";
+    dialog.appendChild(title);
+    SHORTCUTS.forEach(function (group) {
+      var heading = document.createElement("h3");
+      heading.textContent = group[0];
+      dialog.appendChild(heading);
+      var list = document.createElement("dl");
+      group[1].forEach(function (entry) {
+        var term = document.createElement("dt");
+        entry[0].split(" / ").forEach(function (key, index) {
+          if (index) { term.appendChild(document.createTextNode(" / ")); }
+          var kbd = document.createElement("kbd");
+          kbd.textContent = key;
+          term.appendChild(kbd);
+        });
+        var text = document.createElement("dd");
+        text.textContent = entry[1] + (acts(entry[2]) ? "" : " (not on this page)");
+        if (!acts(entry[2])) { term.className = text.className = "inactive"; }
+        list.appendChild(term);
+        list.appendChild(text);
+      });
+      dialog.appendChild(list);
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function helpOpen() { var d = document.getElementById("keys-help"); return Boolean(d && d.open); }
+
+  function showHelp() {
+    var dialog = helpDialog();
+    if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+  }
+
   function onQueueKey(event) {
-    // On a queue page, j opens its first (most urgent) item and / goes to the search box.
+    // On a queue page, j opens its first item free for this reviewer (the server passes over items
+    // others hold) and / goes to the search box.
     if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var search = document.getElementById("searchbar");
     if (event.key === "/" && search) { event.preventDefault(); search.focus(); return; }
     var first = document.querySelector("#result_list tbody tr a");
-    if (event.key === "j" && first) { event.preventDefault(); window.location.assign(first.href); }
+    if (event.key === "j" && first) {
+      event.preventDefault();
+      var filters = window.location.search.slice(1);
+      window.location.assign(window.location.pathname + "first/" +
+        (filters ? "?_changelist_filters=" + encodeURIComponent(filters) : ""));
+    }
+  }
+
+  function toggleField(key) {
+    var box = document.querySelector("input[name='approve_field'][data-key='" + key + "']");
+    if (!box || box.disabled) { return false; }
+    box.click();
+    return true;
   }
 
   function onKey(event) {
+    if (helpOpen()) {
+      if (event.key === "?") { event.preventDefault(); document.getElementById("keys-help").close(); }
+      return;  // the dialog closes itself on Esc; no other key acts behind it
+    }
+    if (event.key === "?" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      showHelp();
+      return;
+    }
     var root = review();
     if (!root) { onQueueKey(event); return; }
     if (busy) {
@@ -183,6 +276,7 @@
       }
       if (event.key === "Enter") { event.preventDefault(); press("reject"); return; }
     }
+    if (mode === "view" && /^[1-9]$/.test(event.key) && toggleField(event.key)) { event.preventDefault(); return; }
     var action = {
       a: function () { if (mode === "view") { press("approve"); } },
       e: function () { var edit = document.getElementById("edit"); if (edit && !edit.disabled) { setMode("edit"); } },
