@@ -53,6 +53,7 @@ from ..services.decisions import (
 )
 from ..services.reviewer_quality import review_opening_record
 from ..state_machine import DECIDABLE, IllegalTransition, Status
+from ..templatetags.check_flags import check_flags
 from . import queue
 from .headers import protect
 from .queue import QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
@@ -650,6 +651,7 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         "refused_edit": refused_edit,
         "rescue": rescue,
         "checks": checks,
+        "flags": check_flags(checks),  # the passages failing checks point at, highlighted in the draft
         "failed_checks": sum(1 for check in checks if not check.passed),
         "in_conflict": proposal.status == Status.CONFLICT,
         "evidence": evidence,

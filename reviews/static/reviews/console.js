@@ -149,7 +149,7 @@
       ["Ctrl+Enter", "Save the edit and approve (in edit mode)", "#save-edit"],
       ["r", "Reject: then 1\u20135 picks the reason, Enter rejects", "#reject"],
       ["1\u20139", "Tick or untick the CRM field of that row (its approval)", "input[name='approve_field'][data-key]"],
-      ["f / Shift+F", "Next / previous passage a check flagged in the draft", "mark.flag"],
+      ["f / F", "Next / previous passage a check flagged in the draft (F: Shift+F)", "mark.flag"],
       ["j / k", "Next / previous item of the queue (items others hold are passed over)", "review"],
       ["u", "Undo your last decision while its grace period runs", "review"],
       ["Esc", "Cancel the edit or the rejection; close this list", "review"]
@@ -226,6 +226,22 @@
     }
   }
 
+  // f / Shift+F: the next / previous passage a check flagged in the draft, outlined and scrolled to,
+  // with what the check said.
+  function jumpFlag(step) {
+    var marks = Array.prototype.slice.call(document.querySelectorAll("#review mark.flag"));
+    if (!marks.length) { toast("No passage of this draft is flagged by a check."); return; }
+    var current = marks.findIndex(function (mark) { return mark.classList.contains("current"); });
+    var next = current === -1 ? (step > 0 ? 0 : marks.length - 1) : (current + step + marks.length) % marks.length;
+    if (current !== -1) { marks[current].classList.remove("current"); }
+    var mark = marks[next];
+    var folded = mark.closest("details");
+    if (folded) { folded.open = true; }
+    mark.classList.add("current");
+    mark.scrollIntoView({ block: "nearest" });
+    toast((next + 1) + " of " + marks.length + " · " + mark.title);
+  }
+
   function toggleField(key) {
     var box = document.querySelector("input[name='approve_field'][data-key='" + key + "']");
     if (!box || box.disabled) { return false; }
@@ -283,7 +299,9 @@
       r: function () { if (document.getElementById("reject")) { setMode("reject"); } },
       j: function () { follow("next"); },
       k: function () { follow("prev"); },
-      u: undo
+      u: undo,
+      f: function () { jumpFlag(1); },
+      F: function () { jumpFlag(-1); }
     }[event.key];
     if (action) { event.preventDefault(); action(); }
   }
