@@ -312,7 +312,7 @@ def phase_load(proposals: int) -> dict[str, Any]:
 
 # --- page renders -------------------------------------------------------------------------------
 
-def phase_measure(repeats: int) -> dict[str, Any]:
+def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
     import django
 
     django.setup()
@@ -351,6 +351,10 @@ def phase_measure(repeats: int) -> dict[str, Any]:
         "queue search, all kinds: a CRM id": lambda i: f"/admin/reviews/proposal/?status=all&q=003{(4200 + 37 * i):015d}",
         "dashboard": lambda i: "/admin/reviews/proposal/dashboard/",
     }
+    wanted = [word.strip() for word in only.split(",") if word.strip()]
+    if wanted:
+        yardstick = next(iter(pages))
+        pages = {name: url for name, url in pages.items() if name == yardstick or any(w in name for w in wanted)}
     samples: dict[str, list[float]] = {name: [] for name in pages}
     queries: dict[str, int] = {}
     for name, url in pages.items():  # warm up: first claims, caches, connections
@@ -406,7 +410,9 @@ def phase_browser(decisions: int) -> dict[str, Any]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-            page.goto(f"{base}/admin/login/?next=/admin/reviews/emaildraft/")
+            # The items waiting for a first decision: the data's few emails "in conflict" (a CRM-only state
+            # the generated rows give some old emails) have Approve disabled, so "a" would wait forever.
+            page.goto(f"{base}/admin/login/?next=/admin/reviews/emaildraft/%3Fstatus%3Dneeds_review")
             page.fill("#id_username", "reviewer1")
             page.fill("#id_password", PASSWORD)
             page.press("#id_password", "Enter")
@@ -450,13 +456,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--decisions", type=int, default=100)
     parser.add_argument("--keep", action="store_true", help="keep the bench_console database afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database a --keep run left (no load; it is kept again)")
+    parser.add_argument("--pages", default="",
+                        help="comma-separated words: render only the pages whose name contains one of them "
+                             "(the yardstick always), e.g. --pages search,review")
     parser.add_argument("--phase", choices=["load", "measure", "browser"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.phase:  # inside a child process
         result = {
             "load": lambda: phase_load(args.proposals),
-            "measure": lambda: phase_measure(args.repeats),
+            "measure": lambda: phase_measure(args.repeats, args.pages),
             "browser": lambda: phase_browser(args.decisions),
         }[args.phase]()
         print(json.dumps(result))
@@ -469,17 +480,23 @@ def main(argv: list[str] | None = None) -> int:
         print("bench_console: Chromium is not installed; the keyboard session needs it")
         return 1
     started = time.perf_counter()
-    with _admin_connection() as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
+    if args.reuse:
+        args.keep = True
+    else:
+        with _admin_connection() as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {DB_NAME}")
     broker_dir = tempfile.mkdtemp(prefix="bench-console-broker-")
     try:
-        load = _child(broker_dir, "--phase", "load", "--proposals", str(args.proposals))
-        print(f"Console benchmark: {args.proposals:,} proposals; database {load['size']}; migrate {load['migrate_s']} s; "
-              + ", ".join(f"{name} {seconds} s" for name, seconds in load["timings_s"].items()))
-        print("  rows: " + ", ".join(f"{table} {count:,}" for table, count in load["rows"].items()))
-        print("  waiting for a person: " + ", ".join(f"{kind} {count:,}" for kind, count in load["waiting"].items()))
-        measured = _child(broker_dir, "--phase", "measure", "--repeats", str(args.repeats))
+        if not args.reuse:
+            load = _child(broker_dir, "--phase", "load", "--proposals", str(args.proposals))
+            print(f"Console benchmark: {args.proposals:,} proposals; database {load['size']}; "
+                  f"migrate {load['migrate_s']} s; "
+                  + ", ".join(f"{name} {seconds} s" for name, seconds in load["timings_s"].items()))
+            print("  rows: " + ", ".join(f"{table} {count:,}" for table, count in load["rows"].items()))
+            print("  waiting for a person: " + ", ".join(f"{kind} {count:,}"
+                                                         for kind, count in load["waiting"].items()))
+        measured = _child(broker_dir, "--phase", "measure", "--repeats", str(args.repeats), "--pages", args.pages)
         print(f"\nMedian of {args.repeats} interleaved renders (test client, logged in, DEBUG off); "
               f"ratio to the stock changelist; load average {os.getloadavg()[0]:.1f}:")
         for name, page in measured["pages"].items():
@@ -491,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
               f"mean {session['mean_s']} s, max {session['max_s']} s; j (next item) median {session['step_median_s']} s")
         required = [name for name in measured["pages"]
                     if name.startswith(("queue: email", "queue: CRM", "review page", "queue search"))]
-        required = [name for name in required if "every status" not in name]
+        # The unfiltered every-status queue is for information; a search over every status counts.
+        required = [name for name in required if "every status" not in name or name.startswith("queue search")]
         worst = max(measured["pages"][name]["ratio"] for name in required)
         verdict = worst <= LIMIT and session["median_s"] < TARGET_SECONDS
         print(f"\n{'PASS' if verdict else 'FAIL'}: worst queue/review ratio {worst}× (limit {LIMIT}×), "
