@@ -34,7 +34,7 @@ class AuditAction(models.TextChoices):
     REJECTED = "rejected", "A reviewer rejected it (data: reason_code, note, decision)."
     RESCUED = "rescued", ("A senior reviewer edited a blocked item so it passes the hard checks; it is back in "
                           "review (data: edits {field: [old, new]}, material, checks of the edited output, note).")
-    UNDONE = "undone", "The reviewer took the approval back in the grace period."
+    UNDONE = "undone", "The reviewer took their decision (an approval or a rejection) back in the grace period."
     WITHDRAWN = "withdrawn", "The agent withdrew it."
     ESCALATED = "escalated", "Waiting past its SLA (data: sla_due_at, waited_minutes)."
     EXPIRED = "expired", "Expired unreviewed under its policy (data: expire_after_minutes, policy)."

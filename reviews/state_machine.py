@@ -40,7 +40,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # A blocked record stays blocked unless a senior reviewer's edit passes the hard checks
     # (reviews.services.decisions.proposal_rescue): it goes back to review.
     Status.BLOCKED: frozenset({Status.NEEDS_REVIEW}),
-    Status.REJECTED: frozenset(),
+    # rejected -> needs_review is the reviewer's undo within the grace period (HITLCRM_UNDO_GRACE_SECONDS,
+    # reviews.services.decisions.proposal_undo); past it a rejection is final.
+    Status.REJECTED: frozenset({Status.NEEDS_REVIEW}),
     Status.EXPIRED: frozenset(),
     Status.WITHDRAWN: frozenset(),
     Status.DONE: frozenset(),
@@ -50,7 +52,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 DECIDABLE = frozenset({Status.NEEDS_REVIEW, Status.FAILED, Status.CONFLICT})
 # Statuses from which the submitting agent may withdraw it.
 WITHDRAWABLE = frozenset({Status.CHECKING, Status.NEEDS_REVIEW})
-TERMINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+# Statuses a record's life ends in: nothing leaves them but a rejection's undo in its first seconds.
+TERMINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets) | {Status.REJECTED}
 # Statuses in which a CRM change may still write its fields (or is writing them): a later change to
 # the same record and field waits until an earlier one has left them (see ``selectors.crm_overlaps``).
 UNFINISHED = frozenset({Status.CHECKING, Status.NEEDS_REVIEW, Status.APPROVED, Status.EXECUTING})

@@ -7,7 +7,7 @@ without the script the same POST answers with a redirect (303) to that page.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
+from ..conf import hitlcrm_settings
 from ..kinds import kind_of, registered_kinds
 from ..models import (
     AuditEvent,
@@ -34,6 +35,7 @@ from ..models import (
 )
 from ..models.clients import login_path
 from ..models.execution import Execution
+from ..search import proposals_search, search_short_terms
 from ..selectors import policy_find
 from ..services.actors import Actor
 from ..services.crm_identity import UNAVAILABLE, proposal_identities, proposal_identity
@@ -48,15 +50,18 @@ from ..services.decisions import (
     proposal_rescue,
     proposal_undo,
     proposals_decide_bulk,
+    undo_deadline,
 )
 from ..services.reviewer_quality import review_opening_record
 from ..state_machine import DECIDABLE, IllegalTransition, Status
+from ..templatetags.check_flags import check_flags
 from . import queue
 from .headers import protect
 from .queue import QUEUE_FILTERS, QUEUE_ORDER, QUEUE_ORDER_REVERSED, QueuePaginator
 
 SWAP_HEADER = "X-Console-Swap"
 UNDO_SESSION_KEY = "console_undo"
+UNDO_LATE_NOTICE = timedelta(seconds=30)
 BULK_LIMIT = 200
 # How many items the next-item search passes over when others claim them first, before it gives up
 # and shows the last one found (with who holds it).
@@ -126,7 +131,11 @@ class ProposalAdmin(admin.ModelAdmin):
     paginator = QueuePaginator
     list_per_page = 50
     empty_value_display = ""
-    search_fields = ("=id", "=external_ref", "=crm_id")
+    # The search box: reviews.search (subject, body, recipients, company, the record's fields and
+    # values, ids, references); search_fields only makes the admin show the box.
+    search_fields = ("search_text",)
+    search_help_text = ("Find by name, email, company, a word of the subject or body, an id or a reference; "
+                        "every word must match.")
     actions = ("approve_selected", "reject_selected")
     change_list_template = "admin/reviews/queue.html"
     review_template = "admin/reviews/review.html"
@@ -152,14 +161,22 @@ class ProposalAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
         return super().get_queryset(request).defer(
             "body", "body_html", "original_output", "final_output", "evidence", "assumptions", "request_fingerprint",
-            "decision_note",
+            "decision_note", "search_text",
         )
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Proposal],
+                           search_term: str) -> tuple[QuerySet[Proposal], bool]:
+        return proposals_search(queryset, search_term), False
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return QueueChangeList
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         context = {"queue_tabs": self.queue_tabs(request), "is_nav_sidebar_enabled": False, **(extra_context or {})}
+        short = search_short_terms(request.GET.get("q", ""))
+        if short:
+            self.message_user(request, f"Left out of the search (under 3 characters, not an id): {', '.join(short)}.",
+                              messages.WARNING)
         return protect(super().changelist_view(request, context))
 
     def queue_tabs(self, request: HttpRequest, current: str | None = None) -> list[dict[str, Any]]:
@@ -287,6 +304,7 @@ class ProposalAdmin(admin.ModelAdmin):
             path("<int:pk>/undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
             path("<int:pk>/rescue/", wrap(self.rescue_view), name=f"{prefix}_rescue"),
             path("<int:pk>/step/", wrap(self.step_view), name=f"{prefix}_step"),
+            path("first/", wrap(self.first_view), name=f"{prefix}_first"),
             *super().get_urls(),
         ]
 
@@ -311,33 +329,53 @@ class ProposalAdmin(admin.ModelAdmin):
     def queue_params(self, request: HttpRequest) -> QueryDict:
         return QueryDict(request.GET.get("_changelist_filters", ""))
 
-    def neighbour(self, request: HttpRequest, current: Proposal, *, forward: bool, wrap: bool = False) -> int | None:
+    def neighbour(self, request: HttpRequest, current: Proposal | None, *, forward: bool,
+                  wrap: bool = False) -> int | None:
         """The next (or previous) item of the reviewer's queue that is theirs to take, claimed for
         them when they may decide. Two reviewers who finish at the same moment are otherwise handed
         the same item, and one of them loses the decision: an item someone else claimed in between
         is passed over for the one after it."""
-        params = self.queue_params(request)
-        items = queue.available_to(queue.filtered(self.model.objects.all(), params, request.user), request.user)
-        if params.get("q"):
-            items, _duplicates = self.get_search_results(request, items, params["q"])
+        items = queue.available_to(self.queue_items(request), request.user)
         order = QUEUE_ORDER if forward else QUEUE_ORDER_REVERSED
         may_decide = self.has_decide_permission(request)
         passed_over: list[int] = []
         position = current
         for _ in range(NEXT_ITEM_TRIES):
-            following = queue.first_open(items.filter(queue.keyset_beyond(position, forward=forward))
-                                         .exclude(pk__in=passed_over).order_by(*order), request.user)
-            if following is None and wrap:
+            after = items if position is None else items.filter(queue.keyset_beyond(position, forward=forward))
+            following = queue.first_open(after.exclude(pk__in=passed_over).order_by(*order), request.user)
+            if following is None and wrap and current is not None:
                 following = queue.first_open(items.exclude(pk__in=[current.pk, *passed_over]).order_by(*QUEUE_ORDER),
                                              request.user)
             if following is None or not may_decide:
+                request.held_by_others = len(passed_over)  # what was passed over on the way, if anything
                 return following
             claimed, _ = proposal_claim(proposal_id=following, actor=Actor.for_user(request.user, request))
             if claimed:
                 return following
             passed_over.append(following)
             position = self._position(following)
-        return following
+        # Every item tried was claimed by someone else meanwhile: none is handed over as if it were free.
+        request.held_by_others = len(passed_over)
+        return None
+
+    def queue_items(self, request: HttpRequest) -> QuerySet[Proposal]:
+        """The queue the reviewer came from (its filters and search), unordered."""
+        params = self.queue_params(request)
+        items = queue.filtered(self.model.objects.all(), params, request.user)
+        if params.get("q"):
+            items, _duplicates = self.get_search_results(request, items, params["q"])
+        return items
+
+    def queue_position(self, request: HttpRequest, proposal: Proposal) -> dict[str, Any] | None:
+        """Where the item stands in that queue ("12 of 107"), counted up to the paginator's cap; None
+        when it is not in it (decided, or outside the filters)."""
+        items = self.queue_items(request)
+        cap = QueuePaginator.cap
+        if not items.filter(pk=proposal.pk).exists():
+            return None
+        before = items.filter(queue.keyset_beyond(proposal, forward=False)).order_by().values("pk")[:cap].count()
+        total = items.order_by().values("pk")[:cap + 1].count()
+        return {"index": before + 1, "total": min(total, cap), "more": total > cap}
 
     def _position(self, pk: int) -> Proposal:
         return get_object_or_404(self.model.objects.only("pk", "kind", *(name for name, _ in queue.QUEUE_KEYS[:-1])), pk=pk)
@@ -361,9 +399,25 @@ class ProposalAdmin(admin.ModelAdmin):
             raise PermissionDenied
         forward = request.GET.get("to") != "prev"
         target = self.neighbour(request, self._position(pk), forward=forward)
-        if target is None:
+        if target is None and getattr(request, "held_by_others", 0):
+            self.message_user(request, f"The {'next' if forward else 'previous'} items are held by other reviewers; "
+                                       f"try again in a moment.", messages.INFO)
+        elif target is None:
             self.message_user(request, f"No {'next' if forward else 'previous'} item in this queue.", messages.INFO)
         return self._respond(request, target or pk)
+
+    def first_view(self, request: HttpRequest) -> HttpResponse:
+        """``j`` on a queue page: its first item this reviewer is free to take, claimed for them (the
+        first row may be one someone else holds)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        target = self.neighbour(request, None, forward=True)
+        if target is None:
+            held = getattr(request, "held_by_others", 0)
+            self.message_user(request, "Every item here is held by another reviewer; try again in a moment." if held
+                              else "Nothing in this queue is free for you to review.", messages.INFO)
+            return HttpResponseRedirect(self._changelist_url(request))
+        return HttpResponseRedirect(self._url(request, "review", target))
 
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
@@ -394,6 +448,10 @@ class ProposalAdmin(admin.ModelAdmin):
             return self._respond(request, pk, status=409)
         self._after_decision(request, decided)
         following = self.neighbour(request, current, forward=True, wrap=True)
+        if following is None and getattr(request, "held_by_others", 0):
+            self.message_user(request, "Nothing more for you now: the items left are held by other reviewers.",
+                              messages.INFO)
+            return self._leave(request, self._changelist_url(request))
         if following is None:
             self.message_user(request, "The queue is clear.", messages.SUCCESS)
             return self._leave(request, self._changelist_url(request))
@@ -436,25 +494,36 @@ class ProposalAdmin(admin.ModelAdmin):
         return {"edits": edits, **kind_of(proposal).form_decision(request.POST, proposal)}
 
     def _after_decision(self, request: HttpRequest, decided: Proposal) -> None:
+        """Say what the decision did. A decision its reviewer may still take back (an approval before
+        it executes, a rejection, a first approval, for the grace period) is said by the undo bar,
+        which offers ``u`` until then; the rest by a message."""
+        now = timezone.now()
+        offer: tuple[str, Any] | None = None
         if decided.status == Status.CHECKING:
             self.message_user(request, f"{decided} rebased on the CRM's current values; it is checked again and "
                                        f"comes back to the queue for a new decision.", messages.SUCCESS)
-        elif decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > timezone.now():
-            # The undo bar says it was approved, and offers to take it back while the grace period runs.
-            request.session[UNDO_SESSION_KEY] = {
-                "pk": decided.pk, "label": str(decided), "until": decided.execute_after.isoformat(),
-                "url": self._url(request, "undo", decided.pk),
-            }
+        elif decided.status == Status.APPROVED and decided.execute_after and decided.execute_after > now:
+            offer = ("approved; it executes in", decided.execute_after)
         elif decided.status == Status.APPROVED and decided.decision_action == "conflict_overwritten":
             self.message_user(request, f"{decided} approved to overwrite the CRM's newer value.", messages.SUCCESS)
         elif decided.status == Status.APPROVED:
             self.message_user(request, f"{decided} approved.", messages.SUCCESS)
         elif decided.status == Status.REJECTED:
-            self.message_user(request, f"{decided} rejected ({ReasonCode(decided.reason_code).label}).", messages.SUCCESS)
+            said = f"rejected ({ReasonCode(decided.reason_code).label})"
+            offer = (f"{said}; undo within", undo_deadline(decided))
+            if not offer[1] or offer[1] <= now:
+                self.message_user(request, f"{decided} {said}.", messages.SUCCESS)
         else:
-            self.message_user(request, f"{decided}: approval {self._approvals_given(decided)} of "
-                                       f"{decided.required_approvals} recorded; it now waits for a second reviewer.",
-                              messages.SUCCESS)
+            said = (f"approval {self._approvals_given(decided)} of {decided.required_approvals} recorded; it now "
+                    f"waits for a second reviewer")
+            offer = (f"{said}. Undo within", now + timedelta(seconds=hitlcrm_settings.UNDO_GRACE_SECONDS))
+            if offer[1] <= now:
+                self.message_user(request, f"{decided}: {said}.", messages.SUCCESS)
+        if offer and offer[1] and offer[1] > now:
+            request.session[UNDO_SESSION_KEY] = {
+                "pk": decided.pk, "label": str(decided), "said": offer[0], "until": offer[1].isoformat(),
+                "url": self._url(request, "undo", decided.pk),
+            }
 
     @staticmethod
     def _approvals_given(proposal: Proposal) -> int:
@@ -472,7 +541,7 @@ class ProposalAdmin(admin.ModelAdmin):
         except (DecisionRefused, IllegalTransition) as exc:
             self.message_user(request, f"#{pk}: {exc}", messages.ERROR)
             return self._respond(request, back_to, status=409)
-        self.message_user(request, f"Approval of #{pk} undone; it is back in the queue.", messages.SUCCESS)
+        self.message_user(request, f"Your decision on #{pk} is undone; it is back in the queue.", messages.SUCCESS)
         return self._respond(request, pk)
 
     def _leave(self, request: HttpRequest, url: str) -> HttpResponse:
@@ -506,7 +575,10 @@ class ProposalAdmin(admin.ModelAdmin):
                 proposal.claimed_by = claim.claimed_by
             # The content is on this reviewer's screen from now: their decision is timed from here.
             review_opening_record(proposal_id=pk, user=user)
-        can_decide = may_decide and proposal.status in DECIDABLE
+        # An item someone else holds opens read-only, labelled so: it is theirs to decide.
+        held_elsewhere = (proposal.claimed_by_id not in (None, user.pk) and proposal.claimed_until is not None
+                          and proposal.claimed_until > timezone.now() and proposal.status in DECIDABLE)
+        can_decide = may_decide and proposal.status in DECIDABLE and not held_elsewhere
         can_rescue = proposal.status == Status.BLOCKED and self.has_rescue_permission(request)
         context = {
             **self.admin_site.each_context(request),
@@ -527,6 +599,8 @@ class ProposalAdmin(admin.ModelAdmin):
                 "changelist": self._changelist_url(request),
             },
             "undo": self._pending_undo(request, current=pk),
+            "read_only_held": held_elsewhere and may_decide,
+            "position": self.queue_position(request, proposal),
         }
         response = TemplateResponse(request, self.review_template, context, status=status)
         response["X-Location"] = context["urls"]["self"]
@@ -538,10 +612,13 @@ class ProposalAdmin(admin.ModelAdmin):
         if not pending or pending.get("pk") == current:
             return None
         until = parse_datetime(pending["until"])
-        if until is None or until <= timezone.now():
+        now = timezone.now()
+        if until is None or until + UNDO_LATE_NOTICE <= now:
             return None
-        return {**pending, "until_ms": int(until.timestamp() * 1000),
-                "seconds": int((until - timezone.now()).total_seconds()) + 1}
+        # Just past the grace period the bar stays a moment, saying it is too late (and u says so too).
+        return {**pending, "until_ms": int(until.timestamp() * 1000), "late": until <= now,
+                "said": pending.get("said", "approved; it executes in"),
+                "seconds": max(int((until - now).total_seconds()) + 1, 0)}
 
 
 def execution_log(proposal: Proposal, execution: Execution | None) -> dict[str, Any] | None:
@@ -598,6 +675,7 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         "refused_edit": refused_edit,
         "rescue": rescue,
         "checks": checks,
+        "flags": check_flags(checks),  # the passages failing checks point at, highlighted in the draft
         "failed_checks": sum(1 for check in checks if not check.passed),
         "in_conflict": proposal.status == Status.CONFLICT,
         "evidence": evidence,

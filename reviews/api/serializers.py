@@ -465,6 +465,10 @@ class ListParamsSerializer(StrictSerializer):
     task_type = serializers.CharField(max_length=100, required=False)
     external_ref = serializers.CharField(max_length=200, required=False)
     since = serializers.DateTimeField(required=False, help_text="Submitted at or after this time (ISO 8601).")
+    q = serializers.CharField(max_length=200, required=False, trim_whitespace=True,
+                              help_text="Search, as the console's queue: every word must occur in the record's "
+                                        "subject, body, recipients, company, fields and values, ids or references "
+                                        "(\"quoted words\" as one term; a number also finds the record of that id).")
     cursor = serializers.CharField(max_length=500, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=500, required=False)
     after = serializers.CharField(max_length=100, required=False,

@@ -21,6 +21,7 @@ from ..conf import hitlcrm_settings
 from ..kinds import Kind
 from ..models import ApiClient, Proposal
 from ..receipts import ReceiptKeyMissing, proposal_receipt
+from ..search import proposals_search
 from ..services.actors import Actor
 from ..services.decisions import proposal_withdraw
 from ..services.feed import InvalidCursor, cursor_encode, feed_order, feed_visible, proposal_mark_executed
@@ -146,6 +147,8 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
                 queryset = queryset.filter(**{name: filters[name]})
         if "since" in filters:
             queryset = queryset.filter(submitted_at__gte=filters["since"])
+        if filters.get("q"):
+            queryset = proposals_search(queryset, filters["q"])  # the console's search (reviews/search.py)
         client = client_of(request)
         if client is not None and client.role == ApiClient.Role.INTEGRATION:
             return self._feed_page(request, queryset, filters)

@@ -32,8 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from .base import SOFT, Check, CheckContext, CheckOutcome, registry
-from .placeholders import Span
+from .base import SOFT, Check, CheckContext, CheckOutcome, Span, registry
 from .text import email_parts
 
 logger = logging.getLogger(__name__)

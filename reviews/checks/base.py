@@ -18,6 +18,29 @@ SOFT = "soft"
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where in the draft a finding is, shared by every check: a check puts its spans in its outcome's
+    ``details["spans"]`` (``as_dict()`` each), which is stored with the result (``CheckResult.details``)
+    and highlighted on the review page. ``start``/``end`` index the part's text as checks read it
+    (``text.email_parts``: the same length as the field, typographic quotes aside; for an HTML body its
+    visible text); ``field`` is ``subject``, ``body`` or ``body_html``; ``text`` is what the span covers
+    (masked for personal data, which is never stored twice)."""
+
+    start: int
+    end: int
+    text: str
+    field: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text, "field": self.field}
+
+
+# The field each part a recipient reads comes from (text.email_parts names them so).
+PART_FIELDS = {"subject": "subject", "body": "body", "HTML body": "body_html"}
+MAX_SPANS = 20
+
+
+@dataclass(frozen=True)
 class CheckOutcome:
     """What a check found. ``severity`` overrides the check's own for this outcome: a hard check
     that could not look (the CRM was unreadable) fails soft, so a person looks instead."""

@@ -7,16 +7,13 @@ import re
 from typing import Any
 
 from ..conf import hitlcrm_settings
-from .base import HARD, SOFT, Check, CheckContext, CheckOutcome, registry
+from .base import HARD, MAX_SPANS, PART_FIELDS, SOFT, Check, CheckContext, CheckOutcome, Span, registry
 from .lexicon import tone_matches
-from .placeholders import Span, placeholder_matches, unquoted
-from .text import body_text, email_parts, excerpt, first_line, normalise, readable_parts
+from .placeholders import placeholder_matches, unquoted
+from .text import body_text, email_parts, excerpt, first_line, first_line_span, normalise, readable_parts
 from .tone import STRONG, TONE_FAIL_SCORE, ToneHit, family_hits, merge_overlapping
 
 EMAIL = frozenset({"email_draft"})
-
-# The field each part a recipient reads comes from (for spans the console highlights).
-PART_FIELDS = {"subject": "subject", "body": "body", "HTML body": "body_html"}
 
 
 @registry.register
@@ -40,7 +37,7 @@ class PlaceholderCheck(Check):
         if found:
             where, tokens = next(iter(found.items()))
             return CheckOutcome(False, f"Unfilled template placeholder in the {where}: {', '.join(tokens[:3])}",
-                                {"found": found, "spans": spans[:20]})
+                                {"found": found, "spans": spans[:MAX_SPANS]})
         return CheckOutcome(True, "No template placeholders")
 
 
@@ -69,7 +66,13 @@ class LengthCheck(Check):
         if over:
             text = "; ".join(f"{labels[part]} is {length} characters, over the limit of {limit}"
                              for part, (length, limit) in over.items())
-            return CheckOutcome(False, text, details)
+            spans = []
+            if "first_line" in over and proposal.body:  # the line itself (an HTML-only body is in its frame)
+                start, end = first_line_span(body)
+                spans.append(Span(start, end, body[start:end], "body").as_dict())
+            if "subject" in over:
+                spans.append(Span(0, len(proposal.subject), proposal.subject, "subject").as_dict())
+            return CheckOutcome(False, text, {**details, "spans": spans})
         return CheckOutcome(True, f"Within length limits (first line {measured['first_line']} characters)", details)
 
 
@@ -164,8 +167,8 @@ class ToneCheck(Check):
                              "context": excerpt(text, hit.start, hit.end),
                              "span": Span(hit.start, hit.end, text[hit.start:hit.end], PART_FIELDS[where]).as_dict()})
         score = sum(hit["weight"] for hit in hits)
-        details = {"score": score, "threshold": TONE_FAIL_SCORE, "hits": hits[:20],
-                   "spans": [hit["span"] for hit in hits[:20]]}
+        details = {"score": score, "threshold": TONE_FAIL_SCORE, "hits": hits[:MAX_SPANS],
+                   "spans": [hit["span"] for hit in hits[:MAX_SPANS]]}
         if score < TONE_FAIL_SCORE:
             return CheckOutcome(True, "No pushy, hype, guilt-tripping, apologetic or off-brand phrasing", details)
         categories = list(dict.fromkeys(hit["category"].replace("_", "-") for hit in hits))
@@ -199,11 +202,17 @@ class ShoutingCheck(Check):
     kinds = EMAIL
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
-        lines = [(where, line.strip()) for where, text in email_parts(proposal) for line in text.splitlines()]
-        loud = [{"where": where, "line": line[:120]} for where, line in lines if shouted(line)]
+        loud, spans = [], []
+        for where, text in email_parts(proposal):
+            for line in re.finditer(r"[^\n]+", text):
+                if shouted(line.group(0)):
+                    content = line.group(0).strip()
+                    start = line.start() + len(line.group(0)) - len(line.group(0).lstrip())
+                    loud.append({"where": where, "line": content[:120]})
+                    spans.append(Span(start, start + len(content), content, PART_FIELDS[where]).as_dict())
         if loud:
             return CheckOutcome(False, f"A line in capitals in the {loud[0]['where']}: “{loud[0]['line'][:60]}”",
-                                {"lines": loud[:10]})
+                                {"lines": loud[:10], "spans": spans[:MAX_SPANS]})
         return CheckOutcome(True, "No lines in capitals")
 
 

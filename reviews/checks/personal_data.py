@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .base import HARD, Check, CheckContext, CheckOutcome, registry
+from .base import HARD, MAX_SPANS, PART_FIELDS, Check, CheckContext, CheckOutcome, Span, registry
 from .text import readable_parts
 
 
@@ -69,6 +69,9 @@ def _iban_valid(iban: str) -> bool:
 class Finding:
     kind: str
     masked: str
+    # Where it is in the text (not compared: the same number twice is one finding).
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
 
 
 def _mask(value: str, keep: int = 4) -> str:
@@ -95,35 +98,35 @@ def _cards(text: str) -> Iterator[Finding]:
         digits = re.sub(r"\D", "", match.group(0))
         issuer = _card_issuer(digits) if 13 <= len(digits) <= 19 else None
         if issuer and luhn_valid(digits):
-            yield Finding(f"{issuer} card number", _mask(digits))
+            yield Finding(f"{issuer} card number", _mask(digits), match.start(), match.end())
 
 
 def _ssns(text: str) -> Iterator[Finding]:
     for match in _SSN.finditer(text):
         if _ssn_valid(match.group(1), match.group(3), match.group(4)):
-            yield Finding("US Social Security number", _mask(match.group(0)))
+            yield Finding("US Social Security number", _mask(match.group(0)), match.start(), match.end())
     for match in _SSN_LABELLED.finditer(text):
         if _ssn_valid(*match.groups()):
-            yield Finding("US Social Security number", _mask("".join(match.groups())))
+            yield Finding("US Social Security number", _mask("".join(match.groups())), match.start(1), match.end())
 
 
 def _ninos(text: str) -> Iterator[Finding]:
     for match in _NINO.finditer(text):
-        yield Finding("UK National Insurance number", _mask(match.group(0), keep=3))
+        yield Finding("UK National Insurance number", _mask(match.group(0), keep=3), match.start(), match.end())
 
 
 def _sins(text: str) -> Iterator[Finding]:
     for match in _SIN.finditer(text):
         digits = match.group(1) + match.group(3) + match.group(4)
         if luhn_valid(digits):
-            yield Finding("Canadian Social Insurance number", _mask(digits, keep=3))
+            yield Finding("Canadian Social Insurance number", _mask(digits, keep=3), match.start(), match.end())
 
 
 def _ibans(text: str) -> Iterator[Finding]:
     for match in _IBAN.finditer(text):
         iban = match.group(1).replace(" ", "")
         if _iban_valid(iban):
-            yield Finding("bank account number (IBAN)", _mask(iban))
+            yield Finding("bank account number (IBAN)", _mask(iban), match.start(1), match.end(1))
 
 
 DETECTORS: list[Callable[[str], Iterator[Finding]]] = [_cards, _ssns, _ninos, _sins, _ibans]
@@ -150,5 +153,8 @@ class PersonalDataCheck(Check):
             ending = first.masked.lstrip("•")
             return CheckOutcome(False, f"Personal data that must not go out: a {first.kind} ending {ending} "
                                        f"in the {where}{more}",
-                                {"found": [{"where": w, "kind": f.kind, "masked": f.masked} for w, f in found]})
+                                {"found": [{"where": w, "kind": f.kind, "masked": f.masked} for w, f in found],
+                                 # Only the masked number is stored: the draft itself is where it stands.
+                                 "spans": [Span(f.start, f.end, f.masked, PART_FIELDS[w]).as_dict()
+                                           for w, f in found if w in PART_FIELDS][:MAX_SPANS]})
         return CheckOutcome(True, "No card numbers or national ids")

@@ -15,7 +15,8 @@ that is the prospect's own message, which may well contain their own template te
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .base import Span  # noqa: F401  (where the shared span lived first; kept importable here)
 
 # Words that make "[...]", "<...>" or "$..." a template slot rather than prose ("[Webinar]" is prose).
 SLOT_WORDS = (
@@ -66,20 +67,6 @@ _CASED = re.compile(
 )
 # A quoted line ("> ...") is the prospect's text, not the sender's: replaced by blanks so offsets hold.
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Span:
-    """Where a finding is: ``start``/``end`` index the part's text as checks read it (the visible
-    text of an HTML body), ``field`` is ``subject``, ``body`` or ``body_html``."""
-
-    start: int
-    end: int
-    text: str
-    field: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"start": self.start, "end": self.end, "text": self.text, "field": self.field}
 
 
 def unquoted(text: str) -> str:

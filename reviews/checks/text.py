@@ -55,6 +55,18 @@ def first_line(body: str) -> str:
     return lines[0] if lines else ""
 
 
+def first_line_span(body: str) -> tuple[int, int]:
+    """Where :func:`first_line` is in ``body`` (start, end), its surrounding spaces left out."""
+    lines = [match for match in re.finditer(r"[^\n]+", body) if match.group(0).strip()]
+    stripped = [match.group(0).strip() for match in lines]
+    if not lines:
+        return 0, 0
+    index = 1 if len(lines) > 1 and _GREETING.match(stripped[0]) and len(stripped[0].split()) <= 5 else 0
+    match = lines[index]
+    start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+    return start, start + len(stripped[index])
+
+
 def excerpt(text: str, start: int, end: int, width: int = 30) -> str:
     """A short window around a match, for a message a reviewer can place."""
     left, right = max(0, start - width), min(len(text), end + width)

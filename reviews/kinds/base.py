@@ -151,6 +151,11 @@ class Kind:
         content checks (personal data, repetition) read."""
         return []
 
+    def search_parts(self, proposal: Any, field_changes: list[Any]) -> list[str]:
+        """The record's own text a queue search finds it by (``reviews.search``), beside what every
+        record has (ids, references, company, evidence, assumptions): by default what it sends out."""
+        return [text for _where, text in self.readable_parts(proposal, field_changes)]
+
     def policy_as_applied(self, proposal: Any, policy: Any) -> Any:
         """The policy as the gate applies it to this record: its task type's policy, or an unsaved
         copy the kind adjusts from the record's own declarations (an outbound action type's stakes,

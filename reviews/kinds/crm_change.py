@@ -134,6 +134,15 @@ class CrmChangeKind(Kind):
         return [(change.field, normalise(change.proposed_value)) for change in field_changes
                 if isinstance(change.proposed_value, str)]
 
+    def search_parts(self, proposal: Any, field_changes: list[Any]) -> list[str]:
+        # Every field and value, strings or not (a name, an email, an amount), and the external id field.
+        parts = [proposal.external_id_field or ""]
+        for change in field_changes:
+            parts.append(change.field)
+            if change.proposed_value is not None and not isinstance(change.proposed_value, bool):
+                parts.append(str(change.proposed_value))
+        return parts
+
     def as_edited(self, proposal: Any, edits: Mapping[str, Any], *,
                   fields: Collection[str] | None = None) -> tuple[Any, list[Any]]:
         rows = []

@@ -73,6 +73,11 @@ class EmailDraftKind(Kind):
     def readable_parts(self, proposal: Any, field_changes: list[Any]) -> list[tuple[str, str]]:
         return email_parts(proposal)
 
+    def search_parts(self, proposal: Any, field_changes: list[Any]) -> list[str]:
+        # Recipients and sender first: they survive the length cap of a very long body.
+        return [*map(str, proposal.recipients or []), proposal.from_email or "",
+                *super().search_parts(proposal, field_changes)]
+
     def auto_approval_hold(self, proposal: Any) -> str:
         # The complaint and bounce circuit breaker (services/sender_health.py).
         from ..services.sender_health import sender_pause_reason

@@ -110,11 +110,16 @@ class Proposal(models.Model):
     )
     claimed_until = models.DateTimeField(null=True, blank=True)
 
+    # What a queue search finds the record by (reviews/search.py), written with its content. On
+    # PostgreSQL a GIN trigram index serves it (created by migration 0018 on PostgreSQL only, so it
+    # is not declared here: SQLite has no such index type).
+    search_text = models.TextField(blank=True, default="", editable=False)
+
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["claimed_by", "claimed_until", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["claimed_by", "claimed_until", "updated_at", "search_text"])
 
     class Meta:
         ordering = ["-risk", "sla_due_at", "submitted_at", "pk"]

@@ -15,6 +15,7 @@ from ..conf import hitlcrm_settings
 from ..kinds import EditRefused, kind_of
 from ..models import AuditEvent, CheckResult, Decision, Execution, ExecutionState, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
+from ..search import search_text_refresh
 from ..selectors import policy_for
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
 from .actors import Actor
@@ -249,7 +250,12 @@ def proposal_decide(
             audit_record(action="first_approval", actor=actor, proposal=proposal,
                          data={"decision": decision.pk, "edits": changes, "reason_code": reason_code, "note": note,
                                "approvals": approvals.count(), "required": proposal.required_approvals, **checked})
-            proposal.save(update_fields=["materially_edited", "reason_code", "decision_note", "updated_at"])
+            fields = ["materially_edited", "reason_code", "decision_note", "updated_at"]
+            if proposal.claimed_by_id == actor.user.pk:
+                # The approval is given; the second must come from someone else, who may now take it.
+                proposal.claimed_by, proposal.claimed_until = None, None
+                fields += ["claimed_by", "claimed_until"]
+            proposal.save(update_fields=fields)
             return proposal
         try:
             kind_of(proposal).approval_record(
@@ -331,6 +337,7 @@ def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], no
             raise EditChecksFailed(hard, confirmable=False, rescue=True)
 
         own_fields = kind_of(proposal).rescue_apply(proposal, final)
+        own_fields = [*own_fields, *search_text_refresh(proposal)]  # found by its new content
         proposal_checks_store(proposal, results)
         # The agent's output needed a person's correction: an error of the AI in the gate metrics.
         material = _is_material(changes)
@@ -405,26 +412,59 @@ def proposals_decide_bulk(
     return outcome
 
 
+def undo_deadline(proposal: Proposal, decision: Decision | None = None) -> Any:
+    """Until when the reviewer may take back their decision on ``proposal``: an approval until it
+    starts executing (its ``execute_after``), a rejection or a first approval of a four-eyes item for
+    the undo grace period after it was made. None when there is nothing to take back."""
+    if proposal.status == Status.APPROVED:
+        return proposal.execute_after
+    made = proposal.decided_at if proposal.status == Status.REJECTED else getattr(decision, "created_at", None)
+    return made + timedelta(seconds=hitlcrm_settings.UNDO_GRACE_SECONDS) if made else None
+
+
 def proposal_undo(*, proposal_id: int, actor: Actor) -> Proposal:
-    """Take back an approval while its grace period runs; the item returns to the queue."""
+    """Take back one's own decision while its grace period runs (``HITLCRM_UNDO_GRACE_SECONDS``): an
+    approval that has not started executing, a rejection, or the first approval of a four-eyes item.
+    The item returns to the queue as it was before the decision; the decision stays recorded,
+    settled as undone. Past the grace period the decision stands and the refusal says so."""
+    user_pk = getattr(actor.user, "pk", None)
     with transaction.atomic():
         proposal = proposal_lock(proposal_id)
-        if proposal.status != Status.APPROVED or proposal.decided_by_id != getattr(actor.user, "pk", None):
-            raise DecisionRefused("only your own approval that has not started executing can be undone")
-        if proposal.execute_after and proposal.execute_after <= timezone.now():
-            raise DecisionRefused("too late to undo: the grace period is over")
-        proposal.decisions.live().update(revoked_at=timezone.now(), settled=Decision.Settled.UNDONE)
+        now = timezone.now()
+        mine = (proposal.decisions.live().filter(reviewer_id=user_pk).order_by("-created_at", "-pk").first()
+                if user_pk is not None else None)
+        if proposal.status in (Status.APPROVED, Status.REJECTED):
+            if proposal.decided_by_id is None or proposal.decided_by_id != user_pk:
+                raise DecisionRefused(f"only your own {proposal.get_status_display().lower()} decision can be undone")
+        elif not (proposal.status == Status.NEEDS_REVIEW and mine is not None and mine.is_live_approval):
+            raise DecisionRefused(f"nothing of yours to undo: this item is {proposal.get_status_display().lower()}")
+        deadline = undo_deadline(proposal, mine)
+        if deadline is not None and deadline <= now:
+            what = {Status.APPROVED: "approval", Status.REJECTED: "rejection"}.get(proposal.status, "approval")
+            raise DecisionRefused(f"too late to undo: the grace period is over and the {what} stands")
+        if proposal.status == Status.NEEDS_REVIEW:
+            # A first approval of a four-eyes item: the status never moved; the approval stops counting.
+            Decision.objects.filter(pk=mine.pk).update(revoked_at=now, settled=Decision.Settled.UNDONE)
+            proposal.materially_edited = _rescued_materially(proposal)
+            proposal.save(update_fields=["materially_edited", "updated_at"])
+            audit_record(action="undone", actor=actor, proposal=proposal,
+                         data={"decision": mine.pk, "approvals": _live_approvals(proposal).count(),
+                               "required": proposal.required_approvals})
+            return proposal
+        proposal.decisions.live().update(revoked_at=now, settled=Decision.Settled.UNDONE)
         proposal.final_output, proposal.decided_at, proposal.decided_by = None, None, None
         # The review starts again; a rescue's correction of the agent's output still stands.
         proposal.decision_action, proposal.execute_after = "", None
+        proposal.reason_code, proposal.decision_note = "", ""
         proposal.materially_edited = _rescued_materially(proposal)
         for change in proposal.field_changes.all():  # saved one by one so their history records it
-            change.decision, change.approved_value = "pending", None
-            change.save(update_fields=["decision", "approved_value"])
+            if change.decision != "pending" or change.approved_value is not None:
+                change.decision, change.approved_value = "pending", None
+                change.save(update_fields=["decision", "approved_value"])
         return proposal_transition(
             proposal, Status.NEEDS_REVIEW, actor=actor, action="undone",
             update_fields=["final_output", "decided_at", "decided_by", "decision_action", "execute_after",
-                           "materially_edited"],
+                           "reason_code", "decision_note", "materially_edited"],
         )
 
 
@@ -452,6 +492,8 @@ def proposal_claim(*, proposal_id: int, actor: Actor) -> tuple[bool, Proposal]:
         )
         if held_by_other or proposal.status not in DECIDABLE:
             return False, proposal
+        if proposal.required_approvals > 1 and _live_approvals(proposal).filter(reviewer_id=actor.user.pk).exists():
+            return False, proposal  # their approval is given: the item waits for someone else, free to take
         first = proposal.claimed_by_id != actor.user.pk or not proposal.claimed_until or proposal.claimed_until <= now
         # Claim fields are excluded from the record's history (they churn); the audit event below is
         # the claim's record, so a plain UPDATE is enough here.

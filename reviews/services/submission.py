@@ -15,6 +15,7 @@ from ..checks.outreach import outreach_keys_record
 from ..conf import hitlcrm_settings
 from ..kinds import kind_of
 from ..models import ApiClient, CrmFieldChange, Policy, Proposal
+from ..search import search_text_refresh
 from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
@@ -111,6 +112,7 @@ def proposal_build(
     proposal.sla_due_at = now + timedelta(minutes=policy.sla_minutes)
     fields = kind_of(kind).payload_store(proposal, data, now=now)  # the kind's own parts
     proposal.risk = kind_of(kind).policy_as_applied(proposal, policy).risk
+    search_text_refresh(proposal, fields)
     return proposal, fields
 
 

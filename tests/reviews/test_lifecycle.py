@@ -10,7 +10,7 @@ from reviews.services.actors import Actor
 from reviews.services.checking import proposal_run_checks
 from reviews.services.decisions import DecisionRefused, proposal_decide, proposal_undo, proposal_withdraw
 from reviews.services.transitions import proposal_lock, proposal_transition
-from reviews.state_machine import TRANSITIONS, IllegalTransition, Status
+from reviews.state_machine import TERMINAL, TRANSITIONS, IllegalTransition, Status
 from tests.factories import policy
 
 from .conftest import crm_payload, email_payload
@@ -27,8 +27,11 @@ def submit(api, path="email-drafts", **overrides):
 
 def test_every_status_is_in_the_lifecycle_and_terminal_ones_go_nowhere() -> None:
     assert set(TRANSITIONS) == set(Status.values)
-    for terminal in (Status.DONE, Status.REJECTED, Status.EXPIRED, Status.WITHDRAWN):
+    for terminal in (Status.DONE, Status.EXPIRED, Status.WITHDRAWN):
         assert TRANSITIONS[terminal] == frozenset()
+    # A rejection goes back to review only by the reviewer's undo in the grace period (tests/console/test_undo.py).
+    assert TRANSITIONS[Status.REJECTED] == frozenset({Status.NEEDS_REVIEW})
+    assert Status.REJECTED in TERMINAL
     # Blocked leads only back to review, through a senior reviewer's rescue (tests/reviews/test_edit_checks.py).
     assert TRANSITIONS[Status.BLOCKED] == frozenset({Status.NEEDS_REVIEW})
 

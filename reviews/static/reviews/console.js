@@ -140,16 +140,125 @@
     if (link) { send(link.href, { method: "GET" }); }
   }
 
+  // Every shortcut of the console, for "?". "where" says on which page a key acts: "review", "queue",
+  // or a selector that must be on the page.
+  var SHORTCUTS = [
+    ["Review page", [
+      ["a", "Approve", "#approve"],
+      ["e", "Edit & approve (on a blocked item: edit to rescue it)", "#edit"],
+      ["Ctrl+Enter", "Save the edit and approve (in edit mode)", "#save-edit"],
+      ["r", "Reject: then 1\u20135 picks the reason, Enter rejects", "#reject"],
+      ["1\u20139", "Tick or untick the CRM field of that row (its approval)", "input[name='approve_field'][data-key]"],
+      ["f / F", "Next / previous passage a check flagged in the draft (F: Shift+F)", "mark.flag"],
+      ["j / k", "Next / previous item of the queue (items others hold are passed over)", "review"],
+      ["u", "Undo your last decision while its grace period runs", "review"],
+      ["Esc", "Cancel the edit or the rejection; close this list", "review"]
+    ]],
+    ["Queue page", [
+      ["j", "Open the first item free for you", "queue"],
+      ["/", "Search (names, companies, words of the subject or body, addresses, ids)", "queue"]
+    ]],
+    ["Everywhere", [["?", "This list of keys", "any"]]]
+  ];
+
+  function acts(where) {
+    if (where === "any") { return true; }
+    if (where === "review") { return Boolean(review()); }
+    if (where === "queue") { return !review() && Boolean(document.getElementById("result_list")); }
+    var el = document.querySelector(where);
+    return Boolean(el) && !el.disabled;
+  }
+
+  function helpDialog() {
+    var dialog = document.getElementById("keys-help");
+    if (dialog) { dialog.remove(); }  // rebuilt: which keys act depends on the item shown
+    dialog = document.createElement("dialog");
+    dialog.id = "keys-help";
+    dialog.className = "keys-help";
+    dialog.setAttribute("aria-label", "Keyboard shortcuts");
+    var title = document.createElement("h2");
+    title.textContent = "Keyboard shortcuts";
+    dialog.appendChild(title);
+    SHORTCUTS.forEach(function (group) {
+      var heading = document.createElement("h3");
+      heading.textContent = group[0];
+      dialog.appendChild(heading);
+      var list = document.createElement("dl");
+      group[1].forEach(function (entry) {
+        var term = document.createElement("dt");
+        entry[0].split(" / ").forEach(function (key, index) {
+          if (index) { term.appendChild(document.createTextNode(" / ")); }
+          var kbd = document.createElement("kbd");
+          kbd.textContent = key;
+          term.appendChild(kbd);
+        });
+        var text = document.createElement("dd");
+        text.textContent = entry[1] + (acts(entry[2]) ? "" : " (not on this page)");
+        if (!acts(entry[2])) { term.className = text.className = "inactive"; }
+        list.appendChild(term);
+        list.appendChild(text);
+      });
+      dialog.appendChild(list);
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function helpOpen() { var d = document.getElementById("keys-help"); return Boolean(d && d.open); }
+
+  function showHelp() {
+    var dialog = helpDialog();
+    if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+  }
+
   function onQueueKey(event) {
-    // On a queue page, j opens its first (most urgent) item and / goes to the search box.
+    // On a queue page, j opens its first item free for this reviewer (the server passes over items
+    // others hold) and / goes to the search box.
     if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var search = document.getElementById("searchbar");
     if (event.key === "/" && search) { event.preventDefault(); search.focus(); return; }
     var first = document.querySelector("#result_list tbody tr a");
-    if (event.key === "j" && first) { event.preventDefault(); window.location.assign(first.href); }
+    if (event.key === "j" && first) {
+      event.preventDefault();
+      var filters = window.location.search.slice(1);
+      window.location.assign(window.location.pathname + "first/" +
+        (filters ? "?_changelist_filters=" + encodeURIComponent(filters) : ""));
+    }
+  }
+
+  // f / Shift+F: the next / previous passage a check flagged in the draft, outlined and scrolled to,
+  // with what the check said.
+  function jumpFlag(step) {
+    var marks = Array.prototype.slice.call(document.querySelectorAll("#review mark.flag"));
+    if (!marks.length) { toast("No passage of this draft is flagged by a check."); return; }
+    var current = marks.findIndex(function (mark) { return mark.classList.contains("current"); });
+    var next = current === -1 ? (step > 0 ? 0 : marks.length - 1) : (current + step + marks.length) % marks.length;
+    if (current !== -1) { marks[current].classList.remove("current"); }
+    var mark = marks[next];
+    var folded = mark.closest("details");
+    if (folded) { folded.open = true; }
+    mark.classList.add("current");
+    mark.scrollIntoView({ block: "nearest" });
+    toast((next + 1) + " of " + marks.length + " · " + mark.title);
+  }
+
+  function toggleField(key) {
+    var box = document.querySelector("input[name='approve_field'][data-key='" + key + "']");
+    if (!box || box.disabled) { return false; }
+    box.click();
+    return true;
   }
 
   function onKey(event) {
+    if (helpOpen()) {
+      if (event.key === "?") { event.preventDefault(); document.getElementById("keys-help").close(); }
+      return;  // the dialog closes itself on Esc; no other key acts behind it
+    }
+    if (event.key === "?" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      showHelp();
+      return;
+    }
     var root = review();
     if (!root) { onQueueKey(event); return; }
     if (busy) {
@@ -183,13 +292,16 @@
       }
       if (event.key === "Enter") { event.preventDefault(); press("reject"); return; }
     }
+    if (mode === "view" && /^[1-9]$/.test(event.key) && toggleField(event.key)) { event.preventDefault(); return; }
     var action = {
       a: function () { if (mode === "view") { press("approve"); } },
       e: function () { var edit = document.getElementById("edit"); if (edit && !edit.disabled) { setMode("edit"); } },
       r: function () { if (document.getElementById("reject")) { setMode("reject"); } },
       j: function () { follow("next"); },
       k: function () { follow("prev"); },
-      u: function () { press("undo"); }
+      u: undo,
+      f: function () { jumpFlag(1); },
+      F: function () { jumpFlag(-1); }
     }[event.key];
     if (action) { event.preventDefault(); action(); }
   }
@@ -219,6 +331,44 @@
     else { send(target.href, { method: "GET" }); }
   }
 
+  // Past the grace period the bar stays, saying the decision stands; its button is disabled.
+  function undoLate() {
+    var bar = document.getElementById("undo-form");
+    if (!bar) { return; }
+    bar.classList.add("late");
+    var live = bar.querySelector(".undo-live");
+    var late = bar.querySelector(".undo-late");
+    if (live) { live.hidden = true; }
+    if (late) { late.hidden = false; }
+    var button = document.getElementById("undo");
+    if (button) { button.disabled = true; }
+  }
+
+  var toastTimer = null;
+
+  // A short note at the foot of the window (floating: nothing on the page moves).
+  function toast(text) {
+    var note = document.getElementById("console-toast");
+    if (!note) {
+      note = document.createElement("div");
+      note.id = "console-toast";
+      note.className = "console-toast";
+      note.setAttribute("role", "status");
+      document.body.appendChild(note);
+    }
+    note.textContent = text;
+    note.hidden = false;
+    if (toastTimer) { window.clearTimeout(toastTimer); }
+    toastTimer = window.setTimeout(function () { note.hidden = true; }, 4000);
+  }
+
+  function undo() {
+    var button = document.getElementById("undo");
+    if (button && !button.disabled) { button.click(); return; }
+    var late = document.querySelector("#undo-form .undo-late");
+    toast(late ? late.textContent : "Nothing to undo: no decision of yours is in its grace period.");
+  }
+
   function startCountdown() {
     if (undoTimer) { window.clearInterval(undoTimer); undoTimer = null; }
     var counter = document.querySelector(".undo-bar .countdown");
@@ -227,8 +377,7 @@
     undoTimer = window.setInterval(function () {
       var left = Math.ceil((deadline - Date.now()) / 1000);
       if (left <= 0) {
-        var bar = document.getElementById("undo-form");
-        if (bar) { bar.remove(); }
+        undoLate();
         window.clearInterval(undoTimer);
         undoTimer = null;
       } else {
