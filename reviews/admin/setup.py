@@ -5,10 +5,12 @@ up with each save, so an automatic approval names the exact rules it followed.
 """
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -103,9 +105,195 @@ class PolicyAdmin(SimpleHistoryAdmin):
         policy_save(policy=obj, actor=Actor.for_user(request.user, request))
 
 
+# The CRM object rule form's "Show its fields" button: the object's describe is read and its fields
+# offered; nothing is saved.
+SHOW_FIELDS = "_show_fields"
+
+
+@dataclass(frozen=True)
+class CrmFieldChoice:
+    """One field as the picker shows it: from the org's describe, or a name saved before that the
+    describe no longer has (offered ticked, so it is dropped knowingly)."""
+
+    name: str
+    label: str
+    type: str = ""
+    length: int = 0
+    in_describe: bool = True
+
+    @property
+    def size(self) -> str:
+        return str(self.length) if self.length else ""
+
+
+class FieldPicker(forms.CheckboxSelectMultiple):
+    """Checkboxes in a table: label, API name, type and length, grouped under the object's label."""
+
+    template_name = "admin/reviews/crmobjectrule/field_picker.html"
+    option_template_name = "django/forms/widgets/checkbox_option.html"
+    meta: dict[str, CrmFieldChoice]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meta = {}
+
+    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: Any, **kwargs: Any) -> dict:
+        option = super().create_option(name, value, label, selected, index, **kwargs)
+        option["field"] = self.meta.get(str(value))
+        return option
+
+
+def _names(text: str) -> list[str]:
+    return [name for name in (part.strip() for part in text.replace(",", "\n").splitlines()) if name]
+
+
+class NamesField(forms.CharField):
+    """Field API names typed one a line (or comma-separated): the picker's stand-in while the CRM cannot
+    be read."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 40})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        names = _names(super().to_python(value) or "")
+        bad = [name for name in names if not name.replace("_", "").isalnum()]
+        if bad:
+            raise ValidationError(f"Not a field API name: {', '.join(bad)} (letters, digits and underscores, "
+                                  "one name a line).")
+        return names
+
+
+class CrmObjectRuleForm(forms.ModelForm):
+    """The rule's object is picked among those the org lets hitlcrm write, and its fields from the org's
+    describe (reviews/crm.py); when the CRM cannot be read, the form says why and takes names typed one
+    a line instead (never JSON)."""
+
+    show_fields = False  # the "Show its fields" button (a class of the request's own, see get_form)
+
+    class Meta:
+        model = CrmObjectRule
+        fields = ["crm_object", "allowed_fields", "executor", "enabled", "run_assignment_rules",
+                  "allow_duplicate_save", "strict_writes", "strict_fields"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crm_problem = ""
+        self.description: Any = None
+        chosen = (self.data.get("crm_object") if self.is_bound else None) or self.initial.get("crm_object") \
+            or self.instance.crm_object
+        objects = self._objects()
+        if objects is not None:
+            known = dict(objects)
+            if chosen and chosen not in known:
+                known[chosen] = chosen
+            self.fields["crm_object"] = forms.ChoiceField(
+                choices=[("", "— choose an object —"), *sorted(known.items(), key=lambda item: item[1].lower())],
+                help_text="The objects your org lets hitlcrm create or update. Choose one, then press "
+                          "\u201cShow its fields\u201d.", label="CRM object")
+        if chosen:
+            self.description = self._describe(chosen)
+        saved = [str(name) for name in (self.instance.allowed_fields or [])] if self.instance.pk else []
+        if self.description is not None or not self.crm_problem:
+            choices = self._choices(saved) if self.description is not None else []
+            label = self.description.label if self.description is not None else ""
+            self.fields["allowed_fields"] = forms.MultipleChoiceField(
+                choices=[(label, [(c.name, c.label) for c in choices])] if choices else [],
+                widget=FieldPicker, required=False, label="Fields agents may propose",
+                help_text="Tick each field an agent may change. Only fields the org lets hitlcrm write are listed.")
+            self.fields["allowed_fields"].widget.meta = {c.name: c for c in choices}
+            self.fields["strict_fields"] = forms.MultipleChoiceField(
+                choices=[(label, [(c.name, c.label) for c in choices])] if choices else [],
+                widget=FieldPicker, required=False, label="Strict fields",
+                help_text=CrmObjectRule._meta.get_field("strict_fields").help_text)
+            self.fields["strict_fields"].widget.meta = {c.name: c for c in choices}
+        else:
+            self.fields["allowed_fields"] = NamesField(
+                required=False, label="Fields agents may propose",
+                help_text="Field API names, one a line (e.g. Title): the org's fields cannot be listed right now "
+                          "(above).")
+            self.fields["strict_fields"] = NamesField(
+                required=False, label="Strict fields",
+                help_text=CrmObjectRule._meta.get_field("strict_fields").help_text + " One API name a line.")
+
+    def _objects(self) -> list[tuple[str, str]] | None:
+        from .. import crm
+
+        if not crm.crm_configured():
+            self.crm_problem = ("Salesforce is not configured (SALESFORCE_INSTANCE_URL and SALESFORCE_SESSION_ID, "
+                                "SALESFORCE_USERNAME, or SALESFORCE_CONSUMER_KEY; see docs/configuration.md).")
+            return None
+        try:
+            return crm.writable_objects()
+        except crm.CrmError as exc:
+            self.crm_problem = f"Salesforce cannot be read: {exc}"
+            return None
+
+    def _describe(self, name: str) -> Any:
+        from .. import crm
+
+        if self.crm_problem:
+            return None
+        try:
+            return crm.describe_object(name)
+        except crm.CrmPermanentError as exc:
+            self.crm_problem = f"Salesforce has no object {name!r} this login can describe: {exc}"
+        except crm.CrmError as exc:
+            self.crm_problem = f"Salesforce cannot describe {name}: {exc}"
+        return None
+
+    def _choices(self, saved: list[str]) -> list[CrmFieldChoice]:
+        fields = [CrmFieldChoice(name=spec.name, label=spec.label, type=spec.type, length=spec.length)
+                  for spec in self.description.fields.values()
+                  if (spec.updateable or spec.createable) and not spec.calculated]
+        known = {choice.name.lower() for choice in fields}
+        gone = [CrmFieldChoice(name=name, label=name, in_describe=False) for name in saved if name.lower() not in known]
+        return [*sorted(fields, key=lambda choice: choice.label.lower()), *gone]
+
+    def clean_allowed_fields(self) -> list[str]:
+        names = list(self.cleaned_data.get("allowed_fields") or [])
+        if self.description is not None:
+            # The describe's own spelling, so lists stay one case (Salesforce names are case-insensitive).
+            spelled = {spec.name.lower(): spec.name for spec in self.description.fields.values()}
+            names = [spelled.get(name.lower(), name) for name in names]
+        return names
+
+    def clean_strict_fields(self) -> list[str]:
+        return list(self.cleaned_data.get("strict_fields") or [])
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return valid and not self.show_fields
+
+
 @admin.register(CrmObjectRule)
 class CrmObjectRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("crm_object", "executor", "enabled", "run_assignment_rules", "allow_duplicate_save",
-                    "strict_writes")
+    form = CrmObjectRuleForm
+    change_form_template = "admin/reviews/crmobjectrule/change_form.html"
+    list_display = ("crm_object", "fields_allowed", "executor", "enabled", "run_assignment_rules",
+                    "allow_duplicate_save", "strict_writes")
     list_filter = ("executor", "enabled", "run_assignment_rules", "allow_duplicate_save", "strict_writes")
     search_fields = ("crm_object",)
+    fieldsets = (
+        (None, {"fields": ("crm_object", "allowed_fields")}),
+        ("Execution", {"fields": ("executor", "enabled", "strict_writes", "strict_fields")}),
+        ("Salesforce automation", {"fields": ("run_assignment_rules", "allow_duplicate_save")}),
+    )
+
+    @admin.display(description="fields agents may propose")
+    def fields_allowed(self, rule: CrmObjectRule) -> str:
+        names = [str(name) for name in rule.allowed_fields or []]
+        return ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "") if names else "—"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.method == "POST" and SHOW_FIELDS in request.POST:
+            return type(form.__name__, (form,), {"show_fields": True})  # a class of this request's own
+        return form
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        form = context["adminform"].form
+        context["crm_problem"] = getattr(form, "crm_problem", "")
+        context["crm_description"] = getattr(form, "description", None)
+        return super().render_change_form(request, context, *args, **kwargs)
