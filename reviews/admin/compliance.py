@@ -23,9 +23,9 @@ from django.utils.http import urlencode
 from ..downloads import events_export_response, export_response
 from ..models import AuditEvent, Proposal
 from ..models.audit import AUDIT_ACTIONS, AuditActorType
+from ..models.decisions import ReasonCode
 from ..services.history import (
     EXPORT_FORMATS,
-    REPORT_COLUMNS,
     HistoryFilters,
     history_events,
     monthly_report,
@@ -89,6 +89,34 @@ class EstimatedCountPaginator(Paginator):
             if estimate >= self.exact_below:
                 return estimate
         return super().count
+
+
+# The report's columns as the page shows them, in words (the CSV keeps the machine names of
+# REPORT_COLUMNS); the rejections by reason share one column, so the table fits a laptop's width.
+REPORT_HEADERS = ("Month", "Task type", "Reviewer", "Decisions", "Approved", "Edited, then approved", "Rejected",
+                  "Rejections by reason", "Material edits", "Undone", "Errors", "Error rate",
+                  "Change from the month before")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def report_row_shown(row: dict[str, Any]) -> list[str]:
+    """One report row as the page shows it: rates as percentages, the change in percentage points
+    (or why there is none), the rejections' reasons in words."""
+    reasons = ", ".join(f"{label.lower()} {row[f'rejected_{code}']}" for code, label in ReasonCode.choices
+                        if row.get(f"rejected_{code}"))
+    change = row.get("error_rate_change")
+    if change is not None:
+        change_shown = f"{change * 100:+.1f} points"
+    elif row.get("previous_error_rate") is None:
+        change_shown = "— (no decisions the month before)"
+    else:
+        change_shown = "—"
+    return [row["month"], row["task_type"], row["reviewer"], str(row["decisions"]), str(row["approved"]),
+            str(row["edited_and_approved"]), str(row["rejected"]), reasons or "—", str(row["material_edits"]),
+            str(row["undone"]), str(row["errors"]), _percent(row["error_rate"]), change_shown]
 
 
 @admin.register(AuditEvent)
@@ -227,8 +255,8 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Monthly decisions report (last {months} months)",
-            "columns": REPORT_COLUMNS,
-            "rows": [[row.get(column) for column in REPORT_COLUMNS] for row in rows],
+            "columns": REPORT_HEADERS,
+            "rows": [report_row_shown(row) for row in rows],
             "months": months,
             "csv_url": f"{reverse(self._url('report'))}?{urlencode({'months': months, 'format': 'csv'})}",
         }
