@@ -32,6 +32,7 @@ from ..services.history import (
     report_csv,
     timeline_filters,
 )
+from .layout import FullWidthMixin
 from .readonly import ReadOnlyAdminMixin
 
 TIMELINE_LIMIT = 1000
@@ -110,17 +111,15 @@ def report_row_shown(row: dict[str, Any]) -> list[str]:
     change = row.get("error_rate_change")
     if change is not None:
         change_shown = f"{change * 100:+.1f} points"
-    elif row.get("previous_error_rate") is None:
-        change_shown = "— (no decisions the month before)"
     else:
-        change_shown = "—"
+        change_shown = "—"  # the page's note says why: no decisions the month before
     return [row["month"], row["task_type"], row["reviewer"], str(row["decisions"]), str(row["approved"]),
             str(row["edited_and_approved"]), str(row["rejected"]), reasons or "—", str(row["material_edits"]),
             str(row["undone"]), str(row["errors"]), _percent(row["error_rate"]), change_shown]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(FullWidthMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("seq", "occurred_at", "action", "actor_type", "actor", "record_link", "crm_record", "origin_ip")
     list_filter = (HistoryFilter,)
     list_per_page = 100
@@ -255,6 +254,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Monthly decisions report (last {months} months)",
+            "is_nav_sidebar_enabled": False,
             "columns": REPORT_HEADERS,
             "rows": [report_row_shown(row) for row in rows],
             "months": months,

@@ -28,6 +28,7 @@ from ..services.reviewers import (
     reviewer_update,
     self_change_check,
 )
+from .layout import FullWidthMixin
 
 ROLE_HELP = {
     "reviewer": "Works the queues: approves, edits and rejects.",
@@ -115,7 +116,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConsoleAccount)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(FullWidthMixin, admin.ModelAdmin):
     list_display = ("login", "email", "role", "active", "last_login", "created_at")
     list_filter = (RoleFilter, "user__is_active")
     search_fields = ("user__" + get_user_model().USERNAME_FIELD,)

@@ -19,6 +19,7 @@ from ..models import CrmObjectRule, Policy
 from ..services.actors import Actor
 from ..services.policy_changes import policy_save
 from ..services.replay import Replay, policy_replay
+from .layout import FullWidthMixin
 
 # The change form's "Preview impact" button: the form is validated and the replay shown; nothing is saved.
 PREVIEW = "_preview"
@@ -230,11 +231,11 @@ def replay_shown(replay: Replay, *, target: float) -> dict[str, Any]:
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin):
+class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     form = PolicyForm
     change_form_template = "admin/reviews/policy/change_form.html"
-    list_display = ("task_type", "mode", "confidence_threshold", "audit_sample_rate", "required_approvals",
-                    "allow_bulk_decisions", "stakes", "reversible", "sla_minutes", "version")
+    list_display = ("task_type", "mode", "confidence_threshold", "field_confidence_threshold", "audit_sample_rate",
+                    "required_approvals", "sla_minutes", "version")
     list_filter = ("mode", "allow_bulk_decisions", "reversible")
     search_fields = ("task_type",)
     readonly_fields = ("version", "updated_at")
@@ -435,7 +436,7 @@ class CrmObjectRuleForm(forms.ModelForm):
 
 
 @admin.register(CrmObjectRule)
-class CrmObjectRuleAdmin(SimpleHistoryAdmin):
+class CrmObjectRuleAdmin(FullWidthMixin, SimpleHistoryAdmin):
     form = CrmObjectRuleForm
     change_form_template = "admin/reviews/crmobjectrule/change_form.html"
     list_display = ("crm_object", "fields_allowed", "executor", "enabled", "run_assignment_rules",

@@ -12,6 +12,8 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+
 from ..checks.text import email_parts
 from ..models.mail import MailDelivery
 from ..models.proposals import ProposalKind
@@ -156,7 +158,10 @@ class EmailDraftKind(Kind):
     def review_context(self, proposal: Any, *, user: Any, typed_in: Mapping[str, Any],
                        approved_fields: Collection[str] | None, policy: Any, evidence: Mapping[int, Any],
                        decisions: list[Any], now: datetime) -> dict[str, Any]:
-        return {"inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_EDITABLE}}
+        # The address it goes out from: its own, else the project's DEFAULT_FROM_EMAIL (as the mail
+        # executor sends it), so the reviewer reads the real sender, not a placeholder.
+        return {"inputs": {name: typed_in.get(name, getattr(proposal, name)) for name in EMAIL_EDITABLE},
+                "sender": proposal.from_email or settings.DEFAULT_FROM_EMAIL}
 
     def form_edits(self, post: Any, proposal: Any) -> dict[str, Any]:
         return _texts_typed(post)
