@@ -37,7 +37,8 @@ ROLE_HELP = {
     "compliance": "Reads queues, review pages, policies and the audit history and exports; decides nothing.",
     "admin": "Everything above, plus reviewers, API clients and tokens, outbound action types and golden items.",
 }
-ROLE_CHOICES = [(role, f"{role.replace('_', ' ').capitalize()}: {ROLE_HELP[role]}") for role in ROLES]
+ROLE_CHOICES = [(role, f"{role.replace('_', ' ').capitalize()} — {ROLE_HELP[role][0].lower()}{ROLE_HELP[role][1:]}")
+                for role in ROLES]
 
 
 class _ServiceForm(forms.ModelForm):
@@ -123,6 +124,9 @@ class ReviewerAdmin(FullWidthMixin, admin.ModelAdmin):
     actions = ["deactivate"]
     add_fieldsets = ((None, {"fields": ("login", "email", "role", "password", "password_again")}),)
     change_fieldsets = ((None, {"fields": ("role", "active", "password")}),)
+
+    class Media:
+        css = {"all": ("reviews/console.css",)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConsoleAccount]:
         # A superuser is the host's, whatever made it: never listed, never changed here.

@@ -5,6 +5,7 @@ up with each save, so an automatic approval names the exact rules it followed.
 """
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ def _check_choices() -> list[tuple[str, str]]:
     for name in registry.names():
         check = registry.get(name)
         doc = " ".join((inspect.getdoc(type(check)) or "").split()).replace("``", "")
-        first = doc.split(". ")[0].rstrip(".")
+        first = re.sub(r"\s*\((?:see|e\.g\.)[^)]*\)", "", doc.split(". ")[0]).rstrip(".")
         kinds = ", ".join(sorted(kind.replace("_", " ") for kind in check.kinds)) if check.kinds else "every kind"
         choices.append((name, f"{name} ({check.severity}; {kinds}){': ' + first if first else ''}"))
     return choices

@@ -34,7 +34,7 @@ def test_an_admin_creates_a_reviewer_who_can_sign_in(ada) -> None:
     client = logged_in(ada)
     form = client.get(ADD).content.decode()
     # A role is picked among hitlcrm's four, each saying what it may do; no JSON, no group list.
-    assert form.count('name="role"') == 4 and "Works the queues" in form and 'name="groups"' not in form
+    assert form.count('name="role"') == 4 and "Reviewer — works the queues" in form and 'name="groups"' not in form
 
     response = new_reviewer(client, "nina", "senior_reviewer")
 

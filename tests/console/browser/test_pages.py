@@ -63,6 +63,8 @@ def world(api, salesforce, settings) -> dict[str, Any]:
     policy("cold_email", mode="calibrated", confidence_threshold=0.95)
     rita = reviewer("rita")
     emails = queued(api, 3)
+    short_html = queued(api, 1, body_html="<p>Hi Ada,</p><p>Contoso just opened Berlin: congratulations.</p>"
+                                          "<p>Open to a 20-minute chat next week?</p><p>Sam</p>")[0]
     changes = queued(api, 2, "crm", fields={"Title": "VP Sales", "Department": "Sales", "MailingCity": "Berlin"},
                      field_confidence={"Title": 0.9, "Department": 0.9, "MailingCity": 0.9})
     proposal_decide(proposal_id=emails[2].pk, actor=Actor.for_user(rita), action="reject", reason_code="tone")
@@ -75,7 +77,7 @@ def world(api, salesforce, settings) -> dict[str, Any]:
         ExecutionAttemptFactory(execution=execution, number=number, started_at=start + timedelta(minutes=number),
                                 outcome=outcome, error_code="SERVER_UNAVAILABLE" if number == 1 else "",
                                 error_message="Salesforce is down for maintenance" if number == 1 else "")
-    return {"email": emails[0], "change": changes[0], "finished": Proposal.objects.get(pk=finished.pk)}
+    return {"email": emails[0], "html": short_html, "change": changes[0], "finished": Proposal.objects.get(pk=finished.pk)}
 
 
 def pages(world: dict[str, Any]) -> dict[str, str]:
@@ -88,6 +90,7 @@ def pages(world: dict[str, Any]) -> dict[str, str]:
         "queue-email": "/admin/reviews/emaildraft/",
         "queue-crm": "/admin/reviews/crmchange/",
         "review-email": f"/admin/reviews/emaildraft/{world['email'].pk}/review/",
+        "review-email-html": f"/admin/reviews/emaildraft/{world['html'].pk}/review/",
         "review-crm": f"/admin/reviews/crmchange/{change.pk}/review/",
         "review-crm-finished": f"/admin/reviews/crmchange/{finished.pk}/review/",
         "audit": "/admin/reviews/auditevent/",
@@ -124,4 +127,10 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
         clipped = page.evaluate(CLIPPED) + page.evaluate(CUT_CELLS, "#result_list td, #execution-log td")
         if clipped:
             problems.append(f"{name}: cut off: {clipped[:3]}")
+    # A short HTML part gets a short frame, not 44 % of the screen left blank under four lines.
+    page.goto(live_server.url + pages(world)["review-email-html"])
+    frame, window = page.evaluate("() => [document.querySelector('#body-html').getBoundingClientRect().height, "
+                                  "window.innerHeight]")
+    if frame > 0.25 * window:
+        problems.append(f"review-email-html: a {frame:.0f} px frame for four short paragraphs")
     assert not problems, "\n".join(problems)
