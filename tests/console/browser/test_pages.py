@@ -133,4 +133,13 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
                                   "window.innerHeight]")
     if frame > 0.25 * window:
         problems.append(f"review-email-html: a {frame:.0f} px frame for four short paragraphs")
+    # Editing a CRM change: each value's input is wide enough to read a title or an address in.
+    page.goto(live_server.url + pages(world)["review-crm"])
+    page.wait_for_selector("#review")
+    page.keyboard.press("e")
+    page.wait_for_selector('input[name="field:Title"]', state="visible")
+    shoot(page, f"review-crm-edit-{viewport}", tmp_path)
+    width = page.locator('input[name="field:Title"]').evaluate("el => el.getBoundingClientRect().width")
+    if width < 180:
+        problems.append(f"review-crm edit: the value input is {width:.0f} px wide")
     assert not problems, "\n".join(problems)
