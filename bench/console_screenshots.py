@@ -7,7 +7,10 @@ corpus through the API's serializers, the checks against the local Salesforce em
 the console from it in-process, and saves ``queue.png`` (the email drafts queue, a colleague
 holding one item),
 ``review.png`` (the first item of that queue after one keyboard approval, with the undo bar) and
-``review-crm.png`` (a CRM change) at a 1440×900 laptop viewport with Debian's Chromium.
+``review-crm.png`` (a CRM change), and the admin's setup pages: ``setup.png`` (what is configured
+and what is not), ``crm-rule.png`` (a CRM object rule, its fields picked from the org's describe,
+answered by a Salesforce emulator started for the shots), ``policy.png`` (the policy form) and
+``reviewers.png`` (creating a reviewer), at a 1440×900 laptop viewport with Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -44,11 +47,17 @@ def shoot(out: Path) -> None:
 
     django.setup()
     from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test import override_settings
     from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
 
+    from integrations.salesforce_emulator import EmulatorServer
     from reviews.management.commands.seed_demo import DEMO_PASSWORD
 
+    # The demo's emulator stopped with run_demo; one in-process answers the describe the CRM object
+    # rule form reads (the server thread below shares these settings).
+    emulator = EmulatorServer(port=0, cert_dir=tempfile.mkdtemp(prefix="emulator-")).start()
+    override_settings(**emulator.env, SALESFORCE_USERNAME="", SALESFORCE_CONSUMER_KEY="").enable()
     server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
     server.daemon = True
     server.start()
@@ -75,9 +84,23 @@ def shoot(out: Path) -> None:
             page.keyboard.press("j")
             page.wait_for_selector("#diff")
             page.screenshot(path=str(out / "review-crm.png"))
+            admin = signed_in(browser, base, "admin", DEMO_PASSWORD)
+            admin.goto(f"{base}/admin/reviews/proposal/setup/")
+            admin.screenshot(path=str(out / "setup.png"))
+            admin.goto(f"{base}/admin/reviews/crmobjectrule/")
+            admin.locator("#result_list tbody tr a").first.click()
+            admin.wait_for_selector(".field-picker")
+            admin.screenshot(path=str(out / "crm-rule.png"))
+            admin.goto(f"{base}/admin/reviews/policy/")
+            admin.locator("#result_list tbody tr a").first.click()
+            admin.wait_for_selector("#policy_form")
+            admin.screenshot(path=str(out / "policy.png"))
+            admin.goto(f"{base}/admin/reviews/consoleaccount/add/")
+            admin.screenshot(path=str(out / "reviewers.png"))
             browser.close()
     finally:
         server.terminate()
+        emulator.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,10 @@ from django.views.generic import RedirectView
 from reviews.unsubscribe_views import unsubscribe_view
 from reviews.views import health_view
 
+# The standalone project's home lists what is still to configure above the app list (a host project
+# keeps its own index unless it sets this too, docs/plugin.md).
+admin.site.index_template = "admin/reviews/index.html"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),

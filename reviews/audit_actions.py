@@ -141,6 +141,15 @@ class AuditAction(models.TextChoices):
     GOLDEN_RETIRED = "golden_retired", ("A golden item's approval reached the executor, which took it out of the "
                                         "loop instead of executing it (data: golden_item, expected).")
 
+    # --- the console's people (docs/plugin.md, "Users and roles") ---
+    REVIEWER_CREATED = "reviewer_created", ("An admin created a console user (data: login, user_id, role, email).")
+    REVIEWER_ROLE_CHANGED = "reviewer_role_changed", ("An admin changed a console user's hitlcrm role (data: login, "
+                                                      "user_id, role [old, new]).")
+    REVIEWER_DEACTIVATED = "reviewer_deactivated", ("An admin deactivated a console user: they can no longer sign in "
+                                                    "(data: login, user_id).")
+    REVIEWER_REACTIVATED = "reviewer_reactivated", "An admin reactivated a console user (data: login, user_id)."
+    REVIEWER_PASSWORD_SET = "reviewer_password_set", "An admin set a console user's password (data: login, user_id)."
+
     # --- access ---
     LOGIN = "login", "A person signed in."
     LOGIN_FAILED = "login_failed", "A sign-in failed (data: username)."

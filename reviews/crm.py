@@ -40,6 +40,7 @@ FUNCTIONS = frozenset({
     "crm_configured", "describe_object", "field_problem", "validate_field_value", "read_records",
     "opted_out_records", "opted_out_reason", "is_valid_id", "normalise_id", "create_records",
     "activities_logged_since", "api_usage", "budget_exhausted", "record_identities", "record_url",
+    "writable_objects",
 })
 
 
@@ -78,6 +79,12 @@ def crm_configured() -> bool:
 def describe_object(crm_object: str) -> Any:
     """The object's metadata (an ``ObjectDescription``, cached by the backend)."""
     return _call("describe_object", crm_object)
+
+
+def writable_objects() -> list[tuple[str, str]]:
+    """(API name, label) of the objects the CRM lets hitlcrm create or update, sorted by label: what
+    the console's CRM object rules pick from."""
+    return [(str(name), str(label)) for name, label in _call("writable_objects")]
 
 
 def field_problem(description: Any, field: str, value: Any) -> tuple[str, str] | None:

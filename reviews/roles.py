@@ -6,7 +6,8 @@ project's groups (an ``admin`` group of its own, say); this is the one place tha
   back into review; edits policies and CRM allow-lists.
 - compliance: reads (queues and review pages without decision controls, policies), the audit history and
   its exports; decides nothing and claims nothing.
-- admin: all of the above, plus API clients and tokens, outbound action types, and golden items
+- admin: all of the above, plus reviewers (console users: create, role, deactivate), API clients and
+  tokens, outbound action types, and golden items
   (known-answer proposals).
 """
 
@@ -62,6 +63,9 @@ ROLE_PERMISSIONS["admin"] += ["reviews.view_notificationroute", "reviews.add_not
                               "reviews.delete_reviewernotificationprofile", "reviews.view_notification"]
 # Golden items: only admins seed them and see which items are golden (reviewers must not tell them apart).
 ROLE_PERMISSIONS["admin"] += ["reviews.view_goldenitem", "reviews.add_goldenitem"]
+# Reviewers (the console users hitlcrm created): admins create them, change their role, deactivate them.
+ROLE_PERMISSIONS["admin"] += ["reviews.view_consoleaccount", "reviews.add_consoleaccount",
+                              "reviews.change_consoleaccount"]
 ROLES = tuple(ROLE_PERMISSIONS)
 GROUP_PREFIX = "hitlcrm: "
 

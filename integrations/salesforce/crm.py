@@ -15,7 +15,7 @@ from datetime import datetime
 from reviews.conf import hitlcrm_settings
 
 from .client import WriteOptions, api_usage, budget_exhausted, get_client
-from .describe import ObjectDescription, describe_object, field_problem, validate_field_value
+from .describe import ObjectDescription, describe_object, field_problem, validate_field_value, writable_objects
 from .errors import (
     SalesforceConfigurationError as CrmConfigurationError,
 )
@@ -100,4 +100,5 @@ __all__ = [
     "record_identities",
     "record_url",
     "validate_field_value",
+    "writable_objects",
 ]

@@ -161,6 +161,24 @@ def describe_object(name: str) -> ObjectDescription:
     return description
 
 
+GLOBAL_CACHE_KEY = "hitlcrm:salesforce:describe-global:{org}:{version}"
+
+
+def writable_objects() -> list[tuple[str, str]]:
+    """(API name, label) of the org's objects hitlcrm could write (createable or updateable, not
+    deprecated), sorted by label; Describe Global, cached like a describe.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_describeGlobal.htm"""
+    config = read_config()
+    key = GLOBAL_CACHE_KEY.format(org=config.org_key, version=config.api_version)
+    cached = cache.get(key)
+    if cached is None:
+        data = get_client().restful("sobjects/")
+        cached = [[entry["name"], entry.get("label") or entry["name"]] for entry in data.get("sobjects") or ()
+                  if (entry.get("createable") or entry.get("updateable")) and not entry.get("deprecatedAndHidden")]
+        cache.set(key, cached, int(hitlcrm_settings.SALESFORCE_DESCRIBE_CACHE_SECONDS))
+    return sorted(((name, label) for name, label in cached), key=lambda entry: (entry[1].lower(), entry[0]))
+
+
 def forget_description(name: str) -> None:
     """Drop ``name`` from the describe cache (after a metadata change in the org)."""
     config = read_config()

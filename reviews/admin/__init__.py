@@ -5,7 +5,8 @@ dashboard's view lives on the all-kinds queue; policies and CRM allow-lists (set
 list, sent emails and outcome-unknown resolution (mail); audit history, timeline and monthly report,
 read-only (compliance); API clients and tokens, callback allow-list, webhook deliveries (clients);
 notification routes, reviewers' Slack links and quiet hours, the notification outbox (notifications);
-outbound action types and their endpoints (actions); golden items, for admins only (golden).
+outbound action types and their endpoints (actions); golden items, for admins only (golden); the
+console's people, for admins only (reviewers).
 """
 
-from . import actions, clients, compliance, console, golden, mail, notifications, setup  # noqa: F401
+from . import actions, clients, compliance, console, golden, mail, notifications, reviewers, setup  # noqa: F401

@@ -703,14 +703,17 @@ for _kind in registered_kinds():
 
 @admin.register(Proposal)
 class AllProposalsAdmin(ProposalAdmin):
-    """Every kind in one queue: "My queue" lives here (``?queue=mine``), and so does the dashboard."""
+    """Every kind in one queue: "My queue" lives here (``?queue=mine``), and so do the dashboard and
+    the setup page."""
 
     def get_urls(self) -> list[Any]:
-        from .dashboard import dashboard_view
+        from .dashboard import dashboard_view, setup_view
 
         return [
             path("dashboard/", self.admin_site.admin_view(lambda request: dashboard_view(request, self)),
                  name=f"{self.opts.app_label}_{self.opts.model_name}_dashboard"),
+            path("setup/", self.admin_site.admin_view(lambda request: setup_view(request, self)),
+                 name=f"{self.opts.app_label}_{self.opts.model_name}_setup"),
             *super().get_urls(),
         ]
 

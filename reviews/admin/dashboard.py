@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncHour
@@ -15,14 +17,16 @@ from django.utils import timezone
 
 from ..conf import hitlcrm_settings
 from ..kinds import registered_kinds
-from ..models import Decision, Execution, Proposal
+from ..models import CrmObjectRule, Decision, Execution, Policy, Proposal
 from ..models.clients import login_path
 from ..models.execution import ExecutionState
+from ..roles import ROLES, group_name
 from ..selectors import salesforce_push_status
 from ..services.health import system_health
 from ..services.metrics import gate_metrics, month_start
 from ..services.reviewer_quality import QualityReport, reviewers_quality
 from ..services.sender_health import sender_domains_status
+from ..services.setup_status import mail_problems, salesforce_problem, setup_todo
 from ..state_machine import DECIDABLE
 from .headers import protect
 
@@ -154,5 +158,37 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "health": system_health(now=now, fresh=False),
         "sender_domains": sender_domains_status(now=now),
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
+        "setup_todo": setup_todo() if sets_up(request.user) else [],
     }
     return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))
+
+
+def sets_up(user: Any) -> bool:
+    """Whether ``user`` configures hitlcrm (rules, policies or people): they are told what is left to do."""
+    return any(user.has_perm(name) for name in ("reviews.change_policy", "reviews.change_crmobjectrule",
+                                                 "reviews.add_consoleaccount"))
+
+
+def setup_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
+    """Setup: what is configured and what is not, with where each is fixed (reviews/services/setup_status.py)."""
+    if not sets_up(request.user):
+        raise PermissionDenied
+    rules = list(CrmObjectRule.objects.order_by("crm_object"))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": "Setup",
+        "is_nav_sidebar_enabled": False,
+        "setup_todo": setup_todo(),
+        "rules": rules,
+        "policies": list(Policy.objects.order_by("task_type")),
+        "salesforce_problem": salesforce_problem(),
+        "mail_problems": mail_problems(),
+        "mail": {"backend": settings.EMAIL_BACKEND, "sender": settings.DEFAULT_FROM_EMAIL,
+                 "identity": hitlcrm_settings.SENDER_IDENTITY, "postal_address": hitlcrm_settings.POSTAL_ADDRESS},
+        "people": [(role.replace("_", " ").capitalize(),
+                    get_user_model()._default_manager.filter(is_active=True, groups__name=group_name(role)).count())
+                   for role in ROLES],
+        "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
+    }
+    return protect(TemplateResponse(request, "admin/reviews/setup.html", context))

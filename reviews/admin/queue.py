@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 
 from ..checks import builtin as _builtin  # noqa: F401  (registers the built-in check names)
 from ..checks import registry
+from ..kinds import registered_kinds
 from ..models import ApiClient, CheckResult, Decision, Proposal
 from ..state_machine import DECIDABLE, Status
 
@@ -155,15 +156,19 @@ class StatusFilter(QueueFilter):
         return queryset
 
 
-def task_types() -> list[str]:
-    """Distinct task types by a loose index scan (one index probe per value, not a scan of every row),
-    served by the (task_type, submitted_at) index on SQLite and PostgreSQL alike."""
+def task_types(kind: str | None = None) -> list[str]:
+    """Distinct task types (of ``kind``'s proposals only, when given) by a loose index scan: one index
+    probe per value, not a scan of every row, served by the (task_type, submitted_at) index, or the
+    (kind, task_type) one for a kind, on SQLite and PostgreSQL alike."""
     table = connection.ops.quote_name(Proposal._meta.db_table)
+    where, params = ("kind = %s AND ", [kind, kind]) if kind else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH RECURSIVE t(v) AS (SELECT MIN(task_type) FROM {table} "  # noqa: S608 (a model's table name)
-            f"UNION ALL SELECT (SELECT MIN(task_type) FROM {table} WHERE task_type > t.v) FROM t WHERE t.v IS NOT NULL) "
-            "SELECT v FROM t WHERE v IS NOT NULL"
+            f"{'WHERE kind = %s ' if kind else ''}"
+            f"UNION ALL SELECT (SELECT MIN(task_type) FROM {table} WHERE {where}task_type > t.v) FROM t "
+            "WHERE t.v IS NOT NULL) SELECT v FROM t WHERE v IS NOT NULL",
+            params,
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -173,7 +178,9 @@ class TaskTypeFilter(QueueFilter):
     parameter_name = "task_type"
 
     def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
-        return [(name, name) for name in task_types()]
+        # A kind's queue lists its own kind's task types; the all-kinds queue lists every one.
+        kind = next((kind.value for kind in registered_kinds() if kind.model is model_admin.model), None)
+        return [(name, name) for name in task_types(kind)]
 
     @classmethod
     def apply(cls, queryset: QuerySet[Proposal], value: str | None, user: AbstractBaseUser) -> QuerySet[Proposal]:

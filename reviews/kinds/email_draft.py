@@ -7,10 +7,13 @@ agent gave them (a different recipient is a different email, to be submitted as 
 from __future__ import annotations
 
 import copy
+import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
+
+from django.conf import settings
 
 from ..checks.text import email_parts
 from ..models.mail import MailDelivery
@@ -38,6 +41,22 @@ def email_text_problem(name: str, value: Any) -> str:
 def _texts_typed(post: Any) -> dict[str, str]:
     # Browsers send textarea line breaks as CRLF; the AI's text uses LF.
     return {name: post[name].replace("\r\n", "\n") for name in EMAIL_EDITABLE if name in post}
+
+
+BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|pre)\s*>|<br\s*/?>|<hr\b", re.I)
+TAG = re.compile(r"<[^>]*>")
+
+
+def html_height_em(html: str) -> float:
+    """About how tall the HTML part renders, in em: the sandboxed frame that shows it runs no script,
+    so the page cannot measure it. A short message gets a short frame instead of 44 % of the screen
+    left blank; a long one is capped by the stylesheet and scrolls inside the frame."""
+    if not html:
+        return 0
+    text = TAG.sub("", BLOCK_END.sub("\n", html))
+    lines = sum(max(1, -(-len(line.strip()) // 75)) for line in text.splitlines() if line.strip())
+    blocks = len(BLOCK_END.findall(html))
+    return round(2 + 1.5 * lines + 0.8 * blocks, 1)
 
 
 @register
@@ -192,6 +211,10 @@ class EmailDraftKind(Kind):
             "edited": bool(edits),
             "text_diffs": diffs,
             "last_sent": self.last_sent_to(proposal),
+            # The address it goes out from: its own, else the project's DEFAULT_FROM_EMAIL (as the mail
+            # executor sends it), so the reviewer reads the real sender, not a placeholder.
+            "sender": proposal.from_email or settings.DEFAULT_FROM_EMAIL,
+            "html_height_em": html_height_em(sent["body_html"] or ""),
         }
 
     def last_sent_to(self, proposal: Any) -> Any:

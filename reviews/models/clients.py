@@ -134,5 +134,10 @@ class ConsoleAccount(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hitlcrm_console_account")
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        # The console's "Reviewers" page (reviews/admin/reviewers.py) lists these.
+        verbose_name = "reviewer"
+        ordering = ["user_id"]
+
     def __str__(self) -> str:
-        return f"console account of {self.user.get_username()}"
+        return self.user.get_username()

@@ -157,6 +157,8 @@ class Proposal(models.Model):
             models.Index(fields=["agent", "external_ref"], name="proposal_agent_ref"),
             models.Index(fields=["status", "execute_after"], name="proposal_due_execution"),
             models.Index(fields=["task_type", "submitted_at"], name="proposal_task_month"),
+            # A kind's queue lists its own task types (a loose index scan, reviews/admin/queue.py).
+            models.Index(fields=["kind", "task_type"], name="proposal_kind_task_type"),
         ]
 
     def __str__(self) -> str:

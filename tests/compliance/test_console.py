@@ -121,7 +121,11 @@ def test_the_monthly_report_page_and_its_csv(api, rita, carla) -> None:
     proposal_decide(proposal_id=proposal.pk, actor=person(rita), action="reject", reason_code="tone")
     browser = console(carla)
     page = browser.get(reverse("admin:reviews_auditevent_report"))
-    assert page.status_code == 200 and "rejected_tone" in page.content.decode()
+    html = page.content.decode()
+    # Headers in words, the reasons in one column, rates as percentages; the CSV keeps machine names.
+    assert page.status_code == 200 and "rejected_tone" not in html and "<th" in html
+    assert '>Rejections by reason</th>' in html and ">tone 1</td>" in html and ">100.0%</td>" in html
+    assert "“—” there: no decisions the month before" in html and html.count('class="num">—</td>') >= 1
     download = browser.get(reverse("admin:reviews_auditevent_report") + "?format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
     mine = [row for row in rows if row["reviewer"] == "rita"]

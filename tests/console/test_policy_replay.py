@@ -4,7 +4,6 @@ audit event."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -18,16 +17,22 @@ from .conftest import logged_in
 pytestmark = pytest.mark.django_db
 PASSING = (("placeholders", "soft", True), ("confidence", "soft", True))
 TONE_FAILED = (("placeholders", "soft", True), ("tone", "soft", False), ("confidence", "soft", True))
-JSON_FIELDS = {field.name for field in Policy._meta.fields if field.get_internal_type() == "JSONField"}
+LIST_FIELDS = {"four_eyes_fields", "tone_allowed", "lawful_basis_regions"}
 
 
 def form_data(saved: Policy | None, **typed: Any) -> dict[str, Any]:
-    """What the change form posts for ``saved`` with ``typed`` changed (booleans unticked are left out)."""
+    """What the change form posts for ``saved`` with ``typed`` changed (booleans unticked are left out):
+    checks as ticked boxes, lists one item a line, a box per length limit and per tone category."""
     values = {**(model_to_dict(saved, exclude=["id", "version", "updated_at"]) if saved else {}), **typed}
-    data = {}
+    data: dict[str, Any] = {}
     for name, value in values.items():
-        if name in JSON_FIELDS:
-            data[name] = json.dumps(value if value is not None else [])
+        if name == "checks":
+            data[name] = list(value or [])
+        elif name in LIST_FIELDS:
+            data[name] = "\n".join(value or [])
+        elif name in ("length_limits", "tone_lexicon"):
+            for key, item in (value or {}).items():
+                data[f"{name}_{key}"] = "\n".join(item) if isinstance(item, list) else item
         elif isinstance(value, bool):
             if value:
                 data[name] = "on"

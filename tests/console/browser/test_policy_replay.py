@@ -66,7 +66,8 @@ def test_preview_impact_on_the_policy_edit_page(browser, live_server, agent, rit
     page.locator("#replay").screenshot(path=str(tmp_path / "replay-panel.png"))
 
     # Dropping the tone check: the preview names what it was catching.
-    page.fill("#id_checks", '["placeholders", "confidence"]')
+    for name in ("placeholders", "confidence"):  # only these two ticked: tone is dropped
+        page.check(f"input[name=checks][value={name}]")
     page.click("#preview-impact")
     page.wait_for_selector("#replay-caught")
     assert re.search(r"tone failed on \d+", page.inner_text("#replay-caught"))  # 40, less the audit sample's
@@ -74,7 +75,8 @@ def test_preview_impact_on_the_policy_edit_page(browser, live_server, agent, rit
     print(shot(page, tmp_path, "policy-preview-tone-dropped"))
     page.locator("#replay").screenshot(path=str(tmp_path / "replay-panel-tone-dropped.png"))
 
-    page.fill("#id_checks", "[]")
+    for name in ("placeholders", "confidence"):
+        page.uncheck(f"input[name=checks][value={name}]")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist")
     event = AuditEvent.objects.get(action="policy_changed")
