@@ -38,6 +38,7 @@ COPIED_FIELDS = (
     "kind", "task_type", "confidence", "evidence", "assumptions", "agent", "external_ref", "crm_object", "crm_id",
     "company_name", "recipients", "subject", "body", "body_html", "from_email", "change_kind", "external_id_field",
     "original_output", "policy_task_type", "policy_version", "risk", "required_approvals", "sampled_for_audit",
+    "agent_version", "prompt_version", "agent_model", "gate_reason",
 )
 
 

@@ -104,6 +104,9 @@ def proposal_build(
         crm_object=data.get("crm_object") or "",
         crm_id=data.get("crm_id") or "",
         company_name=data.get("company_name") or "",
+        agent_version=data.get("agent_version") or "",
+        prompt_version=data.get("prompt_version") or "",
+        agent_model=data.get("model") or "",
         original_output=payload,
     )
     proposal.policy_task_type = policy.task_type
