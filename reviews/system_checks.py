@@ -114,3 +114,15 @@ def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
     return [Warning("HITLCRM_SLACK_BOT_TOKEN is set but HITLCRM_SLACK_SIGNING_SECRET is not: every click in Slack "
                     "will be refused", hint="Copy the Slack app's Signing Secret (Basic Information) into "
                     "HITLCRM_SLACK_SIGNING_SECRET (docs/notifications.md).", id="hitlcrm.W004")]
+
+
+@register(TAG)
+def canary_share_a_share(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A new version's canary share is a share of its outputs: a value outside 0..1 would let all of
+    them through (or none) without saying so (reviews/versions.py)."""
+    share = hitlcrm_settings.NEW_VERSION_CANARY_SHARE
+    if isinstance(share, int | float) and not isinstance(share, bool) and 0 <= share <= 1:
+        return []
+    return [Error(f"HITLCRM_NEW_VERSION_CANARY_SHARE must be a number from 0 to 1, got {share!r}",
+                  hint="0 (the default) sends every output of a new version to a person until its own record "
+                       "clears the bound; 0.1 lets a tenth through as a canary (docs/gate.md).", id="hitlcrm.E020")]

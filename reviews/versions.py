@@ -103,7 +103,8 @@ class VersionStanding:
         """Why the version's outputs are (or are no longer) held for a person, in the gate's words."""
         if self.cleared:
             return self.progress()
-        return f"{self.progress()}, under review until its own record clears the bound"
+        separator = ", " if self.reviewed < self.minimum else "; "
+        return f"{self.progress()}{separator}under review until its own record clears the bound"
 
     def as_dict(self) -> dict[str, Any]:
         """What the audit event of the gate's decision records."""

@@ -17,6 +17,7 @@ from ..kinds import kind_of
 from ..models import ApiClient, CrmFieldChange, Policy, Proposal
 from ..selectors import policy_for
 from ..state_machine import Status
+from ..versions import UNVERSIONED, version_as_api, version_of
 from .actors import Actor
 from .audit import audit_record_many
 from .queueing import publish
@@ -201,7 +202,9 @@ def _store(*, client: ApiClient, kind: str, submissions: list[Submission], actor
         CrmFieldChange.objects.bulk_create(field_rows)
         audit_record_many([
             {"action": "submitted", "actor": actor, "proposal": proposal,
-             "data": {"original_output": submission.payload}}
+             "data": {"original_output": submission.payload,
+                      **({"version": version_as_api(version_of(proposal))} if version_of(proposal) != UNVERSIONED
+                         else {})}}
             for proposal, _, submission in new
         ])
         _enqueue_checks_on_commit([proposal.pk for proposal in proposals])

@@ -227,6 +227,9 @@ class FeedbackEntry(_Response):
     task_type: str
     agent: str
     external_ref: str | None
+    agent_version: str | None = None
+    prompt_version: str | None = None
+    model: str | None = None
     outcome: Literal["rejected", "edited_and_approved"]
     original: dict[str, Any]
     final: dict[str, Any] | None
