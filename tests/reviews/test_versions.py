@@ -258,7 +258,8 @@ def test_the_metrics_are_kept_per_version_and_survive_the_roll_up(agent) -> None
         return {row["label"]: row for row in cold["versions"]}
 
     live = versions()
-    a, b = live["agent 2.3.1 · prompt v6 · model gpt-4o-2024-08-06"], live["agent 2.3.1 · prompt v7 · model gpt-4o-2024-08-06"]
+    a = live["agent 2.3.1 · prompt v6 · model gpt-4o-2024-08-06"]
+    b = live["agent 2.3.1 · prompt v7 · model gpt-4o-2024-08-06"]
     assert (a["gate_total"]["reviewed"], a["gate_total"]["errors"], a["may_narrow"], a["held_for_review"]) == (
         45, 0, True, False)
     assert (a["agent_version"], a["prompt_version"], a["model"]) == A
