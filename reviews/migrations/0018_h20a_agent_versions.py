@@ -4,6 +4,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def roll_ups_rebuilt(apps, schema_editor):
+    """The roll-ups are derived data, counted per task type only until now: without them the metrics
+    are aggregated live, and the next roll-up (celery beat) rebuilds every closed month per version."""
+    apps.get_model("reviews", "MetricRollup").objects.all().delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -79,4 +85,5 @@ class Migration(migrations.Migration):
             model_name='metricrollup',
             constraint=models.UniqueConstraint(fields=('task_type', 'month', 'agent_version', 'prompt_version', 'agent_model'), name='metric_rollup_one_per_task_type_month_version'),
         ),
+        migrations.RunPython(roll_ups_rebuilt, migrations.RunPython.noop),
     ]

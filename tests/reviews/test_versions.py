@@ -282,3 +282,27 @@ def test_the_metrics_are_kept_per_version_and_survive_the_roll_up(agent) -> None
 def test_an_out_of_range_canary_share_stops_the_checks() -> None:
     with override_settings(HITLCRM_NEW_VERSION_CANARY_SHARE=1.5), pytest.raises(SystemCheckError, match="E020"):
         call_command("check")
+
+
+@pytest.mark.django_db
+@FEW
+def test_a_golden_copy_says_what_an_item_in_the_queue_would(api, trusted_a, ada_admin) -> None:
+    """A copy of an output the policy let through would be the only queued item saying "auto-approved":
+    it says what a let-through item in the queue says (the audit sample), and keeps the version."""
+    from reviews.models import GoldenExpectation
+    from reviews.services.actors import Actor
+    from reviews.services.golden import golden_items_seed
+
+    source = submit(api, **version_of(A))
+    assert source.status == Status.APPROVED
+    held = submit(api, **version_of(B))
+    for original in (source, held):
+        (item,) = golden_items_seed(source_id=original.pk, expected=GoldenExpectation.PASS,
+                                    actor=Actor.for_user(ada_admin))
+        copy = Proposal.objects.get(pk=item.proposal_id)
+        assert (copy.agent_version, copy.prompt_version, copy.agent_model) == (
+            original.agent_version, original.prompt_version, original.agent_model)
+        if original is source:
+            assert copy.sampled_for_audit and copy.gate_reason == "sampled for audit"
+        else:
+            assert copy.gate_reason == held.gate_reason and not copy.sampled_for_audit
