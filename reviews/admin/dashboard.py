@@ -97,6 +97,7 @@ def version_rows(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         "label": version["label"], "versioned": version["versioned"], "volume": version["gate_total"]["volume"],
         "auto_share": version["gate_total"]["auto_approved_share"], "reviewed": version["gate_total"]["reviewed"],
         "error_rate": version["gate_total"]["error_rate"], "error_rate_upper": version["gate_total"]["error_rate_upper_95"],
+        "counted": version["counted_total"]["reviewed"],
         "left_out": version["left_out"]["reviewed"], "may_narrow": version["may_narrow"],
         "reviews_needed": version["reviews_needed"], "held": version["held_for_review"], "gate": version["gate"],
         "recommendation": version["recommendation"],

@@ -1,5 +1,5 @@
-"""In Chromium: a new prompt version's output waits for a person, and its review page says why in one
-line that keeps the page on a laptop screen; the dashboard breaks the task type down by version.
+"""In Chromium: a new prompt version's output waits for a person, and its review page says why beside
+the decision buttons, keeping the page on a laptop screen; the dashboard breaks the task type down by version.
 Screenshots go to the test's output folder (printed), and to HITLCRM_TEST_SCREENSHOTS when set."""
 
 from __future__ import annotations
@@ -57,8 +57,11 @@ def test_a_new_prompt_versions_review_page_and_the_dashboard_by_version(browser,
     assert line.is_visible() and in_view(page, "#version")
     assert line.inner_text().startswith("agent 2.3.1 prompt v7 model gpt-4o-2024-08-06 · Gate: new version")
     assert "3 of 30 reviewed, under review until its own record clears the bound" in line.get_attribute("title")
-    # One line, and the page still fits: every field, the checks and the buttons without scrolling.
-    assert line.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)")
+    # In the decision bar, beside the buttons, at most two lines: the bar is no taller, and the page still
+    # fits, every field, the checks and the buttons without scrolling.
+    assert line.evaluate("el => el.closest('.decision-bar') !== null")
+    assert line.evaluate("el => el.getBoundingClientRect().height <= el.closest('.decision-bar').clientHeight")
+    assert page.locator("#approve").evaluate("el => el.closest('.decision-bar').getBoundingClientRect().height < 60")
     assert page.evaluate(NO_PAGE_SCROLL)
     for name in FIELDS:
         assert in_view(page, f'#diff tr[data-field="{name}"]'), name
