@@ -28,6 +28,11 @@ that an old good record can hide a recent drift; the monthly rows (API and dashb
 trend, and audit sampling keeps measuring the automated path after the gate is narrowed.
 ``since``/``until`` only choose which months are listed and totalled; they never change the verdict.
 
+Every figure is also kept per version of the agent's outputs (agent_version, prompt_version, model;
+reviews/versions.py): the roll-ups hold a row per task type, version and month, ``gate_metrics`` lists
+each task type's ``versions`` with their own verdict, and :func:`version_standing` is the record the
+gate asks before it auto-approves a versioned output.
+
 Closed months are read from roll-ups (:class:`reviews.models.MetricRollup`, written by
 :func:`metrics_roll_up` from celery beat); months after the last rolled-up one (the current month,
 or all of them before the first roll-up ran) are aggregated live, by the same queries.
