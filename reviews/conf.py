@@ -108,6 +108,12 @@ DEFAULTS: dict[str, Any] = {
     # Gate metrics: reviews needed before a policy's sampling may narrow, and the default error target.
     "HITLCRM_MIN_REVIEWS_TO_NARROW": 500,
     "HITLCRM_DEFAULT_ERROR_TARGET": 0.05,
+    # Autonomy follows the agent's version (reviews/versions.py, docs/gate.md): an output naming its
+    # agent_version, prompt_version or model is auto-approved only once that combination's own record
+    # (MIN_REVIEWS_TO_NARROW reviewed, 95% upper bound under the policy's target) clears the bound;
+    # until then it goes to a person, but for this share of its outputs let through as a canary.
+    "HITLCRM_VERSION_GATE": True,
+    "HITLCRM_NEW_VERSION_CANARY_SHARE": 0.0,
     # What-if replay on a policy's edit page: how many of the task type's latest human-decided
     # proposals it replays the candidate policy on (reviews/services/replay.py).
     "HITLCRM_REPLAY_DECISIONS": 10_000,

@@ -10,6 +10,11 @@
   they are logged with the approval. It is still sampled for audit, so its error rate stays
   measured. A log-only policy on an irreversible action is treated as calibrated.
 
+A versioned output (one naming its ``agent_version``, ``prompt_version`` or ``model``) that would be
+auto-approved goes to a person instead while its own version's record has not cleared the bound
+(``reviews/versions.py``): but for a canary share of them (a stable draw of the record's id), let
+through and marked so in the reason.
+
 Audit sampling sends a share (``Policy.audit_sample_rate``) of what would be auto-approved to a
 person; the draw is a stable hash of the record's id, so whether an item was sampled can be
 re-derived later.
@@ -25,6 +30,7 @@ from typing import Any
 from .checks.evidence import confidence_shortfall
 from .models import PolicyMode
 from .state_machine import Status
+from .versions import VersionStanding, canary_draw
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,13 @@ def effective_mode(policy: Any) -> str:
 
 def gate_decide(
     proposal: Any, policy: Any, results: Sequence[tuple[str, str, bool]], field_changes: Sequence[Any] = (),
-    *, sender_paused: str = "",
+    *, sender_paused: str = "", version: VersionStanding | None = None,
 ) -> GateVerdict:
     """``results`` are (name, severity, passed) triples of the checks that ran, severity as it
     applied to that outcome; ``field_changes`` the proposal's CRM field rows; ``sender_paused`` why
-    the email's sender domain is paused (``services.sender_health.sender_pause_reason``), or ""."""
+    the email's sender domain is paused (``services.sender_health.sender_pause_reason``), or "";
+    ``version`` the record of the version that produced it (``services.metrics.version_standing``),
+    None for an output that names no version (or when the version gate is off)."""
     hard = [name for name, severity, passed in results if not passed and severity == "hard"]
     if hard:
         return GateVerdict(Status.BLOCKED, f"hard check failed: {', '.join(hard)}")
@@ -85,10 +93,18 @@ def gate_decide(
         # The complaint and bounce circuit breaker: while the sender domain is paused nothing of it is
         # auto-approved (a person may still approve; the executor then holds it until the resume).
         return GateVerdict(Status.NEEDS_REVIEW, sender_paused)
+    canary = ""
+    if version is not None and not version.cleared:
+        # The policy's authority was earned by the versions reviewed so far, not by this one: a new
+        # prompt or model is reviewed until its own record clears the bound (but for a canary share).
+        # A record without an id (a preflight) is never drawn as a canary.
+        if proposal.pk is None or canary_draw(proposal.pk) >= version.canary_share:
+            return GateVerdict(Status.NEEDS_REVIEW, version.explanation())
+        canary = f"; a canary of {version.progress()} (canary share {version.canary_share:.0%})"
     if audit_sample_draw(proposal.pk) < policy.audit_sample_rate:
         return GateVerdict(Status.NEEDS_REVIEW, "sampled for audit", sampled=True)
     if mode == PolicyMode.LOG_ONLY:
         noted = f"; soft checks failed: {', '.join(failed)}" if failed else ""
         return GateVerdict(Status.APPROVED, f"executed ungated by log-only policy {policy.task_type} "
-                                            f"v{policy.version}{noted}")
-    return GateVerdict(Status.APPROVED, f"auto-approved by policy {policy.task_type} v{policy.version}")
+                                            f"v{policy.version}{noted}{canary}")
+    return GateVerdict(Status.APPROVED, f"auto-approved by policy {policy.task_type} v{policy.version}{canary}")

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from .kinds import kind_of
 from .models import CheckResult, CrmFieldChange, Proposal
 from .services.feedback import edits_diff, output_edits
+from .versions import version_as_api, version_of
 
 
 def proposal_queryset() -> QuerySet[Proposal]:
@@ -39,6 +40,7 @@ def proposal_as_api(
         "crm_object": proposal.crm_object or None,
         "crm_id": proposal.crm_id or None,
         "submitted_at": proposal.submitted_at,
+        **version_as_api(version_of(proposal)),  # agent_version, prompt_version, model (null if not given)
         "checks": [
             {"name": r.name, "passed": r.passed, "severity": r.severity, "message": r.message}
             for r in ([] if new else proposal.check_results.all())

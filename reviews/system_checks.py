@@ -140,3 +140,13 @@ def receipt_key_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 def receipt_key_set_for_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Production (``manage.py check --deploy``): no receipt key is an error."""
     return [Error(_RECEIPT_KEY_MISSING, hint=_RECEIPT_KEY_HINT, id="hitlcrm.E005")] if _receipt_key_missing() else []
+@register(TAG)
+def canary_share_a_share(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A new version's canary share is a share of its outputs: a value outside 0..1 would let all of
+    them through (or none) without saying so (reviews/versions.py)."""
+    share = hitlcrm_settings.NEW_VERSION_CANARY_SHARE
+    if isinstance(share, int | float) and not isinstance(share, bool) and 0 <= share <= 1:
+        return []
+    return [Error(f"HITLCRM_NEW_VERSION_CANARY_SHARE must be a number from 0 to 1, got {share!r}",
+                  hint="0 (the default) sends every output of a new version to a person until its own record "
+                       "clears the bound; 0.1 lets a tenth through as a canary (docs/gate.md).", id="hitlcrm.E011")]

@@ -119,10 +119,12 @@ def token_client(raw: str) -> Any:
 def decided(agent: ApiClient, task_type: str, count: int, *, reviewer: Any, action: str = "approve",
             confidence: float | None = 0.95, checks: tuple[tuple[str, str, bool], ...] = (("placeholders", "soft", True),),
             material: bool = False, submitted_at: Any = None, kind: str = "email_draft",
-            fields: dict[str, float | None] | None = None) -> list[Proposal]:
+            fields: dict[str, float | None] | None = None, version: tuple[str, str, str] = ("", "", "")
+            ) -> list[Proposal]:
     """``count`` proposals a person decided (``action``), as the services leave them, each with the
     stored check results ``checks`` ((name, severity, passed) as they ran) and, for a CRM change, the
-    ``fields`` {name: confidence}: what the what-if replay and the gate metrics read."""
+    ``fields`` {name: confidence}: what the what-if replay and the gate metrics read. ``version``:
+    (agent_version, prompt_version, model) of the agent's output."""
     from reviews.models import CheckResult, CrmFieldChange
 
     submitted_at = submitted_at or timezone.now()
@@ -132,7 +134,8 @@ def decided(agent: ApiClient, task_type: str, count: int, *, reviewer: Any, acti
                  agent=agent, confidence=confidence, original_output={"subject": "s", "body": "b"},
                  change_kind="update" if kind == "crm_change" else "", crm_object="Contact" if kind == "crm_change" else "",
                  materially_edited=material, reason_code="factual_error" if rejected else "",
-                 decided_by=reviewer, decided_at=submitted_at, decision_action=action)
+                 decided_by=reviewer, decided_at=submitted_at, decision_action=action,
+                 agent_version=version[0], prompt_version=version[1], agent_model=version[2])
         for _ in range(count)
     ])
     Decision.objects.bulk_create([

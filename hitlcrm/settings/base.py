@@ -234,6 +234,10 @@ HITLCRM_SLACK_TIMEOUT_SECONDS = env_setting("HITLCRM_SLACK_TIMEOUT_SECONDS")
 HITLCRM_NOTIFICATION_MAX_ATTEMPTS = env_setting("HITLCRM_NOTIFICATION_MAX_ATTEMPTS")
 HITLCRM_NOTIFICATION_LINK_SECONDS = env_setting("HITLCRM_NOTIFICATION_LINK_SECONDS")
 HITLCRM_NOTIFICATION_FROM_EMAIL = env_setting("HITLCRM_NOTIFICATION_FROM_EMAIL")
+# Autonomy follows the agent's version: a new one is under review (or a canary share) until its own
+# record clears the bound (docs/gate.md).
+HITLCRM_VERSION_GATE = env_setting("HITLCRM_VERSION_GATE")
+HITLCRM_NEW_VERSION_CANARY_SHARE = env_setting("HITLCRM_NEW_VERSION_CANARY_SHARE")
 # The what-if replay of a policy edit, and reviewer quality (docs/gate.md).
 HITLCRM_REPLAY_DECISIONS = env_setting("HITLCRM_REPLAY_DECISIONS")
 HITLCRM_REVIEWER_QUALITY_DAYS = env_setting("HITLCRM_REVIEWER_QUALITY_DAYS")

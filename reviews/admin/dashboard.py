@@ -96,11 +96,25 @@ def reviewers_shown(report: QualityReport) -> dict[str, Any]:
     }
 
 
-def task_type_quality(below_floor: dict[int, str] | None = None) -> list[dict[str, Any]]:
+def version_rows(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A task type's figures per version of the agent's outputs (reviews/versions.py), as its row shows them."""
+    return [{
+        "label": version["label"], "versioned": version["versioned"], "volume": version["gate_total"]["volume"],
+        "auto_share": version["gate_total"]["auto_approved_share"], "reviewed": version["gate_total"]["reviewed"],
+        "error_rate": version["gate_total"]["error_rate"], "error_rate_upper": version["gate_total"]["error_rate_upper_95"],
+        "counted": version["counted_total"]["reviewed"],
+        "left_out": version["left_out"]["reviewed"], "may_narrow": version["may_narrow"],
+        "reviews_needed": version["reviews_needed"], "held": version["held_for_review"], "gate": version["gate"],
+        "recommendation": version["recommendation"],
+    } for version in versions]
+
+
+def task_type_quality(below_floor: dict[int, str] | None = None, *, by_version: bool = False) -> list[dict[str, Any]]:
     """Per task type: volume, share auto-approved, reviewed error rate with its 95% upper bound, and
-    whether the gate may be narrowed, with this month's figures beside them. One call of the metrics
-    service ``GET /api/v1/metrics/`` makes, over the same window (every month recorded, see
-    reviews/services/metrics.py), so the console and the API never disagree about a gate."""
+    whether the gate may be narrowed, with this month's figures beside them (``by_version``: and the
+    same per version of the agent's outputs). One call of the metrics service ``GET /api/v1/metrics/``
+    makes, over the same window (every month recorded, see reviews/services/metrics.py), so the
+    console and the API never disagree about a gate."""
     this_month = f"{month_start(timezone.now()):%Y-%m}"
     rows = []
     for item in gate_metrics(below_floor=below_floor)["task_types"]:
@@ -115,6 +129,7 @@ def task_type_quality(below_floor: dict[int, str] | None = None) -> list[dict[st
             "month_volume": current["volume"] if current else 0,
             "month_auto": current["auto_approved"] if current else 0,
             "month_error_rate": current["error_rate"] if current else None,
+            "versions": version_rows(item["versions"]) if by_version else [],
         })
     return sorted(rows, key=lambda row: (-row["volume"], row["task_type"]))
 
@@ -138,7 +153,8 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         raise PermissionDenied
     now = timezone.now()
     reviewers = reviewers_quality(now=now)
-    quality = task_type_quality(below_floor=reviewers.below_floor)
+    by_version = request.GET.get("by") == "version"
+    quality = task_type_quality(below_floor=reviewers.below_floor, by_version=by_version)
     month_volume = sum(row["month_volume"] for row in quality)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -149,8 +165,10 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "queues": queue_depths(now),
         "per_hour": decisions_per_hour(now),
         "quality": quality,
+        "by_version": by_version,
         "reviewers": reviewers_shown(reviewers),
         "min_reviews": hitlcrm_settings.MIN_REVIEWS_TO_NARROW,
+        "canary_share": float(hitlcrm_settings.NEW_VERSION_CANARY_SHARE),
         "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
         "executions": troubled_executions(),
         "salesforce": salesforce_push_status(),

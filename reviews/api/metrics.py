@@ -63,8 +63,11 @@ class MetricsView(HitlcrmApiPolicy, APIView):
             "like the console's dashboard, counts every month recorded (`gate_total`), without the outputs "
             "whose review a reviewer below the quality floor concluded (`left_out`; what it counts is "
             "`counted_total`; who is below, and why: `reviewers_below_floor`); `since` and "
-            "`until` only choose the months listed and totalled (`months`, `total`). Closed months "
-            "come from hourly roll-ups, the current month is live."
+            "`until` only choose the months listed and totalled (`months`, `total`). `versions` gives the "
+            "same per version of the agent's outputs (agent_version, prompt_version, model): a versioned "
+            "output is auto-approved only once its own version's verdict says the gate may be narrowed "
+            "(`held_for_review`, and why: `gate`). Closed months come from hourly roll-ups, the current "
+            "month is live."
         ),
         parameters=[
             OpenApiParameter("since", OpenApiTypes.STR, description="First month listed, YYYY-MM (inclusive)."),

@@ -162,6 +162,30 @@ class SalesforceIdField(serializers.CharField):
         return crm.normalise_id(value)
 
 
+# An agent, prompt or model version: the agent's own name for it, compared exactly. No spaces or
+# control characters, so it reads the same in the console, the metrics and a CSV export.
+VERSION_NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,99}$"
+VERSION_PROBLEM = ("Use letters, digits and . _ - + : / @ (no spaces), starting with a letter or digit, "
+                   "at most 100 characters.")
+
+
+class VersionField(serializers.RegexField):
+    """An agent, prompt or model version: a string (a JSON number would lose its form: 1.10 is 1.1)."""
+
+    def __init__(self, example: str) -> None:
+        super().__init__(
+            VERSION_NAME, max_length=100, required=False, allow_blank=True,
+            error_messages={"invalid": VERSION_PROBLEM, "max_length": VERSION_PROBLEM},
+            help_text=f"{example} Auto-approval follows each (agent_version, prompt_version, model) combination's "
+                      f"own record of reviewed outputs: a new one starts under review (docs/gate.md).",
+        )
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Give the version as a string (a number such as 1.10 would read as 1.1).")
+        return super().to_internal_value(data)
+
+
 class CommonSubmitSerializer(StrictSerializer):
     """What every submission may carry."""
 
@@ -175,6 +199,9 @@ class CommonSubmitSerializer(StrictSerializer):
     crm_object = serializers.RegexField(API_NAME, required=False,
                                         error_messages={"invalid": "Not a CRM object API name."})
     crm_id = SalesforceIdField(required=False)
+    agent_version = VersionField("The agent's version that produced this output, e.g. 2.3.1.")
+    prompt_version = VersionField("The prompt's version, e.g. v7.")
+    model = VersionField("The model, with its version, e.g. gpt-4o-2024-08-06.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("crm_object")) != bool(attrs.get("crm_id")):
@@ -534,6 +561,10 @@ class ProposalRecordSerializer(serializers.Serializer):
     crm_object = serializers.CharField(allow_null=True)
     crm_id = serializers.CharField(allow_null=True)
     submitted_at = serializers.DateTimeField()
+    # Not required, so a client reading a server from before versions still reads its records.
+    agent_version = serializers.CharField(required=False, allow_null=True, help_text="As submitted; null if not given.")
+    prompt_version = serializers.CharField(required=False, allow_null=True, help_text="As submitted; null if not given.")
+    model = serializers.CharField(required=False, allow_null=True, help_text="As submitted; null if not given.")
     checks = CheckDoc(many=True)
     decision = DecisionDoc(allow_null=True)
     review_url = serializers.URLField()
@@ -671,6 +702,9 @@ class FeedbackEntrySerializer(serializers.Serializer):
     task_type = serializers.CharField()
     agent = serializers.CharField()
     external_ref = serializers.CharField(allow_null=True)
+    agent_version = serializers.CharField(required=False, allow_null=True)
+    prompt_version = serializers.CharField(required=False, allow_null=True)
+    model = serializers.CharField(required=False, allow_null=True)
     outcome = serializers.ChoiceField(choices=["rejected", "edited_and_approved"])
     original = serializers.DictField(help_text="The submission exactly as received.")
     final = serializers.DictField(allow_null=True, help_text="What was approved (null when rejected).")

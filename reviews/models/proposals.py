@@ -55,6 +55,13 @@ class Proposal(models.Model):
     assumptions = models.JSONField(default=list, blank=True)
     agent = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="proposals")
     external_ref = models.CharField(max_length=200, blank=True)
+    # What produced the output (optional, the agent's own names): error rates, the narrowing verdict
+    # and auto-approval are kept per (agent_version, prompt_version, model) combination, so a new
+    # prompt or model starts under review (reviews/services/versions.py). ``agent_model``, not
+    # ``model``: on a Django model instance that name reads as the class's model.
+    agent_version = models.CharField(max_length=100, blank=True)
+    prompt_version = models.CharField(max_length=100, blank=True)
+    agent_model = models.CharField(max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
 
@@ -89,6 +96,8 @@ class Proposal(models.Model):
     risk = models.PositiveSmallIntegerField(default=2)
     required_approvals = models.PositiveSmallIntegerField(default=1)
     sampled_for_audit = models.BooleanField(default=False)
+    # Why the gate routed it, in its words ("check failed: placeholders", "new prompt version v7: ...").
+    gate_reason = models.CharField(max_length=500, blank=True)
     sla_due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
@@ -159,6 +168,9 @@ class Proposal(models.Model):
             models.Index(fields=["task_type", "submitted_at"], name="proposal_task_month"),
             # A kind's queue lists its own task types (a loose index scan, reviews/admin/queue.py).
             models.Index(fields=["kind", "task_type"], name="proposal_kind_task_type"),
+            # A version's own record (the gate asks it for every versioned record it would auto-approve).
+            models.Index(fields=["task_type", "agent_version", "prompt_version", "agent_model", "submitted_at"],
+                         name="proposal_task_version_month"),
         ]
 
     def __str__(self) -> str:

@@ -14,14 +14,17 @@ from django.utils import timezone
 from ..checks import CheckContext, registry
 from ..checks.base import SOFT
 from ..checks.outreach import outreach_keys_record
+from ..conf import hitlcrm_settings
 from ..gate import GateVerdict, gate_decide, required_approvals
 from ..kinds import kind_of
 from ..models import CheckResult, CrmFieldChange, Decision, Proposal
 from ..selectors import policy_for
 from ..state_machine import Status
+from ..versions import UNVERSIONED, VersionStanding, version_of
 from .actors import Actor
 from .approval import approval_finalise
 from .crm_context import crm_context_gather, crm_contexts_gather
+from .metrics import version_standing
 from .transitions import proposal_lock, proposal_transition
 
 logger = logging.getLogger(__name__)
@@ -76,13 +79,22 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
         outcomes = proposal_checks_store(proposal, proposal_checks_evaluate(proposal, context))
         proposal.policy_task_type, proposal.policy_version, proposal.risk = policy.task_type, policy.version, policy.risk
         proposal.required_approvals = required_approvals(proposal, policy, [c.field for c in field_changes])
-        verdict = gate_decide(proposal, policy, [(r.name, r.severity, r.passed) for r in outcomes], field_changes,
-                              sender_paused=kind_of(proposal).auto_approval_hold(proposal))
+        triples = [(r.name, r.severity, r.passed) for r in outcomes]
+        hold = kind_of(proposal).auto_approval_hold(proposal)
+        verdict = gate_decide(proposal, policy, triples, field_changes, sender_paused=hold)
+        # The version's own record is read only when the policy would let the output through.
+        standing = version_standing_for(proposal, policy) if verdict.status == Status.APPROVED or verdict.sampled \
+            else None
+        if standing is not None:
+            verdict = gate_decide(proposal, policy, triples, field_changes, sender_paused=hold, version=standing)
         if rebased and verdict.status == Status.APPROVED:
             verdict = GateVerdict(Status.NEEDS_REVIEW, "rebased after a conflict: a person decides it again")
         proposal.sampled_for_audit = verdict.sampled
-        extra_fields = ["required_approvals", "policy_task_type", "policy_version", "risk", "sampled_for_audit"]
+        proposal.gate_reason = verdict.reason[:500]
+        extra_fields = ["required_approvals", "policy_task_type", "policy_version", "risk", "sampled_for_audit",
+                        "gate_reason"]
         checks = checks_data(outcomes)
+        versioned = {"version": standing.as_dict()} if standing is not None else {}
         if verdict.status == Status.APPROVED:
             policy_actor = Actor.for_policy(policy)
             decision = Decision.objects.create(
@@ -94,17 +106,28 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
             )
             approval_finalise(proposal, actor=policy_actor, action="auto_approved", decision=decision, edits=None,
                               extra_fields=extra_fields, data={"checks": checks, "reason": verdict.reason,
-                                                               "policy_version": policy.version, "mode": policy.mode})
+                                                               "policy_version": policy.version, "mode": policy.mode,
+                                                               **versioned})
         else:
             proposal_transition(
                 proposal,
                 verdict.status,
                 actor=Actor.system("checks"),
                 action="checks_run",
-                data={"checks": checks, "reason": verdict.reason},
+                data={"checks": checks, "reason": verdict.reason, **versioned},
                 update_fields=extra_fields,
             )
     return proposal
+
+
+def version_standing_for(proposal: Proposal, policy: Any) -> VersionStanding | None:
+    """The record of the version that produced ``proposal`` within its task type, which the gate asks
+    before auto-approving it (reviews/versions.py); None for an output naming no version, or when
+    ``HITLCRM_VERSION_GATE`` is off."""
+    version = version_of(proposal)
+    if not hitlcrm_settings.VERSION_GATE or version == UNVERSIONED:
+        return None
+    return version_standing(task_type=proposal.task_type, version=version, target=policy.error_rate_target)
 
 
 def proposal_checks_evaluate(proposal: Proposal, context: CheckContext) -> list[CheckResult]:

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from ..kinds import kind_of
 from ..models import ApiClient, Decision, Proposal
+from ..versions import version_as_api, version_of
 
 CHUNK = 500
 
@@ -61,6 +62,8 @@ def _pair(proposal: Proposal, decisions: list[Decision]) -> dict[str, Any]:
         "task_type": proposal.task_type,
         "agent": proposal.agent.name,
         "external_ref": proposal.external_ref or None,
+        # Which agent, prompt and model wrote it: feedback improves one prompt, not the task type's every one.
+        **version_as_api(version_of(proposal)),
         "outcome": "rejected" if rejected else "edited_and_approved",
         "original": proposal.original_output,
         "final": None if rejected else proposal.final_output,

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from ..audit_actions import AuditAction
 from ..kinds import kind_of
-from ..models import CheckResult, GoldenExpectation, GoldenItem, Proposal
+from ..models import CheckResult, Decision, GoldenExpectation, GoldenItem, Proposal
 from ..selectors import policy_for
 from ..state_machine import Status
 from .actors import Actor
@@ -39,6 +39,7 @@ COPIED_FIELDS = (
     "company_name", "recipients", "subject", "body", "body_html", "from_email", "change_kind", "external_id_field",
     "original_output", "policy_task_type", "policy_version", "risk", "required_approvals", "sampled_for_audit",
     "search_text",  # found by what finds its source (a reviewer must not tell a golden item apart)
+    "agent_version", "prompt_version", "agent_model", "gate_reason",
 )
 
 
@@ -83,12 +84,17 @@ def golden_items_seed(
         raise GoldenSeedRefused(problem)
     now = timezone.now()
     policy = policy_for(source.task_type)
+    # An item in the queue says why the gate put it there: a copy of one the policy let through says
+    # what a let-through item in the queue would (the audit sample), not "auto-approved".
+    let_through = source.decisions.filter(action=Decision.Action.AUTO_APPROVE).exists()
     seeded = []
     with transaction.atomic():
         for _ in range(copies):
             proposal = Proposal(submitted_at=now, status_changed_at=now, idempotency_key=None,
                                 sla_due_at=now + timedelta(minutes=policy.sla_minutes),
                                 **{name: copy.deepcopy(getattr(source, name)) for name in COPIED_FIELDS})
+            if let_through:
+                proposal.sampled_for_audit, proposal.gate_reason = True, "sampled for audit"
             kind.golden_copy_apply(source, proposal, edits, now=now)
             proposal.save()
             kind.golden_copy_rows(source, proposal, edits, now=now)

@@ -28,6 +28,11 @@ that an old good record can hide a recent drift; the monthly rows (API and dashb
 trend, and audit sampling keeps measuring the automated path after the gate is narrowed.
 ``since``/``until`` only choose which months are listed and totalled; they never change the verdict.
 
+Every figure is also kept per version of the agent's outputs (agent_version, prompt_version, model;
+reviews/versions.py): the roll-ups hold a row per task type, version and month, ``gate_metrics`` lists
+each task type's ``versions`` with their own verdict, and :func:`version_standing` is the record the
+gate asks before it auto-approves a versioned output.
+
 Closed months are read from roll-ups (:class:`reviews.models.MetricRollup`, written by
 :func:`metrics_roll_up` from celery beat); months after the last rolled-up one (the current month,
 or all of them before the first roll-up ran) are aggregated live, by the same queries.
@@ -50,6 +55,16 @@ from ..conf import hitlcrm_settings
 from ..models import Decision, Execution, MetricRollup, Proposal
 from ..selectors import policies_by_task_type, policy_pick
 from ..state_machine import Status
+from ..versions import (
+    UNVERSIONED,
+    VERSION_FIELDS,
+    VersionKey,
+    VersionStanding,
+    version_as_api,
+    version_filter,
+    version_label,
+    version_of,
+)
 
 Z_95 = 1.959963984540054  # two-sided 95%: the 97.5th percentile of the standard normal
 ASSUMPTION = ("reviews_needed assumes the observed error rate holds for the reviews still to come; "
@@ -175,7 +190,8 @@ def with_outcome(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def _annotated(since: datetime | None, until: datetime | None, task_type: str | None) -> Any:
+def _annotated(since: datetime | None, until: datetime | None, task_type: str | None,
+               version: VersionKey | None = None) -> Any:
     queryset = Proposal.objects.all()
     if since:
         queryset = queryset.filter(submitted_at__gte=since)
@@ -183,6 +199,8 @@ def _annotated(since: datetime | None, until: datetime | None, task_type: str | 
         queryset = queryset.filter(submitted_at__lt=until)
     if task_type:
         queryset = queryset.filter(task_type=task_type)
+    if version is not None:
+        queryset = queryset.filter(**version_filter(version))
     return with_outcome(queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC)))
 
 
@@ -212,44 +230,68 @@ def labelled(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
         error=Case(When(ERROR, then=Value(True)), default=Value(False), output_field=BooleanField()))
 
 
-def monthly_figures(*, since: datetime | None = None, until: datetime | None = None,
-                    task_type: str | None = None) -> dict[str, dict[str, Figures]]:
-    """{task_type: {"YYYY-MM": Figures}} computed from the proposals, by two aggregate queries (no
-    row-by-row work). :func:`gate_metrics` reads closed months from the roll-ups instead."""
-    base = _annotated(since, until, task_type)
-    rows = base.values("task_type", "month").annotate(
+def _by_version(*, since: datetime | None = None, until: datetime | None = None, task_type: str | None = None,
+                version: VersionKey | None = None) -> dict[tuple[str, VersionKey], dict[str, Figures]]:
+    """{(task_type, version): {"YYYY-MM": Figures}} computed from the proposals, by two aggregate
+    queries (no row-by-row work); ``version`` keeps one version only."""
+    base = _annotated(since, until, task_type, version)
+    rows = base.values("task_type", *VERSION_FIELDS, "month").annotate(
         volume=Count("pk"),
         auto_approved=Count("pk", filter=Q(auto=True)),
         sampled_for_audit=Count("pk", filter=Q(sampled_for_audit=True)),
         reviewed=Count("pk", filter=REVIEWED),
         rejected_count=Count("pk", filter=REVIEWED & REJECTED_IN_REVIEW),
         edited_count=Count("pk", filter=REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)),
-    ).order_by("task_type", "month")
-    figures: dict[str, dict[str, Figures]] = defaultdict(dict)
+    ).order_by("task_type", *VERSION_FIELDS, "month")
+    figures: dict[tuple[str, VersionKey], dict[str, Figures]] = defaultdict(dict)
     for row in rows:
-        figures[row["task_type"]][_month(row["month"])] = Figures(
+        figures[(row["task_type"], version_of(row))][_month(row["month"])] = Figures(
             volume=row["volume"], auto_approved=row["auto_approved"], sampled_for_audit=row["sampled_for_audit"],
             reviewed=row["reviewed"], rejected=row["rejected_count"], materially_edited=row["edited_count"],
         )
     # Error types: the reviewer's reason code (a material edit may carry one too).
-    reasons = base.filter(ERROR).values("task_type", "month", "reason_code").annotate(count=Count("pk"))
+    reasons = base.filter(ERROR).values("task_type", *VERSION_FIELDS, "month", "reason_code").annotate(count=Count("pk"))
     for row in reasons.order_by():
-        month = figures[row["task_type"]][_month(row["month"])]
+        month = figures[(row["task_type"], version_of(row))][_month(row["month"])]
         code = row["reason_code"] or UNSPECIFIED
         month.error_types[code] = month.error_types.get(code, 0) + row["count"]
     return dict(figures)
 
 
-def figures_decided_by(reviewer_ids: list[int]) -> dict[str, Figures]:
-    """{task_type: Figures} of the reviewed outputs whose review one of ``reviewer_ids`` concluded
-    (the proposal's ``decided_by``), every month recorded: one aggregate query."""
-    rows = with_outcome(Proposal.objects.filter(decided_by__in=reviewer_ids)).values("task_type").annotate(
+def _merged(per_version: dict[tuple[str, VersionKey], dict[str, Figures]]) -> dict[str, dict[str, Figures]]:
+    """{task_type: {"YYYY-MM": Figures}}: the versions of each task type added up."""
+    figures: dict[str, dict[str, Figures]] = defaultdict(dict)
+    for (task_type, _version), months in per_version.items():
+        for month, month_figures in months.items():
+            figures[task_type].setdefault(month, Figures()).add(month_figures)
+    return dict(figures)
+
+
+def monthly_figures(*, since: datetime | None = None, until: datetime | None = None,
+                    task_type: str | None = None) -> dict[str, dict[str, Figures]]:
+    """{task_type: {"YYYY-MM": Figures}} computed from the proposals, by two aggregate queries (no
+    row-by-row work). :func:`gate_metrics` reads closed months from the roll-ups instead."""
+    return _merged(_by_version(since=since, until=until, task_type=task_type))
+
+
+def figures_decided_by(reviewer_ids: list[int], *, task_type: str | None = None,
+                       version: VersionKey | None = None) -> dict[tuple[str, VersionKey], Figures]:
+    """{(task_type, version): Figures} of the reviewed outputs whose review one of ``reviewer_ids``
+    concluded (the proposal's ``decided_by``), every month recorded: one aggregate query."""
+    if not reviewer_ids:
+        return {}
+    queryset = Proposal.objects.filter(decided_by__in=reviewer_ids)
+    if task_type:
+        queryset = queryset.filter(task_type=task_type)
+    if version is not None:
+        queryset = queryset.filter(**version_filter(version))
+    rows = with_outcome(queryset).values("task_type", *VERSION_FIELDS).annotate(
         reviewed=Count("pk", filter=REVIEWED),
         rejected_count=Count("pk", filter=REVIEWED & REJECTED_IN_REVIEW),
         edited_count=Count("pk", filter=REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)),
     ).order_by()
-    return {row["task_type"]: Figures(reviewed=row["reviewed"], rejected=row["rejected_count"],
-                                      materially_edited=row["edited_count"]) for row in rows}
+    return {(row["task_type"], version_of(row)): Figures(reviewed=row["reviewed"], rejected=row["rejected_count"],
+                                                         materially_edited=row["edited_count"]) for row in rows}
 
 
 def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
@@ -259,7 +301,8 @@ def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
     the last ``ROLLUP_RECENT_MONTHS`` closed months, and any closed month after the latest rolled-up
     one (beat was down at a month's end). So the rolled-up months always run without a gap from the
     first month on, which :func:`gate_metrics` relies on. Idempotent: each month's rows are replaced
-    by what the proposals say now (one row per task type that had proposals, none for the others)."""
+    by what the proposals say now (one row per task type and version that had proposals, none for
+    the others)."""
     closed_end = month_start(now or timezone.now())
     since: datetime | None = None
     if not full:
@@ -268,31 +311,34 @@ def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
             since = min(add_months(latest, 1), add_months(closed_end, -ROLLUP_RECENT_MONTHS))
     # The aggregate runs outside the transaction, which then only swaps rows (short, and the
     # readers of a month never see it half-written).
-    figures = monthly_figures(since=since, until=closed_end)
+    figures = _by_version(since=since, until=closed_end)
     computed_at = timezone.now()
     rows = [
         MetricRollup(task_type=task_type, month=date.fromisoformat(f"{month}-01"), computed_at=computed_at,
                      error_types=dict(sorted(month_figures.error_types.items())),
+                     **dict(zip(VERSION_FIELDS, version, strict=True)),
                      **{name: getattr(month_figures, name) for name in COUNTS})
-        for task_type, months in figures.items() for month, month_figures in months.items()
+        for (task_type, version), months in figures.items() for month, month_figures in months.items()
     ]
     with transaction.atomic():
         existing = MetricRollup.objects.filter(month__lt=closed_end.date())
         if since is not None:
             existing = existing.filter(month__gte=since.date())
-        keep = {(row.task_type, row.month) for row in rows}
-        gone = [pk for pk, task_type, month in existing.values_list("pk", "task_type", "month")
-                if (task_type, month) not in keep]
+        keep = {(row.task_type, row.month, version_of(row)) for row in rows}
+        gone = [pk for pk, task_type, month, *version in existing.values_list("pk", "task_type", "month",
+                                                                            *VERSION_FIELDS)
+                if (task_type, month, tuple(version)) not in keep]
         MetricRollup.objects.filter(pk__in=gone).delete()
         MetricRollup.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["task_type", "month"],
+            rows, update_conflicts=True, unique_fields=["task_type", "month", *VERSION_FIELDS],
             update_fields=[*COUNTS, "error_types", "computed_at"],
         )
     return len(rows)
 
 
-def _rolled_up(since: datetime | None, until: datetime | None,
-               task_type: str | None) -> tuple[dict[str, dict[str, Figures]], datetime | None]:
+def _rolled_up(since: datetime | None, until: datetime | None, task_type: str | None,
+               version: VersionKey | None = None,
+               ) -> tuple[dict[tuple[str, VersionKey], dict[str, Figures]], datetime | None]:
     """The rolled-up closed months in [since, until), and where the live part must start: the month
     after the latest one read (rolled-up months run without a gap from the first, so every month
     before it is covered, a month without a row having had no proposals), or ``since`` if none."""
@@ -303,24 +349,37 @@ def _rolled_up(since: datetime | None, until: datetime | None,
         queryset = queryset.filter(month__lt=until.date())
     if task_type:
         queryset = queryset.filter(task_type=task_type)
-    figures: dict[str, dict[str, Figures]] = defaultdict(dict)
-    latest: date | None = None
+    # Where the live part starts is the latest month rolled up for any version (a version without a row
+    # in a month had no proposals then), so it is read before the version is filtered on.
+    latest = queryset.aggregate(latest=Max("month"))["latest"] if version is not None else None
+    if version is not None:
+        queryset = queryset.filter(**version_filter(version))
+    figures: dict[tuple[str, VersionKey], dict[str, Figures]] = defaultdict(dict)
     for row in queryset.order_by():
-        figures[row.task_type][_month(row.month)] = Figures(
+        figures[(row.task_type, version_of(row))][_month(row.month)] = Figures(
             error_types=dict(row.error_types), **{name: getattr(row, name) for name in COUNTS})
-        latest = row.month if latest is None else max(latest, row.month)
+        if version is None:
+            latest = row.month if latest is None else max(latest, row.month)
     return figures, (add_months(latest, 1) if latest else since)
+
+
+def figures_by_version(*, since: datetime | None = None, until: datetime | None = None,
+                       task_type: str | None = None,
+                       version: VersionKey | None = None) -> dict[tuple[str, VersionKey], dict[str, Figures]]:
+    """{(task_type, version): {"YYYY-MM": Figures}}: closed months from the roll-ups, later ones live.
+    The queries do not grow with the number of proposals, only the live part's rows with the month's."""
+    figures, live_since = _rolled_up(since, until, task_type, version)
+    if until is None or live_since is None or live_since < until:
+        for name, months in _by_version(since=live_since, until=until, task_type=task_type,
+                                        version=version).items():
+            figures[name].update(months)
+    return dict(figures)
 
 
 def figures_by_month(*, since: datetime | None = None, until: datetime | None = None,
                      task_type: str | None = None) -> dict[str, dict[str, Figures]]:
-    """{task_type: {"YYYY-MM": Figures}}: closed months from the roll-ups, later ones live. The
-    queries do not grow with the number of proposals, only the live part's rows with the month's."""
-    figures, live_since = _rolled_up(since, until, task_type)
-    if until is None or live_since is None or live_since < until:
-        for name, months in monthly_figures(since=live_since, until=until, task_type=task_type).items():
-            figures[name].update(months)
-    return dict(figures)
+    """{task_type: {"YYYY-MM": Figures}}: every version of each task type added up."""
+    return _merged(figures_by_version(since=since, until=until, task_type=task_type))
 
 
 def gate_metrics(*, since: datetime | None = None, until: datetime | None = None,
@@ -337,9 +396,13 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
     # The labels are only as good as the reviewers: those of reviewers below the quality floor do
     # not count towards narrowing a gate (they still count in the figures listed).
     below = reviewers_below_floor() if below_floor is None else below_floor
-    left_out = figures_decided_by(list(below)) if below else {}
+    left_out_by_version = figures_decided_by(list(below)) if below else {}
+    left_out: dict[str, Figures] = {}
+    for (name, _version), figures in left_out_by_version.items():
+        left_out.setdefault(name, Figures()).add(figures)
+    per_version = figures_by_version(task_type=task_type)
     result = []
-    for name, months in sorted(figures_by_month(task_type=task_type).items()):
+    for name, months in sorted(_merged(per_version).items()):
         listed = {month: figures for month, figures in months.items()
                   if (since is None or month >= _month(since)) and (until is None or month < _month(until))}
         if not listed:
@@ -372,6 +435,8 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
             "reviews_needed": needed,
             "recommendation": _recommendation(counted, upper, target, minimum, may_narrow, needed)
                               + _left_out_note(discounted),
+            # The same figures and verdict per version of the agent's outputs (reviews/versions.py).
+            "versions": _versions(name, per_version, left_out_by_version, target, minimum, since, until),
         })
     return {
         "since": since.isoformat() if since else None,
@@ -385,6 +450,68 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
         "reviewers_below_floor": sorted(below.values()),
         "task_types": result,
     }
+
+
+def _versions(task_type: str, per_version: dict[tuple[str, VersionKey], dict[str, Figures]],
+              left_out: dict[tuple[str, VersionKey], Figures], target: float, minimum: int,
+              since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
+    """The task type's figures and verdict per version, most outputs first. A versioned output is
+    auto-approved only once its own version's verdict says the gate may be narrowed (``held``)."""
+    gate_on = bool(hitlcrm_settings.VERSION_GATE)
+    rows = []
+    for (name, version), months in per_version.items():
+        if name != task_type:
+            continue
+        total, gate = Figures(), Figures()
+        for month, figures in months.items():
+            gate.add(figures)
+            if (since is None or month >= _month(since)) and (until is None or month < _month(until)):
+                total.add(figures)
+        discounted = left_out.get((name, version))
+        counted = gate.without(discounted)
+        upper = wilson_upper(counted.errors, counted.reviewed)
+        may_narrow = counted.reviewed >= minimum and upper < target
+        needed = 0 if may_narrow else reviews_needed(counted.errors, counted.reviewed, target, minimum)
+        standing = VersionStanding(task_type, version, counted.reviewed, counted.errors, minimum, target,
+                                   left_out=discounted.reviewed if discounted else 0)
+        versioned = version != UNVERSIONED
+        rows.append({
+            **version_as_api(version), "label": version_label(version), "versioned": versioned,
+            "total": total.as_dict(), "gate_total": gate.as_dict(), "counted_total": counted.as_dict(),
+            "left_out": {"reviewed": discounted.reviewed if discounted else 0,
+                         "errors": discounted.errors if discounted else 0},
+            "may_narrow": may_narrow, "reviews_needed": needed,
+            "recommendation": _recommendation(counted, upper, target, minimum, may_narrow, needed)
+                              + _left_out_note(discounted),
+            # Whether the gate holds its outputs for a person whatever the policy says (docs/gate.md).
+            "held_for_review": gate_on and versioned and not may_narrow,
+            "gate": (standing.explanation() if gate_on and versioned
+                     else "no version given: the policy alone decides" if not versioned
+                     else "HITLCRM_VERSION_GATE is off: the policy alone decides"),
+        })
+    return sorted(rows, key=lambda row: (-row["gate_total"]["volume"], row["label"]))
+
+
+def version_standing(*, task_type: str, version: VersionKey, target: float,
+                     below_floor: dict[int, str] | None = None) -> VersionStanding:
+    """The version's own record within the task type, every month recorded, counted as the narrowing
+    verdict counts labels (those of reviewers below the quality floor left out): what the gate asks
+    before it auto-approves a versioned output. A few queries (the roll-ups, the live months of that
+    version alone), and the reviewer quality only once the version has the reviews to clear at all."""
+    from .reviewer_quality import reviewers_below_floor
+
+    minimum = hitlcrm_settings.MIN_REVIEWS_TO_NARROW
+    raw = Figures()
+    for figures in figures_by_version(task_type=task_type, version=version).get((task_type, version), {}).values():
+        raw.add(figures)
+    discounted = None
+    if raw.reviewed >= minimum:  # with fewer, the counted labels (fewer still) cannot clear the bound
+        below = reviewers_below_floor() if below_floor is None else below_floor
+        discounted = figures_decided_by(list(below), task_type=task_type, version=version).get((task_type, version))
+    counted = raw.without(discounted)
+    return VersionStanding(task_type, version, counted.reviewed, counted.errors, minimum, target,
+                           left_out=discounted.reviewed if discounted else 0,
+                           canary_share=float(hitlcrm_settings.NEW_VERSION_CANARY_SHARE))
 
 
 def _left_out_note(discounted: Figures | None) -> str:

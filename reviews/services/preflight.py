@@ -18,7 +18,8 @@ from ..gate import gate_decide, required_approvals
 from ..models import ApiClient, CheckResult, Policy
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..selectors import policy_find
-from .checking import proposal_checks_evaluate
+from ..state_machine import Status
+from .checking import proposal_checks_evaluate, version_standing_for
 from .crm_context import crm_context_preview
 from .submission import default_task_type, proposal_build
 
@@ -58,6 +59,12 @@ def proposal_preflight(*, client: ApiClient, kind: str, data: dict[str, Any], pa
     # before sampling, and the answer gives the sampling share beside it.
     unsampled = copy.copy(policy)
     unsampled.audit_sample_rate = 0.0
-    verdict = gate_decide(proposal, unsampled, [(r.name, r.severity, r.passed) for r in results], field_changes)
+    triples = [(r.name, r.severity, r.passed) for r in results]
+    verdict = gate_decide(proposal, unsampled, triples, field_changes)
+    # A new version's output goes to a person until its own record clears the bound; a preflight has
+    # no id to draw a canary with, so it answers as for the outputs not drawn.
+    standing = version_standing_for(proposal, policy) if verdict.status == Status.APPROVED else None
+    if standing is not None:
+        verdict = gate_decide(proposal, unsampled, triples, field_changes, version=standing)
     return Preflight(outcome=verdict.status, reason=verdict.reason, checks=results,
                      required_approvals=proposal.required_approvals, policy=policy)

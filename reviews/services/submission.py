@@ -18,6 +18,7 @@ from ..models import ApiClient, CrmFieldChange, Policy, Proposal
 from ..search import search_text_refresh
 from ..selectors import policy_for
 from ..state_machine import Status
+from ..versions import UNVERSIONED, version_as_api, version_of
 from .actors import Actor
 from .audit import audit_record_many
 from .queueing import publish
@@ -105,6 +106,9 @@ def proposal_build(
         crm_object=data.get("crm_object") or "",
         crm_id=data.get("crm_id") or "",
         company_name=data.get("company_name") or "",
+        agent_version=data.get("agent_version") or "",
+        prompt_version=data.get("prompt_version") or "",
+        agent_model=data.get("model") or "",
         original_output=payload,
     )
     proposal.policy_task_type = policy.task_type
@@ -200,7 +204,9 @@ def _store(*, client: ApiClient, kind: str, submissions: list[Submission], actor
         CrmFieldChange.objects.bulk_create(field_rows)
         audit_record_many([
             {"action": "submitted", "actor": actor, "proposal": proposal,
-             "data": {"original_output": submission.payload}}
+             "data": {"original_output": submission.payload,
+                      **({"version": version_as_api(version_of(proposal))} if version_of(proposal) != UNVERSIONED
+                         else {})}}
             for proposal, _, submission in new
         ])
         _enqueue_checks_on_commit([proposal.pk for proposal in proposals])

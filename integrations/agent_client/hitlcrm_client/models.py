@@ -68,6 +68,12 @@ class _Submission(_Request):
     external_ref: str | None = Field(default=None, description="The agent's own reference (run, item).")
     crm_object: str | None = Field(default=None, description="The CRM object API name, e.g. Contact, Lead.")
     crm_id: str | None = Field(default=None, description="The 15- or 18-character Salesforce record id.")
+    # Auto-approval follows each (agent_version, prompt_version, model) combination's own record: a new
+    # prompt or model starts under review until enough of its outputs were reviewed.
+    agent_version: str | None = Field(default=None, max_length=100, description="Your agent's version, e.g. 2.3.1.")
+    prompt_version: str | None = Field(default=None, max_length=100, description="The prompt's version, e.g. v7.")
+    model: str | None = Field(default=None, max_length=100, description="The model with its version, e.g. "
+                                                                        "gpt-4o-2024-08-06.")
 
 
 class EmailDraft(_Submission):
@@ -147,6 +153,9 @@ class Proposal(_Response):
     crm_object: str | None
     crm_id: str | None
     submitted_at: datetime
+    agent_version: str | None = None
+    prompt_version: str | None = None
+    model: str | None = None
     checks: list[Check]
     decision: Decision | None
     review_url: str
@@ -218,6 +227,9 @@ class FeedbackEntry(_Response):
     task_type: str
     agent: str
     external_ref: str | None
+    agent_version: str | None = None
+    prompt_version: str | None = None
+    model: str | None = None
     outcome: Literal["rejected", "edited_and_approved"]
     original: dict[str, Any]
     final: dict[str, Any] | None
