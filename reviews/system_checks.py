@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .conf import hitlcrm_settings
 
@@ -114,3 +114,16 @@ def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
     return [Warning("HITLCRM_SLACK_BOT_TOKEN is set but HITLCRM_SLACK_SIGNING_SECRET is not: every click in Slack "
                     "will be refused", hint="Copy the Slack app's Signing Secret (Basic Information) into "
                     "HITLCRM_SLACK_SIGNING_SECRET (docs/notifications.md).", id="hitlcrm.W004")]
+
+
+@register(TAG, Tags.database)
+def no_rows_under_the_old_labels(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+    """A database made before the labels were namespaced (reviews/relabel.py) records its migrations
+    under ``reviews``: ``migrate`` would create every table again and fail half-way. It runs this
+    check (a database check: ``migrate``, ``check --database``) and stops here, naming the command."""
+    from .relabel import pending
+
+    return [Error(f"database {alias!r} records {move}",
+                  hint="Run `manage.py hitlcrm_relabel` once, then `migrate` (docs/plugin.md, \"Upgrading\").",
+                  id="hitlcrm.E020")
+            for alias in databases or () for move in pending(alias)]

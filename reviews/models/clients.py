@@ -62,6 +62,7 @@ class ApiClient(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_apiclient"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -97,6 +98,9 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
+    class Meta:
+        db_table = "reviews_apitoken"
+
     def __str__(self) -> str:
         return f"{self.client.name} {self.hint}…"
 
@@ -121,6 +125,7 @@ class ApiRequestWindow(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "reviews_apirequestwindow"
         constraints = [models.UniqueConstraint(fields=["client", "window_start"], name="request_window_once")]
 
     def __str__(self) -> str:
@@ -133,6 +138,9 @@ class ConsoleAccount(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hitlcrm_console_account")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "reviews_consoleaccount"
 
     def __str__(self) -> str:
         return f"console account of {self.user.get_username()}"

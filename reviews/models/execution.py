@@ -47,6 +47,7 @@ class Execution(models.Model):
     objects = ExecutionQuerySet.as_manager()
 
     class Meta:
+        db_table = "reviews_execution"
         indexes = [models.Index(fields=["state", "started_at"], name="execution_state_started")]
 
     def __str__(self) -> str:
@@ -105,6 +106,7 @@ class ExecutionAttempt(models.Model):
     response = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "reviews_executionattempt"
         ordering = ["pk"]
         indexes = [models.Index(fields=["proposal", "started_at"], name="execution_log_proposal")]
 
