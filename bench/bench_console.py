@@ -323,14 +323,14 @@ def phase_measure(repeats: int) -> dict[str, Any]:
     targets = {kind: rng.sample(pks, 40) for kind, pks in waiting.items()}
     pages: dict[str, Any] = {
         "stock changelist, auth.Group (1,000 rows, 100 a page)": lambda i: "/admin/auth/group/",
-        "queue: email drafts (default: awaiting, 50 a page)": lambda i: "/admin/reviews/emaildraft/",
-        "queue: CRM changes": lambda i: "/admin/reviews/crmchange/",
-        "review page: email draft": lambda i: f"/admin/reviews/emaildraft/{targets['email_draft'][i % 40]}/review/",
-        "review page: CRM change": lambda i: f"/admin/reviews/crmchange/{targets['crm_change'][i % 40]}/review/",
-        "my queue (all kinds)": lambda i: "/admin/reviews/proposal/?queue=mine",
-        "queue filtered: failed check tone, risk 4": lambda i: "/admin/reviews/emaildraft/?failed_check=tone&risk=4",
-        "queue: email drafts, every status (500,000 rows)": lambda i: "/admin/reviews/emaildraft/?status=all",
-        "dashboard": lambda i: "/admin/reviews/proposal/dashboard/",
+        "queue: email drafts (default: awaiting, 50 a page)": lambda i: "/admin/hitlcrm_reviews/emaildraft/",
+        "queue: CRM changes": lambda i: "/admin/hitlcrm_reviews/crmchange/",
+        "review page: email draft": lambda i: f"/admin/hitlcrm_reviews/emaildraft/{targets['email_draft'][i % 40]}/review/",
+        "review page: CRM change": lambda i: f"/admin/hitlcrm_reviews/crmchange/{targets['crm_change'][i % 40]}/review/",
+        "my queue (all kinds)": lambda i: "/admin/hitlcrm_reviews/proposal/?queue=mine",
+        "queue filtered: failed check tone, risk 4": lambda i: "/admin/hitlcrm_reviews/emaildraft/?failed_check=tone&risk=4",
+        "queue: email drafts, every status (500,000 rows)": lambda i: "/admin/hitlcrm_reviews/emaildraft/?status=all",
+        "dashboard": lambda i: "/admin/hitlcrm_reviews/proposal/dashboard/",
     }
     samples: dict[str, list[float]] = {name: [] for name in pages}
     queries: dict[str, int] = {}
@@ -387,11 +387,11 @@ def phase_browser(decisions: int) -> dict[str, Any]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-            page.goto(f"{base}/admin/login/?next=/admin/reviews/emaildraft/")
+            page.goto(f"{base}/admin/login/?next=/admin/hitlcrm_reviews/emaildraft/")
             page.fill("#id_username", "reviewer1")
             page.fill("#id_password", PASSWORD)
             page.press("#id_password", "Enter")
-            page.wait_for_url(lambda url: urlsplit(url).path == "/admin/reviews/emaildraft/")
+            page.wait_for_url(lambda url: urlsplit(url).path == "/admin/hitlcrm_reviews/emaildraft/")
             page.keyboard.press("j")
             page.wait_for_selector("#review")
             for number in range(decisions):

@@ -59,11 +59,11 @@ def shoot(out: Path) -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             colleague = signed_in(browser, base, "senior", DEMO_PASSWORD)
-            colleague.goto(f"{base}/admin/reviews/emaildraft/")
+            colleague.goto(f"{base}/admin/hitlcrm_reviews/emaildraft/")
             colleague.locator("#result_list tbody tr a").nth(2).click()  # a colleague is on the third item
             colleague.wait_for_selector("#review")
             page = signed_in(browser, base, "reviewer", DEMO_PASSWORD)
-            page.goto(f"{base}/admin/reviews/emaildraft/")
+            page.goto(f"{base}/admin/hitlcrm_reviews/emaildraft/")
             page.screenshot(path=str(out / "queue.png"))
             page.keyboard.press("j")
             page.wait_for_selector("#review")
@@ -71,7 +71,7 @@ def shoot(out: Path) -> None:
             page.keyboard.press("a")
             page.wait_for_function("pk => document.getElementById('review').dataset.proposal !== pk", arg=first)
             page.screenshot(path=str(out / "review.png"))
-            page.goto(f"{base}/admin/reviews/crmchange/")
+            page.goto(f"{base}/admin/hitlcrm_reviews/crmchange/")
             page.keyboard.press("j")
             page.wait_for_selector("#diff")
             page.screenshot(path=str(out / "review-crm.png"))

@@ -21,7 +21,7 @@ CLICK_AT = "([id, at]) => setTimeout(() => document.getElementById(id).click(), 
 
 def test_two_reviewers_racing_for_one_item_one_wins_and_the_other_is_told(browser, live_server, api, rita, ruth) -> None:
     target, spare = queued(api, 2)
-    url = f"{live_server.url}/admin/reviews/emaildraft/{target.pk}/review/"
+    url = f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{target.pk}/review/"
     approver, rejecter = signed_in_page(browser, live_server, rita), signed_in_page(browser, live_server, ruth)
     for page in (approver, rejecter):
         page.goto(url)
