@@ -1,6 +1,6 @@
 """The move of an existing database from the apps' old labels to their namespaced ones.
 
-Until 0.2 the apps had Django's default labels, their module names: ``reviews`` and ``integrations``,
+In 0.1.0 the apps had Django's default labels, their module names: ``reviews`` and ``integrations``,
 which clash with any project's own app of the same name. They are now ``hitlcrm_reviews`` and
 ``hitlcrm_integrations`` (reviews/apps.py, integrations/apps.py); the tables keep their names. What a
 database records under the label moves with it, once, before ``migrate``: the applied migrations

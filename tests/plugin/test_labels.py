@@ -5,6 +5,7 @@ its tables, permissions, groups, admin log and history (docs/plugin.md, "Upgradi
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -202,3 +203,31 @@ def test_a_row_under_both_labels_is_refused_and_nothing_moves() -> None:
         relabel()
     assert MigrationRecorder.Migration.objects.filter(app="reviews").count() == 1
     assert ContentType.objects.filter(app_label="reviews").count() == 1
+
+
+OLD_LABEL_SPELLINGS = re.compile(
+    r"""(?<![\w.])reviews\.(?:view|add|change|delete|decide|second_approve|rescue|export|resume)_\w+"""
+    r"""|admin:reviews_|perms\.reviews\.|(?<!templates)/admin/reviews[/"']|get_model\(\s*["']reviews["']""")
+# The upgrade notes, and this file's host apps that have the old labels.
+SPEAK_OF_THE_OLD_LABEL = {"docs/plugin.md", "tests/plugin/test_labels.py"}
+NEW_LABEL_LITERAL = re.compile(r"""["']hitlcrm_reviews[."'_]|["']hitlcrm_integrations["']""")
+
+
+def test_nothing_spells_the_old_label_and_the_code_takes_the_new_one_from_its_constant() -> None:
+    """A permission, admin URL name or path under the old label would quietly match nothing (``has_perm``
+    is False, the link 404s). The code spells the label through ``reviews.apps`` (``LABEL``, ``perm()``,
+    ``admin_url_name()``); templates (which cannot import it) and migrations (frozen) spell it out."""
+    old, literal = [], []
+    for folder in ("reviews", "integrations", "hitlcrm", "templates", "tests", "bench", ".ci", "docs"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in {".py", ".html", ".md", ".txt"} or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(ROOT).as_posix()
+            text = path.read_text()
+            if relative not in SPEAK_OF_THE_OLD_LABEL:
+                old += [f"{relative}: {match}" for match in OLD_LABEL_SPELLINGS.findall(text)]
+            if (path.suffix == ".py" and folder in {"reviews", "integrations", "hitlcrm"} and "migrations" not in path.parts
+                    and relative not in {"reviews/apps.py", "integrations/apps.py"}):
+                literal += [f"{relative}: {match}" for match in NEW_LABEL_LITERAL.findall(text)]
+    assert old == [], "spelled with the old label: " + "; ".join(old)
+    assert literal == [], "spell the label with reviews.apps.LABEL / perm() / admin_url_name(): " + "; ".join(literal)
