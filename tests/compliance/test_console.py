@@ -65,7 +65,8 @@ def test_nobody_adds_changes_or_deletes_audit_events(role, carla) -> None:
     assert page.status_code == 200 and "Save" not in page.content.decode()  # a read-only view
     assert browser.post(change_url, {"actor": "mallory", "action": "approved"}).status_code == 403
     assert browser.get(reverse("admin:hitlcrm_reviews_auditevent_add")).status_code == 403
-    assert browser.post(reverse("admin:hitlcrm_reviews_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    delete_url = reverse("admin:hitlcrm_reviews_auditevent_delete", args=[event.pk])
+    assert browser.post(delete_url, {"post": "yes"}).status_code == 403
     bulk = browser.post(changelist(), {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
     assert bulk.status_code in (200, 302)
     assert AuditEvent.objects.filter(pk=event.pk, actor=event.actor).exists()

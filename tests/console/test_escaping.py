@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_ai_text_is_escaped_and_html_mail_is_sandboxed(agent, rita) -> None:
     email, change = hostile_proposals(agent[0])
     client = logged_in(rita)
-    for url in (f"/admin/hitlcrm_reviews/emaildraft/{email.pk}/review/", f"/admin/hitlcrm_reviews/crmchange/{change.pk}/review/",
-                "/admin/hitlcrm_reviews/emaildraft/", "/admin/hitlcrm_reviews/crmchange/", "/admin/hitlcrm_reviews/proposal/?status=all"):
+    for url in (f"/admin/hitlcrm_reviews/emaildraft/{email.pk}/review/",
+                f"/admin/hitlcrm_reviews/crmchange/{change.pk}/review/", "/admin/hitlcrm_reviews/emaildraft/",
+                "/admin/hitlcrm_reviews/crmchange/", "/admin/hitlcrm_reviews/proposal/?status=all"):
         response = client.get(url)
         page = response.content.decode()
         assert response.status_code == 200

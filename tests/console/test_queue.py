@@ -113,7 +113,8 @@ def queries(client: Any, url: str) -> int:
     return len(context)
 
 
-@pytest.mark.parametrize("queue_url", [QUEUE, "/admin/hitlcrm_reviews/crmchange/", "/admin/hitlcrm_reviews/proposal/?status=all"])
+@pytest.mark.parametrize("queue_url", [QUEUE, "/admin/hitlcrm_reviews/crmchange/",
+                                       "/admin/hitlcrm_reviews/proposal/?status=all"])
 def test_the_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, queue_url, django_assert_max_num_queries) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     queued(api, 3)

@@ -59,7 +59,8 @@ def test_the_console_action_resolves_selected_unknowns(unknown, rita) -> None:
 
     page = client.get("/admin/hitlcrm_reviews/maildelivery/?proposal__execution__state__exact=unknown")
     assert page.status_code == 200 and f"#{unknown.pk}" in page.content.decode()
-    response = client.post("/admin/hitlcrm_reviews/maildelivery/", {"action": "mark_sent", "_selected_action": [delivery.pk]})
+    response = client.post("/admin/hitlcrm_reviews/maildelivery/",
+                           {"action": "mark_sent", "_selected_action": [delivery.pk]})
 
     assert response.status_code == 302
     unknown.refresh_from_db()

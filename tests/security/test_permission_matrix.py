@@ -119,7 +119,8 @@ def submit(world: World, client: Client, door: str) -> Outcome:
 
 def view(world: World, client: Client, door: str) -> Outcome:
     proposal = world.queued(subject="Only for the eyes of those who may")
-    url = f"/api/v1/email-drafts/{proposal.pk}/" if door == "api" else f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/"
+    url = (f"/api/v1/email-drafts/{proposal.pk}/" if door == "api"
+           else f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/")
     response = client.get(url)
     return response, b"Only for the eyes of those who may" in response.content
 
@@ -211,7 +212,8 @@ def read_history(world: World, client: Client, door: str) -> Outcome:
 
 def export(world: World, client: Client, door: str) -> Outcome:
     world.queued()
-    response = client.get("/api/v1/history/?format=csv" if door == "api" else "/admin/hitlcrm_reviews/auditevent/export/?format=csv")
+    response = client.get("/api/v1/history/?format=csv" if door == "api"
+                          else "/admin/hitlcrm_reviews/auditevent/export/?format=csv")
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return response, response.status_code == 200 and b"submitted" in content and b"sdr-bot" in content
 
