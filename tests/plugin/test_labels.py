@@ -207,7 +207,8 @@ def test_a_row_under_both_labels_is_refused_and_nothing_moves() -> None:
 
 OLD_LABEL_SPELLINGS = re.compile(
     r"""(?<![\w.])reviews\.(?:view|add|change|delete|decide|second_approve|rescue|export|resume)_\w+"""
-    r"""|admin:reviews_|perms\.reviews\.|(?<!templates)/admin/reviews[/"']|get_model\(\s*["']reviews["']""")
+    r"""|admin:reviews_|perms\.reviews\.|(?<!templates)/admin/reviews[/"']|get_model\(\s*["']reviews["']"""
+    r"""|f["']reviews\.\{|f["']admin:reviews_""")
 # The upgrade notes, and this file's host apps that have the old labels.
 SPEAK_OF_THE_OLD_LABEL = {"docs/plugin.md", "tests/plugin/test_labels.py"}
 NEW_LABEL_LITERAL = re.compile(r"""["']hitlcrm_reviews[."'_]|["']hitlcrm_integrations["']""")
