@@ -31,7 +31,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 migrations: venv
-	$(BIN)/python manage.py makemigrations reviews integrations
+	$(BIN)/python manage.py makemigrations hitlcrm_reviews hitlcrm_integrations
 
 # docs/audit.md, the audit action catalogue, is written from the AuditAction enum.
 docs: venv

@@ -3,8 +3,9 @@
 Builds the wheel from the checkout's tracked files, installs it into a fresh venv with only its
 declared dependencies (`pip install -c constraints.txt dist/hitlcrm-*.whl`), and generates a host
 project in a temporary folder from tests/host_project (as the package `host`: a user model that
-signs in by email, its own admin registrations and its own DRF endpoint, its own Celery app and
-REST_FRAMEWORK, no hitlcrm settings but the Salesforce login). Everything runs from that folder, so
+signs in by email, its own admin registrations and its own DRF endpoint, its own apps labelled
+`reviews` and `integrations` beside hitlcrm's `hitlcrm_reviews` and `hitlcrm_integrations`, its own
+Celery app and REST_FRAMEWORK, no hitlcrm settings but the Salesforce login). Everything runs from that folder, so
 nothing is imported from the checkout. Then: `migrate`, `check`, the Salesforce emulator,
 `runserver` and a worker started as `celery -A host worker`; an agent submits a CRM change, a
 reviewer approves it in the console, the worker executes it to the emulator. And: the host's own
@@ -107,9 +108,13 @@ def main() -> None:
         where = run([python, "-c", "import reviews; print(reviews.__file__)"], env, cwd=work)
         assert "site-packages" in where, f"reviews imported from {where}, not from the installed wheel"
 
-        step("migrate and check")
+        step("migrate and check (the host's own apps labelled reviews and integrations beside hitlcrm's)")
         run([*manage, "migrate", "--noinput", "-v0"], env, cwd=work)
-        run([*manage, "check"], env, cwd=work)
+        run([*manage, "check", "--database", "default"], env, cwd=work)
+        labels = run([*manage, "shell", "-v0", "-c", "from django.apps import apps; print(sorted((c.label, c.name) "
+                      "for c in apps.get_app_configs() if c.label.endswith(('reviews', 'integrations'))))"], env, cwd=work)
+        assert labels.strip() == ("[('hitlcrm_integrations', 'integrations'), ('hitlcrm_reviews', 'reviews'), "
+                                  "('integrations', 'host.integrations'), ('reviews', 'host.reviews')]"), labels
         run([*manage, "shell", "-v0", "-c", HOST_SETUP], env, cwd=work)
         before = json.loads(run([*manage, "shell", "-v0", "-c", HOST_SNAPSHOT], env, cwd=work))
 

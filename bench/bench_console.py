@@ -333,23 +333,24 @@ def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
     targets = {kind: rng.sample(pks, 40) for kind, pks in waiting.items()}
     pages: dict[str, Any] = {
         "stock changelist, auth.Group (1,000 rows, 100 a page)": lambda i: "/admin/auth/group/",
-        "queue: email drafts (default: awaiting, 50 a page)": lambda i: "/admin/reviews/emaildraft/",
-        "queue: CRM changes": lambda i: "/admin/reviews/crmchange/",
-        "review page: email draft": lambda i: f"/admin/reviews/emaildraft/{targets['email_draft'][i % 40]}/review/",
-        "review page: CRM change": lambda i: f"/admin/reviews/crmchange/{targets['crm_change'][i % 40]}/review/",
-        "my queue (all kinds)": lambda i: "/admin/reviews/proposal/?queue=mine",
-        "queue filtered: failed check tone, risk 4": lambda i: "/admin/reviews/emaildraft/?failed_check=tone&risk=4",
-        "queue: email drafts, every status (500,000 rows)": lambda i: "/admin/reviews/emaildraft/?status=all",
+        "queue: email drafts (default: awaiting, 50 a page)": lambda i: "/admin/hitlcrm_reviews/emaildraft/",
+        "queue: CRM changes": lambda i: "/admin/hitlcrm_reviews/crmchange/",
+        "review page: email draft": lambda i: f"/admin/hitlcrm_reviews/emaildraft/{targets['email_draft'][i % 40]}/review/",
+        "review page: CRM change": lambda i: f"/admin/hitlcrm_reviews/crmchange/{targets['crm_change'][i % 40]}/review/",
+        "my queue (all kinds)": lambda i: "/admin/hitlcrm_reviews/proposal/?queue=mine",
+        "queue filtered: failed check tone, risk 4": lambda i: "/admin/hitlcrm_reviews/emaildraft/?failed_check=tone&risk=4",
+        "queue: email drafts, every status (500,000 rows)": lambda i: "/admin/hitlcrm_reviews/emaildraft/?status=all",
         # Searches (reviews/search.py): a company (a tenth of the rows), a word of every email's body, one
         # recipient among 50,000 (a handful of rows), a CRM id, in the queue and over every status.
-        "queue search: a company (woodgrove bank)": lambda i: "/admin/reviews/emaildraft/?q=woodgrove+bank",
-        "queue search: a recipient (personN@)": lambda i: f"/admin/reviews/emaildraft/?q=person{4000 + 37 * i}%40",
+        "queue search: a company (woodgrove bank)": lambda i: "/admin/hitlcrm_reviews/emaildraft/?q=woodgrove+bank",
+        "queue search: a recipient (personN@)": lambda i: f"/admin/hitlcrm_reviews/emaildraft/?q=person{4000 + 37 * i}%40",
         "queue search, every status: a recipient":
-            lambda i: f"/admin/reviews/emaildraft/?status=all&q=person{4100 + 37 * i}%40",
+            lambda i: f"/admin/hitlcrm_reviews/emaildraft/?status=all&q=person{4100 + 37 * i}%40",
         "queue search, every status: a word of every email (pipeline; for information)":
-            lambda i: "/admin/reviews/emaildraft/?status=all&q=pipeline",
-        "queue search, all kinds: a CRM id": lambda i: f"/admin/reviews/proposal/?status=all&q=003{(4200 + 37 * i):015d}",
-        "dashboard": lambda i: "/admin/reviews/proposal/dashboard/",
+            lambda i: "/admin/hitlcrm_reviews/emaildraft/?status=all&q=pipeline",
+        "queue search, all kinds: a CRM id":
+            lambda i: f"/admin/hitlcrm_reviews/proposal/?status=all&q=003{(4200 + 37 * i):015d}",
+        "dashboard": lambda i: "/admin/hitlcrm_reviews/proposal/dashboard/",
     }
     wanted = [word.strip() for word in only.split(",") if word.strip()]
     if wanted:
@@ -412,11 +413,11 @@ def phase_browser(decisions: int) -> dict[str, Any]:
             page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
             # The items waiting for a first decision: the data's few emails "in conflict" (a CRM-only state
             # the generated rows give some old emails) have Approve disabled, so "a" would wait forever.
-            page.goto(f"{base}/admin/login/?next=/admin/reviews/emaildraft/%3Fstatus%3Dneeds_review")
+            page.goto(f"{base}/admin/login/?next=/admin/hitlcrm_reviews/emaildraft/%3Fstatus%3Dneeds_review")
             page.fill("#id_username", "reviewer1")
             page.fill("#id_password", PASSWORD)
             page.press("#id_password", "Enter")
-            page.wait_for_url(lambda url: urlsplit(url).path == "/admin/reviews/emaildraft/")
+            page.wait_for_url(lambda url: urlsplit(url).path == "/admin/hitlcrm_reviews/emaildraft/")
             page.keyboard.press("j")
             page.wait_for_selector("#review")
             for number in range(decisions):

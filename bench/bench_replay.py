@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         form = {name: json.dumps(value) if isinstance(value, list | dict) else ("on" if value is True else value)
                 for name, value in form.items() if value is not None and value is not False}
         form.update({"mode": "calibrated", "audit_sample_rate": "0.02", "_preview": "Preview impact"})
-        url_change = f"/admin/reviews/policy/{saved.pk}/change/"
+        url_change = f"/admin/hitlcrm_reviews/policy/{saved.pk}/change/"
 
         def preview() -> None:
             response = client.post(url_change, form)

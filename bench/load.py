@@ -50,7 +50,7 @@ DB_NAME = "bench_load"
 REDIS_DB = 14
 PASSWORD = "load-test-passphrase-2026"
 MAX_DURATION = 1800
-REVIEW_LINK = re.compile(r'href="(/admin/reviews/\w+/(\d+)/review/[^"]*)"')
+REVIEW_LINK = re.compile(r'href="(/admin/hitlcrm_reviews/\w+/(\d+)/review/[^"]*)"')
 DECIDE_FORM = re.compile(r'<form id="decide-form" method="post" action="([^"]+)"')
 
 
@@ -323,7 +323,7 @@ def reviewer(number: int, base: str, stop: threading.Event, stats: Stats, decide
     session = login(base, f"reviewer{number}")
     while not stop.is_set():
         started = time.perf_counter()
-        queue = session.get(f"{base}/admin/reviews/proposal/", timeout=120)
+        queue = session.get(f"{base}/admin/hitlcrm_reviews/proposal/", timeout=120)
         stats.record("open queue (console)", time.perf_counter() - started, str(queue.status_code),
                      "" if queue.ok else f"{queue.status_code}")
         links = REVIEW_LINK.findall(queue.text)

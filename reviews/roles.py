@@ -15,57 +15,58 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
+from .apps import perm
 from .kinds import registered_kinds
 
 # Every queue: the all-kinds one and each kind's own.
-VIEW_RECORDS = ["reviews.view_proposal", *(kind.view_permission for kind in registered_kinds())]
+VIEW_RECORDS = [perm("view_proposal"), *(kind.view_permission for kind in registered_kinds())]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    "reviewer": [*VIEW_RECORDS, "reviews.decide_proposal"],
+    "reviewer": [*VIEW_RECORDS, perm("decide_proposal")],
     "senior_reviewer": [
-        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal", "reviews.rescue_proposal",
-        "reviews.view_policy", "reviews.change_policy", "reviews.add_policy",
-        "reviews.view_crmobjectrule", "reviews.change_crmobjectrule",
+        *VIEW_RECORDS, perm("decide_proposal"), perm("second_approve_proposal"), perm("rescue_proposal"),
+        perm("view_policy"), perm("change_policy"), perm("add_policy"),
+        perm("view_crmobjectrule"), perm("change_crmobjectrule"),
     ],
-    "compliance": [*VIEW_RECORDS, "reviews.view_history", "reviews.export_history", "reviews.view_policy",
-                   "reviews.view_auditevent"],
+    "compliance": [*VIEW_RECORDS, perm("view_history"), perm("export_history"), perm("view_policy"),
+                   perm("view_auditevent")],
     "admin": [
-        *VIEW_RECORDS, "reviews.decide_proposal", "reviews.second_approve_proposal", "reviews.rescue_proposal",
-        "reviews.view_history",
-        "reviews.export_history", "reviews.view_policy", "reviews.change_policy", "reviews.add_policy",
-        "reviews.view_crmobjectrule", "reviews.change_crmobjectrule", "reviews.add_crmobjectrule",
-        "reviews.view_apiclient", "reviews.change_apiclient", "reviews.add_apiclient",
-        "reviews.view_apitoken", "reviews.change_apitoken", "reviews.view_auditevent",
+        *VIEW_RECORDS, perm("decide_proposal"), perm("second_approve_proposal"), perm("rescue_proposal"),
+        perm("view_history"),
+        perm("export_history"), perm("view_policy"), perm("change_policy"), perm("add_policy"),
+        perm("view_crmobjectrule"), perm("change_crmobjectrule"), perm("add_crmobjectrule"),
+        perm("view_apiclient"), perm("change_apiclient"), perm("add_apiclient"),
+        perm("view_apitoken"), perm("change_apitoken"), perm("view_auditevent"),
     ],
 }
 # The suppression list: senior reviewers may add an address; only admins may change or remove one.
-ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_suppression", "reviews.add_suppression"]
-ROLE_PERMISSIONS["compliance"] += ["reviews.view_suppression"]
-ROLE_PERMISSIONS["admin"] += ["reviews.view_suppression", "reviews.add_suppression", "reviews.change_suppression",
-                              "reviews.delete_suppression"]
+ROLE_PERMISSIONS["senior_reviewer"] += [perm("view_suppression"), perm("add_suppression")]
+ROLE_PERMISSIONS["compliance"] += [perm("view_suppression")]
+ROLE_PERMISSIONS["admin"] += [perm("view_suppression"), perm("add_suppression"), perm("change_suppression"),
+                              perm("delete_suppression")]
 # Decision webhooks: admins keep the callback host allow-list and read the delivery log.
-ROLE_PERMISSIONS["admin"] += ["reviews.view_callbackhostrule", "reviews.add_callbackhostrule",
-                              "reviews.change_callbackhostrule", "reviews.delete_callbackhostrule",
-                              "reviews.view_webhookdelivery"]
+ROLE_PERMISSIONS["admin"] += [perm("view_callbackhostrule"), perm("add_callbackhostrule"),
+                              perm("change_callbackhostrule"), perm("delete_callbackhostrule"),
+                              perm("view_webhookdelivery")]
 # Outbound action types (what agents may have hitlcrm do elsewhere, and where): admins keep them;
 # compliance reads them.
-ROLE_PERMISSIONS["admin"] += ["reviews.view_outboundactiontype", "reviews.add_outboundactiontype",
-                              "reviews.change_outboundactiontype"]
-ROLE_PERMISSIONS["compliance"] += ["reviews.view_outboundactiontype"]
+ROLE_PERMISSIONS["admin"] += [perm("view_outboundactiontype"), perm("add_outboundactiontype"),
+                              perm("change_outboundactiontype")]
+ROLE_PERMISSIONS["compliance"] += [perm("view_outboundactiontype")]
 # The complaint and bounce circuit breaker: senior reviewers (and admins) resume a paused sender domain.
-ROLE_PERMISSIONS["senior_reviewer"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
-ROLE_PERMISSIONS["compliance"] += ["reviews.view_senderdomain"]
-ROLE_PERMISSIONS["admin"] += ["reviews.view_senderdomain", "reviews.resume_senderdomain"]
+ROLE_PERMISSIONS["senior_reviewer"] += [perm("view_senderdomain"), perm("resume_senderdomain")]
+ROLE_PERMISSIONS["compliance"] += [perm("view_senderdomain")]
+ROLE_PERMISSIONS["admin"] += [perm("view_senderdomain"), perm("resume_senderdomain")]
 # Notifications: admins keep the routes and link reviewers' Slack accounts, and read the outbox.
-ROLE_PERMISSIONS["admin"] += ["reviews.view_notificationroute", "reviews.add_notificationroute",
-                              "reviews.change_notificationroute", "reviews.delete_notificationroute",
-                              "reviews.view_reviewernotificationprofile", "reviews.add_reviewernotificationprofile",
-                              "reviews.change_reviewernotificationprofile",
-                              "reviews.delete_reviewernotificationprofile", "reviews.view_notification"]
+ROLE_PERMISSIONS["admin"] += [perm("view_notificationroute"), perm("add_notificationroute"),
+                              perm("change_notificationroute"), perm("delete_notificationroute"),
+                              perm("view_reviewernotificationprofile"), perm("add_reviewernotificationprofile"),
+                              perm("change_reviewernotificationprofile"),
+                              perm("delete_reviewernotificationprofile"), perm("view_notification")]
 # Golden items: only admins seed them and see which items are golden (reviewers must not tell them apart).
-ROLE_PERMISSIONS["admin"] += ["reviews.view_goldenitem", "reviews.add_goldenitem"]
+ROLE_PERMISSIONS["admin"] += [perm("view_goldenitem"), perm("add_goldenitem")]
 # Reviewers (the console users hitlcrm created): admins create them, change their role, deactivate them.
-ROLE_PERMISSIONS["admin"] += ["reviews.view_consoleaccount", "reviews.add_consoleaccount",
-                              "reviews.change_consoleaccount"]
+ROLE_PERMISSIONS["admin"] += [perm("view_consoleaccount"), perm("add_consoleaccount"),
+                              perm("change_consoleaccount")]
 ROLES = tuple(ROLE_PERMISSIONS)
 GROUP_PREFIX = "hitlcrm: "
 

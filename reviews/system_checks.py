@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .conf import hitlcrm_settings
 
@@ -140,6 +140,8 @@ def receipt_key_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 def receipt_key_set_for_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Production (``manage.py check --deploy``): no receipt key is an error."""
     return [Error(_RECEIPT_KEY_MISSING, hint=_RECEIPT_KEY_HINT, id="hitlcrm.E005")] if _receipt_key_missing() else []
+
+
 @register(TAG)
 def canary_share_a_share(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """A new version's canary share is a share of its outputs: a value outside 0..1 would let all of
@@ -150,3 +152,16 @@ def canary_share_a_share(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return [Error(f"HITLCRM_NEW_VERSION_CANARY_SHARE must be a number from 0 to 1, got {share!r}",
                   hint="0 (the default) sends every output of a new version to a person until its own record "
                        "clears the bound; 0.1 lets a tenth through as a canary (docs/gate.md).", id="hitlcrm.E011")]
+
+
+@register(TAG, Tags.database)
+def no_rows_under_the_old_labels(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+    """A database made before the labels were namespaced (reviews/relabel.py) records its migrations
+    under ``reviews``: ``migrate`` would create every table again and fail half-way. It runs this
+    check (a database check: ``migrate``, ``check --database``) and stops here, naming the command."""
+    from .relabel import pending
+
+    return [Error(f"database {alias!r} records {move}",
+                  hint="Run `manage.py hitlcrm_relabel` once, then `migrate` (docs/plugin.md, \"Upgrading\").",
+                  id="hitlcrm.E020")
+            for alias in databases or () for move in pending(alias)]

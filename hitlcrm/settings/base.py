@@ -34,8 +34,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "anymail",
-    "reviews",
-    "integrations",
+    "reviews",  # label hitlcrm_reviews (reviews/apps.py): what permissions, admin URLs and migrate name
+    "integrations",  # labelled hitlcrm_integrations
 ]
 
 MIDDLEWARE = [

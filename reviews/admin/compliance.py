@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from ..apps import perm
 from ..downloads import events_export_response, export_response
 from ..models import AuditEvent, Proposal
 from ..models.audit import AUDIT_ACTIONS, AuditActorType
@@ -146,10 +147,10 @@ class AuditEventAdmin(FullWidthMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     # --- read-only for everyone -----------------------------------------------------------
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("reviews.view_history")
+        return request.user.has_perm(perm("view_history"))
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("reviews.export_history")
+        return request.user.has_perm(perm("export_history"))
 
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:

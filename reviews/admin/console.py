@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
+from ..apps import admin_url_name, perm
 from ..conf import hitlcrm_settings
 from ..kinds import kind_of, registered_kinds
 from ..models import (
@@ -152,10 +153,10 @@ class ProposalAdmin(admin.ModelAdmin):
         return False  # records change only through decisions on the review page
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("reviews.decide_proposal")
+        return request.user.has_perm(perm("decide_proposal"))
 
     def has_rescue_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("reviews.rescue_proposal")
+        return request.user.has_perm(perm("rescue_proposal"))
 
     # --- the queue ------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
@@ -188,12 +189,12 @@ class ProposalAdmin(admin.ModelAdmin):
                 waiting = kind.model.objects.filter(status__in=DECIDABLE)
                 tabs.append({"label": kind.plural_label, "count": QueuePaginator(waiting, 1).count,
                              "model": kind.model_name, "url": reverse(kind.admin_url_name("changelist"))})
-        if user.has_perm("reviews.view_proposal"):
+        if user.has_perm(perm("view_proposal")):
             # No count here: finding second approvals means reading every waiting item's row.
             tabs.append({"label": "My queue", "count": None, "model": "mine",
-                         "url": reverse("admin:reviews_proposal_changelist") + "?queue=mine"})
+                         "url": reverse(admin_url_name("proposal", "changelist")) + "?queue=mine"})
             tabs.append({"label": "Dashboard", "count": None, "model": "dashboard",
-                         "url": reverse("admin:reviews_proposal_dashboard")})
+                         "url": reverse(admin_url_name("proposal", "dashboard"))})
         current = current or ("mine" if request.GET.get("queue") == "mine" else self.opts.model_name)
         for tab in tabs:
             tab["current"] = tab["model"] == current
@@ -661,7 +662,7 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     elif proposal.required_approvals > 1 and proposal.status == Status.NEEDS_REVIEW:
         if any(d.reviewer_id == user.pk for d in approvals):
             approve_blocked = "You gave an approval; the next one must come from someone else."
-        elif len(approvals) + 1 >= proposal.required_approvals and not user.has_perm("reviews.second_approve_proposal"):
+        elif len(approvals) + 1 >= proposal.required_approvals and not user.has_perm(perm("second_approve_proposal")):
             approve_blocked = "The second approval needs a senior reviewer."
     try:
         execution = proposal.execution

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from ..apps import perm
 from ..conf import hitlcrm_settings
 from ..kinds import registered_kinds
 from ..models import CrmObjectRule, Decision, Execution, Policy, Proposal
@@ -183,8 +184,8 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
 
 def sets_up(user: Any) -> bool:
     """Whether ``user`` configures hitlcrm (rules, policies or people): they are told what is left to do."""
-    return any(user.has_perm(name) for name in ("reviews.change_policy", "reviews.change_crmobjectrule",
-                                                 "reviews.add_consoleaccount"))
+    return any(user.has_perm(name) for name in (perm("change_policy"), perm("change_crmobjectrule"),
+                                                 perm("add_consoleaccount")))
 
 
 def setup_view(request: HttpRequest, model_admin: Any) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from ..apps import admin_url_name
 from ..models import Decision, GoldenExpectation, GoldenItem
 from ..services.actors import Actor
 from ..services.golden import MAX_COPIES, GoldenSeedRefused, golden_items_seed
@@ -87,8 +88,8 @@ class GoldenItemAdmin(admin.ModelAdmin):
             for decision in answers))
 
     def get_urls(self) -> list[Any]:
-        return [path("seed/", self.admin_site.admin_view(self.seed_view), name="reviews_goldenitem_seed"),
-                *super().get_urls()]
+        name = f"{self.opts.app_label}_{self.opts.model_name}_seed"
+        return [path("seed/", self.admin_site.admin_view(self.seed_view), name=name), *super().get_urls()]
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         return self.seed_view(request)
@@ -108,7 +109,7 @@ class GoldenItemAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"{len(seeded)} golden item(s) in the queue: "
                                            f"{', '.join(f'#{item.proposal_id}' for item in seeded)}.", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:reviews_goldenitem_changelist"))
+                return HttpResponseRedirect(reverse(admin_url_name("goldenitem", "changelist")))
         context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
                    "title": "Seed golden items"}
         return protect(TemplateResponse(request, self.seed_template, context))

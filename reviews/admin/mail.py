@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..apps import perm
 from ..kinds import kinds_with
 from ..models import ExecutionState
 from ..models.mail import MailDelivery, MailEvent, SenderDomain, Suppression
@@ -90,7 +91,7 @@ class MailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("reviews.decide_proposal")
+        return request.user.has_perm(perm("decide_proposal"))
 
     def _resolve(self, request: HttpRequest, queryset: QuerySet[MailDelivery], *, sent: bool) -> None:
         done, refused = 0, []
@@ -152,7 +153,7 @@ class SenderDomainAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return may_view_emails(request) or super().has_view_permission(request, obj)
 
     def has_resume_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("reviews.resume_senderdomain")
+        return request.user.has_perm(perm("resume_senderdomain"))
 
     @admin.action(description="Resume sending (the complaint or bounce cause is dealt with)", permissions=["resume"])
     def resume(self, request: HttpRequest, queryset: QuerySet[SenderDomain]) -> None:

@@ -19,6 +19,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ..apps import perm
 from ..checks import builtin as _builtin  # noqa: F401  (registers the built-in check names)
 from ..checks import registry
 from ..kinds import registered_kinds
@@ -77,7 +78,7 @@ def first_open(ordered: QuerySet[Proposal], user: AbstractBaseUser, *, batch: in
     """The first item of an ordered queue this reviewer can decide: not one they approved already
     (four-eyes), nor one waiting for a second approval they may not give. Checked on a small batch of
     candidates at a time, because a filter over the whole queue would read every waiting row."""
-    senior = user.has_perm("reviews.second_approve_proposal")
+    senior = user.has_perm(perm("second_approve_proposal"))
     for start in range(0, batch * batches, batch):
         ids = list(ordered.values_list("pk", flat=True)[start:start + batch])
         if not ids:
@@ -97,7 +98,7 @@ def first_open(ordered: QuerySet[Proposal], user: AbstractBaseUser, *, batch: in
 def mine(queryset: QuerySet[Proposal], user: AbstractBaseUser) -> QuerySet[Proposal]:
     """My queue: items I hold, and four-eyes items waiting for a second approval I may give."""
     held = Q(claimed_by=user, claimed_until__gt=timezone.now(), status__in=DECIDABLE)
-    if not user.has_perm("reviews.second_approve_proposal"):
+    if not user.has_perm(perm("second_approve_proposal")):
         return queryset.filter(held)
     # The few half-approved ids first (one query), so the queue itself is read by primary key
     # instead of testing every waiting row against the decisions.

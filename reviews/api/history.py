@@ -1,8 +1,8 @@
 """The audit history for compliance: ``GET /api/v1/history/`` (filters, cursor pages, streaming
 CSV / JSON Lines exports), one CRM record's timeline, and the monthly decisions report.
 
-Read-only, and only for people holding ``reviews.view_history`` (exports and reports also need
-``reviews.export_history``); API clients (agents, integrations) are always refused.
+Read-only, and only for people holding ``hitlcrm_reviews.view_history`` (exports and reports also need
+``hitlcrm_reviews.export_history``); API clients (agents, integrations) are always refused.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..apps import perm
 from ..downloads import events_export_response, export_response
 from ..models import AuditEvent
 from ..models.audit import AUDIT_ACTIONS
@@ -65,11 +66,11 @@ class CanReadHistory(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if client_of(request) is not None:
             return False  # agents and integrations never read the audit trail
-        if not request.user.has_perm("reviews.view_history"):
+        if not request.user.has_perm(perm("view_history")):
             return False
         fmt = getattr(getattr(request, "accepted_renderer", None), "format", "json")
         if (fmt in EXPORT_FORMATS or getattr(view, "is_report", False)) and not request.user.has_perm(
-            "reviews.export_history"
+            perm("export_history")
         ):
             self.message = "Exporting the audit history needs the export permission."
             return False

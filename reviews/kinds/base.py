@@ -37,6 +37,8 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
 
+from ..apps import LABEL, admin_url_name, perm
+
 # A primary key no record has, reversed once and replaced: a page of hundreds of records reverses
 # each kind's review URL once (see ``Kind.review_path``).
 _PK_PLACEHOLDER = 987654321987654321
@@ -61,7 +63,7 @@ class Kind:
     label: ClassVar[str] = ""  # "Email draft"
     plural_label: ClassVar[str] = ""  # the console's queue tab: "Email drafts"
     # The proxy model of Proposal that gives the kind its own console queue, admin URLs
-    # (``admin:reviews_<model_name>_review``) and view permission (``reviews.view_<model_name>``).
+    # (``admin:hitlcrm_reviews_<model_name>_review``) and view permission (``hitlcrm_reviews.view_<model_name>``).
     model_name: ClassVar[str] = ""
     # The executor that carries out an approved record (the executor port looks it up by this name).
     executor: ClassVar[str] = ""
@@ -99,15 +101,15 @@ class Kind:
     @property
     def model(self) -> type[Any]:
         """The kind's proxy model."""
-        return apps.get_model("reviews", self.model_name)
+        return apps.get_model(LABEL, self.model_name)
 
     @property
     def view_permission(self) -> str:
-        return f"reviews.view_{self.model_name}"
+        return perm(f"view_{self.model_name}")
 
     def admin_url_name(self, view: str) -> str:
-        """``admin:reviews_<model>_<view>``: review, decide, changelist, ..."""
-        return f"admin:reviews_{self.model_name}_{view}"
+        """``admin:hitlcrm_reviews_<model>_<view>``: review, decide, changelist, ..."""
+        return admin_url_name(self.model_name, view)
 
     def review_path(self, pk: int) -> str:
         """The path of a record's review page. The one way to it: ``Proposal.admin_url`` and

@@ -28,6 +28,9 @@ class Migration(migrations.Migration):
                 ('anchor_seq', models.BigIntegerField(default=0)),
                 ('anchor_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
             ],
+            options={
+                'db_table': 'reviews_auditchainhead',
+            },
         ),
         migrations.CreateModel(
             name='CallbackHostRule',
@@ -39,6 +42,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
+                'db_table': 'reviews_callbackhostrule',
                 'verbose_name': 'callback host',
                 'ordering': ['host'],
             },
@@ -53,6 +57,7 @@ class Migration(migrations.Migration):
                 ('enabled', models.BooleanField(default=True)),
             ],
             options={
+                'db_table': 'reviews_crmobjectrule',
                 'verbose_name': 'CRM object rule',
                 'ordering': ['crm_object'],
             },
@@ -75,6 +80,9 @@ class Migration(migrations.Migration):
                 ('transient_failures', models.PositiveIntegerField(default=0)),
                 ('retry_after', models.DateTimeField(blank=True, null=True)),
             ],
+            options={
+                'db_table': 'reviews_execution',
+            },
         ),
         migrations.CreateModel(
             name='MailRecipient',
@@ -83,6 +91,9 @@ class Migration(migrations.Migration):
                 ('address', models.CharField(max_length=254, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
+            options={
+                'db_table': 'reviews_mailrecipient',
+            },
         ),
         migrations.CreateModel(
             name='ApiClient',
@@ -98,6 +109,7 @@ class Migration(migrations.Migration):
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='api_client', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_apiclient',
                 'ordering': ['name'],
             },
         ),
@@ -110,8 +122,11 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('last_used_at', models.DateTimeField(blank=True, null=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='reviews.apiclient')),
+                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='hitlcrm_reviews.apiclient')),
             ],
+            options={
+                'db_table': 'reviews_apitoken',
+            },
         ),
         migrations.CreateModel(
             name='AuditEvent',
@@ -132,6 +147,7 @@ class Migration(migrations.Migration):
                 ('hash', models.CharField(max_length=64)),
             ],
             options={
+                'db_table': 'reviews_auditevent',
                 'verbose_name': 'audit event',
                 'ordering': ['seq'],
                 'indexes': [models.Index(fields=['crm_object', 'crm_id', 'seq'], name='audit_crm_record'), models.Index(fields=['occurred_at', 'seq'], name='audit_time'), models.Index(fields=['action', 'seq'], name='audit_action'), models.Index(fields=['actor', 'seq'], name='audit_actor'), models.Index(fields=['actor', 'action', 'seq'], name='audit_actor_action'), models.Index(fields=['proposal_id_ref', 'seq'], name='audit_proposal')],
@@ -152,6 +168,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_historicalcrmobjectrule',
                 'verbose_name': 'historical CRM object rule',
                 'verbose_name_plural': 'historical CRM object rules',
                 'ordering': ('-history_date', '-history_id'),
@@ -194,6 +211,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_historicalpolicy',
                 'verbose_name': 'historical policy',
                 'verbose_name_plural': 'historical policies',
                 'ordering': ('-history_date', '-history_id'),
@@ -245,11 +263,12 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.apiclient')),
+                ('agent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hitlcrm_reviews.apiclient')),
                 ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_historicalproposal',
                 'verbose_name': 'historical proposal',
                 'verbose_name_plural': 'historical proposals',
                 'ordering': ('-history_date', '-history_id'),
@@ -275,6 +294,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_historicalsuppression',
                 'verbose_name': 'historical suppression',
                 'verbose_name_plural': 'historical suppressions',
                 'ordering': ('-history_date', '-history_id'),
@@ -312,6 +332,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
+                'db_table': 'reviews_policy',
                 'verbose_name_plural': 'policies',
                 'ordering': ['task_type'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('confidence_threshold__gte', 0), ('confidence_threshold__lte', 1)), name='policy_confidence_threshold_0_1'), models.CheckConstraint(condition=models.Q(('audit_sample_rate__gte', 0), ('audit_sample_rate__lte', 1)), name='policy_sample_rate_0_1'), models.CheckConstraint(condition=models.Q(('required_approvals__gte', 1), ('required_approvals__lte', 2)), name='policy_required_approvals_1_2')],
@@ -359,11 +380,12 @@ class Migration(migrations.Migration):
                 ('claimed_until', models.DateTimeField(blank=True, null=True)),
                 ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='reviews.apiclient')),
+                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='hitlcrm_reviews.apiclient')),
                 ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_proposal',
                 'ordering': ['-risk', 'sla_due_at', 'submitted_at', 'pk'],
                 'permissions': [('decide_proposal', 'Can approve, reject and edit proposals'), ('second_approve_proposal', 'Can give the second approval of a four-eyes item'), ('view_history', 'Can read the audit history'), ('export_history', 'Can export the audit history and reports')],
             },
@@ -373,8 +395,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=300)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outreach_keys', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outreach_keys', to='hitlcrm_reviews.proposal')),
             ],
+            options={
+                'db_table': 'reviews_outreachkey',
+            },
         ),
         migrations.CreateModel(
             name='MailEvent',
@@ -390,9 +415,10 @@ class Migration(migrations.Migration):
                 ('occurred_at', models.DateTimeField(blank=True, null=True)),
                 ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('payload', models.JSONField(blank=True, default=dict)),
-                ('proposal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='mail_events', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='mail_events', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_mailevent',
                 'ordering': ['-received_at', 'pk'],
             },
         ),
@@ -414,9 +440,10 @@ class Migration(migrations.Migration):
                 ('crm_activity_attempts', models.PositiveIntegerField(default=0)),
                 ('crm_activity_uncertain', models.BooleanField(default=False)),
                 ('crm_activity_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mail_delivery', to='reviews.proposal')),
+                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mail_delivery', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_maildelivery',
                 'verbose_name_plural': 'mail deliveries',
             },
         ),
@@ -425,9 +452,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('contacted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='reviews.mailrecipient')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mail_contacts', to='reviews.proposal')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='hitlcrm_reviews.mailrecipient')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mail_contacts', to='hitlcrm_reviews.proposal')),
             ],
+            options={
+                'db_table': 'reviews_mailcontact',
+            },
         ),
         migrations.CreateModel(
             name='HistoricalCrmFieldChange',
@@ -448,9 +478,10 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_historicalcrmfieldchange',
                 'verbose_name': 'historical crm field change',
                 'verbose_name_plural': 'historical crm field changes',
                 'ordering': ('-history_date', '-history_id'),
@@ -474,17 +505,18 @@ class Migration(migrations.Migration):
                 ('api_usage_used', models.PositiveIntegerField(blank=True, null=True)),
                 ('api_usage_max', models.PositiveIntegerField(blank=True, null=True)),
                 ('response', models.JSONField(blank=True, default=dict)),
-                ('execution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='reviews.execution')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='execution_log', to='reviews.proposal')),
+                ('execution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='hitlcrm_reviews.execution')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='execution_log', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_executionattempt',
                 'ordering': ['pk'],
             },
         ),
         migrations.AddField(
             model_name='execution',
             name='proposal',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='execution', to='reviews.proposal'),
+            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='execution', to='hitlcrm_reviews.proposal'),
         ),
         migrations.CreateModel(
             name='Decision',
@@ -501,9 +533,10 @@ class Migration(migrations.Migration):
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to=settings.AUTH_USER_MODEL)),
                 ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_decision',
                 'ordering': ['created_at', 'pk'],
             },
         ),
@@ -521,9 +554,10 @@ class Migration(migrations.Migration):
                 ('decision', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
                 ('written_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='field_changes', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='field_changes', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_crmfieldchange',
                 'ordering': ['proposal_id', 'pk'],
             },
         ),
@@ -537,9 +571,10 @@ class Migration(migrations.Migration):
                 ('message', models.CharField(max_length=500)),
                 ('details', models.JSONField(blank=True, default=dict)),
                 ('checked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_results', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_results', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_checkresult',
                 'ordering': ['passed', 'name'],
             },
         ),
@@ -553,7 +588,7 @@ class Migration(migrations.Migration):
                 'indexes': [],
                 'constraints': [],
             },
-            bases=('reviews.proposal',),
+            bases=('hitlcrm_reviews.proposal',),
         ),
         migrations.CreateModel(
             name='EmailDraft',
@@ -565,7 +600,7 @@ class Migration(migrations.Migration):
                 'indexes': [],
                 'constraints': [],
             },
-            bases=('reviews.proposal',),
+            bases=('hitlcrm_reviews.proposal',),
         ),
         migrations.CreateModel(
             name='Suppression',
@@ -580,6 +615,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_suppression',
                 'ordering': ['-created_at', 'pk'],
             },
         ),
@@ -601,10 +637,11 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
                 ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_deliveries', to='reviews.apiclient')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_deliveries', to='reviews.proposal')),
+                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_deliveries', to='hitlcrm_reviews.apiclient')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_deliveries', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_webhookdelivery',
                 'verbose_name_plural': 'webhook deliveries',
                 'ordering': ['-created_at', '-pk'],
             },
@@ -615,9 +652,10 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('window_start', models.BigIntegerField(help_text='Unix time the window starts at.')),
                 ('count', models.PositiveIntegerField(default=0)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.apiclient')),
+                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hitlcrm_reviews.apiclient')),
             ],
             options={
+                'db_table': 'reviews_apirequestwindow',
                 'constraints': [models.UniqueConstraint(fields=('client', 'window_start'), name='request_window_once')],
             },
         ),

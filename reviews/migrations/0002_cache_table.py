@@ -8,5 +8,5 @@ def create_cache_table(apps, schema_editor) -> None:  # noqa: ANN001
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0001_initial")]
+    dependencies = [("hitlcrm_reviews", "0001_initial")]
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

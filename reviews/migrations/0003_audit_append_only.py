@@ -67,14 +67,14 @@ def run(schema_editor, table: str, *, remove: bool = False) -> None:  # noqa: AN
 
 
 def install(apps, schema_editor) -> None:  # noqa: ANN001
-    run(schema_editor, apps.get_model("reviews", "AuditEvent")._meta.db_table)
-    apps.get_model("reviews", "AuditChainHead").objects.using(schema_editor.connection.alias).get_or_create(pk=1)
+    run(schema_editor, apps.get_model("hitlcrm_reviews", "AuditEvent")._meta.db_table)
+    apps.get_model("hitlcrm_reviews", "AuditChainHead").objects.using(schema_editor.connection.alias).get_or_create(pk=1)
 
 
 def uninstall(apps, schema_editor) -> None:  # noqa: ANN001
-    run(schema_editor, apps.get_model("reviews", "AuditEvent")._meta.db_table, remove=True)
+    run(schema_editor, apps.get_model("hitlcrm_reviews", "AuditEvent")._meta.db_table, remove=True)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0002_cache_table")]
+    dependencies = [("hitlcrm_reviews", "0002_cache_table")]
     operations = [migrations.RunPython(install, uninstall)]

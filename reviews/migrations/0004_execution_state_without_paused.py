@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0003_audit_append_only'),
+        ('hitlcrm_reviews', '0003_audit_append_only'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0004_execution_state_without_paused'),
+        ('hitlcrm_reviews', '0004_execution_state_without_paused'),
     ]
 
     operations = [
@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
                 ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
+                'db_table': 'reviews_metricrollup',
                 'verbose_name': 'metric roll-up',
                 'ordering': ['task_type', 'month'],
                 'indexes': [models.Index(fields=['month'], name='metric_rollup_month')],

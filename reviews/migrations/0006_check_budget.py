@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0005_metric_rollup'),
+        ('hitlcrm_reviews', '0005_metric_rollup'),
     ]
 
     operations = [
@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('used', models.PositiveIntegerField(default=0)),
             ],
             options={
+                'db_table': 'reviews_checkbudget',
                 'verbose_name': 'check budget',
                 'constraints': [models.UniqueConstraint(fields=('check_name', 'day'), name='check_budget_once_per_day')],
             },

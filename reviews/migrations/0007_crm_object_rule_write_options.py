@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0006_check_budget'),
+        ('hitlcrm_reviews', '0006_check_budget'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0007_crm_object_rule_write_options'),
+        ('hitlcrm_reviews', '0007_crm_object_rule_write_options'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0008_proposal_rescue_permission'),
+        ('hitlcrm_reviews', '0008_proposal_rescue_permission'),
     ]
 
     operations = [

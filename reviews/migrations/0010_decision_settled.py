@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0009_strict_writes'),
+        ('hitlcrm_reviews', '0009_strict_writes'),
     ]
 
     operations = [

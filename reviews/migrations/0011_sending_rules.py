@@ -9,9 +9,9 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """Existing drafts get the outreach index's account keys (the contact caps count them) and
     existing deliveries their sender domain (the circuit breaker's rates)."""
-    Proposal = apps.get_model("reviews", "Proposal")
-    OutreachKey = apps.get_model("reviews", "OutreachKey")
-    MailDelivery = apps.get_model("reviews", "MailDelivery")
+    Proposal = apps.get_model("hitlcrm_reviews", "Proposal")
+    OutreachKey = apps.get_model("hitlcrm_reviews", "OutreachKey")
+    MailDelivery = apps.get_model("hitlcrm_reviews", "MailDelivery")
     from django.conf import settings
 
     rows = []
@@ -33,7 +33,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0010_decision_settled'),
+        ('hitlcrm_reviews', '0010_decision_settled'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
+                'db_table': 'reviews_historicalsenderdomain',
                 'verbose_name': 'historical sender domain',
                 'verbose_name_plural': 'historical sender domains',
                 'ordering': ('-history_date', '-history_id'),
@@ -75,6 +76,7 @@ class Migration(migrations.Migration):
                 ('resume_note', models.TextField(blank=True)),
             ],
             options={
+                'db_table': 'reviews_senderdomain',
                 'ordering': ['domain'],
                 'permissions': [('resume_senderdomain', 'Can resume sending for a paused sender domain')],
             },

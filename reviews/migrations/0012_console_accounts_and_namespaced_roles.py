@@ -17,13 +17,13 @@ OLD_ROLE_NAMES = ("reviewer", "senior_reviewer", "compliance", "admin")
 
 def namespace_role_groups(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
-    ConsoleAccount = apps.get_model("reviews", "ConsoleAccount")
+    ConsoleAccount = apps.get_model("hitlcrm_reviews", "ConsoleAccount")
     for name in OLD_ROLE_NAMES:
         group = Group.objects.filter(name=name).first()
         if group is None or Group.objects.filter(name=f"hitlcrm: {name}").exists():
             continue
         labels = set(group.permissions.values_list("content_type__app_label", flat=True))
-        if labels != {"reviews"}:
+        if labels != {"hitlcrm_reviews"}:
             continue  # not hitlcrm's: no permissions, or some of another app
         group.name = f"hitlcrm: {name}"
         group.save(update_fields=["name"])
@@ -41,7 +41,7 @@ def restore_role_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0011_sending_rules'),
+        ('hitlcrm_reviews', '0011_sending_rules'),
         ('auth', '0012_alter_user_first_name_max_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -54,6 +54,9 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='hitlcrm_console_account', to=settings.AUTH_USER_MODEL)),
             ],
+            options={
+                'db_table': 'reviews_consoleaccount',
+            },
         ),
         migrations.RunPython(namespace_role_groups, restore_role_names),
     ]

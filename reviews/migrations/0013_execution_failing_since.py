@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0012_console_accounts_and_namespaced_roles'),
+        ('hitlcrm_reviews', '0012_console_accounts_and_namespaced_roles'),
     ]
 
     operations = [

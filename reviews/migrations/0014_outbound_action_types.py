@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0013_execution_failing_since'),
+        ('hitlcrm_reviews', '0013_execution_failing_since'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_historicaloutboundactiontype',
                 'verbose_name': 'historical outbound action type',
                 'verbose_name_plural': 'historical outbound action types',
                 'ordering': ('-history_date', '-history_id'),
@@ -70,6 +71,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
+                'db_table': 'reviews_outboundactiontype',
                 'verbose_name': 'outbound action type',
                 'ordering': ['name'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('ungated', False), models.Q(('reversible', True), ('stakes', 1)), _connector='OR'), name='action_type_ungated_only_reversible_low_stakes'), models.CheckConstraint(condition=models.Q(('audit_sample_rate__gte', 0), ('audit_sample_rate__lte', 1)), name='action_type_sample_rate_0_1')],

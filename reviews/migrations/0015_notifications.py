@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0014_outbound_action_types'),
+        ('hitlcrm_reviews', '0014_outbound_action_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -21,6 +21,9 @@ class Migration(migrations.Migration):
                 ('signature_hash', models.CharField(max_length=64, unique=True)),
                 ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
+            options={
+                'db_table': 'reviews_slackrequest',
+            },
         ),
         migrations.CreateModel(
             name='NotificationRoute',
@@ -43,6 +46,7 @@ class Migration(migrations.Migration):
                 ('reviewers', models.ManyToManyField(blank=True, help_text='For direct messages and email: who is told. Empty: every active reviewer who may decide.', related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_notificationroute',
                 'verbose_name': 'notification route',
                 'ordering': ['name'],
             },
@@ -66,12 +70,13 @@ class Migration(migrations.Migration):
                 ('shown_status', models.CharField(blank=True, max_length=20)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='reviews.notification')),
-                ('proposal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='reviews.proposal')),
+                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='hitlcrm_reviews.notification')),
+                ('proposal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='hitlcrm_reviews.proposal')),
                 ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('route', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to='reviews.notificationroute')),
+                ('route', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to='hitlcrm_reviews.notificationroute')),
             ],
             options={
+                'db_table': 'reviews_notification',
                 'ordering': ['-created_at', '-pk'],
             },
         ),
@@ -91,6 +96,7 @@ class Migration(migrations.Migration):
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_profile', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_reviewernotificationprofile',
                 'verbose_name': 'reviewer notification profile',
             },
         ),
@@ -102,11 +108,12 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),
                 ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('notification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reviews.notification')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.proposal')),
+                ('notification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hitlcrm_reviews.notification')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hitlcrm_reviews.proposal')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_notificationlink',
                 'indexes': [models.Index(fields=['expires_at'], name='notification_link_expiry')],
             },
         ),

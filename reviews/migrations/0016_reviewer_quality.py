@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0015_notifications'),
+        ('hitlcrm_reviews', '0015_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,11 +22,12 @@ class Migration(migrations.Migration):
                 ('note', models.TextField(blank=True, help_text='What the known answer rests on (e.g. the error planted).')),
                 ('seeded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='golden_item', to='reviews.proposal')),
+                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='golden_item', to='hitlcrm_reviews.proposal')),
                 ('seeded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reviews.proposal')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hitlcrm_reviews.proposal')),
             ],
             options={
+                'db_table': 'reviews_goldenitem',
                 'verbose_name': 'golden item',
                 'ordering': ['-seeded_at', '-pk'],
             },
@@ -36,10 +37,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.proposal')),
+                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hitlcrm_reviews.proposal')),
                 ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'db_table': 'reviews_reviewopening',
                 'constraints': [models.UniqueConstraint(fields=('proposal', 'reviewer'), name='review_opening_once')],
             },
         ),

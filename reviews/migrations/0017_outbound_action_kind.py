@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0016_reviewer_quality'),
+        ('hitlcrm_reviews', '0016_reviewer_quality'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 'indexes': [],
                 'constraints': [],
             },
-            bases=('reviews.proposal',),
+            bases=('hitlcrm_reviews.proposal',),
         ),
         migrations.RemoveConstraint(
             model_name='proposal',
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalproposal',
             name='action_type',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.outboundactiontype'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hitlcrm_reviews.outboundactiontype'),
         ),
         migrations.AddField(
             model_name='proposal',
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='proposal',
             name='action_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='reviews.outboundactiontype'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='hitlcrm_reviews.outboundactiontype'),
         ),
         migrations.AlterField(
             model_name='historicalproposal',

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0017_outbound_action_kind'),
+        ('hitlcrm_reviews', '0017_outbound_action_kind'),
     ]
 
     operations = [
@@ -18,5 +18,8 @@ class Migration(migrations.Migration):
                 ('probe_until', models.DateTimeField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
+            options={
+                'db_table': 'reviews_executorpause',
+            },
         ),
     ]

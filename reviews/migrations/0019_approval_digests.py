@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0018_executor_pause'),
+        ('hitlcrm_reviews', '0018_executor_pause'),
     ]
 
     operations = [

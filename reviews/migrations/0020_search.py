@@ -18,7 +18,7 @@ INDEX = "proposal_search_trgm"
 def fill(apps, schema_editor):
     from reviews.search import search_text_of
 
-    Proposal = apps.get_model("reviews", "Proposal")
+    Proposal = apps.get_model("hitlcrm_reviews", "Proposal")
     last = 0
     while True:
         batch = list(Proposal.objects.filter(pk__gt=last).order_by("pk").prefetch_related("field_changes")[:BATCH])
@@ -47,7 +47,7 @@ def index_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0019_approval_digests'),
+        ('hitlcrm_reviews', '0019_approval_digests'),
     ]
 
     operations = [

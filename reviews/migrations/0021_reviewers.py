@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0020_search'),
+        ('hitlcrm_reviews', '0020_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

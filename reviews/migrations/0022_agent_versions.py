@@ -7,13 +7,13 @@ from django.db import migrations, models
 def roll_ups_rebuilt(apps, schema_editor):
     """The roll-ups are derived data, counted per task type only until now: without them the metrics
     are aggregated live, and the next roll-up (celery beat) rebuilds every closed month per version."""
-    apps.get_model("reviews", "MetricRollup").objects.all().delete()
+    apps.get_model("hitlcrm_reviews", "MetricRollup").objects.all().delete()
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0021_reviewers'),
+        ('hitlcrm_reviews', '0021_reviewers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,10 @@
-"""Reviewable records and everything recorded about them."""
+"""Reviewable records and everything recorded about them.
+
+Every table is named explicitly (``Meta.db_table``, ``HistoricalRecords(table_name=...)``): the app's
+label is ``hitlcrm_reviews`` (reviews/apps.py), but its tables keep the names they had under the old
+label ``reviews``, so an existing database keeps its tables (docs/plugin.md, "Upgrading"). A new model
+names its table ``reviews_<model name>`` the same way; a test checks that every model does.
+"""
 
 from .actions import OutboundActionType
 from .audit import AuditChainHead, AuditEvent

@@ -76,9 +76,11 @@ class OutboundActionType(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["signing_secret", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["signing_secret", "updated_at"],
+                                table_name="reviews_historicaloutboundactiontype")
 
     class Meta:
+        db_table = "reviews_outboundactiontype"
         ordering = ["name"]
         verbose_name = "outbound action type"
         constraints = [

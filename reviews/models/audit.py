@@ -64,6 +64,7 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        db_table = "reviews_auditevent"
         ordering = ["seq"]
         # Every filter the history offers is an equality followed by seq, so a page in seq order
         # (and a cursor into it) is one index range scan however large the table grows.
@@ -117,6 +118,9 @@ class AuditChainHead(models.Model):
     # After retention pruning, the chain starts here instead of at the genesis hash.
     anchor_seq = models.BigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        db_table = "reviews_auditchainhead"
 
     def __str__(self) -> str:
         return f"audit chain head at #{self.last_seq}"

@@ -16,6 +16,7 @@ class CheckBudget(models.Model):
     used = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "reviews_checkbudget"
         constraints = [models.UniqueConstraint(fields=["check_name", "day"], name="check_budget_once_per_day")]
         verbose_name = "check budget"
 

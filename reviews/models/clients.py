@@ -62,6 +62,7 @@ class ApiClient(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_apiclient"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -97,6 +98,9 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
+    class Meta:
+        db_table = "reviews_apitoken"
+
     def __str__(self) -> str:
         return f"{self.client.name} {self.hint}…"
 
@@ -121,6 +125,7 @@ class ApiRequestWindow(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "reviews_apirequestwindow"
         constraints = [models.UniqueConstraint(fields=["client", "window_start"], name="request_window_once")]
 
     def __str__(self) -> str:
@@ -138,6 +143,7 @@ class ConsoleAccount(models.Model):
         # The console's "Reviewers" page (reviews/admin/reviewers.py) lists these.
         verbose_name = "reviewer"
         ordering = ["user_id"]
+        db_table = "reviews_consoleaccount"
 
     def __str__(self) -> str:
         return self.user.get_username()

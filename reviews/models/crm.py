@@ -59,9 +59,10 @@ class CrmObjectRule(models.Model):
         help_text="With \"Only the strict fields listed\": the field API names whose changes are written strictly.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="reviews_historicalcrmobjectrule")
 
     class Meta:
+        db_table = "reviews_crmobjectrule"
         ordering = ["crm_object"]
         verbose_name = "CRM object rule"
 
@@ -118,9 +119,10 @@ class CrmFieldChange(models.Model):
     written_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="reviews_historicalcrmfieldchange")
 
     class Meta:
+        db_table = "reviews_crmfieldchange"
         ordering = ["proposal_id", "pk"]
         constraints = [models.UniqueConstraint(fields=["proposal", "field"], name="field_change_once_per_field")]
 

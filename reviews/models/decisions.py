@@ -80,6 +80,7 @@ class Decision(models.Model):
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
+        db_table = "reviews_decision"
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -47,6 +47,7 @@ class Execution(models.Model):
     objects = ExecutionQuerySet.as_manager()
 
     class Meta:
+        db_table = "reviews_execution"
         indexes = [models.Index(fields=["state", "started_at"], name="execution_state_started")]
 
     def __str__(self) -> str:
@@ -105,6 +106,7 @@ class ExecutionAttempt(models.Model):
     response = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "reviews_executionattempt"
         ordering = ["pk"]
         indexes = [models.Index(fields=["proposal", "started_at"], name="execution_log_proposal")]
 
@@ -129,6 +131,9 @@ class ExecutorPause(models.Model):
     # until this time, should its process die).
     probe_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reviews_executorpause"
 
     def __str__(self) -> str:
         return f"{self.executor} paused ({self.state.get('reason', '')})"

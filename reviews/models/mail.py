@@ -43,9 +43,10 @@ class Suppression(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="reviews_historicalsuppression")
 
     class Meta:
+        db_table = "reviews_suppression"
         ordering = ["-created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["address", "reason"], name="suppression_once_per_reason"),
@@ -71,6 +72,9 @@ class MailRecipient(models.Model):
     address = models.CharField(max_length=254, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        db_table = "reviews_mailrecipient"
+
     def __str__(self) -> str:
         return self.address
 
@@ -83,6 +87,7 @@ class MailContact(models.Model):
     contacted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_mailcontact"
         constraints = [
             models.UniqueConstraint(fields=["recipient", "proposal"], name="mail_contact_once_per_email"),
         ]
@@ -137,6 +142,7 @@ class MailDelivery(models.Model):
     crm_activity_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "reviews_maildelivery"
         verbose_name_plural = "mail deliveries"
         indexes = [models.Index(fields=["crm_activity_state", "crm_activity_requested_at"],
                                 name="mail_delivery_activity_due"),
@@ -162,6 +168,7 @@ class MailEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "reviews_mailevent"
         ordering = ["-received_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="mail_event_once")]
 
@@ -192,9 +199,10 @@ class SenderDomain(models.Model):
     )
     resume_note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="reviews_historicalsenderdomain")
 
     class Meta:
+        db_table = "reviews_senderdomain"
         ordering = ["domain"]
         permissions = [("resume_senderdomain", "Can resume sending for a paused sender domain")]
 

@@ -32,6 +32,7 @@ class MetricRollup(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_metricrollup"
         ordering = ["task_type", "month"]
         verbose_name = "metric roll-up"
         constraints = [

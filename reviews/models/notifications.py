@@ -67,6 +67,7 @@ class NotificationRoute(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "reviews_notificationroute"
         ordering = ["name"]
         verbose_name = "notification route"
         constraints = [
@@ -137,6 +138,7 @@ class ReviewerNotificationProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "reviews_reviewernotificationprofile"
         verbose_name = "reviewer notification profile"
         constraints = [
             models.UniqueConstraint(fields=["slack_team_id", "slack_user_id"], condition=~models.Q(slack_user_id=""),
@@ -228,6 +230,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "reviews_notification"
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="notification_due"),
@@ -248,6 +251,9 @@ class SlackRequest(models.Model):
     signature_hash = models.CharField(max_length=64, unique=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    class Meta:
+        db_table = "reviews_slackrequest"
+
     def __str__(self) -> str:
         return f"Slack request {self.signature_hash[:12]}… at {self.received_at:%Y-%m-%d %H:%M:%S}"
 
@@ -265,6 +271,7 @@ class NotificationLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "reviews_notificationlink"
         indexes = [models.Index(fields=["expires_at"], name="notification_link_expiry")]
 
     def __str__(self) -> str:

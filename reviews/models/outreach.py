@@ -18,6 +18,7 @@ class OutreachKey(models.Model):
     key = models.CharField(max_length=300)
 
     class Meta:
+        db_table = "reviews_outreachkey"
         constraints = [models.UniqueConstraint(fields=["proposal", "key"], name="outreach_key_once")]
         indexes = [models.Index(fields=["key", "proposal"], name="outreach_key_lookup")]
 

@@ -82,9 +82,10 @@ class Policy(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="reviews_historicalpolicy")
 
     class Meta:
+        db_table = "reviews_policy"
         verbose_name_plural = "policies"
         ordering = ["task_type"]
         constraints = [

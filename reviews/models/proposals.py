@@ -81,7 +81,7 @@ class Proposal(models.Model):
     external_id_field = models.CharField(max_length=80, blank=True)
     # Outbound action (blank for the other kinds): the registered action type and what it acts on;
     # the payload as it stands (a rescue's edit becomes it), as approved in ``final_output``.
-    action_type = models.ForeignKey("reviews.OutboundActionType", null=True, blank=True, on_delete=models.PROTECT,
+    action_type = models.ForeignKey("OutboundActionType", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="proposals")
     action_target = models.CharField(max_length=500, blank=True)
     action_payload = models.JSONField(null=True, blank=True)
@@ -128,9 +128,11 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["claimed_by", "claimed_until", "updated_at", "search_text"])
+    history = HistoricalRecords(excluded_fields=["claimed_by", "claimed_until", "updated_at", "search_text"],
+                                table_name="reviews_historicalproposal")
 
     class Meta:
+        db_table = "reviews_proposal"
         ordering = ["-risk", "sla_due_at", "submitted_at", "pk"]
         permissions = [
             ("decide_proposal", "Can approve, reject and edit proposals"),
@@ -252,6 +254,7 @@ class CheckResult(models.Model):
     checked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_checkresult"
         ordering = ["passed", "name"]  # failing first
         constraints = [models.UniqueConstraint(fields=["proposal", "name"], name="check_result_once_per_check")]
         indexes = [models.Index(fields=["name", "passed"], name="check_result_failed")]

@@ -38,6 +38,7 @@ class GoldenItem(models.Model):
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "reviews_goldenitem"
         ordering = ["-seeded_at", "-pk"]
         verbose_name = "golden item"
 
@@ -54,6 +55,7 @@ class ReviewOpening(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_reviewopening"
         constraints = [models.UniqueConstraint(fields=["proposal", "reviewer"], name="review_opening_once")]
 
     def __str__(self) -> str:

@@ -41,6 +41,7 @@ class CallbackHostRule(models.Model):
     objects = CallbackHostRuleQuerySet.as_manager()
 
     class Meta:
+        db_table = "reviews_callbackhostrule"
         ordering = ["host"]
         verbose_name = "callback host"
 
@@ -81,6 +82,7 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "reviews_webhookdelivery"
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "webhook deliveries"
         indexes = [models.Index(fields=["state", "created_at"], name="webhook_delivery_state")]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from ..apps import perm
 from ..audit_actions import AuditAction
 from ..models.mail import CrmActivityState, MailDelivery
 from .actors import Actor
@@ -23,8 +24,8 @@ class ActivityRetryRefused(Exception):
 
 def email_activities_retry(*, proposal_ids: Iterable[int], actor: Actor) -> list[int]:
     """Queue the CRM logging of these emails again, those whose logging failed (others are left as
-    they are); returns their ids. Needs a person allowed to decide (``reviews.decide_proposal``)."""
-    if actor.user is None or actor.client is not None or not actor.user.has_perm("reviews.decide_proposal"):
+    they are); returns their ids. Needs a person allowed to decide (``hitlcrm_reviews.decide_proposal``)."""
+    if actor.user is None or actor.client is not None or not actor.user.has_perm(perm("decide_proposal")):
         raise ActivityRetryRefused("only a reviewer (permission decide_proposal) can retry the CRM logging")
     from ..tasks import email_activities_push_task
 

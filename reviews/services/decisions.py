@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..apps import perm
 from ..checks.base import HARD, SOFT
 from ..conf import hitlcrm_settings
 from ..kinds import EditRefused, kind_of
@@ -321,7 +322,7 @@ def proposal_rescue(*, proposal_id: int, actor: Actor, edits: dict[str, Any], no
     (:class:`EditChecksFailed`)."""
     if actor.user is None or actor.client is not None:
         raise DecisionRefused("only reviewers can rescue a blocked item")
-    if not actor.user.has_perm("reviews.rescue_proposal"):
+    if not actor.user.has_perm(perm("rescue_proposal")):
         raise DecisionRefused("rescuing a blocked item needs a senior reviewer; nothing changed")
     gathered = edited_context_gather(proposal_id)  # network reads before the row lock
 
@@ -360,7 +361,7 @@ def _live_approvals(proposal: Proposal) -> Any:
 def _check_second_approval(proposal: Proposal, actor: Actor) -> None:
     """The approval that completes a four-eyes item needs the senior reviewer's permission."""
     given = _live_approvals(proposal).exclude(reviewer=actor.user).count()
-    if given + 1 >= proposal.required_approvals and not actor.user.has_perm("reviews.second_approve_proposal"):
+    if given + 1 >= proposal.required_approvals and not actor.user.has_perm(perm("second_approve_proposal")):
         raise DecisionRefused("the second approval of a four-eyes item needs a senior reviewer; nothing changed")
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from integrations.slack.blocks import DigestItem, DigestQueue, DigestView, FailingCheck, FieldDiff, ItemView
 
+from ..apps import admin_url_name
 from ..conf import hitlcrm_settings
 from ..models import CheckResult, CrmFieldChange, Decision, Execution, Policy, Proposal, ReasonCode
 from ..selectors import policy_find
@@ -193,7 +194,7 @@ def digest_view(route_name: str, waiting: list[Proposal], *, now: datetime | Non
     queues: dict[str, list[Proposal]] = {}
     for proposal in waiting:
         queues.setdefault(proposal.get_kind_display(), []).append(proposal)
-    queue_url = hitlcrm_settings.BASE_URL.rstrip("/") + reverse("admin:reviews_proposal_changelist")
+    queue_url = hitlcrm_settings.BASE_URL.rstrip("/") + reverse(admin_url_name("proposal", "changelist"))
     shown = []
     for label, items in queues.items():
         items.sort(key=lambda p: (-p.risk, p.sla_due_at or datetime.max.replace(tzinfo=now.tzinfo), p.submitted_at, p.pk))

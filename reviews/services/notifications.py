@@ -46,6 +46,7 @@ from integrations.slack.client import (
     SlackTransientError,
 )
 
+from ..apps import perm
 from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import (
@@ -105,10 +106,10 @@ def route_audience(route: NotificationRoute, *, escalation: bool = False) -> lis
     notification profile (or None)."""
     if escalation:
         named = route.escalate_to.filter(is_active=True)
-        people = named if named.exists() else _people_with("reviews.second_approve_proposal")
+        people = named if named.exists() else _people_with(perm("second_approve_proposal"))
     else:
         named = route.reviewers.filter(is_active=True)
-        people = named if named.exists() else _people_with("reviews.decide_proposal")
+        people = named if named.exists() else _people_with(perm("decide_proposal"))
     people = list(people.order_by("pk"))
     profiles = {profile.user_id: profile for profile in
                 ReviewerNotificationProfile.objects.filter(user_id__in=[person.pk for person in people])}

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from ..apps import perm
 from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..kinds import kind_values
@@ -144,7 +145,7 @@ def sender_domain_resume(*, domain: str, actor: Actor, note: str = "") -> Sender
     """A senior reviewer resumes a paused domain: its held emails are released at once and its rates
     are counted afresh from now."""
     user = actor.user
-    if user is None or actor.client is not None or not user.has_perm("reviews.resume_senderdomain"):
+    if user is None or actor.client is not None or not user.has_perm(perm("resume_senderdomain")):
         raise ResumeRefused("only a senior reviewer (permission resume_senderdomain) can resume sending")
     from .approval import schedule_execution_on_commit
 

@@ -2,7 +2,7 @@
 CRM object rules, policies, a reachable Salesforce, mail that reaches people, reviewers.
 
 Each item says what is missing, why it matters, and where it is fixed: a console page where one
-exists, else the settings to set (the setup page, ``admin:reviews_proposal_setup``, lists them).
+exists, else the settings to set (the setup page, ``admin:hitlcrm_reviews_proposal_setup``, lists them).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from .. import crm
+from ..apps import admin_url_name
 from ..conf import hitlcrm_settings
 from ..models import CrmObjectRule, Policy
 from ..roles import group_name
@@ -76,17 +77,17 @@ def mail_problems() -> list[str]:
 
 def setup_todo() -> list[SetupItem]:
     """What is still to configure, in the order an admin would do it."""
-    setup = reverse("admin:reviews_proposal_setup")
+    setup = reverse(admin_url_name("proposal", "setup"))
     items = []
     if not CrmObjectRule.objects.filter(enabled=True).exists():
         items.append(SetupItem("crm_rules", "No CRM object rules",
                                "Every CRM change an agent proposes is refused until an object and its fields are "
-                               "allowed.", reverse("admin:reviews_crmobjectrule_add"), "Add a CRM object rule"))
+                               "allowed.", reverse(admin_url_name("crmobjectrule", "add")), "Add a CRM object rule"))
     if not Policy.objects.exists():
         items.append(SetupItem("policies", "No policies",
                                "Every item goes to a person under the built-in defaults; a policy per task type "
                                "sets thresholds, checks, SLA and sending rules.",
-                               reverse("admin:reviews_policy_add"), "Add a policy"))
+                               reverse(admin_url_name("policy", "add")), "Add a policy"))
     problem = salesforce_problem()
     if problem:
         items.append(SetupItem("salesforce", "Salesforce not reachable", problem, f"{setup}#salesforce",
@@ -99,5 +100,5 @@ def setup_todo() -> list[SetupItem]:
     if not deciders.exists():
         items.append(SetupItem("reviewers", "No reviewers", "Nobody holds the reviewer or senior reviewer role, so nobody "
                                "works the queues.",
-                               reverse("admin:reviews_consoleaccount_add"), "Add a reviewer"))
+                               reverse(admin_url_name("consoleaccount", "add")), "Add a reviewer"))
     return items

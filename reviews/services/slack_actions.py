@@ -6,7 +6,7 @@ refusal are the service's. Before that, this module decides whether the click ma
 
 1. the request carries Slack's valid signature and a timestamp within five minutes (else 401);
 2. it was not seen before (a replay is refused with 409 and changes nothing);
-3. the Slack user is linked to an active hitlcrm reviewer holding ``reviews.decide_proposal``;
+3. the Slack user is linked to an active hitlcrm reviewer holding ``hitlcrm_reviews.decide_proposal``;
 4. the item may be decided outside the console (one approver, no per-field decision), and nobody
    else holds a live claim on it in the console.
 
@@ -31,6 +31,7 @@ from django.utils import timezone
 from integrations.slack.blocks import APPROVE_ACTION, REJECT_ACTION
 from integrations.slack.signing import SIGNATURE_HEADER, request_signed_by_slack
 
+from ..apps import perm
 from ..audit_actions import AuditAction
 from ..conf import hitlcrm_settings
 from ..models import Decision, Proposal, ReasonCode, ReviewerNotificationProfile, SlackRequest
@@ -126,7 +127,7 @@ def _reviewer(click: Click) -> Any:
     """The active reviewer linked to this Slack user who may decide, or None."""
     profile = (ReviewerNotificationProfile.objects.select_related("user")
                .filter(slack_team_id=click.team, slack_user_id=click.user).exclude(slack_user_id="").first())
-    if profile is None or not profile.user.is_active or not profile.user.has_perm("reviews.decide_proposal"):
+    if profile is None or not profile.user.is_active or not profile.user.has_perm(perm("decide_proposal")):
         return None
     return profile.user
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from ..apps import perm
 from ..audit_actions import AuditAction
 from ..models.mail import Suppression
 from .actors import Actor
@@ -22,7 +23,7 @@ class SuppressionRefused(Exception):
 
 
 def _require(actor: Actor, permission: str, what: str) -> None:
-    if actor.user is None or actor.client is not None or not actor.user.has_perm(f"reviews.{permission}"):
+    if actor.user is None or actor.client is not None or not actor.user.has_perm(perm(permission)):
         raise SuppressionRefused(f"only a person allowed to {what} (permission {permission}) can do that")
 
 

@@ -99,12 +99,12 @@ def test_the_admin_issues_a_token_shown_once_and_revokes_it(agent) -> None:
     browser = Client()
     browser.force_login(admin)
     client = agent[0]
-    response = browser.post("/admin/reviews/apiclient/", {"action": "issue_token", "_selected_action": [client.pk]})
+    response = browser.post("/admin/hitlcrm_reviews/apiclient/", {"action": "issue_token", "_selected_action": [client.pk]})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     (raw,) = re.findall(r"<code>(hcrm_[^<]+)</code>", response.content.decode())
     assert token_client(raw).get("/api/v1/email-drafts/").status_code == 200
     assert AuditEvent.objects.filter(action="token_issued", actor="ada").exists()
-    browser.post("/admin/reviews/apiclient/", {"action": "revoke_tokens", "_selected_action": [client.pk]})
+    browser.post("/admin/hitlcrm_reviews/apiclient/", {"action": "revoke_tokens", "_selected_action": [client.pk]})
     assert token_client(raw).get("/api/v1/email-drafts/").status_code == 401
     assert not ApiToken.objects.active().filter(client=client).exists()
-    assert b"key_hash" not in browser.get(f"/admin/reviews/apitoken/{client.tokens.first().pk}/change/").content
+    assert b"key_hash" not in browser.get(f"/admin/hitlcrm_reviews/apitoken/{client.tokens.first().pk}/change/").content

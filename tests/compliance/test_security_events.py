@@ -39,8 +39,8 @@ def test_permission_denials_in_the_api_and_the_console(agent, rita) -> None:
     assert (denied.actor, denied.origin_ip) == ("rita", "203.0.113.10")
     assert denied.data == {"method": "GET", "path": "/api/v1/history/", "status": 403}
 
-    assert session(rita).get("/admin/reviews/auditevent/export/").status_code == 403
-    assert latest("permission_denied").data["path"] == "/admin/reviews/auditevent/export/"
+    assert session(rita).get("/admin/hitlcrm_reviews/auditevent/export/").status_code == 403
+    assert latest("permission_denied").data["path"] == "/admin/hitlcrm_reviews/auditevent/export/"
 
     robot = APIClient(REMOTE_ADDR="198.51.100.30")
     robot.credentials(HTTP_AUTHORIZATION=f"Token {agent[1]}")

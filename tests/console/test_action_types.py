@@ -14,7 +14,7 @@ from .conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
-ADD = "/admin/reviews/outboundactiontype/add/"
+ADD = "/admin/hitlcrm_reviews/outboundactiontype/add/"
 SCHEMA = {"type": "object", "properties": {"profile_url": {"type": "string", "format": "uri"}},
           "required": ["profile_url"]}
 
@@ -43,7 +43,7 @@ def test_an_admin_adds_a_type_and_sees_its_signing_secret_once(ada) -> None:
     assert "no-store" in response["Cache-Control"]
     assert saved.payload_schema == SCHEMA and saved.history.get().history_user == ada
     # The change page never shows it again.
-    change = client.get(f"/admin/reviews/outboundactiontype/{saved.pk}/change/").content.decode()
+    change = client.get(f"/admin/hitlcrm_reviews/outboundactiontype/{saved.pk}/change/").content.decode()
     assert saved.signing_secret not in change
     assert '&quot;required&quot;: [\n    &quot;profile_url&quot;\n  ]' in change  # the schema, indented
 
@@ -66,7 +66,7 @@ def test_rotating_the_secret_shows_the_new_one_once(ada) -> None:
     saved = OutboundActionType(name="linkedin.connect", endpoint_url="https://actions.example.com/linkedin")
     saved.save()
     old = saved.signing_secret
-    response = logged_in(ada).post("/admin/reviews/outboundactiontype/",
+    response = logged_in(ada).post("/admin/hitlcrm_reviews/outboundactiontype/",
                                    {"action": "rotate_signing_secret", "_selected_action": [saved.pk]})
     saved.refresh_from_db()
     assert saved.signing_secret != old and saved.signing_secret in response.content.decode()
@@ -79,9 +79,9 @@ def test_compliance_reads_action_types_but_cannot_change_them(db) -> None:
     saved = OutboundActionType(name="linkedin.connect", endpoint_url="https://actions.example.com/linkedin")
     saved.save()
     client = logged_in(reviewer("cora", role="compliance"))
-    assert client.get(f"/admin/reviews/outboundactiontype/{saved.pk}/change/").status_code == 200
+    assert client.get(f"/admin/hitlcrm_reviews/outboundactiontype/{saved.pk}/change/").status_code == 200
     assert client.post(ADD, fields(name="crm.ticket")).status_code == 403
-    assert client.get("/admin/reviews/outboundactiontype/").status_code == 200
+    assert client.get("/admin/hitlcrm_reviews/outboundactiontype/").status_code == 200
     assert not OutboundActionType.objects.filter(name="crm.ticket").exists()
     reviewer_client = logged_in(reviewer("rita"))
-    assert reviewer_client.get("/admin/reviews/outboundactiontype/").status_code == 403
+    assert reviewer_client.get("/admin/hitlcrm_reviews/outboundactiontype/").status_code == 403

@@ -14,7 +14,7 @@ from tests.factories import policy
 from .conftest import logged_in, queued
 
 pytestmark = pytest.mark.django_db
-QUEUE = "/admin/reviews/emaildraft/"
+QUEUE = "/admin/hitlcrm_reviews/emaildraft/"
 PASSING = ["placeholders", "tone", "confidence"]
 
 

@@ -53,7 +53,7 @@ def in_conflict(api: Any, reviewer: Any, crm_id: str | None = None) -> Proposal:
 
 
 def review_url(proposal: Proposal, view: str = "review") -> str:
-    return f"/admin/reviews/crmchange/{proposal.pk}/{view}/"
+    return f"/admin/hitlcrm_reviews/crmchange/{proposal.pk}/{view}/"
 
 
 def cells(page: str, field: str) -> dict[str, str]:

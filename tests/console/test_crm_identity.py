@@ -79,7 +79,7 @@ def test_the_queue_shows_each_records_name_title_company_owner_and_link(api, rit
     for record_id in ids:
         queued(api, 1, "crm", crm_id=record_id)
 
-    page = logged_in(rita).get("/admin/reviews/crmchange/").content.decode()
+    page = logged_in(rita).get("/admin/hitlcrm_reviews/crmchange/").content.decode()
 
     for i, record_id in enumerate(ids):
         assert f"Update Contact Hamilton Vance {i}" in page  # the name, not "Update Contact 003…"
@@ -101,7 +101,7 @@ def test_a_queue_page_of_many_rows_reads_the_crm_once_per_object_and_then_from_t
     client = logged_in(rita)
     salesforce.request_log.clear()
 
-    response = client.get("/admin/reviews/proposal/?status=all")
+    response = client.get("/admin/hitlcrm_reviews/proposal/?status=all")
 
     rows = response.context["cl"].result_list
     assert len(rows) == 41
@@ -114,7 +114,7 @@ def test_a_queue_page_of_many_rows_reads_the_crm_once_per_object_and_then_from_t
     assert "Hamilton Vance 29" in page and "Fourth Coffee" in page
 
     salesforce.request_log.clear()
-    assert client.get("/admin/reviews/proposal/?status=all").status_code == 200
+    assert client.get("/admin/hitlcrm_reviews/proposal/?status=all").status_code == 200
     assert [soql for soql in soql_sent(salesforce) if "Owner.Name" in soql] == []  # cached
 
 
@@ -124,14 +124,14 @@ def test_the_queue_costs_the_same_database_queries_and_crm_requests_for_3_or_25_
     for record_id in ids[:3]:
         queued(api, 1, "crm", crm_id=record_id)
     client = logged_in(rita)
-    client.get("/admin/reviews/crmchange/")  # warm the session, the permission cache and the describe
+    client.get("/admin/hitlcrm_reviews/crmchange/")  # warm the session, the permission cache and the describe
 
     def measured() -> tuple[int, int]:
         cache.clear()  # a cold page: the identities (and the describe) are read again
         client_module.reset_clients()
         salesforce.request_log.clear()
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/admin/reviews/crmchange/").status_code == 200
+            assert client.get("/admin/hitlcrm_reviews/crmchange/").status_code == 200
         return len(queries), len(salesforce.request_log)
 
     small = measured()
@@ -148,7 +148,7 @@ def test_when_the_crm_is_unreachable_the_queue_shows_raw_ids_and_says_so(api, ri
     salesforce.inject_fault("SERVER_UNAVAILABLE", 503, count=0, kinds=["query"])
     client = logged_in(rita)
 
-    response = client.get("/admin/reviews/crmchange/")
+    response = client.get("/admin/hitlcrm_reviews/crmchange/")
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -157,10 +157,10 @@ def test_when_the_crm_is_unreachable_the_queue_shows_raw_ids_and_says_so(api, ri
         assert f"Update Contact {record_id}" in page
     # The next page does not wait for the CRM again meanwhile.
     salesforce.request_log.clear()
-    assert "CRM unavailable" in client.get("/admin/reviews/crmchange/").content.decode()
+    assert "CRM unavailable" in client.get("/admin/hitlcrm_reviews/crmchange/").content.decode()
     assert [soql for soql in soql_sent(salesforce) if "Owner.Name" in soql] == []
 
-    review = client.get(reverse("admin:reviews_crmchange_review", args=[Proposal.objects.first().pk]))
+    review = client.get(reverse("admin:hitlcrm_reviews_crmchange_review", args=[Proposal.objects.first().pk]))
     assert review.status_code == 200
     assert 'id="crm-problem"' in review.content.decode() and "CRM unavailable" in review.content.decode()
 
@@ -170,7 +170,7 @@ def test_the_review_page_of_a_crm_change_shows_who_the_record_is(api, rita, sale
     record_id = contacts(salesforce, 1)[0]
     change = queued(api, 1, "crm", crm_id=record_id)[0]
 
-    page = logged_in(rita).get(reverse("admin:reviews_crmchange_review", args=[change.pk])).content.decode()
+    page = logged_in(rita).get(reverse("admin:hitlcrm_reviews_crmchange_review", args=[change.pk])).content.decode()
 
     card = page[page.index('id="crm-identity"'):]
     card = card[:card.index("</p>")]
@@ -189,7 +189,7 @@ def test_an_email_drafts_page_shows_the_recipients_crm_summary_and_the_last_emai
     MailDelivery.objects.create(proposal=earlier, sent_at=sent_at, provider="smtp")
     client = logged_in(rita)
 
-    page = client.get(reverse("admin:reviews_emaildraft_review", args=[draft.pk])).content.decode()
+    page = client.get(reverse("admin:hitlcrm_reviews_emaildraft_review", args=[draft.pk])).content.decode()
 
     summary = page[page.index('id="recipient-crm"'):]
     summary = summary[:summary.index("</dd>")]
@@ -197,7 +197,7 @@ def test_an_email_drafts_page_shows_the_recipients_crm_summary_and_the_last_emai
     assert 'id="recipient-opt-out">opted out of email' in summary
     assert f"last email from hitlcrm {sent_at:%Y-%m-%d %H:%M} UTC" in summary and "Idea for Contoso" in summary
     # The earlier one was the first: nothing was sent before it.
-    page = client.get(reverse("admin:reviews_emaildraft_review", args=[earlier.pk])).content.decode()
+    page = client.get(reverse("admin:hitlcrm_reviews_emaildraft_review", args=[earlier.pk])).content.decode()
     assert "no earlier email from hitlcrm" in page
 
 
@@ -207,7 +207,7 @@ def test_the_timeline_of_a_record_names_it(api, salesforce) -> None:
     queued(api, 1, "crm", crm_id=record_id)
     carla = reviewer("carla", role="compliance")
 
-    page = logged_in(carla).get(reverse("admin:reviews_auditevent_timeline", args=["Contact", record_id]))
+    page = logged_in(carla).get(reverse("admin:hitlcrm_reviews_auditevent_timeline", args=["Contact", record_id]))
 
     assert page.status_code == 200
     text = page.content.decode()
@@ -223,7 +223,7 @@ def test_the_audit_history_names_each_record_read_once_for_the_page(api, salesfo
     carla = reviewer("carla", role="compliance")
     salesforce.request_log.clear()
 
-    page = logged_in(carla).get(reverse("admin:reviews_auditevent_changelist")).content.decode()
+    page = logged_in(carla).get(reverse("admin:hitlcrm_reviews_auditevent_changelist")).content.decode()
 
     for i, record_id in enumerate(ids):
         assert f'title="timeline of Contact {record_id}">Hamilton Vance {i}</a>' in page
@@ -234,8 +234,8 @@ def test_without_a_crm_the_console_reads_nothing_and_shows_the_raw_id(api, rita)
     policy("contact_update", mode="always_review")
     change = queued(api, 1, "crm")[0]
     client = logged_in(rita)
-    page = client.get("/admin/reviews/crmchange/").content.decode()
+    page = client.get("/admin/hitlcrm_reviews/crmchange/").content.decode()
     assert f"Update Contact {change.crm_id}" in page and 'id="crm-unavailable"' not in page
-    review = client.get(reverse("admin:reviews_crmchange_review", args=[change.pk])).content.decode()
+    review = client.get(reverse("admin:hitlcrm_reviews_crmchange_review", args=[change.pk])).content.decode()
     assert change.crm_id in review and 'id="crm-identity"' not in review
 

@@ -22,7 +22,7 @@ from tests.factories import History, policy
 from .conftest import logged_in, queued
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = "/admin/reviews/proposal/dashboard/"
+DASHBOARD = "/admin/hitlcrm_reviews/proposal/dashboard/"
 
 
 def test_the_dashboard_shows_queues_people_quality_and_executions(api, rita, sam) -> None:

@@ -22,7 +22,7 @@ LONG_SUBJECT = ("Idea for Contoso: how the new Berlin office could keep its pipe
 
 
 def url(proposal: Proposal, view: str = "review") -> str:
-    return f"/admin/reviews/{'emaildraft' if proposal.is_email else 'crmchange'}/{proposal.pk}/{view}/"
+    return f"/admin/hitlcrm_reviews/{'emaildraft' if proposal.is_email else 'crmchange'}/{proposal.pk}/{view}/"
 
 
 def edit(proposal: Proposal, **values: str) -> dict[str, str]:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def review_url(proposal: Proposal) -> str:
-    return f"/admin/reviews/{'emaildraft' if proposal.is_email else 'crmchange'}/{proposal.pk}/review/"
+    return f"/admin/hitlcrm_reviews/{'emaildraft' if proposal.is_email else 'crmchange'}/{proposal.pk}/review/"
 
 
 def executed(proposal: Proposal, *attempts: dict[str, Any], **execution: Any) -> Execution:

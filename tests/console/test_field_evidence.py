@@ -30,7 +30,7 @@ def evidence_cells(page: str) -> dict[str, str]:
 def test_each_field_shows_the_evidence_naming_it_else_quoting_it_else_a_dash(api, rita) -> None:
     proposal = queued(api, 1, "crm", fields={"Title": "VP Sales", "Department": "Sales", "MailingCity": "Munich"},
                       field_confidence={}, evidence=EVIDENCE)[0]
-    response = logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/")
+    response = logged_in(rita).get(f"/admin/hitlcrm_reviews/crmchange/{proposal.pk}/review/")
     assert response.status_code == 200
     cells = evidence_cells(response.content.decode())
     assert cells == {"Title": "“VP Sales at Contoso” LinkedIn",
@@ -46,14 +46,14 @@ def test_each_field_shows_the_evidence_naming_it_else_quoting_it_else_a_dash(api
 def test_old_style_evidence_is_matched_by_quote_case_insensitively(api, rita) -> None:
     evidence = [{"source": "LinkedIn", "url": "https://linkedin.example/in/ada", "quote": "ada, vp sales at contoso"}]
     proposal = queued(api, 1, "crm", evidence=evidence)[0]  # Title "VP Sales", Department "Sales"
-    cells = evidence_cells(logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/").content.decode())
+    cells = evidence_cells(logged_in(rita).get(f"/admin/hitlcrm_reviews/crmchange/{proposal.pk}/review/").content.decode())
     assert cells == {"Title": "“ada, vp sales at contoso” LinkedIn", "Department": "“ada, vp sales at contoso” LinkedIn"}
 
 
 def test_an_entry_naming_a_field_without_a_quote_shows_its_source_alone(api, rita) -> None:
     evidence = [{"source": "Clearbit", "url": "https://clearbit.example/ada", "fields": ["Title", "Department"]}]
     proposal = queued(api, 1, "crm", evidence=evidence)[0]
-    cells = evidence_cells(logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/").content.decode())
+    cells = evidence_cells(logged_in(rita).get(f"/admin/hitlcrm_reviews/crmchange/{proposal.pk}/review/").content.decode())
     assert cells == {"Title": "Clearbit", "Department": "Clearbit"}
 
 
@@ -63,7 +63,7 @@ def test_old_style_evidence_backing_some_fields_fails_the_check_for_exactly_the_
     evidence = [{"source": "LinkedIn", "url": "https://linkedin.example/in/ada", "quote": "Head of Data at Contoso"}]
     proposal = queued(api, 1, "crm", fields={"Title": "Head of Data", "Department": "Engineering"},
                       field_confidence={}, evidence=evidence)[0]
-    response = logged_in(rita).get(f"/admin/reviews/crmchange/{proposal.pk}/review/")
+    response = logged_in(rita).get(f"/admin/hitlcrm_reviews/crmchange/{proposal.pk}/review/")
     cells = evidence_cells(response.content.decode())
     assert cells == {"Title": "“Head of Data at Contoso” LinkedIn", "Department": "—"}
     check = next(check for check in response.context["checks"] if check.name == "evidence")

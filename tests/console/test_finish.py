@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def review(client, proposal: Proposal) -> str:
     model = "emaildraft" if proposal.is_email else "crmchange"
-    return client.get(f"/admin/reviews/{model}/{proposal.pk}/review/").content.decode()
+    return client.get(f"/admin/hitlcrm_reviews/{model}/{proposal.pk}/review/").content.decode()
 
 
 def test_the_sla_shows_its_date_and_time_zone(api, rita, settings) -> None:
@@ -60,9 +60,9 @@ def test_a_kinds_task_type_filter_lists_only_its_own_task_types(api, rita) -> No
     queued(api, 1, task_type="cold_email")
     queued(api, 1, "crm", task_type="contact_update")
     client = logged_in(rita)
-    emails = client.get("/admin/reviews/emaildraft/").content.decode()
-    changes = client.get("/admin/reviews/crmchange/").content.decode()
-    every = client.get("/admin/reviews/proposal/").content.decode()
+    emails = client.get("/admin/hitlcrm_reviews/emaildraft/").content.decode()
+    changes = client.get("/admin/hitlcrm_reviews/crmchange/").content.decode()
+    every = client.get("/admin/hitlcrm_reviews/proposal/").content.decode()
     assert "task_type=cold_email" in emails and "task_type=contact_update" not in emails
     assert "task_type=contact_update" in changes and "task_type=cold_email" not in changes
     assert "task_type=cold_email" in every and "task_type=contact_update" in every

@@ -66,7 +66,7 @@ def test_next_never_hands_over_an_item_claimed_by_someone_else(api, rita, ruth, 
     assert shown_item(response) == first.pk  # stays where it was
     assert "The next items are held by other reviewers" in response.content.decode()
     response = client.post(review_url(first, "decide"), {"action": "approve"}, **SWAP)
-    assert response.status_code == 204 and response["X-Location"] == "/admin/reviews/emaildraft/"
+    assert response.status_code == 204 and response["X-Location"] == "/admin/hitlcrm_reviews/emaildraft/"
     page = client.get(response["X-Location"]).content.decode()
     assert "Nothing more for you now: the items left are held by other reviewers." in page
     assert not Proposal.objects.filter(claimed_by=rita, pk__in=[item.pk for item in others]).exists()
@@ -76,11 +76,11 @@ def test_j_on_the_queue_opens_the_first_item_free_for_the_reviewer(api, rita, ru
     held, free = queued(api, 2)
     proposal_claim(proposal_id=held.pk, actor=Actor.for_user(ruth))
     client = logged_in(rita)
-    response = client.get("/admin/reviews/emaildraft/first/?_changelist_filters=status%3Dawaiting")
+    response = client.get("/admin/hitlcrm_reviews/emaildraft/first/?_changelist_filters=status%3Dawaiting")
     assert response.status_code == 302
     assert response["Location"] == review_url(free) + "?_changelist_filters=status%3Dawaiting"
     assert Proposal.objects.get(pk=free.pk).claimed_by == rita
-    response = logged_in(ruth).get("/admin/reviews/emaildraft/first/", follow=True)
+    response = logged_in(ruth).get("/admin/hitlcrm_reviews/emaildraft/first/", follow=True)
     assert response.context["proposal"].pk == held.pk  # ruth's own claim is hers to open
 
 

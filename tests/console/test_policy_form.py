@@ -12,7 +12,7 @@ from reviews.models import Policy
 from .conftest import logged_in
 
 pytestmark = pytest.mark.django_db
-ADD = "/admin/reviews/policy/add/"
+ADD = "/admin/hitlcrm_reviews/policy/add/"
 BASE = {"task_type": "cold_email", "mode": "calibrated", "confidence_threshold": "0.9",
         "field_confidence_threshold": "0.8", "stakes": "2", "audit_sample_rate": "0.05", "required_approvals": "1",
         "sla_minutes": "240", "quiet_period_days": "14", "send_window_timezone": "UTC", "error_rate_target": "0.05",
@@ -48,7 +48,7 @@ def test_a_policy_saved_from_form_fields(ada) -> None:
     assert saved.tone_allowed == ["limited time"]
     assert saved.lawful_basis_regions == ["EEA", "GB"]
 
-    change = logged_in(ada).get(f"/admin/reviews/policy/{saved.pk}/change/").content.decode()
+    change = logged_in(ada).get(f"/admin/hitlcrm_reviews/policy/{saved.pk}/change/").content.decode()
     assert 'name="length_limits_first_line" value="90"' in change
     assert re.search(r'value="tone"[^>]*checked', change)
 

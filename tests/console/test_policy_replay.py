@@ -53,7 +53,7 @@ def history(agent, rita) -> Policy:
 
 
 def change_url(saved: Policy) -> str:
-    return f"/admin/reviews/policy/{saved.pk}/change/"
+    return f"/admin/hitlcrm_reviews/policy/{saved.pk}/change/"
 
 
 def test_preview_shows_the_replay_of_the_typed_values_and_saves_nothing(history, sam) -> None:
@@ -102,10 +102,10 @@ def test_saving_records_the_replay_in_the_audit_event(history, sam) -> None:
 def test_a_new_policy_is_previewed_and_audited_too(history, sam) -> None:
     client = logged_in(sam)
     new = {**form_data(history, task_type="follow_up", mode="calibrated"), "_preview": "Preview impact"}
-    page = client.post("/admin/reviews/policy/add/", new).content.decode()
+    page = client.post("/admin/hitlcrm_reviews/policy/add/", new).content.decode()
     assert 'id="replay-empty"' in page and not Policy.objects.filter(task_type="follow_up").exists()
     new.pop("_preview")
-    assert client.post("/admin/reviews/policy/add/", new).status_code == 302
+    assert client.post("/admin/hitlcrm_reviews/policy/add/", new).status_code == 302
     event = AuditEvent.objects.get(action="policy_changed")
     assert event.data["created"] and event.data["replay"]["decisions"] == 0 and event.data["replay"]["saved"] is None
 

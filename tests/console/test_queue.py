@@ -21,7 +21,7 @@ from tests.factories import agent_with_token, policy
 from .conftest import logged_in, queued
 
 pytestmark = pytest.mark.django_db
-QUEUE = "/admin/reviews/emaildraft/"
+QUEUE = "/admin/hitlcrm_reviews/emaildraft/"
 
 
 def listed(client: Any, url: str = QUEUE) -> list[int]:
@@ -46,8 +46,8 @@ def test_each_kind_has_its_own_queue_and_all_kinds_meet_in_the_proposals_queue(a
     email, change = queued(api, 1)[0], queued(api, 1, "crm")[0]
     client = logged_in(rita)
     assert listed(client) == [email.pk]
-    assert listed(client, "/admin/reviews/crmchange/") == [change.pk]
-    assert sorted(listed(client, "/admin/reviews/proposal/")) == [email.pk, change.pk]
+    assert listed(client, "/admin/hitlcrm_reviews/crmchange/") == [change.pk]
+    assert sorted(listed(client, "/admin/hitlcrm_reviews/proposal/")) == [email.pk, change.pk]
 
 
 def test_filters_narrow_the_queue(api, rita, sam) -> None:
@@ -87,8 +87,8 @@ def test_my_queue_holds_my_claims_and_the_second_approvals_i_may_give(api, rita,
     proposal_claim(proposal_id=theirs.pk, actor=Actor.for_user(sam))
     proposal_decide(proposal_id=four_eyes.pk, actor=Actor.for_user(rita), action="approve")
 
-    assert listed(logged_in(rita), "/admin/reviews/proposal/?queue=mine") == [mine.pk]
-    assert listed(logged_in(sam), "/admin/reviews/proposal/?queue=mine") == sorted([theirs.pk, four_eyes.pk])
+    assert listed(logged_in(rita), "/admin/hitlcrm_reviews/proposal/?queue=mine") == [mine.pk]
+    assert listed(logged_in(sam), "/admin/hitlcrm_reviews/proposal/?queue=mine") == sorted([theirs.pk, four_eyes.pk])
 
 
 def test_the_queue_row_shows_failing_checks_approvals_and_who_holds_it(api, rita, sam) -> None:
@@ -102,7 +102,7 @@ def test_the_queue_row_shows_failing_checks_approvals_and_who_holds_it(api, rita
     page = client.get(QUEUE).content.decode()
     assert "do_not_contact" in page and "Idea for Contoso" in page
     assert '<td class="field-holder">sam</td>' in page
-    page = client.get("/admin/reviews/crmchange/").content.decode()
+    page = client.get("/admin/hitlcrm_reviews/crmchange/").content.decode()
     assert "1 of 2" in page and "Title, Department" in page
 
 
@@ -113,7 +113,8 @@ def queries(client: Any, url: str) -> int:
     return len(context)
 
 
-@pytest.mark.parametrize("queue_url", [QUEUE, "/admin/reviews/crmchange/", "/admin/reviews/proposal/?status=all"])
+@pytest.mark.parametrize("queue_url", [QUEUE, "/admin/hitlcrm_reviews/crmchange/",
+                                       "/admin/hitlcrm_reviews/proposal/?status=all"])
 def test_the_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, queue_url, django_assert_max_num_queries) -> None:
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
     queued(api, 3)
@@ -135,7 +136,7 @@ def test_my_queue_costs_the_same_queries_for_3_or_25_rows(api, rita, ruth, sam, 
     """Mine: items I hold, and (for a senior reviewer) four-eyes items waiting for my second approval."""
     me = {"ruth": ruth, "sam": sam}[who]
     policy("contact_update", mode="always_review", four_eyes_fields=["Title"])
-    url = "/admin/reviews/proposal/?queue=mine"
+    url = "/admin/hitlcrm_reviews/proposal/?queue=mine"
 
     def add(emails: int, changes: int) -> None:
         for item in queued(api, emails):

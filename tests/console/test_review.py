@@ -24,7 +24,7 @@ SWAP = {"HTTP_X_CONSOLE_SWAP": "1"}
 
 def review_url(proposal: Proposal, view: str = "review") -> str:
     model = "emaildraft" if proposal.is_email else "crmchange"
-    return f"/admin/reviews/{model}/{proposal.pk}/{view}/"
+    return f"/admin/hitlcrm_reviews/{model}/{proposal.pk}/{view}/"
 
 
 def shown_item(response: Any) -> int:
@@ -112,10 +112,10 @@ def test_the_last_decision_of_a_queue_goes_back_to_the_queue(api, rita) -> None:
     only = queued(api, 1)[0]
     client = logged_in(rita)
     response = client.post(review_url(only, "decide"), {"action": "approve"}, **SWAP)
-    assert response.status_code == 204 and response["X-Location"] == "/admin/reviews/emaildraft/"
+    assert response.status_code == 204 and response["X-Location"] == "/admin/hitlcrm_reviews/emaildraft/"
     assert "The queue is clear." in client.get(response["X-Location"]).content.decode()  # the message waited
     response = client.post(review_url(queued(api, 1)[0], "decide"), {"action": "approve"})
-    assert response.status_code == 302 and response["Location"] == "/admin/reviews/emaildraft/"
+    assert response.status_code == 302 and response["Location"] == "/admin/hitlcrm_reviews/emaildraft/"
 
 
 def test_next_skips_items_someone_else_holds(api, rita, ruth) -> None:

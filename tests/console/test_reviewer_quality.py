@@ -18,7 +18,7 @@ from tests.factories import decided, policy, reviewer
 from .conftest import logged_in, queued
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = "/admin/reviews/proposal/dashboard/"
+DASHBOARD = "/admin/hitlcrm_reviews/proposal/dashboard/"
 
 
 def reviewer_rows(page: str) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from .conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough passphrase 42"
-ADD = "/admin/reviews/consoleaccount/add/"
+ADD = "/admin/hitlcrm_reviews/consoleaccount/add/"
 
 
 def new_reviewer(client, login: str = "nina", role: str = "reviewer", **extra):
@@ -25,7 +25,7 @@ def new_reviewer(client, login: str = "nina", role: str = "reviewer", **extra):
 
 
 def test_only_the_admin_role_reaches_the_reviewers_page(rita, sam, carl, ada) -> None:
-    got = [logged_in(user).get("/admin/reviews/consoleaccount/").status_code for user in (rita, sam, carl, ada)]
+    got = [logged_in(user).get("/admin/hitlcrm_reviews/consoleaccount/").status_code for user in (rita, sam, carl, ada)]
     assert got == [403, 403, 403, 200]
     assert logged_in(rita).get(ADD).status_code == 403
 
@@ -45,8 +45,8 @@ def test_an_admin_creates_a_reviewer_who_can_sign_in(ada) -> None:
     assert ConsoleAccount.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action="reviewer_created")
     assert (event.actor, event.data["login"], event.data["role"]) == ("ada", "nina", "senior_reviewer")
-    assert logged_in(user).get("/admin/reviews/policy/").status_code == 200  # the role's pages
-    listing = client.get("/admin/reviews/consoleaccount/").content.decode()
+    assert logged_in(user).get("/admin/hitlcrm_reviews/policy/").status_code == 200  # the role's pages
+    listing = client.get("/admin/hitlcrm_reviews/consoleaccount/").content.decode()
     assert "nina" in listing and "Senior reviewer" in listing
 
 
@@ -71,7 +71,7 @@ def test_an_admin_changes_a_role_and_deactivates_keeping_the_hosts_groups(ada) -
     account = ConsoleAccount.objects.get(user__username="nina")
     hosts = Group.objects.create(name="marketing")  # a group of the host project's
     account.user.groups.add(hosts)
-    url = f"/admin/reviews/consoleaccount/{account.pk}/change/"
+    url = f"/admin/hitlcrm_reviews/consoleaccount/{account.pk}/change/"
 
     response = client.post(url, {"role": "compliance", "_save": "Save"})  # "active" unticked
 
@@ -79,7 +79,7 @@ def test_an_admin_changes_a_role_and_deactivates_keeping_the_hosts_groups(ada) -
     user = get_user_model().objects.get(username="nina")
     assert sorted(user.groups.values_list("name", flat=True)) == [group_name("compliance"), "marketing"]
     assert not user.is_active
-    assert logged_in(user).get("/admin/reviews/emaildraft/").status_code == 302  # signed out: to the login page
+    assert logged_in(user).get("/admin/hitlcrm_reviews/emaildraft/").status_code == 302  # signed out: to the login page
     actions = list(AuditEvent.objects.filter(action__startswith="reviewer_").order_by("seq")
                    .values_list("action", flat=True))
     assert actions == ["reviewer_created", "reviewer_role_changed", "reviewer_deactivated"]
@@ -91,7 +91,7 @@ def test_an_admin_cannot_lock_themselves_out(ada) -> None:
     new_reviewer(client, "adele", "admin")
     adele = get_user_model().objects.get(username="adele")
     client = logged_in(adele)
-    url = f"/admin/reviews/consoleaccount/{adele.hitlcrm_console_account.pk}/change/"
+    url = f"/admin/hitlcrm_reviews/consoleaccount/{adele.hitlcrm_console_account.pk}/change/"
     page = client.post(url, {"role": "admin"}).content.decode()
     assert "You cannot deactivate your own login" in page
     page = client.post(url, {"role": "reviewer", "active": "on"}).content.decode()
@@ -105,15 +105,15 @@ def test_the_hosts_users_and_superusers_are_neither_listed_nor_changed(ada) -> N
     root = UserFactory(username="root", is_superuser=True)
     ConsoleAccount.objects.create(user=root)  # even one marked as hitlcrm's: a superuser is the host's
     client = logged_in(ada)
-    listing = client.get("/admin/reviews/consoleaccount/").content.decode()
+    listing = client.get("/admin/hitlcrm_reviews/consoleaccount/").content.decode()
     assert "host_staff" not in listing and ">root<" not in listing
-    assert client.get(f"/admin/reviews/consoleaccount/{root.hitlcrm_console_account.pk}/change/").status_code == 302
-    assert client.post(f"/admin/reviews/consoleaccount/{root.hitlcrm_console_account.pk}/change/",
+    assert client.get(f"/admin/hitlcrm_reviews/consoleaccount/{root.hitlcrm_console_account.pk}/change/").status_code == 302
+    assert client.post(f"/admin/hitlcrm_reviews/consoleaccount/{root.hitlcrm_console_account.pk}/change/",
                        {"role": "reviewer"}).status_code == 302
     root.refresh_from_db()
     assert root.is_active and not root.groups.exists() and not hosts.groups.exists()
     # There is no delete: decisions and audit events point at the person.
-    assert client.get(f"/admin/reviews/consoleaccount/{root.hitlcrm_console_account.pk}/delete/").status_code in (
+    assert client.get(f"/admin/hitlcrm_reviews/consoleaccount/{root.hitlcrm_console_account.pk}/delete/").status_code in (
         302, 403)
 
 
@@ -122,7 +122,7 @@ def test_the_deactivate_action_audits_each_reviewer(ada) -> None:
     for login in ("nina", "omar"):
         new_reviewer(client, login)
     ids = list(ConsoleAccount.objects.filter(user__username__in=["nina", "omar"]).values_list("pk", flat=True))
-    response = client.post("/admin/reviews/consoleaccount/", {"action": "deactivate", "_selected_action": ids})
+    response = client.post("/admin/hitlcrm_reviews/consoleaccount/", {"action": "deactivate", "_selected_action": ids})
     assert response.status_code == 302
     assert not get_user_model().objects.filter(username__in=["nina", "omar"], is_active=True).exists()
     assert AuditEvent.objects.filter(action="reviewer_deactivated").count() == 2

@@ -45,7 +45,7 @@ def drafts(api: Any) -> dict[str, Proposal]:
 def test_the_queue_finds_a_draft_by_name_company_subject_word_and_address(rita, drafts) -> None:
     client = logged_in(rita)
     hamilton, other = drafts["hamilton"].pk, drafts["other"].pk
-    queue = "/admin/reviews/emaildraft/?q="
+    queue = "/admin/hitlcrm_reviews/emaildraft/?q="
     assert listed(client, queue + "Hamilton") == [hamilton]  # the recipient's address
     assert listed(client, queue + "Fourth+Coffee") == [hamilton]  # the company, two words
     assert listed(client, queue + "revops") == [hamilton]  # a subject word, any case
@@ -60,16 +60,16 @@ def test_the_queue_finds_a_draft_by_name_company_subject_word_and_address(rita, 
 def test_the_queue_finds_a_crm_change_by_the_values_it_writes_and_the_record_id(rita, drafts) -> None:
     client = logged_in(rita)
     change = drafts["change"].pk
-    assert listed(client, "/admin/reviews/crmchange/?q=hamilton") == [change]
-    assert listed(client, "/admin/reviews/crmchange/?q=demand+generation") == [change]
-    assert listed(client, "/admin/reviews/crmchange/?q=003Em000000000yIAA") == [change]
-    assert listed(client, "/admin/reviews/crmchange/?q=003Em000000000yI") == [change]  # the 15-character id
+    assert listed(client, "/admin/hitlcrm_reviews/crmchange/?q=hamilton") == [change]
+    assert listed(client, "/admin/hitlcrm_reviews/crmchange/?q=demand+generation") == [change]
+    assert listed(client, "/admin/hitlcrm_reviews/crmchange/?q=003Em000000000yIAA") == [change]
+    assert listed(client, "/admin/hitlcrm_reviews/crmchange/?q=003Em000000000yI") == [change]  # the 15-character id
     # Every kind meets in the all-proposals queue, and the search spans them.
-    assert listed(client, "/admin/reviews/proposal/?q=margaret") == sorted([drafts["hamilton"].pk, change])
+    assert listed(client, "/admin/hitlcrm_reviews/proposal/?q=margaret") == sorted([drafts["hamilton"].pk, change])
 
 
 def test_short_terms_are_left_out_and_say_so(rita, drafts) -> None:
-    response = logged_in(rita).get("/admin/reviews/emaildraft/?q=hamilton+of")
+    response = logged_in(rita).get("/admin/hitlcrm_reviews/emaildraft/?q=hamilton+of")
     assert [item.pk for item in response.context["cl"].result_list] == [drafts["hamilton"].pk]
     assert "Left out of the search (under 3 characters, not an id): of." in response.content.decode()
 
@@ -78,10 +78,10 @@ def test_next_item_stays_inside_the_search(rita, drafts, api) -> None:
     more = queued(api, 1, to=["grace.hamilton@fourthcoffee.example"], subject="Hamilton again")[0]
     client = logged_in(rita)
     first = drafts["hamilton"].pk
-    response = client.get(f"/admin/reviews/emaildraft/{first}/step/?to=next&_changelist_filters=q%3Dhamilton",
+    response = client.get(f"/admin/hitlcrm_reviews/emaildraft/{first}/step/?to=next&_changelist_filters=q%3Dhamilton",
                           follow=True)
     assert response.context["proposal"].pk == more.pk  # not the Contoso draft queued between them
-    response = client.get(f"/admin/reviews/emaildraft/{more.pk}/step/?to=next&_changelist_filters=q%3Dhamilton",
+    response = client.get(f"/admin/hitlcrm_reviews/emaildraft/{more.pk}/step/?to=next&_changelist_filters=q%3Dhamilton",
                           follow=True)
     assert response.context["proposal"].pk == more.pk  # no further Hamilton: it stays put
 

@@ -47,7 +47,7 @@ def test_an_edited_emails_page_shows_the_approved_text_first_and_the_diff_from_t
     proposal = edited(api, rita)
     assert proposal.subject == "Idea for Contoso"  # the AI's output stays on the record
 
-    page = logged_in(rita).get(f"/admin/reviews/emaildraft/{proposal.pk}/review/").content.decode()
+    page = logged_in(rita).get(f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/").content.decode()
 
     assert 'id="sent-version"' in page
     subject = page[page.index('id="subject"'):]
@@ -68,7 +68,7 @@ def test_an_email_approved_as_written_shows_no_diff(api, rita) -> None:
     policy("cold_email", mode="always_review")
     proposal = queued(api, 1)[0]
     proposal_decide(proposal_id=proposal.pk, actor=Actor.for_user(rita), action="approve")
-    page = logged_in(rita).get(f"/admin/reviews/emaildraft/{proposal.pk}/review/").content.decode()
+    page = logged_in(rita).get(f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/").content.decode()
     assert 'id="sent-version"' not in page and 'id="text-diffs"' not in page
     assert "Idea for Contoso" in page
 
@@ -84,7 +84,7 @@ def test_the_api_record_and_the_audit_export_carry_the_drafts_text_and_the_appro
     assert record["decision"]["edits"]["body"] == [proposal.body, EDITED_BODY]
 
     carla = reviewer("carla", role="compliance")
-    export = logged_in(carla).get(f"/admin/reviews/auditevent/export/?format=jsonl&record={proposal.pk}")
+    export = logged_in(carla).get(f"/admin/hitlcrm_reviews/auditevent/export/?format=jsonl&record={proposal.pk}")
     events = [json.loads(line) for line in b"".join(export.streaming_content).decode().splitlines()]
     approval = next(event for event in events if event["action"] == "edited_and_approved")
     assert approval["data"]["edits"]["body"] == [proposal.body, EDITED_BODY]

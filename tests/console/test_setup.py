@@ -10,7 +10,7 @@ from reviews.models import CrmObjectRule
 from .conftest import logged_in
 
 pytestmark = pytest.mark.django_db
-ADD = "/admin/reviews/crmobjectrule/add/"
+ADD = "/admin/hitlcrm_reviews/crmobjectrule/add/"
 
 
 def test_an_admin_opts_an_object_in_to_assignment_rules_and_duplicate_saves(ada, salesforce) -> None:
@@ -57,7 +57,7 @@ def test_the_object_is_picked_from_the_org_and_its_fields_from_its_describe(ada,
     assert rule.allowed_fields == ["Title", "Email"]
     assert rule.strict_fields == ["Email"]
 
-    change = client.get(f"/admin/reviews/crmobjectrule/{rule.pk}/change/").content.decode()
+    change = client.get(f"/admin/hitlcrm_reviews/crmobjectrule/{rule.pk}/change/").content.decode()
     assert 'value="Title" id="id_allowed_fields_' in change
     assert 'name="allowed_fields" value="Title" id="id_allowed_fields_' in change and "checked" in change
 
@@ -65,10 +65,10 @@ def test_the_object_is_picked_from_the_org_and_its_fields_from_its_describe(ada,
 def test_a_field_the_describe_no_longer_has_is_shown_and_a_made_up_one_refused(ada, salesforce) -> None:
     rule = CrmObjectRule.objects.create(crm_object="Contact", allowed_fields=["Title", "Gone__c"])
     client = logged_in(ada)
-    change = client.get(f"/admin/reviews/crmobjectrule/{rule.pk}/change/").content.decode()
+    change = client.get(f"/admin/hitlcrm_reviews/crmobjectrule/{rule.pk}/change/").content.decode()
     assert 'value="Gone__c"' in change and "not in the org's describe" in change
 
-    page = client.post(f"/admin/reviews/crmobjectrule/{rule.pk}/change/", {
+    page = client.post(f"/admin/hitlcrm_reviews/crmobjectrule/{rule.pk}/change/", {
         "crm_object": "Contact", "allowed_fields": ["Title", "Made_Up__c"], "executor": "salesforce",
         "strict_writes": "off"}).content.decode()
     assert "Select a valid choice. Made_Up__c is not one of the available choices." in page

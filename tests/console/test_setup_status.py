@@ -15,10 +15,11 @@ from tests.factories import policy, reviewer
 from .conftest import logged_in
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = "/admin/reviews/proposal/dashboard/"
-FRESH = {"crm_rules": "/admin/reviews/crmobjectrule/add/", "policies": "/admin/reviews/policy/add/",
-         "salesforce": "/admin/reviews/proposal/setup/#salesforce", "mail": "/admin/reviews/proposal/setup/#mail",
-         "reviewers": "/admin/reviews/consoleaccount/add/"}
+DASHBOARD = "/admin/hitlcrm_reviews/proposal/dashboard/"
+FRESH = {"crm_rules": "/admin/hitlcrm_reviews/crmobjectrule/add/", "policies": "/admin/hitlcrm_reviews/policy/add/",
+         "salesforce": "/admin/hitlcrm_reviews/proposal/setup/#salesforce",
+         "mail": "/admin/hitlcrm_reviews/proposal/setup/#mail",
+         "reviewers": "/admin/hitlcrm_reviews/consoleaccount/add/"}
 
 
 def todo(page: str) -> dict[str, str]:
@@ -46,7 +47,7 @@ def test_a_fresh_install_lists_what_is_left_with_links_on_the_dashboard_and_the_
     for link in FRESH.values():
         assert client.get(link).status_code == 200, link
 
-    setup = client.get("/admin/reviews/proposal/setup/").content.decode()
+    setup = client.get("/admin/hitlcrm_reviews/proposal/setup/").content.decode()
     assert 'id="salesforce"' in setup and 'id="mail"' in setup and "<code>django.core.mail.backends.console" in setup
 
 
@@ -61,7 +62,7 @@ def test_a_configured_install_has_nothing_left(fresh, ada, salesforce) -> None:
     page = logged_in(ada).get(DASHBOARD).content.decode()
 
     assert todo(page) == {} and 'id="setup-todo"' not in page
-    assert 'id="setup-done"' in logged_in(ada).get("/admin/reviews/proposal/setup/").content.decode()
+    assert 'id="setup-done"' in logged_in(ada).get("/admin/hitlcrm_reviews/proposal/setup/").content.decode()
 
 
 def test_an_unreachable_org_is_named(fresh, ada, settings) -> None:
@@ -73,4 +74,4 @@ def test_an_unreachable_org_is_named(fresh, ada, settings) -> None:
 def test_reviewers_are_not_told_to_configure(fresh, rita) -> None:
     page = logged_in(rita).get(DASHBOARD).content.decode()
     assert todo(page) == {}
-    assert logged_in(rita).get("/admin/reviews/proposal/setup/").status_code == 403
+    assert logged_in(rita).get("/admin/hitlcrm_reviews/proposal/setup/").status_code == 403

@@ -16,7 +16,7 @@ from tests.factories import decided, policy
 from .conftest import logged_in, queued
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = "/admin/reviews/proposal/dashboard/"
+DASHBOARD = "/admin/hitlcrm_reviews/proposal/dashboard/"
 A = {"agent_version": "2.3.1", "prompt_version": "v6", "model": "gpt-4o-2024-08-06"}
 B = {**A, "prompt_version": "v7"}
 
@@ -32,14 +32,14 @@ def test_the_review_page_shows_the_version_and_why_a_new_one_is_under_review(api
     (held,) = queued(api, 1, **B)
     assert held.status == Status.NEEDS_REVIEW
 
-    response = logged_in(rita).get(f"/admin/reviews/emaildraft/{held.pk}/review/")
+    response = logged_in(rita).get(f"/admin/hitlcrm_reviews/emaildraft/{held.pk}/review/")
     assert response.status_code == 200
     shown = text(response.content)
     assert ("agent 2.3.1 prompt v7 model gpt-4o-2024-08-06 · Gate: new version agent 2.3.1 · prompt v7 · model "
             "gpt-4o-2024-08-06: 0 of 30 reviewed, under review until its own record clears the bound") in shown
     # An item naming no version shows no version line.
     (plain,) = queued(api, 1, task_type="manual_task")
-    page = logged_in(rita).get(f"/admin/reviews/emaildraft/{plain.pk}/review/").content
+    page = logged_in(rita).get(f"/admin/hitlcrm_reviews/emaildraft/{plain.pk}/review/").content
     assert b'id="version"' not in page and b"Gate:" not in page
 
 

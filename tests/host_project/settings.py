@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     f"{_PACKAGE}.accounts",
+    # The host's own apps labelled ``reviews`` and ``integrations``: hitlcrm's labels are namespaced.
+    f"{_PACKAGE}.reviews",
+    f"{_PACKAGE}.integrations",
     # hitlcrm and what it builds on
     "django_filters",
     "drf_spectacular",

@@ -99,7 +99,7 @@ def test_a_worker_narrowed_to_checks_leaves_approvals_waiting_and_health_and_das
     assert "127.0.0.1" not in body and "://" not in body and str(settings.DATABASES["default"]["NAME"]) not in body
 
     client.force_login(reviewer("ada", role="admin"))
-    page = client.get("/admin/reviews/proposal/dashboard/").content.decode()
+    page = client.get("/admin/hitlcrm_reviews/proposal/dashboard/").content.decode()
     section = page[page.index('id="health"'):page.index('id="queues"')]
     assert "No worker consumes executions." in section
     assert "2 approved item(s) not executing after 0 minute(s)." in section

@@ -57,9 +57,10 @@ def test_the_console_action_resolves_selected_unknowns(unknown, rita) -> None:
     client.force_login(rita)
     delivery = MailDelivery.objects.get(proposal=unknown)
 
-    page = client.get("/admin/reviews/maildelivery/?proposal__execution__state__exact=unknown")
+    page = client.get("/admin/hitlcrm_reviews/maildelivery/?proposal__execution__state__exact=unknown")
     assert page.status_code == 200 and f"#{unknown.pk}" in page.content.decode()
-    response = client.post("/admin/reviews/maildelivery/", {"action": "mark_sent", "_selected_action": [delivery.pk]})
+    response = client.post("/admin/hitlcrm_reviews/maildelivery/",
+                           {"action": "mark_sent", "_selected_action": [delivery.pk]})
 
     assert response.status_code == 302
     unknown.refresh_from_db()
@@ -72,7 +73,7 @@ def test_a_reviewer_without_decide_permission_cannot_resolve(unknown) -> None:
     client = Client()
     client.force_login(auditor)
     delivery = MailDelivery.objects.get(proposal=unknown)
-    client.post("/admin/reviews/maildelivery/", {"action": "mark_sent", "_selected_action": [delivery.pk]})
+    client.post("/admin/hitlcrm_reviews/maildelivery/", {"action": "mark_sent", "_selected_action": [delivery.pk]})
     unknown.refresh_from_db()
     assert unknown.status == Status.EXECUTING
 
@@ -82,17 +83,17 @@ def test_an_admin_adds_a_suppression_in_any_case_and_it_is_audited(db) -> None:
     client = Client()
     client.force_login(admin_user)
 
-    response = client.post("/admin/reviews/suppression/add/",
+    response = client.post("/admin/hitlcrm_reviews/suppression/add/",
                            {"address": "Grace@Contoso.Example", "reason": "manual", "note": "asked by phone"})
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = Suppression.objects.get()
     assert entry.address == "grace@contoso.example" and entry.created_by == admin_user
     assert AuditEvent.objects.filter(action="suppression_added", actor="ada_admin").exists()
 
-    again = client.post("/admin/reviews/suppression/add/", {"address": "GRACE@contoso.example", "reason": "manual"})
+    again = client.post("/admin/hitlcrm_reviews/suppression/add/", {"address": "GRACE@contoso.example", "reason": "manual"})
     assert again.status_code == 200 and Suppression.objects.count() == 1  # the form shows the duplicate
 
-    client.post(f"/admin/reviews/suppression/{entry.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/hitlcrm_reviews/suppression/{entry.pk}/delete/", {"post": "yes"})
     assert not Suppression.objects.exists()
     assert AuditEvent.objects.filter(action="suppression_removed", actor="ada_admin").exists()
     assert entry.history.count() == 2  # added and removed, both kept
@@ -107,7 +108,7 @@ def test_an_admin_changes_and_removes_suppressions_each_audited_and_kept_in_hist
     entry, _ = suppression_add(address="grace@contoso.example", reason="manual", actor=Actor.system("test"))
     other, _ = suppression_add(address="alan@contoso.example", reason="manual", actor=Actor.system("test"))
 
-    response = client.post(f"/admin/reviews/suppression/{entry.pk}/change/",
+    response = client.post(f"/admin/hitlcrm_reviews/suppression/{entry.pk}/change/",
                            {"address": "Grace.H@Contoso.Example", "reason": "manual", "note": "new address"})
     assert response.status_code == 302, response.content.decode()[:2000]
     entry.refresh_from_db()
@@ -117,7 +118,7 @@ def test_an_admin_changes_and_removes_suppressions_each_audited_and_kept_in_hist
                                                            "note": "new address"})
     assert entry.history.first().history_user == admin_user
 
-    client.post("/admin/reviews/suppression/", {"action": "delete_selected", "post": "yes",
+    client.post("/admin/hitlcrm_reviews/suppression/", {"action": "delete_selected", "post": "yes",
                                                 "_selected_action": [entry.pk, other.pk]})
     assert not Suppression.objects.exists()
     removed = AuditEvent.objects.filter(action="suppression_removed", actor="ada_admin")
@@ -160,7 +161,7 @@ def test_a_reviewer_retries_the_crm_logging_of_emails_whose_logging_failed(appro
     client = Client()
     client.force_login(rita)
 
-    response = client.post("/admin/reviews/maildelivery/", {"action": "retry_crm_activity",
+    response = client.post("/admin/hitlcrm_reviews/maildelivery/", {"action": "retry_crm_activity",
                                                             "_selected_action": [d.pk for d in deliveries]})
 
     assert response.status_code == 302

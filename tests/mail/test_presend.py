@@ -263,7 +263,7 @@ def test_why_an_email_was_stopped_is_shown_to_the_agent_and_the_reviewer(approve
 
     console = Client()
     console.force_login(rita)
-    page = console.get(f"/admin/reviews/emaildraft/{proposal.pk}/review/").content.decode()
+    page = console.get(f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/").content.decode()
     from django.utils.html import escape
 
     assert escape(reason) in page and "Failed" in page

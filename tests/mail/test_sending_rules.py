@@ -272,7 +272,7 @@ def test_dashboard_shows_rates_and_state_per_sender_domain(approved_email, postm
     post(client, complaint(first, 78))
     client.force_login(sam)
 
-    page = client.get("/admin/reviews/proposal/dashboard/")
+    page = client.get("/admin/hitlcrm_reviews/proposal/dashboard/")
 
     assert page.status_code == 200
     text = " ".join(page.content.decode().split())

@@ -34,7 +34,7 @@ def test_the_console_renders_in_the_host_on_the_hosts_celery_app(host) -> None:
         user = get_user_model().objects.create_superuser("owner@host.example", "pw")
         client = Client()
         client.force_login(user)
-        page = client.get("/admin/reviews/emaildraft/")
+        page = client.get("/admin/hitlcrm_reviews/emaildraft/")
         print(page.status_code, "Email drafts" in page.content.decode())
         index = client.get("/admin/").content.decode()  # the host's admin keeps the host's (here Django's) branding
         print("Django administration" in index, "review console" in index, "Email drafts" in index)

@@ -32,9 +32,9 @@ def test_the_commands_sign_in_dashboard_and_report_work_with_an_email_login_user
         signed_in = browser.post("/admin/login/", {"username": "rita@host.example", "password": "rita-pass-phrase-2026",
                                                    "next": "/admin/"})
         print(signed_in.status_code, signed_in.headers.get("Location"))
-        dashboard = browser.get(reverse("admin:reviews_proposal_dashboard")).content.decode()
+        dashboard = browser.get(reverse("admin:hitlcrm_reviews_proposal_dashboard")).content.decode()
         print("rita@host.example" in dashboard)
-        report = browser.get(reverse("admin:reviews_auditevent_report") + "?format=csv")
+        report = browser.get(reverse("admin:hitlcrm_reviews_auditevent_report") + "?format=csv")
         print(report.status_code, "rita@host.example" in b"".join(report.streaming_content).decode())
         refused = browser.post("/admin/login/", {"username": "rita@host.example", "password": "wrong"})
         from reviews.models import AuditEvent

@@ -73,7 +73,7 @@ def test_two_reviewers_at_two_gunicorn_workers_deciding_one_item_at_once_one_win
     sessions = {"rita": console_login(web.url, "rita"), "ruth": console_login(web.url, "ruth")}
     winners = []
     for proposal in items:
-        review_url = f"{web.url}/admin/reviews/emaildraft/{proposal.pk}/review/"
+        review_url = f"{web.url}/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/"
         approve = prepared(sessions["rita"], review_url, "approve")
         reject = prepared(sessions["ruth"], review_url, "reject", reason_code="tone")
         answers = dict(zip(("rita", "ruth"), at_once(approve, reject), strict=True))

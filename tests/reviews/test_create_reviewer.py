@@ -48,7 +48,7 @@ def test_the_default_role_is_reviewer() -> None:
     create_reviewer("dana", password="s3cret-pass-phrase")
     user = get_user_model().objects.get(username="dana")
     assert [g.name for g in user.groups.all()] == ["hitlcrm: reviewer"]
-    assert user.has_perm("reviews.decide_proposal")
+    assert user.has_perm("hitlcrm_reviews.decide_proposal")
 
 
 def test_running_it_again_updates_the_same_user() -> None:
@@ -119,7 +119,7 @@ def test_the_projects_own_groups_are_left_as_they_are() -> None:
     create_reviewer("dana", password="s3cret-pass-phrase", group="compliance")
     assert set(own_admin.permissions.values_list("pk", flat=True)) == before
     assert sorted(g.name for g in user.groups.all()) == ["admin", "hitlcrm: compliance"]
-    assert not user.has_perm("reviews.change_apiclient")
+    assert not user.has_perm("hitlcrm_reviews.change_apiclient")
 
 
 def test_an_existing_databases_role_groups_get_the_namespaced_names_and_a_projects_group_does_not() -> None:

@@ -105,9 +105,9 @@ def log_in(demo: Demo, username: str, password: str) -> tuple[requests.Session, 
 
 def approve_first_in_queue(demo: Demo, session: requests.Session, queue: str) -> int:
     """Open the queue, open its first item, press Approve; returns the item's id."""
-    listing = session.get(f"{demo.url}/admin/reviews/{queue}/", timeout=10)
+    listing = session.get(f"{demo.url}/admin/hitlcrm_reviews/{queue}/", timeout=10)
     assert listing.status_code == 200
-    first = re.search(rf'href="(/admin/reviews/{queue}/(\d+)/review/)"', listing.text)
+    first = re.search(rf'href="(/admin/hitlcrm_reviews/{queue}/(\d+)/review/)"', listing.text)
     assert first, f"no item in the {queue} queue"
     review = session.get(f"{demo.url}{first.group(1)}", timeout=10)
     assert review.status_code == 200 and 'id="approve"' in review.text
@@ -122,7 +122,7 @@ def test_a_reviewer_logs_in_to_the_demo_console_and_approves_and_the_approval_is
     session, response = log_in(demo, "reviewer", "wrong password")
     assert 'id="login-form"' in response.text  # refused: the form again
     session, response = log_in(demo, "reviewer", DEMO_PASSWORD)
-    assert response.url == f"{demo.url}/admin/" and 'href="/admin/reviews/emaildraft/"' in response.text
+    assert response.url == f"{demo.url}/admin/" and 'href="/admin/hitlcrm_reviews/emaildraft/"' in response.text
 
     email_id = approve_first_in_queue(demo, session, "emaildraft")
     change_id = approve_first_in_queue(demo, session, "crmchange")

@@ -187,33 +187,33 @@ def test_nothing_on_the_queue_or_the_review_page_tells_a_golden_item_apart(api, 
     copy = seed(twin, ada_admin, GoldenExpectation.CATCH, note="planted")
     reviewer = Client()
     reviewer.force_login(rita)
-    queue = reviewer.get("/admin/reviews/emaildraft/").content.decode()
+    queue = reviewer.get("/admin/hitlcrm_reviews/emaildraft/").content.decode()
     assert "golden" not in queue.lower() and "planted" not in queue
     rows = re.findall(r'<tr[^>]*>.*?</tr>', queue, re.S)
     twin_row = next(row for row in rows if f"/{twin.pk}/" in row)
     copy_row = next(row for row in rows if f"/{copy.pk}/" in row)
     assert normalised(twin_row, twin.pk, copy.pk) == normalised(copy_row, twin.pk, copy.pk)
-    pages = [reviewer.get(f"/admin/reviews/emaildraft/{item.pk}/review/").content.decode() for item in (twin, copy)]
+    pages = [reviewer.get(f"/admin/hitlcrm_reviews/emaildraft/{item.pk}/review/").content.decode() for item in (twin, copy)]
     assert "golden" not in pages[1].lower()
     assert normalised(pages[0], twin.pk, copy.pk) == normalised(pages[1], twin.pk, copy.pk)
     # Nor is the golden-items list open to a reviewer.
-    assert reviewer.get("/admin/reviews/goldenitem/").status_code == 403
+    assert reviewer.get("/admin/hitlcrm_reviews/goldenitem/").status_code == 403
 
 
 def test_an_admin_seeds_from_the_console(api, ada_admin) -> None:
     source = submitted(api)
     admin = Client()
     admin.force_login(ada_admin)
-    assert admin.get("/admin/reviews/goldenitem/add/").status_code == 200
-    response = admin.post("/admin/reviews/goldenitem/add/", {
+    assert admin.get("/admin/hitlcrm_reviews/goldenitem/add/").status_code == 200
+    response = admin.post("/admin/hitlcrm_reviews/goldenitem/add/", {
         "source": source.pk, "expected": "catch", "copies": 2, "subject": "Idea for Contosso", "body": "",
         "fields": "", "note": "misspelt company"})
     assert response.status_code == 302, response.content.decode()[:2000]
     items = GoldenItem.objects.order_by("pk")
     assert items.count() == 2 and {item.proposal.subject for item in items} == {"Idea for Contosso"}
-    listing = admin.get("/admin/reviews/goldenitem/").content.decode()
+    listing = admin.get("/admin/hitlcrm_reviews/goldenitem/").content.decode()
     assert f"#{items[0].proposal_id}" in listing and "Has an error" in listing
-    refused = admin.post("/admin/reviews/goldenitem/add/", {"source": 999999, "expected": "pass", "copies": 1})
+    refused = admin.post("/admin/hitlcrm_reviews/goldenitem/add/", {"source": 999999, "expected": "pass", "copies": 1})
     assert refused.status_code == 200 and "no proposal #999999" in refused.content.decode()
 
 

@@ -50,13 +50,13 @@ def test_the_review_page_records_when_the_item_came_on_screen(api, rita, carl) -
     (item,) = submitted(api)
     reviewer_client = Client()
     reviewer_client.force_login(rita)
-    reviewer_client.get(f"/admin/reviews/emaildraft/{item}/review/")
+    reviewer_client.get(f"/admin/hitlcrm_reviews/emaildraft/{item}/review/")
     first = ReviewOpening.objects.get(proposal_id=item, reviewer=rita).opened_at
-    reviewer_client.get(f"/admin/reviews/emaildraft/{item}/review/")  # a reload keeps the first sight
+    reviewer_client.get(f"/admin/hitlcrm_reviews/emaildraft/{item}/review/")  # a reload keeps the first sight
     assert ReviewOpening.objects.get(proposal_id=item, reviewer=rita).opened_at == first
     compliance = Client()
     compliance.force_login(carl)  # reads, decides nothing: no opening
-    compliance.get(f"/admin/reviews/emaildraft/{item}/review/")
+    compliance.get(f"/admin/hitlcrm_reviews/emaildraft/{item}/review/")
     assert not ReviewOpening.objects.filter(reviewer=carl).exists()
 
 

@@ -30,7 +30,7 @@ def token_event(action: str, token: ApiToken) -> AuditEvent:
 
 def issued_in_console(name: str) -> ApiToken:
     client, _ = agent_with_token(name)
-    console().post("/admin/reviews/apiclient/", {"action": "issue_token", "_selected_action": [client.pk]})
+    console().post("/admin/hitlcrm_reviews/apiclient/", {"action": "issue_token", "_selected_action": [client.pk]})
     return client.tokens.latest("pk")
 
 
@@ -62,11 +62,11 @@ def test_every_door_audits_an_issued_token_the_same_way(door: str) -> None:
 
 
 def revoked_in_console_by_client(token: ApiToken) -> None:
-    console().post("/admin/reviews/apiclient/", {"action": "revoke_tokens", "_selected_action": [token.client_id]})
+    console().post("/admin/hitlcrm_reviews/apiclient/", {"action": "revoke_tokens", "_selected_action": [token.client_id]})
 
 
 def revoked_in_console_by_token(token: ApiToken) -> None:
-    console().post("/admin/reviews/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    console().post("/admin/hitlcrm_reviews/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
 
 
 def revoked_by_command(token: ApiToken) -> None:

@@ -69,7 +69,7 @@ def test_no_page_runs_what_an_agent_wrote(browser, live_server, records) -> None
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     event = AuditEvent.objects.filter(proposal_id_ref=records["email"], action="submitted").get()
-    base = f"{live_server.url}/admin/reviews"
+    base = f"{live_server.url}/admin/hitlcrm_reviews"
     pages = [
         f"{base}/emaildraft/?status=all", f"{base}/crmchange/?status=all",
         f"{base}/proposal/?status=all&q={records['email']}",

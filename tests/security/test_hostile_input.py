@@ -118,7 +118,7 @@ def test_a_reviewers_edit_is_held_to_the_same_rules(api, rita, field, value) -> 
     (proposal,) = queued(api)
     console = Client()
     console.force_login(rita)
-    response = console.post(f"/admin/reviews/emaildraft/{proposal.pk}/decide/",
+    response = console.post(f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/decide/",
                             {"action": "edit_approve", "subject": proposal.subject, "body": proposal.body,
                              field: value}, HTTP_X_CONSOLE_SWAP="1")
     assert response.status_code == 409, response.status_code

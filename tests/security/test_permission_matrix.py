@@ -113,13 +113,14 @@ def submit(world: World, client: Client, door: str) -> Outcome:
     if door == "api":
         response = client.post("/api/v1/email-drafts/", email_payload(), content_type="application/json")
     else:
-        response = client.post("/admin/reviews/emaildraft/add/", {"subject": "x", "body": "y"})
+        response = client.post("/admin/hitlcrm_reviews/emaildraft/add/", {"subject": "x", "body": "y"})
     return response, Proposal.objects.count() > before
 
 
 def view(world: World, client: Client, door: str) -> Outcome:
     proposal = world.queued(subject="Only for the eyes of those who may")
-    url = f"/api/v1/email-drafts/{proposal.pk}/" if door == "api" else f"/admin/reviews/emaildraft/{proposal.pk}/review/"
+    url = (f"/api/v1/email-drafts/{proposal.pk}/" if door == "api"
+           else f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/review/")
     response = client.get(url)
     return response, b"Only for the eyes of those who may" in response.content
 
@@ -130,7 +131,7 @@ def _decide(world: World, client: Client, door: str, proposal: Proposal) -> Outc
                                 content_type="application/json")
     else:
         world.queued()  # a next item, so a successful decision answers with it (200)
-        response = client.post(f"/admin/reviews/emaildraft/{proposal.pk}/decide/", {"action": "approve"},
+        response = client.post(f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/decide/", {"action": "approve"},
                                HTTP_X_CONSOLE_SWAP="1")
     return response, Proposal.objects.get(pk=proposal.pk).status == "approved"
 
@@ -196,7 +197,7 @@ def edit_policy(world: World, client: Client, door: str) -> Outcome:
     if door == "api":
         response = client.patch("/api/v1/policies/%2A/", {"confidence_threshold": 0.5}, content_type="application/json")
     else:
-        path = f"/admin/reviews/policy/{target.pk}/change/"
+        path = f"/admin/hitlcrm_reviews/policy/{target.pk}/change/"
         response = client.post(path, _admin_form(path, "policy_form", confidence_threshold="0.42"))
     target.refresh_from_db()
     return response, target.confidence_threshold == 0.42
@@ -204,14 +205,15 @@ def edit_policy(world: World, client: Client, door: str) -> Outcome:
 
 def read_history(world: World, client: Client, door: str) -> Outcome:
     proposal = world.queued()
-    response = client.get("/api/v1/history/" if door == "api" else "/admin/reviews/auditevent/")
+    response = client.get("/api/v1/history/" if door == "api" else "/admin/hitlcrm_reviews/auditevent/")
     return response, response.status_code == 200 and b"submitted" in response.content and str(proposal.pk).encode() in (
         response.content)
 
 
 def export(world: World, client: Client, door: str) -> Outcome:
     world.queued()
-    response = client.get("/api/v1/history/?format=csv" if door == "api" else "/admin/reviews/auditevent/export/?format=csv")
+    response = client.get("/api/v1/history/?format=csv" if door == "api"
+                          else "/admin/hitlcrm_reviews/auditevent/export/?format=csv")
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return response, response.status_code == 200 and b"submitted" in content and b"sdr-bot" in content
 
@@ -221,7 +223,7 @@ def manage_agents(world: World, client: Client, door: str) -> Outcome:
         response = client.patch(f"/api/v1/clients/{world.agent.pk}/", {"is_active": False},
                                 content_type="application/json")
     else:
-        path = f"/admin/reviews/apiclient/{world.agent.pk}/change/"
+        path = f"/admin/hitlcrm_reviews/apiclient/{world.agent.pk}/change/"
         data = _admin_form(path, "apiclient_form")
         data.pop("is_active", None)  # the box unticked: the agent is deactivated
         response = client.post(path, data)

@@ -68,7 +68,7 @@ def test_an_agent_account_made_a_reviewer_still_cannot_approve_its_own_work(api,
     user.groups.set([ensure_roles()["reviewer"]])
     console = Client()
     console.force_login(user)
-    response = console.post(f"/admin/reviews/emaildraft/{proposal.pk}/decide/", {"action": "approve"},
+    response = console.post(f"/admin/hitlcrm_reviews/emaildraft/{proposal.pk}/decide/", {"action": "approve"},
                             HTTP_X_CONSOLE_SWAP="1")
     assert response.status_code == 409 and b"you cannot decide an item you submitted" in response.content
     assert Proposal.objects.get(pk=proposal.pk).status == "needs_review"

@@ -30,7 +30,7 @@ def test_the_a_key_on_a_conflict_writes_nothing_and_overwrite_needs_its_confirma
     writes = salesforce.calls("collections_update")
 
     page = signed_in_page(browser, live_server, ruth)
-    page.goto(f"{live_server.url}/admin/reviews/crmchange/{change.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/crmchange/{change.pk}/review/")
     page.wait_for_selector("#review")
     page.screenshot(path=str(tmp_path / "conflict.png"), full_page=True)
     assert page.locator("#approve").is_disabled()

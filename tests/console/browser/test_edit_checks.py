@@ -16,7 +16,7 @@ from .test_layout import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def in_queue(url: str) -> bool:
-    return urlsplit(url).path == "/admin/reviews/emaildraft/"
+    return urlsplit(url).path == "/admin/hitlcrm_reviews/emaildraft/"
 
 
 SETTLED = ("() => !!document.body && !document.body.classList.contains('console-busy')"
@@ -26,7 +26,7 @@ SETTLED = ("() => !!document.body && !document.body.classList.contains('console-
 def test_a_placeholder_typed_into_an_edit_is_refused_on_the_page(browser, live_server, api, rita) -> None:
     first = queued(api, 1)[0]
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{first.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{first.pk}/review/")
     page.wait_for_selector("#review")
 
     page.keyboard.press("e")  # the subject is focused and selected
@@ -55,7 +55,7 @@ def test_a_placeholder_typed_into_an_edit_is_refused_on_the_page(browser, live_s
 def test_a_soft_failure_is_confirmed_with_space_then_ctrl_enter(browser, live_server, api, rita) -> None:
     first = queued(api, 1)[0]
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{first.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{first.pk}/review/")
     page.wait_for_selector("#review")
 
     page.keyboard.press("e")
@@ -78,7 +78,7 @@ def test_a_senior_reviewer_rescues_a_blocked_draft_with_the_same_keys(browser, l
     draft = queued(api, 1, body="Hi {{first_name}},\n\nContoso just opened a Berlin office.")[0]
     assert draft.status == Status.BLOCKED
     page = signed_in_page(browser, live_server, sam)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{draft.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{draft.pk}/review/")
     page.wait_for_selector("#rescue-form")
     shot(page, "rescue-offered")
 

@@ -33,7 +33,7 @@ def test_f_jumps_between_the_flagged_passages(browser, live_server, api, rita, s
     item = queued(api, 1, body=BODY)[0]
     page = signed_in_page(browser, live_server, rita)
     page.set_viewport_size(SIZES[size])
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{item.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{item.pk}/review/")
     page.wait_for_selector("#review")
     marks = page.locator("#body mark.flag")
     checks = [marks.nth(i).get_attribute("data-checks") for i in range(marks.count())]

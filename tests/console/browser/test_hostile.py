@@ -16,7 +16,7 @@ def test_a_hostile_proposal_runs_nothing(browser, live_server, agent, rita) -> N
     page = signed_in_page(browser, live_server, rita)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    base = f"{live_server.url}/admin/reviews"
+    base = f"{live_server.url}/admin/hitlcrm_reviews"
     for url in (f"{base}/emaildraft/", f"{base}/crmchange/", f"{base}/proposal/?status=all",
                 f"{base}/crmchange/{change.pk}/review/", f"{base}/emaildraft/{email.pk}/review/"):
         page.goto(url)

@@ -46,7 +46,7 @@ def test_the_queue_names_each_record_and_links_it_to_salesforce(browser, live_se
         queued(api, 1, "crm", crm_id=record_id)
     page = signed_in_page(browser, live_server, rita)
     page.set_viewport_size(size)
-    page.goto(f"{live_server.url}/admin/reviews/crmchange/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/crmchange/")
     page.wait_for_selector("#result_list")
     shot(page, f"queue-crm-identity-{size['width']}")
 

@@ -19,7 +19,7 @@ MOVED_ON = """pk => {
   return review && review.dataset.proposal !== pk && !document.body.classList.contains("console-busy");
 }"""
 def in_queue(url: str) -> bool:
-    return urlsplit(url).path == "/admin/reviews/emaildraft/"
+    return urlsplit(url).path == "/admin/hitlcrm_reviews/emaildraft/"
 
 
 REJECTS = {4: ("2", "tone", "ja, rather pushy"), 17: ("1", "factual_error", "wrong office")}
@@ -31,7 +31,7 @@ def test_a_reviewer_clears_a_queue_of_30_with_the_keyboard_alone(browser, live_s
     settings.HITLCRM_UNDO_GRACE_SECONDS = 60
     items = queued(api, 30)
     page = browser.new_context(viewport=LAPTOP).new_page()
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/reviews/emaildraft/")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/hitlcrm_reviews/emaildraft/")
     page.keyboard.type("rita")  # the login form focuses the username
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
@@ -95,14 +95,14 @@ def showing(page, pk: int) -> None:
 def test_j_and_k_move_to_the_next_and_previous_item_in_place(browser, live_server, api, rita) -> None:
     first, second, third = queued(api, 3)
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{first.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{first.pk}/review/")
     showing(page, first.pk)
     page.evaluate("() => { window.__samePage = true; }")  # gone if a key loaded a whole page instead
 
     for key, expected in (("j", second), ("j", third), ("k", second), ("k", first)):
         page.keyboard.press(key)
         showing(page, expected.pk)
-        assert urlsplit(page.url).path == f"/admin/reviews/emaildraft/{expected.pk}/review/"
+        assert urlsplit(page.url).path == f"/admin/hitlcrm_reviews/emaildraft/{expected.pk}/review/"
         assert page.locator("#subject").inner_text() == expected.subject
     page.keyboard.press("k")  # nothing before the first: it stays, and says so
     page.wait_for_selector(".messagelist")
@@ -119,7 +119,7 @@ def test_a_decision_costs_exactly_one_request(browser, live_server, api, rita, s
     settings.HITLCRM_UNDO_GRACE_SECONDS = 60  # as in production: an approval shows the undo bar
     first, second, third = queued(api, 3)
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{first.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{first.pk}/review/")
     showing(page, first.pk)
     page.wait_for_load_state("networkidle")
     requests: list[tuple[str, str]] = []
@@ -128,7 +128,7 @@ def test_a_decision_costs_exactly_one_request(browser, live_server, api, rita, s
     page.keyboard.press("a")
     showing(page, second.pk)
     page.wait_for_timeout(300)  # anything the swapped-in page would still fetch
-    assert requests == [("POST", f"/admin/reviews/emaildraft/{first.pk}/decide/")]
+    assert requests == [("POST", f"/admin/hitlcrm_reviews/emaildraft/{first.pk}/decide/")]
     assert page.locator("#undo-form").is_visible() and page.locator("#subject").inner_text() == second.subject
 
     requests.clear()
@@ -137,7 +137,7 @@ def test_a_decision_costs_exactly_one_request(browser, live_server, api, rita, s
     page.keyboard.press("Enter")
     showing(page, third.pk)
     page.wait_for_timeout(300)
-    assert requests == [("POST", f"/admin/reviews/emaildraft/{second.pk}/decide/")]
+    assert requests == [("POST", f"/admin/hitlcrm_reviews/emaildraft/{second.pk}/decide/")]
     assert "rejected" in page.locator("#undo-form").inner_text()  # said by the undo bar, which offers u
     statuses = dict(Proposal.objects.values_list("pk", "status"))
     assert (statuses[first.pk], statuses[second.pk], statuses[third.pk]) == (Status.APPROVED, Status.REJECTED,

@@ -36,7 +36,7 @@ def test_question_mark_lists_every_shortcut_and_the_header_says_where_we_are(bro
     first, second, third = queued(api, 3, "crm")
     page = signed_in_page(browser, live_server, rita)
     page.set_viewport_size(SIZES[size])
-    page.goto(f"{live_server.url}/admin/reviews/crmchange/{second.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/crmchange/{second.pk}/review/")
     page.wait_for_selector("#review")
     assert page.locator("#position").inner_text() == "2 of 3"
     page.keyboard.press("?")
@@ -72,14 +72,14 @@ def test_j_on_the_queue_passes_over_the_item_someone_else_holds(browser, live_se
     held, free = queued(api, 2)
     proposal_claim(proposal_id=held.pk, actor=Actor.for_user(ruth))
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/")
     page.wait_for_selector("#result_list")
     page.keyboard.press("j")
     page.wait_for_selector("#review")
-    assert urlsplit(page.url).path == f"/admin/reviews/emaildraft/{free.pk}/review/"
+    assert urlsplit(page.url).path == f"/admin/hitlcrm_reviews/emaildraft/{free.pk}/review/"
     assert page.locator("#approve").is_visible()
     # Opened by its link, the held item is read-only and says whose it is.
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{held.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{held.pk}/review/")
     page.wait_for_selector("#read-only")
     assert "ruth is reviewing this item" in page.locator("#read-only").inner_text()
     assert page.locator("#approve").count() == 0

@@ -50,7 +50,7 @@ NO_PAGE_SCROLL = "() => document.scrollingElement.scrollHeight <= window.innerHe
 
 def open_review(page: Any, live_server: Any, proposal: Proposal) -> None:
     model = "emaildraft" if proposal.is_email else "crmchange"
-    page.goto(f"{live_server.url}/admin/reviews/{model}/{proposal.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/{model}/{proposal.pk}/review/")
     page.wait_for_selector("#review")
 
 
@@ -140,4 +140,4 @@ def test_a_crm_change_with_7_fields_a_long_description_and_4_quotes_fits_a_lapto
     page.keyboard.press("Escape")
     assert page.locator("#review").get_attribute("data-mode") == "view"
     page.keyboard.press("a")
-    page.wait_for_url(lambda url: url.endswith("/admin/reviews/crmchange/"))
+    page.wait_for_url(lambda url: url.endswith("/admin/hitlcrm_reviews/crmchange/"))

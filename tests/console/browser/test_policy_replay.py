@@ -46,7 +46,7 @@ def test_preview_impact_on_the_policy_edit_page(browser, live_server, agent, rit
             checks=(("placeholders", "soft", True), ("tone", "soft", True), ("confidence", "soft", False)))
 
     page = signed_in_page(browser, live_server, sam)
-    page.goto(f"{live_server.url}/admin/reviews/policy/{saved.pk}/change/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/policy/{saved.pk}/change/")
     page.select_option("#id_mode", "calibrated")
     page.fill("#id_audit_sample_rate", "0.02")
     page.click("#preview-impact")
@@ -102,7 +102,7 @@ def test_reviewer_quality_on_the_dashboard(browser, live_server, agent, rita, ru
     decided(agent[0], "cold_email", 250, reviewer=ruth)
 
     page = signed_in_page(browser, live_server, sam)
-    page.goto(f"{live_server.url}/admin/reviews/proposal/dashboard/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/proposal/dashboard/")
     page.wait_for_selector("#reviewers")
     ruth_row = page.inner_text('#reviewers tr[data-reviewer="ruth"]')
     assert "left out" in ruth_row and "golden-item accuracy 0%" in ruth_row

@@ -25,7 +25,7 @@ def test_two_reviewers_racing_for_one_item_one_wins_and_the_other_is_told(browse
     # both reviewers have the buttons, as when a claim ran out while one of them was looking.
     settings.HITLCRM_CLAIM_SECONDS = -1
     target, spare = queued(api, 2)
-    url = f"{live_server.url}/admin/reviews/emaildraft/{target.pk}/review/"
+    url = f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{target.pk}/review/"
     approver, rejecter = signed_in_page(browser, live_server, rita), signed_in_page(browser, live_server, ruth)
     for page in (approver, rejecter):
         page.goto(url)

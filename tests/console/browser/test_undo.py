@@ -44,7 +44,7 @@ def test_undo_bar_and_messages_never_move_the_buttons(browser, live_server, api,
     first, second, third = queued(api, 3)
     page = signed_in_page(browser, live_server, rita)
     page.set_viewport_size(SIZES[size])
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{first.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{first.pk}/review/")
     showing(page, first.pk)
     assert page.locator("#undo-form").count() == 0
     before = boxes(page)
@@ -75,7 +75,7 @@ def test_u_says_when_it_is_too_late(browser, live_server, api, rita, settings) -
     settings.HITLCRM_UNDO_GRACE_SECONDS = 1
     first, second = queued(api, 2)
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/emaildraft/{first.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{first.pk}/review/")
     showing(page, first.pk)
     page.keyboard.press("u")  # nothing decided yet
     assert "Nothing to undo" in page.locator("#console-toast").inner_text()

@@ -50,7 +50,7 @@ def test_a_new_prompt_versions_review_page_and_the_dashboard_by_version(browser,
         row.save()
 
     page = signed_in_page(browser, live_server, rita)
-    page.goto(f"{live_server.url}/admin/reviews/crmchange/{change.pk}/review/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/crmchange/{change.pk}/review/")
     page.wait_for_selector("#review")
     print(shot(page, tmp_path, "review-new-prompt-version"))
     line = page.locator("#version")
@@ -68,7 +68,7 @@ def test_a_new_prompt_versions_review_page_and_the_dashboard_by_version(browser,
     for selector in ("#checks", "#evidence", "#approve", "#reject"):
         assert in_view(page, selector), selector
 
-    page.goto(f"{live_server.url}/admin/reviews/proposal/dashboard/")
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/proposal/dashboard/")
     page.click("#by-version")
     page.wait_for_selector("tr.version-row")
     page.locator("#quality").scroll_into_view_if_needed()

@@ -15,7 +15,7 @@ from reviews.state_machine import Status
 from .conftest import seed, statuses
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-DASHBOARD = "/admin/reviews/proposal/dashboard/"
+DASHBOARD = "/admin/hitlcrm_reviews/proposal/dashboard/"
 
 
 def test_pushes_pause_over_the_budget_and_resume_when_the_usage_falls(org, changes, auto_approve, settings,

@@ -20,7 +20,7 @@ from reviews.state_machine import Status
 from .conftest import seed, statuses
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-DASHBOARD = "/admin/reviews/proposal/dashboard/"
+DASHBOARD = "/admin/hitlcrm_reviews/proposal/dashboard/"
 
 
 def _probe_due_now() -> None:

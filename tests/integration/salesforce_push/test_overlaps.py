@@ -42,7 +42,7 @@ def test_both_review_pages_flag_the_other_change_to_the_same_field(org, changes,
         ("Contact", other, {"Title": "CTO"}), ("Contact", contact, {"Department": "Sales"})])
     client = logged_in(rita)
 
-    pages = {pk: client.get(f"/admin/reviews/crmchange/{pk}/review/").content.decode()
+    pages = {pk: client.get(f"/admin/hitlcrm_reviews/crmchange/{pk}/review/").content.decode()
              for pk in (first, second, elsewhere)}
 
     flagged = {pk: re.findall(r'class="overlap" data-proposal="(\d+)"', page) for pk, page in pages.items()}
@@ -50,7 +50,7 @@ def test_both_review_pages_flag_the_other_change_to_the_same_field(org, changes,
     assert flagged == {first: [str(second), str(other_field)], second: [str(first)], elsewhere: []}
     assert "It was submitted later: it executes after this one" in pages[first]
     assert "It was submitted first: this change executes only after it has finished" in pages[second]
-    assert f'href="/admin/reviews/crmchange/{first}/review/"' in pages[second]
+    assert f'href="/admin/hitlcrm_reviews/crmchange/{first}/review/"' in pages[second]
 
 
 def test_two_changes_to_one_title_approved_together_land_one_and_the_other_conflicts(org, changes, always_review,

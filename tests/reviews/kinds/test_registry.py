@@ -87,8 +87,8 @@ def test_the_registry_serves_a_kind_registered_later(webhook_kind: Kind) -> None
 def test_a_new_kinds_review_url_and_api_come_from_its_declarations(webhook_kind: Kind, settings) -> None:
     settings.HITLCRM_BASE_URL = "https://hitlcrm.example/"
     record = Proposal(kind="webhook_call", pk=7)
-    assert record.admin_url() == reverse("admin:reviews_proposal_review", args=[7])
-    assert record.review_url() == "https://hitlcrm.example" + reverse("admin:reviews_proposal_review", args=[7])
+    assert record.admin_url() == reverse("admin:hitlcrm_reviews_proposal_review", args=[7])
+    assert record.review_url() == "https://hitlcrm.example" + reverse("admin:hitlcrm_reviews_proposal_review", args=[7])
     viewset = kind_viewset(webhook_kind)
     assert viewset.kind == "webhook_call"
     assert viewset.submit_serializer_class is WebhookCallSubmitSerializer is webhook_kind.submit_serializer_class()
