@@ -70,8 +70,8 @@ _CASED = re.compile(
     r"|\$[a-z]+_[a-z_]+\b|\$[a-z]+[A-Z][A-Za-z]+\b"              # $first_name  $firstName
     r"|__[A-Z][A-Z0-9_]*__"                                      # __FIRST_NAME__
     r"|\b(?:ADD|ENTER|PUT|INSERT)\s+[A-Z][A-Z' ]{1,40}\s+HERE\b"   # ADD NAME HERE
-    r"|\bX{2,}\b"                                                # XXX, "by XX%" (a figure left to fill)
     r"|\$X+(?:[.,]X+)?[KMB]?\b|(?<![\w.$])X+(?:\.X+)?\s?%"        # "$XX per square foot", "by X%"
+    r"|\bX{2,}\b"                                                # XXX, "by XX" (a figure left to fill)
     r"|\bX\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"

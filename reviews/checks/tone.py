@@ -101,7 +101,12 @@ def _compile_items(tokens: list[str], position: int, closing: bool) -> tuple[str
             piece = f"(?:{token[3:]}) "
         elif token.endswith("*"):
             # Stemmed too, so the prefix is never longer than the stems it must begin ("come*": "com").
-            piece = re.escape(stem(token[:-1].lower())) + r"\S* "
+            # A word the prefix spells may stem shorter than the prefix ("reply" is "rep", so "repl*"
+            # must find it): those stems are alternatives.
+            prefix = stem(token[:-1].lower())
+            shorter = sorted({stem(prefix + ending) for ending in ("y", "e", "ies", "es")} - {prefix})
+            shorter = [word for word in shorter if not word.startswith(prefix)]
+            piece = "(?:" + "|".join([re.escape(prefix) + r"\S*", *map(re.escape, shorter)]) + ") "
         else:
             piece = re.escape(stem(token.lower())) + " "
         if position < len(tokens) and tokens[position] == "?":
@@ -124,6 +129,8 @@ _NOISE = "(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowher
 # A deadline: "by noon", "before Friday", "by the end of the quarter".
 _DEADLINE = ("(by|before|until) (re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|cob|monday|"
              "tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|then)")
+_SLOT = ("(slot|spot|seat|place|allocation|reservation|package|offer|discount|rate|pricing|date|booking|"
+         "install*|session|appointment|window)")
 _TITLE = ("(vp|cfo|ceo|coo|cro|cto|boss|manager|supervisor|board|director|head|leadership|superior*|owner|founder|"
           "president|partner*)")
 _HURT = ("(disappoint*|disheart*|discourag*|demorali*|deflat*|let down|sting*|stung|hurt*|upset*|offend*|sad*|"
@@ -136,10 +143,10 @@ _ROLLOUT = ("(implementation|onboarding|kickoff|kick off|rollout|roll out|traini
 FAMILIES: dict[str, list[tuple[float, str]]] = {
     "pushy": [
         # A deadline with a consequence: the slot, price or offer is taken away, they are escalated over.
-        (STRONG, "(giv*|releas*|hand*|pass*|reassign*|offer*|mov*) ~4 (slot|spot|seat|place|allocation|reservation|"
-                 "package|offer|discount|rate|pricing) ~3 (someone else|somebody else|another|other*|the next)"),
-        (STRONG, "(slot|spot|seat|place|package|offer|discount|allocation) ~3 (go*|get*|be|is) (given|handed|releas*|"
-                 "offer*|pass*) ~1 (to|away)"),
+        (STRONG, "(giv*|releas*|hand*|pass*|reassign*|offer*|mov*) ~4 " + _SLOT + " ~3 (someone else|somebody else|"
+                 "another|other*|the next)"),
+        (STRONG, _SLOT + " ~3 (go*|get*|be|is) (given|handed|releas*|offer*|pass*) ~1 (to|away)"),
+        (STRONG, _SLOT + " ~2 (go*|went) to (someone else|somebody else|another|the next)"),
         (STRONG, "(take|treat|read|consider|count|assum*) (that|it|this|silence|your silence|anything else|no repl*) "
                  "(as|is|mean*) a? (no|yes|decline|pass|rejection)"),
         (STRONG, "(pull|withdraw|rescind|revok*|cancel|void|retract) (the|this|my|our|that|your) ~2 (offer|pricing|"
@@ -159,9 +166,10 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(i|we) (need|must have|want|require|expect) ~4 (back|sign*|in my inbox|signature|po|agreement|"
                  "contract|decision|answer|commitment) ~3 " + _DEADLINE),
         (WEAK, "(i|we) (need|must have|want|require|expect) ~6 " + _DEADLINE),
-        (WEAK, "(or|otherwise|after that|if not|else) ~6 (pull|void|lose|lost|gone|hand*|giv*|releas*|escalat*|"
-               "go* back up|increas*|paying list|start* from scratch|someone else)"),
+        (WEAK, "(or|otherwise|after that|if not) ~6 (pull|void|lose|lost|gone|hand* (it|them)? (to|over)|"
+               "giv* (it|them) to|releas*|escalat*|go* back up|paying list|start* from scratch|to someone else)"),
         (STRONG, "escalat* ~4 (your|to your|above|over|to) ~3 " + _TITLE),
+        (STRONG, "(rais*|tak*|bring*|flag*|escalat*) (this|it|the matter|the issue)? ~2 (with|to) your ~2 " + _TITLE),
         (STRONG, "(go|going|went|gone) (over|above|around) your head"),
         (STRONG, "(call|reply|respond|text|ring|get back to) (me)? ~1 (as soon as|the moment|the minute|right when) you "
                  "(see|read|get|open)"),
@@ -218,7 +226,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(reply|respond|call) ~1 (now|immediately|right away|asap)"),
         (STRONG, "asap"),
         # "urgent" on its own is the lexicon's (which knows "urgent cases" describe the prospect's work).
-        (STRONG, "(this|it|that|matter|reply|respons*|answer|decision) (is|are|feel*)? (very|really|quite|rather)? urgent*"),
+        (STRONG, "(this|it|that|matter|reply|respons*|answer|decision) (is|are|feel*|sound*) (very|really|quite|rather)? urgent*"),
         (STRONG, "urgent* (reply|respons*|answer|action|attention|decision|reminder|follow up|notice|matter)"),
         (STRONG, "(sense of|with) urgenc*"),
         (STRONG, "(keep|will keep) (follow*|chas*|ping*|email*|call*|remind*) ~3 (until|till|every)"),
@@ -242,10 +250,12 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "increas*|boost|cut|halve|save|see|hit|re:\\d+x)"),
         (STRONG, "will (double|triple|quadruple|skyrocket*|explod*|re:\\d+x) ~3 (in|within) (re:\\d+|a|one|two|three|"
                  "six|the first)"),
-        (STRONG, "(competitor*|everyone|everybody|the whole industry|the industry) ~3 (scrambl*|rush*|racing|trying) "
+        (STRONG, "(competitor*|everyone|everybody|every re:\\S+|the whole industry|the industry) ~4 (scrambl*|rush*|racing|trying) "
                  "to (copy|catch up|imitat*|keep up)"),
         (STRONG, "(last|only) ~4 you (will|would) ever need"),
         (WEAK, "explod*"),
+        (STRONG, "(revenue|sales|growth|pipeline|number*|booking*|business|membership*|lead*|result*|they|you) ~2 "
+                 "(will|would|just|going to|are going to) (explod*|skyrocket*|soar*|go through the roof)"),
         (WEAK, "the future of"),
         (STRONG, "(best|smartest|greatest|wisest) (decision|move|investment|call) (you|your team|your company|you all) "
                  "(will|would|could|can|ever) ~1 (make|made)"),
@@ -320,8 +330,9 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "no respons*|being ignored|leaving me|no answer)"),
         (STRONG, "(deserv*|understand*|explain*|reason for|why the|rather than|instead of|met with|greeted with|"
                  "answer* with|after) ~2 (the|this|such|your|all the)? silence"),
-        (STRONG, "you (have|had)? ~1 (gone|went|go*) (quiet|silent|dark|mia|awol)"),
+        (STRONG, "you (have|had)? ~1 (gone|went|go*) ~1 (quiet|silent|dark|mia|awol)"),
         (STRONG, "(did|done|have done|said|wrote|sent) something (wrong|to deserve|to upset|to offend|to annoy)"),
+        (STRONG, "(what|something) (i|we) ~1 (did|done|said|wrote) to (deserve|upset|offend|annoy)"),
         (STRONG, "(not sure|do not know|no idea) what (else|more) (i|we) (can|could|am supposed to|should) (do|try)"),
         (STRONG, "what (else|more) (can|could|should|am) (i|we) (do|try|say)"),
         (STRONG, "(be|being|been|get*|got|feel*) left hanging"),
@@ -431,7 +442,11 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
     ],
     "presumptuous": [
         # Acting as if the deal is done: welcome, kickoff, onboarding, an account manager, before any agreement.
-        (STRONG, "thank* ~2 for (choos*|select*|pick*|join*|sign* up|sign* with|partner* with|becom* a|trust* us)"),
+        # "Thanks for choosing a time" is a reply to a booking: choosing alone is a weak signal.
+        (WEAK, "thank* ~2 for (choos*|select*|pick*|join*)"),
+        (STRONG, "thank* ~2 for (choos*|select*|pick*|join*|sign* up with|sign* with|partner* with|trust*) (us|our "
+                 "(team|platform|service|product|company|program*|software|tool|app))"),
+        (STRONG, "thank* ~2 for becom* (a|our) (customer|client|partner|member)"),
         (STRONG, "welcom (aboard|on board|to the (family|team|club|community|cohort))"),
         (STRONG, "(now that|since|as|given that) you (are|have) (joining|joined|on board|signed|decided|chosen|agreed|"
                  "coming on)"),
@@ -450,7 +465,9 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(will be|is going to be) (your|re:\\S+) (new|dedicated)? (account manager|customer success manager|"
                  "success manager|implementation (manager|lead|specialist)|onboarding (manager|specialist|lead)|"
                  "point of contact|main contact|primary contact|main point of contact)"),
-        (STRONG, "(i|we) have (already|gone ahead and)? (set|put|got) ~2 up for (you|your)"),
+        (STRONG, "(i|we) have (set|got|put) (it|that|this|everything|you|your re:\\S+)? ~2 up for (you|your)"),
+        (STRONG, "(i|we) have? (already|gone ahead and|went ahead and) (set up|creat*|built|provision*|activat*|open*|"
+                 "configur*|enrol*|order*) ~4 (for|on|to) (you|your)"),
         (STRONG, "(not|never) ~2 (technically|formally|officially|actually)? (agreed|signed|committed|decided) ~3 "
                  "(yet|anything)"),
         (STRONG, "(not|never) ~1 (talked|discussed|agreed on|spoken about) (pricing|price|terms|a contract|contract) yet"),
@@ -464,7 +481,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                "your"),
         (WEAK, "(always|all|every) ~3 end up (on|with|choos*|buy*|sign*|pick*)"),
         (WEAK, "need access to your"),
-        (WEAK, "(kickoff|kick off|onboarding) (agenda|call|meeting|date|plan|session)"),
+        (WEAK, "(kickoff|kick off|onboarding) (agenda|call|meeting|date)"),
         (STRONG, "i (will|would|am going to) ~1 assum* ~4 (work*|suit*|fine|yes|ok|okay|good|agree*|interest*|in|on board)"),
         (STRONG, "(went ahead and|gone ahead and|go ahead and|took the liberty of|taken the liberty of|already) ~2 "
                  "(activat*|enrol*|sign* you|regist* you|schedul*|book*|assign*|invit* your|add* you|add* your|upgrad*|"
