@@ -152,7 +152,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(pull|withdraw|rescind|revok*|cancel|void|retract) (the|this|my|our|that|your) ~2 (offer|pricing|"
                  "price|discount|proposal|deal|quote|rate|slot|spot)"),
         (STRONG, "(offer|pricing|price|discount|rate|quote|deal|terms) ~4 (is|are|will be|becom*|goes|go) "
-                 "(void|null|withdrawn|gone|off|cancel*|revoked|expired|back up)"),
+                 "(void|null|withdrawn|gone|off|cancel*|revoked|expired|back up|dead)"),
         (STRONG, "no (extension*|exception*) ~2 no (extension*|exception*)"),
         (STRONG, "(not|never) ~4 (make|grant|give|allow|offer) (an|any|another) (exception|extension)"),
         (STRONG, "(not|never) (keep*|hold*) ~3 (open|available|reserv*) (past|beyond|after|longer|any longer)"),
@@ -171,6 +171,17 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "escalat* ~4 (your|to your|above|over|to) ~3 " + _TITLE),
         (STRONG, "(rais*|tak*|bring*|flag*|escalat*) (this|it|the matter|the issue)? ~2 (with|to) your ~2 " + _TITLE),
         (STRONG, "(go|going|went|gone) (over|above|around) your head"),
+        (STRONG, "(copy*|cc*|bcc*|forward* this to) your ~2 " + _TITLE),
+        (WEAK, "loop* in your ~2 " + _TITLE),
+        (STRONG, "(held|hold*|kept|keep*) (this|the|that|your) ~1 " + _SLOT + " ~3 (long enough|as long as|any longer|"
+                 "much longer)"),
+        (STRONG, "(client*|customer*|compan*|buyer*|people|prospect*|team*) ~2 (lined up|waiting in line|queu*) ~4 "
+                 "(take|for|want|grab)"),
+        (WEAK, "(take|grab|snap up|want) (this|that|your) " + _SLOT),
+        (STRONG, "(not|no need to)? (drag*|draw*) (this|it|things) out"),
+        (STRONG, "(done|tired of|finished|sick of) (waiting|chasing|asking) (on|for)? (you)?"),
+        (STRONG, "you (are|were)? (leaving|leave|left) (money|revenue|dollars|savings|cash) ~1 on the table"),
+        (WEAK, "every (single)? (day|week|month|hour|minute) (you|that you|of delay)"),
         (STRONG, "(call|reply|respond|text|ring|get back to) (me)? ~1 (as soon as|the moment|the minute|right when) you "
                  "(see|read|get|open)"),
         (STRONG, "(been|i have been|i am being) (more than|very|extremely|really|incredibly)? (fair|generous|"
@@ -226,7 +237,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(reply|respond|call) ~1 (now|immediately|right away|asap)"),
         (STRONG, "asap"),
         # "urgent" on its own is the lexicon's (which knows "urgent cases" describe the prospect's work).
-        (STRONG, "(this|it|that|matter|reply|respons*|answer|decision) (is|are|feel*|sound*) (very|really|quite|rather)? urgent*"),
+        (STRONG, "(this|it|that|matter|reply|respons*|answer|decision) (is|are|feel*|sound*) "
+                 "(very|really|quite|rather)? urgent*"),
         (STRONG, "urgent* (reply|respons*|answer|action|attention|decision|reminder|follow up|notice|matter)"),
         (STRONG, "(sense of|with) urgenc*"),
         (STRONG, "(keep|will keep) (follow*|chas*|ping*|email*|call*|remind*) ~3 (until|till|every)"),
@@ -250,13 +262,22 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "increas*|boost|cut|halve|save|see|hit|re:\\d+x)"),
         (STRONG, "will (double|triple|quadruple|skyrocket*|explod*|re:\\d+x) ~3 (in|within) (re:\\d+|a|one|two|three|"
                  "six|the first)"),
-        (STRONG, "(competitor*|everyone|everybody|every re:\\S+|the whole industry|the industry) ~4 (scrambl*|rush*|racing|trying) "
-                 "to (copy|catch up|imitat*|keep up)"),
+        (STRONG, "(competitor*|everyone|everybody|every re:\\S+|the whole industry|the industry) ~4 "
+                 "(scrambl*|rush*|racing|trying) to (copy|catch up|imitat*|keep up)"),
         (STRONG, "(last|only) ~4 you (will|would) ever need"),
         (WEAK, "explod*"),
         (STRONG, "(revenue|sales|growth|pipeline|number*|booking*|business|membership*|lead*|result*|they|you) ~2 "
                  "(will|would|just|going to|are going to) (explod*|skyrocket*|soar*|go through the roof)"),
         (WEAK, "the future of"),
+        (WEAK, "you will (see|get|achiev*|hit|make) ~2 re:\\d+ ~1 (roi|return*|increas*|growth|more|boost|lift)"),
+        (WEAK, "(no|without a) (question|doubt)"),
+        (STRONG, "(will|going to) (complete*|total*|forever|fundamental*|radical*) (change|transform*|revolution*|"
+                 "reinvent*)"),
+        (WEAK, "chang* (how|the way) you (run|do|think about|work)"),
+        (WEAK, "the only (company|platform|tool|vendor|solution|product|one) ~3 (that can|who can|that does|"
+               "in the world|on the market)"),
+        (STRONG, "off the chart*"),
+        (STRONG, "(blow*|blown|blew) away"),
         (STRONG, "(best|smartest|greatest|wisest) (decision|move|investment|call) (you|your team|your company|you all) "
                  "(will|would|could|can|ever) ~1 (make|made)"),
         (STRONG, "(unbeliev*|incredib*|insan*|ridiculous*|absurd*|crazy|stupid*) (powerful|good|fast|effective|"
@@ -314,7 +335,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
-        (STRONG, "i ~2 (spent|gave up|gave|sacrific*|burn*|lost|gone without|skip*|cancel*|work* through) ~4 "
+        (STRONG, "i ~2 (spent|gave up|gave|sacrific*|burn*|lost|gone without|skip*|cancel*|work* through|wast*) ~4 "
                  + _SPARE_TIME),
         (STRONG, "i ~3 (stay*|work*|was up) (late|up late|overtime|through the night|all night)"),
         (WEAK, "(rearrang*|reshuffl*|mov*|clear*|cancel*|juggl*) my (own)? (schedule|calendar|diary|plans|week|day)"),
@@ -357,6 +378,16 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(sent|emailed|called|left) (you)? ~2 " + _ATTEMPTS + " (email*|messag*|note*|follow*|reminder*|"
                  "voicemail*|call*)"),
         (STRONG, "(expected|hoped|thought) ~4 (to count|would count|count*) for (something|anything)"),
+        (STRONG, "(invest*|spent|put|pour*|sunk|sank) ~4 (my own|my personal|my free|my spare) (time|money|evening*|"
+                 "weekend*|hours)"),
+        (STRONG, "my (quota|target|number*|job|bonus|commission|review|month|quarter) ~1 (depend*|ride*|hing*|rest* on|"
+                 "is on the line|count* on|reli*)"),
+        (STRONG, "(days|weeks|months|re:\\d+) of (silence|no repl*|no respons*|radio silence|nothing)"),
+        (STRONG, "my (email*|messag*|note*|call*|effort*|work|time) ~3 (not important|not matter|not worth|"
+                 "do not matter|does not matter|mean nothing|not a priority|not valu*)"),
+        (STRONG, "(all|the least) (i|that i) (ask|am asking|ask for)"),
+        (STRONG, "i (thought|felt|believed) we (had|were|shared) ~3 (connection|rapport|relationship|understanding|"
+                 "friends|on the same page)"),
         (STRONG, "(shame|pity|waste) ~6 (go* to waste|for nothing|in vain|wast*)"),
         (STRONG, "(effort|work|time|research|hours) ~4 (for nothing|in vain|go* to waste)"),
         (STRONG, "(i am|i was|i feel|i felt|it is|that is|it was|it has been|honestly) ~3 (disappoint*|let down|"
@@ -482,6 +513,20 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (WEAK, "(always|all|every) ~3 end up (on|with|choos*|buy*|sign*|pick*)"),
         (WEAK, "need access to your"),
         (WEAK, "(kickoff|kick off|onboarding) (agenda|call|meeting|date)"),
+        (STRONG, "your (account|login*|workspace|portal|credential*|password|instance|seat*|licen*|subscription) ~2 "
+                 "(is|are|has been|have been) (ready|live|active|activat*|set up|creat*|provision*|below|attach*)"),
+        (STRONG, "(login|log in|credential*|password|username) (detail*)? (are|is)? (below|attach*|enclos*)"),
+        (STRONG, "(i|we) (have|just|have just|have already) (add*|invit*|enrol*|regist*|sign* up|subscrib*) "
+                 "(you|your re:\\S+) ~1 (to|into|on|for) (our|the)"),
+        (WEAK, "(look* forward|excit*|can not wait) to ~3 (partnership|working together|work together|"
+               "collaborat*|onboard*|kickoff|kick off|welcom*)"),
+        (STRONG, "(implementation|onboarding|success|setup|install*|migration) (team|manager|specialist|lead|"
+                 "engineer*) (will|is going to|are going to) (contact|call|reach out|email|be in touch|get in touch|"
+                 "schedul*|start|begin)"),
+        (WEAK, "to (begin|start|kick off) (setup|set up|onboarding|implementation|installation|migration|the rollout)"),
+        (STRONG, "you are (on board|onboard|signed up|committed|a go)"),
+        (STRONG, "(here is|attached is|attached|enclosed|find) ~2 your (invoice|bill|receipt|contract|order|"
+                 "agreement|welcome pack*)"),
         (STRONG, "i (will|would|am going to) ~1 assum* ~4 (work*|suit*|fine|yes|ok|okay|good|agree*|interest*|in|on board)"),
         (STRONG, "(went ahead and|gone ahead and|go ahead and|took the liberty of|taken the liberty of|already) ~2 "
                  "(activat*|enrol*|sign* you|regist* you|schedul*|book*|assign*|invit* your|add* you|add* your|upgrad*|"
