@@ -4,7 +4,10 @@ Every common merge-tag syntax is recognised: ``{{first_name}}``, ``{first_name}`
 ``{!Contact.FirstName}``, ``${name}``, ``$first_name``, ``[[name]]``, ``[Company]``,
 ``[Company Name]``, ``[insert milestone]``, ``[FIRST_NAME]``, ``<<Company Name>>``, ``<NAME>``,
 ``<first name>``, ``%FIRST_NAME%``, ``%%FirstName%%``, ``*|FNAME|*``, ``((first_name))``,
-``__NAME__`` and "INSERT COMPANY NAME HERE".
+``__NAME__``, ``#FirstName#``, ``%%=v(@FirstName)=%%``, ``@first_name``, ``{first_name|there}``, a bare
+``FIRSTNAME`` and "INSERT COMPANY NAME HERE"; notes to self ("[mention their podcast]", "TODO: ...",
+"(insert stat)", a line of capitals such as "INSERT CASE STUDY FROM SIMILAR BROKER"), blanks
+("Dear ____,") and stand-in figures ("X hours", "$XX", "X%", "??%").
 
 What is not a slot: prose in brackets ("(see attached)", "[1]", "[Webinar recording]"), prices
 ("$49/month", "$5k"), percentages ("20% off"), markdown links ("[our guide](https://…)"), markup
@@ -40,7 +43,7 @@ _ANY_CASE = re.compile(
     r"|(?<![{\w])\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s+[A-Za-z0-9_.]+){0,3}\s*\}(?!\})"  # {first_name} {first name}
     r"|\[\[[^\[\]]{1,80}\]\]"                                    # [[name]]
     r"|\[\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.&/-]+){0,4}\s*\](?!\()"  # [Company]  [insert milestone]
-    r"|<<[^<>\n]{1,80}>>|«[^«»\n]{1,80}»"                         # <<Company Name>>  «FirstName»
+    r"|<<[^<>\n]{0,80}>>|«[^«»\n]{1,80}»"                         # <<Company Name>>  «FirstName»
     r"|<\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.-]+){0,4}\s*>"    # <first name>  <Company>
     r"|\*\|[A-Za-z0-9_:]{1,40}\|\*"                              # *|FNAME|* (Mailchimp)
     r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
@@ -51,6 +54,10 @@ _ANY_CASE = re.compile(
     r"|(?<=[\s(])['\u2019]s\b(?=\s)"                               # "Congrats on 's new office" (an empty fill)
     r"|\[\s*(?:mention|insert|add|include|reference|find|fill|put|personali[sz]e|todo|tbd|check|confirm|replace|"
     r"look\s+up|pull|cite|drop|paste|write|something|custom|personal)\b[^\[\]\n]{0,160}\](?!\()"  # [mention their podcast …]
+    r"|\(\s*(?:insert|personali[sz]e)\b(?![-'])[^()\n]{0,80}\)"  # (insert stat)
+    r"|\{\s*[A-Za-z_][\w.]*\s*\|[^{}\n]{0,40}\}"                  # {first_name|there}
+    r"|@(?:first|last|full|company|contact|recipient)_?name\b"       # @first_name
+    r"|(?<![\w?!])\?{2,}"                                            # "by ??%"
     r"|%%=[^%\n]{1,80}=%%|%%\[[^%\n]{1,80}\]%%"                   # %%=v(@FirstName)=%% (AMPscript)
     r"|(?<![\w#])#[A-Za-z_][A-Za-z0-9_.]{1,40}#(?![\w#])"         # #FirstName# (Zoho, Act-On)
     r"|(?<!\w)_{3,}(?!\w)"                                         # "Dear ____," (a blank to fill)
@@ -72,7 +79,8 @@ _CASED = re.compile(
     r"|\b(?:ADD|ENTER|PUT|INSERT)\s+[A-Z][A-Z' ]{1,40}\s+HERE\b"   # ADD NAME HERE
     r"|\$X+(?:[.,]X+)?[KMB]?\b|(?<![\w.$])X+(?:\.X+)?\s?%"        # "$XX per square foot", "by X%"
     r"|\bX{2,}\b"                                                # XXX, "by XX" (a figure left to fill)
-    r"|\bX\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
+    r"|\b(?:FIRST_?NAME|LAST_?NAME|FULL_?NAME|COMPANY_?NAME|FNAME|LNAME)\b"  # Hi FIRSTNAME,
+    r"|\b[XN]\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
     r"|\b(?:TODO|FIXME)\b"                                          # a note to self left in

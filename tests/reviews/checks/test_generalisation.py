@@ -150,6 +150,13 @@ def test_urgent_is_still_pushy_when_it_presses_the_reader() -> None:
     ("Churn fell by XX.X% last year.", "XX.X%"),
     ("Hi #Contact.FirstName#,", "#Contact.FirstName#"),
     ("Dear %%=ProperCase(@name)=%%,", "%%=ProperCase(@name)=%%"),
+    ("Churn fell (insert stat) last year.", "(insert stat)"),
+    ("Hi <<>>,", "<<>>"),
+    ("Reps save N hours a week.", "N hours"),
+    ("Churn fell by ??% after launch.", "??"),
+    ("Hi FIRSTNAME,", "FIRSTNAME"),
+    ("Hi {first_name|there},", "{first_name|there}"),
+    ("Hi @first_name,", "@first_name"),
 ])
 def test_notes_to_self_blanks_and_stand_in_figures_are_placeholders(text: str, slot: str) -> None:
     assert placeholders_in(text)[0] == slot
@@ -168,6 +175,9 @@ def test_notes_to_self_blanks_and_stand_in_figures_are_placeholders(text: str, s
     "[Add to calendar](https://acme.example/ics)",
     "We ADD VALUE FOR EVERY TEAM, as the ad said.",
     "Our plan costs $49 and saves 20% of the time.",
+    "Really?? That fast?",
+    "Prices (add-ons extra) are on the site.",
+    "Email me at sam@acme.example, not the team alias.",
 ])
 def test_ordinary_text_near_those_forms_is_not_a_placeholder(text: str) -> None:
     assert placeholders_in(text) == [], text
