@@ -440,6 +440,19 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "courtesy ~3 (repl*|respons*|answer*)"),
     ],
     "apologetic": [
+        # Self-effacing: the sender apologises for writing at all, or belittles themselves.
+        (STRONG, "i am ~2 the (re:\\S+th|umpteenth|millionth|latest|next) (vendor*|person|email|sales*|rep|pitch*|"
+                 "cold)"),
+        (STRONG, "(presumptuous|forward|rude|intrusive|pushy|cheeky|bold|nosy) of me"),
+        (STRONG, "(hope|sorry if|apolog* if) ~3 (overstep*|out of line|out of turn|presum*|too forward)"),
+        (STRONG, "(sorry|apolog*) ~1 (if|in case) ~5 (bad tim*|wrong tim*|awkward tim*|busy tim*)"),
+        (STRONG, "(embarrass*|awkward|sheepish|nervous|guilty) (to be|about|for)? ~1 (writ*|email*|reach*|messag*|"
+                 "follow* up|bother*|ask*)"),
+        (STRONG, "(get|stay|keep) out of your (hair|inbox)"),
+        (STRONG, "better things to do"),
+        (WEAK, "a long shot"),
+        (STRONG, "(pardon|forgive|excuse|sorry for|apolog* for) (my|the) (persistence|follow* up|repeated|pestering|"
+                 "nagging|boldness|directness|forwardness|rambling)"),
         (STRONG, "i (feel|felt) (so|really|very|just)? (awful|terrible|horrible|so bad|really bad|bad|dreadful|guilty)"),
         (STRONG, "i ~2 (drop|dropped) the ball"),
         (STRONG, "(sorry|apolog*) again"),

@@ -75,6 +75,15 @@ def draft(sentence: str) -> str:
     ("This will completely change your operation.", "hype"),
     ("Results are off the charts.", "hype"),
     ("Your customers will be blown away.", "hype"),
+    # Self-effacing apologies for writing at all.
+    ("I know I'm probably the tenth vendor to email you this week.", "apologetic"),
+    ("I realise this may be a bit presumptuous of me.", "apologetic"),
+    ("Sorry if this lands at a bad time.", "apologetic"),
+    ("I hope I'm not overstepping.", "apologetic"),
+    ("I'm a little embarrassed to be writing again.", "apologetic"),
+    ("I'll get out of your hair now.", "apologetic"),
+    ("I'm sure you have better things to do than read this.", "apologetic"),
+    ("Pardon my persistence.", "apologetic"),
     # Promised results.
     ("We promise you'll triple bookings within a month.", "hype"),
     ("Every agency in town is racing to catch up with us.", "hype"),
@@ -119,6 +128,9 @@ def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> Non
     "Call volume explodes every winter.",
     "The password reset flow is attached.",
     "Your account team probably spends hours on this.",
+    "Please don't feel any pressure to reply.",
+    "Our nurses feel guilty about missed calls, which is why we built this.",
+    "It's the fourth clinic we opened this year.",
 ])
 def test_near_misses_of_the_families_pass(sentence: str) -> None:
     outcome = run("tone", email(body=draft(sentence)))
