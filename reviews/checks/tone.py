@@ -182,6 +182,28 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(done|tired of|finished|sick of) (waiting|chasing|asking) (on|for)? (you)?"),
         (STRONG, "you (are|were)? (leaving|leave|left) (money|revenue|dollars|savings|cash) ~1 on the table"),
         (WEAK, "every (single)? (day|week|month|hour|minute) (you|that you|of delay)"),
+        (STRONG, "you (need|must|have) to? ~3 (get back|reply|respond|answer|decide|confirm|sign|commit) ~3 "
+                 "(today|tonight|now|immediately|right away|asap)"),
+        (WEAK, "you (need|must|have) to? ~3 (get back|reply|respond|answer|decide|confirm|sign|commit) ~3 "
+               "(tomorrow|this week|by|before)"),
+        (STRONG, "(only )?(holding|hold|keep*|reserv*) (this|the|that|your) ~1 " + _SLOT + " ~2 (until|till|through|"
+                 "past|for another)"),
+        (STRONG, _SLOT + " ~2 (will not|is not going to|can not) (be available|last|hold|stay|be held) ~2 (after|past|"
+                 "beyond|once|much longer|forever)"),
+        (STRONG, "(this|that|it) is your (last|final|only)? ~1 (chance|opportunity|shot|window)"),
+        (STRONG, "(do not|never) let (your )?(competitor*|rival*|competition|the competition|other*) ~3 (get|beat|win|"
+                 "first|ahead)"),
+        (STRONG, "(tell|give|send) me ~3 (yes or no|a yes|a decision|an answer|your answer|a final answer) ~2 "
+                 + _DEADLINE),
+        (STRONG, "(given|gave|giving) (you|your team) ~2 (plenty of|enough|more than enough|ample|lots of) time"),
+        (STRONG, "(my|our) " + _TITLE + " ~3 (want*|need*|expect*|ask*|demand*|insist*) ~2 (an answer|a decision|a yes|"
+                 "an update|to hear|to know)"),
+        (STRONG, "(if|anyone|anybody|any team|teams) ~2 (you are|really|truly|who is|who are)? serious about ~6 "
+                 "(you will|would|will|should|must|need)"),
+        (STRONG, "(stop|quit) (putting|pushing) (this|it) off"),
+        (STRONG, "(holding|hold) (this|things|everything|us) up"),
+        (STRONG, "(not|never) (be )?(reaching out|writing|emailing|contacting you|following up) again ~6 "
+                 "(chance|last|final|so|unless)"),
         (STRONG, "(call|reply|respond|text|ring|get back to) (me)? ~1 (as soon as|the moment|the minute|right when) you "
                  "(see|read|get|open)"),
         (STRONG, "(been|i have been|i am being) (more than|very|extremely|really|incredibly)? (fair|generous|"

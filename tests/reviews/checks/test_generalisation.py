@@ -27,6 +27,15 @@ def draft(sentence: str) -> str:
     ("You either sign this week or we walk away from the deal.", "pushy"),
     ("I can't hold the slot open beyond the 14th.", "pushy"),
     ("I want the signed contract back before the end of the month.", "pushy"),
+    ("You need to get back to me today.", "pushy"),
+    ("I'm only holding this rate until Friday.", "pushy"),
+    ("This pricing won't be available after the 30th.", "pushy"),
+    ("Don't let your competitors get there first.", "pushy"),
+    ("Tell me yes or no by tomorrow.", "pushy"),
+    ("I've given you plenty of time to review.", "pushy"),
+    ("My CEO wants an answer from your side.", "pushy"),
+    ("Stop putting this off.", "pushy"),
+    ("You're the only one holding this up.", "pushy"),
     # Escalation over their head.
     ("I'll be raising this with your CFO next week.", "pushy"),
     ("I may have to go over your head on this one.", "pushy"),
@@ -131,6 +140,10 @@ def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> Non
     "Please don't feel any pressure to reply.",
     "Our nurses feel guilty about missed calls, which is why we built this.",
     "It's the fourth clinic we opened this year.",
+    "We're holding the booth until Friday for partners.",
+    "We've given teams enough time to migrate before.",
+    "If you are serious about data quality, this is worth a look.",
+    "This window is your chance to see the roadmap.",
 ])
 def test_near_misses_of_the_families_pass(sentence: str) -> None:
     outcome = run("tone", email(body=draft(sentence)))
