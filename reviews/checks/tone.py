@@ -548,6 +548,21 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (WEAK, "(always|all|every) ~3 end up (on|with|choos*|buy*|sign*|pick*)"),
         (WEAK, "need access to your"),
         (WEAK, "(kickoff|kick off|onboarding) (agenda|call|meeting|date)"),
+        (STRONG, "(send|sent|sending) ~4 (for your signature|to sign|for signature)"),
+        (STRONG, "(i|we) have (schedul*|book*|arrang*|sent|dispatch*|assign*) our (engineer*|technician*|installer*|"
+                 "team|crew|consultant*|trainer*) to"),
+        (STRONG, "your (new)? (dashboard|account|workspace|portal|instance|system|setup|integration) (will be|is) "
+                 "(ready|live|set up|configured|installed) (by|on|from|next|tomorrow|this)"),
+        (STRONG, "(go ahead and|went ahead and) (send|sent|draft*|prepar*|generat*|issu*) ~3 (paperwork|contract*|"
+                 "agreement*|invoice*|order form*|po|purchase order*|sow|statement of work)"),
+        (STRONG, "(expect|watch for|process|receive) your (po|purchase order|payment|deposit|signature|signed)"),
+        (STRONG, "as soon as you (send|pay|wire|transfer|sign|return) (the|your) (deposit|payment|contract|po|"
+                 "agreement|order form|signature)"),
+        (STRONG, "(congratulation*|congrats) on (your|the) (decision|choice) to ~4 (us|with us|our)"),
+        (STRONG, "(glad|happy|thrilled|excited|delighted) to (have|welcome) you (with us|on board|aboard|as a "
+                 "(customer|client|partner))"),
+        (STRONG, "i (have)? (clear*|block*|set aside|reserv*) ~3 for your ~2 (training|onboarding|kickoff|kick off|"
+                 "implementation|install*|rollout|setup|migration)"),
         (STRONG, "your (account|login*|workspace|portal|credential*|password|instance|seat*|licen*|subscription) ~2 "
                  "(is|are|has been|have been) (ready|live|active|activat*|set up|creat*|provision*|below|attach*)"),
         (STRONG, "(login|log in|credential*|password|username) (detail*)? (are|is)? (below|attach*|enclos*)"),

@@ -93,6 +93,15 @@ def draft(sentence: str) -> str:
     ("I'll get out of your hair now.", "apologetic"),
     ("I'm sure you have better things to do than read this.", "apologetic"),
     ("Pardon my persistence.", "apologetic"),
+    ("We'll send the contract over for your signature this afternoon.", "presumptuous"),
+    ("I've scheduled our engineers to visit your plant on the 12th.", "presumptuous"),
+    ("Your new dashboard will be ready by Monday.", "presumptuous"),
+    ("I'll go ahead and send over the paperwork.", "presumptuous"),
+    ("I've told our finance team to expect your PO.", "presumptuous"),
+    ("We can get started as soon as you send the deposit.", "presumptuous"),
+    ("Congratulations on your decision to modernise with us.", "presumptuous"),
+    ("I've cleared Thursday for your team's training.", "presumptuous"),
+    ("Glad to have you with us!", "presumptuous"),
     # Promised results.
     ("We promise you'll triple bookings within a month.", "hype"),
     ("Every agency in town is racing to catch up with us.", "hype"),
@@ -144,6 +153,10 @@ def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> Non
     "We've given teams enough time to migrate before.",
     "If you are serious about data quality, this is worth a look.",
     "This window is your chance to see the roadmap.",
+    "Happy to send a sample contract if your legal team wants to see terms.",
+    "Your dashboard is probably rebuilt by hand each month.",
+    "Congrats on your decision to open a second site.",
+    "Glad to have met you at the expo.",
 ])
 def test_near_misses_of_the_families_pass(sentence: str) -> None:
     outcome = run("tone", email(body=draft(sentence)))
