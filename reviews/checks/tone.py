@@ -291,6 +291,13 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(revenue|sales|growth|pipeline|number*|booking*|business|membership*|lead*|result*|they|you) ~2 "
                  "(will|would|just|going to|are going to) (explod*|skyrocket*|soar*|go through the roof)"),
         (WEAK, "the future of"),
+        (WEAK, "(quite simply|simply|just|absolutely) (perfect|flawless|the best)"),
+        (STRONG, "every (single)? (customer|client|user|team|company) ~2 (has|have|is|are)? ~1 (doubl*|tripl*|"
+                 "quadrupl*|10x|re:\\d+x|skyrocket*|transform*)"),
+        (STRONG, "(zero|no|minimal) effort ~2 (maximum|massive|huge|big|instant) (result*|return*|gain*|growth|roi)"),
+        (STRONG, "prepare to be (amazed|blown away|impressed|stunned|wowed|astonished)"),
+        (STRONG, "(biggest|greatest|largest|most important) (breakthrough|innovation|leap|advance|revolution) ~4 "
+                 "(in|of) ~3 (re:\\d+|history|years|decade*|century|ever|a generation|a lifetime)"),
         (WEAK, "you will (see|get|achiev*|hit|make) ~2 re:\\d+ ~1 (roi|return*|increas*|growth|more|boost|lift)"),
         (WEAK, "(no|without a) (question|doubt)"),
         (STRONG, "(will|going to) (complete*|total*|forever|fundamental*|radical*) (change|transform*|revolution*|"
@@ -400,6 +407,13 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(sent|emailed|called|left) (you)? ~2 " + _ATTEMPTS + " (email*|messag*|note*|follow*|reminder*|"
                  "voicemail*|call*)"),
         (STRONG, "(expected|hoped|thought) ~4 (to count|would count|count*) for (something|anything)"),
+        (STRONG, "(went|go|going|gone) out on a limb"),
+        (STRONG, "(put|putting|staked|stake|risk*) my (reputation|neck|name|credibility) ~2 (on the line|for you|"
+                 "recommend*|vouch*)"),
+        (STRONG, "(tak*|took) ~2 (the|your|this|it|that)? silence personal*"),
+        (STRONG, "(at least|the) (have the)? (decency|courtesy|manners) to"),
+        (STRONG, "i ~2 (cancel*|miss*|skip*|gave up|postpon*) (a|my|our) ~1 (family|kid*|daughter*|son*|birthday|"
+                 "anniversary|wedding|dinner|holiday|vacation|date night)"),
         (STRONG, "(invest*|spent|put|pour*|sunk|sank) ~4 (my own|my personal|my free|my spare) (time|money|evening*|"
                  "weekend*|hours)"),
         (STRONG, "my (quota|target|number*|job|bonus|commission|review|month|quarter) ~1 (depend*|ride*|hing*|rest* on|"

@@ -53,6 +53,11 @@ def draft(sentence: str) -> str:
     ("Honestly, I don't know what else I can do.", "guilt_tripping"),
     ("You've gone completely quiet on me.", "guilt_tripping"),
     ("I've sent you four emails and two voicemails.", "guilt_tripping"),
+    ("I really went out on a limb for you with my team.", "guilt_tripping"),
+    ("I put my reputation on the line recommending you for this pilot.", "guilt_tripping"),
+    ("I'm starting to take the silence personally.", "guilt_tripping"),
+    ("You could at least have the decency to say no.", "guilt_tripping"),
+    ("I cancelled a family dinner to finish your report.", "guilt_tripping"),
     # Acting as if the deal is done.
     ("Welcome aboard, the team is excited.", "presumptuous"),
     ("Since you've decided to go with us, here is the contract.", "presumptuous"),
@@ -109,6 +114,10 @@ def draft(sentence: str) -> str:
     ("It's like nothing the logistics world has ever seen.", "hype"),
     ("Margins nobody believed were possible.", "hype"),
     ("It is the last scheduling tool you'll ever need.", "hype"),
+    ("Every single customer has tripled revenue.", "hype"),
+    ("Zero effort, maximum results.", "hype"),
+    ("Prepare to be amazed.", "hype"),
+    ("This is the biggest breakthrough in dentistry in fifty years.", "hype"),
 ])
 def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> None:
     body = draft(sentence)
@@ -157,6 +166,9 @@ def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> Non
     "Your dashboard is probably rebuilt by hand each month.",
     "Congrats on your decision to open a second site.",
     "Glad to have met you at the expo.",
+    "Our nurses cancel a lot of appointments when flu season hits.",
+    "The courtesy car is included.",
+    "Every customer gets a named engineer.",
 ])
 def test_near_misses_of_the_families_pass(sentence: str) -> None:
     outcome = run("tone", email(body=draft(sentence)))
