@@ -144,8 +144,8 @@ class CompanyNameCheck(Check):
 class ToneCheck(Check):
     """Pushy, hype, guilt-tripping, apologetic, presumptuous or off-brand phrasing: the tone
     lexicon's phrases (see ``lexicon``, weight 1 each) and the families of ``tone`` matched on
-    normalised word forms, scored; a draft scoring ``TONE_FAIL_SCORE`` or more fails. Quoted lines
-    (the prospect's own words) are not read. ``HITLCRM_TONE_LEXICON_DEFAULTS = False`` drops the
+    normalised word forms, scored; a draft scoring ``TONE_FAIL_SCORE`` or more fails. The prospect's
+    own words (quoted lines, inline quotes, code blocks) are not read. ``HITLCRM_TONE_LEXICON_DEFAULTS = False`` drops the
     families with the built-in lexicon. Soft: a reviewer rewrites the sentence."""
 
     name = "tone"
@@ -195,16 +195,19 @@ def shouted(line: str) -> bool:
 
 @registry.register
 class ShoutingCheck(Check):
-    """A line (or the subject) written mostly in capitals; short acronyms do not count. Soft."""
+    """A line (or the subject) written mostly in capitals; short acronyms do not count, nor do the
+    prospect's own words (quoted lines, inline quotes, code or configuration blocks). Soft."""
 
     name = "shouting"
     severity = SOFT
     kinds = EMAIL
 
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
+        # The prospect's words (quoted lines, inline quotes, code and configuration) are theirs to shout;
+        # blanking keeps every offset, so the spans index the text as written.
         loud, spans = [], []
         for where, text in email_parts(proposal):
-            for line in re.finditer(r"[^\n]+", text):
+            for line in re.finditer(r"[^\n]+", unquoted(text)):
                 if shouted(line.group(0)):
                     content = line.group(0).strip()
                     start = line.start() + len(line.group(0)) - len(line.group(0).lstrip())

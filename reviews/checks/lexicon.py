@@ -24,7 +24,11 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "act now", "act fast", "act today", "last chance", "final chance", "limited time", "time is running out",
         "running out of time", "don't miss out", "do not miss out", "don't miss this", "before it's too late",
         "before it is too late", "now or never", "what are you waiting for", "don't wait", "do not wait",
-        "hurry up", "re:\\bhurry\\s*[,!]", "re:(?<!not )(?<!no )\\burgent(?:ly)?\\b", "asap", "final notice",
+        "hurry up", "re:\\bhurry\\s*[,!]",
+        # "urgent cases", "urgent care": describing the prospect's work, not pressing them.
+        "re:(?<!not )(?<!no )\\burgent(?:ly)?\\b(?!\\s+(?:care|cases?|calls?|repairs?|needs?|tickets?|issues?|jobs?|"
+        "orders?|requests?|situations?|appointments?|visits?|work|maintenance|problems?|medical|clinics?|"
+        "incidents?|alerts?|messages?)\\b)", "asap", "final notice",
         "final reminder", "won't last",
         "re:\\b(?:this\\s+)?offer\\s+(?:ends|expires|disappears|won't\\s+last)",
         "re:\\b(?:expires?|ends?)\\s+(?:today|tonight|tomorrow|soon|at\\s+midnight)\\b",
