@@ -78,7 +78,7 @@ def production_environment(**variables: str | None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name in keep}
     env.update(DJANGO_SETTINGS_MODULE="hitlcrm.settings.production", SECRET_KEY=PRODUCTION_SECRET_KEY,
                ALLOWED_HOSTS="hitlcrm.example", HITLCRM_BASE_URL="https://hitlcrm.example",
-               CELERY_BROKER_URL="memory://")
+               CELERY_BROKER_URL="memory://", HITLCRM_RECEIPT_KEY="production-receipt-key-" + "k" * 40)
     for name, value in variables.items():
         if value is None:
             env.pop(name, None)
