@@ -69,7 +69,9 @@ def at_once(*presses: Any) -> list[Any]:
 def test_two_reviewers_at_two_gunicorn_workers_deciding_one_item_at_once_one_wins(api, rita, web_factory) -> None:
     reviewer("ruth")
     items = queued(api, ITEMS)
-    web = web_factory({"CELERY_BROKER_URL": "memory://"})  # no worker: executions are not under test here
+    # No worker: executions are not under test here. An item someone holds opens read-only; claims that
+    # lapse at once give both reviewers the buttons, as when a claim ran out while one of them looked.
+    web = web_factory({"CELERY_BROKER_URL": "memory://", "HITLCRM_CLAIM_SECONDS": "-1"})
     sessions = {"rita": console_login(web.url, "rita"), "ruth": console_login(web.url, "ruth")}
     winners = []
     for proposal in items:
