@@ -4,6 +4,7 @@ broker folder under the test's temporary folder, and nothing of this process's c
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -42,10 +43,20 @@ class Host:
         return result.stdout
 
 
-@pytest.fixture
-def host(tmp_path) -> Host:
-    """A migrated host project of its own."""
-    project = Host(tmp_path)
-    migrated = project.django("migrate", "--noinput", "-v0")
+@pytest.fixture(scope="session")
+def migrated_host_database(tmp_path_factory) -> Path:
+    """The host project's database, migrated once a test process: a migrate from nothing is the
+    slowest step of these tests, and every test gets a copy of its own."""
+    folder = tmp_path_factory.mktemp("host-template")
+    migrated = Host(folder).django("migrate", "--noinput", "-v0")
     assert migrated.returncode == 0, migrated.stderr
-    return project
+    return folder / "host.sqlite3"
+
+
+@pytest.fixture
+def host(tmp_path, migrated_host_database) -> Host:
+    """A migrated host project of its own (a copy of the migrated database, so nothing a test
+    writes reaches another)."""
+    for part in migrated_host_database.parent.glob(f"{migrated_host_database.name}*"):  # with any -wal left
+        shutil.copyfile(part, tmp_path / part.name)
+    return Host(tmp_path)
