@@ -8,17 +8,19 @@ would load them), measured in the same run. Target: fast enough to show on the p
 
 The history: one task type, ``--decisions`` proposals a person decided (approved, edited, rejected:
 12% errors), three stored check results each (one of them failing on 20%), plus as many again
-auto-approved or waiting, which the replay must pass over. Timed (medians of interleaved runs after a
-warm-up, DEBUG off): the replay service with a calibrated candidate and the saved policy beside it;
-the whole "Preview impact" request through the admin (session, form validation, replay, template);
-and the baseline query.
+auto-approved or waiting, which the replay must pass over. The outputs name their version, three
+prompts one after the other (the newest tenth prompt v7, then v6, the oldest half v5), so the
+replay applies the version rule: each item's version's record as it stood when it was submitted
+(the policy's error-rate target is 20%, which a version clears after its first 500 reviews).
+Timed (medians of interleaved runs after a warm-up, DEBUG off): the replay service with a calibrated
+candidate and the saved policy beside it; the whole "Preview impact" request through the admin
+(session, form validation, replay, template); and the baseline query.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
 import random
 import statistics
 import time
@@ -45,7 +47,10 @@ def seed(decisions: int) -> None:
     admin = users.create_user("bench-admin", is_staff=True)
     admin.groups.set([ensure_roles()["admin"]])
     Policy.objects.update_or_create(task_type="*", defaults={"mode": "always_review"})
-    Policy.objects.update_or_create(task_type=TASK_TYPE, defaults={"mode": "always_review", "audit_sample_rate": 0.05})
+    # A target the agent's 12% error rate can clear (on 500 reviews of a version), so that the version rule
+    # holds some items and lets others through.
+    Policy.objects.update_or_create(task_type=TASK_TYPE, defaults={"mode": "always_review", "audit_sample_rate": 0.05,
+                                                                   "error_rate_target": 0.2})
     now = timezone.now()
     with transaction.atomic():
         rows, outcomes = [], []
@@ -54,12 +59,16 @@ def seed(decisions: int) -> None:
             roll = rng.random()
             action = ("reject" if roll < 0.07 else "edit_approve" if roll < 0.17 else "approve") if human else ""
             status = {"reject": "rejected", "": "done" if number % 4 == 1 else "needs_review"}.get(action, "done")
+            submitted = now - timedelta(minutes=number)
+            prompt = "v7" if number < decisions * 0.2 else "v6" if number < decisions else "v5"
             rows.append(Proposal(
                 kind="email_draft", task_type=TASK_TYPE, status=status, agent=agent,
-                submitted_at=now - timedelta(minutes=number), confidence=round(rng.uniform(0.7, 1.0), 3),
+                submitted_at=submitted, confidence=round(rng.uniform(0.7, 1.0), 3),
                 original_output={"subject": "s", "body": "b"}, materially_edited=action == "edit_approve" and roll < 0.12,
                 reason_code="factual_error" if action == "reject" else "",
-                decided_by=people[number % 10] if human else None))
+                agent_version="2.3.1", prompt_version=prompt, agent_model="gpt-4o",
+                decided_by=people[number % 10] if human else None,
+                decided_at=submitted + timedelta(minutes=5) if human else None))
             outcomes.append(action or ("auto_approve" if status == "done" else ""))
         Proposal.objects.bulk_create(rows, batch_size=1000)
         Decision.objects.bulk_create([
@@ -77,6 +86,27 @@ def seed(decisions: int) -> None:
 
     with connection.cursor() as cursor:  # planner statistics, as a live database has them
         cursor.execute("ANALYZE")
+
+
+def policy_form(saved: Any) -> dict[str, Any]:
+    """What the policy's change form posts for it: checks as ticked boxes, lists one item a line, a box per
+    length limit and tone category, booleans ticked or left out."""
+    values = {field.name: getattr(saved, field.name) for field in type(saved)._meta.concrete_fields
+              if field.name not in ("id", "version", "updated_at")}
+    form: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "checks":
+            form[name] = list(value or [])
+        elif isinstance(value, list):
+            form[name] = "\n".join(value)
+        elif isinstance(value, dict):
+            form.update({f"{name}_{key}": "\n".join(item) if isinstance(item, list) else item
+                         for key, item in value.items()})
+        elif value is True:
+            form[name] = "on"
+        elif value is not None and value is not False:
+            form[name] = value
+    return form
 
 
 def timed(function: Any) -> float:
@@ -118,16 +148,14 @@ def main(argv: list[str] | None = None) -> int:
         client = Client()
         client.force_login(__import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model()
                            .objects.get(username="bench-admin"))
-        form = {field.name: getattr(saved, field.name) for field in Policy._meta.concrete_fields
-                if field.name not in ("id", "version", "updated_at")}
-        form = {name: json.dumps(value) if isinstance(value, list | dict) else ("on" if value is True else value)
-                for name, value in form.items() if value is not None and value is not False}
+        form = policy_form(saved)
         form.update({"mode": "calibrated", "audit_sample_rate": "0.02", "_preview": "Preview impact"})
         url_change = f"/admin/hitlcrm_reviews/policy/{saved.pk}/change/"
 
         def preview() -> None:
             response = client.post(url_change, form)
-            assert response.status_code == 200 and b'id="replay-figures"' in response.content, response.status_code
+            assert response.status_code == 200 and b'id="replay-figures"' in response.content, (
+                response.status_code, [line for line in response.content.decode().splitlines() if "errorlist" in line])
 
         result = replay()
         for _ in range(2):  # warm-up
@@ -143,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
           f"waiting), seeded in {seeded:.1f} s; {args.repeats} interleaved runs, medians")
     print(f"replayed: {result.decisions:,} decisions, {result.errors:,} errors; candidate auto-approves "
           f"{result.candidate.auto_approved:,} with {result.candidate.errors_let_through:,} errors let through "
-          f"(95% upper {result.candidate.error_rate_upper_95:.3f}), caught by {result.candidate.caught_by}")
+          f"(95% upper {result.candidate.error_rate_upper_95 or 0:.3f}), caught by {result.candidate.caught_by}; "
+          f"{result.candidate.held_for_version:,} held by the version rule")
     base = medians["baseline"]
     for name, label in (("baseline", "plain query of the same decisions (Decision + proposal, 10,000 rows)"),
                         ("replay", "what-if replay (the service: its queries and one pass over the rows)"),

@@ -21,9 +21,12 @@ class AuditAction(models.TextChoices):
 
     # --- a proposal's lifecycle ---
     SUBMITTED = "submitted", "An agent submitted a proposal (data: original_output, exactly as received)."
-    CHECKS_RUN = "checks_run", "Automated checks ran (data: checks, reason; from/to when they routed the record)."
+    CHECKS_RUN = "checks_run", ("Automated checks ran (data: checks, reason; from/to when they routed the record; "
+                                "policy_scope when a policy scoped to a version routed it; version: the record "
+                                "of the output's version, when the gate asked it).")
     AUTO_APPROVED = "auto_approved", ("A policy approved it (actor: policy:<task type>@v<version>; data: checks, "
-                                      "final_output, payload_digest).")
+                                      "final_output, payload_digest; policy_scope of a policy scoped to a version; "
+                                      "version: the record of the output's version).")
     CLAIMED = "claimed", "A reviewer opened it and holds it for a few minutes (data: until)."
     FIRST_APPROVAL = "first_approval", "The first of two approvals (data: decision, edits {field: [old, new]}, note)."
     APPROVED = "approved", ("A reviewer approved it (data: decision, reason_code, note, final_output, payload_digest: "
@@ -37,7 +40,8 @@ class AuditAction(models.TextChoices):
     UNDONE = "undone", "The reviewer took their decision (an approval or a rejection) back in the grace period."
     WITHDRAWN = "withdrawn", "The agent withdrew it."
     ESCALATED = "escalated", "Waiting past its SLA (data: sla_due_at, waited_minutes)."
-    EXPIRED = "expired", "Expired unreviewed under its policy (data: expire_after_minutes, policy)."
+    EXPIRED = "expired", ("Expired unreviewed under its policy (data: expire_after_minutes, policy; scope of a "
+                          "policy scoped to a version).")
     EXECUTING = "executing", "Execution started (data: executor, when an integration reports the outcome)."
     EXECUTED = "executed", "Written to the CRM or sent (data: request, provider_id, response)."
     EXECUTION_FAILED = "execution_failed", "Execution failed for good (data: request, error_code, message, response)."
@@ -134,8 +138,9 @@ class AuditAction(models.TextChoices):
 
     # --- the gate's settings and its measurement (docs/gate.md) ---
     POLICY_CHANGED = "policy_changed", (
-        "An admin saved a policy (data: task_type, version, created, changes {field: [old, new]}, replay: what "
-        "the new and the old rules would have done to the latest human-decided proposals of the task type).")
+        "An admin saved a policy (data: task_type, version, created, scope: the versions it governs, changes "
+        "{field: [old, new]}, replay: what the new and the old rules would have done to the latest human-decided "
+        "proposals they govern).")
     GOLDEN_SEEDED = "golden_seeded", ("An admin put a golden (known-answer) copy of a proposal in the queue (data: "
                                       "golden_item, source, expected, edits: the parts changed, note).")
     GOLDEN_RETIRED = "golden_retired", ("A golden item's approval reached the executor, which took it out of the "

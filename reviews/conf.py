@@ -47,9 +47,13 @@ DEFAULTS: dict[str, Any] = {
     "HITLCRM_OUTBOUND_TIMEOUT_SECONDS": 10.0,
     "HITLCRM_OUTBOUND_CA_BUNDLE": "",
     # Decision receipts (reviews/receipts.py, docs/agents.md): the HMAC-SHA256 key that signs them, which
-    # agents use to verify them offline. No default: unset, the receipt endpoint answers 503 naming it,
-    # ``manage.py check`` warns (hitlcrm.W005) and ``check --deploy`` fails (hitlcrm.E005).
+    # agents use to verify them offline; or an Ed25519 private key (PEM, or the path of a PEM file) that
+    # signs them instead, so that verifying needs only its public key. No default: with neither, the
+    # receipt endpoint answers 503 naming them, ``manage.py check`` warns (hitlcrm.W005) and
+    # ``check --deploy`` fails (hitlcrm.E005); a signing key that is not a usable Ed25519 key fails
+    # ``manage.py check`` (hitlcrm.E012).
     "HITLCRM_RECEIPT_KEY": "",
+    "HITLCRM_RECEIPT_SIGNING_KEY": "",
     # --- notifications (docs/notifications.md) -------------------------------------------------
     # The Slack app's bot token (xoxb-…) and signing secret; without the secret every click is refused.
     "HITLCRM_SLACK_BOT_TOKEN": "",
@@ -114,6 +118,10 @@ DEFAULTS: dict[str, Any] = {
     # until then it goes to a person, but for this share of its outputs let through as a canary.
     "HITLCRM_VERSION_GATE": True,
     "HITLCRM_NEW_VERSION_CANARY_SHARE": 0.0,
+    # What the gate keeps in the cache of a version's record between submissions: its rolled-up months'
+    # sums (dropped as soon as a roll-up rewrites them) and who is below the reviewer quality floor. The
+    # months not rolled up yet are read at every submission. 0: nothing is kept.
+    "HITLCRM_VERSION_STANDING_CACHE_SECONDS": 300,
     # What-if replay on a policy's edit page: how many of the task type's latest human-decided
     # proposals it replays the candidate policy on (reviews/services/replay.py).
     "HITLCRM_REPLAY_DECISIONS": 10_000,

@@ -105,6 +105,6 @@ def gate_decide(
         return GateVerdict(Status.NEEDS_REVIEW, "sampled for audit", sampled=True)
     if mode == PolicyMode.LOG_ONLY:
         noted = f"; soft checks failed: {', '.join(failed)}" if failed else ""
-        return GateVerdict(Status.APPROVED, f"executed ungated by log-only policy {policy.task_type} "
-                                            f"v{policy.version}{noted}{canary}")
-    return GateVerdict(Status.APPROVED, f"auto-approved by policy {policy.task_type} v{policy.version}{canary}")
+        return GateVerdict(Status.APPROVED, f"executed ungated by log-only policy {policy.label_and_version}"
+                                            f"{noted}{canary}")
+    return GateVerdict(Status.APPROVED, f"auto-approved by policy {policy.label_and_version}{canary}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from .conf import hitlcrm_settings
@@ -17,38 +17,93 @@ from .kinds import kind_values
 from .models import CrmFieldChange, CrmObjectRule, ExecutionState, Policy, Proposal
 from .models.policies import DEFAULT_TASK_TYPE
 from .state_machine import TERMINAL, UNFINISHED, Status
+from .versions import UNVERSIONED, VERSION_FIELDS, VersionKey, scope_matches, scope_precedence, version_filter, version_of
 
 # Statuses of a record that is not over: it may still be decided, checked or executed.
 PENDING = frozenset(Status.values) - TERMINAL
 
 
 # --- which policy governs a task type ----------------------------------------------------------
-# The one rule: a task type's own policy, else the default one (task type "*").
+# The one rule: of the task type's own policies, the most specific that covers the output's version
+# (reviews/versions.py: a scoped policy before a generic one); else, the same among the default
+# policies (task type "*"). A task type has one policy per scope, so there is never a tie.
 
-def policies_by_task_type() -> dict[str, Policy]:
-    """Every policy, by task type (a handful of rows), for callers that resolve many records."""
-    return {policy.task_type: policy for policy in Policy.objects.all()}
-
-
-def policy_pick(policies: Mapping[str, Policy], *task_types: str) -> Policy | None:
-    """From policies already loaded (task type -> policy): the first of ``task_types`` (blank ones
-    skipped) that has a policy, else the default one, else None."""
-    for task_type in task_types:
-        if task_type and task_type in policies:
-            return policies[task_type]
-    return policies.get(DEFAULT_TASK_TYPE)
+PolicySet = Mapping[str, Sequence[Policy]]
 
 
-def policy_find(task_type: str) -> Policy | None:
-    """The task type's policy, else the default one, else None: one query, nothing written."""
-    return policy_pick({policy.task_type: policy for policy in
-                        Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})}, task_type)
+def policies_ranked(policies: Iterable[Policy]) -> list[Policy]:
+    """``policies`` most specific first (the order :func:`policy_pick` tries them in)."""
+    return sorted(policies, key=lambda policy: scope_precedence(policy.scope), reverse=True)
 
 
-def policy_for(task_type: str) -> Policy:
-    """The policy a record of ``task_type`` is checked, decided and executed under: as
-    :func:`policy_find`, making the default policy (with the model's defaults) if there is none at all."""
-    return policy_find(task_type) or Policy.objects.get_or_create(task_type=DEFAULT_TASK_TYPE)[0]
+def policies_by_task_type() -> dict[str, list[Policy]]:
+    """Every policy, by task type, most specific first (a handful of rows), for callers that
+    resolve many records."""
+    grouped: dict[str, list[Policy]] = defaultdict(list)
+    for policy in Policy.objects.all():
+        grouped[policy.task_type].append(policy)
+    return {task_type: policies_ranked(group) for task_type, group in grouped.items()}
+
+
+def policy_pick(policies: PolicySet, *task_types: str, version: VersionKey = UNVERSIONED) -> Policy | None:
+    """From policies already loaded (:func:`policies_by_task_type`): of the first of ``task_types``
+    (blank ones skipped) that has a policy covering ``version``, the most specific; else the default
+    one's; else None."""
+    for task_type in (*task_types, DEFAULT_TASK_TYPE):
+        for policy in policies.get(task_type, ()) if task_type else ():
+            if scope_matches(policy.scope, version):
+                return policy
+    return None
+
+
+def policy_find(task_type: str, version: VersionKey | None = None) -> Policy | None:
+    """The policy governing an output of ``task_type`` and ``version`` (None: naming none), else None:
+    one query, nothing written."""
+    loaded = Policy.objects.filter(task_type__in={task_type, DEFAULT_TASK_TYPE})
+    grouped: dict[str, list[Policy]] = defaultdict(list)
+    for policy in loaded:
+        grouped[policy.task_type].append(policy)
+    return policy_pick({name: policies_ranked(group) for name, group in grouped.items()}, task_type,
+                       version=version or UNVERSIONED)
+
+
+def policy_for(task_type: str, version: VersionKey | None = None) -> Policy:
+    """The policy a record of ``task_type`` (and ``version``) is checked, decided and executed under:
+    as :func:`policy_find`, making the default policy (generic, with the model's defaults) if none covers it."""
+    found = policy_find(task_type, version)
+    if found is not None:
+        return found
+    return Policy.objects.get_or_create(task_type=DEFAULT_TASK_TYPE, **version_filter(UNVERSIONED))[0]
+
+
+def policy_of(proposal: Proposal) -> Policy:
+    """The policy governing ``proposal`` now: its task type's, for its version (:func:`policy_for`)."""
+    return policy_for(proposal.task_type, version_of(proposal))
+
+
+def scope_q(policy: Policy) -> Q:
+    """The outputs ``policy``'s scope covers (its named parts, compared exactly)."""
+    return Q(**{name: value for name, value in zip(VERSION_FIELDS, policy.scope, strict=True) if value})
+
+
+def policy_governs(policy: Policy, policies: PolicySet) -> Q:
+    """A filter of the proposals ``policy`` governs by the rule of :func:`policy_pick`, among
+    ``policies`` (a candidate with unsaved values in place of its saved row): its task type's (or, for a
+    default policy, those of every task type none of whose own policies covers them) that its scope
+    covers and no more specific policy of its task type does."""
+    covered = scope_q(policy)
+    for other in policies.get(policy.task_type, ()):
+        if other is policy or (policy.pk is not None and other.pk == policy.pk) or other.scope == policy.scope:
+            continue
+        if scope_precedence(other.scope) > scope_precedence(policy.scope):
+            covered &= ~scope_q(other)
+    if policy.task_type != DEFAULT_TASK_TYPE:
+        return Q(task_type=policy.task_type) & covered
+    for task_type, group in policies.items():
+        if task_type != DEFAULT_TASK_TYPE:
+            for other in group:
+                covered &= ~(Q(task_type=task_type) & scope_q(other))
+    return covered
 
 
 def salesforce_push_status() -> dict[str, Any]:

@@ -117,22 +117,43 @@ def slack_signing_secret_set(app_configs: Any = None, **kwargs: Any) -> list[Che
 
 
 
-_RECEIPT_KEY_MISSING = ("HITLCRM_RECEIPT_KEY is not set: decision receipts (GET /api/v1/<kind>/<id>/receipt/) cannot "
-                        "be signed, so agents cannot verify what was approved")
-_RECEIPT_KEY_HINT = ("Set HITLCRM_RECEIPT_KEY to a long random secret (python -c 'import secrets; "
-                     "print(secrets.token_hex(32))') and give it to the agents that verify receipts "
-                     "(docs/configuration.md).")
+_RECEIPT_KEY_MISSING = ("HITLCRM_RECEIPT_KEY is not set (nor HITLCRM_RECEIPT_SIGNING_KEY): decision receipts "
+                        "(GET /api/v1/<kind>/<id>/receipt/) cannot be signed, so agents cannot verify what was "
+                        "approved")
+_RECEIPT_KEY_HINT = ("Set HITLCRM_RECEIPT_SIGNING_KEY to an Ed25519 private key (python -m reviews.receipts "
+                     "generate-key) and give its public key to the agents that verify receipts, or "
+                     "HITLCRM_RECEIPT_KEY to a long random shared secret (python -c 'import secrets; "
+                     "print(secrets.token_hex(32))') (docs/configuration.md).")
 
 
 def _receipt_key_missing() -> bool:
-    return not str(hitlcrm_settings.RECEIPT_KEY or "").strip()
+    return not str(hitlcrm_settings.RECEIPT_KEY or "").strip() and \
+        not str(hitlcrm_settings.RECEIPT_SIGNING_KEY or "").strip()
+
+
+@register(TAG)
+def receipt_signing_key_usable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """An Ed25519 signing key that cannot be read (not PEM, another kind of key, encrypted, a file that is
+    not there) would make every receipt request fail: said at start, naming the problem."""
+    from .receipts import ReceiptKeyInvalid, configured_signing_key
+
+    try:
+        configured_signing_key()
+    except ReceiptKeyInvalid as exc:
+        return [Error(f"{exc}: decision receipts cannot be signed",
+                      hint="Give an unencrypted Ed25519 private key in PEM (PKCS #8), or the path of a file "
+                           "holding one: `python -m reviews.receipts generate-key > receipt-signing.pem` (or "
+                           "`openssl genpkey -algorithm ed25519`). Leave it empty to sign with HITLCRM_RECEIPT_KEY.",
+                      id="hitlcrm.E012")]
+    return []
 
 
 @register(TAG)
 def receipt_key_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Every decision's receipt is signed with HITLCRM_RECEIPT_KEY (reviews/receipts.py); without it
-    the receipt endpoint answers 503. A warning here (a host project trying the apps out need not set
-    it); ``check --deploy``, which production must pass, refuses it (:func:`receipt_key_set_for_deploy`)."""
+    """Every decision's receipt is signed with HITLCRM_RECEIPT_SIGNING_KEY (Ed25519) or HITLCRM_RECEIPT_KEY
+    (HMAC; reviews/receipts.py); without either the receipt endpoint answers 503. A warning here (a host
+    project trying the apps out need not set one); ``check --deploy``, which production must pass,
+    refuses it (:func:`receipt_key_set_for_deploy`)."""
     return [Warning(_RECEIPT_KEY_MISSING, hint=_RECEIPT_KEY_HINT, id="hitlcrm.W005")] if _receipt_key_missing() else []
 
 

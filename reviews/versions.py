@@ -10,6 +10,10 @@ uses, on that version's labels alone. Until then its outputs go to a person (but
 ``HITLCRM_NEW_VERSION_CANARY_SHARE``), so "we changed the prompt and quality fell" never rides on the
 old version's record. Outputs that name no version are judged as before, on the policy alone.
 
+Policies are kept per version too: a policy may be *scoped* to an agent version, a prompt version
+and/or a model (blank: any), and the gate follows the most specific policy that matches an output
+(:func:`scope_matches`, :func:`scope_precedence`; the rule is applied in ``reviews/selectors.py``).
+
 Nothing here reads the database: :func:`reviews.services.metrics.version_standing` measures a
 version, and this module says what the measure means.
 """
@@ -27,6 +31,14 @@ API_NAMES = ("agent_version", "prompt_version", "model")
 LABELS = ("agent", "prompt", "model")
 VersionKey = tuple[str, str, str]
 UNVERSIONED: VersionKey = ("", "", "")
+# An agent, prompt or model version: the agent's own name for it, compared exactly. No spaces or
+# control characters, so it reads the same in the console, the metrics and a CSV export.
+VERSION_NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,99}$"
+VERSION_PROBLEM = ("Use letters, digits and . _ - + : / @ (no spaces), starting with a letter or digit, "
+                   "at most 100 characters.")
+# The order in which a policy's scope parts break a tie of specificity: a prompt is the finest thing
+# an agent changes, a model the next, the agent's own release the coarsest (it may bundle both).
+PRECEDENCE = ("prompt_version", "agent_model", "agent_version")
 
 
 def version_of(source: Any) -> VersionKey:
@@ -50,6 +62,24 @@ def version_label(version: VersionKey) -> str:
 def version_as_api(version: VersionKey) -> dict[str, str | None]:
     """The version as the API and the metrics name it (null for a part not given)."""
     return {name: value or None for name, value in zip(API_NAMES, version, strict=True)}
+
+
+def scope_matches(scope: VersionKey, version: VersionKey) -> bool:
+    """Whether a policy scoped to ``scope`` (blank parts: any) covers an output of ``version``."""
+    return all(not wanted or wanted == given for wanted, given in zip(scope, version, strict=True))
+
+
+def scope_precedence(scope: VersionKey) -> tuple[int, ...]:
+    """How specific a scope is, greater first: how many parts it names, then (a tie) which, in the order
+    of ``PRECEDENCE``. Two different policies of one task type that both cover an output never tie: the
+    same parts named with the same values is the same scope, which a task type has once."""
+    named = dict(zip(VERSION_FIELDS, (bool(part) for part in scope), strict=True))
+    return (sum(named.values()), *(int(named[name]) for name in PRECEDENCE))
+
+
+def scope_label(scope: VersionKey) -> str:
+    """"prompt v7 · model gpt-4o" for a scoped policy; "any version" for one that names none."""
+    return version_label(scope) if scope != UNVERSIONED else "any version"
 
 
 def canary_draw(proposal_id: int) -> float:

@@ -56,7 +56,10 @@ def allow_crm_objects() -> None:
 
 
 def policy(task_type: str = "*", **values: Any) -> Policy:
-    obj, _ = Policy.objects.update_or_create(task_type=task_type, defaults=values)
+    """The task type's policy with ``values``, made or updated; naming ``agent_version``, ``prompt_version``
+    or ``agent_model`` makes (or updates) the policy scoped to them."""
+    scope = {name: values.pop(name, "") for name in ("agent_version", "prompt_version", "agent_model")}
+    obj, _ = Policy.objects.update_or_create(task_type=task_type, **scope, defaults=values)
     return obj
 
 

@@ -171,6 +171,9 @@ HITLCRM_WEBHOOK_TIMEOUT_SECONDS = env_setting("HITLCRM_WEBHOOK_TIMEOUT_SECONDS")
 # trust for those endpoints (a private CA; empty: the system's store). Verification is never off.
 # The key that signs decision receipts (reviews/receipts.py); a development stand-in here, none in production.
 HITLCRM_RECEIPT_KEY = env_str("HITLCRM_RECEIPT_KEY", "dev-only-receipt-key-never-used-in-production")
+# Or an Ed25519 private key (PEM, or the path of a PEM file) that signs them instead: verifiers then
+# need only its public key. No stand-in anywhere.
+HITLCRM_RECEIPT_SIGNING_KEY = env_setting("HITLCRM_RECEIPT_SIGNING_KEY")
 HITLCRM_OUTBOUND_TIMEOUT_SECONDS = env_setting("HITLCRM_OUTBOUND_TIMEOUT_SECONDS")
 HITLCRM_OUTBOUND_CA_BUNDLE = env_setting("HITLCRM_OUTBOUND_CA_BUNDLE")
 # Audit retention: events older than this are archived (gzip JSONL, with the chain's anchor) to
@@ -238,6 +241,7 @@ HITLCRM_NOTIFICATION_FROM_EMAIL = env_setting("HITLCRM_NOTIFICATION_FROM_EMAIL")
 # record clears the bound (docs/gate.md).
 HITLCRM_VERSION_GATE = env_setting("HITLCRM_VERSION_GATE")
 HITLCRM_NEW_VERSION_CANARY_SHARE = env_setting("HITLCRM_NEW_VERSION_CANARY_SHARE")
+HITLCRM_VERSION_STANDING_CACHE_SECONDS = env_setting("HITLCRM_VERSION_STANDING_CACHE_SECONDS")
 # The what-if replay of a policy edit, and reviewer quality (docs/gate.md).
 HITLCRM_REPLAY_DECISIONS = env_setting("HITLCRM_REPLAY_DECISIONS")
 HITLCRM_REVIEWER_QUALITY_DAYS = env_setting("HITLCRM_REVIEWER_QUALITY_DAYS")

@@ -200,7 +200,7 @@ def setup_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "is_nav_sidebar_enabled": False,
         "setup_todo": setup_todo(),
         "rules": rules,
-        "policies": list(Policy.objects.order_by("task_type")),
+        "policies": list(Policy.objects.all()),  # by task type, then scope (the model's ordering)
         "salesforce_problem": salesforce_problem(),
         "mail_problems": mail_problems(),
         "mail": {"backend": settings.EMAIL_BACKEND, "sender": settings.DEFAULT_FROM_EMAIL,

@@ -136,6 +136,12 @@ class PolicyForm(forms.ModelForm):
         help_texts = {
             "task_type": "The agent's task type this policy governs (e.g. cold_email); \"*\" is the default policy "
                          "for task types without their own.",
+            "agent_version": "Only the outputs naming this agent version (e.g. 2.3.1), exactly as the agent sends it "
+                             "as agent_version. Blank: any.",
+            "prompt_version": "Only the outputs naming this prompt version (e.g. v7), as the agent sends it as "
+                              "prompt_version. Blank: any.",
+            "agent_model": "Only the outputs naming this model (e.g. gpt-4o-2024-08-06), as the agent sends it as "
+                           "model. Blank: any.",
             "mode": "Always review: a person decides every item. Calibrated: an item that passes every check and "
                     "clears both confidence thresholds is approved automatically (a share still goes to a person, "
                     "the audit sample). Log only: approved and logged, for reversible actions only.",
@@ -222,6 +228,11 @@ def replay_shown(replay: Replay, *, target: float) -> dict[str, Any]:
         ("95% upper bound of that error rate", {name: _bound(o.error_rate_upper_95) for name, o in outcomes}),
         ("Sent to a person by the audit sample", {name: str(o.sampled_for_audit) for name, o in outcomes}),
     ]
+    if any(o.held_for_version or o.canaries for _, o in outcomes):
+        rows.append(("Held for a person by the version rule (a version whose own record had not cleared the bound)",
+                     {name: str(o.held_for_version) for name, o in outcomes}))
+    if any(o.canaries for _, o in outcomes):
+        rows.append(("… let through as a new version's canary", {name: str(o.canaries) for name, o in outcomes}))
     upper = replay.candidate.error_rate_upper_95
     return {
         "replay": replay, "rows": rows, "has_saved": replay.saved is not None, "target": f"{target:.1%}",
@@ -231,17 +242,29 @@ def replay_shown(replay: Replay, *, target: float) -> dict[str, Any]:
     }
 
 
+SCOPE_DESCRIPTION = (
+    "Blank, the policy governs every output of its task type that no more specific policy governs. Name an agent "
+    "version, a prompt version and/or a model to give those outputs rules of their own (a new prompt held under "
+    "always review, say). For each output the gate follows the most specific of the task type's policies that "
+    "covers it: the one naming the most of the three, then, between two naming as many, the one naming the "
+    "prompt version, then the model. A task type has one policy per combination. The task type's own policies "
+    "come before the default policy's, whatever their scope.")
+
+
 @admin.register(Policy)
 class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     form = PolicyForm
     change_form_template = "admin/reviews/policy/change_form.html"
-    list_display = ("task_type", "mode", "confidence_threshold", "field_confidence_threshold", "audit_sample_rate",
-                    "required_approvals", "sla_minutes", "version")
+    list_display = ("task_type", "scope", "mode", "confidence_threshold", "field_confidence_threshold",
+                    "audit_sample_rate", "required_approvals", "sla_minutes", "version")
     list_filter = ("mode", "allow_bulk_decisions", "reversible")
-    search_fields = ("task_type",)
+    search_fields = ("task_type", "agent_version", "prompt_version", "agent_model")
     readonly_fields = ("version", "updated_at")
     fieldsets = (
         (None, {"fields": ("task_type", "mode")}),
+        ("Versions it governs", {
+            "description": SCOPE_DESCRIPTION,
+            "fields": ("agent_version", "prompt_version", "agent_model")}),
         ("When an item is approved without a person", {
             "description": "Only in calibrated mode: an item must pass every check and reach both thresholds.",
             "fields": ("confidence_threshold", "field_confidence_threshold", "audit_sample_rate",
@@ -254,6 +277,10 @@ class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
                                             "cap_per_person", "cap_window_days")}),
         ("Version", {"fields": ("version", "updated_at")}),
     )
+
+    @admin.display(description="versions it governs", ordering="prompt_version")
+    def scope(self, obj: Policy) -> str:
+        return obj.scope_label
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -66,7 +66,9 @@ class MetricsView(HitlcrmApiPolicy, APIView):
             "`until` only choose the months listed and totalled (`months`, `total`). `versions` gives the "
             "same per version of the agent's outputs (agent_version, prompt_version, model): a versioned "
             "output is auto-approved only once its own version's verdict says the gate may be narrowed "
-            "(`held_for_review`, and why: `gate`). Closed months come from hourly roll-ups, the current "
+            "(`held_for_review`, and why: `gate`), measured against the target of the `policy` that governs "
+            "that version (a policy scoped to it, else the task type's). Closed months come from hourly roll-ups, "
+            "the current "
             "month is live."
         ),
         parameters=[

@@ -16,7 +16,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from .. import crm
+from .. import crm, versions
 from ..conf import hitlcrm_settings
 from ..kinds.email_draft import email_text_problem
 from ..models import CheckResult, CrmObjectRule, OutboundActionType
@@ -162,11 +162,8 @@ class SalesforceIdField(serializers.CharField):
         return crm.normalise_id(value)
 
 
-# An agent, prompt or model version: the agent's own name for it, compared exactly. No spaces or
-# control characters, so it reads the same in the console, the metrics and a CSV export.
-VERSION_NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,99}$"
-VERSION_PROBLEM = ("Use letters, digits and . _ - + : / @ (no spaces), starting with a letter or digit, "
-                   "at most 100 characters.")
+# An agent, prompt or model version (reviews/versions.py says what may be in one).
+VERSION_NAME, VERSION_PROBLEM = versions.VERSION_NAME, versions.VERSION_PROBLEM
 
 
 class VersionField(serializers.RegexField):
@@ -648,14 +645,18 @@ class ReceiptPolicySerializer(serializers.Serializer):
 
 
 class ReceiptSignatureSerializer(serializers.Serializer):
-    algorithm = serializers.ChoiceField(choices=["HMAC-SHA256"])
-    value = serializers.CharField(help_text="Hex HMAC-SHA256, with the installation's receipt key, of the RFC 8785 "
-                                            "canonical JSON of every other member of the receipt.")
+    algorithm = serializers.ChoiceField(choices=["Ed25519", "HMAC-SHA256"], help_text=(
+        "Ed25519 when the installation signs with a private key (verify with its public key), HMAC-SHA256 when "
+        "it signs with a shared key."))
+    key_id = serializers.CharField(required=False, help_text=(
+        "Ed25519: the first 16 hex digits of the SHA-256 of the raw public key, naming the key that signed."))
+    value = serializers.CharField(help_text="Hex signature (Ed25519: 64 bytes; HMAC-SHA256: 32 bytes) of the RFC "
+                                            "8785 canonical JSON of every other member of the receipt.")
 
 
 class ReceiptSerializer(serializers.Serializer):
     """A signed receipt of one decision (reviews/receipts.py): verify it offline with
-    ``python -m reviews.receipts verify receipt.json --key-file KEY``."""
+    ``python -m reviews.receipts verify receipt.json --public-key PUBLIC.pem`` (or ``--key-file KEY``)."""
 
     format = serializers.ChoiceField(choices=["hitlcrm-receipt/1"])
     proposal_id = serializers.IntegerField()

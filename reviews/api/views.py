@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from ..conf import hitlcrm_settings
 from ..kinds import Kind
 from ..models import ApiClient, Proposal
-from ..receipts import ReceiptKeyMissing, proposal_receipt
+from ..receipts import ReceiptKeyInvalid, ReceiptKeyMissing, proposal_receipt
 from ..search import proposals_search
 from ..services.actors import Actor
 from ..services.decisions import proposal_withdraw
@@ -319,11 +319,15 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
         parameters=[ReceiptParamsSerializer],
         responses={200: OpenApiResponse(ReceiptSerializer, description=(
             "The signed receipt of the record's latest decision that still counts (or of `decision`). Verify it "
-            "offline: `python -m reviews.receipts verify receipt.json --key-file KEY` (docs/agents.md).")),
+            "offline: `python -m reviews.receipts verify receipt.json --public-key PUBLIC.pem` (Ed25519) or "
+            "`--key-file KEY` (HMAC-SHA256) (docs/agents.md).")),
                    **errors(400, 403, 404),
                    503: OpenApiResponse(ErrorSerializer, description="No receipt key is configured "
-                                                                     "(HITLCRM_RECEIPT_KEY): nothing can be signed.")},
-        description="A decision's receipt, signed with HMAC-SHA256: proposal, decision, who decided and when, the "
+                                                                     "(HITLCRM_RECEIPT_SIGNING_KEY or "
+                                                                     "HITLCRM_RECEIPT_KEY), or the signing key "
+                                                                     "cannot be used: nothing can be signed.")},
+        description="A decision's receipt, signed with Ed25519 (the installation's signing key) or HMAC-SHA256 (its "
+                    "shared key): proposal, decision, who decided and when, the "
                     "policy, and for the approval that made the record approved the SHA-256 digest of the RFC 8785 "
                     "canonical form of exactly what the executor sends (approve A, execute A: an executor refuses a "
                     "payload whose digest differs).",
@@ -339,6 +343,9 @@ class ProposalViewSet(HitlcrmApiPolicy, viewsets.GenericViewSet):
             raise NotFound(str(exc)) from exc
         except ReceiptKeyMissing as exc:
             return Response({"error": "receipt_key_missing", "detail": str(exc)},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        except ReceiptKeyInvalid as exc:  # manage.py check says so at start (hitlcrm.E012)
+            return Response({"error": "receipt_key_invalid", "detail": str(exc)},
                             status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(receipt)
 

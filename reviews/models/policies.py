@@ -1,10 +1,21 @@
-"""Per task type gate configuration; the row with ``task_type='*'`` is the default."""
+"""Per task type gate configuration; the row with ``task_type='*'`` is the default.
+
+A policy may be scoped to an agent version, a prompt version and/or a model (blank: any), so a new
+prompt or model can have rules of its own: ``reviews/selectors.py`` picks, for an output, the most
+specific policy of its task type that covers its version (reviews/versions.py says how specific).
+A task type has one policy per scope (a unique constraint), so the choice is never a tie.
+"""
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from ..versions import VERSION_FIELDS, VERSION_NAME, VERSION_PROBLEM, VersionKey, scope_label, version_as_api
 
 DEFAULT_TASK_TYPE = "*"
 
@@ -21,8 +32,18 @@ class Stakes(models.IntegerChoices):
     HIGH = 3, "High"
 
 
+_SCOPE_HELP = " Blank: any. A policy naming it governs only the outputs that name it, before the task type's others."
+
+
 class Policy(models.Model):
-    task_type = models.CharField(max_length=100, unique=True, help_text="'*' is the default policy.")
+    task_type = models.CharField(max_length=100, help_text="'*' is the default policy.")
+    # The scope: which versions of the agent's outputs it governs (the outputs' own names, compared exactly).
+    agent_version = models.CharField(max_length=100, blank=True, help_text="The agent version it governs, e.g. 2.3.1."
+                                                                           + _SCOPE_HELP)
+    prompt_version = models.CharField(max_length=100, blank=True, help_text="The prompt version it governs, e.g. v7."
+                                                                            + _SCOPE_HELP)
+    agent_model = models.CharField(max_length=100, blank=True, verbose_name="model",
+                                   help_text="The model it governs, e.g. gpt-4o-2024-08-06." + _SCOPE_HELP)
     mode = models.CharField(max_length=20, choices=PolicyMode.choices, default=PolicyMode.ALWAYS_REVIEW)
     confidence_threshold = models.FloatField(default=0.9)
     field_confidence_threshold = models.FloatField(default=0.8)
@@ -87,8 +108,13 @@ class Policy(models.Model):
     class Meta:
         db_table = "reviews_policy"
         verbose_name_plural = "policies"
-        ordering = ["task_type"]
+        ordering = ["task_type", *VERSION_FIELDS]
         constraints = [
+            # One policy per task type and scope: the most specific policy covering an output is never a tie.
+            models.UniqueConstraint(
+                fields=["task_type", *VERSION_FIELDS], name="policy_one_per_task_type_and_scope",
+                violation_error_message="This task type has a policy with this scope already: edit that one.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(confidence_threshold__gte=0, confidence_threshold__lte=1),
                 name="policy_confidence_threshold_0_1",
@@ -104,12 +130,15 @@ class Policy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task_type} ({self.get_mode_display()})"
+        return f"{self.label} ({self.get_mode_display()})"
 
     def save(self, *args, **kwargs) -> None:
-        # Every saved edit is a new version, so an auto-approval can name the rules it followed.
-        if self.pk:
-            self.version += 1
+        # Every saved edit is a new version, so an auto-approval can name the rules it followed. The
+        # versions count the saves of every policy of the task type, whatever their scope (and the
+        # policies deleted since): a task type and a version name one set of rules.
+        taken = Policy.history.filter(task_type=self.task_type).aggregate(latest=Max("version"))["latest"]
+        if self.pk or taken is not None:
+            self.version = max(self.version if self.pk else 0, taken or 0) + 1
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
@@ -120,6 +149,10 @@ class Policy(models.Model):
         from ..checks.lexicon import lexicon_errors
 
         errors: dict[str, list[str]] = {}
+        for name in VERSION_FIELDS:
+            value = getattr(self, name) or ""
+            if value and not re.match(VERSION_NAME, value):
+                errors[name] = [VERSION_PROBLEM]
         unknown = [name for name in self.checks or [] if name not in registry.names()]
         if unknown:
             errors["checks"] = [f"No check named {', '.join(unknown)}; known: {', '.join(registry.names())}."]
@@ -148,13 +181,41 @@ class Policy(models.Model):
             raise ValidationError(errors)
 
     @property
+    def scope(self) -> VersionKey:
+        """(agent_version, prompt_version, agent_model) it is scoped to; blank parts cover any."""
+        return tuple(getattr(self, name) or "" for name in VERSION_FIELDS)  # type: ignore[return-value]
+
+    @property
+    def scoped(self) -> bool:
+        return any(self.scope)
+
+    @property
+    def scope_label(self) -> str:
+        return scope_label(self.scope)
+
+    def scope_as_api(self) -> dict[str, str | None]:
+        """The scope as the audit trail names it: agent_version, prompt_version, model (null: any)."""
+        return version_as_api(self.scope)
+
+    @property
+    def label(self) -> str:
+        """"cold_email", or "cold_email (prompt v7)" for a scoped policy."""
+        return f"{self.task_type} ({self.scope_label})" if self.scoped else self.task_type
+
+    @property
+    def label_and_version(self) -> str:
+        """"cold_email v4", or "cold_email v4 (prompt v7)": how the gate's reasons name the rules."""
+        return f"{self.task_type} v{self.version}" + (f" ({self.scope_label})" if self.scoped else "")
+
+    @property
     def risk(self) -> int:
         """Risk orders the queue: stakes, one level up when the action cannot be undone."""
         return int(self.stakes) + (0 if self.reversible else 1)
 
     @classmethod
-    def for_task_type(cls, task_type: str) -> Policy:
-        """The policy governing ``task_type``: ``reviews.selectors.policy_for``, where the rule lives."""
+    def for_task_type(cls, task_type: str, version: VersionKey | None = None) -> Policy:
+        """The policy governing ``task_type`` (for an output of ``version``): ``reviews.selectors.policy_for``,
+        where the rule lives."""
         from ..selectors import policy_for
 
-        return policy_for(task_type)
+        return policy_for(task_type, version)

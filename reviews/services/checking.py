@@ -18,7 +18,7 @@ from ..conf import hitlcrm_settings
 from ..gate import GateVerdict, gate_decide, required_approvals
 from ..kinds import kind_of
 from ..models import CheckResult, CrmFieldChange, Decision, Proposal
-from ..selectors import policy_for
+from ..selectors import policy_of
 from ..state_machine import Status
 from ..versions import UNVERSIONED, VersionStanding, version_of
 from .actors import Actor
@@ -57,7 +57,7 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
     proposal = Proposal.objects.filter(pk=proposal_id).prefetch_related("field_changes").first()
     if proposal is None or proposal.status != Status.CHECKING:
         return proposal
-    policy = kind_of(proposal).policy_as_applied(proposal, policy_for(proposal.task_type))
+    policy = kind_of(proposal).policy_as_applied(proposal, policy_of(proposal))
     # Network reads (the CRM record, describe metadata) happen before the lock is taken.
     if gathered is None:
         gathered = crm_context_gather(proposal)
@@ -107,17 +107,22 @@ def proposal_run_checks(*, proposal_id: int, gathered: dict[str, Any] | None = N
             approval_finalise(proposal, actor=policy_actor, action="auto_approved", decision=decision, edits=None,
                               extra_fields=extra_fields, data={"checks": checks, "reason": verdict.reason,
                                                                "policy_version": policy.version, "mode": policy.mode,
-                                                               **versioned})
+                                                               **_scope_of(policy), **versioned})
         else:
             proposal_transition(
                 proposal,
                 verdict.status,
                 actor=Actor.system("checks"),
                 action="checks_run",
-                data={"checks": checks, "reason": verdict.reason, **versioned},
+                data={"checks": checks, "reason": verdict.reason, **_scope_of(policy), **versioned},
                 update_fields=extra_fields,
             )
     return proposal
+
+
+def _scope_of(policy: Any) -> dict[str, Any]:
+    """The audit data naming a scoped policy's scope (nothing for a generic one)."""
+    return {"policy_scope": policy.scope_as_api()} if getattr(policy, "scoped", False) else {}
 
 
 def version_standing_for(proposal: Proposal, policy: Any) -> VersionStanding | None:
@@ -174,7 +179,7 @@ def edited_checks_evaluate(
     as :func:`proposal_checks_evaluate` runs them on the agent's; unsaved results. ``gathered``: the
     CRM context read before the row lock was taken (:func:`edited_context_gather`)."""
     view, rows = proposal_as_edited(proposal, edits, fields=fields)
-    context = CheckContext(policy=policy_for(proposal.task_type), field_changes=rows, **(gathered or {}))
+    context = CheckContext(policy=policy_of(proposal), field_changes=rows, **(gathered or {}))
     return proposal_checks_evaluate(view, context)
 
 

@@ -17,8 +17,9 @@ from ..kinds import EditRefused, kind_of
 from ..models import AuditEvent, CheckResult, Decision, Execution, ExecutionState, Policy, Proposal, ReasonCode
 from ..models.crm import FieldDecision
 from ..search import search_text_refresh
-from ..selectors import policy_for
+from ..selectors import policy_of
 from ..state_machine import DECIDABLE, WITHDRAWABLE, IllegalTransition, Status
+from ..versions import VersionKey, version_of
 from .actors import Actor
 from .approval import approval_finalise
 from .audit import audit_record
@@ -394,14 +395,15 @@ def proposals_decide_bulk(
     if action not in {Decision.Action.APPROVE, Decision.Action.REJECT}:
         raise DecisionRefused(f"bulk decisions approve or reject, not {action!r}")
     outcome = BulkOutcome()
-    policies: dict[str, Policy] = {}
+    policies: dict[tuple[str, VersionKey], Policy] = {}
     for proposal_id in sorted(set(proposal_ids)):
         try:
             with transaction.atomic():
                 proposal = proposal_lock(proposal_id)
-                if proposal.task_type not in policies:
-                    policies[proposal.task_type] = policy_for(proposal.task_type)
-                why = proposal_bulk_eligible(proposal, policies[proposal.task_type])
+                governed = (proposal.task_type, version_of(proposal))
+                if governed not in policies:
+                    policies[governed] = policy_of(proposal)
+                why = proposal_bulk_eligible(proposal, policies[governed])
                 if why:
                     raise DecisionRefused(f"not eligible for a bulk decision: {why}")
                 proposal_decide(proposal_id=proposal_id, actor=actor, action=action, reason_code=reason_code,

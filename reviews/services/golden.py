@@ -25,7 +25,7 @@ from django.utils import timezone
 from ..audit_actions import AuditAction
 from ..kinds import kind_of
 from ..models import CheckResult, Decision, GoldenExpectation, GoldenItem, Proposal
-from ..selectors import policy_for
+from ..selectors import policy_of
 from ..state_machine import Status
 from .actors import Actor
 from .transitions import proposal_transition
@@ -83,7 +83,7 @@ def golden_items_seed(
     if problem:
         raise GoldenSeedRefused(problem)
     now = timezone.now()
-    policy = policy_for(source.task_type)
+    policy = policy_of(source)
     # An item in the queue says why the gate put it there: a copy of one the policy let through says
     # what a let-through item in the queue would (the audit sample), not "auto-approved".
     let_through = source.decisions.filter(action=Decision.Action.AUTO_APPROVE).exists()

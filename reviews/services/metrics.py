@@ -40,12 +40,14 @@ or all of them before the first roll-up ran) are aggregated live, by the same qu
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
@@ -53,7 +55,7 @@ from django.utils import timezone
 
 from ..conf import hitlcrm_settings
 from ..models import Decision, Execution, MetricRollup, Proposal
-from ..selectors import policies_by_task_type, policy_pick
+from ..selectors import PolicySet, policies_by_task_type, policy_pick
 from ..state_machine import Status
 from ..versions import (
     UNVERSIONED,
@@ -325,14 +327,20 @@ def metrics_roll_up(*, full: bool = False, now: datetime | None = None) -> int:
         if since is not None:
             existing = existing.filter(month__gte=since.date())
         keep = {(row.task_type, row.month, version_of(row)) for row in rows}
-        gone = [pk for pk, task_type, month, *version in existing.values_list("pk", "task_type", "month",
-                                                                            *VERSION_FIELDS)
-                if (task_type, month, tuple(version)) not in keep]
-        MetricRollup.objects.filter(pk__in=gone).delete()
+        gone = {pk: (task_type, tuple(version)) for pk, task_type, month, *version
+                in existing.values_list("pk", "task_type", "month", *VERSION_FIELDS)
+                if (task_type, month, tuple(version)) not in keep}
+        MetricRollup.objects.filter(pk__in=list(gone)).delete()
         MetricRollup.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["task_type", "month", *VERSION_FIELDS],
             update_fields=[*COUNTS, "error_types", "computed_at"],
         )
+    # The gate's cached sums of the rolled-up months (version_standing) of every version whose rows were
+    # written or deleted. Another version's stay true: it had no outputs in the months rolled up now, so
+    # its live part, which may start earlier than the roll-ups now do, counts nothing there. (A gate that
+    # read the old roll-ups just before this commit may store their sums after it: kept at most
+    # HITLCRM_VERSION_STANDING_CACHE_SECONDS, and short only of the late reviews this roll-up added.)
+    cache.delete_many([_standing_key(task_type, version) for task_type, version in {*figures, *gone.values()}])
     return len(rows)
 
 
@@ -436,7 +444,7 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
             "recommendation": _recommendation(counted, upper, target, minimum, may_narrow, needed)
                               + _left_out_note(discounted),
             # The same figures and verdict per version of the agent's outputs (reviews/versions.py).
-            "versions": _versions(name, per_version, left_out_by_version, target, minimum, since, until),
+            "versions": _versions(name, per_version, left_out_by_version, policies, minimum, since, until),
         })
     return {
         "since": since.isoformat() if since else None,
@@ -453,15 +461,18 @@ def gate_metrics(*, since: datetime | None = None, until: datetime | None = None
 
 
 def _versions(task_type: str, per_version: dict[tuple[str, VersionKey], dict[str, Figures]],
-              left_out: dict[tuple[str, VersionKey], Figures], target: float, minimum: int,
+              left_out: dict[tuple[str, VersionKey], Figures], policies: PolicySet, minimum: int,
               since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
-    """The task type's figures and verdict per version, most outputs first. A versioned output is
-    auto-approved only once its own version's verdict says the gate may be narrowed (``held``)."""
+    """The task type's figures and verdict per version, most outputs first, each against the target of
+    the policy that governs that version (a scoped one, if any). A versioned output is auto-approved
+    only once its own version's verdict says the gate may be narrowed (``held``)."""
     gate_on = bool(hitlcrm_settings.VERSION_GATE)
     rows = []
     for (name, version), months in per_version.items():
         if name != task_type:
             continue
+        policy = policy_pick(policies, name, version=version)
+        target = policy.error_rate_target if policy else hitlcrm_settings.DEFAULT_ERROR_TARGET
         total, gate = Figures(), Figures()
         for month, figures in months.items():
             gate.add(figures)
@@ -477,6 +488,9 @@ def _versions(task_type: str, per_version: dict[tuple[str, VersionKey], dict[str
         versioned = version != UNVERSIONED
         rows.append({
             **version_as_api(version), "label": version_label(version), "versioned": versioned,
+            # The policy governing this version's outputs: a policy scoped to it, else the task type's.
+            "policy": ({"task_type": policy.task_type, "version": policy.version, "scope": policy.scope_as_api(),
+                        "error_rate_target": target} if policy else {"task_type": None, "error_rate_target": target}),
             "total": total.as_dict(), "gate_total": gate.as_dict(), "counted_total": counted.as_dict(),
             "left_out": {"reviewed": discounted.reviewed if discounted else 0,
                          "errors": discounted.errors if discounted else 0},
@@ -492,25 +506,67 @@ def _versions(task_type: str, per_version: dict[tuple[str, VersionKey], dict[str
     return sorted(rows, key=lambda row: (-row["gate_total"]["volume"], row["label"]))
 
 
+# What the gate keeps of a version's record between submissions (``HITLCRM_VERSION_STANDING_CACHE_SECONDS``):
+# the sums of its rolled-up months, which only a roll-up changes (and :func:`metrics_roll_up` drops them
+# when it rewrites a version's rows), and who is below the reviewer quality floor, which changes slowly.
+STANDING_CACHE_PREFIX = "hitlcrm:version-standing:"
+FLOOR_CACHE_KEY = f"{STANDING_CACHE_PREFIX}below-floor"
+
+
+def _standing_key(task_type: str, version: VersionKey) -> str:
+    named = hashlib.sha256("\x1f".join((task_type, *version)).encode()).hexdigest()
+    return f"{STANDING_CACHE_PREFIX}{named}"
+
+
+def _rolled_up_record(task_type: str, version: VersionKey) -> dict[str, Any]:
+    """The version's rolled-up months added up, and where the live part starts (:func:`_rolled_up`)."""
+    rolled, live_since = _rolled_up(None, None, task_type, version)
+    total = Figures()
+    for figures in rolled.get((task_type, version), {}).values():
+        total.add(figures)
+    return {"reviewed": total.reviewed, "errors": total.errors, "live_since": live_since}
+
+
 def version_standing(*, task_type: str, version: VersionKey, target: float,
                      below_floor: dict[int, str] | None = None) -> VersionStanding:
     """The version's own record within the task type, every month recorded, counted as the narrowing
     verdict counts labels (those of reviewers below the quality floor left out): what the gate asks
-    before it auto-approves a versioned output. A few queries (the roll-ups, the live months of that
-    version alone), and the reviewer quality only once the version has the reviews to clear at all."""
+    before it auto-approves a versioned output.
+
+    Cheap, since the gate asks it for every such output: one query for the months not rolled up yet
+    (always read, so a review is counted by the next submission), the rolled-up months' sums and the
+    reviewers below the floor from the cache (one read of both), and only for a version with the
+    reviews to clear at all (at least ``HITLCRM_MIN_REVIEWS_TO_NARROW``) with someone below the floor,
+    one query more for the labels left out."""
     from .reviewer_quality import reviewers_below_floor
 
     minimum = hitlcrm_settings.MIN_REVIEWS_TO_NARROW
-    raw = Figures()
-    for figures in figures_by_version(task_type=task_type, version=version).get((task_type, version), {}).values():
-        raw.add(figures)
+    seconds = int(hitlcrm_settings.VERSION_STANDING_CACHE_SECONDS)
+    key = _standing_key(task_type, version)
+    cached = cache.get_many([key, FLOOR_CACHE_KEY]) if seconds > 0 else {}
+    rolled = cached.get(key)
+    if rolled is None:
+        rolled = _rolled_up_record(task_type, version)
+        if seconds > 0:
+            cache.set(key, rolled, seconds)
+    live = with_outcome(Proposal.objects.filter(task_type=task_type, **version_filter(version),
+                                                **({"submitted_at__gte": rolled["live_since"]}
+                                                   if rolled["live_since"] else {})))
+    counts = live.aggregate(reviewed=Count("pk", filter=REVIEWED), errors=Count("pk", filter=ERROR))
+    reviewed, errors = rolled["reviewed"] + counts["reviewed"], rolled["errors"] + counts["errors"]
     discounted = None
-    if raw.reviewed >= minimum:  # with fewer, the counted labels (fewer still) cannot clear the bound
-        below = reviewers_below_floor() if below_floor is None else below_floor
-        discounted = figures_decided_by(list(below), task_type=task_type, version=version).get((task_type, version))
-    counted = raw.without(discounted)
-    return VersionStanding(task_type, version, counted.reviewed, counted.errors, minimum, target,
-                           left_out=discounted.reviewed if discounted else 0,
+    if reviewed >= minimum:  # with fewer, the counted labels (fewer still) cannot clear the bound
+        below = below_floor if below_floor is not None else cached.get(FLOOR_CACHE_KEY)
+        if below is None:
+            below = reviewers_below_floor()
+            if seconds > 0:
+                cache.set(FLOOR_CACHE_KEY, below, seconds)
+        if below:
+            discounted = figures_decided_by(list(below), task_type=task_type, version=version).get(
+                (task_type, version))
+    left_out = discounted or Figures()
+    return VersionStanding(task_type, version, reviewed - left_out.reviewed, errors - left_out.errors, minimum,
+                           target, left_out=left_out.reviewed,
                            canary_share=float(hitlcrm_settings.NEW_VERSION_CANARY_SHARE))
 
 

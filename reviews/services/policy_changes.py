@@ -1,7 +1,8 @@
 """Use case: an admin saves a policy (a new one, or an edit), audited with its what-if replay.
 
 simple-history keeps every version of the row; the audit event ``policy_changed`` says who changed
-what, and what the new rules would have done to the latest human-decided proposals of the task type
+what, which outputs the rules govern (the task type and the versions the policy is scoped to), and
+what the new rules would have done to the latest human-decided proposals they govern
 (reviews/services/replay.py), so a narrowed gate can later be traced to the evidence it was narrowed on.
 """
 
@@ -26,6 +27,8 @@ def policy_save(*, policy: Policy, actor: Actor) -> Policy:
     ``policy_changed`` audit event: the fields changed {name: [before, after]}, the new version, and
     the replay of the new rules beside the old ones on the same proposals."""
     with transaction.atomic():
+        # The task type's policies are locked with it: their versions count the saves of all of them.
+        list(Policy.objects.select_for_update().filter(task_type=policy.task_type).order_by("pk").values_list("pk"))
         before = Policy.objects.select_for_update().filter(pk=policy.pk).first() if policy.pk else None
         replay = policy_replay(candidate=policy, saved=before)
         old = model_to_dict(before) if before else {}
@@ -35,6 +38,8 @@ def policy_save(*, policy: Policy, actor: Actor) -> Policy:
         policy.save()
         audit_record(action=POLICY_CHANGED, actor=actor, data={
             "task_type": policy.task_type, "version": policy.version, "created": before is None,
+            # Which outputs the rules govern: the versions they are scoped to (null: any).
+            "scope": policy.scope_as_api(),
             "changes": changes, "replay": replay.as_dict(),
         })
     return policy

@@ -19,9 +19,10 @@ from ..models import ApiClient, CheckResult, Policy
 from ..models.policies import DEFAULT_TASK_TYPE
 from ..selectors import policy_find
 from ..state_machine import Status
+from ..versions import VersionKey
 from .checking import proposal_checks_evaluate, version_standing_for
 from .crm_context import crm_context_preview
-from .submission import default_task_type, proposal_build
+from .submission import default_task_type, proposal_build, submitted_version
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,20 @@ class Preflight:
     policy: Policy
 
 
-def _policy_without_writes(task_type: str) -> Policy:
-    """The policy a submission would get (the task type's, else the default), without creating the
-    default one when there is none yet: an unsaved one with the defaults stands in for it."""
-    return policy_find(task_type) or Policy(task_type=DEFAULT_TASK_TYPE)
+def _policy_without_writes(task_type: str, version: VersionKey) -> Policy:
+    """The policy a submission would get (the task type's for its version, else the default), without
+    creating the default one when there is none yet: an unsaved one with the defaults stands in for it."""
+    return policy_find(task_type, version) or Policy(task_type=DEFAULT_TASK_TYPE)
 
 
 def proposal_preflight(*, client: ApiClient, kind: str, data: dict[str, Any], payload: dict[str, Any]) -> Preflight:
     """``data`` as the submission serializer validated it, ``payload`` as the agent sent it."""
     from ..crm import CrmError
 
-    task_type = default_task_type(kind, data)
-    policy = _policy_without_writes(task_type)
+    task_type, version = default_task_type(kind, data), submitted_version(data)
+    policy = _policy_without_writes(task_type, version)
     proposal, field_changes = proposal_build(client=client, kind=kind, data=data, payload=payload,
-                                             idempotency_key=None, policies={task_type: policy})
+                                             idempotency_key=None, policies={(task_type, version): policy})
     try:
         gathered = crm_context_preview(proposal, field_changes)
     except CrmError as exc:  # transient or configuration: the worker would retry; say so instead

@@ -64,6 +64,7 @@ from ..models.mail import (
     normalise_address,
 )
 from ..state_machine import IllegalTransition, Status
+from ..versions import VersionKey, version_of
 from .actors import Actor
 from .audit import audit_record
 from .crm_context import recipients_opted_out
@@ -122,13 +123,13 @@ class Policies:
     """Policy look-ups cached for one batch."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, Policy] = {}
+        self._cache: dict[tuple[str, VersionKey], Policy] = {}
 
     def of(self, proposal: Proposal) -> Policy:
-        task_type = proposal.policy_task_type or proposal.task_type
-        if task_type not in self._cache:
-            self._cache[task_type] = Policy.for_task_type(task_type)
-        return self._cache[task_type]
+        governed = (proposal.policy_task_type or proposal.task_type, version_of(proposal))
+        if governed not in self._cache:
+            self._cache[governed] = Policy.for_task_type(*governed)
+        return self._cache[governed]
 
 
 # --- send window (claim phase) ---------------------------------------------------------------

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from ..audit_actions import AuditAction
 from ..models import Policy, Proposal
-from ..models.policies import DEFAULT_TASK_TYPE
-from ..selectors import policies_by_task_type, policy_pick
+from ..selectors import policies_by_task_type, policy_governs, policy_pick
 from ..state_machine import Status
+from ..versions import VERSION_FIELDS
 from .actors import Actor
 from .audit import audit_record
 from .notifications import notifications_on_escalation
@@ -52,10 +52,10 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
     # The batch holds only items whose policy expires them and whose time is up: items under a
     # policy that never expires (however many) cannot crowd out those that must expire.
     candidates = overdue.filter(due, escalated_at__isnull=False).values_list("pk", "policy_task_type", "task_type",
-                                                                             "submitted_at")
-    for proposal_id, routed_by, task_type, submitted_at in candidates[:batch]:
-        # The policy that routed the item decides (its task type's own, or the default).
-        policy = policy_pick(policies, routed_by, task_type)
+                                                                             "submitted_at", *VERSION_FIELDS)
+    for proposal_id, routed_by, task_type, submitted_at, *version in candidates[:batch]:
+        # The policy that routed the item decides (its task type's own for its version, or the default).
+        policy = policy_pick(policies, routed_by, task_type, version=tuple(version))
         if policy is None or policy.expire_after_minutes is None:
             continue
         if submitted_at + timedelta(minutes=policy.expire_after_minutes) > now:
@@ -65,27 +65,29 @@ def proposals_escalate_overdue(*, now: datetime | None = None, batch: int = BATC
             if proposal.status == Status.NEEDS_REVIEW:
                 proposal_transition(proposal, Status.EXPIRED, actor=SLA, action=AuditAction.EXPIRED,
                                     data={"expire_after_minutes": policy.expire_after_minutes,
-                                          "policy": f"{policy.task_type}@v{policy.version}"})
+                                          "policy": f"{policy.task_type}@v{policy.version}",
+                                          **({"scope": policy.scope_as_api()} if policy.scoped else {})})
                 expired += 1
     return {"escalated": escalated, "expired": expired}
 
 
-def _expiry_due(policies: dict[str, Policy], now: datetime) -> Q | None:
+def _expiry_due(policies: dict[str, list[Policy]], now: datetime) -> Q | None:
     """The items whose routing policy expires them and whose expiry time has passed, as a filter
-    (``None`` when no policy expires anything). The policy that routed an item decides: the one
-    named by ``policy_task_type``, else its task type's own, else the default — as the expiry loop resolves it."""
+    (``None`` when no policy expires anything). The policy that routed an item decides: among the
+    policies of the task type named by ``policy_task_type``, the one covering its version, else its task
+    type's own, else the default — as the expiry loop resolves it."""
     known = list(policies)
     unrouted = ~Q(policy_task_type__in=known)
-    no_own_policy = unrouted & ~Q(task_type__in=known)
     due: Q | None = None
-    for task_type, policy in policies.items():
-        if policy.expire_after_minutes is None:
-            continue
-        routed_here = Q(policy_task_type=task_type) | (unrouted & Q(task_type=task_type))
-        if task_type == DEFAULT_TASK_TYPE:
-            routed_here |= no_own_policy
-        clause = routed_here & Q(submitted_at__lte=now - timedelta(minutes=policy.expire_after_minutes))
-        due = clause if due is None else due | clause
+    for task_type, group in policies.items():
+        for policy in group:
+            if policy.expire_after_minutes is None:
+                continue
+            # Routed by this task type's policies: the one of them covering the item's version.
+            in_group = policy_governs(policy, {task_type: group}) & Q(policy_task_type=task_type)
+            routed_here = in_group | (unrouted & policy_governs(policy, policies))
+            clause = routed_here & Q(submitted_at__lte=now - timedelta(minutes=policy.expire_after_minutes))
+            due = clause if due is None else due | clause
     return due
 
 

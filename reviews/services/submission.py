@@ -18,7 +18,7 @@ from ..models import ApiClient, CrmFieldChange, Policy, Proposal
 from ..search import search_text_refresh
 from ..selectors import policy_for
 from ..state_machine import Status
-from ..versions import UNVERSIONED, version_as_api, version_of
+from ..versions import UNVERSIONED, VersionKey, version_as_api, version_filter, version_of
 from .actors import Actor
 from .audit import audit_record_many
 from .queueing import publish
@@ -68,6 +68,11 @@ def request_fingerprint(kind: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def submitted_version(data: dict[str, Any]) -> VersionKey:
+    """The version a submission names (reviews/versions.py), blank parts for those it does not."""
+    return (data.get("agent_version") or "", data.get("prompt_version") or "", data.get("model") or "")
+
+
 def default_task_type(kind: str, data: dict[str, Any]) -> str:
     """The submission's task type, or the kind's default for one that names none."""
     return kind_of(kind).default_task_type(data)
@@ -80,16 +85,17 @@ def proposal_build(
     data: dict[str, Any],
     payload: dict[str, Any],
     idempotency_key: str | None,
-    policies: dict[str, Policy] | None = None,
+    policies: dict[tuple[str, VersionKey], Policy] | None = None,
 ) -> tuple[Proposal, list[CrmFieldChange]]:
     """An unsaved record (and its field rows) from validated data; shared by single and bulk submit.
-    ``policies`` caches policy look-ups across the records of one bulk submission."""
+    ``policies`` caches policy look-ups, by task type and version, across the records of one bulk submission."""
     now = timezone.now()
     task_type = default_task_type(kind, data)
+    governed = (task_type, submitted_version(data))
     policies = {} if policies is None else policies
-    policy = policies.get(task_type)
+    policy = policies.get(governed)
     if policy is None:
-        policy = policies[task_type] = policy_for(task_type)
+        policy = policies[governed] = policy_for(*governed)
     proposal = Proposal(
         kind=kind,
         status=Status.CHECKING,
@@ -106,9 +112,7 @@ def proposal_build(
         crm_object=data.get("crm_object") or "",
         crm_id=data.get("crm_id") or "",
         company_name=data.get("company_name") or "",
-        agent_version=data.get("agent_version") or "",
-        prompt_version=data.get("prompt_version") or "",
-        agent_model=data.get("model") or "",
+        **version_filter(governed[1]),
         original_output=payload,
     )
     proposal.policy_task_type = policy.task_type
@@ -172,7 +176,7 @@ def _store(*, client: ApiClient, kind: str, submissions: list[Submission], actor
     )
     results: list[Submitted | None] = []
     new: list[tuple[Proposal, list[CrmFieldChange], Submission]] = []
-    policies: dict[str, Policy] = {}
+    policies: dict[tuple[str, VersionKey], Policy] = {}
     for submission in submissions:
         key = submission.idempotency_key
         earlier = known.get(key) if key else None

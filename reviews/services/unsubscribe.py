@@ -36,6 +36,7 @@ from ..kinds import kind_values
 from ..models import ApiClient, Policy, PolicyMode, Proposal
 from ..models.mail import SuppressionReason, normalise_address
 from ..models.policies import Stakes
+from ..versions import UNVERSIONED, version_filter
 from .actors import Actor
 from .audit import audit_record
 
@@ -105,7 +106,7 @@ def system_client() -> ApiClient:
 def opt_out_policy() -> Policy:
     """The policy that approves opt-out write-backs: calibrated, field validity only, no sampling.
     Made on first use; a senior reviewer may change it (e.g. to always review) like any policy."""
-    policy, _ = Policy.objects.get_or_create(task_type=OPT_OUT_TASK_TYPE, defaults={
+    policy, _ = Policy.objects.get_or_create(task_type=OPT_OUT_TASK_TYPE, **version_filter(UNVERSIONED), defaults={
         "mode": PolicyMode.CALIBRATED, "checks": ["field_validity"], "confidence_threshold": 0.0,
         "field_confidence_threshold": 0.0, "audit_sample_rate": 0.0, "stakes": Stakes.LOW,
     })

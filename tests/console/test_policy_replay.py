@@ -115,3 +115,41 @@ def test_an_invalid_form_shows_its_errors_and_no_replay(history, sam) -> None:
                                                          "_preview": "Preview impact"})
     page = response.content.decode()
     assert "Log only is for reversible actions" in page and 'id="replay"' not in page
+
+
+def test_a_policy_for_a_prompt_version_is_previewed_on_its_outputs_and_audited_with_its_scope(agent, rita, sam,
+                                                                                              settings) -> None:
+    settings.HITLCRM_VERSION_GATE = False  # the policies alone decide here
+    generic = policy("cold_email", mode="always_review", audit_sample_rate=0.0)
+    decided(agent[0], "cold_email", 30, reviewer=rita, checks=PASSING, version=("2.3.1", "v7", "gpt-4o"))
+    decided(agent[0], "cold_email", 20, reviewer=rita, checks=PASSING, version=("2.3.1", "v6", "gpt-4o"))
+    client = logged_in(sam)
+    form = client.get("/admin/hitlcrm_reviews/policy/add/").content.decode()
+    # The scope's fields, each saying what it does, under a heading that says how the gate chooses.
+    for name in ("agent_version", "prompt_version", "agent_model"):
+        assert f'name="{name}"' in form
+    assert "Only the outputs naming this prompt version (e.g. v7)" in form
+    assert "Versions it governs" in form and "the most specific of the task type's policies" in form
+
+    new = {**form_data(generic, prompt_version="v7", mode="calibrated"), "_preview": "Preview impact"}
+    response = client.post("/admin/hitlcrm_reviews/policy/add/", new)
+    replay = response.context["replay"]["replay"]
+    assert replay.decisions == 30 and replay.candidate.auto_approved == 30  # v7's outputs alone
+    assert '<strong id="replay-governs">cold_email, prompt v7</strong>' in response.content.decode()
+
+    new.pop("_preview")
+    assert client.post("/admin/hitlcrm_reviews/policy/add/", new).status_code == 302
+    scoped = Policy.objects.get(task_type="cold_email", prompt_version="v7")
+    event = AuditEvent.objects.get(action="policy_changed")
+    assert event.data["scope"] == {"agent_version": None, "prompt_version": "v7", "model": None}
+    assert event.data["changes"]["prompt_version"] == [None, "v7"]
+    assert event.data["replay"]["scope"] == event.data["scope"] and event.data["replay"]["decisions"] == 30
+    assert event.data["version"] == scoped.version == generic.version + 1
+    # The generic policy now governs v6's outputs only; a second policy for v7 is refused, naming why.
+    page = client.get(change_url(generic)).content.decode()
+    assert "Preview impact" in page
+    again = client.post("/admin/hitlcrm_reviews/policy/add/", {**form_data(generic, prompt_version="v7"),
+                                                              "_save": "Save"}).content.decode()
+    assert "This task type has a policy with this scope already: edit that one." in again
+    listing = client.get("/admin/hitlcrm_reviews/policy/").content.decode()
+    assert "prompt v7" in listing and "any version" in listing

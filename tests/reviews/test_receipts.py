@@ -180,3 +180,131 @@ def test_a_missing_receipt_key_is_a_warning_and_an_error_for_deployment(settings
     settings.HITLCRM_RECEIPT_KEY = KEY
     assert not {"hitlcrm.W005", "hitlcrm.E005"} & {message.id for message in
                                                    run_checks(tags=["hitlcrm"], include_deployment_checks=True)}
+
+
+# --- Ed25519: signed with the installation's private key, verified with its public key alone -------
+
+def ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption()).decode()
+
+
+def public_pem_of(private_pem: str) -> str:
+    from reviews.receipts import public_key_pem, signing_key_load
+
+    return public_key_pem(signing_key_load(private_pem))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("given_as", ["pem", "path"])
+def test_an_ed25519_receipt_verifies_offline_with_the_public_key_alone(api, rita, settings, tmp_path: Path,
+                                                                       given_as: str) -> None:
+    from reviews.receipts import key_id, signing_key_load
+
+    private = ed25519_pem()
+    key_file = tmp_path / "receipt-signing.pem"
+    key_file.write_text(private)
+    settings.HITLCRM_RECEIPT_SIGNING_KEY = private if given_as == "pem" else str(key_file)
+    settings.HITLCRM_RECEIPT_KEY = ""  # the shared key is not needed (nor used) when a signing key is set
+    proposal_id = submitted(api)
+    proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="approve")
+    approval = Decision.objects.get(proposal_id=proposal_id)
+
+    response = api.get(f"/api/v1/email-drafts/{proposal_id}/receipt/")
+
+    assert response.status_code == 200, response.content
+    receipt = response.json()
+    assert receipt["signature"]["algorithm"] == "Ed25519"
+    assert receipt["signature"]["key_id"] == key_id(signing_key_load(private))
+    assert len(receipt["signature"]["value"]) == 128  # 64 bytes, hex
+    assert receipt["digest"] == approval.payload_digest
+    path = tmp_path / "receipt.json"
+    path.write_text(response.content.decode())
+    public = tmp_path / "receipt-signing.pub.pem"
+    public.write_text(public_pem_of(private))
+    # The public key is all the verifier holds: no private key, no shared key, no settings, no database.
+    verified = offline("verify", str(path), "--public-key", str(public))
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith(f"valid: decision {approval.pk} (approve) of proposal {proposal_id} by rita")
+    assert receipt_verify(json.loads(path.read_text()), public_key=public.read_text())["decision_id"] == approval.pk
+    # The public key the installation gives its verifiers is printed by the command, from the private key.
+    assert offline("public-key", str(key_file)).stdout == public.read_text()
+
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps({**receipt, "decided_by": "mallory"}))
+    tampered = offline("verify", str(changed), "--public-key", str(public))
+    assert tampered.returncode == 1 and "invalid: the signature does not match" in tampered.stderr
+    stranger = tmp_path / "stranger.pub.pem"
+    stranger.write_text(public_pem_of(ed25519_pem()))
+    other_key = offline("verify", str(path), "--public-key", str(stranger))
+    assert other_key.returncode == 1 and f"signed with key {receipt['signature']['key_id']}" in other_key.stderr
+    no_key = offline("verify", str(path), "--key", KEY)
+    assert no_key.returncode == 1 and "signed with Ed25519: give the installation's public key" in no_key.stderr
+    private_given = offline("verify", str(path), "--public-key", str(key_file))
+    assert private_given.returncode == 1 and "is a private key: give the public key" in private_given.stderr
+    # A key_id removed (it is not signed) changes nothing: the signature is checked all the same.
+    unnamed = tmp_path / "unnamed.json"
+    unnamed.write_text(json.dumps({**receipt, "signature": {k: v for k, v in receipt["signature"].items()
+                                                            if k != "key_id"}}))
+    assert offline("verify", str(unnamed), "--public-key", str(public)).returncode == 0
+
+
+def test_a_generated_key_signs_and_an_hmac_receipt_still_needs_the_shared_key(tmp_path: Path) -> None:
+    from reviews.receipts import receipt_sign_ed25519, signing_key_load
+
+    generated = offline("generate-key")
+    assert generated.returncode == 0 and generated.stdout.startswith("-----BEGIN PRIVATE KEY-----")
+    key = signing_key_load(generated.stdout)
+    body = {"format": "hitlcrm-receipt/1", "proposal_id": 1, "kind": "email_draft", "decision_id": 2,
+            "decision": "approve", "decided_by": "rita", "decided_at": "2026-12-03T16:00:00Z", "digest": "ab" * 32,
+            "digest_algorithm": "sha256-jcs", "policy": {"task_type": "cold_email", "version": 1}}
+    assert receipt_verify(receipt_sign_ed25519(body, key), public_key=public_pem_of(generated.stdout)) == body
+    with pytest.raises(ReceiptInvalid, match="signed with HMAC-SHA256: verifying it needs the installation's shared"):
+        receipt_verify(receipt_sign(body, KEY), public_key=public_pem_of(generated.stdout))
+    # An environment file's one-line PEM ("\n" written out) is read as its lines.
+    assert signing_key_load(generated.stdout.strip().replace("\n", "\\n")).public_key() == key.public_key()
+
+
+def other_private_keys(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """Signing keys that cannot sign, and what the check must say of each."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    ecdsa = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    from reviews.receipts import signing_key_load
+
+    encrypted = signing_key_load(ed25519_pem()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"passphrase")).decode()
+    return {
+        "ecdsa": (ecdsa, "is an EC key, not an Ed25519 one"),
+        "encrypted": (encrypted, "is an encrypted private key"),
+        "public": (public_pem_of(ed25519_pem()), "is a public key: signing needs the private key"),
+        "garbled": ("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n", "is not a PEM private key"),
+        "missing file": (str(tmp_path / "nowhere.pem"), f"cannot read {tmp_path / 'nowhere.pem'}: No such file"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_signing_key_that_cannot_sign_fails_the_checks_and_is_named_by_the_api(api, rita, keyed, settings,
+                                                                                 tmp_path: Path) -> None:
+    proposal_id = submitted(api)
+    proposal_decide(proposal_id=proposal_id, actor=Actor.for_user(rita), action="approve")
+    for name, (value, problem) in other_private_keys(tmp_path).items():
+        settings.HITLCRM_RECEIPT_SIGNING_KEY = value
+        (error,) = [message for message in run_checks(tags=["hitlcrm"]) if message.id == "hitlcrm.E012"]
+        assert error.is_serious() and problem in error.msg, (name, error.msg)
+        assert error.msg.startswith("HITLCRM_RECEIPT_SIGNING_KEY is ") and error.msg.endswith("cannot be signed")
+        answer = api.get(f"/api/v1/email-drafts/{proposal_id}/receipt/")
+        assert answer.status_code == 503 and answer.json()["error"] == "receipt_key_invalid", name
+        assert problem in answer.json()["detail"]
+    settings.HITLCRM_RECEIPT_SIGNING_KEY = ed25519_pem()
+    settings.HITLCRM_RECEIPT_KEY = ""
+    # A usable signing key is enough for deployment: no shared key is needed beside it.
+    assert not {"hitlcrm.E012", "hitlcrm.W005", "hitlcrm.E005"} & {
+        message.id for message in run_checks(tags=["hitlcrm"], include_deployment_checks=True)}
+    assert api.get(f"/api/v1/email-drafts/{proposal_id}/receipt/").json()["signature"]["algorithm"] == "Ed25519"

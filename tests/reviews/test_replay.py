@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from reviews.gate import audit_sample_draw
@@ -159,18 +160,18 @@ def test_the_default_policy_replays_the_task_types_without_a_policy_of_their_own
     assert replay.decisions == 7  # cold_email has its own policy
 
 
-def test_three_queries_whatever_the_number_and_nothing_changes(sample, agent, rita,
+def test_a_few_queries_whatever_the_number_and_nothing_changes(sample, agent, rita,
                                                                django_assert_max_num_queries) -> None:
     decided(agent[0], "contact_update", 5, reviewer=rita, kind="crm_change", fields={"Title": 0.9})
     before = (AuditEvent.objects.count(), Execution.objects.count(),
               sorted(Proposal.objects.values_list("pk", "status", "updated_at")))
     emails, changes = candidate(mode="calibrated"), candidate(task_type="contact_update", mode="calibrated")
-    with django_assert_max_num_queries(2):  # emails only: their rows and their check results
+    with django_assert_max_num_queries(3):  # emails only: the policies, their rows and their check results
         policy_replay(candidate=emails)
     decided(agent[0], "cold_email", 400, reviewer=rita, checks=TONE_FAILED)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert policy_replay(candidate=emails).decisions == 500
-    with django_assert_max_num_queries(3):  # and a CRM change's fields
+    with django_assert_max_num_queries(4):  # and a CRM change's fields
         policy_replay(candidate=changes)
     after = (AuditEvent.objects.count(), Execution.objects.count(),
              sorted(Proposal.objects.filter(pk__in=[p for p, *_ in before[2]]).values_list("pk", "status", "updated_at")))
@@ -180,3 +181,86 @@ def test_three_queries_whatever_the_number_and_nothing_changes(sample, agent, ri
 def test_nothing_to_replay(agent) -> None:
     replay = policy_replay(candidate=candidate(task_type="brand_new", mode="calibrated"))
     assert replay.decisions == 0 and replay.candidate.auto_approved == 0 and replay.candidate.error_rate is None
+
+
+# --- scoped policies: a policy is replayed on the outputs it governs -------------------------------
+
+V7 = ("2.3.1", "v7", "gpt-4o")
+V6 = ("2.3.1", "v6", "gpt-4o")
+
+
+def test_a_scoped_policy_replays_only_the_decisions_of_its_versions(agent, rita) -> None:
+    policy("cold_email", mode="always_review")
+    decided(agent[0], "cold_email", 12, reviewer=rita, checks=PASSING, version=V7)
+    decided(agent[0], "cold_email", 8, reviewer=rita, checks=PASSING, version=V6)
+    decided(agent[0], "cold_email", 5, reviewer=rita, checks=PASSING)
+    with override_settings(HITLCRM_VERSION_GATE=False):  # the policies alone, here
+        scoped = policy_replay(candidate=candidate(prompt_version="v7", mode="calibrated", audit_sample_rate=0.0))
+        assert (scoped.decisions, scoped.candidate.auto_approved) == (12, 12)
+        assert scoped.as_dict()["scope"] == {"agent_version": None, "prompt_version": "v7", "model": None}
+        assert scoped.governs == "cold_email, prompt v7"
+        # Before the scoped policy is saved the generic one governs every output; after, not v7's.
+        assert policy_replay(candidate=candidate(mode="calibrated", audit_sample_rate=0.0)).decisions == 25
+        policy("cold_email", prompt_version="v7", mode="always_review")
+        assert policy_replay(candidate=candidate(mode="calibrated", audit_sample_rate=0.0)).decisions == 13
+        # A policy for the model covers v6 and v7, less what the more specific v7 policy governs.
+        model = policy_replay(candidate=candidate(agent_model="gpt-4o", mode="calibrated", audit_sample_rate=0.0))
+        assert model.decisions == 8
+
+
+# --- the version rule, as it stood when each item was submitted -----------------------------------
+
+def one_by_one(agent, rita, count: int, *, version: tuple[str, str, str], start, **values) -> list[Proposal]:
+    """``count`` outputs of ``version`` submitted (and decided at once) a minute apart from ``start``."""
+    return [proposal for number in range(count) for proposal in
+            decided(agent[0], "cold_email", 1, reviewer=rita, checks=PASSING, version=version,
+                    submitted_at=start + timedelta(minutes=number), **values)]
+
+
+@pytest.fixture
+def versioned(agent, rita) -> dict[str, list[Proposal]]:
+    """60 outputs of v7, reviewed clean one after the other; 10 of a v6 never reviewed before them."""
+    policy("cold_email", mode="always_review", error_rate_target=0.1)
+    start = timezone.now() - timedelta(days=3)
+    return {"v7": one_by_one(agent, rita, 60, version=V7, start=start),
+            "v6": one_by_one(agent, rita, 10, version=V6, start=start + timedelta(hours=5), action="reject")}
+
+
+@override_settings(HITLCRM_MIN_REVIEWS_TO_NARROW=40)
+def test_the_replay_holds_what_a_version_had_not_earned_when_it_was_submitted(versioned) -> None:
+    calibrated = candidate(mode="calibrated", audit_sample_rate=0.0)
+    replay = policy_replay(candidate=calibrated)
+    assert replay.decisions == 70 and replay.version_rule
+    # The first 40 of v7 came before v7 had 40 reviewed outputs of its own: held for a person. The 20
+    # after them were let through (40 clean reviews put the 95% bound at 8.8%, under the 10% target);
+    # v6 had no record at all when its 10 came (its rejections came after): held too.
+    assert replay.candidate.auto_approved == 20
+    assert replay.candidate.held_for_version == 40 + 10
+    assert replay.candidate.errors_let_through == 0  # v6's rejected outputs are not let through
+    assert replay.as_dict()["candidate"]["held_for_version"] == 50
+    # A stricter target than the record supports: nothing of v7 clears it.
+    assert policy_replay(candidate=candidate(mode="calibrated", audit_sample_rate=0.0,
+                                             error_rate_target=0.05)).candidate.auto_approved == 0
+    # The canary share lets its share of the held ones through, drawn as the gate draws it.
+    with override_settings(HITLCRM_NEW_VERSION_CANARY_SHARE=1.0):
+        canaries = policy_replay(candidate=calibrated).candidate
+    assert (canaries.auto_approved, canaries.canaries, canaries.held_for_version, canaries.errors_let_through) == (
+        70, 50, 0, 10)
+    # With the version rule off, the policy alone decides, as before.
+    with override_settings(HITLCRM_VERSION_GATE=False):
+        alone = policy_replay(candidate=calibrated)
+    assert (alone.candidate.auto_approved, alone.candidate.held_for_version, alone.version_rule) == (70, 0, False)
+
+
+@override_settings(HITLCRM_MIN_REVIEWS_TO_NARROW=40)
+def test_the_version_rule_costs_a_fixed_number_of_queries(versioned, agent, rita,
+                                                          django_assert_max_num_queries) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    calibrated = candidate(mode="calibrated", audit_sample_rate=0.0)
+    with CaptureQueriesContext(connection) as first:
+        policy_replay(candidate=calibrated)
+    one_by_one(agent, rita, 90, version=("2.3.1", "v8", "gpt-4o"), start=timezone.now() - timedelta(days=1))
+    with django_assert_max_num_queries(len(first)):  # 90 more items of a third version: no query more
+        assert policy_replay(candidate=calibrated).decisions == 160

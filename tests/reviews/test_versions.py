@@ -4,17 +4,20 @@ the record of the versions before it; the metrics are kept per version."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from reviews.gate import gate_decide
 from reviews.kinds import registered_kinds
 from reviews.models import AuditEvent, Policy, Proposal
-from reviews.services.checking import proposal_run_checks
+from reviews.services.checking import proposal_run_checks, version_standing_for
 from reviews.services.metrics import gate_metrics, metrics_roll_up, version_standing
 from reviews.state_machine import Status
 from reviews.versions import VersionStanding, canary_draw
@@ -242,8 +245,6 @@ def test_labels_of_reviewers_below_the_quality_floor_do_not_clear_a_version(agen
 @pytest.mark.django_db
 @FEW
 def test_the_metrics_are_kept_per_version_and_survive_the_roll_up(agent) -> None:
-    from datetime import UTC, datetime
-
     january, february = datetime(2026, 1, 10, tzinfo=UTC), datetime(2026, 2, 10, tzinfo=UTC)
     people = reviewer("rita")
     policy("cold_email", error_rate_target=0.1)
@@ -306,3 +307,51 @@ def test_a_golden_copy_says_what_an_item_in_the_queue_would(api, trusted_a, ada_
             assert copy.sampled_for_audit and copy.gate_reason == "sampled for audit"
         else:
             assert copy.gate_reason == held.gate_reason and not copy.sampled_for_audit
+
+
+# --- the gate's read of a version's record is cheap -------------------------------------------------
+
+def queries_by_table(context: Any) -> tuple[int, int]:
+    """(queries of the cache table, the others) among those captured."""
+    cached = sum(1 for query in context.captured_queries if "hitlcrm_cache" in query["sql"])
+    return cached, len(context.captured_queries) - cached
+
+
+@pytest.mark.django_db
+@FEW
+def test_the_gate_reads_a_versions_record_with_one_query_besides_the_cache(api, trusted_a) -> None:
+    # Closed months rolled up (B's record is mostly there) and the current month live.
+    decided(trusted_a[0], "cold_email", 30, reviewer=reviewer("sam"), version=B,
+            submitted_at=datetime(2026, 1, 10, tzinfo=UTC))
+    metrics_roll_up(full=True)
+    decided(trusted_a[0], "cold_email", 15, reviewer=reviewer("sam"), version=B)
+    output = submit(api, **version_of(B))  # the first submission reads the roll-ups and the floor once
+    rules = Policy.objects.get(task_type="cold_email")
+    with CaptureQueriesContext(connection) as again:
+        standing = version_standing_for(output, rules)
+    assert standing.cleared and standing.reviewed == 45
+    assert queries_by_table(again) == (1, 1)  # one read of the cache, one query of the months not rolled up
+
+    # Those months are read every time: a review of B counts at the next submission, cache or not.
+    decided(trusted_a[0], "cold_email", 5, reviewer=reviewer("sam"), version=B, action="reject")
+    assert version_standing_for(output, rules).reviewed == 50
+
+
+@pytest.mark.django_db
+@FEW
+def test_a_roll_up_drops_the_cached_sums_of_the_months_it_rewrote(agent) -> None:
+    """The roll-ups recompute the last closed months (late reviews of outputs submitted then): the sums
+    the gate keeps of them must follow, or a version's record would stay as it was."""
+    people = reviewer("sam")
+    january = datetime(2026, 1, 10, tzinfo=UTC)
+    decided(agent[0], "cold_email", 30, reviewer=people, version=B, submitted_at=january)
+    metrics_roll_up(full=True)
+    assert version_standing(task_type="cold_email", version=B, target=0.1).reviewed == 30  # now cached
+    decided(agent[0], "cold_email", 12, reviewer=people, version=B, submitted_at=january, action="reject")
+    assert version_standing(task_type="cold_email", version=B, target=0.1).reviewed == 30  # January is rolled up
+    metrics_roll_up(full=True)
+    after = version_standing(task_type="cold_email", version=B, target=0.1)
+    assert (after.reviewed, after.errors) == (42, 12)
+    with override_settings(HITLCRM_VERSION_STANDING_CACHE_SECONDS=0):  # nothing kept: the same answer
+        uncached = version_standing(task_type="cold_email", version=B, target=0.1)
+    assert (uncached.reviewed, uncached.errors) == (42, 12)

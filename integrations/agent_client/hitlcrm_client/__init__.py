@@ -31,11 +31,12 @@ from .models import (  # noqa: E402
     LawfulBasis,
     PreflightResult,
     Proposal,
+    Receipt,
 )
 
 __all__ = [
     "ApiError", "AsyncHitlcrmClient", "AuthenticationFailed", "BulkResult", "Check", "Conflict", "CrmChange",
     "CrmEvidence", "Decision", "DecisionTimeout", "EmailDraft", "Evidence", "FeedbackEntry", "HitlcrmClient",
     "HitlcrmError", "IdempotencyConflict", "InvalidInput", "LawfulBasis", "NotFound", "PayloadTooLarge", "PermissionDenied",
-    "PreflightResult", "Proposal", "RateLimited", "ServerError", "TransportError",
+    "PreflightResult", "Proposal", "RateLimited", "Receipt", "ServerError", "TransportError",
 ]

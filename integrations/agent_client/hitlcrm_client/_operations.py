@@ -30,6 +30,7 @@ from .models import (
     FeedbackPage,
     PreflightResult,
     Proposal,
+    Receipt,
     Until,
 )
 
@@ -210,6 +211,12 @@ class Operations:
                 return record
             if deadline is not None and time.monotonic() >= deadline:
                 raise DecisionTimeout(record, timeout or 0)
+
+    def receipt(self, proposal_id: int, decision_id: int | None, kind: str | None) -> Operation[Receipt]:
+        kind = yield from self._kind_of(proposal_id, kind)
+        params = {"decision": int(decision_id)} if decision_id is not None else None
+        response = yield Call("GET", f"{PATHS[kind]}/{int(proposal_id)}/receipt/", params=params)
+        return Receipt.from_answer(response.json())
 
     def feedback(self, since: datetime | str | None, limit: int | None) -> Operation[list[FeedbackEntry]]:
         params: dict[str, Any] = {}

@@ -20,7 +20,7 @@ import httpx
 from . import __version__
 from ._operations import Call, Operation, Operations, RetryPolicy, retry_after_seconds
 from .errors import ApiError, HitlcrmError, TransportError, error_from_response
-from .models import BulkResult, CrmChange, EmailDraft, FeedbackEntry, PreflightResult, Proposal, Until
+from .models import BulkResult, CrmChange, EmailDraft, FeedbackEntry, PreflightResult, Proposal, Receipt, Until
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
@@ -173,6 +173,12 @@ class HitlcrmClient(_Base):
         """This agent's outputs a reviewer rejected or edited, decided at or after ``since``, oldest first."""
         return self._run(self.ops.feedback(since, limit))
 
+    def receipt(self, proposal_id: int, *, decision_id: int | None = None, kind: str | None = None) -> Receipt:
+        """The signed receipt of the record's latest decision that still counts (or of ``decision_id``):
+        keep :meth:`Receipt.to_json` and verify it offline (``python -m reviews.receipts verify``).
+        :class:`NotFound` while nothing was decided."""
+        return self._run(self.ops.receipt(proposal_id, decision_id, kind))
+
 
 class AsyncHitlcrmClient(_Base):
     """The same API for asyncio agents; every method is a coroutine."""
@@ -252,6 +258,9 @@ class AsyncHitlcrmClient(_Base):
 
     async def feedback(self, since: datetime | str | None = None, *, limit: int | None = None) -> list[FeedbackEntry]:
         return await self._run(self.ops.feedback(since, limit))
+
+    async def receipt(self, proposal_id: int, *, decision_id: int | None = None, kind: str | None = None) -> Receipt:
+        return await self._run(self.ops.receipt(proposal_id, decision_id, kind))
 
 
 __all__ = ["AsyncHitlcrmClient", "HitlcrmClient"]

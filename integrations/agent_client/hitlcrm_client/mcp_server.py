@@ -2,8 +2,9 @@
 
 A thin adapter over :class:`~hitlcrm_client.AsyncHitlcrmClient`: it runs on the agent's machine and
 reaches hitlcrm by URL and token (``HITLCRM_URL``, ``HITLCRM_TOKEN``), over stdio (the default, for
-an MCP host that starts it) or streamable HTTP. The tools submit, look, wait, preflight and read
-feedback; none approves anything, since approving is a person's job in the review console.
+an MCP host that starts it) or streamable HTTP. The tools submit, look, wait, preflight, read
+feedback and fetch a decision's signed receipt; none approves anything, since approving is a
+person's job in the review console.
 
 Every tool answers the record plus ``next_step``, one sentence telling the model what to do now.
 Refusals (a bad token, invalid input) come back as tool errors whose text names the problem and
@@ -35,7 +36,8 @@ prospect or Salesforce until its checks pass and a person (or a policy a person 
 Typical loop: `preflight` a draft and fix what fails; `submit_email_draft` or `propose_crm_change`;
 `wait_for_decision` until it is decided; if it was rejected, read `reason_code` and `note`, revise,
 and submit the revised version (a new submission); if it was edited, learn from `decision.diff`.
-`list_feedback` shows past rejections and edits to learn from. You cannot approve anything yourself.
+`list_feedback` shows past rejections and edits to learn from. `get_receipt` fetches a decision's signed
+receipt, proof of what was approved, to keep. You cannot approve anything yourself.
 """
 
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True)
@@ -154,6 +156,24 @@ def build_server(client: AsyncHitlcrmClient) -> MCPServer:
         advice = ("Fix these before submitting: " + "; ".join(failing)) if failing else (
             "Every check passes; submit it." if result.outcome != "blocked" else "Submit it once fixed.")
         return {**result.model_dump(mode="json"), "next_step": advice}
+
+    @server.tool(annotations=READ)
+    async def get_receipt(
+        id: ProposalId,  # noqa: A002
+        decision_id: Annotated[int | None, Field(ge=1, description="One of the proposal's decisions; leave empty for "
+                                                                   "its latest decision that still counts.")] = None,
+    ) -> dict[str, Any]:
+        """Fetch the signed receipt of a decided proposal's decision: who decided what and when, the policy,
+        and for an approval the SHA-256 digest of exactly what will be sent or written. Keep `receipt` unchanged
+        (it is signed as it is) as proof; it verifies offline with `python -m reviews.receipts verify`. Fails
+        with a 404 while nothing has been decided: call wait_for_decision first."""
+        receipt = await _answer(client.receipt(id, decision_id=decision_id))
+        algorithm = receipt.signature.algorithm
+        how = ("--public-key with the installation's public key" if algorithm == "Ed25519"
+               else "--key-file with the installation's shared receipt key")
+        return {"receipt": receipt.received, "next_step": (
+            f"Keep this receipt unchanged as proof of the {receipt.decision} decision; anyone can check it offline "
+            f"with `python -m reviews.receipts verify receipt.json` and {how}.")}
 
     @server.tool(annotations=READ)
     async def list_feedback(

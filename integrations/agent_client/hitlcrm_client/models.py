@@ -7,10 +7,11 @@ keys a newer server adds (``extra="allow"``) so an older client goes on working.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 STATUSES = ("checking", "needs_review", "approved", "blocked", "rejected", "expired", "withdrawn", "executing",
             "done", "failed", "conflict")
@@ -246,6 +247,54 @@ class FeedbackPage(_Response):
     next: str | None
     cursor: str | None
     results: list[FeedbackEntry]
+
+
+class ReceiptPolicy(_Response):
+    task_type: str = Field(description="The task type of the policy that routed the record (or '*').")
+    version: int | None = Field(description="Its version: with the task type, it names one set of rules.")
+
+
+class ReceiptSignature(_Response):
+    algorithm: str = Field(description="Ed25519: verify with the installation's public key; HMAC-SHA256: with "
+                                       "its shared key.")
+    key_id: str | None = Field(default=None, description="Ed25519: which key signed (16 hex digits).")
+    value: str = Field(description="The hex signature of the RFC 8785 form of every other member.")
+
+
+class Receipt(_Response):
+    """A decision's signed receipt (``GET /api/v1/<kind>/<id>/receipt/``): proof of what was decided,
+    and for an approval the digest of exactly what the executor sends. Keep it as received
+    (:meth:`to_json`) and verify it offline: ``python -m reviews.receipts verify receipt.json
+    --public-key PUBLIC.pem`` (or ``--key-file KEY`` for an HMAC-signed one)."""
+
+    format: str
+    proposal_id: int
+    kind: str
+    decision_id: int
+    decision: str = Field(description="approve, edit_approve, reject or auto_approve.")
+    decided_by: str = Field(description="The reviewer's username, or policy:<task type>@v<version>.")
+    decided_at: str = Field(description="When (ISO 8601, UTC), exactly as signed.")
+    digest: str | None = Field(description="On the approval that made the record approved: the SHA-256 of the "
+                                           "RFC 8785 form of exactly what the executor sends; null otherwise.")
+    digest_algorithm: str
+    policy: ReceiptPolicy
+    signature: ReceiptSignature
+    _received: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def from_answer(cls, body: dict[str, Any]) -> Receipt:
+        receipt = cls.model_validate(body)
+        receipt._received = body
+        return receipt
+
+    @property
+    def received(self) -> dict[str, Any]:
+        """The receipt's JSON exactly as hitlcrm sent it: what the signature is over, members and all."""
+        return self._received or self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """The receipt as JSON, to store and to verify (``python -m reviews.receipts verify``)."""
+        return json.dumps(self.received, ensure_ascii=False, indent=2)
 
 
 class ErrorBody(_Response):

@@ -109,3 +109,35 @@ def test_reviewer_quality_on_the_dashboard(browser, live_server, agent, rita, ru
     assert "counted" in page.inner_text('#reviewers tr[data-reviewer="rita"]')
     page.locator("#quality").scroll_into_view_if_needed()
     print(shot(page, tmp_path, "dashboard-reviewer-quality"))
+
+
+def test_a_policy_for_a_new_prompt_is_previewed_on_that_prompts_outputs(browser, live_server, agent, rita, sam,
+                                                                        tmp_path) -> None:
+    """The admin gives prompt v7 rules of its own: the form says what the scope fields do, the preview
+    replays v7's outputs alone and shows which the version rule would still have held for a person."""
+    policy("cold_email", mode="always_review", audit_sample_rate=0.0)
+    decided(agent[0], "cold_email", 120, reviewer=rita, checks=PASSING, version=("2.3.1", "v7", "gpt-4o"))
+    decided(agent[0], "cold_email", 300, reviewer=rita, checks=PASSING, version=("2.3.1", "v6", "gpt-4o"))
+
+    page = signed_in_page(browser, live_server, sam)
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/policy/add/")
+    scope = page.inner_text("fieldset:has(#id_prompt_version)")
+    assert "Versions it governs" in scope and "the most specific of the task type's policies" in scope
+    assert "Only the outputs naming this prompt version" in scope
+    page.fill("#id_task_type", "cold_email")
+    page.fill("#id_prompt_version", "v7")
+    page.select_option("#id_mode", "calibrated")
+    page.fill("#id_audit_sample_rate", "0")
+    page.click("#preview-impact")
+    page.wait_for_selector("#replay")
+    assert page.inner_text("#replay-governs") == "cold_email, prompt v7"
+    figures = page.inner_text("#replay-figures")
+    assert "120" in figures and "Held for a person by the version rule" in figures  # none of v7's was earned yet
+    assert "as it stood when each item was submitted" in page.inner_text("#replay-version-rule")
+    print(shot(page, tmp_path, "policy-preview-scoped"))
+    page.locator("#replay").screenshot(path=str(tmp_path / "replay-panel-scoped.png"))
+    page.locator("fieldset:has(#id_prompt_version)").screenshot(path=str(tmp_path / "policy-scope-fields.png"))
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist")
+    assert AuditEvent.objects.get(action="policy_changed").data["scope"]["prompt_version"] == "v7"
+    assert Policy.objects.get(task_type="cold_email", prompt_version="v7").mode == "calibrated"

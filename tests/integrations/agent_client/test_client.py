@@ -149,3 +149,34 @@ def test_get_finds_a_records_kind_by_itself_and_names_a_missing_one(gate) -> Non
         assert fresh.get(change.id).kind == "crm_change"
         with pytest.raises(NotFound):
             fresh.get(change.id + 1000)
+
+
+def test_the_receipt_of_a_console_approval_verifies_offline_with_the_public_key_alone(gate, reviewer_soon, settings,
+                                                                                     tmp_path) -> None:
+    from tests.reviews.test_receipts import ed25519_pem, offline, public_pem_of
+
+    private = ed25519_pem()
+    settings.HITLCRM_RECEIPT_SIGNING_KEY = private  # the live server signs with it (Ed25519)
+    with HitlcrmClient(gate.url, gate.token) as client:
+        record = client.submit_email_draft(**payload())
+        wait_for(lambda: client.get(record.id).status == "needs_review", timeout=60, what="the worker's checks")
+        with pytest.raises(NotFound, match="no decision yet"):
+            client.receipt(record.id)
+        reviewer_soon(record.id, "approve", delay=0)
+        client.wait_for_decision(record.id, timeout=90)
+        receipt = client.receipt(record.id)
+
+    async def fetched_async() -> object:
+        async with AsyncHitlcrmClient(gate.url, gate.token) as async_client:
+            return await async_client.receipt(record.id, decision_id=receipt.decision_id)
+
+    assert asyncio.run(fetched_async()).received == receipt.received
+    assert (receipt.proposal_id, receipt.decision, receipt.decided_by) == (record.id, "approve", "rita")
+    assert receipt.signature.algorithm == "Ed25519" and receipt.digest is not None
+    # What the agent keeps verifies offline, with nothing but the installation's public key.
+    kept, public = tmp_path / "receipt.json", tmp_path / "hitlcrm-receipts.pub.pem"
+    kept.write_text(receipt.to_json())
+    public.write_text(public_pem_of(private))
+    verified = offline("verify", str(kept), "--public-key", str(public))
+    assert verified.returncode == 0, verified.stderr
+    assert f"of proposal {record.id} by rita" in verified.stdout

@@ -4,6 +4,7 @@ are rejected for tone with a note, the others approved. No model is called."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -55,7 +56,8 @@ def reviewer_at_work(console) -> Iterator[None]:
         raise failures[0]
 
 
-def test_every_python_block_of_the_agents_guide_runs_against_a_live_server(gate, reviewer_at_work, tmp_path) -> None:
+def test_every_python_block_of_the_agents_guide_runs_against_a_live_server(gate, reviewer_at_work, tmp_path,
+                                                                         settings) -> None:
     blocks = PYTHON_BLOCK.findall(DOC.read_text())
     assert len(blocks) >= 5
     script = tmp_path / "agents_md.py"
@@ -68,6 +70,11 @@ def test_every_python_block_of_the_agents_guide_runs_against_a_live_server(gate,
     assert any(line.startswith("preflight: needs_review") for line in lines), lines
     graph = [line for line in lines if line.startswith("graph:")]
     assert graph == [f"graph: rejected tone {NOTE}", "graph: approved  "], graph
+    assert "receipt: approve rita HMAC-SHA256 True" in lines  # the graph's approval, its receipt kept
+    (kept,) = tmp_path.glob("receipt-*.json")
+    from reviews.receipts import receipt_verify
+
+    assert receipt_verify(json.loads(kept.read_text()), settings.HITLCRM_RECEIPT_KEY)["decision"] == "approve"
     assert f"tool: Not sent: a reviewer rejected it (tone): {NOTE}. Revise it and call send_email again." in lines
     assert "bulk: 2 created, 0 invalid" in lines and "bulk approved: [True, True]" in lines
     assert lines.count(f"feedback: rejected tone {NOTE}") == 2  # the graph's first draft and the tool's

@@ -20,7 +20,8 @@ from .conftest import payload, stored_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-TOOLS = {"submit_email_draft", "propose_crm_change", "get_proposal", "wait_for_decision", "preflight", "list_feedback"}
+TOOLS = {"submit_email_draft", "propose_crm_change", "get_proposal", "wait_for_decision", "preflight", "list_feedback",
+         "get_receipt"}
 
 
 def with_session(url: str, token: str, steps: Callable[[ClientSession], Awaitable[Any]]) -> Any:
@@ -78,6 +79,31 @@ def test_submit_then_a_console_rejection_reaches_wait_for_decision(gate, reviewe
     assert "No claims about competitors" in waited["next_step"] and "Revise" in waited["next_step"]
     assert looked["id"] == submitted["id"] and looked["status"] == "rejected"
     assert [entry["proposal_id"] for entry in feedback["feedback"]] == [submitted["id"]]
+
+
+def test_get_receipt_answers_a_decisions_signed_receipt_to_keep(gate, reviewer_soon, tmp_path) -> None:
+    from tests.reviews.test_receipts import offline
+
+    async def steps(session: ClientSession) -> Any:
+        submitted = answer(await session.call_tool("submit_email_draft", {"draft": payload()}))
+        early = error_text(await session.call_tool("get_receipt", {"id": submitted["id"]}))
+        reviewer_soon(submitted["id"], "reject", reason_code="tone", note="Too pushy", delay=0)
+        await session.call_tool("wait_for_decision", {"id": submitted["id"], "timeout_seconds": 90})
+        return submitted, early, answer(await session.call_tool("get_receipt", {"id": submitted["id"]}))
+
+    submitted, early, receipt = with_session(gate.url, gate.token, steps)
+    assert "404" in early and "no decision yet" in early
+    kept = receipt["receipt"]
+    assert (kept["proposal_id"], kept["decision"], kept["decided_by"], kept["digest"]) == (
+        submitted["id"], "reject", "rita", None)
+    assert "Keep this receipt unchanged" in receipt["next_step"] and "python -m reviews.receipts verify" in \
+        receipt["next_step"]
+    # Kept as the tool answered it, it verifies offline (here with the installation's shared key).
+    from django.conf import settings
+
+    path = tmp_path / "receipt.json"
+    path.write_text(json.dumps(kept))
+    assert offline("verify", str(path), "--key", settings.HITLCRM_RECEIPT_KEY).returncode == 0
 
 
 def test_preflight_names_the_failing_check_and_leaves_no_row(gate) -> None:

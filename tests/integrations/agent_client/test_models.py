@@ -38,6 +38,9 @@ COMPONENTS: list[tuple[type[BaseModel], str]] = [
     (models.PolicySummary, "PolicySummary"),
     (models.FeedbackEntry, "FeedbackEntry"),
     (models.FeedbackPage, "FeedbackPage"),
+    (models.Receipt, "Receipt"),
+    (models.ReceiptPolicy, "ReceiptPolicy"),
+    (models.ReceiptSignature, "ReceiptSignature"),
     (models.ErrorBody, "Error"),
 ]
 
