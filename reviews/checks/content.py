@@ -11,16 +11,23 @@ from .base import HARD, MAX_SPANS, PART_FIELDS, SOFT, Check, CheckContext, Check
 from .lexicon import tone_matches
 from .placeholders import placeholder_matches, unquoted
 from .text import body_text, email_parts, excerpt, first_line, first_line_span, normalise, readable_parts
-from .tone import STRONG, TONE_FAIL_SCORE, ToneHit, family_hits, merge_overlapping
+from .tone import STRONG, TONE_FAIL_SCORE, ToneHit, family_hits, merge_overlapping, negated
 
 EMAIL = frozenset({"email_draft"})
+
+
+def names_the_company(slot: str, company: str) -> bool:
+    """The slot's words are the prospect's own name ("Acme Inc" writing to Acme Inc), not a template's."""
+    slot = slot.strip().lower()
+    return len(slot) >= 3 and bool(company) and re.search(r"(?<!\w)" + re.escape(slot) + r"(?!\w)", company) is not None
 
 
 @registry.register
 class PlaceholderCheck(Check):
     """Unfilled template slots in any merge-tag syntax (``{{first_name}}``, ``[Company]``,
     ``<<Company Name>>``, ``%NAME%``, ``*|FNAME|*``... see ``placeholders``) in any part a
-    recipient reads, quoted lines excepted. Hard: a template slot never goes out."""
+    recipient reads, quoted lines excepted; a template's example name ("Acme Inc") is not one when it is
+    the prospect's own company. Hard: a template slot never goes out."""
 
     name = "placeholders"
     severity = HARD
@@ -29,8 +36,10 @@ class PlaceholderCheck(Check):
     def run(self, proposal: Any, context: CheckContext) -> CheckOutcome:
         found: dict[str, list[str]] = {}
         spans: list[dict[str, object]] = []
+        # A template's example name ("Acme Inc") is the prospect's own name when the prospect is called that.
+        company = normalise(proposal.company_name or str((context.crm_record or {}).get("Company") or "")).lower()
         for where, text in email_parts(proposal):
-            matches = placeholder_matches(text)
+            matches = [m for m in placeholder_matches(text) if not names_the_company(m.group(0), company)]
             if matches:
                 found[where] = list(dict.fromkeys(match.group(0) for match in matches))
                 spans += [Span(m.start(), m.end(), m.group(0), PART_FIELDS[where]).as_dict() for m in matches]
@@ -158,7 +167,7 @@ class ToneCheck(Check):
         for where, text in email_parts(proposal):
             visible = unquoted(text)
             found = [ToneHit(category, STRONG, m.start(), m.end(), m.group(0).strip())
-                     for category, m in tone_matches(visible, context.policy)]
+                     for category, m in tone_matches(visible, context.policy) if not negated(visible, m.start())]
             # The families are built-in vocabulary: replacing the built-in lexicon drops them too.
             if hitlcrm_settings.TONE_LEXICON_DEFAULTS:
                 found += family_hits(visible, allowed)

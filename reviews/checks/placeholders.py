@@ -1,20 +1,28 @@
 """Recognising unfilled template slots in the text a recipient reads.
 
-Every common merge-tag syntax is recognised: ``{{first_name}}``, ``{first_name}``, ``{% if %}``,
-``{!Contact.FirstName}``, ``${name}``, ``$first_name``, ``[[name]]``, ``[Company]``,
-``[Company Name]``, ``[insert milestone]``, ``[FIRST_NAME]``, ``<<Company Name>>``, ``<NAME>``,
-``<first name>``, ``%FIRST_NAME%``, ``%%FirstName%%``, ``*|FNAME|*``, ``((first_name))``,
-``__NAME__``, ``#FirstName#``, ``%%=v(@FirstName)=%%``, ``@first_name``, ``{first_name|there}``, a bare
-``FIRSTNAME`` and "INSERT COMPANY NAME HERE"; notes to self ("[mention their podcast]", "TODO: ...",
-"(insert stat)", a line of capitals such as "INSERT CASE STUDY FROM SIMILAR BROKER"), blanks
-("Dear ____,") and stand-in figures ("X hours", "$XX", "X%", "??%").
+The merge tags of the common sending tools and template languages: ``{{first_name}}`` (HubSpot,
+Outreach, Salesloft, Lemlist, Apollo, Marketo, Klaviyo, Liquid, Handlebars), ``{% if %}``, ``{# #}``,
+``<%= name %>`` (ERB), ``[% name %]``, ``{first_name}``, ``{0}``, ``{$name}``, ``{contactfield=x}``,
+``{!Contact.FirstName}``, ``${name}``, ``$first_name``, ``%(name)s``, ``[[name]]``,
+``[firstname,fallback=]``, ``~Contact.FirstName~``, ``$[LF:FIRSTNAME]$``, ``[Company]``,
+``[Company Name]``, ``[insert milestone]``, ``[FIRST_NAME]``, ``[stat]``, ``<<Company Name>>``,
+``<NAME>``, ``<first name>``, ``<topic>``, ``%FIRST_NAME%``, ``%%FirstName%%``, ``%%First Name%%``,
+``*|FNAME|*``, ``((first_name))``, ``__NAME__``, ``#FirstName#``, ``%%=v(@FirstName)=%%``,
+``@first_name``, ``{first_name|there}``, a field name for a name (``FIRSTNAME``, ``Hi Firstname,``,
+``company_name``), "INSERT COMPANY NAME HERE", "NAME HERE", "[ ]", an HTML comment typed into plain
+text, and a template's example names ("Acme Inc", "Company X", "XYZ Corp"). Notes to self ("[mention
+their podcast]", "[Note: ...]", "(AI: ...)", "NOTE TO SELF", "TODO: ...", "(insert stat)", "(add case
+study)", "Draft v2 - ...", "... before sending", "make this paragraph more specific", "(... once we
+know ...)", a line of capitals such as "INSERT CASE STUDY FROM SIMILAR BROKER"), blanks ("Dear ____,",
+"your post about .") and stand-in figures ("X hours", "TK hours", "$XX", "X%", "N%", "??%").
 
-What is not a slot: prose in brackets ("(see attached)", "[1]", "[Webinar recording]"), prices
-("$49/month", "$5k"), percentages ("20% off"), markdown links ("[our guide](https://…)"), markup
-in an HTML body (its tags are stripped before) and the prospect's own words: a quoted line
-(starting with ">"), an inline double-quoted passage, a code or configuration block (fenced with
-backticks, or two or more indented lines shaped like code, YAML, compose or nginx files). Those
-may well contain their own template text or code (``${POSTGRES_PASSWORD}``).
+What is not a slot: prose in brackets ("(see attached)", "[1]", "[Webinar recording]", "[PDF]",
+"(source: ...)"), "Note: prices exclude VAT", prices ("$49/month", "$5k"), percentages ("20% off"),
+markdown links ("[our guide](https://…)"), markup in an HTML body (its tags are stripped before) and
+the prospect's own words: a quoted line (starting with ">"), an inline double-quoted passage, a code
+or configuration block (fenced with backticks, or two or more indented lines shaped like code, YAML,
+compose or nginx files). Those may well contain their own template text or code
+(``${POSTGRES_PASSWORD}``).
 """
 
 from __future__ import annotations
@@ -29,12 +37,50 @@ SLOT_WORDS = (
     "position|city|country|region|industry|product|service|date|day|time|recipient|recipient's|prospect|"
     "prospect's|contact|lead|email|phone|number|link|url|website|pain|point|competitor|team|department|person|"
     "insert|add|enter|your|their|his|her|here|value|field|placeholder|tbd|todo|x+|fname|lname|sender|signature|"
-    "milestone|achievement|metric|customer|client|employer|location|address|salutation"
+    "milestone|achievement|metric|customer|client|employer|location|address|salutation|"
+    # What a template asks the writer to supply: "[stat]", "<topic>", "[relevant detail]", "$[amount]".
+    "stat|stats|statistic|statistics|figure|percentage|percent|amount|benefit|testimonial|icebreaker|"
+    "personali[sz]ation|trigger|hook|vertical|peer|mutual|referral|specific|detail|relevant|similar|topic|"
+    "compliment|initials|nickname|niche|personali[sz]ed?|opener|snippet|variable|custom"
 )
 _SLOT = r"(?:" + SLOT_WORDS + r")"
 # A bracketed phrase of 1-5 words (letters, apostrophes, dots, hyphens, slashes).
 _PHRASE = r"(?:[A-Za-z][\w'.&/-]*\s+){0,4}"
 _TITLE_WORD = r"(?:[A-Z][\w'&.-]*|of|the|and|or|for|to|a|an|in|at|on|s)"
+
+# Notes the writer left for themselves (or for whoever edits the draft), in any letter case.
+_NOTES = (
+    r"|\bnotes?\s+(?:to|for)\s+(?:self|myself|me)\b|\breminder\s+to\s+(?:self|myself)\b"  # NOTE TO SELF: ...
+    # A label addressed to the writer in brackets: "(AI: make this more specific)", "[SDR: add a line]".
+    r"|[(\[]\s*(?:ai|gpt|chatgpt|llm|claude|copilot|assistant|bot|editor|editor's\s+note|writer|sdr|bdr|ae|rep|"
+    r"internal|internal\s+note|private\s+note|draft|placeholder|personali[sz]ation|fact[- ]check|verify|check|"
+    r"confirm|fill[- ]in)\s*(?::|\s-\s)[^()\[\]\n]{0,200}[)\]]?"
+    r"|\[\s*(?:note|notes|reminder|comment)\b[^\[\]\n]{0,160}\]"       # [Note: update the figures]
+    # A line that heads a draft: "Draft v2 - shorten the intro", "[DRAFT]", "v3:".
+    r"|^[ \t]*\[?[ \t]*draft[ \t]*(?:#|no\.?[ \t]*)?(?:v(?:ersion)?[ \t]*\.?[ \t]*\d+(?:\.\d+)?|\d+)\b\]?"
+    r"|^[ \t]*\[[ \t]*draft[ \t]*\]|^[ \t]*draft[ \t]*[:\u2013-]|^[ \t]*v\d+(?:\.\d+)?[ \t]*[:\u2013-]"
+    # An instruction that only makes sense before the email goes: "... before sending", "(remove before send)".
+    r"|\bbefore\s+(?:sending|send|we\s+send|you\s+send|it\s+goes\s+out|this\s+goes\s+out|hitting\s+send|"
+    r"it\s+is\s+sent|this\s+is\s+sent)(?:\s+(?:it|this|out|the\s+email|the\s+draft))?(?=\s*(?:[.;)\]!]|$))"
+    # An edit to the draft itself: "make this paragraph more specific", "shorten intro", "tighten this section".
+    r"|\b(?:shorten|lengthen|tighten|trim|rewrite|rephrase|reword|redo|tweak|soften|punch\s+up|expand|"
+    r"personali[sz]e|customi[sz]e|polish|make|fix|cut|update|finish)\s+(?:up\s+)?(?:this\s+)?(?:first\s+|opening\s+|"
+    r"second\s+|last\s+|closing\s+)?(?:paragraph|sentence|intro|introduction|opener|section|cta|p\.?s\.?(?=\s)|"
+    r"subject\s+line|sign[- ]off|opening\s+line|first\s+line)\b"
+    # A condition on what the writer does not know yet: "(... once we know what they fly)".
+    r"|\([^()\n]{0,120}\b(?:once\s+we\s+(?:know|have|hear|confirm|find|get)|when\s+we\s+(?:know|have|find)|"
+    r"if\s+we\s+(?:can\s+)?(?:find|confirm|get)|to\s+be\s+confirmed|need\s+to\s+(?:check|confirm|verify|find)|"
+    r"double[- ]check|fact[- ]check|look\s+(?:this\s+|it\s+)?up|find\s+out)\b[^()\n]{0,120}\)"
+    # An instruction in sentence case where a line or sentence starts: "Insert a case study here.", "Add stat."
+    r"|(?:^[ \t]*|(?<=[.!?:] ))(?:insert|add|include|mention|paste|personali[sz]e|drop\s+in|cite|fill\s+in)\s+"
+    r"(?:(?:a|an|the|their|our|some|one|relevant|specific|recent|short|quick|real|another|1|2|one\s+or\s+two)\s+)*"
+    r"(?:case\s+stud(?:y|ies)|stat(?:istic)?s?|testimonial|customer\s+(?:story|name|logo|quote)|quote|link|logo|"
+    r"personali[sz]ation|personal\s+(?:line|note|touch)|icebreaker|opener|cta|calendly|social\s+proof|proof\s+point|"
+    r"example|metric|figure|number|result|compliment|hook|reference|detail|line|sentence|paragraph)\b"
+    r"|\bas\s+an\s+ai(?:\s+language)?\s+model\b"                        # a model's own words left in
+    # A place an earlier fill vanished from: "I saw your post about .", "the team at , ".
+    r"|\b(?:at|for|with|about|on|like|from|of|the|to|into|by|in|your|our)[ \t]+[,.;:!?](?=[ \t]|$)"
+)
 
 _ANY_CASE = re.compile(
     r"\{\{[^{}]{0,80}\}\}"                                      # {{first_name}}  {{ company | default }}
@@ -48,14 +94,23 @@ _ANY_CASE = re.compile(
     r"|<\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.-]+){0,4}\s*>"    # <first name>  <Company>
     r"|\*\|[A-Za-z0-9_:]{1,40}\|\*"                              # *|FNAME|* (Mailchimp)
     r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
-    r"|%%[A-Za-z][A-Za-z0-9_]{0,40}%%"                           # %%FirstName%%
+    r"|%%[A-Za-z][A-Za-z0-9_ ]{0,40}%%"                          # %%FirstName%%  %%First Name%% (Pardot, Acoustic)
+    r"|<%[^%\n]{1,80}%>|\[%[^%\n]{1,80}%\]|\{#[^{}#\n]{1,80}#\}"     # <%= name %> (ERB, EJS)  [% name %]  {# note #}
+    r"|~[A-Za-z_]\w*\.[A-Za-z_][\w.]*~"                             # ~Contact.FirstName~ (Keap)
+    r"|\$\[[A-Z]{1,3}:[^\]\n]{1,40}\]\$"                              # $[LF:FIRSTNAME]$ (Zoho Campaigns)
+    r"|\{\$\w{1,40}\}|\{\w{1,40}=[^{}\n]{0,40}\}|\{\d\}"              # {$name} (MailerLite)  {contactfield=firstname}  {0}
+    r"|\[\w{1,40},\s*fallback=[^\]\n]{0,40}\]"                        # [firstname,fallback=there] (Campaign Monitor)
+    r"|%\([a-z_]{1,40}\)[sd]\b"                                     # %(first_name)s
+    r"|\[[ \t]{0,3}\]"                                              # "Hi [ ]," (an empty slot)
+    r"|<!--[^\n]{0,300}?-->"                                        # <!-- personalise --> typed into a plain-text body
     r"|\$[a-z]{0,12}?" + _SLOT + r"(?:_?\w+)?\b"                 # $company  $COMPANY  $first_name  $firstname
     r"|\binsert\s+[^.!?\n<>]{1,50}?\s+here\b"                    # Insert company name here
     r"|\b(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening))[ \t]+(?:\{\s*\}[ \t]*)?,"  # "Hi ," "Hi {},"
     r"|(?<=[\s(])['\u2019]s\b(?=\s)"                               # "Congrats on 's new office" (an empty fill)
     r"|\[\s*(?:mention|insert|add|include|reference|find|fill|put|personali[sz]e|todo|tbd|check|confirm|replace|"
     r"look\s+up|pull|cite|drop|paste|write|something|custom|personal)\b[^\[\]\n]{0,160}\](?!\()"  # [mention their podcast …]
-    r"|\(\s*(?:insert|personali[sz]e)\b(?![-'])[^()\n]{0,80}\)"  # (insert stat)
+    r"|\(\s*(?:insert|personali[sz]e|add|include|mention|cite|drop|paste|fill\s+in|pull|swap|replace|tbd|tbc|todo|"
+    r"placeholder)\b(?![-'])[^()\n]{0,80}\)"                          # (insert stat)  (add case study)
     r"|\{\s*[A-Za-z_][\w.]*\s*\|[^{}\n]{0,40}\}"                  # {first_name|there}
     r"|@(?:first|last|full|company|contact|recipient)_?name\b"       # @first_name
     r"|(?<![\w?!])\?{2,}"                                            # "by ??%"
@@ -63,6 +118,7 @@ _ANY_CASE = re.compile(
     r"|(?<![\w#])#[A-Za-z_][A-Za-z0-9_.]{1,40}#(?![\w#])"         # #FirstName# (Zoho, Act-On)
     r"|(?<!\w)_{3,}(?!\w)"                                         # "Dear ____," (a blank to fill)
     r"|^[ \t]*(?:todo|tbd|fixme|tk)\b\s*[:\-]"                    # "TODO: add a line about their stack"
+    + _NOTES +
     r"|\(\s*(?:(?:your|their|the|prospect|prospect's)\s+)?(?:company|first|last|full|contact|prospect|recipient|client|"
     r"customer|account|business|practice)(?:'s)?\s+(?:name|company|title|role|industry)\s*\)",  # (company name)
     re.IGNORECASE | re.MULTILINE,
@@ -73,7 +129,7 @@ _CASED = re.compile(
     r"%[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%|%[a-z]+(?:_[a-z]+)+%|%[A-Z][a-z]+(?:[A-Z][a-z]+)+%"  # %NAME% %first_name%
     r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                    # <NAME>  <COMPANY NAME>  <first_name>
     r"|\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]"                        # [FIRST_NAME]
-    r"|\[[a-z]+(?:[ -][a-z]+){1,5}\](?!\()"                        # [recent funding round]
+    r"|\[[a-z]+(?:\s*[ /-]\s*[a-z]+){1,6}\](?!\()"                  # [recent funding round]  [launch / funding]
     r"|\[\s*" + _TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r"){1,5}\s*\](?!\()"  # [Case Study Link]  [Recent News]
     r"|\$[a-z]+_[a-z_]+\b|\$[a-z]+[A-Z][A-Za-z]+\b"              # $first_name  $firstName
     r"|__[A-Z][A-Z0-9_]*__"                                      # __FIRST_NAME__
@@ -84,8 +140,36 @@ _CASED = re.compile(
     r"|\b[XN]\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
-    r"|\b(?:TODO|FIXME)\b"                                          # a note to self left in
-    # A line that is an instruction in capitals: "INSERT CASE STUDY FROM SIMILAR BROKER".
+    r"|\b(?:TODO|FIXME|TKTK)\b|\b(?:TBD|TBC|TK|XXX|NOTE|NB)\s*:(?=\s)"      # a note to self left in ("TBD: a stat")
+    # Journalists' "TK" for a figure still to come: "about TK hours", "by TK%".
+    r"|\bTK\b(?=\s?%|\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|times|people|customers|clients|users|"
+    r"dollars|calls|tickets|leads|deals|meetings|sites|locations)\b)"
+    r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in (
+        "about", "around", "roughly", "nearly", "over", "under", "by", "save", "saves", "saved", "of", "to", "cut",
+        "only", "just", "approximately")) + r")TK\b"
+    r"|(?<![\w.$#])(?:N|#{1,3})(?:\.#+)?\s?%"                              # "by N%", "##%" (stand-in percentages)
+    # A single word in brackets written as a field: "[stat]", "[ATTACHMENT]" (not "[sic]" or a subject tag).
+    r"|\[(?!sic\])[a-z]{2,30}\]"
+    r"|\[(?!(?:PDF|NEW|UPDATE|UPDATED|VIDEO|WEBINAR|EVENT|INVITE|INVITATION|REMINDER|FYI|ACTION|URGENT|IMPORTANT|SIC|"
+    r"EXTERNAL|EXT|FWD|AD|PR|PS|EDIT|EDITED|DEMO|SALE|OFFER|GUIDE|REPORT|AUDIO|LIVE|BETA|ALERT|INFO|TIP|BLOG|NEWS|"
+    r"PODCAST|FREE|RSVP|QUOTE|PHOTO|PHOTOS|LINK|CASE STUDY)\])[A-Z]{3,30}\]"
+    # Capitals ending in HERE: "NAME HERE", "COMPANY LOGO HERE" (not "CLICK HERE").
+    r"|\b(?!(?:CLICK|SIGN|START|TAP|REPLY|RESPOND|BOOK|REGISTER|JOIN|APPLY)\b)[A-Z]{2,}(?:\s+[A-Z]{2,}){0,3}\s+HERE\b"
+    # A field name where a name should be: "Hi Firstname,", "at company_name", "Dear firstName".
+    r"|\b(?:first|last|full|company|contact|account|prospect|recipient|sender|business)_(?:name|title|company|email)\b"
+    r"|\b(?:first|last|full|company|contact|account|prospect|recipient|sender)(?:Name|Title|Company)\b"
+    r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in ("Hi", "HI", "Hello", "Hey", "Dear")) + r")"
+    r"(?:Firstname|FirstName|Name|NAME|Contact|Recipient|Prospect)(?=\s*[,!:\n])"
+    # A template's example company or person, never the prospect: "Acme Inc", "Company X", "XYZ Corp", "John Doe".
+    r"|\b(?:Acme|ACME)\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|LLC|Industries|Widgets)\b\.?"
+    r"|\bAcme(?=\s+(?:and|or|have|has|had|saw|sees|cut|cuts|use|used|uses|is|are|was|were|grew|reduced|increased|"
+    r"doubled|tripled|switched|went)\b)"
+    r"|\b(?:Company|Client|Customer|Brand|Competitor|Vendor|Prospect)\s+(?:X|Y|Z|XYZ|ABC)\b"
+    r"|\b(?:XYZ|ABC)\s+(?:Corp|Corporation|Inc|Company|Co|Ltd|LLC|Industries)\b\.?|\b(?:John|Jane)\s+Doe\b"
+    r"|\b[Ll]orem\s+ipsum\b|\b(?:your|their|my)(?:company|website|domain|site|brand|business)(?:name)?\.com\b"
+    # An instruction in capitals: "INSERT PERSONALIZED FIRST LINE" anywhere; "INCLUDE QUOTE FROM THE CFO" as a
+    # line of its own ("We ADD VALUE FOR EVERY TEAM" is shouting, not a slot).
+    r"|\b(?:INSERT|PERSONALI[SZ]E|PASTE|FILL\s+IN)(?:[ \t]+[A-Z][A-Z0-9'&/-]*)+"
     r"|^[ \t]*(?:ADD|ENTER|PUT|INSERT|INCLUDE|MENTION|PASTE|PERSONALI[SZ]E|REFERENCE|DROP|CITE)"
     r"(?:[ \t]+[A-Z][A-Z0-9'&/-]*){2,}[ \t]*[.:]?(?=[ \t]*$)",
     re.MULTILINE,

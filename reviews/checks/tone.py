@@ -14,7 +14,12 @@ Pattern syntax (one string per pattern, words separated by spaces):
 - ``~N``: up to N words of anything (``you ~2 crazy`` finds "you would be crazy");
 - ``re:REGEX``: one word matching the regular expression (``re:\\d+x`` for "10x").
 
-A hit right after "not", "no", "never" or "without" is ignored ("not urgent", "no guarantee").
+A hit right after "not", "no", "never" or "without", or after one of them and an article, is ignored
+("not urgent", "no guarantee", "isn't the cheapest"); a pattern may open with the negator when the
+negation is the flaw ("don't leave me hanging"). A pattern marked ``ASSERTED`` counts only a statement
+made as done: its sentence must not make it an offer or a condition before it ("If useful, I'll send
+the contract", "Happy to ...", "As requested, ..."); one marked ``DATED`` does not count when its
+sentence places it in the past ("Thanks for choosing us last year").
 Each family pattern has a weight; a draft whose hits (with the tone lexicon's, weight 1 each) add
 up to ``TONE_FAIL_SCORE`` fails. Weak signals (an enthusiastic adjective) weigh 0.5: one is
 allowed, two are not. What is deliberately not flagged: polite apologies about something that
@@ -43,12 +48,16 @@ _CONTRACTIONS = {
 }
 _ENDINGS = {"n't": "not", "'re": "are", "'ll": "will", "'ve": "have", "'d": "would", "'m": "am"}
 _SUFFIXES = ("ations", "ation", "ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s", "y", "e")
+# Words a suffix would fold into another word: "every" is not "ever".
+_KEPT = frozenset({"every"})
 
 
 def stem(word: str) -> str:
     """A crude, consistent stem: the longest listed suffix removed when three letters remain
     ("bothering" -> "bother", "apologies" -> "apolog"). Text and patterns share it, so only
     consistency matters, not linguistic accuracy."""
+    if word in _KEPT:
+        return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
@@ -125,10 +134,12 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 _FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|packed|hectic)"
-_NOISE = "(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*)"
+_NOISE = ("(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*|"
+          "pest|nuisanc*|nag*|annoy*|burden*|unexpected)")
 # A deadline: "by noon", "before Friday", "by the end of the quarter".
 _DEADLINE = ("(by|before|until) (re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|cob|monday|"
-             "tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|then)")
+             "tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|then|lunch*|"
+             "close of play)")
 _SLOT = ("(slot|spot|seat|place|allocation|reservation|package|offer|discount|rate|pricing|date|booking|"
          "install*|session|appointment|window)")
 _TITLE = ("(vp|cfo|ceo|coo|cro|cto|boss|manager|supervisor|board|director|head|leadership|superior*|owner|founder|"
@@ -140,7 +151,45 @@ _SPARE_TIME = ("(weekend*|evening*|night*|saturday*|sunday*|holiday*|vacation*|d
 _ATTEMPTS = "(two|three|four|five|six|seven|several|multiple|many|numerous|re:\\d+)"
 _ROLLOUT = ("(implementation|onboarding|kickoff|kick off|rollout|roll out|training|migration|go live|launch|setup|"
             "set up)")
-FAMILIES: dict[str, list[tuple[float, str]]] = {
+_SUPERLATIVE = ("(most re:\\S+|biggest|greatest|best|hottest|fastest|smartest|single most re:\\S+|single biggest|"
+                "single best|number one)")
+# "is honestly the most important ...", "become the biggest ...": a superlative the sender claims.
+_IS_THE_MOST = ("(is|are|be|becom*|am|was|were) ~1 (honestly|genuinely|truly|simply|quite simply|literally|easily|"
+                "probably|by far|without doubt|hands down|arguably|really|just)? (the)? " + _SUPERLATIVE)
+_EST = ("(best|fastest|smartest|strongest|lightest|clearest|cleanest|easiest|simplest|quickest|safest|brightest|"
+        "sharpest|toughest|greatest|biggest|largest|highest|finest|richest|freshest|smoothest|sleekest|thinnest|"
+        "quietest|coolest|newest|boldest|purest|most re:\\S+)")
+# Certainty about the prospect's situation the sender cannot have, and the trouble presumed.
+_SURE = ("(obviously|clearly|evidently|surely|undoubtedly|no doubt|definitely|plainly|i am sure|i am certain|"
+         "i am confident|i bet|i would bet|we both know|i can tell|i can see|i could tell|it is (pretty|very|quite|"
+         "painfully|abundantly)? (clear|obvious)|i guarantee)")
+_PROBLEM = ("(struggl*|buri*|buried|overwhelm*|drown*|swamp*|overstretch*|stretch* thin|underwater|bleed*|broken|a mess|"
+            "messy|disaster*|nightmare|chaos|chaotic|brutal|painful|underperform*|not work*|fail*|falling apart|"
+            "fall* behind|behind|declin*|slid*|sliding|shrink*|hate|frustrat*|can not keep up|not keep* up|"
+            "money on the table|gut feel*|wast*|los*|outdated|obsolete|archaic|need* (an overhaul|fixing|a fix)|overhaul|"
+            "in trouble|out of date|not (get*|fill*|reach*|convert*|hit*|grow*|win*|land*|book*|mak*)|unhappy|"
+            "dissatisfi*|fed up|tired of|sick of|annoy*|not happy|drop* the ball|asleep at the wheel|not cutting it|"
+            "falling short|letting you down|overcharg*|ripping you off|behind the times|stuck in the past|outgrow*|"
+            "outgrown|bursting|maxed out|at capacity|overloaded|cost* you (a fortune|a lot|thousands|money|dearly|sales|"
+            "customers|revenue|business|deals|bookings|patients|clients)|"
+            "not (bring*|generat*|attract*|produc*|deliver*|perform*))")
+# A hit that counts only when stated as done: "I'll send the contract", not "if useful, I'll send the contract",
+# "happy to send the contract" (an offer, or a condition the prospect controls) or "as requested, your invoice is
+# attached" (a reply to what the prospect asked for).
+ASSERTED = "asserted"
+_OFFER_BEFORE = re.compile(
+    r"\b(?:if|when|whenever|once|unless|whether|happy|glad|pleased|shall|can|could|should|would\s+you|want\s+me|"
+    r"like\s+me|do\s+you|let\s+me\s+know|as\s+(?:requested|discussed|promised|agreed)|you\s+(?:asked|requested))\b",
+    re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[.!?;:\n][^.!?;:\n]*$")
+# A hit that does not count when its sentence dates it in the past: "Thanks for choosing us last year" thanks a real
+# customer for a real choice.
+DATED = "dated"
+_PAST_AFTER = re.compile(
+    r"^[^.!?;\n]*?\b(?:(?:last|previous|earlier)\s+(?:year|month|week|season|time|spring|summer|autumn|fall|winter|"
+    r"quarter)|in\s+(?:19|20)\d\d|again|ago|before)\b", re.IGNORECASE)
+
+FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
     "pushy": [
         # A deadline with a consequence: the slot, price or offer is taken away, they are escalated over.
         (STRONG, "(giv*|releas*|hand*|pass*|reassign*|offer*|mov*) ~4 " + _SLOT + " ~3 (someone else|somebody else|"
@@ -187,7 +236,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (WEAK, "you (need|must|have) to? ~3 (get back|reply|respond|answer|decide|confirm|sign|commit) ~3 "
                "(tomorrow|this week|by|before)"),
         (STRONG, "(only )?(holding|hold|keep*|reserv*) (this|the|that|your) ~1 " + _SLOT + " ~2 (until|till|through|"
-                 "past|for another)"),
+                 "past|for another)", ASSERTED),
         (STRONG, _SLOT + " ~2 (will not|is not going to|can not) (be available|last|hold|stay|be held) ~2 (after|past|"
                  "beyond|once|much longer|forever)"),
         (STRONG, "(this|that|it) is your (last|final|only)? ~1 (chance|opportunity|shot|window)"),
@@ -209,7 +258,10 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(been|i have been|i am being) (more than|very|extremely|really|incredibly)? (fair|generous|"
                  "reasonable|flexible|accommodating) with (you|my time|the timeline|the deadline|deadlines)"),
         (STRONG, "(need|want|require) you to ~4 (now|today|tonight|immediately|right away|asap|right now)"),
-        (STRONG, "(this|that|it) is (the|my) (second|third|fourth|fifth|sixth|re:\\d+\\S*) (time|email|messag*|"
+        (STRONG, "i (need|want|require) you to ~5 " + _DEADLINE),
+        # A second note is an ordinary follow-up; counting past it is pressure.
+        (WEAK, "(this|that|it) is (the|my) second (time|email|messag*|note|attempt|request|follow*|reminder)"),
+        (STRONG, "(this|that|it) is (the|my) (third|fourth|fifth|sixth|re:\\d+\\S*) (time|email|messag*|"
                  "note|attempt|request|follow*|reminder)"),
         (STRONG, "(i|we) (have|had)? ~2 (sent|explain*|ask*|told|remind*|resent|re sent|forward*|answer*) ~4 "
                  "(twice|" + _ATTEMPTS + " times)"),
@@ -230,7 +282,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "more than enough time"),
         (STRONG, "off the table"),
         (STRONG, "(reply|respond|confirm|decide|commit|sign) (by|before) (re:\\d+\\S*|noon|midnight|today|tonight|"
-                 "tomorrow|eod|end of day|end of the day|close of business|cob)"),
+                 "tomorrow|eod|end of day|end of the day|close of business|cob|lunch*)"),
         (STRONG, "just sign"),
         (STRONG, "(what|nothing) (there is|is there) to (think|mull|consider)"),
         (STRONG, "you (are going to|will|would) (lose|miss|forfeit) (the|this|your|that) ~1 (rate|discount|deal|spot|"
@@ -241,7 +293,11 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "act (now|fast|today|immediately|quickly)"),
         (STRONG, "(now|today) or never"),
         (STRONG, "(last|final) (chance|call|opportunity|notice|reminder|warning)"),
-        (STRONG, "(offer|deal|discount|promo*|pricing|price|rate) ~2 (end|expir*|vanish*|disappear*|go away|will not last)"),
+        # "The offer for schools ends on 31 May" may be a real date; a discount that expires, or an offer that
+        # vanishes, is pressure.
+        (WEAK, "(offer|pricing|price|rate) ~2 (end|expir*)"),
+        (STRONG, "(discount|promo*|deal|special (offer|price|rate|pricing)) ~2 (end|expir*)"),
+        (STRONG, "(offer|deal|discount|promo*|pricing|price|rate) ~2 (vanish*|disappear*|go away|will not last)"),
         (STRONG, "you ~2 (crazy|mad|foolish|silly|insane|nut|stupid) (not|to pass|to miss|to ignore|to say no)"),
         (STRONG, "do not (miss|wait|delay|sleep on|pass on|pass up|let this)"),
         (STRONG, "(can not|cannot) afford to (wait|miss|ignore|pass|delay|lose|sit)"),
@@ -254,8 +310,9 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "running out of time"),
         (STRONG, "(window|door) is (closing|shutting)"),
         (STRONG, "what are you waiting for"),
-        (STRONG, "(sign up|buy|order|register|claim|grab|lock in|decide) ~2 (now|immediately|right away|asap|today|"
-                 "tonight)"),
+        # "(it|this)?": "buy it now", not "quoting 8-10 weeks on orders right now".
+        (STRONG, "(sign up|buy|order|register|claim|grab|lock in|decide) (it|this|that|them|one|yours|in|up)? (now|"
+                 "immediately|right away|asap|today|tonight)"),
         (STRONG, "(reply|respond|call) ~1 (now|immediately|right away|asap)"),
         (STRONG, "asap"),
         # "urgent" on its own is the lexicon's (which knows "urgent cases" describe the prospect's work).
@@ -275,6 +332,135 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "(midnight|tonight|tomorrow|friday|monday|soon|next week|end of)"),
         (STRONG, "(lock|grab|claim|secure) (this|it|them|yours)? in? ~1 (now|today|immediately|tonight)"),
         (STRONG, "need ~2 (answer|decision|reply|yes) ~2 (now|today|asap|immediately|tomorrow|friday|by)"),
+        # Showing up, ringing and writing until the prospect gives in.
+        (STRONG, "(keep|will keep|am going to keep|going to keep) (follow*|chas*|ping*|email*|call*|remind*|drop* (in|by)|"
+                 "stop* (in|by)|com* by|show* up|tri*|try*|writ*|ask*|reach* out|knock*|messag*|text*|ring*|nudg*|"
+                 "visit*|pop* (in|by)|send*) ~6 (until|till|unless)"),
+        (STRONG, "(not going to|will not|never going to) (stop|give up|go away|quit|let (this|it) go|back off) ~4 "
+                 "(until|till|unless)"),
+        (STRONG, "i am not going anywhere"),
+        (STRONG, "(i will|i am going to) (come|stop|drop|swing|pop|show) (by|in|round|over|up) ~3 (again|monday|tuesday|"
+                 "wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|today|this afternoon|this morning|"
+                 "at re:\\d+\\S*|next week)", ASSERTED),
+        (STRONG, "(i will|i am going to|i will be) (ring*|call*|phon*|text*|try*) (your|you on your) ~1 (mobile|cell|"
+                 "cellphone|desk|office|direct line|line|front desk|reception|landline|number|phone) ~4 (again|"
+                 "this afternoon|"
+                 "tonight|today|tomorrow|at re:\\d+\\S*|every|until)"),
+        (STRONG, "keep your (phone|mobile|cell) (handy|on|close|nearby|free|switched on)"),
+        (WEAK, "(call|ring|phone|text) me (back)? (tonight|today|now|asap|right away|immediately|this afternoon|"
+               "this morning|this evening)"),
+        (WEAK, "(make|find) ~2 (time|minut*) for me"),
+        (STRONG, "(can not|will not|could not|not able to|unable to) (push|delay|extend|hold off|wait on|postpone|put off|"
+                 "drag) (the|this|your|a|my)? (decision|timeline|deadline|it|this|things|date) ~2 (out|back)? "
+                 "(any further|any longer|anymore|again)"),
+        (STRONG, "no more (delay*|wait*|excuse*|extension*|stall*|back and forth)"),
+        (STRONG, "(been|have been) (more than|very|extremely|really|incredibly|pretty|quite)? (fair|generous|reasonable|"
+                 "flexible|accommodating|understanding) (on|about) (timing|the timing|the timeline|timelines|the deadline|"
+                 "dates|the date|price|pricing|the price|terms|this)"),
+        (STRONG, "(i|we) (need|must have|require|expect) ~3 (purchase order|po|payment|deposit|sign off|signoff|approval|"
+                 "go ahead|green light|commitment|confirmation|signature|signed|contract|agreement|decision|answer|yes) "
+                 "~5 " + _DEADLINE),
+        (STRONG, "otherwise (i will|i am going to|we will|i have to|i will have to|i will just) (expect|assum*|take|"
+                 "go ahead|book|send|proceed|put you|sign you|bill|charge|escalat*|cancel|give|releas*|pull)"),
+        (STRONG, "(order|invoice|contract|booking|paperwork|charge|payment|po) ~2 (through)? anyway"),
+        (STRONG, "please (do not|never) (decline|ignore|cancel|reschedule|say no|turn (it|this) down|delete|push (it|this) "
+                 "back)"),
+        (STRONG, "(tell|let) (them|him|her|everyone|whoever) ~2 (i am|we are) waiting"),
+        (WEAK, "i am (still)? waiting (on|for) (you|your|an answer|a reply|a decision|a response)"),
+        (STRONG, "(i|we) (expect|will expect|am expecting|are expecting) to (hear|get) (from you|back|your)"),
+        (STRONG, "(i|we) (will|am going to) (expect|be expecting) (everyone|you|your team|your answer|your reply|a reply|"
+                 "an answer|your signature|your po|the po)"),
+        (STRONG, "take it or leave it"),
+        (STRONG, "(final|last|best and final) offer"),
+        (WEAK, "non negotiable"),
+        (STRONG, "(do not|not) have all day"),
+        (WEAK, "ball is in your court"),
+        (STRONG, "(i am|i will be|we will be) (calling|ringing|phoning|texting) ~4 (tonight|today|tomorrow|this afternoon|"
+                 "this evening|again|every)"),
+        (WEAK, "(noticed|saw|see|can see) (that)? you (opened|read|clicked|viewed|have opened|have read) ~4 (times|twice|"
+               "but|without|yet)"),
+        # Scarcity, a visit or a call announced, a demand with a deadline, in more of their forms.
+        (STRONG, "before (it is|they are|they have|it has) (gone|taken|snapped up|sold out)"),
+        (WEAK, "(please )?(confirm|reply|respond|decide|sign|commit|answer) (it|this)? (today|tonight|now|right away|"
+               "immediately)"),
+        (STRONG, "(i will|i am going to) be (outside|at|in|downstairs in|waiting (at|in|outside)) your (office|door|lobby|"
+                 "reception|shop|store|restaurant|clinic|site|depot|warehouse|building|front desk)", ASSERTED),
+        (WEAK, "please (make|find) (the)? time"),
+        (STRONG, "(waited|wait*|given you|patient|held|kept|chas*) ~3 long enough"),
+        (STRONG, "(need|want|would like|expect|require|must have|looking for) ~2 (yes or no|a yes|a decision|an answer|"
+                 "your answer|a final answer|a firm answer|your decision|a reply|your reply) ~3 " + _DEADLINE),
+        (STRONG, "no time to (waste|lose)"),
+        (STRONG, "(need|must|have to|got to) ~3 (decid*|act|commit*|sign*|lock*|buy|done|finali*|wrap*) ~2 (now|today|"
+                 "tonight|immediately|asap|tomorrow|friday|monday|eod|this week)"),
+        (STRONG, "(last|final|only) time (i will|i am going to|we will|i can|we can) (offer|extend|hold|ask|reach out|"
+                 "email|write|follow up)"),
+        (STRONG, "(not|never) take no for an answer"),
+        # Windows that close, other buyers waiting, going round in circles, hours counted down.
+        (WEAK, "(only|just) (valid|available|good|open|on offer|on the table) (until|till|through|for)"),
+        (STRONG, "(after which|after that|after then|beyond that|past that) ~4 (can not|will not|no longer|not) (guarantee|"
+                 "promise|hold|honour|honor|offer|keep)"),
+        (STRONG, "(need|want) you to (prioriti*|drop everything|put this first|make this a priority|focus on this)"),
+        (WEAK, "(over|above|before) everything else"),
+        (STRONG, "(my|our|the whole) (team|boss|manager|lawyer*|finance|everyone|whole team|board|ceo|director) (is|are) "
+                 "(waiting|standing by|holding) (on|for) (you|your)"),
+        (STRONG, "(other|another|more|two|three|several) ~2 re:\\S+ (ready|lined up|waiting|queu*|keen|"
+                 "eager) to (sign|take|buy|"
+                 "grab|jump|snap)"),
+        (WEAK, "if you (pass|say no|decline|hesitate|drag your feet)"),
+        (STRONG, "(going|go|went|go*) (round|around) in circles"),
+        (STRONG, "(stop|enough) (with the|with all the)? (back and forth|dithering|stalling|delaying|procrastinat*)"),
+        (STRONG, "drag* (your|their) feet"),
+        (STRONG, "(i will|i am going to) ~6 (every (day|morning|week|hour|afternoon|evening)|daily) until"),
+        (STRONG, "(i will|i am going to|i will keep) ~8 until (you|someone|somebody|i) (answer|reply|respond|agree|say yes|"
+                 "sign|book|pick up|call|get|hear)"),
+        (STRONG, "(you|need to|have to|must|better|should|got to) ~2 (move|act|decide|jump) (fast|quickly|quick|now|"
+                 "immediately)"),
+        (WEAK, "only ~4 (for|within|until) (the next)? (re:\\d+|one|two|three|a few|a couple of) (hour*|day*)"),
+        (STRONG, "how (long|hard|difficult) (does|can|could|is) it (take|be) to (reply|respond|answer|write back|say)"),
+        (STRONG, "(not|never|unable to|can not) (be able to)? (keep*|hold*) ~3 (open|available|reserv*|free) (past|beyond|"
+                 "after|longer|any longer|much longer|for long|forever)"),
+        (STRONG, "(if|unless) ~4 (not|no) ~3 (have|get|see|receiv*) ~1 (the|your|a) (deposit|po|purchase order|payment|"
+                 "signature|signed|order|contract|agreement|answer|decision|confirmation) ~2 " + _DEADLINE),
+        (STRONG, _SLOT + " ~3 (go*|will go|return*|releas*) back (into|in|to) (the)? (pool|queue|calendar|list|market|"
+                         "open)"),
+        # A lapse with a fee, everyone waiting on the prospect, the last one in town without it.
+        (WEAK, "(lapse*|expir*) ~4 (fee|penalt*|charge|surcharge)"),
+        (WEAK, "to get (it|this|the contract|the order|everything|the paperwork) (signed|done|over the line|closed|sorted|"
+               "finalised|finalized)"),
+        (STRONG, "make sure you (are|will be) (available|free|there|around|by the phone|at your desk|in)"),
+        (STRONG, "(just|only|all|still|now)? waiting on (you|your (answer|reply|decision|signature|sign off))"),
+        (STRONG, "get (this|it) (done|signed|sorted|over the line|closed|finished) (today|tonight|now|right now)"),
+        (WEAK, "get (this|it) (done|signed|sorted|over the line|closed|finished) (this week|by)"),
+        (WEAK, "already (spoken|spoke|talked) (to|with) your"),
+        (STRONG, "(for|only) (exactly|just|only)? (re:\\d+|one|two|three|four|five|a few|a couple) more (days|hours|weeks)"),
+        (STRONG, "(do not|never) be the (only|last|one) ~4 (miss*|left|without|stuck)"),
+        (WEAK, "lock in (your|the|this) (rate|price|pricing|discount|spot|slot|place)"),
+        (STRONG, "(other|more|several|two|three|many) (buyer*|client*|customer*|compan*|bidder*|part*|clinic*|shop*|firm*|"
+                 "studio*|brand*|retailer*|practice*) (are|is)? (interested|keen|asking|waiting|in line|lined up|circling)"),
+        (WEAK, "(not|never) (hold|keep|reserve) (it|this|them|your (slot|spot|place|date|price))"),
+        # In or out, a handful left, patience wearing thin.
+        (STRONG, "(either )?you are (in|on board) or (you are )?(out|not)"),
+        (WEAK, "(only|just) ~1 (a handful of|a few|a couple of|two|three|re:\\d+) ~2 (spot*|seat*|slot*|place*|licen*|"
+               "opening*|space*|unit*|pallet*)"),
+        (STRONG, "(only|just) (keep|hold|honour|honor|offer|guarantee) (this|the|that) (price|rate|pricing|discount|offer|"
+                 "slot|spot) (if|until|till|through)"),
+        (WEAK, "out of my hands"),
+        (WEAK, "(let|letting) (this|it) (slip|pass)"),
+        (WEAK, "not let (this|it) (slip|pass|go)"),
+        (STRONG, "patience ~2 (wearing thin|running out|running thin|exhausted|gone|at an end)"),
+        (WEAK, "(now|then|since then|since) (nothing|silence)"),
+        # Counting the attempts, insisting, refusing another extension.
+        (STRONG, "for the (third|fourth|fifth|sixth|re:\\d+\\S*|umpteenth|nth) time"),
+        (WEAK, "(in|into) my (forecast|pipeline|commit|numbers)"),
+        (WEAK, "yes or no"),
+        (WEAK, "only (applies|apply|valid|available) ~4 (by|before|until) (the)? (re:\\d+\\S*|end|close)"),
+        (STRONG, "(you are|you will be) on your own"),
+        (STRONG, "(do not|never) leave it (to|until|till) the last (minute|moment|second)"),
+        (STRONG, "(i|we) must insist"),
+        (STRONG, "(extended|moved|pushed) the (deadline|date|timeline) ~2 (twice|again|already|three times|several times|"
+                 "more than once)"),
+        (STRONG, "(will not|is not going to) be (a|another) (third|second|further|fourth)? (extension|chance|reminder|"
+                 "offer)"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -286,7 +472,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "six|the first)"),
         (STRONG, "(competitor*|everyone|everybody|every re:\\S+|the whole industry|the industry) ~4 "
                  "(scrambl*|rush*|racing|trying) to (copy|catch up|imitat*|keep up)"),
-        (STRONG, "(last|only) ~4 you (will|would) ever need"),
+        (STRONG, "(last|only) ~5 (will|would) ever (need|want|use|buy|make|hire|switch to)"),
         (WEAK, "explod*"),
         (STRONG, "(revenue|sales|growth|pipeline|number*|booking*|business|membership*|lead*|result*|they|you) ~2 "
                  "(will|would|just|going to|are going to) (explod*|skyrocket*|soar*|go through the roof)"),
@@ -358,22 +544,202 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(most|best) ~1 (powerful|advanced|innovative|complete|comprehensive) ~1 "
                  "(tool|platform|solution|product|software|system) ~1 (ever|on the market|on the planet|in the world|"
                  "available|out there)"),
-        (STRONG, "(nothing|no one|nobody|none) (else)? (come*|compare*) close"),
+        (STRONG, "(nothing|no one|nobody|none|no other re:\\S+) (else)? ~2 (come*|compare*|get*) (remotely|anywhere|even|"
+                 "vaguely)? close"),
         (STRONG, "(nothing|no one|nobody|none) ~4 (can|could) (compare|compete|match|touch|beat)"),
         (STRONG, "(like nothing|unlike anything) (else|you have ever)"),
+        # What a product does to a market, and a writer's insistence that it is no exaggeration.
+        (STRONG, "(wonder|imagine|remember) how (you|they|anyone|we|people|your team|everyone) ~4 without (it|us|this|"
+                 "them)"),
+        (STRONG, "(never|nobody|no one|not one|not a single re:\\S+) ~3 (ever)? ~1 (gone back|went back|go back|going back|"
+                 "switched back|switch back|look* back|regret*|churned|cancel*)"),
+        (STRONG, "(best|smartest|greatest|wisest) (decision|move|investment|choice) ~3 ever"),
+        (WEAK, "(every|each|any) (single)? re:\\S+ (that|who|which) ~2 (tried|tries|tested|used|uses|switched|adopted|"
+               "bought|installed) (it|us|our)"),
+        (WEAK, "no exception*"),
+        (STRONG, _IS_THE_MOST + " ~6 (ever|in a generation|in history|of the decade|of the century|of all time|"
+                 "all year|this year|of the year|on the planet|in the world)"),
+        # Since what, in how long: the new rules may be "the biggest change in years"; a product rarely is.
+        (WEAK, _IS_THE_MOST + " ~6 (since|in decades|in years|in re:\\d+ years)"),
+        (WEAK, "the " + _SUPERLATIVE + " (thing|product|platform|tool|solution|app|software|system|innovation|breakthrough|"
+               "leap|change|development|advance|email|news)"),
+        (STRONG, "so (good|fast|powerful|easy|effective|simple|accurate|far ahead|far beyond|advanced|smart|far) ~6 "
+                 "(unfair|cry|cried|tears|illegal|cheating|magic|scared|afraid|jealous|standing still|stand still|"
+                 "look* like|sell* itself|speaks for itself)"),
+        (STRONG, "(product|it|result*|number*|platform|data|work|tool|review*|record|track record|testimonial*) (speak*|"
+                 "sell*) (for)? (itself|themselves)"),
+        (STRONG, "(competitor*|rival*|competition|the big re:\\S+|everyone else|everybody else|other (firm*|shop*|compan*|"
+                 "brand*|practice*|player*|team*|re:\\S+ers|re:\\S+ist*)) ~5 (scared|afraid|terrified|jealous|envious|"
+                 "not (be able to|able to)? keep up|can not keep up|left in the dust|eat* (your|their) dust|"
+                 "play* catch up|asking (you|how))"),
+        (STRONG, "(light years|miles|leagues|streets|head and shoulders) (ahead|above|beyond)"),
+        (WEAK, "ahead of the curve"),
+        (STRONG, "(unfair advantage|feel* (unfair|like cheating))"),
+        (STRONG, "(fly|flying|flew|flies) off the shel*"),
+        (STRONG, "(lines|line|queue*) (out|around|round) the (door|block|corner)"),
+        (STRONG, "through the roof"),
+        # "Your classes sell out every day" is the prospect's news; "would be booked out permanently" is a promise.
+        (STRONG, "(booked|sold) (out|solid) (permanently|forever|for years|for months|all year|for good|"
+                 "months in advance)"),
+        (STRONG, "(will not|can not|not) (be able to)? keep (them|it|up with demand) (in stock|on the shel*)"),
+        (STRONG, "(rewrit*|rewrote|redefin*|reinvent*|break*|broke|tear* up|tore up) the (rules|playbook|game|category|mold|"
+                 "mould|rule book|rulebook)"),
+        (STRONG, "(redefin*|reshap*|reinvent*) (the|what|how) ~2 (entire|whole)? ~1 (industry|market|category|space|sector|"
+                 "possible|world|game|standard)"),
+        (STRONG, "(hottest|most talked about|buzziest) (new)? (spot|place|restaurant|ticket|name|brand|product|tool|thing|"
+                 "app|shop|venue|table|destination)"),
+        (STRONG, "talk of (the|their|your) (town|city|industry|street|neighbourhood|neighborhood|block)"),
+        (STRONG, "(instantly|overnight|immediately)? (become|becomes|would become|will become) the (most re:\\S+|best|top|"
+                 "number one|hottest|biggest|go to)"),
+        (STRONG, "(instantly|overnight) (become*|transform*|doubl*|tripl*|chang*|turn*)"),
+        (STRONG, "(become*|jump*|soar*|skyrocket*|explod*|take* off|doubl*|tripl*|grow*|fans|success*|transform*) ~3 "
+                 "overnight"),
+        (WEAK, "(they|you|sales|revenue|booking*|business|number*|membership*|referral*) (explode|explodes|take off|"
+               "takes off|soar|soars)"),
+        (WEAK, "(do not|does not|did not|will not|is not|are not) just ~6 (it|they|you|we|but) (creat*|becom*|transform*|"
+               "explod*|chang*|doubl*|tripl*|turn*|make*|build*|deliver*|giv*)"),
+        (STRONG, "(not|no) ~1 (an|just an|just another|merely an|simply an)? (incremental|small|minor|modest) "
+                 "(improvement|upgrade|change|step|tweak)"),
+        (WEAK, "(completely|totally|entirely|fundamentally) (different|new) way (of|to)"),
+        (STRONG, "(chang*|transform*|reinvent*|revolutioni*) everything"),
+        (STRONG, "(people|customer*|client*|guest*|patient*|user*|they|staff|buyer*|visitor*) ~2 (literally)? (cry|cried|"
+                 "weep*|wept|gasp*|scream*) (during|at|when|after|in|with)"),
+        (STRONG, "(nobody|no one|none of us) will (remember|believe|recogni*|use|be using|care about|think about)"),
+        (STRONG, "(doubt|bet) (that)? (anyone|anybody|nobody|no one) will (still)? (be using|use|remember|care)"),
+        (STRONG, "(more|better|bigger|faster) than (you|they|anyone|we) (ever)? (dreamed|dreamt|imagined|thought possible|"
+                 "believed possible)"),
+        (STRONG, "(wildest|beyond your) (dream*|expectation*|imagination)"),
+        (STRONG, "(no|zero) (real)? (competition|equal|rival|comparison)"),
+        (STRONG, "nothing (else)? (like it|like this|like us|out there|on the market|that comes close)"),
+        (STRONG, "(beyond|ahead of|better than) anything (else)? (out there|on the market|available|you have|in the market|"
+                 "else)"),
+        (STRONG, "(not|no|without) exaggerat*"),
+        (STRONG, "i kid you not"),
+        (WEAK, "trust me"),
+        (WEAK, "(completely|totally|entirely) (solv*|eliminat*|fix*|remov*|end*)"),
+        (WEAK, "(solv*|fix*|eliminat*|end*) ~4 (forever|for good|once and for all|permanently)"),
+        (WEAK, "never (have to|need to)? (think|worry|stress) about ~3 again"),
+        (STRONG, "(blow|blew|blown|blowing) ~3 away"),
+        (WEAK, "(ecstatic|euphoric|obsess*|raving fans|devoted fans|cult following)"),
+        (STRONG, "(instant|overnight|explosive|exponential|massive) (result*|roi|growth|success|return*|gains|boost)"),
+        (WEAK, "immediate (roi|results|success|growth)"),
+        (STRONG, "(you|they) (will not|would not|can not) believe (the|how|what|your|it|this|their)"),
+        (STRONG, "(holy grail|best kept secret)"),
+        (WEAK, "(to|the) next level"),
+        (STRONG, "(crush|dominate|destroy|obliterate|annihilate|steamroll|outclass) (your|the) ~1 (competition|competitor*|"
+                 "rivals|market|industry|category)"),
+        (STRONG, "out of the water"),
+        (STRONG, "leave ~3 in the dust"),
+        (STRONG, "(works|work) every (single)? time"),
+        (STRONG, "never fails"),
+        (WEAK, "(the|a) (perfect|ultimate) (solution|answer|fix|tool|platform)"),
+        (STRONG, "everyone is talking about"),
+        # Figures, transformations and leadership claimed, the product as a superpower.
+        (WEAK, "re:[1-9]\\d{2,} (percent)? (roi|return*|increas*|growth|lift|boost|improvement|more revenue)"),
+        (STRONG, "(absolute*|complete*|total*|radical*|fundamental*|dramatic*|forever|utter*) (transform*|revolutioni*|"
+                 "chang*|reinvent*|overhaul*)"),
+        (STRONG, "(transform*|chang*|revolutioni*|fix*|solv*) ~6 overnight"),
+        (STRONG, "(undisputed|unrivalled|unrivaled|unquestioned|absolute) (leader|king|champion|number one|best)"),
+        (WEAK, "(market|industry|category|world|global) leader*"),
+        (STRONG, "(superpower*|super power*|rocket fuel|secret weapon|cheat code|magic wand|x factor)"),
+        (STRONG, "never (want|need|have) to (use|look at|consider|try) (anything|anyone|another) (else)?"),
+        (STRONG, "(simply|just|truly|absolutely|literally|frankly|honestly|pure|utterly) (unreal|insane|incredible|amazing|"
+                 "phenomenal|mind blowing|astonishing|staggering|ridiculous|bonkers|nuts|magic*|miracul*|extraordinary|"
+                 "spectacular|sensational)"),
+        (WEAK, "unreal"),
+        (STRONG, "(this|it|we|our re:\\S+) (is|are) the future of"),
+        (STRONG, "(is|are|be|have|offer|built|provide|got) ~1 the (most re:\\S+|best|fastest|smartest|biggest) ~4 "
+                 "(in the (entire|whole) re:\\S+|on the market|anywhere|in existence|out there|available today)"),
+        (STRONG, "(make*|made|leave*|left) (your|the) (competitor*|rival*|competition|everyone else|other re:\\S+) ~1 "
+                 "(look|seem|feel|looking) ~2 (amateur*|dinosaur*|slow|silly|outdated|ancient|obsolete|old|stone age|"
+                 "prehistoric|like)"),
+        # Never again, out of this world, competitors envious, money machines.
+        (STRONG, "(you will|you would|you are going to|they will|they would) (literally)? never ~5 again"),
+        (STRONG, "out of this world"),
+        (STRONG, "green with envy"),
+        (STRONG, "(competitor*|rival*|competition) ~4 (envy|envious|jealous|weep|cry|panic*|nervous|worried|sweat*|"
+                 "shaking|trembl*|losing sleep)"),
+        (STRONG, "nothing short of"),
+        (STRONG, "sliced bread"),
+        (STRONG, "(practically|basically|virtually|literally) ~1 (run*|do*|sell*|writ*|pay*|manag*) ~3 (for you|itself|"
+                 "themselves)"),
+        (STRONG, "(run*|runs) (itself|your business for you)"),
+        (STRONG, "(no|nothing) (better|finer|faster|smarter|stronger) ~2 (on the planet|in the world|anywhere|on the market|"
+                 "out there)"),
+        (WEAK, "(on the planet|in the known universe|in the galaxy)"),
+        (STRONG, "(money printing|money making|cash) machin*"),
+        (STRONG, "print* money"),
+        (STRONG, "turn* ~3 into (gold|a goldmine|a gold mine|goldmine*|money machin*|cash cow*|powerhouse*|a powerhouse|"
+                 "household name*|legend*)"),
+        # Imagine-never, flawless every time, the world's best, paying for itself.
+        (STRONG, "(imagine|picture) (never|no more|doubling|tripling|a world|your re:\\S+ (doubling|tripling))"),
+        (STRONG, "(flawless*|perfect*) ~2 every (single)? time"),
+        (WEAK, "every single time"),
+        (STRONG, "(wonder|ask*|asking) ~2 why (they|you|we) (waited|did not|had not|never|ever)"),
+        (STRONG, "world (smartest|fastest|best|greatest|most advanced|most powerful|most intelligent|most accurate|"
+                 "first and only|number one)"),
+        (WEAK, "(world|industry|market|planet|nation) (re:\\S+est|most)"),
+        (STRONG, "(near|almost|practically|virtually) perfect (accuracy|result*|record|score|uptime)"),
+        (STRONG, "(perfect accuracy|zero errors|never wrong)"),
+        (STRONG, "pay* for (itself|themselves) (in|within) (days|hours|a week|weeks|no time|a month|the first)"),
+        (WEAK, "(pay*|paid) for (itself|themselves)"),
+        (STRONG, "(will|would) thank (you|me|us)"),
+        (STRONG, "(this|it) is (going to be|will be) (huge|massive|enormous|big|a game changer|transformative|"
+                 "revolutionary)"),
+        (STRONG, "(years|way|far|decades|generations) ahead of (anything|everyone|everybody|any|the competition|the rest|"
+                 "all)"),
+        (STRONG, "(result*|number*|roi|growth|outcome*|saving*|impact) (are|is|have been|were) (staggering|incredible|"
+                 "amazing|"
+                 "insane|unbelievable|phenomenal|mind blowing|off the chart*|extraordinary|jaw dropping|astonishing|"
+                 "spectacular)"),
+        (WEAK, "on the map"),
+        (STRONG, "(customer*|client*|people|guest*|patient*|buyer*|shopper*|diner*) (will be|would be|will|are going to be) "
+                 "(lining up|queuing|queueing|flocking|pouring in|beating down your door|begging)"),
+        (STRONG, "(phone|inbox|calendar|till|tills|register) (will not|never) stop (ringing|buzzing|filling)"),
+        (STRONG, "(it is|it) (just|really|honestly|simply)? that good"),
+        # Superlatives on the market, selling out in days, demand beyond belief.
+        (STRONG, "the " + _EST + " (and|or)? ~3 (on the market|in the world|money can buy|anywhere|in existence|out there|"
+                 "on earth)"),
+        (STRONG, "(sell|sold|selling|sells) out (in|within) (days|hours|minutes|a day|a week|weeks|seconds)"),
+        (STRONG, "demand (is|has been|will be) (insane|unreal|crazy|through the roof|off the chart*|huge|enormous|massive|"
+                 "explosive)"),
+        # The Rolls-Royce of its kind, a league of its own.
+        (STRONG, "the (rolls royce|ferrari|porsche|tesla|cadillac|gold standard|holy grail|apple|iphone) of"),
+        (STRONG, "league of (its|their|our) own"),
+        # "cut fuel costs in half overnight", not "cut overnight render times" (a word must come between).
+        # Overnight results, magic, no going back.
+        (STRONG, "(cut*|halv*|slash*) re:\\S+ ~3 overnight"),
+        (STRONG, "(think*|say*|swear*|call*) (it is|it)? (pure|like|literally)? magic"),
+        (STRONG, "bar none"),
+        (STRONG, "fall* in love (with)? (it|us|the re:\\S+)? (instantly|immediately|at first|overnight)"),
+        (STRONG, "never (lose|miss|drop) ~4 again"),
+        (WEAK, "never ~5 again"),
+        (STRONG, "(are|is) (quite simply|simply|truly|literally|honestly|just)? the future"),
+        (STRONG, "(outperform*|outsell*|outclass*|outshine*) (any|every|all|anything|everything|everyone|anyone)"),
+        (WEAK, "by miles"),
+        (STRONG, "no going back"),
+        # Forget what you know, effortless, the best they have ever hired.
+        (STRONG, "forget everything you (know|knew|thought)"),
+        (STRONG, "(completely|totally|entirely|utterly|absolutely) effortless"),
+        (WEAK, "effortless*"),
+        (STRONG, "(call*|say*|tell*) (us|it) (is|are)? the (best|greatest|smartest|most re:\\S+)"),
+        (STRONG, "(best|greatest|finest) ~4 (they|you|we|i) (have)? ever"),
+        (STRONG, "in a (different|higher|whole other|class of its own|league of its own) (class|league)"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
         (STRONG, "i ~2 (spent|gave up|gave|sacrific*|burn*|lost|gone without|skip*|cancel*|work* through|wast*) ~4 "
                  + _SPARE_TIME),
         (STRONG, "i ~3 (stay*|work*|was up) (late|up late|overtime|through the night|all night)"),
-        (WEAK, "(rearrang*|reshuffl*|mov*|clear*|cancel*|juggl*) my (own)? (schedule|calendar|diary|plans|week|day)"),
+        (WEAK, "(rearrang*|reshuffl*|mov*|clear*|block*|cancel*|juggl*) my (whole|entire|own)? (schedule|calendar|diary|"
+               "plans|week|day|morning|afternoon|evening|weekend|monday|tuesday|wednesday|thursday|friday)"),
         (STRONG, "(all|so much|this|that) (that|this|of that|of this|my|the)? (work|effort|time|research|prep*|analysis|"
                  "hours) ~4 (sit|go to waste|wast*|for nothing|in a drawer|in a folder|gather* dust|unused|unread|"
                  "matter*|count* for|go unnoticed|ignored)"),
         (STRONG, "(effort|work|hours) ~3 (was|were|be|been|being) (seen|noticed|acknowledg*|recogni*|wasted)"),
         (STRONG, "(none|nothing) of (it|this|that|my re:\\S+|what i) ~2 (matter*|mean*|count*)"),
-        (STRONG, "after (everything|all) (that|this|of that|of this)? (i|we) (have|had)? ~1 (done|sent|put|spent|tried|"
+        (STRONG, "after (everything|all) (that|this|of that|of this|the|my)? ~2 (i|we) (have|had)? ~1 (done|sent|put|"
+                 "spent|tried|given|gave|did|"
                  "offer*|prepar*|built|shar*|invest*)"),
         (WEAK, "after (all that|all of that|all this|all of this|everything)"),
         (STRONG, "(kinder|better|more respectful|more polite|fairer|more decent) than (silence|ignor*|nothing|no repl*|"
@@ -412,6 +778,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "recommend*|vouch*)"),
         (STRONG, "(tak*|took) ~2 (the|your|this|it|that)? silence personal*"),
         (STRONG, "(at least|the) (have the)? (decency|courtesy|manners) to"),
+        (STRONG, "(at least|even|just|simply) the (decency|courtesy|respect|manners) of"),
+        (STRONG, "courtesy of a (reply|no|response|answer|yes or no|quick no|call|word)"),
         (STRONG, "i ~2 (cancel*|miss*|skip*|gave up|postpon*) (a|my|our) ~1 (family|kid*|daughter*|son*|birthday|"
                  "anniversary|wedding|dinner|holiday|vacation|date night)"),
         (STRONG, "(invest*|spent|put|pour*|sunk|sank) ~4 (my own|my personal|my free|my spare) (time|money|evening*|"
@@ -440,6 +808,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "turn* ~2 (other*|people|client*|customer*) away"),
         (STRONG, "i ~2 (went|gone|go|going) above and beyond"),
         (STRONG, "(mean a lot|mean the world|mean so much) ~6 (repl*|respond*|hear*|get back|answer*|just)"),
+        (STRONG, "(would|will|could) (really|truly)? mean (the world|everything)"),
+        (WEAK, "(would|will|could) (really|truly)? mean (a lot|so much)"),
         (STRONG, "(how much|so much|all this|all that|all the|all of this|all of the) (time|work|effort|energy|"
                  "research) (i|i have|we|we have|that i|that we)"),
         (STRONG, "i ~1 (spent|gave up|sacrific*|gave|burn*|lost) my (whole|entire)? (weekend|evening|night|saturday|"
@@ -454,6 +824,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(since|as|because|given) (i|we) ~2 (not|never) (heard|got*|receiv*|had) ~3 "
                  "(back|repl*|respons*|answer*)"),
         (STRONG, "(still|yet) ~1 no (repl*|respons*|answer*|word)"),
+        (STRONG, "still (nothing|silence|radio silence|not a word|not a peep)"),
         (STRONG, "you ~2 (ignor*|not (repl*|respond*|answer*|get* back|got* back|writ* back))"),
         (STRONG, "ignor* (me|my (email*|messag*|note*|call*))"),
         (STRONG, "(disappoint*|hurt|upset|offend*|frustrat*|sad) ~5 (not|no|never) ~2 "
@@ -465,15 +836,154 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(do|did|have) you even (read|open*|look*|see|care*)"),
         (STRONG, "(spent|invested|put|took) ~2 (hours|days|weeks|ages|so much time|a lot of time|all day|all week|"
                  "all weekend) ~5 (for you|on this|putting|research*|prepar*|writ*|build*|craft*|making)"),
-        (STRONG, "(this is)? my (last|final) (attempt*|email*|try|messag*|follow up|note)"),
+        # "This is my last email", not "the confusion in my last email" (a real earlier message).
+        (STRONG, "(this is|this will be|that is|it is|consider this|here is) my (last|final) (attempt*|email*|try|"
+                 "messag*|follow up|note)"),
+        (WEAK, "my (last|final) (attempt*|try)"),
         (STRONG, "(assum*|guess|take it|take that as|suppos*) ~2 (you|your team|that you) ~2 "
                  "(not (interest*|care*|a priority)|do not care)"),
         (STRONG, "(you|your team) (owe|owes) (me|us|it to)"),
         (STRONG, "(let|leaving|leave) (me|us) hanging"),
+        # A negative imperative is the plea itself ("don't leave me hanging"): the negator opens the pattern.
+        (STRONG, "(do not|never) (leave|let) (me|us) hanging"),
         (STRONG, "ghost*"),
         (STRONG, "(surely|i would have thought|i would think) you ~2 (care|want|would|see|understand)"),
         (STRONG, "(only|just) (take*|need*) ~2 (second|minute|moment) ~4 (to reply|to respond|to answer|to say)"),
         (STRONG, "courtesy ~3 (repl*|respons*|answer*)"),
+        # Favours the sender did, that the prospect now owes something for.
+        (STRONG, "(thought|hoped|assumed|believed|figured|expected) (that|this|it|all that|all this|our re:\\S+|my re:\\S+|"
+                 "loyalty)? ~3 (meant|would mean|count*|matter*|would matter) (something|anything|for something|more)"),
+        (WEAK, "i guess (it|that|this) (did not|was not|does not|is not)"),
+        (STRONG, "(did|done|was|been|were|be|all) ~3 for nothing"),
+        (STRONG, "(i|we) (was|were|am|are|have been|had been)? (really|truly|honestly)? (count*|rely*|reli*|bank*) on "
+                 "(hearing|hear*|you|a reply|your)"),
+        (STRONG, "turn* ~2 (other*|people|client*|customer*) ~2 away"),
+        (STRONG, "(surprised|disappointed|sad|hurt|shocked|saddened|gutted|upset|stung) to (see|hear|learn|find out|"
+                 "discover|"
+                 "notice) ~8 (went with|gone with|going with|chose|chosen|picked|signed with|switch* to|moved to|"
+                 "getting quotes|get* quotes|another|someone else|elsewhere|a competitor|other supplier*|other vendor*)"),
+        (STRONG, "i (even|also) ~4 (for free|free of charge|at a discount|at cost|at no charge|myself|at my own expense|"
+                 "out of (my own)? pocket|on my own dime|my own money)"),
+        (STRONG, "i (have|had)? (even|also|already)? (did|gave|paid|drove|flew|kept|held|threw|bought|took|made|spent|"
+                 "reshot) ~6 (for free|free of charge|at a discount|at cost|at no charge|at my own expense|"
+                 "out of (my own)? pocket|on my own dime|my own money)"),
+        (WEAK, "(at|on) my own (expense|dime|cost)"),
+        (STRONG, "out of my own pocket"),
+        (STRONG, "(hate for|would hate for) ~3 to (find out|learn|hear|discover|miss out|lose|suffer)"),
+        (STRONG, "(i would hate|hate) to think (i|we|that|this|all)"),
+        (STRONG, "(the|your) (kids|children|patients|residents|students|customers|staff|families|community|members|"
+                 "employees|animals|pets|clients|guests) (are|will be|would be|is) the ones (missing out|suffering|paying|"
+                 "who suffer|who lose|losing|who miss out)"),
+        (STRONG, "(how|why) ~5 (can|could) (justify|explain|defend|live with)"),
+        (WEAK, "(hard|difficult|tough) to (understand|believe|see) (why|how)"),
+        (STRONG, "(thought|assumed|believed|figured) you (cared|would care|care)"),
+        (WEAK, "(know|realise|realize) i am (just|only)? (a|one)? (small|little|tiny|one person) (supplier|business|company|"
+               "shop|team|vendor|operation|outfit|player)"),
+        (WEAK, "(tight|tough|hard|difficult|slow|lean|rough) (for us|for me|for my (family|business|team))"),
+        (STRONG, "(taken|take|taking|took) (me|us)? for granted"),
+        (WEAK, "i ~2 (kept|held|saved|set|put) ~5 aside for you"),
+        # Silence, effort poured in, trouble gone to, promises held against the prospect.
+        (STRONG, "(not|no|never) (heard|got|gotten|received) (a peep|a word|a single word|a thing|a whisper|so much as)"),
+        (WEAK, "(not|no|never) (heard|got|gotten|received) anything (back)?"),
+        (STRONG, "i (have|had)? (put|poured|sunk|invested|spent|sank) (a lot of|so many|countless|many|hours|days|weeks|"
+                 "so much|a ton of|loads of|a great deal of|real) ~2 (hours|time|work|effort|energy|days|weeks|evenings|"
+                 "nights|thought) ~3 (this|your|you|the proposal|the deck|the model|the analysis|the report|the plan)"),
+        (WEAK, "(drove|flew|travelled|traveled|came|walked|took the train) ~4 (to meet|to see|to visit|all the way|out to|"
+               "to your)"),
+        (WEAK, "and (then)? (nothing|silence)"),
+        (STRONG, "(i|we) (expected|had expected|would have expected) (better|more) (from|of)?"),
+        (STRONG, "(my|our) (kids|children|family|wife|husband|partner|daughter|son|dog) ~4 (barely|hardly|did not|never|"
+                 "missed) ~2 (saw|see|seen|me|had me)"),
+        (STRONG, "(into|in|to) a (black hole|void)"),
+        (STRONG, "(shouting|screaming|talking|writing|emailing) into the (void|wind|abyss)"),
+        (STRONG, "(bent|bend|bending) over backwards"),
+        (STRONG, "(went|gone|go|going) to (a lot of|great|so much|considerable|real|a great deal of) (trouble|lengths|"
+                 "effort)"),
+        (WEAK, "(went|gone|go|going) the extra mile"),
+        (WEAK, "you (said|promised|told me) (you|that you) (would|will) (get back|reply|respond|call|let me know|look)"),
+        (STRONG, "(took|take|taking) you at your word"),
+        (STRONG, "(not sure|wonder|wondering|no idea) why i (even)? (bother*|tri*|try)"),
+        (STRONG, "why (do|did) i (even)? bother"),
+        (STRONG, "why (we|i) (even)? (bother|keep trying)"),
+        (STRONG, "too much to ask"),
+        (STRONG, "(this|that|is this|is that) (is)? how you (respond|repay|treat|reply|thank)"),
+        (STRONG, "i (have)? even (offered|gave|went|drove|flew|waived|cut|threw in|matched|dropped|lowered|discounted|held|"
+                 "kept|reserved|turned down|passed on|covered|paid|stayed)"),
+        # Running out of ways to ask, explaining to the manager, favours and loyalty.
+        (STRONG, "running out of (ways|ideas) (to|of) (ask*|say*|reach*|get*)"),
+        (WEAK, "(chased|chasing|followed up|following up|pinged|pinging|emailed|emailing) (this|you)? (for|over) (weeks|"
+               "months|ages|a month|days)"),
+        (STRONG, "(explain|justify|answer for) ~2 (to)? (my|our) (manager|boss|director|vp|team|ceo|head|board|partner*) "
+                 "(why|how)"),
+        (STRONG, "(nobody|no one) (showed up|turned up|came|joined|attended|dialled in|dialed in)"),
+        (STRONG, "(every|each|your) (reply|response|answer|order|sale|email) (really)? (matters|means a lot|counts|means "
+                 "the world) (to us|to me)"),
+        (WEAK, "out of (loyalty|respect|kindness|goodwill|friendship)"),
+        (WEAK, "heard nothing"),
+        (STRONG, "(your|the|this) silence (says|speaks|tells|is telling|is deafening|is loud)"),
+        (STRONG, "deafening"),
+        (STRONG, "you (cancelled|canceled|bailed|no showed|did not show|stood me up) ~4 (notice|last minute|minutes before|"
+                 "hour*|without)"),
+        (STRONG, "vouch* for you"),
+        (STRONG, "(this|it|that) is (a bit|a little|quite|rather|very|really|getting|becoming)? (embarrassing|humiliating)"),
+        (STRONG, "think (of|about) the (kids|children|patients|residents|students|families|animals|people|community|staff|"
+                 "employees|customers) (who|that|you)"),
+        (STRONG, "(letting|let|lets) (your|the|my|everyone|them|us|me|people) ~3 down"),
+        (STRONG, "by (ignoring|not answering|not replying to|not responding to) (this|me|my|us)"),
+        # Other work held back, late nights, silence that hurts the team.
+        (STRONG, "(held|put|turned) (back|aside|down|off) (other|my other|all other) (work|client*|project*|job*|deal*) ~4 "
+                 "(for you|on you|to focus)"),
+        (STRONG, "what (i|we) (did|have done|had done|must have done) wrong"),
+        (STRONG, "(i|my (whole)? team|we|my staff|our team|my colleague*) ~2 (pulled|put in|stayed|worked|were up|"
+                 "was up) ~2 "
+                 "(late nights|all nighters|all nighter|overtime|long hours|late|weekends|nights)"),
+        (STRONG, "(silence|lack of (reply|response)|no reply|no response) ~3 (hard|tough|difficult|painful|upsetting|"
+                 "disappointing|discouraging) (on|for) (them|us|me|the team|everyone)"),
+        # Work turned down, special trips, counting on the order, vouching and defending.
+        (STRONG, "(passed on|turned down|declined|said no to|gave up) (another|other|a|two|several|some) ~2 (project*|"
+                 "client*|job*|offer*|work|booking*|deal*|contract*|commission*) ~4 (so|to|for|because|keep|be available)"),
+        (WEAK, "no (word|reply|response|answer|news) from you"),
+        (WEAK, "left with nothing"),
+        (STRONG, "(made|took) (a|the) (special|long|separate|dedicated) (trip|journey|drive|detour)"),
+        (STRONG, "(would have been|it would be|it would have been) nice to (at least)? (get|hear|receive|have)"),
+        (STRONG, "at least (get|a|get a|receive a) (thank you|thanks|acknowledg*|reply|response)"),
+        (STRONG, "some people (just)? (do not|never|can not) (reply|respond|answer|bother)"),
+        (STRONG, "(been|was|were|am|are|really|truly) (counting|banking|relying|depending) on (this|your|you|hearing)"),
+        (STRONG, "remember (that|this|us|me) when you (decide|choose|think|make)"),
+        (STRONG, "(defended|stood up for|went to bat for|stuck my neck out for|fought for) (you|your)"),
+        (STRONG, "(do not|never) prove (them|me|everyone|him|her) (right|wrong)"),
+        (WEAK, "would make my (day|week|month)"),
+        # Days spent, hopes of being ignored, the team told, favours done at the sender's cost.
+        (STRONG, "(spent|put in|invested|lost|given up) ~2 (two|three|several|re:\\d+|full|whole|entire) ~1 (full|whole|"
+                 "entire)? (days|weeks|evenings|nights|weekends|hours) (on|building|preparing|writing|researching) (your|"
+                 "this|the)"),
+        (STRONG, "(hope|hoping) ~4 (ignored|unread|binned|deleted|forgotten|wasted|in the bin)"),
+        (STRONG, "(hard|difficult) not to (feel|be|take)"),
+        (STRONG, "(i was|i was so|i felt) (sure|certain|confident) you (would|will) (reply|respond|get back|call|be "
+                 "interested|write)"),
+        (STRONG, "i (even|already) (told|promised|said to|assured) (my|our)"),
+        (WEAK, "(go back and|have to|now i have to|i will have to) (explain|tell them|tell him|tell her|admit)"),
+        (STRONG, "you (have|had)? (vanished|disappeared|fallen off the face|dropped off the face)"),
+        (WEAK, "(at|on) our (own)? (expense|cost|dime)"),
+        (STRONG, "(i|we) (have|had)? (done|did|run|ran|given|gave|provided|sent) (three|two|several|multiple|numerous|"
+                 "re:\\d+|so many|a few) ~2 (free|complimentary|unpaid) ~3 for you"),
+        (STRONG, "(keeps|kept|keep) asking (me)? why (we|i) (bother|keep|are still)"),
+        (STRONG, "(my|our) (job|livelihood|position|role|bonus|commission|business|family) ~2 (at risk|on the line|at "
+                 "stake|depends|rides|hinges)"),
+        (WEAK, "(told|promised|assured) my (boss|manager|director|team|vp|head)"),
+        # Rules bent, exceptions defended, something wanted in return.
+        (STRONG, "(bent|bend|broke|broken|stretched|waived) (our|the|my) (usual)? (rules|policy|policies|terms)"),
+        (STRONG, "(defend*|justify|justified) ~3 (to|with) my (director|boss|manager|vp|team|ceo|head|board)"),
+        (STRONG, "(see|get|expect|ask for|want) (something|anything|a little) in return"),
+        (STRONG, "(a little|some|a bit of|any)? (loyalty|gratitude|appreciation) (in return|back)"),
+        # Prices held, favours done, promises and bargains kept.
+        (STRONG, "(held|kept|froze|frozen|locked) your (price|prices|rate|rates|pricing) ~4 (when|while|even|despite)"),
+        (STRONG, "(done|did) you (a lot of|so many|several|plenty of|many|a few|a|a big|a huge) (favour*|favor*)"),
+        (STRONG, "(told|promised) my (wife|husband|partner|kids|family|daughter|son) ~6 (but|stayed|instead)"),
+        (WEAK, "(hope|hoping) (it|that|this) (was|is|will be) worth it"),
+        (STRONG, "you promised ~4 you (would|will)"),
+        (STRONG, "(kept|held up|done) my (end|side|part) of the (bargain|deal)"),
+        (WEAK, "(would be|be) nice if you"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -483,19 +993,24 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(hope|sorry if|apolog* if) ~3 (overstep*|out of line|out of turn|presum*|too forward)"),
         (STRONG, "(sorry|apolog*) ~1 (if|in case) ~5 (bad tim*|wrong tim*|awkward tim*|busy tim*)"),
         (STRONG, "(embarrass*|awkward|sheepish|nervous|guilty) (to be|about|for)? ~1 (writ*|email*|reach*|messag*|"
-                 "follow* up|bother*|ask*)"),
+                 "follow* up|bother*|ask*|send*|contact*|pitch*)"),
         (STRONG, "(get|stay|keep) out of your (hair|inbox)"),
         (STRONG, "better things to do"),
+        (STRONG, "(more important|better|bigger|more pressing) things (on your plate|to worry about|going on|to deal with)"),
         (WEAK, "a long shot"),
         (STRONG, "(pardon|forgive|excuse|sorry for|apolog* for) (my|the) (persistence|follow* up|repeated|pestering|"
                  "nagging|boldness|directness|forwardness|rambling)"),
         (STRONG, "i (feel|felt) (so|really|very|just)? (awful|terrible|horrible|so bad|really bad|bad|dreadful|guilty)"),
         (STRONG, "i ~2 (drop|dropped) the ball"),
         (STRONG, "(sorry|apolog*) again"),
-        (STRONG, "(sorry|apolog*) ~8 (inconvenien*|for (the|my) (delay|trouble|silence))"),
+        (STRONG, "(sorry|apolog*) ~8 (inconvenien*|for (the|my) (trouble|silence))"),
+        # "Apologies for the delay in getting this to you" is manners about something that happened.
+        (WEAK, "(sorry|apolog*) ~8 for (the|my) delay"),
         (STRONG, "apologet*"),
         (STRONG, "(another|a second|one more|a last) chance"),
-        (STRONG, "(i am|i am so|i am very|i am really|i am terribly|i am truly) sorry"),
+        # "I'm sorry for the late notice" is manners; "I'm so sorry" and sorry for writing at all are not.
+        (WEAK, "i am sorry"),
+        (STRONG, "(i am so|i am very|i am really|i am terribly|i am truly|i am deeply|i am incredibly) sorry"),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 " + _NOISE),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 (reach* out|email* you|writ* to you|contact* you|"
                  "troubl* you|bug* you|pester*|barg*|impos*|the length|long (email|note|messag*)|your inbox)"),
@@ -511,7 +1026,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(feel free|totally fine|completely fine|ok|okay|fine|no worries if you|happy for you) to "
                  "(ignore|delete|disregard|bin|trash|skip)"),
         (STRONG, "(ignore|delete|disregard|bin) (this|me|my note|my email|my messag*) ~2 (if|when|otherwise)"),
-        (STRONG, "you ~2 (get|receiv*|see) ~2 (lot|ton|tons|dozen*|hundred*|load*|plenty|countless|many|flood) ~2 "
+        (STRONG, "you ~2 (get|receiv*|see) ~2 (lot|ton|tons|dozen*|hundred*|thousand*|million*|billion*|zillion*|"
+                 "gazillion*|load*|plenty|countless|many|flood|so many) ~2 "
                  "(these|email*|pitch*|messag*|vendor*|cold|note*|request*|outreach)"),
         (STRONG, "i am (just|only|probably)? (another|one more|yet another|the last|the hundredth) "
                  "(vendor*|person|email|sales*|rep|pitch*)"),
@@ -519,15 +1035,72 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(awkward|weird|strange|odd) (to|for me to) (reach* out|email*|writ*|messag*)"),
         (WEAK, "wast* ~1 your time"),
         (WEAK, "(will not|promise not to) (take|keep) (up)? (much|too much|more than|long) ~2 (time|minut*)"),
+        # Belittling the offer and the sender.
+        (WEAK, "(probably|likely|almost certainly) (not|is not|will not be) (relevant|a fit|useful|needed|good enough|worth|"
+               "special|something you need|for you)"),
+        (WEAK, "(not|is not) (good|special|impressive|big) enough (for|to)"),
+        (WEAK, "(someone|a company|a vendor|a team|a person) like me"),
+        (WEAK, "(no need|do not need|you do not have) to (reply|respond|answer|write back)"),
+        (STRONG, "almost (did not|not) (send|write|email|reach out)"),
+        (STRONG, "(hesitat*|went back and forth|going back and forth|debat*|agoni*) ~4 (before|about|whether|over) ~3 "
+                 "(writ*|send*|email*|reach*)"),
+        (WEAK, "thank* you for reading (this far|all this|to the end)"),
+        # Unwelcome, random, a waste of the prospect's time.
+        (STRONG, "(probably|likely|most likely|may be|might be|must be) (unwelcome|unwanted|annoying|an intrusion|"
+                 "a nuisance|a bother|irrelevant|spam|a pain)"),
+        (WEAK, "(this|my email|this note|it|my note) (is|may be|might be|seems|must seem) ~1 (random|out of the blue|"
+               "unexpected|unsolicited)"),
+        (WEAK, "i promise"),
+        (STRONG, "i am (probably|likely|just|only)? wast* your (time|day|morning|afternoon)"),
+        # Precious time, sorry for writing at all, silly questions, permission to stop.
+        (WEAK, "(how|so) (precious|valuable|limited|scarce) your time (is|must be)"),
+        (STRONG, "(sorry|apolog*) (for|about) (this|this email|this note|this message|writing|emailing|asking|even asking|"
+                 "my email|the email|the message|the note|the length|even writing)"),
+        (STRONG, "(should not|should never|probably should not|should not really) (be)? (email*|writ*|contact*|messag*|"
+                 "bother*|reach*)"),
+        (STRONG, "(silly|stupid|dumb|naive) question"),
+        (STRONG, "(sorry|apolog*) in advance"),
+        (STRONG, "(understand|get it|no hard feelings|totally fine|completely fine) ~3 if you (would rather|prefer|do not "
+                 "want) (not|never)? (to)? (hear|reply|respond|talk|be contacted)"),
+        (STRONG, "rather not hear from (me|us)"),
+        (STRONG, "(hate|hating|not want|not like) (to be|being) (that|the|an|one of those) ~1 (person|guy|vendor|rep|"
+                 "salesperson|people|annoying)"),
+        (WEAK, "(do not|never|no need to) feel (obliged|obligated|pressured) ~2 (to)? (respond|reply|answer)"),
+        (STRONG, "(do not|never|no need to) feel (bad|guilty) ~2 (about|for|if)? (ignor*|delet*|not repl*|say* no)"),
+        (WEAK, "i am (just|only)? a (complete|total)? stranger"),
+        (STRONG, "(not|probably not) the first ~3 (not|will not|won't) ~1 (be)? the last"),
+        # Sorry for following up, a pain to read, leaving the prospect alone.
+        (WEAK, "(sorry|apolog*) ~3 (following up|follow up|chasing|nudging|writing again|emailing again)"),
+        (STRONG, "(i know|i realise|i realize|i am aware) (this|it|that|these|emails like this) (is|are) (a pain|annoying|"
+                 "a nuisance|a bother|irritating|a hassle|tiresome|a distraction)"),
+        (WEAK, "(totally|completely|fully|entirely) understand if"),
+        (WEAK, "(i will|happy to) stop (emailing|writing|messaging|contacting)"),
+        (STRONG, "(i will|i can|happy to|promise to) (leave you alone|go away|disappear|never bother you)"),
+        # Not asked for, one of dozens.
+        (STRONG, "(not|never) ask* (to hear from|for this|for my|to be contacted|for an email)"),
+        (WEAK, "(hope|hoping) you (do not|never) mind (me|my)"),
+        (STRONG, "(one of|just one of) (dozens|hundreds|many|countless|a hundred|so many|thousands) ~2 (vendor*|"
+                 "email*|people|"
+                 "sales*|rep*|pitch*|compan*|messag*)"),
+        (WEAK, "thank* you for your patience"),
+        # A tiny company nobody has heard of, grateful the email was opened.
+        (WEAK, "(never|not) heard of (us|me|our)"),
+        (WEAK, "i am (just|only) a (tiny|small|little|humble) (startup|company|team|business|shop|agency|firm|outfit|"
+               "vendor)"),
+        (STRONG, "(for even|even for) (opening|reading|looking|considering)"),
+        # "my timing is awful" belittles the writer; "if the timing is wrong, just say so" is an easy way out.
+        # Bad timing, permission to delete.
+        (STRONG, "my timing (is|must be|may be|might be) (awful|terrible|bad|poor|off|wrong|not great)"),
+        (STRONG, "(get it|understand|fine|ok|okay) ~3 if you (just)? (delete|ignore|bin|trash|skip)"),
     ],
     "presumptuous": [
         # Acting as if the deal is done: welcome, kickoff, onboarding, an account manager, before any agreement.
         # "Thanks for choosing a time" is a reply to a booking: choosing alone is a weak signal.
         (WEAK, "thank* ~2 for (choos*|select*|pick*|join*)"),
         (STRONG, "thank* ~2 for (choos*|select*|pick*|join*|sign* up with|sign* with|partner* with|trust*) (us|our "
-                 "(team|platform|service|product|company|program*|software|tool|app))"),
+                 "(team|platform|service|product|company|program*|software|tool|app))", DATED),
         (STRONG, "thank* ~2 for becom* (a|our) (customer|client|partner|member)"),
-        (STRONG, "welcom (aboard|on board|to the (family|team|club|community|cohort))"),
+        (STRONG, "welcom (aboard|on board|to (the|our) ~2 (family|team|club|community|cohort|crew|tribe|network))"),
         (STRONG, "(now that|since|as|given that) you (are|have) (joining|joined|on board|signed|decided|chosen|agreed|"
                  "coming on)"),
         (STRONG, "you are joining (us|our|the) ~2 (cohort|customer*|client*|program*|family|team|rollout|pilot|"
@@ -536,7 +1109,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
                  "partner*|onboard*|on board|a customer|our customer|live on|set up on|sign* on)"),
         (STRONG, "(as|when|once|while) we (roll* out|implement*|onboard*|migrat*|launch*|get started|kick off|go live|"
                  "start work*) ~2 (everything|together|your|the)"),
-        (STRONG, "your " + _ROLLOUT + " ~2 (spot|slot|date|session|call|schedule|invite*|timeline|agenda|manager|"
+        (STRONG, "your ~1 " + _ROLLOUT + " ~2 (spot|slot|date|session|call|schedule|invite*|timeline|agenda|manager|"
+                 "roadmap|"
                  "specialist|cohort|kit)"),
         (STRONG, "(agenda|plan|invite*|schedule|date) for (our|the|your) ~1 (kickoff|kick off|onboarding|implementation|"
                  "rollout|roll out|partnership|launch|go live)"),
@@ -591,7 +1165,8 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "you are (on board|onboard|signed up|committed|a go)"),
         (STRONG, "(here is|attached is|attached|enclosed|find) ~2 your (invoice|bill|receipt|contract|order|"
                  "agreement|welcome pack*)"),
-        (STRONG, "i (will|would|am going to) ~1 assum* ~4 (work*|suit*|fine|yes|ok|okay|good|agree*|interest*|in|on board)"),
+        (STRONG, "i (will|would|am going to) ~1 assum* ~4 (work*|suit*|fine|yes|ok|okay|good|agree*|interest*|in|on board|"
+                 "happy|proceed|go ahead|keen|ready)"),
         (STRONG, "(went ahead and|gone ahead and|go ahead and|took the liberty of|taken the liberty of|already) ~2 "
                  "(activat*|enrol*|sign* you|regist* you|schedul*|book*|assign*|invit* your|add* you|add* your|upgrad*|"
                  "bill*|charg*|provision*|creat* (an|your) account|set up (an|your) account|start* your)"),
@@ -602,7 +1177,7 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(i am sure|i know|i bet) they ~1 (will|would) (want|love|need|use)"),
         (STRONG, "your (first|next) (invoice|bill|payment|charge)"),
         (STRONG, "i ~3 (book*|schedul*|block*|reserv*|pencil*) ~6 (calendar|diary|schedule|invite|hold|call|meeting|"
-                 "demo|minut*|slot|tim*)"),
+                 "demo|minut*|slot|tim*)", ASSERTED),
         (STRONG, "(sent|add*) ~3 (calendar)? (invite|invitation)"),
         (STRONG, "(put|drop*|add*|sent|book*|block*|pencil*|plac*|stuck) ~4 (in|on|into|to) your (calendar|diary)"),
         (STRONG, "(i will|i am going to|i would) (call|ring|phone|swing by|drop by|stop by|come by|see) ~1 you ~2 "
@@ -624,9 +1199,245 @@ FAMILIES: dict[str, list[tuple[float, str]]] = {
         (STRONG, "(you|your team) (should|must|need to|have to) (switch|buy|sign up|replace|get rid|ditch|drop)"),
         (STRONG, "unless (i|we) (hear|get|receiv*) (otherwise|back|no|an objection)"),
         (STRONG, "unless you (object|say otherwise|tell me otherwise|opt out|decline)"),
-        (STRONG, "(silence|no reply|no response|not hearing back) (mean*|as|is) a? (yes|consent|agreement|ok|okay)"),
+        (STRONG, "(silence|no reply|no response|not hearing back|no answer) (mean*|as|is|equals) ~2 (yes|consent|agreement|"
+                 "ok|okay|happy|fine|go ahead|you agree|you are in|approval)"),
+        # Presuming the prospect's problems, feelings and decisions without evidence: "your staff are obviously
+        # buried", "I doubt anyone there has looked", "I'm confident you've already ruled out the others".
+        (STRONG, _SURE + " ~6 " + _PROBLEM),
+        (WEAK, "(i know|i imagine|i suspect|you are probably|you are likely|probably|likely) ~5 " + _PROBLEM),
+        (STRONG, "must be (brutal|a nightmare|a disaster|killing|exhausting|chaos|hell|awful|terrible|a shambles)"),
+        # "must be painful" may be plain sympathy.
+        (WEAK, "must be (painful|chaotic|a mess|a headache|frustrating|draining)"),
+        (STRONG, "i doubt (anyone|anybody|you|your re:\\S+|they) ~5 (has|have|ever|even|look*|check*|notic*|consider*|"
+                 "thought|sat down|bother*)"),
+        (STRONG, "(nobody|no one) (there|on your (side|end|team)|at your re:\\S+|in your re:\\S+)? (has|have) (ever|even|"
+                 "really)? (looked|checked|noticed|thought|considered|bothered|sat down|tried|asked|audited|reviewed)"),
+        (STRONG, "(i would guess|my guess is|i am guessing|i suspect|i imagine|i bet) ~2 (nobody|no one|you have not|"
+                 "your team has not|you are not|you do not|you have never)"),
+        (WEAK, "(you|your re:\\S+) (are|is|have been) (probably|likely)? wondering (how|why|what|whether|if)"),
+        (STRONG, "(we|you and i) both know"),
+        (STRONG, "(since|as|given|given that|because) you (are|were|have) (clearly|obviously|definitely|evidently)"),
+        (STRONG, "(it is|that is|this is|we are|it would be|it is just|is just) (the|an|your)? (obvious|only|logical) "
+                 "(choice|decision|next step|answer|move|solution)"),
+        (STRONG, "(i know|i am sure|i bet|no doubt|i am confident|i am certain) (that)? ~4 (will be|is going to be|would be|"
+                 "will) (on board|onboard|convinced|sold|thrilled|happy with|fine with|agree|approve|sign off|love|"
+                 "say yes)"),
+        (WEAK, "(your|the) (cfo|ceo|boss|board|partners|team|staff|owners|manager|director|physicians|members|guests|"
+               "customers|clients|patients|guards|drivers|nurses|therapists|users) (will|are going to) (love|thank you|"
+               "adore|be thrilled|be delighted|agree|approve|sign off)"),
+        (STRONG, "(i am|we are) (confident|sure|certain) (that)? you (have|have already|already|are|will|would) ~2 "
+                 "(ruled out|decided|chosen|agreed|made up|ready|sold|convinced|on board|want|need|love|agree)"),
+        (STRONG, "(i bet|i would bet|i am sure|i know|no doubt|surely|i imagine) ~4 (have|has) already (agreed|decided|"
+                 "ruled out|budgeted|approved|signed off|committed|chosen)"),
+        # Taking the yes as given: the decision, the paperwork, the kickoff, the prospect's own team told.
+        (STRONG, "(has|have) (decided|chosen|agreed|elected|opted) to (move|switch|go|sign|work|partner|proceed|buy) ~4 "
+                 "(us|with us|to us|our)"),
+        (WEAK, "(switch|move|migration|transition|move over) to us"),
+        (STRONG, "(told|informed|asked|instructed|notified|briefed|alerted|let) (our|my) ~2 (team|implementation|onboarding|"
+                 "finance|ops|operations|engineer*|installer*|crew|success|account*|billing|legal|warehouse|production|"
+                 "scheduler*|designer*|technician*) ~4 (to (expect|start|begin|reserve|get ready|book|schedule|order|"
+                 "request|ship|set up|pull|kick off|onboard)|that|you are|you have|know)"),
+        (STRONG, "(skip*|skipped|bypass*) (the|a|any)? (formal)? (discovery|proposal|evaluation|demo|pilot|trial|"
+                 "procurement|paperwork|back and forth|sales process)"),
+        (STRONG, "rather than (waste|wasting) (time|your time|our time)"),
+        (STRONG, "(we will|i will) take it from here"),
+        (WEAK, "(we will|i will) (handle|take care of) (everything|it all|the rest)"),
+        (WEAK, "(i have|we have) (drafted|prepared|built|created|written|designed|mocked up|put together|made|planned) ~5 "
+               "(for you|for your re:\\S+)"),
+        (WEAK, "(will|would) need (your|the) ~3 (file*|access|login*|credential*|data|list|logo*|asset*|details|"
+               "signature|po|"
+               "brand|record*|history|export|password*) (by|before)"),
+        (STRONG, "(will|would) need (your|the) ~3 (file*|access|login*|credential*|data|list|logo*|asset*|details|"
+                 "signature|po|brand|record*|history|export|password*) (by|before) ~3 to (start|begin|get started|"
+                 "kick off|go live)"),
+        (WEAK, "so (you|your team|your re:\\S+|we) can (get started|start using|begin using|hit the ground running|"
+               "go live)"),
+        (WEAK, "(get|getting) (you|your ~3) (live|set up|onboarded|up and running|signed)", ASSERTED),
+        (STRONG, "(i will|i am going to|we will|we are going to|and will) (send|email|forward|courier|mail|drop off) (over|"
+                 "across|you)? (the|your|our) (signed|final|formal|onboarding|service|master|new)? (contract|"
+                 "agreement|paperwork|order form|"
+                 "invoice|po|purchase order|sow|statement of work|msa|docusign|signature page|onboarding (checklist|pack|"
+                 "form*|doc*|kit|guide|schedule|plan)|welcome (pack|kit|email)|credential*|login*|(kickoff|kick off|"
+                 "onboarding|"
+                 "implementation) (agenda|plan|schedule|invite|invitation|pack))", ASSERTED),
+        (STRONG, "(expect|watch for|look out for|keep an eye out for) (my|a|an|our|the|your) ~1 (invitation|contract|"
+                 "welcome|invoice|paperwork|order form|login*|credential*|onboarding|kickoff|kick off|technician|engineer|"
+                 "installer)"),
+        (STRONG, "(your|their|the) (team|staff)? (login|logins|credential*|account|invite|invitation|welcome pack|"
+                 "welcome kit|contract|invoice|"
+                 "paperwork|licen*|seats|access|welcome email|starter kit) (will|should|is going to) (arrive|come|be sent|"
+                 "land|reach|follow|be ready|be in|go out|ship|be shipped|be delivered)", ASSERTED),
+        (STRONG, "(add*|made|set) you (up)? as (an|the|a)? (admin*|owner|user|member|administrator|super user)"),
+        (STRONG, "i (have)? ~1 (pencil*|book*|schedul*|lock*|slot*|put|sign*|enrol*|regist*) (you|your team|your re:\\S+|"
+                 "you all|your staff|your office) (in|down|up)? ~3 (for|on|to) ~2 (onboarding|training|kickoff|kick off|"
+                 "implementation|installation|install|go live|migration|rollout|roll out|setup|set up|demo|call|session|"
+                 "webinar|trial|pilot|cohort|program*|plan|the standard|the basic|the pro|the premium)"),
+        (STRONG, "(pencil*|book*|schedul*|lock*) in (onboarding|training|kickoff|kick off|implementation|installation|"
+                 "go live|migration|rollout|setup|a call|a demo|the call|the demo)"),
+        (STRONG, "(which|what) (day|date|time|week) ~4 (to|you would like to|you want to|works to|should we|shall we|"
+                 "can we) (kick off|kick things off|go live|onboard|launch|get started)"),
+        (STRONG, "(great|good|glad|excited|happy|thrilled|delighted|wonderful) to be (working|partnering|teaming up) "
+                 "(with|together)"),
+        (WEAK, "(not|never) heard (it|this|that) (from you|directly)"),
+        (STRONG, "(you are|you will be) (ready|going|excited|eager|keen) to (move forward|sign|go ahead|buy|switch|proceed|"
+                 "get started|move on|commit)", ASSERTED),
+        (STRONG, "you (will|would) want to (start|begin|move|sign|get started|switch|act) ~2 (right away|immediately|now|"
+                 "today|soon|quickly|asap)"),
+        # Thanks for a real order is manners; thanks for a decision nobody made is not.
+        (WEAK, "thank* ~2 for your (order|business|purchase|custom)", DATED),
+        (STRONG, "thank* ~2 for your (decision|commitment|signature|payment|deposit)"),
+        (WEAK, "thank* ~2 for your interest"),
+        (WEAK, "(you|your team|your re:\\S+) (will|are going to) (need|want) (this|us|our|it)", ASSERTED),
+        # Facts about the prospect asserted, work started, paperwork attached, people assigned.
+        (STRONG, "i know (that)? (you are|you have|you were|your ~2 (is|are|has|have|was|were)|re:\\S+ (is|are|has|have)) "
+                 "~4 " + _PROBLEM),
+        (STRONG, "(we|i) have (started|begun|kicked off|already started|gone ahead with) ~2 (migrat*|onboard*|implement*|"
+                 "install*|set* up|import*|transfer*|mov*|configur*|build*|work* on|process*) your"),
+        (STRONG, "your (invoice|bill|receipt|contract|order confirmation|welcome pack*|agreement|order form|po|login*|"
+                 "credential*|subscription) ~5 (is|are) (attached|enclosed|below|ready)", ASSERTED),
+        (STRONG, "(book*|schedul*|assign*|reserv*|arrang*) (our|my|an|a) ~1 (onboarding|implementation|success|install*|"
+                 "setup|training) (specialist|manager|engineer|team|lead|consultant|trainer|technician|crew) ~3 (for|with) "
+                 "(you|your)"),
+        (STRONG, "(plan|schedul*|book|pick|lock in|confirm|set) (your|our) (go live|kickoff|kick off|onboarding|"
+                 "implementation|rollout|roll out|launch|install*|migration|start date|training)", ASSERTED),
+        (STRONG, "your (new|dedicated|personal)? (account manager|customer success manager|success manager|"
+                 "implementation (manager|lead|specialist)|onboarding (manager|specialist|lead)|point of contact|"
+                 "account rep|representative) ~4 (will|is going to) (reach out|contact|call|email|be in touch|get in touch|"
+                 "schedul*|set up|walk)"),
+        # Setup started on hearing back, tables reserved, budgets presumed, warehouses told.
+        (STRONG, "(we will|i will|we are going to) (get started|start|begin|kick off) (on|with)? (your|the) (setup|set up|"
+                 "onboarding|implementation|installation|migration|rollout|account|order|project)", ASSERTED),
+        (STRONG, "(i have|i) (already)? (reserv*|book*) (a|the|us a) (table|room|meeting room|conference room|desk)"),
+        (STRONG, "your (team|staff|people|employees|reps|agents|drivers|nurses|users|technicians) (will be|are going to be) "
+                 "(trained|onboarded|set up|live|up and running|using)", ASSERTED),
+        (STRONG, "(i know|i am sure|i bet|surely|obviously|clearly|i imagine) ~2 (budget|money|cost|price|pricing|spend) "
+                 "(is not|will not be|is never|is no|is hardly) ~1 (issue|problem|concern|object|obstacle)"),
+        (WEAK, "(budget|money|cost|price|pricing|spend) (is not|will not be|is never|is no|is hardly) ~1 (issue|problem|"
+               "concern|object|obstacle)"),
+        (WEAK, "for a (company|business|firm|practice|team) (of)? your size"),
+        (STRONG, "(which|and) i (assume|presume|expect|take it) (will|is going to) (be|happen)"),
+        (WEAK, "i assum* (you|that|it|we) ~3 (will|are|have)"),
+        (STRONG, "(told|asked|instructed|let) (our|my) ~2 (team|warehouse|production|crew|installer*|engineer*|factory|"
+                 "kitchen|studio|lab) ~2 to (hold|keep|set aside|allocate|prepare|pack|dispatch|send|deliver|reserve) ~4 "
+                 "for you"),
+        (STRONG, "(went ahead and|gone ahead and|go ahead and|took the liberty of|taken the liberty of|taking the liberty "
+                 "of) ~1 (set* up|creat*|built|import*|order*|reserv*|book*|schedul*|pencil*|draft*|prepar*|told|ask*|"
+                 "start*|add*|register*|sign*|open*|ship*|sent|send*|put together|loop* in|cc*|invit*)"),
+        (WEAK, "(for|on|about) our (project|partnership|engagement|collaboration|work together)"),
+        (STRONG, "(our|my|the) (engineer*|technician*|installer*|team|crew|consultant*|trainer*|fitters|"
+                 "surveyor*) (will|are "
+                 "going to|are scheduled to|are booked to) (arrive|be there|be on site|come|start|begin|show up|visit|be "
+                 "with you)", ASSERTED),
+        (STRONG, "(put*|sign*|pencil*|enrol*|regist*|count*) (you|your team|your re:\\S+) (down|in|up) (for|as)", ASSERTED),
+        (STRONG, "(contract|agreement|paperwork|invoice|order form|po|purchase order) (on|in) your (desk|inbox|hands)"),
+        (STRONG, "(shared|passed|sent|given|forwarded) your (details|information|info|contact*|number|email) (to|with) (our|"
+                 "my) ~2 (finance|billing|accounts|onboarding|implementation|team|sales|account)"),
+        (STRONG, "(so|and) (they|we|our re:\\S+ team) can (invoice|bill|charge) you"),
+        (STRONG, "(attach*|here is|enclos*|sending|sent) ~2 (the|your|our) (signed off|approved|agreed|finali*|confirmed) "
+                 "(scope|plan|proposal|order|sow|contract|terms|schedule|quote)"),
+        (STRONG, "(our|my) (team|crew|engineer*|installer*|consultant*|technician*) (start*|begin*|arriv*|"
+                 "kick* off) (on|next|"
+                 "this|monday|tuesday|wednesday|thursday|friday|tomorrow)", ASSERTED),
+        (STRONG, "your (project manager|account manager|pm|point of contact|consultant|trainer|engineer|rep|success manager|"
+                 "onboarding specialist|coordinator|account lead) (will be|is going to be) re:\\S+", ASSERTED),
+        (STRONG, "(send|share|email|upload) (over|across|us|me)? your (logo*|brand|asset*|credential*|login*|access|"
+                 "admin*) ~3 (by|before)"),
+        (WEAK, "(send|share|email|upload) (over|across|us|me)? your (file*|data|list|record*|spreadsheet*|export*) ~3 "
+               "(by|before)"),
+        (STRONG, "already ~2 (mapped out|planned|scoped|designed|drafted|prepared|built|put together) ~3 (migration|rollout|"
+                 "roll out|onboarding|implementation|installation|launch|transition|switchover|setup|set up)"),
+        (STRONG, "(book*|schedul*|assign*|reserv*|arrang*|dispatch*) (our|my|an|a|the) ~1 (engineer*|technician*|installer*|"
+                 "specialist*|surveyor*|consultant*|trainer*|crew|team) (for|to|on) (next|this|monday|tuesday|wednesday|"
+                 "thursday|friday|the re:\\S+|you|your|re:\\d+\\S*)", ASSERTED),
+        # New contracts, work already started, the prospect added to a group, good to go.
+        (WEAK, "your new (contract|agreement|account|plan|system|dashboard|portal|subscription)"),
+        (WEAK, "have you (migrated|onboarded|live|set up|up and running|switched|moved over) (by|before|within|in)"),
+        (STRONG, "already (started|begun|working|begin|start) (on|work on)? ~4 for (you|your)"),
+        (WEAK, "for your (approval|sign off|signature)"),
+        (STRONG, "(i have|we have|i just|we just|just) (add*|put|enrol*|regist*|slot*) ~2 (to|into|on|in) (our|the) ~2 "
+                 "(onboarding|cohort|program*|roster|rollout|pilot|customer list|client list|waitlist|intake|next group|"
+                 "spring group|autumn group|fall group)"),
+        (STRONG, "(you will|you are going to) (get|receive) your (welcome|onboarding|starter) (kit|pack*|email|box|bundle)"),
+        (STRONG, "(assum*|take it|presum*) (that)? (we are|you are|it is|everything is|we have) ~1 (good to go|all set|"
+                 "a go|agreed|moving forward|a deal|a yes)"),
+        (WEAK, "good to go"),
+        (STRONG, "(set up|arrange|start) your (billing|invoicing|payment*|direct debit|subscription|standing order)",
+         ASSERTED),
+        (STRONG, "(we will|i will) (start|begin) (shipping|delivering|billing|invoicing|installing|onboarding|charging)",
+         ASSERTED),
+        # Agreements thanked for, hardware ordered, seats and accounts made for the prospect.
+        (STRONG, "thank* ~2 for (agreeing|committing|signing up|saying yes|deciding) (to|on) (the|our|a) (pilot|trial|"
+                 "contract|terms|deal|proposal|order|purchase|partnership|rollout|plan)"),
+        (STRONG, "(i have|we have|already|i just|we just) (ordered|shipped|dispatched|sent out|purchased|bought) (the|your|"
+                 "our)? ~2 (sensor*|device*|unit*|hardware|equipment|kit*|licen*|seat*|part*|material*|stock|scanner*|"
+                 "tablet*|terminal*|camera*|router*)", ASSERTED),
+        (STRONG, "(will need to|needs to|need to|should|must) sign (for|off on) (the)? (delivery|order|installation|"
+                 "shipment|contract|paperwork|equipment)"),
+        (STRONG, "you (need|require) (our|us|this|my)", ASSERTED),
+        (WEAK, "plain and simple"),
+        (STRONG, "(reserv*|book*|held|hold*|secur*|set aside|block*) ~3 (seat*|spot*|place*|licen*|slot*|space*|unit*) "
+                 "for you", ASSERTED),
+        (STRONG, "(creat*|set up|provision*|open*|activat*) (an|the|your|some)? ~1 (account*|login*|profile*|user*) for "
+                 "(you|your)", ASSERTED),
+        # The start date set, accounts set up, installs booked, orders drafted, the decision taken off the prospect.
+        (STRONG, "your (onboarding|kickoff|kick off|implementation|installation|training|go live|rollout|migration|"
+                 "subscription|contract|trial|account) (starts|begins|is|will start|kicks off|is scheduled|is booked|"
+                 "is set) "
+                 "(next|on|this|tomorrow|monday|tuesday|wednesday|thursday|friday|for)", ASSERTED),
+        (STRONG, "(set up|creat*|activat*|provision*) your (admin|new)? ~1 (account|workspace|portal|login*|profile)",
+         ASSERTED),
+        (STRONG, "(our|my) (specialist|engineer|trainer|consultant|team|onboarding lead|account manager|"
+                 "success manager) will "
+                 "(call|contact|email|reach out to|be in touch with) you to (agree|schedule|book|arrange|set up|start|"
+                 "confirm|plan) (the|your) ~2 (training|onboarding|kickoff|kick off|install*|implementation|setup|"
+                 "migration|rollout)"),
+        (STRONG, "(i have|we have|already) (reserv*|allocat*|set aside|earmark*|held) ~4 for (you|your|each of your)",
+         ASSERTED),
+        (STRONG, "(book*|schedul*|pencil*|lock*) (in)? (the|your|an|our) (install*|installation|onboarding|training|kickoff|"
+                 "kick off|go live|migration|rollout|setup|fitting|survey|delivery) (for|on)", ASSERTED),
+        (WEAK, "(will not|can not) (survive|last|cope|scale|hold up) (another|much longer|the next|beyond)"),
+        (STRONG, "(drafted|prepared|filled in|filled out|completed|generated|raised|created) (the|an|your) (order|"
+                 "order form|"
+                 "po|purchase order|contract|agreement|invoice|paperwork)", ASSERTED),
+        (STRONG, "sign (where marked|at the bottom|on page|where indicated)"),
+        (WEAK, "sign and return", ASSERTED),
+        (STRONG, "thank* ~2 for confirming (you|that you|your) ~3 (proceed|go ahead|order|sign|move forward|buy|join|"
+                 "switch)"),
+        (STRONG, "(i have|already|we have) (notified|alerted|informed|briefed|told) (our|my) ~2 (warehouse|factory|"
+                 "installer*|engineer*|crew|production|kitchen|accounts|finance|billing|onboarding|implementation|"
+                 "logistics|dispatch)"),
+        (STRONG, "(the|your) first (shipment|delivery|order|invoice|kit|box|consignment|payment|bill|install*)", ASSERTED),
+        (WEAK, "(receive|get) (the|your)? tracking (details|number|link|info*)"),
+        (STRONG, "(taken|take|took|made|make) the decision (off your plate|for you|out of your hands)"),
+        (WEAK, "off your plate"),
+        (STRONG, "(we will|i will) (start|begin) (with|at) your ~3 (on|next|this|from)", ASSERTED),
+        (WEAK, "roll out to (the|your) (others|other|rest|remaining)"),
+        # Plans sent to the prospect's team, a go-live date, the welcome pack in the post.
+        (STRONG, "(sent|forwarded|shared) ~3 (to|with) your (it|tech|technical|ops|operations|finance|legal|procurement|hr) "
+                 "(lead|team|manager|director|department|head)", ASSERTED),
+        (STRONG, "(we will|we are going to|we aim to|we plan to|we will aim to|we will be able to) ~1 go live (by|on|"
+                 "in|before)",
+         ASSERTED),
+        (STRONG, "your (welcome|starter|onboarding) (pack*|kit|box|bundle|email|letter) (is|are|has been) (in the post|"
+                 "on its way|on the way|sent|shipped|attached|ready)", ASSERTED),
+        (STRONG, "(our|my) team will (contact|call|email|reach out to|be in touch with|meet) (yours|your team|your re:\\S+) "
+                 "~3 (to start|to begin|to kick off|to get started|tomorrow|monday|on)", ASSERTED),
+        (WEAK, "(prepared|drafted|put together|built) ~2 (a|the|your)? (transition|roadmap|switchover) (plan)?"),
+        (STRONG, "(since|as|now that) you are (moving away from|leaving|dropping|replacing|switching from|done with)"),
     ],
 }
+
+
+# Words that may stand between a negator and what it negates: "not the cheapest", "no real risk".
+_NEGATED_FILLERS = frozenset({"the", "a", "an", "that", "so", "too", "very", "really", "exactly", "real"})
+
+
+def negated(text: str, start: int) -> bool:
+    """The words before ``start`` negate what follows: "not urgent", "isn't the cheapest", "no real risk"."""
+    before = [stemmed for stemmed, _s, _e in words(text[max(0, start - 40):start])]
+    if before and before[-1] in _NEGATORS:
+        return True
+    return len(before) > 1 and before[-1] in _NEGATED_FILLERS and before[-2] in _NEGATORS
 
 
 @dataclass(frozen=True)
@@ -639,9 +1450,22 @@ class ToneHit:
 
 
 @cache
-def _compiled_families() -> list[tuple[str, float, re.Pattern[str]]]:
-    return [(family, weight, compile_pattern(pattern)) for family, patterns in FAMILIES.items()
-            for weight, pattern in patterns]
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool]]:
+    return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:])
+            for family, patterns in FAMILIES.items() for entry in patterns]
+
+
+def dated(text: str, end: int) -> bool:
+    """The rest of the sentence after ``end`` places it in the past ("... last year", "... in 2023")."""
+    return bool(_PAST_AFTER.match(text[end:]))
+
+
+def offered(text: str, start: int) -> bool:
+    """The sentence before ``start`` makes what follows an offer or a condition ("If it helps, I'll
+    send...", "Happy to send...", "Shall I send...")."""
+    before = text[:start]
+    sentence = _SENTENCE_START.search(before)
+    return bool(_OFFER_BEFORE.search(before[sentence.start():] if sentence else before))
 
 
 def _stem_string(text: str) -> tuple[str, list[tuple[str, int, int]], list[int]]:
@@ -668,17 +1492,19 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
                                                                          joined)]
     hits = []
-    for family, weight, pattern in _compiled_families():
+    for family, weight, pattern, asserted, past in _compiled_families():
         for match in pattern.finditer(joined):
             if match.end() == match.start():
                 continue
             first = bisect_right(offsets, match.start()) - 1
             last = bisect_right(offsets, match.end() - 2) - 1
-            if first > 0 and tokens[first - 1][0] in _NEGATORS:
-                continue
-            if any(start < match.end() and match.start() < end for start, end in allowed_ranges):
-                continue
             start, end = tokens[first][1], tokens[last][2]
+            if negated(text, start):
+                continue
+            if any(low < match.end() and match.start() < high for low, high in allowed_ranges):
+                continue
+            if (asserted and offered(text, start)) or (past and dated(text, end)):
+                continue
             hits.append(ToneHit(family, weight, start, end, text[start:end]))
     return hits
 

@@ -5,18 +5,22 @@ placeholder, ``tone`` for a tone family); a clean draft counts as a false alarm 
 checks, or ``shouting``, fails on it. The length and company-name checks are house rules some sets'
 writers were not told, so they are not counted here (``heldout/README.md``).
 
-The development sets (whose misses were fixed) must stay at the targets: at least 97% caught and
-at most 3% of clean drafts flagged. The held-out set's figures are in docs/checks.md; print any
-set's table with
+The development sets (whose misses were fixed) must stay fully caught with no clean draft flagged,
+and docs/checks.md must show the figures they measure. Any set's table, with its markdown row, is
+printed by
 
     HITLCRM_HELDOUT_SET=set_c .venv/bin/python -m pytest tests/reviews/checks/test_heldout.py -q -s -k table
+
+``HITLCRM_HELDOUT_SET`` names a set of ``heldout/`` or a ``.jsonl`` file elsewhere (a fresh set).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import defaultdict
+import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,18 +35,28 @@ from .support import email
 pytestmark = pytest.mark.django_db
 
 SETS = Path(__file__).with_name("heldout")
-DEVELOPMENT_SETS = ("set_0", "set_a", "set_b")
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "checks.md"
+DEVELOPMENT_SETS = ("set_0", "set_a", "set_b", "set_c")
+# The issue's target for a set nobody tuned on; the development sets are held to all caught, none flagged.
 CATCH_TARGET, FALSE_ALARM_LIMIT = 0.97, 0.03
 AIMED = {"placeholder": "placeholders"}  # every other flaw is a tone family: the tone check
 FALSE_ALARM_CHECKS = {"placeholders", "tone", "shouting"}
-FLAWS = {"placeholder", "tone:pushy", "tone:hype", "tone:guilt_tripping", "tone:apologetic", "tone:presumptuous"}
+# The columns of the tables in docs/checks.md, in order.
+FLAWS = ("placeholder", "tone:pushy", "tone:hype", "tone:guilt_tripping", "tone:apologetic", "tone:presumptuous")
+
+
+def set_path(name: str) -> Path:
+    """A set of ``heldout/`` by name ("set_c"), or a .jsonl file given by path."""
+    path = Path(name) if name.endswith(".jsonl") else SETS / f"{name}.jsonl"
+    assert path.is_file(), f"no held-out set {name!r} (looked for {path})"
+    return path
 
 
 def outcomes(name: str) -> list[tuple[str, bool, dict[str, str]]]:
     """(flaw or "clean", caught or flagged, failed checks with their messages) per draft of a set."""
     policy = Policy(task_type="*", mode="calibrated", confidence_threshold=0.9, audit_sample_rate=0)
     rows = []
-    for number, line in enumerate(map(json.loads, (SETS / f"{name}.jsonl").read_text().splitlines()), start=1):
+    for number, line in enumerate(map(json.loads, set_path(name).read_text().splitlines()), start=1):
         assert line["flaw"] is None or line["flaw"] in FLAWS, f"{name} line {number}: unknown flaw {line['flaw']!r}"
         proposal = email(pk=number, subject=line["subject"], body=line["body"], company_name=line["company"],
                          recipients=[f"dana{number}@example.com"], confidence=0.99,
@@ -56,32 +70,87 @@ def outcomes(name: str) -> list[tuple[str, bool, dict[str, str]]]:
     return rows
 
 
-def table(name: str) -> tuple[float, float, list[tuple[str, dict[str, str]]]]:
-    """Prints the set's table; returns (share caught, share of clean drafts flagged, the misses)."""
-    by_flaw: dict[str, list[bool]] = defaultdict(list)
+@dataclass
+class Measurement:
+    drafts: Counter[str]  # per flaw ("clean" included), how many drafts
+    hits: Counter[str]  # per flaw, how many caught (for "clean": how many flagged)
+    misses: list[tuple[str, dict[str, str]]]  # flawed drafts let through and clean drafts flagged, with what failed
+
+    @property
+    def flawed(self) -> int:
+        return sum(count for flaw, count in self.drafts.items() if flaw != "clean")
+
+    @property
+    def caught(self) -> int:
+        return sum(count for flaw, count in self.hits.items() if flaw != "clean")
+
+    def markdown_row(self, label: str) -> str:
+        """The set's row as docs/checks.md writes it."""
+        cells = [f"{self.hits[flaw]}/{self.drafts[flaw]}" for flaw in FLAWS]
+        cells.append(f"{self.caught}/{self.flawed} ({percent(self.caught, self.flawed)})")
+        cells.append(f"{self.hits['clean']}/{self.drafts['clean']} ({percent(self.hits['clean'], self.drafts['clean'])})")
+        return f"| {label} ({sum(self.drafts.values())}) | " + " | ".join(cells) + " |"
+
+
+def percent(part: int, whole: int) -> str:
+    """"92.9%", "100%", "1.7%": one decimal, none when it is zero."""
+    return (f"{100 * part / whole:.1f}".rstrip("0").rstrip(".") + "%") if whole else "n/a"
+
+
+def measure(name: str) -> Measurement:
+    """Measures a set and prints its table."""
+    drafts: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
     misses = []
     for flaw, hit, failed in outcomes(name):
-        by_flaw[flaw].append(hit)
+        drafts[flaw] += 1
+        hits[flaw] += hit
         if hit == (flaw == "clean"):
             misses.append((flaw, failed))
-    flawed = [hit for flaw, hits in by_flaw.items() if flaw != "clean" for hit in hits]
-    clean = by_flaw["clean"]
-    assert len(flawed) >= 60 and len(clean) >= 60, f"{name}: too few drafts to measure"
+    result = Measurement(drafts, hits, misses)
+    assert result.flawed >= 60 and drafts["clean"] >= 60, f"{name}: too few drafts to measure"
     print(f"\n{name}: flaw                 drafts  caught (flawed) / flagged (clean)")
-    for flaw, hits in sorted(by_flaw.items()):
-        print(f"{flaw:24} {len(hits):6}  {sum(hits)}/{len(hits)} ({sum(hits) / len(hits):.1%})")
-    print(f"all flawed               {len(flawed):6}  {sum(flawed)}/{len(flawed)} ({sum(flawed) / len(flawed):.1%})")
-    return sum(flawed) / len(flawed), sum(clean) / len(clean), misses
+    for flaw in ("clean", *FLAWS):
+        if drafts[flaw]:
+            print(f"{flaw:24} {drafts[flaw]:6}  {hits[flaw]}/{drafts[flaw]} ({percent(hits[flaw], drafts[flaw])})")
+    print(f"all flawed               {result.flawed:6}  {result.caught}/{result.flawed} "
+          f"({percent(result.caught, result.flawed)})")
+    print(result.markdown_row(label(name)))
+    return result
+
+
+def label(name: str) -> str:
+    """How docs/checks.md names a set: "set_c" is "C"."""
+    stem = Path(name).stem
+    return stem.removeprefix("set_").upper()
+
+
+def documented_development_rows() -> list[str]:
+    """The rows of the development-figures table in docs/checks.md."""
+    text = DOCS.read_text()
+    section = text.split("### Development figures", 1)
+    assert len(section) == 2, "docs/checks.md has no '### Development figures' table"
+    return [line.strip() for line in section[1].split("\n### ", 1)[0].splitlines() if re.match(r"\|\s*[0-9A-Z]+ \(", line)]
 
 
 @pytest.mark.parametrize("name", DEVELOPMENT_SETS)
-def test_the_checks_catch_the_development_sets_flaws_without_flagging_clean_drafts(name: str) -> None:
-    caught, flagged, misses = table(name)
-    assert caught >= CATCH_TARGET, misses
-    assert flagged <= FALSE_ALARM_LIMIT, misses
+def test_the_checks_catch_every_flaw_of_the_development_sets_without_flagging_clean_drafts(name: str) -> None:
+    result = measure(name)
+    assert result.misses == [], result.misses
 
 
 def test_table() -> None:
-    """The table of one set (HITLCRM_HELDOUT_SET, the held-out set by default), to read with -s; it
-    fails on a set too small to measure or a flaw label nobody defined."""
-    table(os.environ.get("HITLCRM_HELDOUT_SET", "set_c"))
+    """The table of HITLCRM_HELDOUT_SET (every development set by default). A development set's row
+    must be the one docs/checks.md shows, so the documented figures are the measured ones; a fresh
+    set's table and row are printed to be documented as its held-out figure."""
+    chosen = os.environ.get("HITLCRM_HELDOUT_SET")
+    documented = documented_development_rows()
+    assert len(documented) == len(DEVELOPMENT_SETS), documented
+    for name in [chosen] if chosen else DEVELOPMENT_SETS:
+        result = measure(name)
+        if name in DEVELOPMENT_SETS:
+            assert result.markdown_row(label(name)) in documented, (result.markdown_row(label(name)), documented)
+        else:
+            caught, flagged = result.caught / result.flawed, result.hits["clean"] / result.drafts["clean"]
+            print(f"target: at least {CATCH_TARGET:.0%} caught ({caught:.1%}), at most {FALSE_ALARM_LIMIT:.0%} of clean "
+                  f"drafts flagged ({flagged:.1%})")

@@ -71,7 +71,7 @@ def test_ordinary_polite_sentences_pass(sentence: str) -> None:
 def test_one_weak_signal_is_allowed_two_are_not() -> None:
     one = run("tone", email(body=draft("The Berlin numbers look fantastic.")))
     assert one.passed and one.details["score"] == 0.5
-    two = run("tone", email(body=draft("The Berlin numbers look fantastic and the growth is spectacular.")))
+    two = run("tone", email(body=draft("The Berlin numbers look fantastic and the launch was spectacular.")))
     assert not two.passed and two.details["score"] == 1.0 and "Hype" in two.message
 
 
