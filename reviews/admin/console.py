@@ -669,7 +669,8 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     except Execution.DoesNotExist:
         execution = None
     rescue = AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued").order_by("-seq").first()
-    identity = proposal_identity(proposal)  # who it is about: cached, at most one CRM query
+    # Who it is about: cached per record, so after the queue page that led here no CRM query at all.
+    identity = proposal_identity(proposal)
     return {
         "proposal": proposal,
         "kind": kind,
