@@ -132,8 +132,8 @@ def thresholds_explained(proposal: Any, policy: Any, field_changes: Sequence[Any
     ``policy``: the policy as applied to the record (``Kind.policy_as_applied``)."""
     mode = effective_mode(policy)
     off = {
-        PolicyMode.ALWAYS_REVIEW: "Not used to approve: this policy sends every item to a person.",
-        PolicyMode.LOG_ONLY: "Not used: a log-only policy executes its items without a person.",
+        PolicyMode.ALWAYS_REVIEW: "Off here: this policy sends every item to a person.",
+        PolicyMode.LOG_ONLY: "Off here: a log-only policy executes its items without a person.",
     }.get(mode, "")
     threshold = policy.confidence_threshold
     if off:
@@ -146,8 +146,8 @@ def thresholds_explained(proposal: Any, policy: Any, field_changes: Sequence[Any
         applied, outcome = f"This item's {proposal.confidence:.2f} reaches it.", "clears"
     notes = [ThresholdNote(
         "confidence", "Auto-approval threshold", threshold,
-        "In calibrated mode, an item that passes every check and whose overall confidence reaches this is "
-        "approved without a person (but for the audit sample). The confidence check flags an item under it.",
+        "Calibrated mode: an item passing every check with this overall confidence or more is approved "
+        "without a person (but for the audit sample); the confidence check flags an item under it.",
         applied, outcome)]
     if per_field:
         field_threshold = policy.field_confidence_threshold
@@ -164,6 +164,6 @@ def thresholds_explained(proposal: Any, policy: Any, field_changes: Sequence[Any
             outcome = "clears"
         notes.append(ThresholdNote(
             "field_confidence", "Field threshold", field_threshold,
-            "Each changed field's own confidence must reach this too: one field under it sends the whole change "
-            "to a person.", applied, outcome))
+            "Each changed field's own confidence must reach this too: one field under it sends the whole "
+            "change to a person.", applied, outcome))
     return notes

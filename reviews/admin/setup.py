@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..conf import hitlcrm_settings
@@ -235,11 +236,12 @@ def replay_shown(replay: Replay, *, target: float) -> dict[str, Any]:
 class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     form = PolicyForm
     change_form_template = "admin/reviews/policy/change_form.html"
-    list_display = ("task_type", "mode", "confidence_threshold", "field_confidence_threshold", "audit_sample_rate",
+    list_display = ("task_type", "mode_column", "confidence_threshold", "field_confidence_threshold", "audit_sample_rate",
                     "required_approvals", "sla_minutes", "version")
     list_filter = ("mode", "allow_bulk_decisions", "reversible")
     search_fields = ("task_type",)
     readonly_fields = ("version", "updated_at")
+
     fieldsets = (
         (None, {"fields": ("task_type", "mode")}),
         ("When an item is approved without a person", {
@@ -254,6 +256,12 @@ class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
                                             "cap_per_person", "cap_window_days")}),
         ("Version", {"fields": ("version", "updated_at")}),
     )
+
+    @admin.display(description="mode", ordering="mode")
+    def mode_column(self, obj: Policy) -> str:
+        # The mode's name, its explanation in the tooltip: the whole label squeezed the column to a word a line.
+        label = obj.get_mode_display()
+        return format_html('<span title="{}">{}</span>', label, label.split(" (")[0])
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)

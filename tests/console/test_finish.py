@@ -94,7 +94,7 @@ def test_a_crm_changes_two_thresholds_are_named_explained_and_say_how_they_appli
     assert "policy contact_update v1 · Calibrated" in section
     label, said = threshold(section, "confidence")
     assert label == "Auto-approval threshold 0.90"
-    assert said.startswith("clears: This item&#x27;s 0.96 reaches it. | In calibrated mode, an item that passes every check")
+    assert said.startswith("clears: This item&#x27;s 0.96 reaches it. | Calibrated mode: an item passing every check")
     label, said = threshold(section, "field_confidence")
     assert label == "Field threshold 0.80"
     assert said.startswith("under: Under it: Department 0.60: a person decides. | Each changed field&#x27;s own confidence")
@@ -110,7 +110,7 @@ def test_an_emails_threshold_under_an_always_review_policy_says_it_is_not_used(a
 
     label, said = threshold(section, "confidence")
     assert label == "Auto-approval threshold 0.95"
-    assert said.startswith("off: Not used to approve: this policy sends every item to a person.")
+    assert said.startswith("off: Off here: this policy sends every item to a person.")
     assert 'id="threshold-field_confidence"' not in section  # an email has no fields of its own confidence
     assert "field confidence threshold" not in page
 
@@ -122,3 +122,11 @@ def test_an_item_under_the_threshold_of_a_calibrated_policy_says_a_person_decide
     section = gate_section(review(logged_in(rita), email))
 
     assert threshold(section, "confidence")[1].startswith("under: This item&#x27;s 0.90 is under it: a person decides.")
+
+
+def test_the_policy_lists_mode_is_its_short_name_with_the_explanation_in_its_tooltip(ada) -> None:
+    policy("cold_email", mode="calibrated")
+    page = logged_in(ada).get("/admin/hitlcrm_reviews/policy/").content.decode()
+    cell = re.search(r'<td class="field-mode_column">(.*?)</td>', page).group(1)
+    # The whole label squeezed the column to a word a line at 1366 px.
+    assert cell == '<span title="Calibrated (auto-approve when checks pass and confidence clears)">Calibrated</span>'

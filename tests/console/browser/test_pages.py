@@ -1,6 +1,7 @@
 """Every console page in Chromium at 1366×768 and 1920×1080: a screenshot of each (kept in
 ``HITLCRM_TEST_SCREENSHOTS`` when set, to look at), and what a screenshot alone would not catch: no
-page wider than the window, no label over its neighbour, table headers in words, nothing cut off."""
+page wider than the window, no label over its neighbour, table headers in words and no header word
+broken across lines, no stray list bullets, nothing cut off."""
 
 from __future__ import annotations
 
@@ -43,6 +44,26 @@ CLIPPED = """() => [...document.querySelectorAll('table')].filter(table => {
 # Cells whose text is cut short by an ellipsis or a hidden overflow.
 CUT_CELLS = """sel => [...document.querySelectorAll(sel)].filter(el => el.scrollWidth > el.clientWidth + 1
   && getComputedStyle(el).overflowX !== 'visible').map(el => el.textContent.trim().slice(0, 80))"""
+# Header words split across lines ("SUBMISSI / ON", "H / T / T / P" in a column squeezed to a letter):
+# a word whose text takes more than one line box.
+BROKEN_HEADER_WORDS = """() => [...document.querySelectorAll("th")].filter(th => th.offsetParent !== null).flatMap(th => {
+  const broken = [];
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(word[0]);
+    }
+  }
+  return broken.map(word => `${th.closest("table").id || th.closest("table").className || "table"}: ${word}`);
+})"""
+# List items drawing a bullet their list means to have none (the admin's "ul li" square, outside the box).
+STRAY_BULLETS = """() => [...document.querySelectorAll("ul > li")].filter(li => li.offsetParent !== null
+  && getComputedStyle(li.parentElement).listStyleType === "none" && getComputedStyle(li).listStyleType !== "none"
+  && getComputedStyle(li).display === "list-item").map(li => li.textContent.trim().slice(0, 60))"""
 SNAKE_HEADERS = """() => [...document.querySelectorAll("thead th")].map(th => th.textContent.trim())
   .filter(text => /^[a-z0-9]+(_[a-z0-9]+)+$/.test(text))"""
 
@@ -124,6 +145,12 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
         overflowing = page.evaluate(OVERFLOWING, "#diff td, #changelist td, #result_list td")
         if overflowing:
             problems.append(f"{name}: text drawn over its neighbour: {overflowing[:3]}")
+        broken = page.evaluate(BROKEN_HEADER_WORDS)
+        if broken:
+            problems.append(f"{name}: header words broken across lines: {broken[:4]}")
+        bullets = page.evaluate(STRAY_BULLETS)
+        if bullets:
+            problems.append(f"{name}: bullets on a list without them: {bullets[:2]}")
         clipped = page.evaluate(CLIPPED) + page.evaluate(CUT_CELLS, "#result_list td, #execution-log td")
         if clipped:
             problems.append(f"{name}: cut off: {clipped[:3]}")
@@ -139,6 +166,9 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
     page.keyboard.press("e")
     page.wait_for_selector('input[name="field:Title"]', state="visible")
     shoot(page, f"review-crm-edit-{viewport}", tmp_path)
+    broken = page.evaluate(BROKEN_HEADER_WORDS)
+    if broken:
+        problems.append(f"review-crm edit: header words broken across lines: {broken[:4]}")
     width = page.locator('input[name="field:Title"]').evaluate("el => el.getBoundingClientRect().width")
     if width < 180:
         problems.append(f"review-crm edit: the value input is {width:.0f} px wide")
