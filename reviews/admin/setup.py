@@ -260,8 +260,7 @@ class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     @admin.display(description="mode", ordering="mode")
     def mode_column(self, obj: Policy) -> str:
         # The mode's name, its explanation in the tooltip: the whole label squeezed the column to a word a line.
-        label = obj.get_mode_display()
-        return format_html('<span title="{}">{}</span>', label, label.split(" (")[0])
+        return format_html('<span title="{}">{}</span>', obj.get_mode_display(), obj.mode_name)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)

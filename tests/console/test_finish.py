@@ -91,7 +91,8 @@ def test_a_crm_changes_two_thresholds_are_named_explained_and_say_how_they_appli
 
     section = gate_section(review(logged_in(rita), change))
 
-    assert "policy contact_update v1 · Calibrated" in section
+    assert ('policy contact_update v1 · <span title="Calibrated (auto-approve when checks pass and confidence clears)">'
+            'Calibrated</span>') in section
     label, said = threshold(section, "confidence")
     assert label == "Auto-approval threshold 0.90"
     assert said.startswith("clears: This item&#x27;s 0.96 reaches it. | Calibrated mode: an item passing every check")

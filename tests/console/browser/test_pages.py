@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reviews.models import CrmObjectRule, Execution, Proposal
 from reviews.services.actors import Actor
-from reviews.services.decisions import proposal_decide
+from reviews.services.decisions import proposal_claim, proposal_decide
 from tests.console.conftest import queued
 from tests.factories import ExecutionAttemptFactory, policy, reviewer
 
@@ -86,6 +86,11 @@ def world(api, salesforce, settings) -> dict[str, Any]:
     emails = queued(api, 3)
     short_html = queued(api, 1, body_html="<p>Hi Ada,</p><p>Contoso just opened Berlin: congratulations.</p>"
                                           "<p>Open to a 20-minute chat next week?</p><p>Sam</p>")[0]
+    # A row as long as the demo's, held by a colleague: the queue's last columns stay in view.
+    long_row = queued(api, 1, to=["margaret.hamilton@cohovineyard-international.example"],
+                      subject="Re: Coho Vineyard's growth in Singapore and across the Asia-Pacific region",
+                      company_name="Coho Vineyard International Holdings")[0]
+    proposal_claim(proposal_id=long_row.pk, actor=Actor.for_user(reviewer("senior", role="senior_reviewer")))
     changes = queued(api, 2, "crm", fields={"Title": "VP Sales", "Department": "Sales", "MailingCity": "Berlin"},
                      field_confidence={"Title": 0.9, "Department": 0.9, "MailingCity": 0.9})
     proposal_decide(proposal_id=emails[2].pk, actor=Actor.for_user(rita), action="reject", reason_code="tone")
