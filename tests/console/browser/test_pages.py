@@ -1,7 +1,7 @@
 """Every console page in Chromium at 1366×768 and 1920×1080: a screenshot of each (kept in
 ``HITLCRM_TEST_SCREENSHOTS`` when set, to look at), and what a screenshot alone would not catch: no
 page wider than the window, no label over its neighbour, table headers in words and no header word
-broken across lines, no stray list bullets, nothing cut off."""
+broken across lines, no stray list bullets, no choice list squeezed, nothing cut off."""
 
 from __future__ import annotations
 
@@ -64,6 +64,15 @@ BROKEN_HEADER_WORDS = """() => [...document.querySelectorAll("th")].filter(th =>
 STRAY_BULLETS = """() => [...document.querySelectorAll("ul > li")].filter(li => li.offsetParent !== null
   && getComputedStyle(li.parentElement).listStyleType === "none" && getComputedStyle(li).listStyleType !== "none"
   && getComputedStyle(li).display === "list-item").map(li => li.textContent.trim().slice(0, 60))"""
+# Labels of a form's checkbox and radio lists (a reviewer's role, a policy's checks) squeezed into a
+# narrow column, a few words a line.
+SQUEEZED_CHOICES = """() => [...document.querySelectorAll('form div[id^="id_"] > div > label, form ul[id^="id_"] label')]
+  .filter(label => label.offsetParent !== null).filter(label => {
+    const style = getComputedStyle(label);
+    const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);  // "normal": about 1.2 em
+    const lines = label.getBoundingClientRect().height / line;
+    return lines > 3.5;
+  }).map(label => label.textContent.trim().slice(0, 50))"""
 SNAKE_HEADERS = """() => [...document.querySelectorAll("thead th")].map(th => th.textContent.trim())
   .filter(text => /^[a-z0-9]+(_[a-z0-9]+)+$/.test(text))"""
 
@@ -153,6 +162,9 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
         broken = page.evaluate(BROKEN_HEADER_WORDS)
         if broken:
             problems.append(f"{name}: header words broken across lines: {broken[:4]}")
+        squeezed = page.evaluate(SQUEEZED_CHOICES)
+        if squeezed:
+            problems.append(f"{name}: choices squeezed to a few words a line: {squeezed[:2]}")
         bullets = page.evaluate(STRAY_BULLETS)
         if bullets:
             problems.append(f"{name}: bullets on a list without them: {bullets[:2]}")
