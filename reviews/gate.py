@@ -108,3 +108,62 @@ def gate_decide(
         return GateVerdict(Status.APPROVED, f"executed ungated by log-only policy {policy.label_and_version}"
                                             f"{noted}{canary}")
     return GateVerdict(Status.APPROVED, f"auto-approved by policy {policy.label_and_version}{canary}")
+
+
+@dataclass(frozen=True)
+class ThresholdNote:
+    """One of a policy's confidence thresholds as the review page explains it: ``label`` and
+    ``value``, what it does (``does``), and how it applied to the item (``applied``; ``outcome`` is
+    ``clears``, ``under`` or ``off``, for its colour)."""
+
+    key: str
+    label: str
+    value: float
+    does: str
+    applied: str
+    outcome: str
+
+
+def thresholds_explained(proposal: Any, policy: Any, field_changes: Sequence[Any] = (), *,
+                         per_field: bool = False) -> list[ThresholdNote]:
+    """The policy's confidence thresholds, each with what it does and how it applied to
+    ``proposal``, as ``gate_decide`` and ``confidence_shortfall`` apply them: the overall one, and
+    for a kind that writes CRM fields (``per_field``) the one each field must reach too.
+    ``policy``: the policy as applied to the record (``Kind.policy_as_applied``)."""
+    mode = effective_mode(policy)
+    off = {
+        PolicyMode.ALWAYS_REVIEW: "Off here: this policy sends every item to a person.",
+        PolicyMode.LOG_ONLY: "Off here: a log-only policy executes its items without a person.",
+    }.get(mode, "")
+    threshold = policy.confidence_threshold
+    if off:
+        applied, outcome = off, "off"
+    elif proposal.confidence is None:
+        applied, outcome = "The agent gave no confidence: a person decides.", "under"
+    elif proposal.confidence < threshold:
+        applied, outcome = f"This item's {proposal.confidence:.2f} is under it: a person decides.", "under"
+    else:
+        applied, outcome = f"This item's {proposal.confidence:.2f} reaches it.", "clears"
+    notes = [ThresholdNote(
+        "confidence", "Auto-approval threshold", threshold,
+        "Calibrated mode: an item passing every check with this overall confidence or more is approved "
+        "without a person (but for the audit sample); the confidence check flags an item under it.",
+        applied, outcome)]
+    if per_field:
+        field_threshold = policy.field_confidence_threshold
+        # A field without its own confidence carries the overall one (confidence_shortfall).
+        low = [change for change in field_changes if change.confidence is not None and change.confidence < field_threshold]
+        if off:
+            applied, outcome = off, "off"
+        elif low:
+            listed = ", ".join(f"{change.field} {change.confidence:.2f}" for change in low)
+            applied, outcome = f"Under it: {listed}: a person decides.", "under"
+        else:
+            count = len(field_changes)
+            applied = f"{'The field reaches' if count == 1 else f'All {count} fields reach'} it."
+            outcome = "clears"
+        notes.append(ThresholdNote(
+            "field_confidence", "Field threshold", field_threshold,
+            "Each changed field's own confidence must reach this too: one field under it sends the whole "
+            "change to a person.", applied, outcome))
+    return notes

@@ -114,9 +114,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Django's database cache, but for set_many: one batch instead of a write per key (hitlcrm/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "hitlcrm.cache.DatabaseCache",
         "LOCATION": "hitlcrm_cache",
     }
 }

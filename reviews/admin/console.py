@@ -25,6 +25,7 @@ from django.utils.html import format_html
 
 from ..apps import admin_url_name, perm
 from ..conf import hitlcrm_settings
+from ..gate import thresholds_explained
 from ..kinds import kind_of, registered_kinds
 from ..models import (
     AuditEvent,
@@ -669,7 +670,8 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
     except Execution.DoesNotExist:
         execution = None
     rescue = AuditEvent.objects.filter(proposal_id_ref=proposal.pk, action="rescued").order_by("-seq").first()
-    identity = proposal_identity(proposal)  # who it is about: cached, at most one CRM query
+    # Who it is about: cached per record, so after the queue page that led here no CRM query at all.
+    identity = proposal_identity(proposal)
     return {
         "proposal": proposal,
         "kind": kind,
@@ -691,6 +693,10 @@ def review_context(proposal: Proposal, user: Any, *, refused_edit: dict[str, Any
         "age": age(proposal.submitted_at, now),
         "overdue": proposal.status in DECIDABLE and proposal.sla_due_at is not None and proposal.sla_due_at < now,
         "policy": policy,
+        # The policy's thresholds in words, each with how it applied to this item.
+        "thresholds": thresholds_explained(proposal, kind.policy_as_applied(proposal, policy),
+                                           list(proposal.field_changes.all()), per_field=kind.writes_crm_fields)
+        if policy else [],
         "crm_identity": identity,
         **kind.review_context(proposal, user=user, typed_in=typed_in, approved_fields=approved_fields, policy=policy,
                               evidence=entries, decisions=decisions, now=now),

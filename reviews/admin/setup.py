@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..conf import hitlcrm_settings
@@ -255,11 +256,12 @@ SCOPE_DESCRIPTION = (
 class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     form = PolicyForm
     change_form_template = "admin/reviews/policy/change_form.html"
-    list_display = ("task_type", "scope", "mode", "confidence_threshold", "field_confidence_threshold",
+    list_display = ("task_type", "scope", "mode_column", "confidence_threshold", "field_confidence_threshold",
                     "audit_sample_rate", "required_approvals", "sla_minutes", "version")
     list_filter = ("mode", "allow_bulk_decisions", "reversible")
     search_fields = ("task_type", "agent_version", "prompt_version", "agent_model")
     readonly_fields = ("version", "updated_at")
+
     fieldsets = (
         (None, {"fields": ("task_type", "mode")}),
         ("Versions it governs", {
@@ -281,6 +283,11 @@ class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     @admin.display(description="versions it governs", ordering="prompt_version")
     def scope(self, obj: Policy) -> str:
         return obj.scope_label
+
+    @admin.display(description="mode", ordering="mode")
+    def mode_column(self, obj: Policy) -> str:
+        # The mode's name, its explanation in the tooltip: the whole label squeezed the column to a word a line.
+        return format_html('<span title="{}">{}</span>', obj.get_mode_display(), obj.mode_name)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -21,6 +21,56 @@ def html_to_text(markup: str) -> str:
     return html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", markup)))
 
 
+# html.unescape's own pattern of a character reference (CPython's html module): each reference is
+# replaced below exactly as unescape replaces it.
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+
+
+def html_text_origins(markup: str) -> tuple[str, list[tuple[int, int] | None]]:
+    """:func:`html_to_text` of ``markup``, and for each of its characters the stretch of ``markup``
+    it comes from, as (start, end): one character of text, or a whole character reference
+    (``&amp;``). None for a line break a block's end stands for, and for a reference spelt across a
+    removed tag: no text of the markup to point at. What the review page marks a check's span of an
+    HTML body by (a span indexes the visible text, the page shows the markup)."""
+    # The same three steps as html_to_text, each keeping where every character came from.
+    chars: list[str] = []
+    origins: list[tuple[int, int] | None] = []
+    at = 0
+    for match in _BLOCK_END.finditer(markup):
+        chars.extend(markup[at:match.start()])
+        origins.extend((i, i + 1) for i in range(at, match.start()))
+        chars.append("\n")
+        origins.append(None)
+        at = match.end()
+    chars.extend(markup[at:])
+    origins.extend((i, i + 1) for i in range(at, len(markup)))
+    blocked = "".join(chars)
+    kept: list[int] = []
+    at = 0
+    for match in _TAG.finditer(blocked):
+        kept.extend(range(at, match.start()))
+        at = match.end()
+    kept.extend(range(at, len(blocked)))
+    stripped = "".join(blocked[i] for i in kept)
+    stripped_origins = [origins[i] for i in kept]
+    text: list[str] = []
+    text_origins: list[tuple[int, int] | None] = []
+    at = 0
+    for match in _CHARREF.finditer(stripped):
+        text.extend(stripped[at:match.start()])
+        text_origins.extend(stripped_origins[at:match.start()])
+        parts = stripped_origins[match.start():match.end()]
+        whole = all(part is not None for part in parts) and all(
+            left[1] == right[0] for left, right in zip(parts, parts[1:], strict=False))  # type: ignore[index]
+        replacement = html.unescape(match.group(0))
+        text.extend(replacement)
+        text_origins.extend([(parts[0][0], parts[-1][1]) if whole else None] * len(replacement))  # type: ignore[index]
+        at = match.end()
+    text.extend(stripped[at:])
+    text_origins.extend(stripped_origins[at:])
+    return "".join(text), text_origins
+
+
 def normalise(text: str) -> str:
     """Typographic quotes and dashes as their ASCII twins, so one pattern matches both."""
     return text.translate(_QUOTES)

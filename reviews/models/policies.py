@@ -212,6 +212,11 @@ class Policy(models.Model):
         """Risk orders the queue: stakes, one level up when the action cannot be undone."""
         return int(self.stakes) + (0 if self.reversible else 1)
 
+    @property
+    def mode_name(self) -> str:
+        """The mode's name without its explanation ("Calibrated"), where a list or a heading has no room."""
+        return self.get_mode_display().split(" (")[0]
+
     @classmethod
     def for_task_type(cls, task_type: str, version: VersionKey | None = None) -> Policy:
         """The policy governing ``task_type`` (for an output of ``version``): ``reviews.selectors.policy_for``,

@@ -2,10 +2,12 @@
 opt-out, its link in the CRM) for the queue, the review page and the record's timeline.
 
 Read in one batch for a whole page (``reviews.crm.record_identities``: one query per CRM object and
-up to 200 ids) and cached ``HITLCRM_CRM_IDENTITY_CACHE_SECONDS`` under one key per batch, so a page
-costs the same few cache and CRM requests however many rows it has. Never raises: when the CRM
-cannot answer, each record keeps its raw id and the page says the CRM is unavailable, and for a
-while no page asks again (each would wait for the same timeout).
+up to 200 ids) and cached ``HITLCRM_CRM_IDENTITY_CACHE_SECONDS`` under one key per record, read and
+written for the page at once (``get_many``/``set_many``), so a page costs the same few cache and CRM
+requests however many rows it has, and a review page opened from a queue page finds its record in
+the cache that page filled. Never raises: when the CRM cannot answer, each record keeps its raw id
+and the page says the CRM is unavailable, and for a while no page asks again (each would wait for
+the same timeout).
 """
 
 from __future__ import annotations
@@ -62,32 +64,37 @@ class CrmIdentity:
 Ref = tuple[str, str]
 
 
-def _batch_key(refs: list[Ref]) -> str:
-    digest = hashlib.sha256("\n".join(f"{obj}:{rid}" for obj, rid in refs).encode()).hexdigest()[:40]
+def _record_key(ref: Ref) -> str:
+    # Hashed: an object name or an id as an agent sent it may hold what a cache key must not.
+    digest = hashlib.sha256(f"{ref[0]}:{ref[1]}".encode()).hexdigest()[:40]
     return f"hitlcrm:crm-identity:{digest}"
 
 
 def crm_identities(refs: Iterable[Ref]) -> dict[Ref, CrmIdentity]:
     """The identity of each (CRM object, record id), keyed by the ref as given (none at all when no
-    CRM is configured). One cache read for the batch; on a miss one ``record_identities`` call per
-    object, and one cache write."""
+    CRM is configured). One cache read for the batch; for the records it misses, one
+    ``record_identities`` call per object, and one cache write."""
     given = [(obj, rid) for obj, rid in dict.fromkeys(refs) if obj and rid]
     if not given:
         return {}
     if not crm_configured():
         return {}  # no CRM to ask: the console shows the raw ids, as it always did
     normalised = {ref: (ref[0], normalise_id(ref[1])) for ref in given}
-    wanted = sorted(set(normalised.values()))
-    key = _batch_key(wanted)
-    known = cache.get_many([key, _DOWN_KEY])
+    keys = {_record_key(ref): ref for ref in sorted(set(normalised.values()))}
+    known = cache.get_many([*keys, _DOWN_KEY])
     if _DOWN_KEY in known:
         return {ref: CrmIdentity(*ref, problem=f"{UNAVAILABLE}: {known[_DOWN_KEY]}") for ref in given}
-    found: dict[Ref, Any] | None = known.get(key)
-    if found is None:
-        found, down = _read(wanted)
+    # A record the CRM does not hold is cached too (as None): it is not asked for again meanwhile.
+    found: dict[Ref, Any] = {keys[key]: value for key, value in known.items()}
+    missing = [ref for key, ref in keys.items() if key not in known]
+    if missing:
+        read, down = _read(missing)
         if down:
             return {ref: CrmIdentity(*ref, problem=f"{UNAVAILABLE}: {down}") for ref in given}
-        cache.set(key, found, hitlcrm_settings.CRM_IDENTITY_CACHE_SECONDS)
+        fresh = {ref: read.get(ref) for ref in missing}
+        cache.set_many({_record_key(ref): value for ref, value in fresh.items()},
+                       hitlcrm_settings.CRM_IDENTITY_CACHE_SECONDS)
+        found.update(fresh)
     return {ref: _identity(ref, normalised[ref], found) for ref in given}
 
 

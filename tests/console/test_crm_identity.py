@@ -140,6 +140,72 @@ def test_the_queue_costs_the_same_database_queries_and_crm_requests_for_3_or_25_
     assert measured() == small
 
 
+def identity_reads(salesforce: EmulatorServer) -> list[str]:
+    return [soql for soql in soql_sent(salesforce) if "Owner.Name" in soql]
+
+
+def test_a_review_page_opened_from_the_queue_asks_the_crm_nothing_more(api, rita, salesforce) -> None:
+    """The queue's batch read leaves one cache entry per record: the review page of an email draft
+    then costs no Salesforce request at all, and a CRM change's page only its read of the values now."""
+    policy("contact_update", mode="always_review")
+    policy("cold_email", mode="always_review")
+    ids = contacts(salesforce, 4)
+    changes = [queued(api, 1, "crm", crm_id=record_id)[0] for record_id in ids[:3]]
+    draft = queued(api, 1, crm_id=ids[3], to=["h3@woodgrove.example"])[0]
+    client = logged_in(rita)
+    client.get(reverse("admin:hitlcrm_reviews_emaildraft_review", args=[draft.pk]))  # warm the session
+    cache.clear()
+    salesforce.request_log.clear()
+
+    assert client.get("/admin/hitlcrm_reviews/proposal/?status=all").status_code == 200
+    assert len(identity_reads(salesforce)) == 1  # the page's batch: one query for its four Contacts
+    queue_requests = len(salesforce.request_log)
+
+    page = client.get(reverse("admin:hitlcrm_reviews_emaildraft_review", args=[draft.pk])).content.decode()
+    assert len(salesforce.request_log) == queue_requests  # the queue's batch only
+    assert "Hamilton Vance 3" in page[page.index('id="recipient-crm"'):]
+
+    page = client.get(reverse("admin:hitlcrm_reviews_crmchange_review", args=[changes[1].pk])).content.decode()
+    assert len(identity_reads(salesforce)) == 1
+    assert "Hamilton Vance 1" in page[page.index('id="crm-identity"'):]
+
+
+def test_a_review_page_opened_first_reads_its_own_record_and_the_queue_then_reads_only_the_others(
+        api, rita, salesforce) -> None:
+    policy("contact_update", mode="always_review")
+    ids = contacts(salesforce, 3)
+    changes = [queued(api, 1, "crm", crm_id=record_id)[0] for record_id in ids]
+    client = logged_in(rita)
+    cache.clear()
+    salesforce.request_log.clear()
+
+    client.get(reverse("admin:hitlcrm_reviews_crmchange_review", args=[changes[0].pk]))
+    (own,) = identity_reads(salesforce)
+    assert ids[0] in own and ids[1] not in own  # one SOQL query, for its own record
+
+    salesforce.request_log.clear()
+    page = client.get("/admin/hitlcrm_reviews/crmchange/").content.decode()
+    (others,) = identity_reads(salesforce)
+    assert ids[0] not in others and ids[1] in others and ids[2] in others
+    assert all(f"Hamilton Vance {i}" in page for i in range(3))
+
+
+def test_a_record_the_crm_does_not_hold_is_not_asked_for_again_within_the_cache_time(api, rita, salesforce) -> None:
+    policy("contact_update", mode="always_review")
+    change = queued(api, 1, "crm", crm_id="003Em000000000yIAA")[0]  # no such Contact in the org
+    client = logged_in(rita)
+    cache.clear()
+    salesforce.request_log.clear()
+
+    for _ in range(2):
+        page = client.get("/admin/hitlcrm_reviews/crmchange/").content.decode()
+        assert "Update Contact 003Em000000000yIAA" in page
+    review = client.get(reverse("admin:hitlcrm_reviews_crmchange_review", args=[change.pk])).content.decode()
+
+    assert "was not found in the CRM" in review
+    assert len(identity_reads(salesforce)) == 1
+
+
 def test_when_the_crm_is_unreachable_the_queue_shows_raw_ids_and_says_so(api, rita, salesforce) -> None:
     policy("contact_update", mode="always_review")
     ids = contacts(salesforce, 2)

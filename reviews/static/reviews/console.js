@@ -149,7 +149,8 @@
       ["Ctrl+Enter", "Save the edit and approve (in edit mode)", "#save-edit"],
       ["r", "Reject: then 1\u20135 picks the reason, Enter rejects", "#reject"],
       ["1\u20139", "Tick or untick the CRM field of that row (its approval)", "input[name='approve_field'][data-key]"],
-      ["f / F", "Next / previous passage a check flagged in the draft (F: Shift+F)", "mark.flag"],
+      ["f / F", "Next / previous passage a check flagged in the draft, its HTML part too (F: Shift+F)",
+       "mark.flag, iframe[data-flags]"],
       ["j / k", "Next / previous item of the queue (items others hold are passed over)", "review"],
       ["u", "Undo your last decision while its grace period runs", "review"],
       ["Esc", "Cancel the edit or the rejection; close this list", "review"]
@@ -227,19 +228,46 @@
   }
 
   // f / Shift+F: the next / previous passage a check flagged in the draft, outlined and scrolled to,
-  // with what the check said.
+  // with what the check said. The HTML part's marks are inside its sandboxed frame, which no script
+  // of the console can reach into: the frame lists them (data-flags), and a jump to one moves the
+  // frame to the mark's fragment (about:srcdoc#id), which scrolls it there and outlines it (:target).
+  function flagStops() {
+    var stops = [];
+    document.querySelectorAll("#review mark.flag, #review iframe[data-flags]").forEach(function (el) {
+      if (el.tagName !== "IFRAME") { stops.push({ mark: el, title: el.title }); return; }
+      var listed = [];
+      try { listed = JSON.parse(el.dataset.flags); } catch (error) { listed = []; }
+      listed.forEach(function (flag) { stops.push({ frame: el, id: flag.id, title: flag.title }); });
+    });
+    return stops;
+  }
+
+  function isCurrent(stop) {
+    return stop.mark ? stop.mark.classList.contains("current") : stop.frame.dataset.currentFlag === stop.id;
+  }
+
   function jumpFlag(step) {
-    var marks = Array.prototype.slice.call(document.querySelectorAll("#review mark.flag"));
-    if (!marks.length) { toast("No passage of this draft is flagged by a check."); return; }
-    var current = marks.findIndex(function (mark) { return mark.classList.contains("current"); });
-    var next = current === -1 ? (step > 0 ? 0 : marks.length - 1) : (current + step + marks.length) % marks.length;
-    if (current !== -1) { marks[current].classList.remove("current"); }
-    var mark = marks[next];
-    var folded = mark.closest("details");
-    if (folded) { folded.open = true; }
-    mark.classList.add("current");
-    mark.scrollIntoView({ block: "nearest" });
-    toast((next + 1) + " of " + marks.length + " · " + mark.title);
+    var stops = flagStops();
+    if (!stops.length) { toast("No passage of this draft is flagged by a check."); return; }
+    var current = stops.findIndex(isCurrent);
+    var next = current === -1 ? (step > 0 ? 0 : stops.length - 1) : (current + step + stops.length) % stops.length;
+    if (current !== -1) {
+      var previous = stops[current];
+      if (previous.mark) { previous.mark.classList.remove("current"); } else { delete previous.frame.dataset.currentFlag; }
+    }
+    var stop = stops[next];
+    if (stop.mark) {
+      var folded = stop.mark.closest("details");
+      if (folded) { folded.open = true; }
+      stop.mark.classList.add("current");
+      stop.mark.scrollIntoView({ block: "nearest" });
+    } else {
+      stop.frame.dataset.currentFlag = stop.id;
+      stop.frame.scrollIntoView({ block: "nearest" });
+      // replace(): the jump adds no entry to the history (Back still leaves the page).
+      try { stop.frame.contentWindow.location.replace("about:srcdoc#" + stop.id); } catch (error) { /* marked anyway */ }
+    }
+    toast((next + 1) + " of " + stops.length + " · " + stop.title);
   }
 
   function toggleField(key) {

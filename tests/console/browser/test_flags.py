@@ -50,3 +50,43 @@ def test_f_jumps_between_the_flagged_passages(browser, live_server, api, rita, s
     page.keyboard.press("Shift+F")
     assert page.locator("mark.flag.current").get_attribute("data-checks") == checks[1]
     assert page.locator("mark.flag.current").count() == 1
+
+
+# A long HTML part: the flagged passages are below the frame's fold, so a jump must scroll the frame.
+HTML_BODY = ("<!DOCTYPE html><html><body><p>Hi Ada,</p>"
+             + "".join(f"<p>Paragraph {i} about Contoso's pipeline data and how it stays clean.</p>" for i in range(30))
+             + "<p>This is your <b>last chance</b> &mdash; <em>act&nbsp;now</em>!</p><p>Sam</p></body></html>")
+
+
+def test_the_html_parts_flagged_passages_are_marked_in_its_frame_and_f_reaches_them(browser, live_server, api,
+                                                                                    rita) -> None:
+    policy("cold_email", mode="always_review")
+    item = queued(api, 1, body="Hi Ada,\n\nContoso just opened Berlin.\n\nSam", body_html=HTML_BODY)[0]
+    page = signed_in_page(browser, live_server, rita)
+    page.goto(f"{live_server.url}/admin/hitlcrm_reviews/emaildraft/{item.pk}/review/")
+    page.wait_for_selector("#review")
+    assert page.locator("#body-html").get_attribute("sandbox") == ""  # still no script, no same origin
+    frame = page.frame_locator("#body-html")
+    marks = frame.locator("mark.hitlcrm-flag")
+    # "This is your last chance" (tone) crosses into the <b>: a mark on each side, the stop's id on the first.
+    assert [(marks.nth(i).inner_text(), marks.nth(i).get_attribute("id")) for i in range(marks.count())] == [
+        ("This is your ", "hitlcrm-flag-1"), ("last chance", None), ("act\xa0now", "hitlcrm-flag-2")]
+    background = marks.first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background == "rgb(255, 240, 179)"  # the frame's own mark style applies (the CSP allows it)
+    assert not marks.first.evaluate("el => { const r = el.getBoundingClientRect(); return r.top < innerHeight; }")
+
+    entries = page.evaluate("() => history.length")
+    page.keyboard.press("f")
+    frame.locator("mark.hitlcrm-flag:target").wait_for()
+    assert frame.locator("mark.hitlcrm-flag:target").get_attribute("id") == "hitlcrm-flag-1"
+    in_view = "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert marks.first.evaluate(in_view)  # the frame scrolled to it
+    assert page.locator("#console-toast").inner_text().startswith("1 of 2 · tone: ")
+    shot(page, "flags-html")
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.getElementById('body-html').dataset.currentFlag === 'hitlcrm-flag-2'")
+    frame.locator("#hitlcrm-flag-2:target").wait_for()
+    page.keyboard.press("Shift+F")
+    frame.locator("#hitlcrm-flag-1:target").wait_for()
+    # The jumps moved only the frame: the page's own history has no entry for them.
+    assert page.evaluate("() => history.length") == entries

@@ -1,6 +1,7 @@
 """Every console page in Chromium at 1366×768 and 1920×1080: a screenshot of each (kept in
 ``HITLCRM_TEST_SCREENSHOTS`` when set, to look at), and what a screenshot alone would not catch: no
-page wider than the window, no label over its neighbour, table headers in words, nothing cut off."""
+page wider than the window, no label over its neighbour, table headers in words and no header word
+broken across lines, no stray list bullets, no choice list squeezed, nothing cut off."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from reviews.models import CrmObjectRule, Execution, Proposal
 from reviews.services.actors import Actor
-from reviews.services.decisions import proposal_decide
+from reviews.services.decisions import proposal_claim, proposal_decide
 from tests.console.conftest import queued
 from tests.factories import ExecutionAttemptFactory, policy, reviewer
 
@@ -43,6 +44,35 @@ CLIPPED = """() => [...document.querySelectorAll('table')].filter(table => {
 # Cells whose text is cut short by an ellipsis or a hidden overflow.
 CUT_CELLS = """sel => [...document.querySelectorAll(sel)].filter(el => el.scrollWidth > el.clientWidth + 1
   && getComputedStyle(el).overflowX !== 'visible').map(el => el.textContent.trim().slice(0, 80))"""
+# Header words split across lines ("SUBMISSI / ON", "H / T / T / P" in a column squeezed to a letter):
+# a word whose text takes more than one line box.
+BROKEN_HEADER_WORDS = """() => [...document.querySelectorAll("th")].filter(th => th.offsetParent !== null).flatMap(th => {
+  const broken = [];
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(word[0]);
+    }
+  }
+  return broken.map(word => `${th.closest("table").id || th.closest("table").className || "table"}: ${word}`);
+})"""
+# List items drawing a bullet their list means to have none (the admin's "ul li" square, outside the box).
+STRAY_BULLETS = """() => [...document.querySelectorAll("ul > li")].filter(li => li.offsetParent !== null
+  && getComputedStyle(li.parentElement).listStyleType === "none" && getComputedStyle(li).listStyleType !== "none"
+  && getComputedStyle(li).display === "list-item").map(li => li.textContent.trim().slice(0, 60))"""
+# Labels of a form's checkbox and radio lists (a reviewer's role, a policy's checks) squeezed into a
+# narrow column, a few words a line.
+SQUEEZED_CHOICES = """() => [...document.querySelectorAll('form div[id^="id_"] > div > label, form ul[id^="id_"] label')]
+  .filter(label => label.offsetParent !== null).filter(label => {
+    const style = getComputedStyle(label);
+    const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);  // "normal": about 1.2 em
+    const lines = label.getBoundingClientRect().height / line;
+    return lines > 3.5;
+  }).map(label => label.textContent.trim().slice(0, 50))"""
 SNAKE_HEADERS = """() => [...document.querySelectorAll("thead th")].map(th => th.textContent.trim())
   .filter(text => /^[a-z0-9]+(_[a-z0-9]+)+$/.test(text))"""
 
@@ -65,6 +95,11 @@ def world(api, salesforce, settings) -> dict[str, Any]:
     emails = queued(api, 3)
     short_html = queued(api, 1, body_html="<p>Hi Ada,</p><p>Contoso just opened Berlin: congratulations.</p>"
                                           "<p>Open to a 20-minute chat next week?</p><p>Sam</p>")[0]
+    # A row as long as the demo's, held by a colleague: the queue's last columns stay in view.
+    long_row = queued(api, 1, to=["margaret.hamilton@cohovineyard-international.example"],
+                      subject="Re: Coho Vineyard's growth in Singapore and across the Asia-Pacific region",
+                      company_name="Coho Vineyard International Holdings")[0]
+    proposal_claim(proposal_id=long_row.pk, actor=Actor.for_user(reviewer("senior", role="senior_reviewer")))
     changes = queued(api, 2, "crm", fields={"Title": "VP Sales", "Department": "Sales", "MailingCity": "Berlin"},
                      field_confidence={"Title": 0.9, "Department": 0.9, "MailingCity": 0.9})
     proposal_decide(proposal_id=emails[2].pk, actor=Actor.for_user(rita), action="reject", reason_code="tone")
@@ -124,6 +159,15 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
         overflowing = page.evaluate(OVERFLOWING, "#diff td, #changelist td, #result_list td")
         if overflowing:
             problems.append(f"{name}: text drawn over its neighbour: {overflowing[:3]}")
+        broken = page.evaluate(BROKEN_HEADER_WORDS)
+        if broken:
+            problems.append(f"{name}: header words broken across lines: {broken[:4]}")
+        squeezed = page.evaluate(SQUEEZED_CHOICES)
+        if squeezed:
+            problems.append(f"{name}: choices squeezed to a few words a line: {squeezed[:2]}")
+        bullets = page.evaluate(STRAY_BULLETS)
+        if bullets:
+            problems.append(f"{name}: bullets on a list without them: {bullets[:2]}")
         clipped = page.evaluate(CLIPPED) + page.evaluate(CUT_CELLS, "#result_list td, #execution-log td")
         if clipped:
             problems.append(f"{name}: cut off: {clipped[:3]}")
@@ -139,6 +183,9 @@ def test_every_console_page_fits_and_reads(browser, live_server, world, ada, vie
     page.keyboard.press("e")
     page.wait_for_selector('input[name="field:Title"]', state="visible")
     shoot(page, f"review-crm-edit-{viewport}", tmp_path)
+    broken = page.evaluate(BROKEN_HEADER_WORDS)
+    if broken:
+        problems.append(f"review-crm edit: header words broken across lines: {broken[:4]}")
     width = page.locator('input[name="field:Title"]').evaluate("el => el.getBoundingClientRect().width")
     if width < 180:
         problems.append(f"review-crm edit: the value input is {width:.0f} px wide")
