@@ -252,12 +252,22 @@ SCOPE_DESCRIPTION = (
     "come before the default policy's, whatever their scope.")
 
 
+def policy_column(field: str, header: str) -> Any:
+    """A list column showing the policy's ``field`` under a short ``header``, sortable by it."""
+
+    @admin.display(description=header, ordering=field)
+    def column(self: Any, obj: Policy) -> Any:
+        return getattr(obj, field)
+
+    return column
+
+
 @admin.register(Policy)
 class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
     form = PolicyForm
     change_form_template = "admin/reviews/policy/change_form.html"
-    list_display = ("task_type", "scope", "mode_column", "confidence_threshold", "field_confidence_threshold",
-                    "audit_sample_rate", "required_approvals", "sla_minutes", "version")
+    list_display = ("task_type", "scope", "mode_column", "threshold_column", "field_threshold_column",
+                    "sample_column", "approvals_column", "sla_column", "version")
     list_filter = ("mode", "allow_bulk_decisions", "reversible")
     search_fields = ("task_type", "agent_version", "prompt_version", "agent_model")
     readonly_fields = ("version", "updated_at")
@@ -279,6 +289,14 @@ class PolicyAdmin(FullWidthMixin, SimpleHistoryAdmin):
                                             "cap_per_person", "cap_window_days")}),
         ("Version", {"fields": ("version", "updated_at")}),
     )
+
+    # Short headers: the fields' own names (CONFIDENCE THRESHOLD, FIELD CONFIDENCE THRESHOLD…) with the
+    # scope column made the list wider than a laptop screen.
+    threshold_column = policy_column("confidence_threshold", "threshold")
+    field_threshold_column = policy_column("field_confidence_threshold", "field threshold")
+    sample_column = policy_column("audit_sample_rate", "sample")
+    approvals_column = policy_column("required_approvals", "approvals")
+    sla_column = policy_column("sla_minutes", "SLA min")
 
     @admin.display(description="versions it governs", ordering="prompt_version")
     def scope(self, obj: Policy) -> str:
