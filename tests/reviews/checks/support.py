@@ -49,3 +49,15 @@ def context(policy: Policy | None = None, *, crm_record: dict[str, Any] | None =
 
 def run(name: str, proposal: Proposal, ctx: CheckContext | None = None) -> CheckOutcome:
     return registry.get(name).run(proposal, ctx or context())
+
+
+def assert_placeholder_found(text: str, slot: str) -> None:
+    """``text`` holds the placeholder ``slot``: found first, failing the check with its span marked."""
+    from reviews.checks.placeholders import placeholders_in
+
+    assert placeholders_in(text)[0] == slot
+    body = f"{BODY}\n\n{text}"
+    outcome = run("placeholders", email(body=body))
+    assert not outcome.passed
+    span = outcome.details["spans"][0]
+    assert body[span["start"]:span["end"]] == span["text"] == slot

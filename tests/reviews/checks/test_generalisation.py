@@ -10,7 +10,7 @@ import pytest
 from reviews.checks.placeholders import placeholders_in, unquoted
 from reviews.checks.text import normalise
 
-from .support import BODY, email, run
+from .support import assert_placeholder_found, email, run
 
 
 def draft(sentence: str) -> str:
@@ -209,12 +209,7 @@ def test_urgent_is_still_pushy_when_it_presses_the_reader() -> None:
     ("Hi @first_name,", "@first_name"),
 ])
 def test_notes_to_self_blanks_and_stand_in_figures_are_placeholders(text: str, slot: str) -> None:
-    assert placeholders_in(text)[0] == slot
-    body = f"{BODY}\n\n{text}"
-    outcome = run("placeholders", email(body=body))
-    assert not outcome.passed
-    span = outcome.details["spans"][0]
-    assert body[span["start"]:span["end"]] == span["text"] == slot
+    assert_placeholder_found(text, slot)
 
 
 @pytest.mark.parametrize("text", [

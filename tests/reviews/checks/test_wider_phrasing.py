@@ -14,7 +14,7 @@ from reviews.checks.text import normalise
 from reviews.checks.tone import dated, family_hits, negated, offered, stem
 
 from .phrasings import CLEAN_DRAFTS, CLEAN_SENTENCES, FLAWED_DRAFTS, FLAWED_SENTENCES
-from .support import BODY, email, run
+from .support import assert_placeholder_found, email, run
 
 
 def draft(sentence: str) -> str:
@@ -155,12 +155,7 @@ def test_every_is_not_ever_once_stemmed() -> None:
     ("Visit yourwebsite.com for more.", "yourwebsite.com"),
 ])
 def test_more_merge_tags_notes_and_example_names_are_placeholders(text: str, slot: str) -> None:
-    assert placeholders_in(text)[0] == slot
-    body = f"{BODY}\n\n{text}"
-    outcome = run("placeholders", email(body=body))
-    assert not outcome.passed
-    span = outcome.details["spans"][0]
-    assert body[span["start"]:span["end"]] == span["text"] == slot
+    assert_placeholder_found(text, slot)
 
 
 @pytest.mark.parametrize("text", [
