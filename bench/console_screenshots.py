@@ -16,6 +16,7 @@ answered by a Salesforce emulator started for the shots), ``policy.png`` (the po
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -41,6 +42,27 @@ def signed_in(browser: Any, base: str, username: str, password: str) -> Any:
     return page
 
 
+def reseed_demo_records(emulator: Any) -> int:
+    """Give the shots' emulator the demo's Contacts under the ids the proposals carry, so the record
+    identity (name, title, company, owner) reads as it does in the running demo; the demo's own
+    emulator kept them in memory and stopped with ``run_demo --no-serve``."""
+    from reviews.management.commands.seed_demo import CORPUS
+    from reviews.models import Proposal
+
+    fields_by_ref = {}
+    for line in CORPUS.read_text().splitlines():
+        if line.strip():
+            record = json.loads(line)
+            fields_by_ref[record["payload"].get("external_ref", "")] = record["crm"]
+    seeded = 0
+    for external_ref, crm_id in Proposal.objects.exclude(crm_id="").values_list("external_ref", "crm_id"):
+        crm = fields_by_ref.get(external_ref)
+        if crm is not None:
+            emulator.seed(crm["object"], [{"Id": crm_id, **crm["fields"]}])
+            seeded += 1
+    return seeded
+
+
 def shoot(out: Path) -> None:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs here; the server threads query
     import django
@@ -58,6 +80,7 @@ def shoot(out: Path) -> None:
     # rule form reads (the server thread below shares these settings).
     emulator = EmulatorServer(port=0, cert_dir=tempfile.mkdtemp(prefix="emulator-")).start()
     override_settings(**emulator.env, SALESFORCE_USERNAME="", SALESFORCE_CONSUMER_KEY="").enable()
+    reseed_demo_records(emulator)
     server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
     server.daemon = True
     server.start()
