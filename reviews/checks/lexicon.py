@@ -29,7 +29,8 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         # delivery of spare parts", "Urgent Care": an adjective describing the work (the prospect's or the
         # sender's), not pressing anyone; "urgently" is read before the same words.
         "re:(?<!not )(?<!no )\\burgent\\b(?!\\s+(?!(?:reply|replies|response|responses|answer|action|attention|"
-        "decision|reminder|follow|notice|matter|note|update|question|opportunity|offer|deal|that|for|to|and|but|so|as|"
+        "decision|reminder|follow|notice|matter|note|update|question|opportunity|offer|deal|review|signature|sign|"
+        "confirmation|approval|payment|feedback|input|meeting|word|that|for|to|and|but|so|as|"
         "because|since|if|now|please|enough|or|i|we|you|this|it)\\b)[a-z])",
         "re:(?<!not )(?<!no )\\burgently\\b(?!\\s+(?:care|cases?|calls?|repairs?|needs?|needed|tickets?|issues?|jobs?|"
         "orders?|requests?|situations?|appointments?|visits?|work|maintenance|problems?|medical|clinics?|"

@@ -103,7 +103,7 @@ _ANY_CASE = re.compile(
     r"|<\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.-]+){0,4}\s*>"    # <first name>  <Company>
     r"|\*\|[A-Za-z0-9_:]{1,40}\|\*"                              # *|FNAME|* (Mailchimp)
     r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
-    r"|%%[A-Za-z][A-Za-z0-9_ ]{0,40}%%"                          # %%FirstName%%  %%First Name%% (Pardot, Acoustic)
+    r"|%%[A-Za-z][A-Za-z0-9_. ]{0,40}%%"                         # %%FirstName%%  %%First Name%% (Pardot, Acoustic)
     # %company%  %Company%  %first name%: a field between percent signs, in any letter case (a percentage has
     # its figure before the sign, so "20% off ... 30%" never opens one).
     r"|(?<![\w%])%[A-Za-z][A-Za-z0-9_.]{0,30}(?:[ ][A-Za-z][A-Za-z0-9_.]{0,20}){0,2}%(?![\w%])"
@@ -132,7 +132,17 @@ _ANY_CASE = re.compile(
     r"|^[ \t]*(?:todo|tbd|fixme|tk)\b\s*[:\-]"                    # "TODO: add a line about their stack"
     + _NOTES +
     r"|\(\s*(?:(?:your|their|the|prospect|prospect's)\s+)?(?:company|first|last|full|contact|prospect|recipient|client|"
-    r"customer|account|business|practice)(?:'s)?\s+(?:name|company|title|role|industry)\s*\)",  # (company name)
+    r"customer|account|business|practice)(?:'s)?\s+(?:name|company|title|role|industry)\s*\)"  # (company name)
+    # A slot in parentheses: "(your name)", "(topic)", "(similar company)", "(recent news item)", "(relevant stat)".
+    # Only the slot's own words, so "(customer success)", "(see attached)" or "Twitter (X)" are prose.
+    r"|\(\s*(?:(?:your|their|his|her|the|prospect's|recipient's|client's|contact's|similar|relevant|recent|specific|"
+    r"mutual|local|competitor's|sender's|rep's)\s+){0,2}(?:first\s+name|last\s+name|full\s+name|name|company(?:\s+name)?|"
+    r"organi[sz]ation|topic|job\s+title|title|role|industry|city|competitor|pain\s+point|stat|statistic|metric|figure|"
+    r"news(?:\s+item)?|event|achievement|milestone|case\s+study|customer\s+(?:name|story|example)|link|url|signature|"
+    r"personali[sz]ation|opener|icebreaker)\s*\)"
+    # A sign-off's slot on a line of its own: "YOUR NAME", "Your Title", "Sender name".
+    r"|^[ \t]*(?:your|sender's|sender|rep's|rep|my|agent)\s+(?:full\s+)?(?:name|title|job\s+title|company|signature|"
+    r"phone(?:\s+number)?|email(?:\s+address)?)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose,
@@ -149,6 +159,11 @@ _CASED = re.compile(
     r"|\$X+(?:[.,]X+)?[KMB]?\b|(?<![\w.$])X+(?:\.X+)?\s?%"        # "$XX per square foot", "by X%"
     r"|\bX{2,}\b"                                                # XXX, "by XX" (a figure left to fill)
     r"|\b(?:FIRST_?NAME|LAST_?NAME|FULL_?NAME|COMPANY_?NAME|FNAME|LNAME)\b"  # Hi FIRSTNAME,
+    # A slot's word in capitals after a word in lower case: "your team at COMPANY", "clinics in CITY" (not a line
+    # of capitals, which the shouting check reads).
+    r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in (
+        "at", "for", "with", "from", "to", "in", "of", "about", "like", "as", "than")) + r")"
+    r"(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b(?![ \t]+[A-Z]{2,})"
     r"|\b[XN]\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"

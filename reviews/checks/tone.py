@@ -137,9 +137,9 @@ _FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|p
 _NOISE = ("(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*|"
           "pest|nuisanc*|nag*|annoy*|burden*|unexpected)")
 # A deadline: "by noon", "before Friday", "by the end of the quarter".
-_DEADLINE = ("(by|before|until) (re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|cob|monday|"
-             "tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|then|lunch*|"
-             "close of play)")
+_DEADLINE = ("(by|before|until) (re:\\d+\\S*|the re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|"
+             "cob|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|"
+             "then|lunch*|close of play)")
 _SLOT = ("(slot|spot|seat|place|allocation|reservation|package|offer|discount|rate|pricing|date|booking|"
          "install*|session|appointment|window)")
 _TITLE = ("(vp|cfo|ceo|coo|cro|cto|boss|manager|supervisor|board|director|head|leadership|superior*|owner|founder|"
@@ -486,8 +486,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "(one|last|final|a single|one more|my last|our last) ~2 (spot*|seat*|slot*|place*|licen*|opening*|"
                "space*|unit*|table*) ~1 (left|remain*)"),
         (STRONG, "(answer|pick up|reply|respond|call back|get back to me|write back) ~2 (this time|for once)"),
-        (STRONG, "(i am|we are) (coming|stopping|dropping|swinging|popping) (by|in|round|over) (your|the) ~2 (store|shop|"
-                 "office|clinic|site|warehouse|depot|restaurant|practice|premises|yard|farm|showroom|plant|factory|"
+        (STRONG, "(i am|we are) (coming|stopping|dropping|swinging|popping) (by|in|round|over) (at|to)? (your|the) ~2 "
+                 "(store|shop|office|clinic|site|warehouse|depot|restaurant|practice|premises|yard|farm|showroom|plant|factory|"
                  "building|place|branch|salon|studio|hotel|school|surgery|kitchen|reception) ~2 (on|this|next|tomorrow|"
                  "today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|at)", ASSERTED),
         (WEAK, "(i will be|i am|we will be) (calling|ringing|phoning) (you)? at re:\\d+\\S*", ASSERTED),
@@ -1021,22 +1021,24 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "very|pretty|so|somewhat|kind of|a tad|slightly|really)? (foolish|silly|stupid|embarrassed|ignored|"
                  "invisible|unappreciated|small|hurt|disappointed|deflated|discouraged|dishearten*|dejected|demorali*|"
                  "rejected|unwanted|worthless|awful|terrible|unwelcome|used)"),
-        (STRONG, "i (am|was|have been)? (feeling|feel|felt) (a bit|a little|rather|quite|very|pretty|so|somewhat|kind of|"
+        (STRONG, "i (am|was|have been|am starting to|am beginning to|have started to|have begun to|can not help but|"
+                 "can not help)? (feeling|feel|felt) (a bit|a little|rather|quite|very|pretty|so|somewhat|kind of|"
                  "a tad|slightly|really|honestly)? (ignored|invisible|foolish|unappreciated|brushed off|snubbed|overlooked|"
                  "forgotten|rejected|unwanted|used|let down|deflated|discouraged|dishearten*|dejected|demorali*|hurt|"
                  "fobbed off|stonewalled|sidelined|dismissed)"),
         (STRONG, "(tough|hard|difficult|painful|discouraging|frustrating|disheartening|demoralising|demoralizing|upsetting|"
                  "draining) (to|when i|when you) (keep)? (hear*|get*|receiv*|meet*|be met with) (nothing|no repl*|"
                  "no respons*|silence|no answer|no word)"),
-        (STRONG, "(it|this|that|a reply|a response|an answer|a quick reply|your reply|hearing back|a yes|a quick word) ~1 "
-                 "(would|will|does|really would|would really) (really)? mean (a lot|so much|the world|a great deal|"
+        (STRONG, "(would|will|does|really would|would really) (really)? mean (a lot|so much|the world|a great deal|"
                  "everything) to me"),
+        # The sender's own work ("all that work to go unacknowledged"); "this work goes unnoticed by management" may
+        # be the prospect's staff, so going unnoticed is not enough.
         (STRONG, "(all that|all this|all my|all our|all of my|all of that|my|that|this) (work|effort|hard work|time|"
                  "hours|research|preparation|prep) ~2 (go|goes|gone|going|went|to go|be|been|was|being|is)? "
-                 "(unacknowledged|unappreciated|unrecogni*|unanswered|ignored|for nothing|in vain|unread|unseen|"
-                 "unnoticed)"),
-        (WEAK, "(i|we) (had|would have|really)? hoped you (would|will|might) (be pleased|like it|love it|appreciate|"
-               "be happy|reply|respond|get back|write back|at least)"),
+                 "(unacknowledged|unappreciated|unanswered|ignored|for nothing|in vain|unread)"),
+        # "I'd hoped you'd be pleased", not "I hope you'll like it" (the stem of "hoped" is the stem of "hope").
+        (WEAK, "(i|we) (had|would|would have|had really|really had) hoped you (would|will|might) (be pleased|like it|"
+               "love it|appreciate|be happy|reply|respond|get back|write back|at least)"),
         (WEAK, "(could|can|would|please|if you could|if you would) (you)? (just)? at least (let me know|reply|respond|"
                "tell me|acknowledge|write back|send|say|give me|answer)"),
         (WEAK, "i (have)? (put|poured|sunk|pour*|putting) ~3 (heart|soul|love) into"),
@@ -1254,8 +1256,10 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "problem|pain|mess|broken|suffer*|behind)"),
         (STRONG, "(you|your team|your company) (clearly|obviously|definitely|desperately|badly) (need*|could use|"
                  "requir*|are missing|are struggling|are losing|want*|are interest*)"),
-        (STRONG, "you (will|are going to) (love|thank me|agree|want|be glad|be thrilled|be delighted|be amazed|"
+        # "You'll want this", not "you'll want to check the firmware first" (advice on what to do).
+        (STRONG, "you (will|are going to) (love|thank me|agree|be glad|be thrilled|be delighted|be amazed|"
                  "be impressed)"),
+        (STRONG, "you (will|are going to) want (this|it|us|our|them|one|more|in|a|an|the|that|these|those)"),
         (STRONG, "(when|once|after) (we|you) (start work*|start using|sign*|onboard*|work together|"
                  "become a customer|become a partner|are on board|come on board|switch to us)"),
         (STRONG, "(what|which) (time|day|slot) (work*|suit*|is best|would work) ~3 (our|the) (call|meeting|demo|chat)"),
