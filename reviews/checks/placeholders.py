@@ -161,9 +161,10 @@ _CASED = re.compile(
     r"|\b(?:FIRST_?NAME|LAST_?NAME|FULL_?NAME|COMPANY_?NAME|FNAME|LNAME)\b"  # Hi FIRSTNAME,
     # A slot's word in capitals after a word in lower case: "your team at COMPANY", "clinics in CITY" (not a line
     # of capitals, which the shouting check reads).
-    r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in (
-        "at", "for", "with", "from", "to", "in", "of", "about", "like", "as", "than")) + r")"
-    r"(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b(?![ \t]+[A-Z]{2,})"
+    # (the capitals are tried first: most positions fail there, before the look back at the word before)
+    r"|(?=(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b)(?:" + "|".join(
+        f"(?<=\\b{word} )" for word in ("at", "for", "with", "from", "to", "in", "of", "about", "like", "as", "than"))
+    + r")(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b(?![ \t]+[A-Z]{2,})"
     r"|\b[XN]\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
@@ -249,7 +250,7 @@ def _example_lines(lines: list[str]) -> set[int]:
     non-empty lines (blank lines between allowed), at most five."""
     shown: set[int] = set()
     for index, line in enumerate(lines):
-        if not _SHOWS_AN_EXAMPLE.search(line):
+        if not line.rstrip().endswith(":") or not _SHOWS_AN_EXAMPLE.search(line):
             continue
         at = index + 1
         while at < len(lines) and not lines[at].strip():
