@@ -25,8 +25,14 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "running out of time", "don't miss out", "do not miss out", "don't miss this", "before it's too late",
         "before it is too late", "now or never", "what are you waiting for", "don't wait", "do not wait",
         "hurry up", "re:\\bhurry\\s*[,!]",
-        # "urgent cases", "urgent care": describing the prospect's work, not pressing them.
-        "re:(?<!not )(?<!no )\\burgent(?:ly)?\\b(?!\\s+(?:care|cases?|calls?|repairs?|needs?|tickets?|issues?|jobs?|"
+        # "urgent" on its own, or "urgent" reply, answer, decision: pressing the reader. "urgent cases", "the urgent
+        # delivery of spare parts", "Urgent Care": an adjective describing the work (the prospect's or the
+        # sender's), not pressing anyone; "urgently" is read before the same words.
+        "re:(?<!not )(?<!no )\\burgent\\b(?!\\s+(?!(?:reply|replies|response|responses|answer|action|attention|"
+        "decision|reminder|follow|notice|matter|note|update|question|opportunity|offer|deal|review|signature|sign|"
+        "confirmation|approval|payment|feedback|input|meeting|word|that|for|to|and|but|so|as|"
+        "because|since|if|now|please|enough|or|i|we|you|this|it)\\b)[a-z])",
+        "re:(?<!not )(?<!no )\\burgently\\b(?!\\s+(?:care|cases?|calls?|repairs?|needs?|needed|tickets?|issues?|jobs?|"
         "orders?|requests?|situations?|appointments?|visits?|work|maintenance|problems?|medical|clinics?|"
         "incidents?|alerts?|messages?)\\b)", "asap", "final notice",
         "final reminder", "won't last",

@@ -78,6 +78,15 @@ _NOTES = (
     r"personali[sz]ation|personal\s+(?:line|note|touch)|icebreaker|opener|cta|calendly|social\s+proof|proof\s+point|"
     r"example|metric|figure|number|result|compliment|hook|reference|detail|line|sentence|paragraph)\b"
     r"|\bas\s+an\s+ai(?:\s+language)?\s+model\b"                        # a model's own words left in
+    # Research the writer meant to do, in parentheses: "(check LinkedIn - is he still COO?)", "(verify her title)",
+    # "(confirm spelling)"; and a question about the recipient in the third person: "(is she still head of ops?)".
+    r"|\(\s*(?:check|verify|confirm|double[- ]check|look\s+up|google|research|find)\s+(?:on\s+|in\s+|via\s+|with\s+)?"
+    r"(?:(?:(?:the|his|her|their)\s+)?(?:linkedin|crunchbase|zoominfo|apollo|crm|salesforce|hubspot|google|"
+    r"companies\s+house|glassdoor|spelling|name|title|figures?|numbers?|stats?)|(?:(?:his|her|their)\s+)?(?:website|"
+    r"site|job\s+title|role|headcount|revenue|funding|pronouns?|company\s+size))\b[^()\n]{0,120}\)"
+    r"|\([^()\n]{0,80}?\b(?:is|was)\s+(?:he|she)\s+still\s+(?:the\s+)?(?:(?-i:[A-Z]{2,5})\b|head|director|vp|manager|"
+    r"owner|in\s+charge|in\s+(?:the|that|this)\s+(?:role|job|seat)|running|responsible|the\s+(?:right|best)\s+"
+    r"(?:person|contact)|the\s+decision|the\s+buyer|at\s+(?-i:[A-Z]))[^()\n]{0,60}\?\s*\)"
     # A place an earlier fill vanished from: "I saw your post about .", "the team at , ".
     r"|\b(?:at|for|with|about|on|like|from|of|the|to|into|by|in|your|our)[ \t]+[,.;:!?](?=[ \t]|$)"
 )
@@ -94,7 +103,10 @@ _ANY_CASE = re.compile(
     r"|<\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.-]+){0,4}\s*>"    # <first name>  <Company>
     r"|\*\|[A-Za-z0-9_:]{1,40}\|\*"                              # *|FNAME|* (Mailchimp)
     r"|\(\(\s*[A-Za-z_][A-Za-z0-9_. ]{0,40}\)\)"                 # ((first_name)) (GOV.UK Notify)
-    r"|%%[A-Za-z][A-Za-z0-9_ ]{0,40}%%"                          # %%FirstName%%  %%First Name%% (Pardot, Acoustic)
+    r"|%%[A-Za-z][A-Za-z0-9_. ]{0,40}%%"                         # %%FirstName%%  %%First Name%% (Pardot, Acoustic)
+    # %company%  %Company%  %first name%: a field between percent signs, in any letter case (a percentage has
+    # its figure before the sign, so "20% off ... 30%" never opens one).
+    r"|(?<![\w%])%[A-Za-z][A-Za-z0-9_.]{0,30}(?:[ ][A-Za-z][A-Za-z0-9_.]{0,20}){0,2}%(?![\w%])"
     r"|<%[^%\n]{1,80}%>|\[%[^%\n]{1,80}%\]|\{#[^{}#\n]{1,80}#\}"     # <%= name %> (ERB, EJS)  [% name %]  {# note #}
     r"|~[A-Za-z_]\w*\.[A-Za-z_][\w.]*~"                             # ~Contact.FirstName~ (Keap)
     r"|\$\[[A-Z]{1,3}:[^\]\n]{1,40}\]\$"                              # $[LF:FIRSTNAME]$ (Zoho Campaigns)
@@ -120,7 +132,17 @@ _ANY_CASE = re.compile(
     r"|^[ \t]*(?:todo|tbd|fixme|tk)\b\s*[:\-]"                    # "TODO: add a line about their stack"
     + _NOTES +
     r"|\(\s*(?:(?:your|their|the|prospect|prospect's)\s+)?(?:company|first|last|full|contact|prospect|recipient|client|"
-    r"customer|account|business|practice)(?:'s)?\s+(?:name|company|title|role|industry)\s*\)",  # (company name)
+    r"customer|account|business|practice)(?:'s)?\s+(?:name|company|title|role|industry)\s*\)"  # (company name)
+    # A slot in parentheses: "(your name)", "(topic)", "(similar company)", "(recent news item)", "(relevant stat)".
+    # Only the slot's own words, so "(customer success)", "(see attached)" or "Twitter (X)" are prose.
+    r"|\(\s*(?:(?:your|their|his|her|the|prospect's|recipient's|client's|contact's|similar|relevant|recent|specific|"
+    r"mutual|local|competitor's|sender's|rep's)\s+){0,2}(?:first\s+name|last\s+name|full\s+name|name|company(?:\s+name)?|"
+    r"organi[sz]ation|topic|job\s+title|title|role|industry|city|competitor|pain\s+point|stat|statistic|metric|figure|"
+    r"news(?:\s+item)?|event|achievement|milestone|case\s+study|customer\s+(?:name|story|example)|link|url|signature|"
+    r"personali[sz]ation|opener|icebreaker)\s*\)"
+    # A sign-off's slot on a line of its own: "YOUR NAME", "Your Title", "Sender name".
+    r"|^[ \t]*(?:your|sender's|sender|rep's|rep|my|agent)\s+(?:full\s+)?(?:name|title|job\s+title|company|signature|"
+    r"phone(?:\s+number)?|email(?:\s+address)?)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # Forms that mean a slot only in their usual letter case ("<b>" is markup, "50% off" is prose,
@@ -137,6 +159,12 @@ _CASED = re.compile(
     r"|\$X+(?:[.,]X+)?[KMB]?\b|(?<![\w.$])X+(?:\.X+)?\s?%"        # "$XX per square foot", "by X%"
     r"|\bX{2,}\b"                                                # XXX, "by XX" (a figure left to fill)
     r"|\b(?:FIRST_?NAME|LAST_?NAME|FULL_?NAME|COMPANY_?NAME|FNAME|LNAME)\b"  # Hi FIRSTNAME,
+    # A slot's word in capitals after a word in lower case: "your team at COMPANY", "clinics in CITY" (not a line
+    # of capitals, which the shouting check reads).
+    # (the capitals are tried first: most positions fail there, before the look back at the word before)
+    r"|(?=(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b)(?:" + "|".join(
+        f"(?<=\\b{word} )" for word in ("at", "for", "with", "from", "to", "in", "of", "about", "like", "as", "than"))
+    + r")(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b(?![ \t]+[A-Z]{2,})"
     r"|\b[XN]\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
@@ -206,28 +234,86 @@ def _code_lines(lines: list[str]) -> set[int]:
     return blocked
 
 
+# Inline code in backticks ("set `{{ first_name }}` in the editor"): the product's syntax shown, not a slot.
+_INLINE_CODE = re.compile(r"`[^`\n]{1,200}`")
+# A line introducing an example of what someone writes or sees: "in the template editor you'd write:", "the
+# subject line would look like this:". The lines shown after it are an example, like a code block.
+_SHOWS_AN_EXAMPLE = re.compile(
+    r"\b(?:write|writes|type|types|enter|paste|template|templates|templating|syntax|snippet|markup|merge\s+(?:field|"
+    r"tag)s?|variables?|looks?\s+like|would\s+look|like\s+(?:this|so)|as\s+follows|format(?:ted)?\s+(?:as|like))\b"
+    r"[^\n]*:[ \t]*$", re.IGNORECASE)
+EXAMPLE_MAX_LINES = 5
+
+
+def _example_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines an introducing line ending in a colon shows as an example: the next run of
+    non-empty lines (blank lines between allowed), at most five."""
+    shown: set[int] = set()
+    for index, line in enumerate(lines):
+        if not line.rstrip().endswith(":") or not _SHOWS_AN_EXAMPLE.search(line):
+            continue
+        at = index + 1
+        while at < len(lines) and not lines[at].strip():
+            at += 1
+        run = 0
+        while at < len(lines) and lines[at].strip() and run < EXAMPLE_MAX_LINES:
+            shown.add(at)
+            at += 1
+            run += 1
+    return shown
+
+
 def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def unquoted(text: str) -> str:
     """The text with the prospect's words blanked: quoted lines ("> ..."), inline double quotes, and
-    code or configuration blocks (fenced, or indented lines of code). Same length, so spans index
-    the original."""
+    code or configuration blocks (fenced, or indented lines of code); and the syntax an email shows
+    rather than says: inline code in backticks, and the lines shown after a line introducing an
+    example ("... you'd write:"). Same length, so spans index the original."""
     text = _FENCE.sub(_blank, _QUOTED_LINE.sub(_blank, text))
     lines = text.split("\n")
-    for index in _code_lines(lines):
+    for index in _code_lines(lines) | _example_lines(lines):
         lines[index] = " " * len(lines[index])
-    return _INLINE_QUOTE.sub(_blank, "\n".join(lines))
+    return _INLINE_QUOTE.sub(_blank, _INLINE_CODE.sub(_blank, "\n".join(lines)))
 
 
+
+
+# A field name written where its value goes: "Best,\nREP_NAME", "at COMPANY_NAME", "book here: calendar_link".
+# Words joined by underscores, all capitals or all lower case, not inside an address, a path or a file name.
+_FIELD_NAME = re.compile(
+    r"(?<![\w$%{<\[/.@#:-])(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w}>\]%@/(-])(?!\.\w)")
+# A part that names what a sender fills in: a person, their company, the sender's own details.
+_FIELD_SLOT_PARTS = frozenset((
+    "name names firstname lastname fullname fname lname surname companyname company title jobtitle email phone "
+    "signature salutation greeting rep sender prospect recipient contact customer client calendar booking meeting "
+    "icebreaker opener personalisation personalization personalised personalized competitor industry city insert "
+    "placeholder tbd todo case study"
+).split())
+# A part of a setting, a variable or a column: "DB_NAME", "API_KEY", "CLIENT_ID", "user_name" are the product's
+# vocabulary, not a slot left empty.
+_FIELD_TECH_PARTS = frozenset((
+    "db database api host hostname server bucket app env aws s3 gcp sql redis postgres postgresql mysql smtp imap "
+    "http https ssl tls key token secret password pass pwd path dir port config cfg max min timeout log logs debug "
+    "node java python django domain queue cache file table schema cluster service repo branch image container pod "
+    "namespace user username id uuid url uri endpoint webhook oauth jwt tenant region zone var tmp home root admin "
+    "auth sso ldap dns ip vpc arn sha hash cert tag label metric metrics alert field column col row idx index"
+).split())
+
+
+def _field_names(text: str) -> list[re.Match[str]]:
+    return [match for match in _FIELD_NAME.finditer(text)
+            if (parts := set(match.group(0).lower().split("_"))) & _FIELD_SLOT_PARTS and not parts & _FIELD_TECH_PARTS]
 
 
 def placeholder_matches(text: str) -> list[re.Match[str]]:
     """Template slots in visible text outside quoted lines, in order, overlaps removed (an HTML
     body's tags are stripped before, so a "<NAME>" left in it was written as visible text)."""
     visible = unquoted(text)
-    found = sorted([*_ANY_CASE.finditer(visible), *_CASED.finditer(visible)], key=lambda m: (m.start(), -m.end()))
+    found = sorted([*_ANY_CASE.finditer(visible), *_CASED.finditer(visible), *_field_names(visible)],
+                   key=lambda m: (m.start(), -m.end()))
     kept: list[re.Match[str]] = []
     for match in found:
         if not kept or match.start() >= kept[-1].end():

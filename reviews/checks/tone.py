@@ -137,9 +137,9 @@ _FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|p
 _NOISE = ("(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*|"
           "pest|nuisanc*|nag*|annoy*|burden*|unexpected)")
 # A deadline: "by noon", "before Friday", "by the end of the quarter".
-_DEADLINE = ("(by|before|until) (re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|cob|monday|"
-             "tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|then|lunch*|"
-             "close of play)")
+_DEADLINE = ("(by|before|until) (re:\\d+\\S*|the re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|"
+             "cob|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|"
+             "then|lunch*|close of play)")
 _SLOT = ("(slot|spot|seat|place|allocation|reservation|package|offer|discount|rate|pricing|date|booking|"
          "install*|session|appointment|window)")
 _TITLE = ("(vp|cfo|ceo|coo|cro|cto|boss|manager|supervisor|board|director|head|leadership|superior*|owner|founder|"
@@ -188,6 +188,21 @@ DATED = "dated"
 _PAST_AFTER = re.compile(
     r"^[^.!?;\n]*?\b(?:(?:last|previous|earlier)\s+(?:year|month|week|season|time|spring|summer|autumn|fall|winter|"
     r"quarter)|in\s+(?:19|20)\d\d|again|ago|before)\b", re.IGNORECASE)
+
+# An apology that does not count when the rest of its sentence names what happened: "I'm so sorry I missed our
+# meeting", "sorry again for the mix-up", "I'm very sorry to hear about the flood" are manners and sympathy about
+# a real event, not the sender apologising for being in touch.
+MISHAP = "mishap"
+_MISHAP_AFTER = re.compile(
+    r"^[^.!?;\n]{0,60}?(?:\bto\s+(?:hear|learn|read|see)\b|\bfor\s+your\s+loss\b|\bmix[\s-]?ups?\b|\bconfusion\b|"
+    r"\berrors?\b|\bmistakes?\b|\btypos?\b|\boversight\b|\bglitch|\boutage\b|\bmis(?:understanding|communication|"
+    r"print|spel\w*|sent)\b|\bwrong\s+(?:attachment|file|link|brochure|document|doc|version|name|date|figures?|price|"
+    r"number|invoice|address|details|pdf|deck|quote|spec\w*)|\bbroken\s+link|\b(?:i|we)\s+(?:missed|forgot|sent|"
+    r"attached|got|misread|mixed)\b|\bmissed\s+(?:our|the|your|my)\b|\bmissing\s+(?:attachment|file|link|page)|"
+    r"\b(?:late|slow|delayed)\s+(?:reply|response|delivery|shipment|invoice|arrival)|\bshort\s+notice\b|"
+    r"\b(?:cancel|reschedul)\w*|\bno[\s-]?show\b|\b(?:could|can)\s*(?:not|n't)\s+make\b|\bdouble\s+(?:email|booking|"
+    r"charge)|\bduplicate\b)",
+    re.IGNORECASE)
 
 FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
     "pushy": [
@@ -251,8 +266,10 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "(you will|would|will|should|must|need)"),
         (STRONG, "(stop|quit) (putting|pushing) (this|it) off"),
         (STRONG, "(holding|hold) (this|things|everything|us) up"),
+        # Not writing again is a courtesy ("I won't follow up again unless you'd like me to", "..., so do get in
+        # touch if things change"); it presses when it makes this the last chance.
         (STRONG, "(not|never) (be )?(reaching out|writing|emailing|contacting you|following up) again ~6 "
-                 "(chance|last|final|so|unless)"),
+                 "(chance|last|final|opportunity|window|offer)"),
         (STRONG, "(call|reply|respond|text|ring|get back to) (me)? ~1 (as soon as|the moment|the minute|right when) you "
                  "(see|read|get|open)"),
         (STRONG, "(been|i have been|i am being) (more than|very|extremely|really|incredibly)? (fair|generous|"
@@ -428,6 +445,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "to get (it|this|the contract|the order|everything|the paperwork) (signed|done|over the line|closed|sorted|"
                "finalised|finalized)"),
         (STRONG, "make sure you (are|will be) (available|free|there|around|by the phone|at your desk|in)"),
+        (STRONG, "make sure you (have|have got|got|keep|leave|set aside|block|clear) ~3 (minut*|time|hour*|afternoon|"
+                 "morning|diary|calendar) (free|spare|clear|to spare|available|open)"),
         (STRONG, "(just|only|all|still|now)? waiting on (you|your (answer|reply|decision|signature|sign off))"),
         (STRONG, "get (this|it) (done|signed|sorted|over the line|closed|finished) (today|tonight|now|right now)"),
         (WEAK, "get (this|it) (done|signed|sorted|over the line|closed|finished) (this week|by)"),
@@ -461,6 +480,19 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "more than once)"),
         (STRONG, "(will not|is not going to) be (a|another) (third|second|further|fourth)? (extension|chance|reminder|"
                  "offer)"),
+        # A yes demanded by a deadline, the last slot, a visit in the present tense, "answer this time".
+        (STRONG, "(only|but only|just) if you ~3 (say yes|sign*|commit*|confirm*|decide|agree|accept|repl*|respond|"
+                 "book*|lock*|pay|order) ~3 " + _DEADLINE),
+        (WEAK, "(one|last|final|a single|one more|my last|our last) ~2 (spot*|seat*|slot*|place*|licen*|opening*|"
+               "space*|unit*|table*) ~1 (left|remain*)"),
+        (STRONG, "(answer|pick up|reply|respond|call back|get back to me|write back) ~2 (this time|for once)"),
+        (STRONG, "(i am|we are) (coming|stopping|dropping|swinging|popping) (by|in|round|over) (at|to)? (your|the) ~2 "
+                 "(store|shop|office|clinic|site|warehouse|depot|restaurant|practice|premises|yard|farm|showroom|plant|factory|"
+                 "building|place|branch|salon|studio|hotel|school|surgery|kitchen|reception) ~2 (on|this|next|tomorrow|"
+                 "today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|at)", ASSERTED),
+        (WEAK, "(i will be|i am|we will be) (calling|ringing|phoning) (you)? at re:\\d+\\S*", ASSERTED),
+        (WEAK, "(time|high time|about time) (we|you|to) (settl*|sort*|clos*|wrap*|finali*|put) (this|it|things|the matter) "
+               "(out|up|to bed)?"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -867,7 +899,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "i (have|had)? (even|also|already)? (did|gave|paid|drove|flew|kept|held|threw|bought|took|made|spent|"
                  "reshot) ~6 (for free|free of charge|at a discount|at cost|at no charge|at my own expense|"
                  "out of (my own)? pocket|on my own dime|my own money)"),
-        (WEAK, "(at|on) my own (expense|dime|cost)"),
+        (WEAK, "(at|on|in) my own (expense|dime|cost|time)"),
         (STRONG, "out of my own pocket"),
         (STRONG, "(hate for|would hate for) ~3 to (find out|learn|hear|discover|miss out|lose|suffer)"),
         (STRONG, "(i would hate|hate) to think (i|we|that|this|all)"),
@@ -984,6 +1016,37 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "you promised ~4 you (would|will)"),
         (STRONG, "(kept|held up|done) my (end|side|part) of the (bargain|deal)"),
         (WEAK, "(would be|be) nice if you"),
+        # The sender's feelings at the silence, work left unacknowledged, what a reply would mean to them.
+        (STRONG, "(left|leave|leaves|leaving|makes|making|made|make) me (feel|feeling)? (a bit|a little|rather|quite|"
+                 "very|pretty|so|somewhat|kind of|a tad|slightly|really)? (foolish|silly|stupid|embarrassed|ignored|"
+                 "invisible|unappreciated|small|hurt|disappointed|deflated|discouraged|dishearten*|dejected|demorali*|"
+                 "rejected|unwanted|worthless|awful|terrible|unwelcome|used)"),
+        (STRONG, "i (am|was|have been|am starting to|am beginning to|have started to|have begun to|can not help but|"
+                 "can not help)? (feeling|feel|felt) (a bit|a little|rather|quite|very|pretty|so|somewhat|kind of|"
+                 "a tad|slightly|really|honestly)? (ignored|invisible|foolish|unappreciated|brushed off|snubbed|overlooked|"
+                 "forgotten|rejected|unwanted|used|let down|deflated|discouraged|dishearten*|dejected|demorali*|hurt|"
+                 "fobbed off|stonewalled|sidelined|dismissed)"),
+        (STRONG, "(tough|hard|difficult|painful|discouraging|frustrating|disheartening|demoralising|demoralizing|upsetting|"
+                 "draining) (to|when i|when you) (keep)? (hear*|get*|receiv*|meet*|be met with) (nothing|no repl*|"
+                 "no respons*|silence|no answer|no word)"),
+        (STRONG, "(would|will|does|really would|would really) (really)? mean (a lot|so much|the world|a great deal|"
+                 "everything) to me"),
+        # The sender's own work ("all that work to go unacknowledged"); "this work goes unnoticed by management" may
+        # be the prospect's staff, so going unnoticed is not enough.
+        (STRONG, "(all that|all this|all my|all our|all of my|all of that|my|that|this) (work|effort|hard work|time|"
+                 "hours|research|preparation|prep) ~2 (go|goes|gone|going|went|to go|be|been|was|being|is)? "
+                 "(unacknowledged|unappreciated|unanswered|ignored|for nothing|in vain|unread)"),
+        # "I'd hoped you'd be pleased", not "I hope you'll like it" (the stem of "hoped" is the stem of "hope").
+        (WEAK, "(i|we) (had|would|would have|had really|really had) hoped you (would|will|might) (be pleased|like it|"
+               "love it|appreciate|be happy|reply|respond|get back|write back|at least)"),
+        (WEAK, "(could|can|would|please|if you could|if you would) (you)? (just)? at least (let me know|reply|respond|"
+               "tell me|acknowledge|write back|send|say|give me|answer)"),
+        (WEAK, "i (have)? (put|poured|sunk|pour*|putting) ~3 (heart|soul|love) into"),
+        (STRONG, "(put|poured|sunk|pour*|putting) ~3 (heart|soul|love) into ~5 (for you|for your|specific*|especial*|"
+                 "just for)"),
+        (STRONG, "(stop|quit) (ignor*|avoid*|dodg*|ghost*|screen*) (me|this|my|us|our)"),
+        (STRONG, "(more times than|too many times to) (i|we)? (can|could|care to|would like to)? (count|remember|mention)"),
+        (STRONG, "lost count of (how many|the) (times|emails|messages|calls|attempts)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1002,15 +1065,15 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "nagging|boldness|directness|forwardness|rambling)"),
         (STRONG, "i (feel|felt) (so|really|very|just)? (awful|terrible|horrible|so bad|really bad|bad|dreadful|guilty)"),
         (STRONG, "i ~2 (drop|dropped) the ball"),
-        (STRONG, "(sorry|apolog*) again"),
+        (STRONG, "(sorry|apolog*) again", MISHAP),
         (STRONG, "(sorry|apolog*) ~8 (inconvenien*|for (the|my) (trouble|silence))"),
         # "Apologies for the delay in getting this to you" is manners about something that happened.
         (WEAK, "(sorry|apolog*) ~8 for (the|my) delay"),
         (STRONG, "apologet*"),
         (STRONG, "(another|a second|one more|a last) chance"),
         # "I'm sorry for the late notice" is manners; "I'm so sorry" and sorry for writing at all are not.
-        (WEAK, "i am sorry"),
-        (STRONG, "(i am so|i am very|i am really|i am terribly|i am truly|i am deeply|i am incredibly) sorry"),
+        (WEAK, "i am sorry", MISHAP),
+        (STRONG, "(i am so|i am very|i am really|i am terribly|i am truly|i am deeply|i am incredibly) sorry", MISHAP),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 " + _NOISE),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 (reach* out|email* you|writ* to you|contact* you|"
                  "troubl* you|bug* you|pester*|barg*|impos*|the length|long (email|note|messag*)|your inbox)"),
@@ -1153,6 +1216,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "implementation|install*|rollout|setup|migration)"),
         (STRONG, "your (account|login*|workspace|portal|credential*|password|instance|seat*|licen*|subscription) ~2 "
                  "(is|are|has been|have been) (ready|live|active|activat*|set up|creat*|provision*|below|attach*)"),
+        (STRONG, "your ~2 (account|login*|workspace|portal|instance|seat*|licen*|subscription|profile) ~4 (is|are|has been|"
+                 "have been) (now|already|all)? (ready|live|active|activat*|set up|creat*|provision*|open|enabled|"
+                 "approved)", ASSERTED),
         (STRONG, "(login|log in|credential*|password|username) (detail*)? (are|is)? (below|attach*|enclos*)"),
         (STRONG, "(i|we) (have|just|have just|have already) (add*|invit*|enrol*|regist*|sign* up|subscrib*) "
                  "(you|your re:\\S+) ~1 (to|into|on|for) (our|the)"),
@@ -1190,8 +1256,10 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "problem|pain|mess|broken|suffer*|behind)"),
         (STRONG, "(you|your team|your company) (clearly|obviously|definitely|desperately|badly) (need*|could use|"
                  "requir*|are missing|are struggling|are losing|want*|are interest*)"),
-        (STRONG, "you (will|are going to) (love|thank me|agree|want|be glad|be thrilled|be delighted|be amazed|"
+        # "You'll want this", not "you'll want to check the firmware first" (advice on what to do).
+        (STRONG, "you (will|are going to) (love|thank me|agree|be glad|be thrilled|be delighted|be amazed|"
                  "be impressed)"),
+        (STRONG, "you (will|are going to) want (this|it|us|our|them|one|more|in|a|an|the|that|these|those)"),
         (STRONG, "(when|once|after) (we|you) (start work*|start using|sign*|onboard*|work together|"
                  "become a customer|become a partner|are on board|come on board|switch to us)"),
         (STRONG, "(what|which) (time|day|slot) (work*|suit*|is best|would work) ~3 (our|the) (call|meeting|demo|chat)"),
@@ -1235,7 +1303,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "(switch|move|migration|transition|move over) to us"),
         (STRONG, "(told|informed|asked|instructed|notified|briefed|alerted|let) (our|my) ~2 (team|implementation|onboarding|"
                  "finance|ops|operations|engineer*|installer*|crew|success|account*|billing|legal|warehouse|production|"
-                 "scheduler*|designer*|technician*) ~4 (to (expect|start|begin|reserve|get ready|book|schedule|order|"
+                 "scheduler*|designer*|technician*|consultant*|specialist*|trainer*|coordinator*|surveyor*|fitter*|driver*|"
+                 "rep|reps|colleague*|project manager|account manager|logistics|dispatch) ~4 (to (expect|start|begin|"
+                 "reserve|get ready|book|schedule|order|"
                  "request|ship|set up|pull|kick off|onboard)|that|you are|you have|know)"),
         (STRONG, "(skip*|skipped|bypass*) (the|a|any)? (formal)? (discovery|proposal|evaluation|demo|pilot|trial|"
                  "procurement|paperwork|back and forth|sales process)"),
@@ -1254,7 +1324,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                "go live)"),
         (WEAK, "(get|getting) (you|your ~3) (live|set up|onboarded|up and running|signed)", ASSERTED),
         (STRONG, "(i will|i am going to|we will|we are going to|and will) (send|email|forward|courier|mail|drop off) (over|"
-                 "across|you)? (the|your|our) (signed|final|formal|onboarding|service|master|new)? (contract|"
+                 "across|you)? (the|your|our) (signed|final|formal|onboarding|service|master|new|lease|rental|hire|supply|"
+                 "purchase|subscription|licen*|maintenance|support|partnership)? (contract|"
                  "agreement|paperwork|order form|"
                  "invoice|po|purchase order|sow|statement of work|msa|docusign|signature page|onboarding (checklist|pack|"
                  "form*|doc*|kit|guide|schedule|plan)|welcome (pack|kit|email)|credential*|login*|(kickoff|kick off|"
@@ -1424,6 +1495,52 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "~3 (to start|to begin|to kick off|to get started|tomorrow|monday|on)", ASSERTED),
         (WEAK, "(prepared|drafted|put together|built) ~2 (a|the|your)? (transition|roadmap|switchover) (plan)?"),
         (STRONG, "(since|as|now that) you are (moving away from|leaving|dropping|replacing|switching from|done with)"),
+        # Certainty about what the prospect will want, orders placed and items added for them, visits and calls
+        # fixed with their people, the signatory told to be ready, "once it's signed, you're all set".
+        (STRONG, "you (will|would) (obviously|definitely|certainly|surely|clearly|undoubtedly|of course|no doubt) (want|"
+                 "love|prefer|choose|go for|opt for|like) (the|our|a|an|it|this|that|them|those|these|every|all|both|"
+                 "re:\\d+\\S*)"),
+        (STRONG, "you (will|would) (obviously|definitely|certainly|surely|clearly|undoubtedly|of course|no doubt) need "
+                 "(our|us|it|this|that|them|those|these)"),
+        (STRONG, "(obviously|definitely|certainly|surely|of course|no doubt|undoubtedly|clearly) you (will|would) (want|"
+                 "love|prefer|choose|go for|opt for|like) (the|our|a|an|it|this|that|them|those|these|every|all|both)"),
+        (STRONG, "(i have|we have|i|we|already|just) (placed|submitted|put in|put through|raised|entered|processed) (your|"
+                 "an|a|the) ~3 (order|purchase|po|purchase order|reorder|requisition)", ASSERTED),
+        (WEAK, "(i have|we have|i|we) (already)? (add*|put|includ*|thrown|threw) (it|that|this|them|those|these) (in|to|on|"
+               "into) (the|your|all|every|each) ~1 (order*|quote|invoice|basket|cart|contract|subscription|plan|package|"
+               "bill)", ASSERTED),
+        (STRONG, "your ~3 (is|are|has been|have been) (now|already)? (on order|ordered|in production|being built|"
+                 "being made|being manufactured|being prepared|on its way|on their way|in the post|dispatched|shipped)",
+         ASSERTED),
+        (WEAK, "(is|are|has been|have been) (now|already)? on order"),
+        (STRONG, "(will be|are being|is being|are going to be|is going to be) (installed|delivered|fitted|set up|shipped|"
+                 "dispatched|configured|mounted|connected|wired|rolled out|live) ~1 (at|to|in|on|across|for) (your|both|"
+                 "all|each) ~4 (next (week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this (week|"
+                 "month|afternoon|morning|monday|tuesday|wednesday|thursday|friday)|tomorrow|on (monday|tuesday|"
+                 "wednesday|thursday|friday|saturday|sunday|the re:\\d+\\S*))", ASSERTED),
+        (STRONG, "(went ahead and|gone ahead and|took the liberty of|taken the liberty of|taking the liberty of) ~1 "
+                 "(chose|chosen|choos*|pick*|select*|upgrad*|includ*|plac*|submit*|process*|confirm*|approv*|lock*|"
+                 "allocat*|assign*|arrang*|configur*|install*|switch*|enabl*|bill*|charg*|invoic*|renew*|extend*|"
+                 "quot*|spec*|design*|add*|reserv*|put you|sign* you)"),
+        (STRONG, "(i have|we have|i|we) (already)? (chose|chosen|picked|selected|opted for|gone for|went for|settled on) "
+                 "(the|our|a|your) ~2 (package|plan|tier|bundle|option|model|configuration|setup|edition|level|"
+                 "subscription|contract) ~3 (for you|on your behalf|for your)", ASSERTED),
+        (STRONG, "(our|my|the) (regional|local|area|field|account|sales)? (rep|representative|account manager|sales rep|"
+                 "driver|specialist|consultant|engineer|technician|installer|team|surveyor|fitter*|crew|manager) will "
+                 "(drop by|stop by|swing by|pop by|pop in|call in|come by|come round|come over|visit|call|ring|contact|"
+                 "phone|email) (you|your) ~3 (on|next|this|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
+                 "to arrange|to schedule|to book|to confirm|to agree|to go over|to set up|to organi*|to fix|to plan)",
+         ASSERTED),
+        (STRONG, "(please|so please)? have your (signatory|signer|authori*|cheque*|checkbook|chequebook|card|credit card|"
+                 "payment details|bank details|po number|purchase order|decision maker|finance (person|team|lead)|"
+                 "legal (team|person)) ~1 (available|ready|on hand|there|handy|present|at hand|in the room|on the call)"),
+        (STRONG, "(i will|i am going to|we will|we are going to) (call|ring|phone|come by|stop by|drop by|swing by|be in "
+                 "touch|be over|come over|pop in) ~3 to (go through|go over|walk through|walk you through|finali*|sign|"
+                 "review|run through|talk through) (the|your) ~1 (contract|paperwork|agreement|order|order form|terms|"
+                 "lease|invoice|purchase order|po|sow|signature)", ASSERTED),
+        (STRONG, "(once|when|as soon as|after) (it is|that is|this is|it has been|everything is|the (contract|agreement|"
+                 "lease|paperwork|order form|form|po|order) (is|has been)) (signed|returned|approved|countersigned) ~2 "
+                 "you are (all set|good to go|ready to go|live|done|sorted|on board|in)"),
     ],
 }
 
@@ -1432,9 +1549,17 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
 _NEGATED_FILLERS = frozenset({"the", "a", "an", "that", "so", "too", "very", "really", "exactly", "real"})
 
 
+# Where a sentence (or a line) ends: a negator before it negates nothing after it ("... whether you're
+# ready or not. If you don't sign by Friday, ...").
+_CLAUSE_END = re.compile(r"[.!?;\n]")
+
+
 def negated(text: str, start: int) -> bool:
-    """The words before ``start`` negate what follows: "not urgent", "isn't the cheapest", "no real risk"."""
-    before = [stemmed for stemmed, _s, _e in words(text[max(0, start - 40):start])]
+    """The words before ``start``, in its sentence, negate what follows: "not urgent", "isn't the
+    cheapest", "no real risk"; a "not" ending the sentence before does not."""
+    window = text[max(0, start - 40):start]
+    window = _CLAUSE_END.split(window)[-1]
+    before = [stemmed for stemmed, _s, _e in words(window)]
     if before and before[-1] in _NEGATORS:
         return True
     return len(before) > 1 and before[-1] in _NEGATED_FILLERS and before[-2] in _NEGATORS
@@ -1450,9 +1575,16 @@ class ToneHit:
 
 
 @cache
-def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool]]:
-    return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:])
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool]]:
+    return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:],
+             MISHAP in entry[2:])
             for family, patterns in FAMILIES.items() for entry in patterns]
+
+
+def about_a_mishap(text: str, end: int) -> bool:
+    """The rest of the sentence after ``end`` names what the apology is for: a real mishap ("... I
+    missed our meeting", "... for the mix-up") or news the sender is sorry to hear."""
+    return bool(_MISHAP_AFTER.match(text[end:]))
 
 
 def dated(text: str, end: int) -> bool:
@@ -1492,7 +1624,7 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
                                                                          joined)]
     hits = []
-    for family, weight, pattern, asserted, past in _compiled_families():
+    for family, weight, pattern, asserted, past, mishap in _compiled_families():
         for match in pattern.finditer(joined):
             if match.end() == match.start():
                 continue
@@ -1503,7 +1635,7 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
                 continue
             if any(low < match.end() and match.start() < high for low, high in allowed_ranges):
                 continue
-            if (asserted and offered(text, start)) or (past and dated(text, end)):
+            if (asserted and offered(text, start)) or (past and dated(text, end)) or (mishap and about_a_mishap(text, end)):
                 continue
             hits.append(ToneHit(family, weight, start, end, text[start:end]))
     return hits

@@ -36,9 +36,10 @@ pytestmark = pytest.mark.django_db
 
 SETS = Path(__file__).with_name("heldout")
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "checks.md"
-DEVELOPMENT_SETS = ("set_0", "set_a", "set_b", "set_c")
-# Measured, never used to change a rule: docs/checks.md shows their figure on the current rules.
-HELD_OUT_SETS = ("set_d", "set_e")
+DEVELOPMENT_SETS = ("set_0", "set_a", "set_b", "set_c", "set_d", "set_e")
+# Measured, never used to change a rule: docs/checks.md shows their figure on the current rules. None at present:
+# sets D and E were held out until their misses were fixed; a set written afresh is named here when it arrives.
+HELD_OUT_SETS: tuple[str, ...] = ()
 # The issue's target for a set nobody tuned on; the development sets are held to all caught, none flagged.
 CATCH_TARGET, FALSE_ALARM_LIMIT = 0.97, 0.03
 AIMED = {"placeholder": "placeholders"}  # every other flaw is a tone family: the tone check
@@ -172,3 +173,12 @@ def test_the_held_out_figures_on_the_current_rules_are_the_measured_ones(name: s
     set_cell, figures = measure(name).markdown_row(label(name)).split(" | ", 1)
     expected = f"{set_cell}, current rules | {figures}"
     assert expected in documented_held_out_rows(), (expected, documented_held_out_rows())
+
+
+def test_only_the_held_out_sets_are_documented_on_the_current_rules() -> None:
+    """A set whose misses were fixed keeps its first held-out figure, labelled with the rules it was measured
+    on, and no longer claims to be held out on the current ones."""
+    held_out = {label(name) for name in HELD_OUT_SETS}
+    documented = {row.split("|")[1].split(" (")[0].strip() for row in documented_held_out_rows()}
+    assert documented == held_out, (documented, held_out)
+    assert not set(DEVELOPMENT_SETS) & set(HELD_OUT_SETS)
