@@ -51,12 +51,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import Decision, Execution, MetricRollup, Proposal
+from ..models import Decision, Execution, GoldenItem, MetricRollup, Proposal
 from ..selectors import PolicySet, policies_by_task_type, policy_pick
 from ..state_machine import Status
 from ..versions import (
@@ -181,21 +181,29 @@ def add_months(value: datetime | date, months: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
+# What an output's live decisions say of it (the outcome aliases of ``with_outcome``), each a condition
+# on one decision: a policy approved it, a person concluded a review of it, someone rejected it.
+DECISION_OUTCOMES: dict[str, Q] = {
+    "auto": Q(action=Decision.Action.AUTO_APPROVE),
+    "human": Q(reviewer__isnull=False,
+               action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT]),
+    "rejected": Q(action=Decision.Action.REJECT),
+}
+
+
 def with_outcome(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """``queryset`` with what ``REVIEWED`` and ``ERROR`` read (aliases, not selected). Golden items
     (reviews/services/golden.py) are left out: they are not the agent's outputs."""
     live = Decision.objects.live().filter(proposal=OuterRef("pk"))
-    human = [Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT]
     return queryset.filter(golden_item__isnull=True).alias(
-        auto=Exists(live.filter(action=Decision.Action.AUTO_APPROVE)),
-        human=Exists(live.filter(reviewer__isnull=False, action__in=human)),
-        rejected=Exists(live.filter(action=Decision.Action.REJECT)),
+        **{name: Exists(live.filter(condition)) for name, condition in DECISION_OUTCOMES.items()},
         executed=Exists(Execution.objects.filter(proposal=OuterRef("pk"))),
     )
 
 
-def _annotated(since: datetime | None, until: datetime | None, task_type: str | None,
-               version: VersionKey | None = None) -> Any:
+def _proposals(since: datetime | None, until: datetime | None, task_type: str | None,
+               version: VersionKey | None = None) -> QuerySet[Proposal]:
+    """The proposals of [since, until) (of a task type, of a version), each with its ``month``."""
     queryset = Proposal.objects.all()
     if since:
         queryset = queryset.filter(submitted_at__gte=since)
@@ -205,7 +213,12 @@ def _annotated(since: datetime | None, until: datetime | None, task_type: str | 
         queryset = queryset.filter(task_type=task_type)
     if version is not None:
         queryset = queryset.filter(**version_filter(version))
-    return with_outcome(queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC)))
+    return queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC))
+
+
+def _annotated(since: datetime | None, until: datetime | None, task_type: str | None,
+               version: VersionKey | None = None) -> Any:
+    return with_outcome(_proposals(since, until, task_type, version))
 
 
 # Outputs whose review is over: a live human decision, no longer waiting, not auto-approved.
@@ -269,25 +282,61 @@ def analytic_queries() -> Iterator[None]:
         yield
 
 
+# The fields of an output the figures depend on, besides its task type, version, month and outcome.
+CELL_FIELDS = ("status", "materially_edited", "sampled_for_audit", "reason_code")
+
+
+def _outcome_cells(proposals: QuerySet[Proposal]) -> list[dict[str, Any]]:
+    """How many outputs of ``proposals`` (golden items left out) share each combination of task type,
+    version, month, ``CELL_FIELDS`` and outcome (``with_outcome``'s aliases): one query, whose rows
+    are a few hundred whatever the number of proposals. Every output's live decisions are read once,
+    as one row of flags per output joined to it (``DECISION_OUTCOMES``), and its execution by a join:
+    as correlated EXISTS, the database probed the decisions once per output and outcome, serially."""
+    columns = ("task_type", *VERSION_FIELDS, "month", *CELL_FIELDS)
+    # Golden items left out by NOT EXISTS, an anti-join the planner estimates right (its estimate for a
+    # LEFT JOIN's "IS NULL" made it sort every output twice).
+    golden = GoldenItem.objects.filter(proposal=OuterRef("pk"))
+    outputs_sql, outputs_params = (proposals.filter(~Exists(golden)).order_by()
+                                   .values("id", *columns).query.sql_with_params())
+    flags_sql, flags_params = (Decision.objects.live().order_by().values("proposal_id").annotate(**{
+        f"is_{name}": Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        for name, condition in DECISION_OUTCOMES.items()
+    }).query.sql_with_params())
+    quote = connection.ops.quote_name
+    outcomes = [f"COALESCE(d.{quote(f'is_{name}')}, 0)" for name in DECISION_OUTCOMES]
+    selected = [f"o.{quote(name)}" for name in columns] + outcomes
+    sql = (f"SELECT {', '.join(selected)}, CASE WHEN e.{quote('proposal_id')} IS NULL THEN 0 ELSE 1 END, COUNT(*) "  # noqa: S608
+           f"FROM ({outputs_sql}) o LEFT JOIN ({flags_sql}) d ON d.{quote('proposal_id')} = o.{quote('id')} "
+           f"LEFT JOIN {quote(Execution._meta.db_table)} e ON e.{quote('proposal_id')} = o.{quote('id')} "
+           f"GROUP BY {', '.join(str(number) for number in range(1, len(selected) + 2))}")
+    with analytic_queries(), connection.cursor() as cursor:
+        cursor.execute(sql, (*outputs_params, *flags_params))
+        rows = cursor.fetchall()
+    names = (*columns, *DECISION_OUTCOMES, "executed", "count")
+    cells = []
+    for row in rows:
+        cell = dict(zip(names, row, strict=True))
+        cell["month"] = _as_month(cell["month"])
+        cell.update({name: bool(cell[name]) for name in (*DECISION_OUTCOMES, "executed", "materially_edited",
+                                                          "sampled_for_audit")})
+        cells.append(cell)
+    return cells
+
+
+def _as_month(value: date | datetime | str) -> str:
+    """"YYYY-MM" of a month as the raw query returns it (a datetime, or text on SQLite)."""
+    return value[:7] if isinstance(value, str) else _month(value)
+
+
 def _by_version(*, since: datetime | None = None, until: datetime | None = None, task_type: str | None = None,
                 version: VersionKey | None = None) -> dict[tuple[str, VersionKey], dict[str, Figures]]:
     """{(task_type, version): {"YYYY-MM": Figures}} computed from the proposals by one aggregate
-    query (no row-by-row work); ``version`` keeps one version only. The query counts the outputs of
-    each combination of what the figures depend on (task type, version, month, status, material
-    edit, audit sample, reason code and the outcome: auto-approved, reviewed by a person, rejected,
-    executed), a few hundred rows whatever the number of proposals; each is then judged by
-    ``REVIEWED`` and ``ERROR`` here, so every output's decisions are read once, not once per figure."""
-    base = _annotated(since, until, task_type, version)
-    cells = base.values(
-        "task_type", *VERSION_FIELDS, "month", "status", "materially_edited", "sampled_for_audit", "reason_code",
-        **{f"is_{name}": F(name) for name in OUTCOME},
-    ).annotate(count=Count("pk")).order_by()
+    query (no row-by-row work, :func:`_outcome_cells`); ``version`` keeps one version only. Each
+    combination of what the figures depend on is judged here by ``REVIEWED`` and ``ERROR``, so the
+    figures follow the definitions the other queries filter by."""
     figures: dict[tuple[str, VersionKey], dict[str, Figures]] = defaultdict(dict)
-    with analytic_queries():
-        rows = list(cells)
-    for row in rows:
-        row.update({name: bool(row.pop(f"is_{name}")) for name in OUTCOME})
-        month = figures[(row["task_type"], version_of(row))].setdefault(_month(row["month"]), Figures())
+    for row in _outcome_cells(_proposals(since, until, task_type, version)):
+        month = figures[(row["task_type"], version_of(row))].setdefault(row["month"], Figures())
         count = row["count"]
         month.volume += count
         month.auto_approved += count if row["auto"] else 0
