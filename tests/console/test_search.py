@@ -148,3 +148,24 @@ def test_postgresql_pages_an_every_status_queue_through_the_urgency_index(drafts
         cursor.execute("RESET enable_sort")
         cursor.execute("RESET enable_bitmapscan")
     assert "proposal_urgency" in plan and "Sort" not in plan
+
+
+def test_a_term_tested_on_few_records_finds_what_the_trigram_lookup_finds(drafts, api) -> None:
+    """A queue of few records tests each term on them (strpos) rather than through the trigram index
+    (LIKE): the same records, wildcards of LIKE taken literally by both."""
+    from reviews.search import _contains
+
+    queued(api, 1, subject="50%_off for Fourth Coffee", external_ref="ref-percent")
+    queued(api, 1, subject="50 off", external_ref="ref-plain")
+    every = Proposal.objects.all()
+    for term in ("hamilton", "fourth coffee", "50%", "%_o", "0_", "corpus-20261121-1", "003em000000000yi", "nowhere"):
+        by_scan = set(every.filter(_contains(term, scan=True)).values_list("pk", flat=True))
+        assert by_scan == set(every.filter(_contains(term, scan=False)).values_list("pk", flat=True)), term
+    assert len(every.filter(_contains("50%", scan=True))) == 1
+
+
+@pytest.mark.postgres_only  # the planner's estimate decides; SQLite always reads the rows the filters leave
+def test_a_small_queue_is_searched_by_testing_its_records(drafts) -> None:
+    waiting = Proposal.objects.filter(kind="email_draft", status__in=[Status.NEEDS_REVIEW])
+    assert "strpos" in str(proposals_search(waiting, "hamilton").query).lower()
+    assert "LIKE" in str(proposals_search(Proposal.objects.all(), "hamilton").query)  # no filter: the index
