@@ -310,6 +310,19 @@ def phase_load(proposals: int) -> dict[str, Any]:
     return {"migrate_s": migrate_s, "timings_s": timings, "size": size, "rows": counts, "waiting": waiting}
 
 
+def phase_roll_up() -> dict[str, Any]:
+    """The closed months' metric roll-ups, as celery beat keeps them on a running installation
+    (``metrics_roll_up``, idempotent): the dashboard's gate figures then aggregate the current month live."""
+    import django
+
+    django.setup()
+    from reviews.services.metrics import metrics_roll_up
+
+    started = time.perf_counter()
+    rows = metrics_roll_up()
+    return {"rows": rows, "seconds": round(time.perf_counter() - started, 1)}
+
+
 # --- page renders -------------------------------------------------------------------------------
 
 def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
@@ -462,12 +475,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default="",
                         help="comma-separated words: render only the pages whose name contains one of them "
                              "(the yardstick always), e.g. --pages search,review")
-    parser.add_argument("--phase", choices=["load", "measure", "browser"], help=argparse.SUPPRESS)
+    parser.add_argument("--roll-up", action="store_true",
+                        help="before measuring, roll up the closed months' metrics as celery beat does on a "
+                             "running installation (by default none are: the dashboard aggregates every month live)")
+    parser.add_argument("--phase", choices=["load", "roll-up", "measure", "browser"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.phase:  # inside a child process
         result = {
             "load": lambda: phase_load(args.proposals),
+            "roll-up": phase_roll_up,
             "measure": lambda: phase_measure(args.repeats, args.pages),
             "browser": lambda: phase_browser(args.decisions),
         }[args.phase]()
@@ -497,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
             print("  rows: " + ", ".join(f"{table} {count:,}" for table, count in load["rows"].items()))
             print("  waiting for a person: " + ", ".join(f"{kind} {count:,}"
                                                          for kind, count in load["waiting"].items()))
+        if args.roll_up:
+            rolled = _child(broker_dir, "--phase", "roll-up")
+            print(f"Metric roll-ups of the closed months: {rolled['rows']} rows in {rolled['seconds']} s")
         measured = _child(broker_dir, "--phase", "measure", "--repeats", str(args.repeats), "--pages", args.pages)
         print(f"\nMedian of {args.repeats} interleaved renders (test client, logged in, DEBUG off); "
               f"ratio to the stock changelist; load average {os.getloadavg()[0]:.1f}:")

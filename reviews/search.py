@@ -17,12 +17,16 @@ the sizes SQLite serves.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 # A trigram index answers a substring only from three characters on; a shorter term would read every
 # row, so it is left out (a number still finds the record of that id).
@@ -31,6 +35,9 @@ MIN_TERM = 3
 # one record cannot bloat the index (the subject, recipients and ids come first and are always kept).
 MAX_TEXT = 20_000
 MAX_TERMS = 10
+# Up to this many records left by the other filters (the planner's estimate), terms are tested on those
+# records rather than looked up in the trigram index (:func:`_scan_few`).
+FEW_ROWS = 20_000
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 _SPACE = re.compile(r"\s+")
 
@@ -82,14 +89,41 @@ def search_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def rows_estimate(queryset: QuerySet[Any]) -> int | None:
+    """PostgreSQL's own row estimate for a query (from pg_class.reltuples and column statistics);
+    None on other databases."""
+    if connection.vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _scan_few(queryset: QuerySet[Any]) -> bool:
+    """Whether the records the other filters leave are few (a queue of waiting items, say), so each
+    term is better tested on them (``strpos``, which the trigram index cannot serve) than found
+    through the trigram index among every record of the table and intersected with them."""
+    if not queryset.query.where:
+        return False
+    estimate = rows_estimate(queryset)
+    return estimate is not None and estimate <= FEW_ROWS
+
+
+def _contains(term: str, *, scan: bool) -> Q:
+    if scan:  # the same test as LIKE '%term%' (the term is never empty)
+        return Q(GreaterThan(StrIndex("search_text", Value(term)), 0))
+    return Q(search_text__contains=term)
+
+
 def proposals_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
     """The records of ``queryset`` that contain every term of ``query``; a number also matches the
     record of that id. Terms shorter than :data:`MIN_TERM` that are not numbers are left out
     (:func:`search_short_terms` names them). A query with no term left changes nothing."""
     condition = Q()
-    for term in search_terms(query):
+    terms = search_terms(query)
+    scan = any(len(term) >= MIN_TERM for term in terms) and _scan_few(queryset)
+    for term in terms:
         if len(term) >= MIN_TERM:
-            match = Q(search_text__contains=term)
+            match = _contains(term, scan=scan)
             # Only the primary key beside the text: an OR with an unindexed column would read every row.
             condition &= match | Q(pk=int(term)) if term.isdigit() and len(term) < 19 else match
         elif term.isdigit():

@@ -24,7 +24,7 @@ from ..models.execution import ExecutionState
 from ..roles import ROLES, group_name
 from ..selectors import salesforce_push_status
 from ..services.health import system_health
-from ..services.metrics import gate_metrics, month_start
+from ..services.metrics import analytic_queries, gate_metrics, month_start
 from ..services.reviewer_quality import QualityReport, reviewers_quality
 from ..services.sender_health import sender_domains_status
 from ..services.setup_status import mail_problems, salesforce_problem, setup_todo
@@ -152,12 +152,18 @@ def troubled_executions() -> dict[str, Any]:
 def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    with analytic_queries():  # aggregates over many rows: JIT compilation off on PostgreSQL
+        context = dashboard_context(request, model_admin)
+    return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))
+
+
+def dashboard_context(request: HttpRequest, model_admin: Any) -> dict[str, Any]:
     now = timezone.now()
     reviewers = reviewers_quality(now=now)
     by_version = request.GET.get("by") == "version"
     quality = task_type_quality(below_floor=reviewers.below_floor, by_version=by_version)
     month_volume = sum(row["month_volume"] for row in quality)
-    context = {
+    return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Review dashboard",
@@ -179,7 +185,6 @@ def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
         "setup_todo": setup_todo() if sets_up(request.user) else [],
     }
-    return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))
 
 
 def sets_up(user: Any) -> bool:

@@ -6,7 +6,6 @@ the review page, so "next item" always means the next item of the queue the revi
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from ..checks import builtin as _builtin  # noqa: F401  (registers the built-in 
 from ..checks import registry
 from ..kinds import registered_kinds
 from ..models import ApiClient, CheckResult, Decision, Proposal
+from ..search import rows_estimate
 from ..state_machine import DECIDABLE, Status
 
 # Most urgent first: risk, then SLA due time, then age. sla_due_at is nullable: NULLS LAST is spelled
@@ -276,12 +276,7 @@ def filtered(queryset: QuerySet[Proposal], params: QueryDict, user: AbstractBase
     return queryset
 
 
-def planner_estimate(queryset: QuerySet[Any]) -> int | None:
-    """PostgreSQL's own row estimate for a query (from pg_class.reltuples and column statistics)."""
-    if connection.vendor != "postgresql":
-        return None
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+planner_estimate = rows_estimate  # PostgreSQL's own row estimate for a query (None elsewhere)
 
 
 class QueuePaginator(Paginator):

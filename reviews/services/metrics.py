@@ -43,18 +43,20 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import Decision, Execution, MetricRollup, Proposal
+from ..models import Decision, Execution, GoldenItem, MetricRollup, Proposal
 from ..selectors import PolicySet, policies_by_task_type, policy_pick
 from ..state_machine import Status
 from ..versions import (
@@ -179,21 +181,29 @@ def add_months(value: datetime | date, months: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
+# What an output's live decisions say of it (the outcome aliases of ``with_outcome``), each a condition
+# on one decision: a policy approved it, a person concluded a review of it, someone rejected it.
+DECISION_OUTCOMES: dict[str, Q] = {
+    "auto": Q(action=Decision.Action.AUTO_APPROVE),
+    "human": Q(reviewer__isnull=False,
+               action__in=[Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT]),
+    "rejected": Q(action=Decision.Action.REJECT),
+}
+
+
 def with_outcome(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """``queryset`` with what ``REVIEWED`` and ``ERROR`` read (aliases, not selected). Golden items
     (reviews/services/golden.py) are left out: they are not the agent's outputs."""
     live = Decision.objects.live().filter(proposal=OuterRef("pk"))
-    human = [Decision.Action.APPROVE, Decision.Action.EDIT_APPROVE, Decision.Action.REJECT]
     return queryset.filter(golden_item__isnull=True).alias(
-        auto=Exists(live.filter(action=Decision.Action.AUTO_APPROVE)),
-        human=Exists(live.filter(reviewer__isnull=False, action__in=human)),
-        rejected=Exists(live.filter(action=Decision.Action.REJECT)),
+        **{name: Exists(live.filter(condition)) for name, condition in DECISION_OUTCOMES.items()},
         executed=Exists(Execution.objects.filter(proposal=OuterRef("pk"))),
     )
 
 
-def _annotated(since: datetime | None, until: datetime | None, task_type: str | None,
-               version: VersionKey | None = None) -> Any:
+def _proposals(since: datetime | None, until: datetime | None, task_type: str | None,
+               version: VersionKey | None = None) -> QuerySet[Proposal]:
+    """The proposals of [since, until) (of a task type, of a version), each with its ``month``."""
     queryset = Proposal.objects.all()
     if since:
         queryset = queryset.filter(submitted_at__gte=since)
@@ -203,7 +213,12 @@ def _annotated(since: datetime | None, until: datetime | None, task_type: str | 
         queryset = queryset.filter(task_type=task_type)
     if version is not None:
         queryset = queryset.filter(**version_filter(version))
-    return with_outcome(queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC)))
+    return queryset.annotate(month=TruncMonth("submitted_at", tzinfo=UTC))
+
+
+def _annotated(since: datetime | None, until: datetime | None, task_type: str | None,
+               version: VersionKey | None = None) -> Any:
+    return with_outcome(_proposals(since, until, task_type, version))
 
 
 # Outputs whose review is over: a live human decision, no longer waiting, not auto-approved.
@@ -232,31 +247,108 @@ def labelled(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
         error=Case(When(ERROR, then=Value(True)), default=Value(False), output_field=BooleanField()))
 
 
+def _holds(condition: Q, row: dict[str, Any]) -> bool:
+    """Whether ``row`` (one output's values) meets ``condition``, a Q of exact and ``__in`` lookups
+    such as ``REVIEWED`` and ``ERROR``: so one definition serves the queries and the sums below."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_holds(child, row))
+        else:
+            lookup, expected = child
+            name, _, operator = lookup.partition("__")
+            results.append(row[name] in expected if operator == "in" else row[name] == expected)
+    met = all(results) if condition.connector == Q.AND else any(results)
+    return not met if condition.negated else met
+
+
+# What REVIEWED and ERROR read of an output (its row's fields and the outcome aliases of ``with_outcome``).
+OUTCOME = ("auto", "human", "rejected", "executed")
+EDITED_IN_REVIEW = REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)
+
+
+@contextmanager
+def analytic_queries() -> Iterator[None]:
+    """A transaction whose queries are planned for aggregates over many rows: PostgreSQL's JIT
+    compilation is off (it cost more than it saved on these, about a second a query at a million
+    proposals), up to the end of the transaction (the caller's, if there is one). Nothing changes
+    on other databases."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+# The fields of an output the figures depend on, besides its task type, version, month and outcome.
+CELL_FIELDS = ("status", "materially_edited", "sampled_for_audit", "reason_code")
+
+
+def _outcome_cells(proposals: QuerySet[Proposal]) -> list[dict[str, Any]]:
+    """How many outputs of ``proposals`` (golden items left out) share each combination of task type,
+    version, month, ``CELL_FIELDS`` and outcome (``with_outcome``'s aliases): one query, whose rows
+    are a few hundred whatever the number of proposals. Every output's live decisions are read once,
+    as one row of flags per output joined to it (``DECISION_OUTCOMES``), and its execution by a join:
+    as correlated EXISTS, the database probed the decisions once per output and outcome, serially."""
+    columns = ("task_type", *VERSION_FIELDS, "month", *CELL_FIELDS)
+    # Golden items left out by NOT EXISTS, an anti-join the planner estimates right (its estimate for a
+    # LEFT JOIN's "IS NULL" made it sort every output twice).
+    golden = GoldenItem.objects.filter(proposal=OuterRef("pk"))
+    outputs_sql, outputs_params = (proposals.filter(~Exists(golden)).order_by()
+                                   .values("id", *columns).query.sql_with_params())
+    flags_sql, flags_params = (Decision.objects.live().order_by().values("proposal_id").annotate(**{
+        f"is_{name}": Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        for name, condition in DECISION_OUTCOMES.items()
+    }).query.sql_with_params())
+    quote = connection.ops.quote_name
+    outcomes = [f"COALESCE(d.{quote(f'is_{name}')}, 0)" for name in DECISION_OUTCOMES]
+    selected = [f"o.{quote(name)}" for name in columns] + outcomes
+    sql = (f"SELECT {', '.join(selected)}, CASE WHEN e.{quote('proposal_id')} IS NULL THEN 0 ELSE 1 END, COUNT(*) "  # noqa: S608
+           f"FROM ({outputs_sql}) o LEFT JOIN ({flags_sql}) d ON d.{quote('proposal_id')} = o.{quote('id')} "
+           f"LEFT JOIN {quote(Execution._meta.db_table)} e ON e.{quote('proposal_id')} = o.{quote('id')} "
+           f"GROUP BY {', '.join(str(number) for number in range(1, len(selected) + 2))}")
+    with analytic_queries(), connection.cursor() as cursor:
+        cursor.execute(sql, (*outputs_params, *flags_params))
+        rows = cursor.fetchall()
+    names = (*columns, *DECISION_OUTCOMES, "executed", "count")
+    cells = []
+    for row in rows:
+        cell = dict(zip(names, row, strict=True))
+        cell["month"] = _as_month(cell["month"])
+        cell.update({name: bool(cell[name]) for name in (*DECISION_OUTCOMES, "executed", "materially_edited",
+                                                          "sampled_for_audit")})
+        cells.append(cell)
+    return cells
+
+
+def _as_month(value: date | datetime | str) -> str:
+    """"YYYY-MM" of a month as the raw query returns it (a datetime, or text on SQLite)."""
+    return value[:7] if isinstance(value, str) else _month(value)
+
+
 def _by_version(*, since: datetime | None = None, until: datetime | None = None, task_type: str | None = None,
                 version: VersionKey | None = None) -> dict[tuple[str, VersionKey], dict[str, Figures]]:
-    """{(task_type, version): {"YYYY-MM": Figures}} computed from the proposals, by two aggregate
-    queries (no row-by-row work); ``version`` keeps one version only."""
-    base = _annotated(since, until, task_type, version)
-    rows = base.values("task_type", *VERSION_FIELDS, "month").annotate(
-        volume=Count("pk"),
-        auto_approved=Count("pk", filter=Q(auto=True)),
-        sampled_for_audit=Count("pk", filter=Q(sampled_for_audit=True)),
-        reviewed=Count("pk", filter=REVIEWED),
-        rejected_count=Count("pk", filter=REVIEWED & REJECTED_IN_REVIEW),
-        edited_count=Count("pk", filter=REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)),
-    ).order_by("task_type", *VERSION_FIELDS, "month")
+    """{(task_type, version): {"YYYY-MM": Figures}} computed from the proposals by one aggregate
+    query (no row-by-row work, :func:`_outcome_cells`); ``version`` keeps one version only. Each
+    combination of what the figures depend on is judged here by ``REVIEWED`` and ``ERROR``, so the
+    figures follow the definitions the other queries filter by."""
     figures: dict[tuple[str, VersionKey], dict[str, Figures]] = defaultdict(dict)
-    for row in rows:
-        figures[(row["task_type"], version_of(row))][_month(row["month"])] = Figures(
-            volume=row["volume"], auto_approved=row["auto_approved"], sampled_for_audit=row["sampled_for_audit"],
-            reviewed=row["reviewed"], rejected=row["rejected_count"], materially_edited=row["edited_count"],
-        )
-    # Error types: the reviewer's reason code (a material edit may carry one too).
-    reasons = base.filter(ERROR).values("task_type", *VERSION_FIELDS, "month", "reason_code").annotate(count=Count("pk"))
-    for row in reasons.order_by():
-        month = figures[(row["task_type"], version_of(row))][_month(row["month"])]
-        code = row["reason_code"] or UNSPECIFIED
-        month.error_types[code] = month.error_types.get(code, 0) + row["count"]
+    for row in _outcome_cells(_proposals(since, until, task_type, version)):
+        month = figures[(row["task_type"], version_of(row))].setdefault(row["month"], Figures())
+        count = row["count"]
+        month.volume += count
+        month.auto_approved += count if row["auto"] else 0
+        month.sampled_for_audit += count if row["sampled_for_audit"] else 0
+        if not _holds(REVIEWED, row):
+            continue
+        month.reviewed += count
+        month.rejected += count if _holds(REJECTED_IN_REVIEW, row) else 0
+        month.materially_edited += count if _holds(EDITED_IN_REVIEW, row) else 0
+        if _holds(ERROR, row):  # error types: the reviewer's reason code (a material edit may carry one too)
+            code = row["reason_code"] or UNSPECIFIED
+            month.error_types[code] = month.error_types.get(code, 0) + count
     return dict(figures)
 
 

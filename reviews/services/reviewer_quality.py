@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..conf import hitlcrm_settings
-from ..models import CrmFieldChange, Decision, GoldenExpectation, ReviewOpening
+from ..models import CrmFieldChange, Decision, GoldenExpectation, GoldenItem, ReviewOpening
 from ..models.clients import login_path
 from ..models.crm import FieldDecision
 from ..models.decisions import LIVE
@@ -165,10 +165,14 @@ def reviewers_quality(*, now: datetime | None = None, agreement: bool = True) ->
 def _labels_read(report: QualityReport, people: dict[int, ReviewerQuality], window: Any, *, agreement: bool) -> None:
     """Golden answers and, with ``agreement``, the pairs of labels of items two reviewers judged."""
     live = window.filter(LIVE)
-    wanted = Q(proposal__golden_item__isnull=False)
+    # The items wanted by their ids (the golden items' few, and those two reviewers judged), so the
+    # database filters the window's decisions instead of joining each to its proposal first.
+    wanted = Q(proposal_id__in=GoldenItem.objects.values("proposal_id"))
     if agreement:
-        shared = (live.values("proposal_id").annotate(people=Count("reviewer_id", distinct=True))
-                  .filter(people__gte=2).values("proposal_id").order_by())
+        # Two reviewers or more (reviewer_id is never NULL in the window): their lowest and highest
+        # ids differ, which a hash aggregate answers without sorting each item's reviewers.
+        shared = (live.values("proposal_id").annotate(lowest=Min("reviewer_id"), highest=Max("reviewer_id"))
+                  .filter(lowest__lt=F("highest")).values("proposal_id").order_by())
         wanted |= Q(proposal_id__in=shared)
     rejected_fields = CrmFieldChange.objects.filter(proposal=OuterRef("proposal_id"), decision=FieldDecision.REJECTED)
     rows = (live.filter(wanted).annotate(fields_rejected=Exists(rejected_fields))

@@ -115,3 +115,57 @@ def test_postgresql_answers_a_search_from_the_trigram_index(drafts) -> None:
         plan = proposals_search(Proposal.objects.all(), "hamilton").explain()
         cursor.execute("SET enable_seqscan = on")
     assert "proposal_search_trgm" in plan
+
+
+def test_a_search_over_every_status_lists_its_matches_most_urgent_first_and_counts_them(rita, api) -> None:
+    """A word many records hold, over every status: the page lists the matches in the queue's order
+    (risk, SLA, age) whatever their status, and the count is every match."""
+    from reviews.admin.queue import QUEUE_ORDER
+
+    policy("cold_email", mode="always_review")
+    drafts = queued(api, 6, body="Hi Ada,\n\nOur pipeline review found three leaks.\n\nSam")
+    queued(api, 2, body="Hi Ada,\n\nNothing to see.\n\nSam")
+    for number, draft in enumerate(drafts):  # risks and statuses mixed: the index order is not the insertion order
+        Proposal.objects.filter(pk=draft.pk).update(risk=1 + number % 4,
+                                                    status=Status.REJECTED if number % 2 else Status.NEEDS_REVIEW)
+    expected = list(Proposal.objects.filter(pk__in=[d.pk for d in drafts]).order_by(*QUEUE_ORDER)
+                    .values_list("pk", flat=True))
+    response = logged_in(rita).get("/admin/hitlcrm_reviews/emaildraft/?status=all&q=pipeline")
+    changelist = response.context["cl"]
+    assert [item.pk for item in changelist.result_list] == expected
+    assert changelist.result_count == 6 and not changelist.paginator.estimated
+
+
+@pytest.mark.postgres_only  # the urgency index is what spares the sort at a million rows
+def test_postgresql_pages_an_every_status_queue_through_the_urgency_index(drafts) -> None:
+    from reviews.admin.queue import QUEUE_ORDER
+
+    queryset = proposals_search(Proposal.objects.filter(kind="email_draft"), "hamilton").order_by(*QUEUE_ORDER)
+    with connection.cursor() as cursor:  # a handful of rows: make the planner show it can walk the index in order
+        cursor.execute("SET enable_sort = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        plan = queryset.values_list("pk", flat=True)[:50].explain()
+        cursor.execute("RESET enable_sort")
+        cursor.execute("RESET enable_bitmapscan")
+    assert "proposal_urgency" in plan and "Sort" not in plan
+
+
+def test_a_term_tested_on_few_records_finds_what_the_trigram_lookup_finds(drafts, api) -> None:
+    """A queue of few records tests each term on them (strpos) rather than through the trigram index
+    (LIKE): the same records, wildcards of LIKE taken literally by both."""
+    from reviews.search import _contains
+
+    queued(api, 1, subject="50%_off for Fourth Coffee", external_ref="ref-percent")
+    queued(api, 1, subject="50 off", external_ref="ref-plain")
+    every = Proposal.objects.all()
+    for term in ("hamilton", "fourth coffee", "50%", "%_o", "0_", "corpus-20261121-1", "003em000000000yi", "nowhere"):
+        by_scan = set(every.filter(_contains(term, scan=True)).values_list("pk", flat=True))
+        assert by_scan == set(every.filter(_contains(term, scan=False)).values_list("pk", flat=True)), term
+    assert len(every.filter(_contains("50%", scan=True))) == 1
+
+
+@pytest.mark.postgres_only  # the planner's estimate decides; SQLite always reads the rows the filters leave
+def test_a_small_queue_is_searched_by_testing_its_records(drafts) -> None:
+    waiting = Proposal.objects.filter(kind="email_draft", status__in=[Status.NEEDS_REVIEW])
+    assert "strpos" in str(proposals_search(waiting, "hamilton").query).lower()
+    assert "LIKE" in str(proposals_search(Proposal.objects.all(), "hamilton").query)  # no filter: the index

@@ -8,6 +8,7 @@ import io
 import json
 import math
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -353,3 +354,68 @@ def test_beat_runs_the_roll_up_hourly(history) -> None:
     assert metrics_roll_up_task.name == entry["task"]
     metrics_roll_up_task()
     assert MetricRollup.objects.filter(task_type="cold_email").count() == 2
+
+
+def figures_by_definition(**period: Any) -> dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any]]]:
+    """The monthly figures as the definitions read, one filtered count per figure and a second query for
+    the error types (how they were computed before the one-pass aggregate): the reference."""
+    from django.db.models import Count, Q
+
+    from reviews.services.metrics import ERROR, REJECTED_IN_REVIEW, REVIEWED, UNSPECIFIED, _annotated, _month
+    from reviews.versions import VERSION_FIELDS, version_of
+
+    base = _annotated(period.get("since"), period.get("until"), period.get("task_type"))
+    rows = base.values("task_type", *VERSION_FIELDS, "month").annotate(
+        volume=Count("pk"), auto_approved=Count("pk", filter=Q(auto=True)),
+        sampled_for_audit=Count("pk", filter=Q(sampled_for_audit=True)), reviewed=Count("pk", filter=REVIEWED),
+        rejected_count=Count("pk", filter=REVIEWED & REJECTED_IN_REVIEW),
+        edited_count=Count("pk", filter=REVIEWED & ~REJECTED_IN_REVIEW & Q(materially_edited=True)),
+    ).order_by()
+    figures: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        figures.setdefault((row["task_type"], version_of(row)), {})[_month(row["month"])] = {
+            "volume": row["volume"], "auto_approved": row["auto_approved"], "sampled_for_audit": row["sampled_for_audit"],
+            "reviewed": row["reviewed"], "rejected": row["rejected_count"], "materially_edited": row["edited_count"],
+            "error_types": {}}
+    for row in base.filter(ERROR).values("task_type", *VERSION_FIELDS, "month", "reason_code").annotate(n=Count("pk")):
+        types = figures[(row["task_type"], version_of(row))][_month(row["month"])]["error_types"]
+        types[row["reason_code"] or UNSPECIFIED] = types.get(row["reason_code"] or UNSPECIFIED, 0) + row["n"]
+    return figures
+
+
+def test_the_one_pass_aggregate_gives_the_figures_of_the_definitions(history, agent, rita) -> None:
+    """Every outcome the figures tell apart (auto-approved, reviewed, rejected in review or after an
+    execution, edited, sampled, undone, waiting, golden, versioned): the same figures as one count per
+    figure by the definitions, over every month, a period and a task type."""
+    from reviews.models import GoldenItem
+    from reviews.services.metrics import _by_version
+
+    h = History(agent[0])
+    h.add("cold_email", FEB, 7, Status.REJECTED, actions=(APPROVE, REJECT), reason_code="other")  # failed sends
+    h.add("cold_email", FEB, 4, Status.DONE, actions=(EDIT,), material=True, reason_code="tone", sampled=True)
+    h.add("cold_email", JAN, 2, Status.REJECTED, actions=(REJECT,), material=True, reason_code="tone")  # both
+    h.add("contact_update", JAN, 3, Status.REJECTED, actions=(REJECT,), revoked=True, reason_code="tone")
+    h.add("contact_update", JAN, 5, Status.EXPIRED)
+    h.save()
+    executed = Proposal.objects.filter(task_type="cold_email", status=Status.REJECTED, reason_code="other")
+    for proposal in executed[:12]:  # ten auto-approved, seven approved by a person: some of each executed
+        Execution.objects.create(proposal=proposal, state="failed")
+    golden = Proposal.objects.filter(task_type="title_enrichment", status=Status.REJECTED)[:3]
+    for proposal in golden:
+        GoldenItem.objects.create(proposal=proposal, expected="catch", seeded_by=rita)
+    versioned = list(Proposal.objects.filter(task_type="contact_update").values_list("pk", flat=True)[:30])
+    Proposal.objects.filter(pk__in=versioned).update(agent_version="2.0", prompt_version="p7", agent_model="model-x")
+
+    def as_plain(figures: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+        return {key: {month: {name: getattr(f, name) for name in ("volume", "auto_approved", "sampled_for_audit",
+                                                                  "reviewed", "rejected", "materially_edited")}
+                      | {"error_types": f.error_types} for month, f in months.items()}
+                for key, months in figures.items()}
+
+    for period in ({}, {"since": FEB}, {"until": FEB}, {"task_type": "cold_email"}):
+        expected = figures_by_definition(**period)
+        assert as_plain(_by_version(**period)) == expected
+    every = figures_by_definition()
+    assert every[("title_enrichment", ("", "", ""))]["2026-02"]["volume"] == 47  # golden items left out
+    assert every[("contact_update", ("2.0", "p7", "model-x"))]["2026-01"]["volume"] > 0
+    assert every[("cold_email", ("", "", ""))]["2026-02"]["error_types"]["tone"] == 4
