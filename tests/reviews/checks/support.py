@@ -61,3 +61,28 @@ def assert_placeholder_found(text: str, slot: str) -> None:
     assert not outcome.passed
     span = outcome.details["spans"][0]
     assert body[span["start"]:span["end"]] == span["text"] == slot
+
+
+def draft(sentence: str) -> str:
+    """A short email body with ``sentence`` in its first paragraph, for the tone check's tables."""
+    return f"Hi Ada,\n\nContoso grew fast this year. {sentence}\n\nSam"
+
+
+def assert_tone_family_found(sentence: str, family: str) -> tuple[CheckOutcome, dict[str, Any], str]:
+    """``sentence`` fails the tone check as ``family``, its span indexing the text as checks read it (typographic
+    quotes folded, one character for one) and lying within the sentence; the outcome, that hit and the body."""
+    from reviews.checks.text import normalise
+
+    body = draft(sentence)
+    outcome = run("tone", email(body=body))
+    assert not outcome.passed, sentence
+    hits = [hit for hit in outcome.details["hits"] if hit["category"] == family]
+    assert hits, outcome.details["hits"]
+    span = hits[0]["span"]
+    assert normalise(body)[span["start"]:span["end"]] == span["text"] and span["text"] in normalise(sentence)
+    return outcome, hits[0], body
+
+
+def assert_tone_passes(sentence: str) -> None:
+    outcome = run("tone", email(body=draft(sentence)))
+    assert outcome.passed, outcome.message

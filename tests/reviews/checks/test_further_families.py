@@ -11,14 +11,9 @@ from __future__ import annotations
 import pytest
 
 from reviews.checks.placeholders import placeholders_in, unquoted
-from reviews.checks.text import normalise
 from reviews.checks.tone import about_a_mishap, negated
 
-from .support import assert_placeholder_found, email, run
-
-
-def draft(sentence: str) -> str:
-    return f"Hi Ada,\n\nContoso grew fast this year. {sentence}\n\nSam"
+from .support import assert_placeholder_found, assert_tone_family_found, assert_tone_passes, draft, email, run
 
 
 @pytest.mark.parametrize("sentence,family", [
@@ -61,13 +56,7 @@ def draft(sentence: str) -> str:
     ("Your trade account for Contoso is now active on our portal.", "presumptuous"),
 ])
 def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> None:
-    body = draft(sentence)
-    outcome = run("tone", email(body=body))
-    assert not outcome.passed, sentence
-    hits = [hit for hit in outcome.details["hits"] if hit["category"] == family]
-    assert hits, outcome.details["hits"]
-    span = hits[0]["span"]
-    assert normalise(body)[span["start"]:span["end"]] == span["text"] and span["text"] in normalise(sentence)
+    assert_tone_family_found(sentence, family)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -106,8 +95,7 @@ def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> Non
     "The spring discount applies to orders placed before the 15th.",
 ])
 def test_near_misses_of_the_further_families_pass(sentence: str) -> None:
-    outcome = run("tone", email(body=draft(sentence)))
-    assert outcome.passed, outcome.message
+    assert_tone_passes(sentence)
 
 
 def test_a_negator_does_not_reach_into_the_next_sentence() -> None:

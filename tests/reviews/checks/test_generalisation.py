@@ -8,13 +8,8 @@ from __future__ import annotations
 import pytest
 
 from reviews.checks.placeholders import placeholders_in, unquoted
-from reviews.checks.text import normalise
 
-from .support import assert_placeholder_found, email, run
-
-
-def draft(sentence: str) -> str:
-    return f"Hi Ada,\n\nContoso grew fast this year. {sentence}\n\nSam"
+from .support import assert_placeholder_found, assert_tone_family_found, assert_tone_passes, draft, email, run
 
 
 @pytest.mark.parametrize("sentence,family", [
@@ -120,13 +115,7 @@ def draft(sentence: str) -> str:
     ("This is the biggest breakthrough in dentistry in fifty years.", "hype"),
 ])
 def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> None:
-    body = draft(sentence)
-    outcome = run("tone", email(body=body))
-    assert not outcome.passed, sentence
-    hit = next(hit for hit in outcome.details["hits"] if hit["category"] == family)
-    span = hit["span"]
-    assert normalise(body)[span["start"]:span["end"]] == span["text"]
-    assert span["text"] in normalise(sentence)
+    assert_tone_family_found(sentence, family)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -171,8 +160,7 @@ def test_a_family_covers_phrasings_of_its_own(sentence: str, family: str) -> Non
     "Every customer gets a named engineer.",
 ])
 def test_near_misses_of_the_families_pass(sentence: str) -> None:
-    outcome = run("tone", email(body=draft(sentence)))
-    assert outcome.passed, outcome.message
+    assert_tone_passes(sentence)
 
 
 def test_weak_signals_of_one_draft_add_up() -> None:

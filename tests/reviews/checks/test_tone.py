@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from reviews.checks.text import normalise
 from reviews.checks.tone import family_hits, stem, words
 from reviews.models import Policy
 
-from .support import context, email, run
-
-
-def draft(sentence: str) -> str:
-    return f"Hi Ada,\n\nContoso grew fast this year. {sentence}\n\nSam"
+from .support import assert_tone_family_found, assert_tone_passes, context, draft, email, run
 
 
 @pytest.mark.parametrize("sentence,family", [
@@ -39,15 +34,9 @@ def draft(sentence: str) -> str:
     ("I'll book it in unless I hear otherwise.", "presumptuous"),
 ])
 def test_each_family_is_found_in_phrasings_the_lexicon_does_not_list(sentence: str, family: str) -> None:
-    body = draft(sentence)
-    outcome = run("tone", email(body=body))
-    assert not outcome.passed, sentence
+    outcome, hit, _ = assert_tone_family_found(sentence, family)
     assert family.replace("_", "-") in outcome.message.lower()
-    hit = next(hit for hit in outcome.details["hits"] if hit["category"] == family)
-    span = hit["span"]
-    # Spans index the text as checks read it: typographic quotes folded, one character for one.
-    assert span["field"] == "body" and normalise(body)[span["start"]:span["end"]] == span["text"] == hit["phrase"]
-    assert span["text"] in normalise(sentence)
+    assert hit["span"]["field"] == "body" and hit["span"]["text"] == hit["phrase"]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -64,8 +53,7 @@ def test_each_family_is_found_in_phrasings_the_lexicon_does_not_list(sentence: s
     "When we spoke at the summit you mentioned renewals.",
 ])
 def test_ordinary_polite_sentences_pass(sentence: str) -> None:
-    outcome = run("tone", email(body=draft(sentence)))
-    assert outcome.passed, outcome.message
+    assert_tone_passes(sentence)
 
 
 def test_one_weak_signal_is_allowed_two_are_not() -> None:

@@ -10,26 +10,15 @@ from __future__ import annotations
 import pytest
 
 from reviews.checks.placeholders import placeholders_in
-from reviews.checks.text import normalise
 from reviews.checks.tone import dated, family_hits, negated, offered, stem
 
 from .phrasings import CLEAN_DRAFTS, CLEAN_SENTENCES, FLAWED_DRAFTS, FLAWED_SENTENCES
-from .support import assert_placeholder_found, email, run
-
-
-def draft(sentence: str) -> str:
-    return f"Hi Ada,\n\nContoso grew fast this year. {sentence}\n\nSam"
+from .support import assert_placeholder_found, assert_tone_family_found, assert_tone_passes, draft, email, run
 
 
 @pytest.mark.parametrize("sentence,family", FLAWED_SENTENCES)
 def test_a_sentence_of_each_kind_fails_tone_naming_its_family_and_phrase(sentence: str, family: str) -> None:
-    body = draft(sentence)
-    outcome = run("tone", email(body=body))
-    assert not outcome.passed, sentence
-    hits = [hit for hit in outcome.details["hits"] if hit["category"] == family]
-    assert hits, outcome.details["hits"]
-    span = hits[0]["span"]
-    assert normalise(body)[span["start"]:span["end"]] == span["text"] and span["text"] in normalise(sentence)
+    assert_tone_family_found(sentence, family)
 
 
 @pytest.mark.parametrize("family,text", FLAWED_DRAFTS)
@@ -63,8 +52,7 @@ def test_a_clean_draft_passes_tone(text: str) -> None:
     "Apologies for the delay in getting this to you; the revised quote is attached.",
 ])
 def test_near_misses_of_the_wider_families_pass(sentence: str) -> None:
-    outcome = run("tone", email(body=draft(sentence)))
-    assert outcome.passed, outcome.message
+    assert_tone_passes(sentence)
 
 
 def test_an_offer_or_condition_is_not_a_done_deal() -> None:
