@@ -279,8 +279,6 @@ def unquoted(text: str) -> str:
     return _INLINE_QUOTE.sub(_blank, _INLINE_CODE.sub(_blank, "\n".join(lines)))
 
 
-
-
 # A field name written where its value goes: "Best,\nREP_NAME", "at COMPANY_NAME", "book here: calendar_link".
 # Words joined by underscores, all capitals or all lower case, not inside an address, a path or a file name.
 _FIELD_NAME = re.compile(
