@@ -40,7 +40,9 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "re:\\b(?:expires?|ends?)\\s+(?:today|tonight|tomorrow|soon|at\\s+midnight)\\b",
         "re:\\bonly\\s+\\d+\\s+(?:spots?|seats?|places?|slots?|licen[cs]es?)\\s+(?:left|remaining)\\b",
         "re:\\b(?:buy|order|sign\\s+up|register|book|call|reply|respond|click|decide)\\s+(?:now|today|immediately)\\b",
-        "re:\\byou\\s+(?:need|have)\\s+to\\s+(?:act|decide|buy|sign|reply|respond)\\b",
+        # "You need to act", not "when you need to buy stock" (a condition the prospect meets).
+        "re:(?<!\\bwhen )(?<!\\bif )(?<!\\bwhenever )(?<!\\bonce )(?<!\\bbefore )(?<!\\buntil )(?<!\\bwhile )"
+        "(?<!\\bbecause )\\byou\\s+(?:need|have)\\s+to\\s+(?:act|decide|buy|sign|reply|respond)\\b",
         "i'll keep following up", "i will keep following up",
     ],
     "hype": [

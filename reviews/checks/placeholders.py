@@ -8,13 +8,14 @@ Outreach, Salesloft, Lemlist, Apollo, Marketo, Klaviyo, Liquid, Handlebars), ``{
 ``[Company Name]``, ``[insert milestone]``, ``[FIRST_NAME]``, ``[stat]``, ``<<Company Name>>``,
 ``<NAME>``, ``<first name>``, ``<topic>``, ``%FIRST_NAME%``, ``%%FirstName%%``, ``%%First Name%%``,
 ``*|FNAME|*``, ``((first_name))``, ``__NAME__``, ``#FirstName#``, ``%%=v(@FirstName)=%%``,
-``@first_name``, ``{first_name|there}``, a field name for a name (``FIRSTNAME``, ``Hi Firstname,``,
+``@first_name``, ``{first_name|there}``, ``%s``, ``@@city@@`` (any doubled mark), ``@city@``,
+``<mention recent funding round>``, a field name for a name (``FIRSTNAME``, ``Hi Firstname,``,
 ``company_name``), "INSERT COMPANY NAME HERE", "NAME HERE", "[ ]", an HTML comment typed into plain
 text, and a template's example names ("Acme Inc", "Company X", "XYZ Corp"). Notes to self ("[mention
-their podcast]", "[Note: ...]", "(AI: ...)", "NOTE TO SELF", "TODO: ...", "(insert stat)", "(add case
+their podcast]", "[Note: ...]", "(AI: ...)", "(name of their CRM?)", "NOTE TO SELF", "TODO: ...", "(insert stat)", "(add case
 study)", "Draft v2 - ...", "... before sending", "make this paragraph more specific", "(... once we
 know ...)", a line of capitals such as "INSERT CASE STUDY FROM SIMILAR BROKER"), blanks ("Dear ____,",
-"your post about .") and stand-in figures ("X hours", "TK hours", "$XX", "X%", "N%", "??%").
+"your post about .") and stand-in figures ("X hours", "TK hours", "$XX", "X%", "N%", "??%", "on TBD").
 
 What is not a slot: prose in brackets ("(see attached)", "[1]", "[Webinar recording]", "[PDF]",
 "(source: ...)"), "Note: prices exclude VAT", prices ("$49/month", "$5k"), percentages ("20% off"),
@@ -113,6 +114,17 @@ _ANY_CASE = re.compile(
     r"|\{\$\w{1,40}\}|\{\w{1,40}=[^{}\n]{0,40}\}|\{\d\}"              # {$name} (MailerLite)  {contactfield=firstname}  {0}
     r"|\[\w{1,40},\s*fallback=[^\]\n]{0,40}\]"                        # [firstname,fallback=there] (Campaign Monitor)
     r"|%\([a-z_]{1,40}\)[sd]\b"                                     # %(first_name)s
+    r"|(?<![\w%])%(?:\d\$)?[sd](?![\w%])"                          # "Hi %s," (printf)
+    # A field between doubled marks: "@@city@@", "##name##", "$$company$$", "||first||", "^^name^^"; and "@city@".
+    r"|(?P<mark>[@#$^|!+])(?P=mark)[A-Za-z_][\w. ]{0,40}?(?P=mark){2}|(?<![\w@])@[A-Za-z_]\w{1,30}@(?![\w@])"
+    # An instruction in angle brackets: "<mention recent funding round>", "<insert a line about their launch>".
+    r"|<\s*(?:mention|insert|add|include|reference|find|fill|put|personali[sz]e|todo|tbd|check|confirm|replace|"
+    r"look\s+up|pull|cite|drop|paste|write|describe|something|custom|personal|name\s+of|link\s+to)\b[^<>\n]{0,160}>"
+    # A question about the recipient in the third person, in parentheses: "(name of their CRM? Vitec or Mspecs?)",
+    # "(which ERP do they run?)", "(what's her title?)" - research the writer meant to do; a question that speaks
+    # to the reader ("(is she still with you?)") is said to them.
+    r"|\((?![^()\n]*\b(?:you|your)\b)\s*(?:name\s+of|which|what(?:'s|\s+is|\s+are|\s+do|\s+does)?|who(?:'s|\s+is)?|how\s+many|how\s+much|does|"
+    r"do|did|are|is|was|were|has|have)\b[^()\n]{0,80}?\b(?:their|his|her|they|he|she)\b[^()\n]{0,80}\?[^()\n]{0,80}\)"
     r"|\[[ \t]{0,3}\]"                                              # "Hi [ ]," (an empty slot)
     r"|<!--[^\n]{0,300}?-->"                                        # <!-- personalise --> typed into a plain-text body
     r"|\$[a-z]{0,12}?" + _SLOT + r"(?:_?\w+)?\b"                 # $company  $COMPANY  $first_name  $firstname
@@ -169,6 +181,10 @@ _CASED = re.compile(
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
     r"|\b(?:TODO|FIXME|TKTK)\b|\b(?:TBD|TBC|TK|XXX|NOTE|NB)\s*:(?=\s)"      # a note to self left in ("TBD: a stat")
+    # "in Manchester on TBD", "at TBC": where a date or a place was to be filled in ("Venue TBD" is a label).
+    r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in ("on", "at", "in", "by", "from", "until", "till", "for", "around",
+                                                          "before", "after", "is", "are")) + r")(?:TBD|TBC)\b"
+    r"|<[a-z]+(?:\s+[a-z]+){1,6}>"                                 # <recent funding round> (not a tag: no "=")
     # Journalists' "TK" for a figure still to come: "about TK hours", "by TK%".
     r"|\bTK\b(?=\s?%|\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|times|people|customers|clients|users|"
     r"dollars|calls|tickets|leads|deals|meetings|sites|locations)\b)"
@@ -267,16 +283,27 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+# What stands in for an inline quote or code span: a mark, not spaces, because the span is a phrase of its
+# sentence ("with `AUTO_SUSPEND = 600`.", "in the `<head>`."), and a run of spaces where it was would read as
+# a fill that vanished ("with .", "the ."). Neither a word nor a space, so no rule reads it as either.
+INLINE_MASK = "\u2022"
+
+
+def _mask(match: re.Match[str]) -> str:
+    return INLINE_MASK * len(match.group(0))
+
+
 def unquoted(text: str) -> str:
     """The text with the prospect's words blanked: quoted lines ("> ..."), inline double quotes, and
     code or configuration blocks (fenced, or indented lines of code); and the syntax an email shows
     rather than says: inline code in backticks, and the lines shown after a line introducing an
-    example ("... you'd write:"). Same length, so spans index the original."""
+    example ("... you'd write:"), inline ones marked with ``INLINE_MASK``. Same length, so spans index
+    the original."""
     text = _FENCE.sub(_blank, _QUOTED_LINE.sub(_blank, text))
     lines = text.split("\n")
     for index in _code_lines(lines) | _example_lines(lines):
         lines[index] = " " * len(lines[index])
-    return _INLINE_QUOTE.sub(_blank, _INLINE_CODE.sub(_blank, "\n".join(lines)))
+    return _INLINE_QUOTE.sub(_mask, _INLINE_CODE.sub(_mask, "\n".join(lines)))
 
 
 # A field name written where its value goes: "Best,\nREP_NAME", "at COMPANY_NAME", "book here: calendar_link".

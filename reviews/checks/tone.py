@@ -19,7 +19,9 @@ A hit right after "not", "no", "never" or "without", or after one of them and an
 negation is the flaw ("don't leave me hanging"). A pattern marked ``ASSERTED`` counts only a statement
 made as done: its sentence must not make it an offer or a condition before it ("If useful, I'll send
 the contract", "Happy to ...", "As requested, ..."); one marked ``DATED`` does not count when its
-sentence places it in the past ("Thanks for choosing us last year").
+sentence places it in the past ("Thanks for choosing us last year"); one marked ``VERB`` is a command only
+when its first word follows no determiner, preposition or figure ("claim yours today", not "40% of claims
+today"). A hype hit ending in a superlative that names a problem ("the biggest loss of capacity") does not count.
 Each family pattern has a weight; a draft whose hits (with the tone lexicon's, weight 1 each) add
 up to ``TONE_FAIL_SCORE`` fails. Weak signals (an enthusiastic adjective) weigh 0.5: one is
 allowed, two are not. What is deliberately not flagged: polite apologies about something that
@@ -204,6 +206,35 @@ _MISHAP_AFTER = re.compile(
     r"charge)|\bduplicate\b)",
     re.IGNORECASE)
 
+# A command only when its first word is a verb: "claim yours today", not "40% of claims today" or "your orders now"
+# (a determiner, a preposition or a figure before it makes the word a noun).
+VERB = "verb"
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:of|the|a|an|your|our|their|its|his|her|my|these|those|this|that|more|many|all|new|any|some|every|"
+    r"each|no|on|in|for|with|from|per|by|and)|\d%?)\s+$", re.IGNORECASE)
+
+# "the biggest loss of capacity", "the most common complaint": a superlative naming the prospect's problem is
+# a description of it, not a claim for the product.
+_PROBLEM_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:loss|losses|cost|costs|expense|expenses|risk|risks|problem|problems|issue|issues|"
+    r"challenge|challenges|bottleneck|bottlenecks|headache|headaches|pain|complaint|complaints|drain|waste|mistake|"
+    r"mistakes|error|errors|cause|causes|source|sources|threat|threats|concern|concerns|obstacle|barrier|hurdle|gap|"
+    r"weakness|delay|delays|frustration|burden|time\s+sink|killer|leak|leaks|reason\s+for)\b", re.IGNORECASE)
+_ENDS_IN_SUPERLATIVE = re.compile(r"(?:\b\w+est|\bmost\s+\w+|\bnumber\s+one|\btop)\s*$", re.IGNORECASE)
+
+
+def describes_a_problem(text: str, hit_text: str, end: int) -> bool:
+    """A superlative ending the hit names a problem, not the product ("... become the biggest loss")."""
+    return bool(_ENDS_IN_SUPERLATIVE.search(hit_text)) and bool(_PROBLEM_AFTER.match(text[end:]))
+
+
+def as_a_noun(text: str, start: int) -> bool:
+    """The hit's first word follows a determiner, a preposition or a figure in its sentence: a noun."""
+    before = text[:start]
+    sentence = _SENTENCE_START.search(before)
+    return bool(_NOUN_BEFORE.search(before[sentence.start() + 1:] if sentence else before))
+
+
 FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
     "pushy": [
         # A deadline with a consequence: the slot, price or offer is taken away, they are escalated over.
@@ -235,7 +266,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "escalat* ~4 (your|to your|above|over|to) ~3 " + _TITLE),
         (STRONG, "(rais*|tak*|bring*|flag*|escalat*) (this|it|the matter|the issue)? ~2 (with|to) your ~2 " + _TITLE),
         (STRONG, "(go|going|went|gone) (over|above|around) your head"),
-        (STRONG, "(copy*|cc*|bcc*|forward* this to) your ~2 " + _TITLE),
+        # "I'll copy your boss", not "Should I copy your operations manager?" (an offer).
+        (STRONG, "(copy*|cc*|bcc*|forward* this to) your ~2 " + _TITLE, ASSERTED),
         (WEAK, "loop* in your ~2 " + _TITLE),
         (STRONG, "(held|hold*|kept|keep*) (this|the|that|your) ~1 " + _SLOT + " ~3 (long enough|as long as|any longer|"
                  "much longer)"),
@@ -329,7 +361,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "what are you waiting for"),
         # "(it|this)?": "buy it now", not "quoting 8-10 weeks on orders right now".
         (STRONG, "(sign up|buy|order|register|claim|grab|lock in|decide) (it|this|that|them|one|yours|in|up)? (now|"
-                 "immediately|right away|asap|today|tonight)"),
+                 "immediately|right away|asap|today|tonight)", VERB),
         (STRONG, "(reply|respond|call) ~1 (now|immediately|right away|asap)"),
         (STRONG, "asap"),
         # "urgent" on its own is the lexicon's (which knows "urgent cases" describe the prospect's work).
@@ -347,7 +379,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(today|tonight) only"),
         (STRONG, "(price*|pricing|rate*|cost*) (go|are going|will go|ris*|increas*|jump*) up? ~3 "
                  "(midnight|tonight|tomorrow|friday|monday|soon|next week|end of)"),
-        (STRONG, "(lock|grab|claim|secure) (this|it|them|yours)? in? ~1 (now|today|immediately|tonight)"),
+        (STRONG, "(lock|grab|claim|secure) (this|it|them|yours)? in? ~1 (now|today|immediately|tonight)", VERB),
         (STRONG, "need ~2 (answer|decision|reply|yes) ~2 (now|today|asap|immediately|tomorrow|friday|by)"),
         # Showing up, ringing and writing until the prospect gives in.
         (STRONG, "(keep|will keep|am going to keep|going to keep) (follow*|chas*|ping*|email*|call*|remind*|drop* (in|by)|"
@@ -493,6 +525,20 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "(i will be|i am|we will be) (calling|ringing|phoning) (you)? at re:\\d+\\S*", ASSERTED),
         (WEAK, "(time|high time|about time) (we|you|to) (settl*|sort*|clos*|wrap*|finali*|put) (this|it|things|the matter) "
                "(out|up|to bed)?"),
+        # A yes demanded, the reader told to stop delaying, every day of waiting counted, writing until they give in.
+        (STRONG, "(i|we) (need|want|expect|am after|are after) (a|your) (yes|go ahead|green light|sign off)"),
+        (STRONG, "(i|we) (need|want|expect) (a|your) (decision|answer|commitment|signature) ~1 (today|now|tonight|"
+                 "this week|asap|right away|immediately|by)", ASSERTED),
+        (STRONG, "stop (sitting on|stalling|dragging your feet|dragging it out|putting (it|this|that|things) off|"
+                 "hesitat*|procrastinat*|overthink*|dither*|wait* around|making excuses)"),
+        (STRONG, "(every|each) (single)? (day|week|month|hour) (that)? you (hold off|wait|delay|hesitat*|put (it|this) off|"
+                 "do not (act|decide|reply|respond|sign|move)|sit on)"),
+        (STRONG, "(check in|follow up|email|call|write|ping|chase|keep at it|try again) ~6 (and|then)? the day after "
+                 "(that|tomorrow)"),
+        (STRONG, "(i will|i am going to|we will|we are going to) (keep|be)? ~2 (check* in|follow* up|email*|call*|"
+                 "writ*|ping*|chas*|remind*|nudg*|try*) ~6 until (we|you|i) (have|get|hear|book|reply|respond|agree|"
+                 "say|sign|pick|lock)"),
+        (WEAK, "make it (today|this week|tomorrow|now|tonight)"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -757,6 +803,22 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(call*|say*|tell*) (us|it) (is|are)? the (best|greatest|smartest|most re:\\S+)"),
         (STRONG, "(best|greatest|finest) ~4 (they|you|we|i) (have)? ever"),
         (STRONG, "in a (different|higher|whole other|class of its own|league of its own) (class|league)"),
+        # Absolutes of performance nobody can check: every single one caught, eliminated completely, almost instantly.
+        (WEAK, "literally (zero|no|every|all|never|nothing|anything|everything|the)"),
+        (WEAK, "without (exception|fail)"),
+        (STRONG, "(catch*|stop*|prevent*|find*|fix*|detect*|block*|spot*|flag*|resolv*|answer*|eliminat*) every "
+                 "single"),
+        (STRONG, "(completely|totally|entirely|fully) (eliminat*|erad*|remov*|end*|wip* out)"),
+        (STRONG, "(eliminat*|erad*|wip* out|get* rid of) ~4 (completely|entirely|forever|for good|once and for all|"
+                 "overnight)"),
+        (STRONG, "(by|of|to) re:\\d+ ~1 (almost|nearly|practically|virtually)? (instantly|overnight|immediately|"
+                 "in no time)"),
+        (STRONG, "(most|best|smartest|fastest|biggest|greatest|leading) ~3 (in|on) the (industry|market|planet|world) "
+                 "(without exception|bar none|period|full stop|no contest|hands down)"),
+        # Weak: "the best-reviewed app in our category" may be a fact the email goes on to show.
+        (WEAK, _IS_THE_MOST + " ~5 (in the industry|on the market|in the market|in its class|in (the|our|your) (sector|"
+                 "field|space|category|business|trade))"),
+        (STRONG, "(you will not|you would not|you will never) believe (you|how|what)"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
@@ -1047,6 +1109,15 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(stop|quit) (ignor*|avoid*|dodg*|ghost*|screen*) (me|this|my|us|our)"),
         (STRONG, "(more times than|too many times to) (i|we)? (can|could|care to|would like to)? (count|remember|mention)"),
         (STRONG, "lost count of (how many|the) (times|emails|messages|calls|attempts)"),
+        # The reader as the one failing their people: standing in their way, letting them down, the sender's remorse
+        # imagined in their place.
+        (STRONG, "(do not|please do not|you would not want to|you will not want to) let (them|your|him|her|everyone|"
+                 "the team|the people|those) ~2 down"),
+        (STRONG, "(you|you are) ~3 (only|one|person|thing|obstacle|last) ~2 (standing|stand|stands) (between|in the way|"
+                 "in their way|in front of)"),
+        (STRONG, "(standing|stand|stands) in (their|your team|your people|your staff) ~1 way"),
+        (STRONG, "i would (feel|be) (awful|terrible|bad|guilty|horrible|sick|ashamed|gutted) ~4 (in your position|"
+                 "in your shoes|if i were you|if i was you|knowing|if i ignor*|if i let)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1264,7 +1335,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "become a customer|become a partner|are on board|come on board|switch to us)"),
         (STRONG, "(what|which) (time|day|slot) (work*|suit*|is best|would work) ~3 (our|the) (call|meeting|demo|chat)"),
         (STRONG, "no (reason|way) ~3 (not|never)"),
-        (STRONG, "(you|your team) (should|must|need to|have to) (switch|buy|sign up|replace|get rid|ditch|drop)"),
+        # "You need to switch", not "when you need to buy stock" (a condition the prospect meets).
+        (STRONG, "(you|your team) (should|must|need to|have to) (switch|buy|sign up|replace|get rid|ditch|drop)", ASSERTED),
         (STRONG, "unless (i|we) (hear|get|receiv*) (otherwise|back|no|an objection)"),
         (STRONG, "unless you (object|say otherwise|tell me otherwise|opt out|decline)"),
         (STRONG, "(silence|no reply|no response|not hearing back|no answer) (mean*|as|is|equals) ~2 (yes|consent|agreement|"
@@ -1541,6 +1613,19 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(once|when|as soon as|after) (it is|that is|this is|it has been|everything is|the (contract|agreement|"
                  "lease|paperwork|order form|form|po|order) (is|has been)) (signed|returned|approved|countersigned) ~2 "
                  "you are (all set|good to go|ready to go|live|done|sorted|on board|in)"),
+        # The prospect's people brought in, their data worked on, their wishes known, before they agreed to anything.
+        (STRONG, "(already|have|has|just) ~1 (loop* in|loop*|cc*|copi* in|copi*|brought in|rop* in|add*|invit*|brief*) "
+                 "your ~2 " + _TITLE, ASSERTED),
+        (STRONG, "(he|she|they|your re:\\S+) (will|would) (obviously|definitely|certainly|surely|clearly|undoubtedly|"
+                 "of course|no doubt) (want|need|love|agree|see|like|prefer|be)"),
+        (STRONG, "(analyst*|team|engineer*|consultant*|we|i|data team|auditor*|expert*) (have|has) (already)? (started|"
+                 "begun|began|been) ~1 (on|working on|work* through|analy*|review*|going through|model*|audit*|dig* into|"
+                 "crunch*) your", ASSERTED),
+        (WEAK, "how much (you are|your team is|you have been) (overpaying|losing|wasting|leaving|missing)"),
+        (WEAK, "thank* ~2 for agreeing to (a|an|the|our) ~2 (call|audit|review|demo|meeting|assessment|session|visit|"
+               "chat|walkthrough|survey)"),
+        (WEAK, "see you (on|at|for) (our|the) (call|meeting|demo|session|visit|walkthrough) ~2 (on|at|monday|tuesday|"
+               "wednesday|thursday|friday|tomorrow|next)"),
     ],
 }
 
@@ -1575,9 +1660,9 @@ class ToneHit:
 
 
 @cache
-def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool]]:
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool, bool]]:
     return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:],
-             MISHAP in entry[2:])
+             MISHAP in entry[2:], VERB in entry[2:])
             for family, patterns in FAMILIES.items() for entry in patterns]
 
 
@@ -1624,7 +1709,7 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
                                                                          joined)]
     hits = []
-    for family, weight, pattern, asserted, past, mishap in _compiled_families():
+    for family, weight, pattern, asserted, past, mishap, verb in _compiled_families():
         for match in pattern.finditer(joined):
             if match.end() == match.start():
                 continue
@@ -1636,6 +1721,8 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             if any(low < match.end() and match.start() < high for low, high in allowed_ranges):
                 continue
             if (asserted and offered(text, start)) or (past and dated(text, end)) or (mishap and about_a_mishap(text, end)):
+                continue
+            if (verb and as_a_noun(text, start)) or (family == "hype" and describes_a_problem(text, text[start:end], end)):
                 continue
             hits.append(ToneHit(family, weight, start, end, text[start:end]))
     return hits
