@@ -63,12 +63,13 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "re:\\b(?:you're|you\\s+are)\\s+(?:probably\\s+|very\\s+|so\\s+)*too\\s+busy\\b",
         "re:\\bi\\s+hope\\s+(?:this\\s+isn't|this\\s+is\\s+not|i'm\\s+not|i\\s+am\\s+not)\\s+(?:a\\s+)?(?:bother|bothering)",
         "forgive the intrusion", "pardon the intrusion", "pardon the interruption", "feel free to ignore",
-        "please ignore this", "if it's not too much trouble", "you probably get a lot of these",
+        "if it's not too much trouble", "you probably get a lot of these",
     ],
     "off_brand": [
-        "to whom it may concern", "dear sir or madam", "dear sir/madam", "valued customer", "dirt cheap", "cheap",
-        "cheapest", "no-brainer", "killer deal", "lol", "omg", "wtf", "dude", "bro", "per my last email",
-        "click here",
+        # Not "cheap" alone: "cheap QR collars ($3.50 each)" states a price plainly; a brand that never says it
+        # adds it to its own lexicon.
+        "to whom it may concern", "dear sir or madam", "dear sir/madam", "valued customer", "dirt cheap", "cheapest",
+        "no-brainer", "killer deal", "lol", "omg", "wtf", "dude", "bro", "per my last email", "click here",
     ],
 }
 

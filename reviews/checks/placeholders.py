@@ -117,6 +117,17 @@ _ANY_CASE = re.compile(
     r"|(?<![\w%])%(?:\d\$)?[sd](?![\w%])"                          # "Hi %s," (printf)
     # A field between doubled marks: "@@city@@", "##name##", "$$company$$", "||first||", "^^name^^"; and "@city@".
     r"|(?P<mark>[@#$^|!+])(?P=mark)[A-Za-z_][\w. ]{0,40}?(?P=mark){2}|(?<![\w@])@[A-Za-z_]\w{1,30}@(?![\w@])"
+    # A note pointed at the text: "<-- add the real stat here", "<<-- check"; a comment line: "// swap this para".
+    r"|<<?-{1,2}[ \t]*[A-Za-z][^\n]{0,160}|^[ \t]*//[ \t]*[A-Za-z][^\n]{0,200}|/\*[^\n]{1,200}?\*/"
+    # Alternatives left for the writer to pick: "Option A: Want to hop on a call?", "CTA 2: ...", "Version B: ...".
+    r"|^[ \t]*(?:option|choice)[ \t]*[A-C1-3][ \t]*[:)\u2013-][^\n]*\?[ \t]*$"
+    r"|^[ \t]*(?:version|variant|alt(?:ernative)?|cta|subject\s+line)[ \t]*[A-C1-3][ \t]*[:)\u2013-]"
+    # A word processor's form field: "Click or tap here to enter text.", "Click here to enter a date."
+    r"|\b(?:click|tap)(?:\s+or\s+(?:click|tap))?\s+here\s+to\s+(?:enter|add|type|insert|choose)\s+(?:text|a\s+date|"
+    r"an?\s+item|date)\b"
+    # A tool's link to be pasted: "Calendly link here", "booking link here".
+    r"|\b(?:calendly|booking|meeting|calendar|scheduling|demo|video|loom|zoom|teams|hubspot|chili\s*piper|savvycal|"
+    r"doodle|registration|sign[- ]?up|form|survey|deck|case\s+study|brochure|download|webinar)\s+link\s+here\b"
     # An instruction in angle brackets: "<mention recent funding round>", "<insert a line about their launch>".
     r"|<\s*(?:mention|insert|add|include|reference|find|fill|put|personali[sz]e|todo|tbd|check|confirm|replace|"
     r"look\s+up|pull|cite|drop|paste|write|describe|something|custom|personal|name\s+of|link\s+to)\b[^<>\n]{0,160}>"
@@ -153,7 +164,8 @@ _ANY_CASE = re.compile(
     r"news(?:\s+item)?|event|achievement|milestone|case\s+study|customer\s+(?:name|story|example)|link|url|signature|"
     r"personali[sz]ation|opener|icebreaker)\s*\)"
     # A sign-off's slot on a line of its own: "YOUR NAME", "Your Title", "Sender name".
-    r"|^[ \t]*(?:your|sender's|sender|rep's|rep|my|agent)\s+(?:full\s+)?(?:name|title|job\s+title|company|signature|"
+    r"|^[ \t]*(?:your|sender's|sender|rep's|rep|my|agent|sdr|bdr|ae|csm|salesperson|account\s+manager|owner's)\s+"
+    r"(?:full\s+)?(?:name|title|job\s+title|company|signature|"
     r"phone(?:\s+number)?|email(?:\s+address)?)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -181,6 +193,18 @@ _CASED = re.compile(
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
     r"|\b(?:TODO|FIXME|TKTK)\b|\b(?:TBD|TBC|TK|XXX|NOTE|NB)\s*:(?=\s)"      # a note to self left in ("TBD: a stat")
+    r"|(?<=: )(?:TBD|TBC)\b"                                       # "Pilot price: TBD." (a field left empty)
+    # A figure written as zeros or x's: "about 000 hours", "000-000-0000", "xxx EUR", "xx%".
+    r"|(?<![\d,.])(?<!\d )(?<!\d\u00a0)0{3,}(?![\d,.])"
+    r"|\bx{2,}(?:[.,]x+)?(?=\s?(?:%|[A-Z]{3}\b|k\b|(?:hours?|days?|weeks?|months?|tonnes?|tons?|units?|people|"
+    r"percent|dollars|euros?|pounds?)\b))|(?<=[$\u20ac\u00a3])x{2,}\b"
+    # A date to be filled in: "closes on DD Month", "by Month DD", "DD/MM/YYYY".
+    r"|\bDD\s+(?:Month|MM|MMM|Mon)\b|\bMonth\s+DD\b|\b(?:DD|MM)/(?:MM|DD)(?:/YY(?:YY)?)?\b"
+    # A template's name pair and its company: "Dear Firstname Lastname,", "Company Name Ltd".
+    r"|\b(?:Firstname|FirstName|First\s+Name|FIRSTNAME|FIRST\s+NAME)\s+(?:Lastname|LastName|Last\s+Name|Surname|"
+    r"LASTNAME|LAST\s+NAME|SURNAME)\b"
+    r"|\b(?:Company|Business|Organi[sz]ation|Client|Customer|Practice|Brand)\s+Name\b"
+    r"|\b(?:Jane|John)\s+(?:Doe|Smith)\b|\bJoe\s+Bloggs\b|\b(?:Max|Erika)\s+Mustermann\b|\bJohn\s+Q\.?\s+Public\b"
     # "in Manchester on TBD", "at TBC": where a date or a place was to be filled in ("Venue TBD" is a label).
     r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in ("on", "at", "in", "by", "from", "until", "till", "for", "around",
                                                           "before", "after", "is", "are")) + r")(?:TBD|TBC)\b"
@@ -191,9 +215,10 @@ _CASED = re.compile(
     r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in (
         "about", "around", "roughly", "nearly", "over", "under", "by", "save", "saves", "saved", "of", "to", "cut",
         "only", "just", "approximately")) + r")TK\b"
-    r"|(?<![\w.$#])(?:N|#{1,3})(?:\.#+)?\s?%"                              # "by N%", "##%" (stand-in percentages)
+    r"|(?<![\w.$#])(?:N{1,3}|#{1,3})(?:\.#+)?\s?%"                         # "by N%", "NN%", "##%" (stand-in percentages)
     # A single word in brackets written as a field: "[stat]", "[ATTACHMENT]" (not "[sic]" or a subject tag).
-    r"|\[(?!sic\])[a-z]{2,30}\]"
+    r"|\[(?!(?:sic|question|quick\s+question|intro|update|reminder|invite|fyi|webinar|event|video|pdf|demo|guide|"
+    r"report|news|new|offer|free|rsvp|follow[- ]up|re|fwd|ext|external)\])[a-z]{2,30}\]"
     r"|\[(?!(?:PDF|NEW|UPDATE|UPDATED|VIDEO|WEBINAR|EVENT|INVITE|INVITATION|REMINDER|FYI|ACTION|URGENT|IMPORTANT|SIC|"
     r"EXTERNAL|EXT|FWD|AD|PR|PS|EDIT|EDITED|DEMO|SALE|OFFER|GUIDE|REPORT|AUDIO|LIVE|BETA|ALERT|INFO|TIP|BLOG|NEWS|"
     r"PODCAST|FREE|RSVP|QUOTE|PHOTO|PHOTOS|LINK|CASE STUDY)\])[A-Z]{3,30}\]"
@@ -209,7 +234,7 @@ _CASED = re.compile(
     r"|\bAcme(?=\s+(?:and|or|have|has|had|saw|sees|cut|cuts|use|used|uses|is|are|was|were|grew|reduced|increased|"
     r"doubled|tripled|switched|went)\b)"
     r"|\b(?:Company|Client|Customer|Brand|Competitor|Vendor|Prospect)\s+(?:X|Y|Z|XYZ|ABC)\b"
-    r"|\b(?:XYZ|ABC)\s+(?:Corp|Corporation|Inc|Company|Co|Ltd|LLC|Industries)\b\.?|\b(?:John|Jane)\s+Doe\b"
+    r"|\b(?:XYZ|ABC)\s+(?:Corp|Corporation|Inc|Company|Co|Ltd|LLC|Industries)\b\.?"
     r"|\b[Ll]orem\s+ipsum\b|\b(?:your|their|my)(?:company|website|domain|site|brand|business)(?:name)?\.com\b"
     # An instruction in capitals: "INSERT PERSONALIZED FIRST LINE" anywhere; "INCLUDE QUOTE FROM THE CFO" as a
     # line of its own ("We ADD VALUE FOR EVERY TEAM" is shouting, not a slot).
@@ -250,8 +275,10 @@ def _code_lines(lines: list[str]) -> set[int]:
     return blocked
 
 
-# Inline code in backticks ("set `{{ first_name }}` in the editor"): the product's syntax shown, not a slot.
-_INLINE_CODE = re.compile(r"`[^`\n]{1,200}`")
+# Inline code in backticks ("set `{{ first_name }}` in the editor"): the product's syntax shown, not a slot; and
+# an API path with a parameter ("GET /v2/properties/{propertyId}/availability"), the prospect's documented endpoint.
+_INLINE_CODE = re.compile(r"`[^`\n]{1,200}`"
+                          r"|(?<![\w/:.])/(?:[\w.-]+/)*[\w.-]*\{[A-Za-z_]\w*\}[\w.-]*(?:/[\w.{}-]+)*/?")
 # A line introducing an example of what someone writes or sees: "in the template editor you'd write:", "the
 # subject line would look like this:". The lines shown after it are an example, like a code block.
 _SHOWS_AN_EXAMPLE = re.compile(

@@ -21,7 +21,9 @@ made as done: its sentence must not make it an offer or a condition before it ("
 the contract", "Happy to ...", "As requested, ..."); one marked ``DATED`` does not count when its
 sentence places it in the past ("Thanks for choosing us last year"); one marked ``VERB`` is a command only
 when its first word follows no determiner, preposition or figure ("claim yours today", not "40% of claims
-today"). A hype hit ending in a superlative that names a problem ("the biggest loss of capacity") does not count.
+today"); one marked ``TERMS`` does not count when its sentence states a term of the deal ("a 90-day
+replacement guarantee", "net 30 after your first order"). A hype hit ending in a superlative that names a
+problem ("the biggest loss of capacity") does not count.
 Each family pattern has a weight; a draft whose hits (with the tone lexicon's, weight 1 each) add
 up to ``TONE_FAIL_SCORE`` fails. Weak signals (an enthusiastic adjective) weigh 0.5: one is
 allowed, two are not. What is deliberately not flagged: polite apologies about something that
@@ -136,7 +138,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 _FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|packed|hectic)"
-_NOISE = ("(intru*|bother*|disturb*|interrupt*|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*|"
+_NOISE = ("(intru*|bother*|disturb*|interrupt*|butt* in|barg* in|crash* in|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*|"
           "pest|nuisanc*|nag*|annoy*|burden*|unexpected)")
 # A deadline: "by noon", "before Friday", "by the end of the quarter".
 _DEADLINE = ("(by|before|until) (re:\\d+\\S*|the re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|"
@@ -223,6 +225,24 @@ _PROBLEM_AFTER = re.compile(
 _ENDS_IN_SUPERLATIVE = re.compile(r"(?:\b\w+est|\bmost\s+\w+|\bnumber\s+one|\btop)\s*$", re.IGNORECASE)
 
 
+# A hit that does not count when its sentence states the terms of a deal: "net 30 terms after your first order",
+# "a 90-day replacement guarantee", "what we contractually guarantee, with service credits" are conditions a buyer
+# can hold the sender to, not a step taken for the prospect or a promise nobody can check.
+TERMS = "terms"
+_TERMS_IN_SENTENCE = re.compile(
+    r"\b(?:\d+[- ]?(?:day|days|month|months|year|years|hour|hours)\b|money[- ]back|replacement|refund|sla\b|"
+    r"service\s+credits?|contract(?:ual(?:ly)?)?|warranty|terms\b|net\s+\d+|minimum|after\s+your|before\s+your|"
+    r"until\s+your)", re.IGNORECASE)
+
+
+def states_terms(text: str, start: int, end: int) -> bool:
+    """The sentence around a hit names a term of the deal (a period, a refund, a contract, a minimum)."""
+    sentence_start = _SENTENCE_START.search(text[:start])
+    head = text[sentence_start.start() + 1 if sentence_start else 0:start]
+    tail = re.split(r"[.!?;\n]", text[end:], maxsplit=1)[0]
+    return bool(_TERMS_IN_SENTENCE.search(head + text[start:end] + tail))
+
+
 def describes_a_problem(text: str, hit_text: str, end: int) -> bool:
     """A superlative ending the hit names a problem, not the product ("... become the biggest loss")."""
     return bool(_ENDS_IN_SUPERLATIVE.search(hit_text)) and bool(_PROBLEM_AFTER.match(text[end:]))
@@ -263,7 +283,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "(i|we) (need|must have|want|require|expect) ~6 " + _DEADLINE),
         (WEAK, "(or|otherwise|after that|if not) ~6 (pull|void|lose|lost|gone|hand* (it|them)? (to|over)|"
                "giv* (it|them) to|releas*|escalat*|go* back up|paying list|start* from scratch|to someone else)"),
-        (STRONG, "escalat* ~4 (your|to your|above|over|to) ~3 " + _TITLE),
+        # "Escalate this to your director", not "tickets are escalated to a supervisor" (the product's routing).
+        (STRONG, "escalat* ~4 (your|to your|above|over) ~3 " + _TITLE),
         (STRONG, "(rais*|tak*|bring*|flag*|escalat*) (this|it|the matter|the issue)? ~2 (with|to) your ~2 " + _TITLE),
         (STRONG, "(go|going|went|gone) (over|above|around) your head"),
         # "I'll copy your boss", not "Should I copy your operations manager?" (an offer).
@@ -539,6 +560,24 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "writ*|ping*|chas*|remind*|nudg*|try*) ~6 until (we|you|i) (have|get|hear|book|reply|respond|agree|"
                  "say|sign|pick|lock)"),
         (WEAK, "make it (today|this week|tomorrow|now|tonight)"),
+        # Gone forever after Friday, a reply by the end of the day, "stop considering and sign", the deal handed to
+        # someone else, no more discussion.
+        (STRONG, "(gone|disappear*|vanish*|go away|lost) (forever|for good)"),
+        (STRONG, "(the|this is the|it is the) (last|final) (week|day|days|hours|weekend|month) ~6 (pricing|price|offer|"
+                 "discount|rate|deal|exist*|availab*|spot*|slot*)"),
+        (STRONG, "(can you|could you|please|you must|you need to|i need you to|make sure you) ~1 (confirm|reply|respond|"
+                 "decide|answer|sign|get back to me|commit) ~4 (by|before) (end of day|the end of the day|eod|close of "
+                 "business|cob|tonight|this evening|this afternoon|noon|midnight|tomorrow|first thing)"),
+        (STRONG, "stop (consider*|think*|deliberat*|wonder*|weigh*|shop* around|look* around|compar*) ~2 (and|then) "
+                 "(sign|buy|order|book|commit|decide|say yes|reply|call|act|choose)"),
+        (STRONG, "(client|buyer|customer|importer|supplier|offer|deal|price|factory|they|we|i|partner) (will not|can not|"
+                 "is not going to|are not going to) wait"),
+        (STRONG, "(goes|go|will go|pass*|offer* it|give* it|hand* it|sell* it) to (another|someone else|the next (supplier|"
+                 "farm|company|buyer|vendor|person|one|in line|practice|client)|your competitor*|a competitor)"),
+        (STRONG, "i (expect|need|want|await) (the|your|a) ~3 (signed|signature|reply|answer|decision|payment|confirmation|"
+                 "po|order|contract|deposit) ~3 (by|before) (end of day|eod|tonight|this evening|this afternoon|noon|"
+                 "midnight|tomorrow|today|monday|tuesday|wednesday|thursday|friday)"),
+        (STRONG, "no point (in)? (discuss*|talk*|negotiat*|debat*|wait*|think*) ~3 (anymore|any more|any longer|further)"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -580,7 +619,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "game|field)"),
         (STRONG, "100 percent? (real|legit|true|proven|effective|certain)"),
         (WEAK, "(this|it) is (huge|massive|enormous|insane|wild)"),
-        (STRONG, "guarante*"),
+        (STRONG, "guarante*", TERMS),
         (STRONG, "(game|life|career|business) chang*"),
         (STRONG, "revolution*"),
         (WEAK, "disrupt*"),
@@ -599,7 +638,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "never seen anything like"),
         (STRONG, "100 percent? (free|guarante*|risk*|satisf*|success)"),
         (STRONG, "(completely|totally|absolutely|entirely) free"),
-        (STRONG, "(no|zero|without) (risk|downside|catch)"),
+        (STRONG, "(no|zero|without) (risk|downside)"),
+        # "No catch, no upsell calls" may reassure a free offer; with another claim it is a pitch.
+        (WEAK, "(no|zero|without) catch"),
         (WEAK, "no strings attached"),
         (STRONG, "risk free"),
         (STRONG, "(amazing|incredible|unbelievable|insan*|phenomenal|astonish*|astound*|stunning|epic|magic*|"
@@ -819,6 +860,19 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, _IS_THE_MOST + " ~5 (in the industry|on the market|in the market|in its class|in (the|our|your) (sector|"
                  "field|space|category|business|trade))"),
         (STRONG, "(you will not|you would not|you will never) believe (you|how|what)"),
+        # Unprecedented, in existence, fourfold in a week, absolute zero, never hire again, "not a projection".
+        (STRONG, "(is|are|was|truly|simply|completely|totally|genuinely) unprecedented"),
+        (WEAK, "unprecedent*"),
+        (STRONG, _EST + " ~8 (in existence|on earth|on the planet|ever built|ever made|ever created)"),
+        (STRONG, "will (double|triple|quadruple|skyrocket*|explod*|re:\\d+x) ~3 (in|within) (the)? (first)? (week|month|day|"
+                 "year|quarter) (one|1)?"),
+        (STRONG, "absolute zero"),
+        (WEAK, "(fall*|drop*|cut*|reduc*|go|goes|fell|brought) to zero"),
+        (STRONG, "never (need|have) to (hire|buy|pay for|worry about) (another|again|anyone|any)"),
+        (STRONG, "(not|never) a (projection|prediction|estimate|forecast|promise|hope|guess)"),
+        (STRONG, "(it is|this is|that is) a (certainty|sure thing|dead cert|given|foregone conclusion)"),
+        (STRONG, "(go|going|goes|will go|about to go) (stratospher*|into orbit|to the moon|supernova)"),
+        (WEAK, "stratospher*"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
@@ -920,7 +974,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(still|yet) ~1 no (repl*|respons*|answer*|word)"),
         (STRONG, "still (nothing|silence|radio silence|not a word|not a peep)"),
         (STRONG, "you ~2 (ignor*|not (repl*|respond*|answer*|get* back|got* back|writ* back))"),
-        (STRONG, "ignor* (me|my (email*|messag*|note*|call*))"),
+        # "You keep ignoring me", not "if returns aren't a headache yet, ignore me" (an honest way out).
+        (STRONG, "ignor* (me|my (email*|messag*|note*|call*))", ASSERTED),
         (STRONG, "(disappoint*|hurt|upset|offend*|frustrat*|sad) ~5 (not|no|never) ~2 "
                  "(heard|repl*|respon*|answer*|back|word)"),
         (STRONG, "(disappoint*|hurt|upset|offend*) ~3 (that|when|if) you"),
@@ -1118,6 +1173,33 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(standing|stand|stands) in (their|your team|your people|your staff) ~1 way"),
         (STRONG, "i would (feel|be) (awful|terrible|bad|guilty|horrible|sick|ashamed|gutted) ~4 (in your position|"
                  "in your shoes|if i were you|if i was you|knowing|if i ignor*|if i let)"),
+        # Time since the first email counted, the silence reproached, the prospect's people hurt by the unread message,
+        # "I'd hate to be the manager who let that go on".
+        (STRONG, "(week*|month*|day*) since i (first)? (wrote|emailed|reached out|contacted|messaged|sent) ~6 (and nothing|"
+                 "no reply|no answer|not a word|silence|no response|nothing back)"),
+        (STRONG, "(given up|give up|stopped|stop) (expecting|hoping for|waiting for) (a|any|your) (reply|response|answer)"),
+        # The sender's message left unread, not "nothing sits unanswered over a weekend" (the product's work).
+        # Plain words: "note" would stem into "not", "nothing" into a prefix of it.
+        (STRONG, "(my|this|the|our) ~2 (message|email|proposal|offer|letter|invitation|quote) (sits|sit|"
+                 "sitting|stays|stay|remains|remain|lies|lie|lying|goes|go|left|has sat|has been sitting) (unread|"
+                 "unanswered|ignored|forgotten|untouched|on your desk|in your inbox)"),
+        (STRONG, "(i would hate|i would not want|nobody wants|no one wants|you would not want) to be the ~2 (who|that) "
+                 "(let*|allow*|ignor*|miss*|pass* on|turn* down|said no|chose|left)"),
+        (STRONG, "still (has|have)? not (repl*|respond*|answer*|get* back|got* back|writ* back|acknowledg*)"),
+        (STRONG, "(would|will) be (upset|surprised|disappointed|shocked|sadden*|angry|unhappy|dismay*|hurt) to (learn|know|"
+                 "hear|find out|discover|see) ~3 (that|the|how|it|a|what)"),
+        (WEAK, "(your re:\\S+|they|your people|your team|your staff) deserve (better|to)"),
+        (STRONG, "without a (word|peep|single reply|reply|sound|response|answer) (back|in return|from you|from your)"),
+        (STRONG, "(hard|difficult|impossible) to understand why (nobody|no one|you|your team|anyone) ~4 (has|have|had) "
+                 "(not)? (made time|replied|responded|found time|answered|got back|gotten back)"),
+        (STRONG, "(hurts|painful|hard|sad|upsetting|humiliating) to be (ignored|overlooked|brushed off|left on read|"
+                 "passed over)"),
+        (WEAK, "(appreciate|grateful for) (even|at least|just) a (short|brief|quick|one line|one word|simple)? (answer|reply|"
+               "response|no)"),
+        (STRONG, "(keep|kept) (receiv*|getting|hearing|get) (nothing|no reply|silence|no answer|no response)"),
+        (WEAK, "(nothing|silence) in return"),
+        (STRONG, "(every|each) (day|week|month) (that)? you (leave|let|keep) ~3 (unanswered|unread|waiting|on your desk|"
+                 "sitting|ignored)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1159,7 +1241,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "(you|your inbox|your calendar|your schedule|your day|your week|your team) ~3 " + _FEEL),
         (STRONG, "(feel free|totally fine|completely fine|ok|okay|fine|no worries if you|happy for you) to "
                  "(ignore|delete|disregard|bin|trash|skip)"),
-        (STRONG, "(ignore|delete|disregard|bin) (this|me|my note|my email|my messag*) ~2 (if|when|otherwise)"),
+        (STRONG, "please (ignore|disregard|delete|bin) (this|me|my (email*|note*|messag*))", ASSERTED),
+        # "Feel free to ignore this if you're busy", not "If you already have a filer, please ignore this."
+        (STRONG, "(ignore|delete|disregard|bin) (this|me|my note|my email|my messag*) ~2 (if|when|otherwise)", ASSERTED),
         (STRONG, "you ~2 (get|receiv*|see) ~2 (lot|ton|tons|dozen*|hundred*|thousand*|million*|billion*|zillion*|"
                  "gazillion*|load*|plenty|countless|many|flood|so many) ~2 "
                  "(these|email*|pitch*|messag*|vendor*|cold|note*|request*|outreach)"),
@@ -1549,7 +1633,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(i have|already|we have) (notified|alerted|informed|briefed|told) (our|my) ~2 (warehouse|factory|"
                  "installer*|engineer*|crew|production|kitchen|accounts|finance|billing|onboarding|implementation|"
                  "logistics|dispatch)"),
-        (STRONG, "(the|your) first (shipment|delivery|order|invoice|kit|box|consignment|payment|bill|install*)", ASSERTED),
+        (STRONG, "(the|your) first (shipment|delivery|order|invoice|kit|box|consignment|payment|bill|install*)", ASSERTED,
+         TERMS),
         (WEAK, "(receive|get) (the|your)? tracking (details|number|link|info*)"),
         (STRONG, "(taken|take|took|made|make) the decision (off your plate|for you|out of your hands)"),
         (WEAK, "off your plate"),
@@ -1626,6 +1711,45 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                "chat|walkthrough|survey)"),
         (WEAK, "see you (on|at|for) (our|the) (call|meeting|demo|session|visit|walkthrough) ~2 (on|at|monday|tuesday|"
                "wednesday|thursday|friday|tomorrow|next)"),
+        # The go-live set, the prospect's staff told what to do, visits and trainers arriving, certainty about the
+        # prospect's trouble and choices, work started for them.
+        (STRONG, "(we are|i am) ready to (switch|move|migrat*|onboard*|start|install*|roll* out|set up|bring|go live|"
+                 "begin) ~7 (next|this|on|tomorrow|monday|tuesday|wednesday|thursday|friday)", ASSERTED),
+        (STRONG, "(as|while|now that) we (get|are getting|are) ready to (start|begin|go live|launch|roll out|install|"
+                 "switch|onboard)"),
+        (STRONG, "(asked|told|instructed|informed|notified|briefed) your ~3 (staff|team|people|office manager|manager|"
+                 "receptionist|assistant|employees|nurses|admin*|pa|it|finance|procurement|accounts|members|workers|"
+                 "crew|front desk|department) ~2 to", ASSERTED),
+        (STRONG, "(asked|told|instructed|informed|notified|briefed) our ~4 to (expect|prepare|receive|plan for|get ready|"
+                 "build|design|configure|set up|create|start|draft|begin)", ASSERTED),
+        (STRONG, "(our|my) (trainer*|engineer*|technician*|installer*|team|crew|consultant*|specialist*|photographer*|"
+                 "truck*|driver*|surveyor*) (arriv*|will arrive|is arriving|will be on site|will be there|will start|"
+                 "start*|come*|will come|will take|will visit|will collect) ~6 (monday|tuesday|wednesday|thursday|friday|"
+                 "saturday|sunday|next|tomorrow|on the re:\\d+\\S*|this week)", ASSERTED),
+        (STRONG, "(your|the) ~2 (team|staff|people|nurses|billing team|doctors|workers|members|employees|office|"
+                 "department) (will need to|needs to|need to|must|should|will have to) (set aside|block*|clear|free up|"
+                 "attend|be available|prepare|make time) ~4 (training|onboarding|session*|go live|install*|day*|"
+                 "morning*|afternoon*|week|visit|photo*)", ASSERTED),
+        (STRONG, "(i know|i can tell|i am sure|obviously|clearly|i bet|we know) ~1 your ~6 (is|are|has been|have been|"
+                 "keeps|keep) ~2 (hurt*|fall*|a headache|a problem|a pain|costing you|drain*|killing|overwhelm*|"
+                 "struggl*|suffer*|declin*|behind|broken|a mess|a nightmare|losing)"),
+        (STRONG, "(of course|obviously|surely|naturally|clearly|no doubt) you (will|would|are going to) (sell|buy|sign|"
+                 "order|join|switch|work with|go with|use|choose|pick|partner) ~5 (us|our|to us|with us)"),
+        (STRONG, "(clearly|obviously|desperately|badly|definitely|evidently) (needs|need) (to (replace|upgrade|fix|change|"
+                 "moderni*|switch|buy|invest|move|get)|a new|an online|our|this|new|better)"),
+        (STRONG, "(taken|took|take|taking) the liberty of (tell*|inform*|notif*|brief*|instruct*|start*|begin*|design*|"
+                 "prepar*|draft*|build*)"),
+        (STRONG, "(send|sent|sending|forward*|email*) ~10 (for your signature|for signature|to sign|to be signed)",
+         ASSERTED),
+        (STRONG, "(i|we) (have|already)? (started|begun|began) (design*|build*|creat*|draft*|mock* up|prepar*|set* up|"
+                 "work* on) ~4 (for you|for your|one for)", ASSERTED),
+        (STRONG, "(your|the) (new)? (shop|store|site|system|platform|portal|app|account|integration|website|webshop) ~3 "
+                 "(will|is going to) (go|be) live (by|on|in|before|next|from)", ASSERTED),
+        (STRONG, "(is|are|it is|this is) (exactly|precisely|just)? the (solution|answer|tool|system|thing|product|partner|"
+                 "fix) you (need|have been looking for|want|were looking for)"),
+        # "That is obviously what is happening on your side", not "it's obviously your call" (the reader's to make).
+        (STRONG, "(that is|this is|it is) (obviously|clearly|surely|definitely|certainly) (what|the case|happening|"
+                 "the problem|why)"),
     ],
 }
 
@@ -1660,9 +1784,9 @@ class ToneHit:
 
 
 @cache
-def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool, bool]]:
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool, bool, bool]]:
     return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:],
-             MISHAP in entry[2:], VERB in entry[2:])
+             MISHAP in entry[2:], VERB in entry[2:], TERMS in entry[2:])
             for family, patterns in FAMILIES.items() for entry in patterns]
 
 
@@ -1709,7 +1833,7 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
                                                                          joined)]
     hits = []
-    for family, weight, pattern, asserted, past, mishap, verb in _compiled_families():
+    for family, weight, pattern, asserted, past, mishap, verb, terms in _compiled_families():
         for match in pattern.finditer(joined):
             if match.end() == match.start():
                 continue
@@ -1723,6 +1847,8 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             if (asserted and offered(text, start)) or (past and dated(text, end)) or (mishap and about_a_mishap(text, end)):
                 continue
             if (verb and as_a_noun(text, start)) or (family == "hype" and describes_a_problem(text, text[start:end], end)):
+                continue
+            if terms and states_terms(text, start, end):
                 continue
             hits.append(ToneHit(family, weight, start, end, text[start:end]))
     return hits

@@ -69,7 +69,7 @@ def test_the_prospects_quoted_words_are_not_read() -> None:
 
 
 def test_a_policy_may_allow_a_phrase_a_family_would_flag() -> None:
-    proposal = email(body=draft("Our uptime guarantee is in the contract."))
+    proposal = email(body=draft("Our uptime guarantee beats anyone's."))
     assert not run("tone", proposal).passed
     assert run("tone", proposal, context(Policy(task_type="cold_email", tone_allowed=["uptime guarantee"]))).passed
 
