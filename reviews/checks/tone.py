@@ -138,8 +138,8 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 _FEEL = "(busy|swamped|slammed|inundated|overwhelm*|flooded|drowning|overflow*|packed|hectic)"
-_NOISE = ("(intru*|bother*|disturb*|interrupt*|butt* in|barg* in|crash* in|cold|out of the blue|out of nowhere|unsolicited|unannounced|spam*|random*|"
-          "pest|nuisanc*|nag*|annoy*|burden*|unexpected)")
+_NOISE = ("(intru*|bother*|disturb*|interrupt*|butt* in|barg* in|crash* in|cold|out of the blue|out of nowhere|"
+          "unsolicited|unannounced|spam*|random*|pest|nuisanc*|nag*|annoy*|burden*|unexpected)")
 # A deadline: "by noon", "before Friday", "by the end of the quarter".
 _DEADLINE = ("(by|before|until) (re:\\d+\\S*|the re:\\d+\\S*|noon|midnight|today|tonight|tomorrow|eod|end of|close of|"
              "cob|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end|the close|the quarter|this week|"
@@ -1194,8 +1194,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "(not)? (made time|replied|responded|found time|answered|got back|gotten back)"),
         (STRONG, "(hurts|painful|hard|sad|upsetting|humiliating) to be (ignored|overlooked|brushed off|left on read|"
                  "passed over)"),
-        (WEAK, "(appreciate|grateful for) (even|at least|just) a (short|brief|quick|one line|one word|simple)? (answer|reply|"
-               "response|no)"),
+        (WEAK, "(appreciate|grateful for) (even|at least|just) a (short|brief|quick|one line|one word|simple)? "
+               "(answer|reply|response|no)"),
         (STRONG, "(keep|kept) (receiv*|getting|hearing|get) (nothing|no reply|silence|no answer|no response)"),
         (WEAK, "(nothing|silence) in return"),
         (STRONG, "(every|each) (day|week|month) (that)? you (leave|let|keep) ~3 (unanswered|unread|waiting|on your desk|"

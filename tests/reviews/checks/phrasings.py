@@ -1,7 +1,8 @@
 """Drafts and sentences the project wrote for the tone families of ``reviews/checks/tone.py``, not
 taken from the held-out sets: each flawed draft carries one kind of bad tone; the clean ones carry
 the near-misses a family must let through (offers, real deadlines, apologies for real events, modest
-enthusiasm, replies to what the prospect asked). A bare guarantee is hype by design; one stated as terms (a period, a refund, a contract) is not."""
+enthusiasm, replies to what the prospect asked). A bare guarantee is hype by design; one stated as terms
+(a period, a refund, a contract) is not."""
 
 from __future__ import annotations
 
