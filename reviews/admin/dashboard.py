@@ -164,9 +164,10 @@ def troubled_executions() -> dict[str, Any]:
 # setup to-do, is computed per request. Plain data only (dicts, lists, numbers, strings, datetimes),
 # so that an entry reads back the same in any process; the number in the key changes with their shape.
 FIGURES_KEY = "hitlcrm:dashboard:figures:1:{view}"
-# While one viewer computes the figures of a cold cache, the others wait for them rather than run the
-# same aggregates at once; a viewer who waited this long (the computer died, or is very slow) computes
-# them itself. The lock outlives the wait so that a crashed computer's lock frees itself.
+# While one viewer computes the figures (a cold cache, or "Refresh now"), the others wait for them
+# rather than run the same aggregates at once; one who waited COMPUTE_WAIT_SECONDS (the computing
+# process died, or is very slow) computes them itself. The lock expires by itself after
+# COMPUTE_LOCK_SECONDS, so a process that died holding it blocks nobody for longer.
 COMPUTE_WAIT_SECONDS = 20.0
 COMPUTE_POLL_SECONDS = 0.25
 COMPUTE_LOCK_SECONDS = 30
@@ -205,16 +206,17 @@ def dashboard_figures(*, by_version: bool, refresh: bool = False) -> dict[str, A
     if seconds <= 0:
         return dashboard_figures_compute(by_version=by_version)
     key = dashboard_figures_key(by_version=by_version)
-    lock, token, locked = f"{key}:computing", uuid.uuid4().hex, False
-    if not refresh:
-        figures = cache.get(key)
+    kept = cache.get(key)
+    if kept is not None and not refresh:
+        return kept
+    lock, token = f"{key}:computing", uuid.uuid4().hex
+    locked = cache.add(lock, token, COMPUTE_LOCK_SECONDS)
+    if not locked:
+        # Another viewer is computing them: theirs, once they are in the cache (for "Refresh now", once
+        # they replaced the ones kept), rather than the same aggregates twice at once.
+        figures = _figures_awaited(key, replacing=kept)
         if figures is not None:
             return figures
-        locked = cache.add(lock, token, COMPUTE_LOCK_SECONDS)
-        if not locked:
-            figures = _figures_awaited(key)
-            if figures is not None:
-                return figures
     try:
         figures = dashboard_figures_compute(by_version=by_version)
         cache.set(key, figures, seconds)
@@ -225,13 +227,14 @@ def dashboard_figures(*, by_version: bool, refresh: bool = False) -> dict[str, A
     return figures
 
 
-def _figures_awaited(key: str) -> dict[str, Any] | None:
-    """The figures another viewer is computing, once they are in the cache; None after the wait."""
+def _figures_awaited(key: str, *, replacing: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The figures another viewer is computing, once in the cache in place of ``replacing``; None
+    after COMPUTE_WAIT_SECONDS."""
     deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(COMPUTE_POLL_SECONDS)
         figures = cache.get(key)
-        if figures is not None:
+        if figures is not None and (replacing is None or figures["computed_at"] != replacing["computed_at"]):
             return figures
     return None
 

@@ -143,6 +143,25 @@ def test_a_viewer_waits_for_the_figures_another_is_computing(rita, monkeypatch) 
     assert computed == []
 
 
+def test_refresh_now_while_another_computes_takes_their_new_figures(rita, monkeypatch) -> None:
+    key = dashboard_figures_key(by_version=False)
+    kept = dashboard.dashboard_figures(by_version=False)
+    theirs = {**kept, "computed_at": kept["computed_at"] + timedelta(seconds=30), "queues": []}
+    assert cache.add(f"{key}:computing", "another viewer's refresh", 30)
+    computed = []
+    monkeypatch.setattr(dashboard, "dashboard_figures_compute", lambda **kwargs: computed.append(kwargs))
+    polls = iter([None, theirs])  # the kept figures are still there at the first poll, not at the second
+
+    def sleep(seconds: float) -> None:
+        replacement = next(polls)
+        if replacement is not None:
+            cache.set(key, replacement, 60)
+
+    monkeypatch.setattr(dashboard.time, "sleep", sleep)
+    assert dashboard.dashboard_figures(by_version=False, refresh=True) == theirs
+    assert computed == []
+
+
 def test_a_viewer_computes_the_figures_itself_when_the_other_never_delivers(rita, monkeypatch) -> None:
     key = dashboard_figures_key(by_version=False)
     assert cache.add(f"{key}:computing", "a viewer whose process died", 30)
