@@ -1,7 +1,9 @@
 """Console benchmark (issue #5): with 1,000,000 proposals and their history in PostgreSQL, the queue
-page and the review page must each render within 3× the stock Django admin changelist of a plain
-model with 1,000 rows (``auth.Group``), measured in the same run; and a keyboard session in Chromium
-measures the machine's seconds per decision (target: under 0.5 s).
+page, the review page and the dashboard (as its viewers see it within a minute of its figures'
+computation, ``HITLCRM_DASHBOARD_CACHE_SECONDS``; the computation itself is reported for information)
+must each render within 3× the stock Django admin changelist of a plain model with 1,000 rows
+(``auth.Group``), measured in the same run; and a keyboard session in Chromium measures the machine's
+seconds per decision (target: under 0.5 s).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.bench_console
 
@@ -44,6 +46,7 @@ SPAN_DAYS = 180
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LIMIT = 3.0  # allowed ratio to the stock changelist
+DASHBOARD_COLD = "dashboard, cold (figures computed: the first viewer each minute; for information)"
 TARGET_SECONDS = 0.5  # machine time per decision
 
 
@@ -330,10 +333,12 @@ def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
 
     django.setup()
     from django.contrib.auth.models import Group
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from reviews.admin.dashboard import dashboard_figures_key
     from reviews.models import Proposal
 
     if Group.objects.count() < 1000:
@@ -363,8 +368,14 @@ def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
             lambda i: "/admin/hitlcrm_reviews/emaildraft/?status=all&q=pipeline",
         "queue search, all kinds: a CRM id":
             lambda i: f"/admin/hitlcrm_reviews/proposal/?status=all&q=003{(4200 + 37 * i):015d}",
-        "dashboard": lambda i: "/admin/hitlcrm_reviews/proposal/dashboard/",
+        # The dashboard's figures (HITLCRM_DASHBOARD_CACHE_SECONDS, 60 s): computed by the first viewer
+        # after they expired (cold: dropped from the cache before each of its renders), then served from
+        # the cache to everyone within the minute (warm: rendered right after a cold render).
+        DASHBOARD_COLD: lambda i: "/admin/hitlcrm_reviews/proposal/dashboard/",
+        "dashboard, warm (figures from the cache: a viewer within the minute)":
+            lambda i: "/admin/hitlcrm_reviews/proposal/dashboard/",
     }
+    before = {DASHBOARD_COLD: lambda: cache.delete(dashboard_figures_key(by_version=False))}
     wanted = [word.strip() for word in only.split(",") if word.strip()]
     if wanted:
         yardstick = next(iter(pages))
@@ -373,12 +384,15 @@ def phase_measure(repeats: int, only: str = "") -> dict[str, Any]:
     queries: dict[str, int] = {}
     for name, url in pages.items():  # warm up: first claims, caches, connections
         for i in range(40 if name.startswith("review") else 2):
+            before.get(name, lambda: None)()
             assert client.get(url(i)).status_code == 200, url(i)
+        before.get(name, lambda: None)()
         with CaptureQueriesContext(connection) as captured:
             client.get(url(0))
         queries[name] = len(captured)
     for i in range(repeats):
         for name, url in pages.items():
+            before.get(name, lambda: None)()
             started = time.perf_counter()
             response = client.get(url(i))
             samples[name].append(time.perf_counter() - started)
@@ -528,14 +542,16 @@ def main(argv: list[str] | None = None) -> int:
               f"machine time per decision median {session['median_s']} s, p95 {session['p95_s']} s, "
               f"mean {session['mean_s']} s, max {session['max_s']} s; j (next item) median {session['step_median_s']} s")
         required = [name for name in measured["pages"]
-                    if name.startswith(("queue: email", "queue: CRM", "review page", "queue search"))]
+                    if name.startswith(("queue: email", "queue: CRM", "review page", "queue search", "dashboard, warm"))]
         # The unfiltered every-status queue is for information; a search over every status counts, but
-        # for the word every generated email holds (500,000 matches; docs/benchmarks.md).
+        # for the word every generated email holds (500,000 matches; docs/benchmarks.md). The dashboard
+        # counts as its viewers see it within a minute of the figures' computation; that computation
+        # (the cold row) is for information.
         required = [name for name in required if ("every status" not in name or name.startswith("queue search"))
                     and "for information" not in name]
         worst = max(measured["pages"][name]["ratio"] for name in required)
         verdict = worst <= LIMIT and session["median_s"] < TARGET_SECONDS
-        print(f"\n{'PASS' if verdict else 'FAIL'}: worst queue/review ratio {worst}× (limit {LIMIT}×), "
+        print(f"\n{'PASS' if verdict else 'FAIL'}: worst queue/review/dashboard ratio {worst}× (limit {LIMIT}×), "
               f"median per decision {session['median_s']} s (target < {TARGET_SECONDS} s); "
               f"total {time.perf_counter() - started:.0f} s")
         return 0 if verdict else 1

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # every attempt is refused until the window passes (reviews.security.ThrottledModelBackend).
     "HITLCRM_LOGIN_FAILURE_LIMIT": 10,
     "HITLCRM_LOGIN_LOCKOUT_SECONDS": 900,
+    # Seconds the dashboard's figures are kept in the cache once computed (one entry per view of them),
+    # shown "as of" their time with a "Refresh now" button. 0: computed at every view.
+    "HITLCRM_DASHBOARD_CACHE_SECONDS": 60,
     # The demo data (``seed_demo``, ``run_demo``) runs only where this is True: the standalone
     # project's development settings. It makes accounts with a public password.
     "HITLCRM_DEMO": False,

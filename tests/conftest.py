@@ -61,6 +61,28 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
+# --- the shared cache -----------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def cache_left_clean(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """After a test that commits its rows (live server, worker processes), the database cache is emptied.
+
+    A test inside a rolled-back transaction leaves nothing there; a transactional one would leave
+    what it cached (the dashboard's figures, who CRM records are) to the next test, whose database
+    is flushed but not the cache table (it belongs to no model)."""
+    yield
+    from pytest_django.fixtures import validate_django_db
+
+    marker = request.node.get_closest_marker("django_db")
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    transactional = transaction or reset_sequences
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
 # --- people ---------------------------------------------------------------------------------
 
 @pytest.fixture

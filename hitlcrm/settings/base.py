@@ -188,6 +188,8 @@ HITLCRM_WAIT_MAX_SECONDS = env_setting("HITLCRM_WAIT_MAX_SECONDS")
 HITLCRM_UNDO_GRACE_SECONDS = env_setting("HITLCRM_UNDO_GRACE_SECONDS")
 # How long opening a review page claims the item for that reviewer.
 HITLCRM_CLAIM_SECONDS = env_setting("HITLCRM_CLAIM_SECONDS")
+# Seconds the dashboard's figures are kept in the shared cache once computed (0: at every view).
+HITLCRM_DASHBOARD_CACHE_SECONDS = env_setting("HITLCRM_DASHBOARD_CACHE_SECONDS")
 # Base URL used for absolute links (review_url) when no request is at hand (workers).
 HITLCRM_BASE_URL = env_str("HITLCRM_BASE_URL", "http://127.0.0.1:8000")
 # Extra checks, by dotted path, added to the built-in registry.

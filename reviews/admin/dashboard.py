@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncHour
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -146,42 +149,122 @@ def troubled_executions() -> dict[str, Any]:
         .order_by(F("started_at").desc(nulls_last=True), "-pk")[:10]
     )
     labels = dict(ExecutionState.choices)
-    return {"by_state": [(labels[state], by_state.get(state, 0)) for state in TROUBLED_EXECUTIONS], "recent": list(recent)}
+    return {
+        "by_state": [(labels[state], by_state.get(state, 0)) for state in TROUBLED_EXECUTIONS],
+        "recent": [{"proposal_id": execution.proposal_id, "proposal": str(execution.proposal),
+                    "url": execution.proposal.admin_url(), "state": execution.get_state_display(),
+                    "error": execution.error_code or execution.last_error} for execution in recent],
+    }
+
+
+# The figures are kept in the shared cache, one entry per view of them (``?by=version`` or not), for
+# HITLCRM_DASHBOARD_CACHE_SECONDS: at a million proposals computing them takes seconds, and a team
+# watching the dashboard would otherwise pay that at every load. They are the same for every viewer
+# (the view permission only opens the page); what depends on the viewer, the queue tabs and the
+# setup to-do, is computed per request. Plain data only (dicts, lists, numbers, strings, datetimes),
+# so that an entry reads back the same in any process; the number in the key changes with their shape.
+FIGURES_KEY = "hitlcrm:dashboard:figures:1:{view}"
+# While one viewer computes the figures (a cold cache, or "Refresh now"), the others wait for them
+# rather than run the same aggregates at once; one who waited COMPUTE_WAIT_SECONDS (the computing
+# process died, or is very slow) computes them itself. The lock expires by itself after
+# COMPUTE_LOCK_SECONDS, so a process that died holding it blocks nobody for longer.
+COMPUTE_WAIT_SECONDS = 20.0
+COMPUTE_POLL_SECONDS = 0.25
+COMPUTE_LOCK_SECONDS = 30
+
+
+def dashboard_figures_compute(*, by_version: bool) -> dict[str, Any]:
+    """Everything the dashboard shows from the database, as of now, as plain data."""
+    now = timezone.now()
+    with analytic_queries():  # aggregates over many rows: JIT compilation off on PostgreSQL
+        reviewers = reviewers_quality(now=now)
+        quality = task_type_quality(below_floor=reviewers.below_floor, by_version=by_version)
+        month_volume = sum(row["month_volume"] for row in quality)
+        return {
+            "computed_at": now,
+            "queues": queue_depths(now),
+            "per_hour": decisions_per_hour(now),
+            "quality": quality,
+            "reviewers": reviewers_shown(reviewers),
+            "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
+            "executions": troubled_executions(),
+            "salesforce": salesforce_push_status(),
+            # The report GET /health/ gives: approvals not executing, queues no worker consumes.
+            "health": system_health(now=now, fresh=False),
+            "sender_domains": sender_domains_status(now=now),
+        }
+
+
+def dashboard_figures_key(*, by_version: bool) -> str:
+    return FIGURES_KEY.format(view="version" if by_version else "task_type")
+
+
+def dashboard_figures(*, by_version: bool, refresh: bool = False) -> dict[str, Any]:
+    """The dashboard's figures, from the cache while they are younger than HITLCRM_DASHBOARD_CACHE_SECONDS
+    (0: computed at every view). ``refresh`` ("Refresh now") computes them afresh and keeps those."""
+    seconds = int(hitlcrm_settings.DASHBOARD_CACHE_SECONDS)
+    if seconds <= 0:
+        return dashboard_figures_compute(by_version=by_version)
+    key = dashboard_figures_key(by_version=by_version)
+    kept = cache.get(key)
+    if kept is not None and not refresh:
+        return kept
+    lock, token = f"{key}:computing", uuid.uuid4().hex
+    locked = cache.add(lock, token, COMPUTE_LOCK_SECONDS)
+    if not locked:
+        # Another viewer is computing them: theirs, once they are in the cache (for "Refresh now", once
+        # they replaced the ones kept), rather than the same aggregates twice at once.
+        figures = _figures_awaited(key, replacing=kept)
+        if figures is not None:
+            return figures
+    try:
+        figures = dashboard_figures_compute(by_version=by_version)
+        cache.set(key, figures, seconds)
+    finally:
+        # Still ours (a computation longer than the lock lets the next viewer take it): released.
+        if locked and cache.get(lock) == token:
+            cache.delete(lock)
+    return figures
+
+
+def _figures_awaited(key: str, *, replacing: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The figures another viewer is computing, once in the cache in place of ``replacing``; None
+    after COMPUTE_WAIT_SECONDS."""
+    deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(COMPUTE_POLL_SECONDS)
+        figures = cache.get(key)
+        if figures is not None and (replacing is None or figures["computed_at"] != replacing["computed_at"]):
+            return figures
+    return None
 
 
 def dashboard_view(request: HttpRequest, model_admin: Any) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    with analytic_queries():  # aggregates over many rows: JIT compilation off on PostgreSQL
-        context = dashboard_context(request, model_admin)
+    by_version = request.GET.get("by") == "version"
+    if request.method == "POST":  # "Refresh now": the same figures computed afresh, then the page again
+        dashboard_figures(by_version=by_version, refresh=True)
+        return HttpResponseRedirect(request.get_full_path())
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    context = dashboard_context(request, model_admin, dashboard_figures(by_version=by_version), by_version=by_version)
     return protect(TemplateResponse(request, "admin/reviews/dashboard.html", context))
 
 
-def dashboard_context(request: HttpRequest, model_admin: Any) -> dict[str, Any]:
-    now = timezone.now()
-    reviewers = reviewers_quality(now=now)
-    by_version = request.GET.get("by") == "version"
-    quality = task_type_quality(below_floor=reviewers.below_floor, by_version=by_version)
-    month_volume = sum(row["month_volume"] for row in quality)
+def dashboard_context(request: HttpRequest, model_admin: Any, figures: dict[str, Any], *,
+                      by_version: bool) -> dict[str, Any]:
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Review dashboard",
         "is_nav_sidebar_enabled": False,
-        "now": now,
-        "queues": queue_depths(now),
-        "per_hour": decisions_per_hour(now),
-        "quality": quality,
+        **figures,
+        "now": figures["computed_at"],  # ages ("oldest waiting") as of the figures, not of the page
+        "cache_seconds": int(hitlcrm_settings.DASHBOARD_CACHE_SECONDS),
         "by_version": by_version,
-        "reviewers": reviewers_shown(reviewers),
         "min_reviews": hitlcrm_settings.MIN_REVIEWS_TO_NARROW,
         "canary_share": float(hitlcrm_settings.NEW_VERSION_CANARY_SHARE),
-        "auto_share": sum(row["month_auto"] for row in quality) / month_volume if month_volume else None,
-        "executions": troubled_executions(),
-        "salesforce": salesforce_push_status(),
-        # The report GET /health/ gives: approvals not executing, queues no worker consumes.
-        "health": system_health(now=now, fresh=False),
-        "sender_domains": sender_domains_status(now=now),
         "queue_tabs": model_admin.queue_tabs(request, current="dashboard"),
         "setup_todo": setup_todo() if sets_up(request.user) else [],
     }
