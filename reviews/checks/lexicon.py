@@ -19,6 +19,10 @@ from typing import Any
 
 from ..conf import hitlcrm_settings
 
+# "incredible" and "amazing" as the sender's claim, not a compliment on what the prospect has ("your cabins
+# would look incredible on video").
+_NOT_A_COMPLIMENT = r"(?<!\blook )(?<!\blooks )(?<!\blooked )(?<!\bsound )(?<!\bsounds )(?<!\bseems )"
+
 DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
     "pushy": [
         "act now", "act fast", "act today", "last chance", "final chance", "limited time", "time is running out",
@@ -49,8 +53,10 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "guaranteed", "we guarantee", "100% free", "completely free", "totally free", "absolutely free",
         "risk-free", "no risk", "zero risk", "game-changing", "game changer", "revolutionar*", "revolutionis*",
         "revolutioniz*", "groundbreaking", "ground-breaking", "cutting-edge", "world-class", "best-in-class",
-        "best ever", "second to none", "unbeatable", "unbelievable", "incredible", "mind-blowing", "jaw-dropping",
-        "life-changing", "once in a lifetime", "skyrocket*", "magic bullet", "silver bullet", "amazing", "insane",
+        "best ever", "second to none", "unbeatable", "unbelievable", "re:" + _NOT_A_COMPLIMENT + r"\bincredible\b",
+        "mind-blowing", "jaw-dropping",
+        "life-changing", "once in a lifetime", "skyrocket*", "magic bullet", "silver bullet",
+        "re:" + _NOT_A_COMPLIMENT + r"\bamazing\b", "insane",
         "insanely", "disruptive", "explode your", "triple your", "double your revenue", "number one",
         "re:#1\\b", "re:\\b(?:10|100|1000)x\\b",
         # Several exclamation marks in a row.

@@ -62,7 +62,7 @@ _NOTES = (
     r"|^[ \t]*\[[ \t]*draft[ \t]*\]|^[ \t]*draft[ \t]*[:\u2013-]|^[ \t]*v\d+(?:\.\d+)?[ \t]*[:\u2013-]"
     # An instruction that only makes sense before the email goes: "... before sending", "(remove before send)".
     r"|\bbefore\s+(?:sending|send|we\s+send|you\s+send|it\s+goes\s+out|this\s+goes\s+out|hitting\s+send|"
-    r"it\s+is\s+sent|this\s+is\s+sent)(?:\s+(?:it|this|out|the\s+email|the\s+draft))?(?=\s*(?:[.;)\]!]|$))"
+    r"it\s+is\s+sent|this\s+is\s+sent)(?:\s+(?:it|this|out|the\s+email|the\s+draft))?(?=\s*(?:[.;:)\]!*]|$))"
     # An edit to the draft itself: "make this paragraph more specific", "shorten intro", "tighten this section".
     r"|\b(?:shorten|lengthen|tighten|trim|rewrite|rephrase|reword|redo|tweak|soften|punch\s+up|expand|"
     r"personali[sz]e|customi[sz]e|polish|make|fix|cut|update|finish)\s+(?:up\s+)?(?:this\s+)?(?:first\s+|opening\s+|"
@@ -119,6 +119,17 @@ _ANY_CASE = re.compile(
     r"|(?P<mark>[@#$^|!+])(?P=mark)[A-Za-z_][\w. ]{0,40}?(?P=mark){2}|(?<![\w@])@[A-Za-z_]\w{1,30}@(?![\w@])"
     # A note pointed at the text: "<-- add the real stat here", "<<-- check"; a comment line: "// swap this para".
     r"|<<?-{1,2}[ \t]*[A-Za-z][^\n]{0,160}|^[ \t]*//[ \t]*[A-Za-z][^\n]{0,200}|/\*[^\n]{1,200}?\*/"
+    # A note between markers: ">>> add compliment here <<<", "<<< check >>>".
+    r"|>{2,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*<{2,}|<{3,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*>{3,}"
+    # A slot asked as a question in parentheses: "(price?)", "(exact figure?)", "(date??)".
+    r"|\(\s*(?:[\w']+\s+){0,2}(?:price|cost|rate|fee|amount|figure|number|stat|date|time|name|title|percent|percentage|"
+    r"discount|saving|savings|total)\s*\?+\s*\)"
+    # A form's instruction typed into the letter: "Dear Sir/Madam (delete as appropriate)".
+    r"|\b(?:delete|strike\s+out|cross\s+out|circle|tick)\s+(?:as\s+(?:appropriate|applicable)|where\s+applicable|"
+    r"whichever\s+(?:applies|does\s+not\s+apply))\b"
+    # A question for a colleague: "(ask Priya for the exact number)", "(check with sales re pricing)".
+    r"|\(\s*(?:ask|check\s+with|confirm\s+with|get\s+from|chase)\s+(?:(?-i:[A-Z])\w+|the\s+\w+|our\s+\w+|sales|marketing|"
+    r"legal|finance|ops|the\s+team)\b[^()\n]{0,120}\)"
     # Alternatives left for the writer to pick: "Option A: Want to hop on a call?", "CTA 2: ...", "Version B: ...".
     r"|^[ \t]*(?:option|choice)[ \t]*[A-C1-3][ \t]*[:)\u2013-][^\n]*\?[ \t]*$"
     r"|^[ \t]*(?:version|variant|alt(?:ernative)?|cta|subject\s+line)[ \t]*[A-C1-3][ \t]*[:)\u2013-]"
@@ -198,8 +209,12 @@ _CASED = re.compile(
     r"|(?<![\d,.])(?<!\d )(?<!\d\u00a0)0{3,}(?![\d,.])"
     r"|\bx{2,}(?:[.,]x+)?(?=\s?(?:%|[A-Z]{3}\b|k\b|(?:hours?|days?|weeks?|months?|tonnes?|tons?|units?|people|"
     r"percent|dollars|euros?|pounds?)\b))|(?<=[$\u20ac\u00a3])x{2,}\b"
-    # A date to be filled in: "closes on DD Month", "by Month DD", "DD/MM/YYYY".
-    r"|\bDD\s+(?:Month|MM|MMM|Mon)\b|\bMonth\s+DD\b|\b(?:DD|MM)/(?:MM|DD)(?:/YY(?:YY)?)?\b"
+    # A date to be filled in: "closes on DD Month", "by Month DD", "DD/MM/YYYY", "on DD.MM. at 10:00".
+    r"|\bDD\s+(?:Month|MM|MMM|Mon)\b|\bMonth\s+DD\b|\b(?:DD|MM)[./-](?:MM|DD)\b(?:[./-](?:YYYY|YY)\b|\.)?"
+    # An editor's note signed with initials: "[JM: too long? cut this para]", "(AK - check the figure)".
+    # (Written in words: "(TSX: GPT.UN)" is a ticker, "(EU: 20 sites)" a region.)
+    r"|[(\[][ \t]*(?!(?:NB|PS|PPS|FYI|ETA|RE|CC|EU|UK|US|USA|UAE|EN|FR|DE|ES|IT|NL|TSX|ASX|LSE|SIX|JSE|NSE|BSE)\b)"
+    r"[A-Z]{2,3}[ \t]*(?::|[ \t]-[ \t])(?=[^()\[\]\n]*[a-z]{2})[^()\[\]\n]{1,200}[)\]]"
     # A template's name pair and its company: "Dear Firstname Lastname,", "Company Name Ltd".
     r"|\b(?:Firstname|FirstName|First\s+Name|FIRSTNAME|FIRST\s+NAME)\s+(?:Lastname|LastName|Last\s+Name|Surname|"
     r"LASTNAME|LAST\s+NAME|SURNAME)\b"
@@ -230,7 +245,8 @@ _CASED = re.compile(
     r"|(?:" + "|".join(f"(?<=\\b{word} )" for word in ("Hi", "HI", "Hello", "Hey", "Dear")) + r")"
     r"(?:Firstname|FirstName|Name|NAME|Contact|Recipient|Prospect)(?=\s*[,!:\n])"
     # A template's example company or person, never the prospect: "Acme Inc", "Company X", "XYZ Corp", "John Doe".
-    r"|\b(?:Acme|ACME)\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|LLC|Industries|Widgets)\b\.?"
+    r"|\b(?:Acme|ACME)\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|LLC|Industries|Widgets|Pty|Limited|PLC|plc|GmbH|AG|SA|"
+    r"SAS|SARL|SRL|BV|NV|AB|AS|Oy|KK|Pvt|Holdings|Group)\b\.?"
     r"|\bAcme(?=\s+(?:and|or|have|has|had|saw|sees|cut|cuts|use|used|uses|is|are|was|were|grew|reduced|increased|"
     r"doubled|tripled|switched|went)\b)"
     r"|\b(?:Company|Client|Customer|Brand|Competitor|Vendor|Prospect)\s+(?:X|Y|Z|XYZ|ABC)\b"
@@ -244,7 +260,8 @@ _CASED = re.compile(
     re.MULTILINE,
 )
 # A quoted line ("> ...") is the prospect's text, not the sender's: replaced by blanks so offsets hold.
-_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+# (Not a line fenced by markers, ">>> add a compliment here <<<": the writer's note, not a quotation.)
+_QUOTED_LINE = re.compile(r"^[ \t]*>(?!.*<<[ \t]*$).*$", re.MULTILINE)
 # Inline double-quoted words ('the greeting "Hi {{first_name}}," arrived') are the prospect's too:
 # a quotation on one line, straight or typographic quotes.
 _INLINE_QUOTE = re.compile(r"\"[^\"\n]{1,300}\"|\u201c[^\u201d\n]{1,300}\u201d")

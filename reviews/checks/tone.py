@@ -152,7 +152,7 @@ _HURT = ("(disappoint*|disheart*|discourag*|demorali*|deflat*|let down|sting*|st
          "embarrass*|crush*|gutt*)")
 _SPARE_TIME = ("(weekend*|evening*|night*|saturday*|sunday*|holiday*|vacation*|day off|days off|lunch*|half term|"
                "spare time|free time|own time|family time|morning*)")
-_ATTEMPTS = "(two|three|four|five|six|seven|several|multiple|many|numerous|re:\\d+)"
+_ATTEMPTS = "(two|three|four|five|six|seven|eight|nine|ten|a dozen|several|multiple|many|numerous|re:\\d+)"
 _ROLLOUT = ("(implementation|onboarding|kickoff|kick off|rollout|roll out|training|migration|go live|launch|setup|"
             "set up)")
 _SUPERLATIVE = ("(most re:\\S+|biggest|greatest|best|hottest|fastest|smartest|single most re:\\S+|single biggest|"
@@ -205,7 +205,11 @@ _MISHAP_AFTER = re.compile(
     r"attached|got|misread|mixed)\b|\bmissed\s+(?:our|the|your|my)\b|\bmissing\s+(?:attachment|file|link|page)|"
     r"\b(?:late|slow|delayed)\s+(?:reply|response|delivery|shipment|invoice|arrival)|\bshort\s+notice\b|"
     r"\b(?:cancel|reschedul)\w*|\bno[\s-]?show\b|\b(?:could|can)\s*(?:not|n't)\s+make\b|\bdouble\s+(?:email|booking|"
-    r"charge)|\bduplicate\b)",
+    r"charge)|\bduplicate\b"
+    # "sorry again about the rain", "... for the wait at the stand": what happened where the two met, not the email.
+    r"|\b(?:about|for)\s+the\s+(?!(?:\w+\s+)?(?:intrusion|interruption|bother|e-?mails?|messages?|notes?|length|cold|spam|"
+    r"pitch|ask|request|follow))(?:rain|weather|wait|queue|line|noise|traffic|crowd|heat|cold\s+snap|mud|chaos|rush|"
+    r"delay|parking|coffee|food|wifi|wi-fi|sound|screen|projector|venue|room|stand|booth|mix|short))",
     re.IGNORECASE)
 
 # A command only when its first word is a verb: "claim yours today", not "40% of claims today" or "your orders now"
@@ -873,6 +877,19 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(it is|this is|that is) a (certainty|sure thing|dead cert|given|foregone conclusion)"),
         (STRONG, "(go|going|goes|will go|about to go) (stratospher*|into orbit|to the moon|supernova)"),
         (WEAK, "stratospher*"),
+        # Buyers who cannot resist, offers pouring in, the biggest innovation since, markets dominated, nothing else
+        # comparable, "speaks for itself".
+        (STRONG, "(simply|just) can not (resist|say no|get enough|stop)"),
+        (STRONG, "(offer*|order*|lead*|booking*|call*|customer*|enquir*|inquir*|sale*) (pour|pours|pouring|flood|floods|"
+                 "flooding|roll|rolls|rolling) in"),
+        (WEAK, "every (single)? time"),
+        (STRONG, "(most important|biggest|greatest|largest) (innovation|breakthrough|advance|development|invention|leap) "
+                 "~4 since"),
+        (STRONG, "(will|going to|set to) dominat*"),
+        (STRONG, "(not one|not a single|no more|never a|never another) ~3 ever again"),
+        (STRONG, "(no other|nothing else|no one else|nobody else|nothing) ~5 (comes close|compares|can compete|can match|"
+                 "even close|deserves to be compared|deserve to be compared|in the same league)"),
+        (WEAK, "(speaks|speak) for (itself|themselves)"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
@@ -1180,7 +1197,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(given up|give up|stopped|stop) (expecting|hoping for|waiting for) (a|any|your) (reply|response|answer)"),
         # The sender's message left unread, not "nothing sits unanswered over a weekend" (the product's work).
         # Plain words: "note" would stem into "not", "nothing" into a prefix of it.
-        (STRONG, "(my|this|the|our) ~2 (message|email|proposal|offer|letter|invitation|quote) (sits|sit|"
+        (STRONG, "(my|this|the|our) ~1 (message|email|proposal|offer|letter|invitation|quote) (sits|sit|"
                  "sitting|stays|stay|remains|remain|lies|lie|lying|goes|go|left|has sat|has been sitting) (unread|"
                  "unanswered|ignored|forgotten|untouched|on your desk|in your inbox)"),
         (STRONG, "(i would hate|i would not want|nobody wants|no one wants|you would not want) to be the ~2 (who|that) "
@@ -1200,6 +1217,34 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "(nothing|silence) in return"),
         (STRONG, "(every|each) (day|week|month) (that)? you (leave|let|keep) ~3 (unanswered|unread|waiting|on your desk|"
                  "sitting|ignored)"),
+        # Attempts counted ("my fifth email", "in three separate emails", "seven emails now"), no answer still,
+        # nobody looking, weeks since the first note, the reader's people left to suffer, the sender's effort spent,
+        # "it's really up to you", "surely they're worth fifteen minutes".
+        (STRONG, "(it is|this is|now|here is) ~1 my (second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                 "re:\\d+[snrt][tdh]) (email|message|attempt|follow up|time|try|letter)"),
+        (STRONG, "in " + _ATTEMPTS + " (separate|different)? (emails|messages|letters|calls|voicemails|attempts)"),
+        (STRONG, _ATTEMPTS + " (emails|messages|letters|calls|voicemails|attempts) (now|later|in|so far|and counting)"),
+        (STRONG, "still (did not|have not|has not|had not) ~1 (get|got|gotten|had|receiv*|heard) ~2 (answer|reply|"
+                 "response|word)"),
+        (STRONG, "(because|since|as) (nobody|no one) (look*|read*|open*|answer*|repl*|respond*) ~2 (at)? (our|my|the)"),
+        (STRONG, "(been|now|it is) ~2 (week*|month*|day*) since my (first|last|original|initial) (note|email|message|"
+                 "letter)"),
+        (STRONG, "(every|each) (day|week|month) without (an|a|your|any)? (answer|reply|response|decision|word)"),
+        (STRONG, "(taken|took|take|taking) time out of my (week|day|schedule|weekend|evening*|morning*|busy)"),
+        (STRONG, "(hard|painful|sad|difficult|heartbreaking) to watch (them|your|you)"),
+        (STRONG, "(can not|could not|can never) (seem to)? get (even)? a (one line|single|simple|short|quick|one word)? "
+                 "(reply|answer|response)"),
+        (STRONG, "(your|they|their) ~3 (is|are) worth (a|an|fifteen|ten|twenty|five|thirty|re:\\d+) ~2 (minut*|call|reply|"
+                 "chat|conversation|answer|moment)"),
+        (STRONG, "(sitting|sat|lying|left|gathering dust) (unopened|unread|unanswered|ignored) (in your inbox|"
+                 "on your desk)"),
+        (STRONG, "how (they|your team|your staff|your people|your re:\\S+) (would|will|might) feel if (they|she|he) "
+                 "(knew|learned|found out|heard)"),
+        (STRONG, "(done|did|tried) everything (i|we) (can|could) ~6 (up to you|your move|your turn|on you)"),
+        (STRONG, "(solution|offer|proposal|email|message|help|fix) (went|goes|go|has gone|had gone) (unread|unanswered|"
+                 "ignored|unopened|unnoticed)"),
+        (STRONG, "(i would hate|i hate|hate) for (your|you|them) ~3 (keep|continue|to keep|to continue) (pay*|suffer*|"
+                 "los*|struggl*|wast*|wait*)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1398,7 +1443,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(i am sure|i know|i bet) they ~1 (will|would) (want|love|need|use)"),
         (STRONG, "your (first|next) (invoice|bill|payment|charge)"),
         (STRONG, "i ~3 (book*|schedul*|block*|reserv*|pencil*) ~6 (calendar|diary|schedule|invite|hold|call|meeting|"
-                 "demo|minut*|slot|tim*)", ASSERTED),
+                 "demo|minut*|slot|tim*|visit|appointment|session|fitting|install*)", ASSERTED),
         (STRONG, "(sent|add*) ~3 (calendar)? (invite|invitation)"),
         (STRONG, "(put|drop*|add*|sent|book*|block*|pencil*|plac*|stuck) ~4 (in|on|into|to) your (calendar|diary)"),
         (STRONG, "(i will|i am going to|i would) (call|ring|phone|swing by|drop by|stop by|come by|see) ~1 you ~2 "
@@ -1750,6 +1795,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         # "That is obviously what is happening on your side", not "it's obviously your call" (the reader's to make).
         (STRONG, "(that is|this is|it is) (obviously|clearly|surely|definitely|certainly) (what|the case|happening|"
                  "the problem|why)"),
+        # A visit pencilled in with equipment brought along.
+        (STRONG, "(i will|i am going to|we will) (bring|fit|install|drop off|deliver|leave) ~4 (so we can|to fit|to install|"
+                 "and fit|and install|on the spot|for the whole|for your whole|for all your)", ASSERTED),
     ],
 }
 
