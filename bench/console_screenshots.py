@@ -10,7 +10,7 @@ holding one item),
 ``review-crm.png`` (a CRM change), and the admin's setup pages: ``setup.png`` (what is configured
 and what is not), ``crm-rule.png`` (a CRM object rule, its fields picked from the org's describe,
 answered by a Salesforce emulator started for the shots), ``policy.png`` (the policy form) and
-``reviewers.png`` (creating a reviewer), at a 1440×900 laptop viewport with Debian's Chromium.
+``reviewers.png`` (creating a reviewer) and ``dashboard.png`` (the review dashboard, whole page), at a 1440×900 laptop viewport with Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -120,6 +120,9 @@ def shoot(out: Path) -> None:
             admin.screenshot(path=str(out / "policy.png"))
             admin.goto(f"{base}/admin/hitlcrm_reviews/consoleaccount/add/")
             admin.screenshot(path=str(out / "reviewers.png"))
+            admin.goto(f"{base}/admin/hitlcrm_reviews/proposal/dashboard/")
+            admin.wait_for_selector("#figures-as-of")
+            admin.screenshot(path=str(out / "dashboard.png"), full_page=True)
             browser.close()
     finally:
         server.terminate()
