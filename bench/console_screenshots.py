@@ -9,8 +9,9 @@ holding one item),
 ``review.png`` (the first item of that queue after one keyboard approval, with the undo bar) and
 ``review-crm.png`` (a CRM change), and the admin's setup pages: ``setup.png`` (what is configured
 and what is not), ``crm-rule.png`` (a CRM object rule, its fields picked from the org's describe,
-answered by a Salesforce emulator started for the shots), ``policy.png`` (the policy form) and
-``reviewers.png`` (creating a reviewer) and ``dashboard.png`` (the review dashboard, whole page), at a 1440×900 laptop viewport with Debian's Chromium.
+answered by a Salesforce emulator started for the shots), ``policy.png`` (the policy form),
+``reviewers.png`` (creating a reviewer) and ``dashboard.png`` (the review dashboard, whole page), at a
+1440×900 laptop viewport with Debian's Chromium.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "i'll keep following up", "i will keep following up",
     ],
     "hype": [
-        "guaranteed", "we guarantee", "100% free", "completely free", "totally free", "absolutely free",
+        # (A guarantee is the tone families' "guarante*", which knows one stated as terms: "a 90-day guarantee".)
+        "100% free", "completely free", "totally free", "absolutely free",
         "risk-free", "no risk", "zero risk", "game-changing", "game changer", "revolutionar*", "revolutionis*",
         "revolutioniz*", "groundbreaking", "ground-breaking", "cutting-edge", "world-class", "best-in-class",
         "best ever", "second to none", "unbeatable", "unbelievable", "re:" + _NOT_A_COMPLIMENT + r"\bincredible\b",

@@ -62,7 +62,7 @@ _NOTES = (
     r"|^[ \t]*\[[ \t]*draft[ \t]*\]|^[ \t]*draft[ \t]*[:\u2013-]|^[ \t]*v\d+(?:\.\d+)?[ \t]*[:\u2013-]"
     # An instruction that only makes sense before the email goes: "... before sending", "(remove before send)".
     r"|\bbefore\s+(?:sending|send|we\s+send|you\s+send|it\s+goes\s+out|this\s+goes\s+out|hitting\s+send|"
-    r"it\s+is\s+sent|this\s+is\s+sent)(?:\s+(?:it|this|out|the\s+email|the\s+draft))?(?=\s*(?:[.;:)\]!*]|$))"
+    r"it\s+is\s+sent|this\s+is\s+sent|i\s+send)(?:\s+(?:it|this|out|the\s+email|the\s+draft))?(?=\s*(?:[.;:)\]!*]|$))"
     # An edit to the draft itself: "make this paragraph more specific", "shorten intro", "tighten this section".
     r"|\b(?:shorten|lengthen|tighten|trim|rewrite|rephrase|reword|redo|tweak|soften|punch\s+up|expand|"
     r"personali[sz]e|customi[sz]e|polish|make|fix|cut|update|finish)\s+(?:up\s+)?(?:this\s+)?(?:first\s+|opening\s+|"
@@ -119,6 +119,18 @@ _ANY_CASE = re.compile(
     r"|(?P<mark>[@#$^|!+])(?P=mark)[A-Za-z_][\w. ]{0,40}?(?P=mark){2}|(?<![\w@])@[A-Za-z_]\w{1,30}@(?![\w@])"
     # A note pointed at the text: "<-- add the real stat here", "<<-- check"; a comment line: "// swap this para".
     r"|<<?-{1,2}[ \t]*[A-Za-z][^\n]{0,160}|^[ \t]*//[ \t]*[A-Za-z][^\n]{0,200}|/\*[^\n]{1,200}?\*/"
+    # A link still to be made: "calendly.com/your-link", "https://calendly.com/YOUR-LINK", "book here: my_link".
+    r"|(?<=/)(?:your|my|insert|add|enter)[-_](?:link|name|calendar|handle|url|company|page|username|slug|booking)\b"
+    # Both openings left in: "Option A: Following up on our meeting. / Option B: Great to meet you at the expo."
+    r"|\boption\s*[a1][ \t]*:[^\n]*\boption\s*[b2][ \t]*:"
+    # A sequence's step label: "--- Step 2 (send 3 days after Step 1 if no reply) ---", "(send if no reply by Friday)".
+    r"|^[ \t]*[-=*#~]{2,}[ \t]*(?:step|email|touch|day|follow[- ]?up)[ \t]*\d+\b[^\n]*"
+    r"|\(\s*send\b[^()\n]{0,120}\)"
+    # An emptied name after a title: "Dear Mr. ,", "Hi Dr ,".
+    r"|\b(?:dear|hi|hello)[ \t]+(?:mr|mrs|ms|miss|mx|dr|prof|sr|sra|herr|frau|mme|m)\.?[ \t]*,"
+    # A colleague asked inside the draft: "@Sam can you confirm the pricing before I send this?"
+    r"|(?<![\w.@])@(?-i:[A-Z])[a-z]{1,20}\b(?=[ \t,:]+(?:can\s+you|could\s+you|pls|please|check|confirm|thoughts|"
+    r"what\s+do|is\s+this|is\s+that|do\s+we|did\s+we|any\s+(?:update|thoughts|news)|ok\s*\?|okay\s*\?))"
     # A note between markers: ">>> add compliment here <<<", "<<< check >>>".
     r"|>{2,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*<{2,}|<{3,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*>{3,}"
     # A slot asked as a question in parentheses: "(price?)", "(exact figure?)", "(date??)".
@@ -156,7 +168,7 @@ _ANY_CASE = re.compile(
     r"|\[\s*(?:mention|insert|add|include|reference|find|fill|put|personali[sz]e|todo|tbd|check|confirm|replace|"
     r"look\s+up|pull|cite|drop|paste|write|something|custom|personal)\b[^\[\]\n]{0,160}\](?!\()"  # [mention their podcast …]
     r"|\(\s*(?:insert|personali[sz]e|add|include|mention|cite|drop|paste|fill\s+in|pull|swap|replace|tbd|tbc|todo|"
-    r"placeholder)\b(?![-'])[^()\n]{0,80}\)"                          # (insert stat)  (add case study)
+    r"placeholder|attach|embed|upload|link\s+to|rewrite|shorten)\b(?![-'])[^()\n]{0,80}\)"  # (insert stat)  (attach deck)
     r"|\{\s*[A-Za-z_][\w.]*\s*\|[^{}\n]{0,40}\}"                  # {first_name|there}
     r"|@(?:first|last|full|company|contact|recipient)_?name\b"       # @first_name
     r"|(?<![\w?!])\?{2,}"                                            # "by ??%"
@@ -186,7 +198,10 @@ _CASED = re.compile(
     r"%[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*%|%[a-z]+(?:_[a-z]+)+%|%[A-Z][a-z]+(?:[A-Z][a-z]+)+%"  # %NAME% %first_name%
     r"|<[A-Z][A-Z_ ]{1,40}>|<[a-z]+_[a-z_]+>"                    # <NAME>  <COMPANY NAME>  <first_name>
     r"|\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]"                        # [FIRST_NAME]
-    r"|\[[a-z]+(?:\s*[ /-]\s*[a-z]+){1,6}\](?!\()"                  # [recent funding round]  [launch / funding]
+    # [recent funding round]  [launch / funding]; not a tag for what comes with the email ("[map attached]",
+    # "[webinar recording]", "[48 minutes; the Q&A starts at 31:10]").
+    r"|\[(?![^\]\n]*\b(?:attached|enclosed|inside|recording|recorded|pdf|video|slides|photos?|map|report|replay|"
+    r"transcript|agenda|minutes|pages?)\b)[a-z]+(?:\s*[ /-]\s*[a-z]+){1,6}\](?!\()"
     r"|\[\s*" + _TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r"){1,5}\s*\](?!\()"  # [Case Study Link]  [Recent News]
     r"|\$[a-z]+_[a-z_]+\b|\$[a-z]+[A-Z][A-Za-z]+\b"              # $first_name  $firstName
     r"|__[A-Z][A-Z0-9_]*__"                                      # __FIRST_NAME__
@@ -205,6 +220,14 @@ _CASED = re.compile(
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
     r"|\b(?:TODO|FIXME|TKTK)\b|\b(?:TBD|TBC|TK|XXX|NOTE|NB)\s*:(?=\s)"      # a note to self left in ("TBD: a stat")
     r"|(?<=: )(?:TBD|TBC)\b"                                       # "Pilot price: TBD." (a field left empty)
+    # A link or name in capitals where it goes: "Full case study: LINK", "Book here: URL".
+    r"|(?<=: )(?:LINK|URL|LINK HERE|CALENDAR LINK|NAME|DATE)\b(?!\s+[A-Z]{2,})"
+    r"|\bTK\b(?=\s+[a-z]+s\b)"                                    # "handled TK pages" (a figure to come)
+    # A capitals instruction naming its slot: "***ADD ROI NUMBER***", "UPDATE PRICE HERE".
+    r"|\b(?:ADD|ENTER|UPDATE|CONFIRM|CHECK|INCLUDE|PUT)[ \t]+(?:[A-Z][A-Z0-9'&/-]*[ \t]+){0,3}(?:NUMBER|FIGURE|STAT|"
+    r"NAME|DATE|LINK|PRICE|ROI|AMOUNT|DETAILS|HERE|PERCENTAGE|SAVINGS)\b"
+    # A name field alone: "Dear Dr. Lastname,", "Dear Khun Firstname,".
+    r"|\b(?:Firstname|FirstName|FIRSTNAME|Lastname|LastName|LASTNAME|Surname|SURNAME)\b(?=\s*[,!:\n])"
     # A figure written as zeros or x's: "about 000 hours", "000-000-0000", "xxx EUR", "xx%".
     r"|(?<![\d,.])(?<!\d )(?<!\d\u00a0)0{3,}(?![\d,.])"
     r"|\bx{2,}(?:[.,]x+)?(?=\s?(?:%|[A-Z]{3}\b|k\b|(?:hours?|days?|weeks?|months?|tonnes?|tons?|units?|people|"
@@ -247,6 +270,8 @@ _CASED = re.compile(
     # A template's example company or person, never the prospect: "Acme Inc", "Company X", "XYZ Corp", "John Doe".
     r"|\b(?:Acme|ACME)\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|LLC|Industries|Widgets|Pty|Limited|PLC|plc|GmbH|AG|SA|"
     r"SAS|SARL|SRL|BV|NV|AB|AS|Oy|KK|Pvt|Holdings|Group)\b\.?"
+    r"|\bAcme\s+(?:Manufacturing|Logistics|Foods|Solutions|Systems|Technologies|Tech|Services|Enterprises|Retail|"
+    r"Health|Healthcare|Bank|Insurance|Energy|Motors|Software|Labs|Consulting|Partners|Media)\b"
     r"|\bAcme(?=\s+(?:and|or|have|has|had|saw|sees|cut|cuts|use|used|uses|is|are|was|were|grew|reduced|increased|"
     r"doubled|tripled|switched|went)\b)"
     r"|\b(?:Company|Client|Customer|Brand|Competitor|Vendor|Prospect)\s+(?:X|Y|Z|XYZ|ABC)\b"

@@ -182,8 +182,10 @@ _PROBLEM = ("(struggl*|buri*|buried|overwhelm*|drown*|swamp*|overstretch*|stretc
 # attached" (a reply to what the prospect asked for).
 ASSERTED = "asserted"
 _OFFER_BEFORE = re.compile(
-    r"\b(?:if|when|whenever|once|unless|whether|happy|glad|pleased|shall|can|could|should|would\s+you|want\s+me|"
-    r"like\s+me|do\s+you|let\s+me\s+know|as\s+(?:requested|discussed|promised|agreed)|you\s+(?:asked|requested))\b",
+    r"\b(?:if|when|whenever|once|unless|whether|happy|glad|pleased|in\s+which\s+case|would\s+you|want\s+me|"
+    r"like\s+me|do\s+you|let\s+me\s+know|as\s+(?:requested|discussed|promised|agreed)|you\s+(?:asked|requested))\b"
+    # A modal asks or offers ("Can I send it?", "Should I copy your manager?"), unless negated ("can't cope").
+    r"|\b(?:shall|can|could|should)\b(?!['\u2019]t|n['\u2019]t|\s*not\b)",
     re.IGNORECASE)
 _SENTENCE_START = re.compile(r"[.!?;:\n][^.!?;:\n]*$")
 # A hit that does not count when its sentence dates it in the past: "Thanks for choosing us last year" thanks a real
@@ -235,8 +237,8 @@ _ENDS_IN_SUPERLATIVE = re.compile(r"(?:\b\w+est|\bmost\s+\w+|\bnumber\s+one|\bto
 TERMS = "terms"
 _TERMS_IN_SENTENCE = re.compile(
     r"\b(?:\d+[- ]?(?:day|days|month|months|year|years|hour|hours)\b|money[- ]back|replacement|refund|sla\b|"
-    r"service\s+credits?|contract(?:ual(?:ly)?)?|warranty|terms\b|net\s+\d+|minimum|after\s+your|before\s+your|"
-    r"until\s+your)", re.IGNORECASE)
+    r"service\s+credits?|penalt(?:y|ies)|contract(?:ual(?:ly)?)?|warranty|terms\b|net\s+\d+|minimum|after\s+your|"
+    r"before\s+your|until\s+your)", re.IGNORECASE)
 
 
 def states_terms(text: str, start: int, end: int) -> bool:
@@ -245,6 +247,9 @@ def states_terms(text: str, start: int, end: int) -> bool:
     head = text[sentence_start.start() + 1 if sentence_start else 0:start]
     tail = re.split(r"[.!?;\n]", text[end:], maxsplit=1)[0]
     return bool(_TERMS_IN_SENTENCE.search(head + text[start:end] + tail))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def describes_a_problem(text: str, hit_text: str, end: int) -> bool:
@@ -335,7 +340,11 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "i (need|want|require) you to ~5 " + _DEADLINE),
         # A second note is an ordinary follow-up; counting past it is pressure.
         (WEAK, "(this|that|it) is (the|my) second (time|email|messag*|note|attempt|request|follow*|reminder)"),
-        (STRONG, "(this|that|it) is (the|my) (third|fourth|fifth|sixth|re:\\d+\\S*) (time|email|messag*|"
+        # Weak: "This is my third message, so I'll keep it brief" can be a courteous sequence step; a fourth or
+        # later is badgering.
+        (WEAK, "(this|that|it) is (the|my) (second|third) (time|email|messag*|"
+                 "note|attempt|request|follow*|reminder)"),
+        (STRONG, "(this|that|it) is (the|my) (fourth|fifth|sixth|seventh|eighth|re:\\d+\\S*) (time|email|messag*|"
                  "note|attempt|request|follow*|reminder)"),
         (STRONG, "(i|we) (have|had)? ~2 (sent|explain*|ask*|told|remind*|resent|re sent|forward*|answer*) ~4 "
                  "(twice|" + _ATTEMPTS + " times)"),
@@ -582,6 +591,14 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "po|order|contract|deposit) ~3 (by|before) (end of day|eod|tonight|this evening|this afternoon|noon|"
                  "midnight|tomorrow|today|monday|tuesday|wednesday|thursday|friday)"),
         (STRONG, "no point (in)? (discuss*|talk*|negotiat*|debat*|wait*|think*) ~3 (anymore|any more|any longer|further)"),
+        # "Don't expect us to squeeze you in", "You must place the order this week", "nothing I can do for you".
+        (STRONG, "(do not|never) expect (us|me) to (squeeze|fit|find|make room|hold|keep|wait)"),
+        (STRONG, "you (must|need to|have to|will have to) (place|sign|confirm|pay|order|commit|decide|book|make|send) ~4 "
+                 "(this week|today|now|tonight|by|before|immediately)"),
+        (STRONG, "nothing (i|we) (can|could|will be able to) do (for you|about it|to help)"),
+        (STRONG, "(please)? call me (today|now|immediately|asap|right away|straight away|this afternoon)"),
+        (STRONG, "(i|we) will need (a|your) (decision|answer|commitment|signature|yes) ~1 (today|now|tonight|this week|"
+                 "by|asap|right away|immediately)"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -890,6 +907,16 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(no other|nothing else|no one else|nobody else|nothing) ~5 (comes close|compares|can compete|can match|"
                  "even close|deserves to be compared|deserve to be compared|in the same league)"),
         (WEAK, "(speaks|speak) for (itself|themselves)"),
+        # Every single client, tenfold overnight, viral within days, promised jumps, nothing better anywhere.
+        (STRONG, "(with|for|across|at) every single re:\\S+"),
+        (STRONG, "(tenfold|ten fold|twentyfold|hundredfold|re:\\d+x|re:\\d+fold) (overnight|instantly|in days|in a week|"
+                 "immediately)"),
+        (STRONG, "(go|goes|went|going) viral (within|in) (days|hours|a week|a day|weeks)"),
+        (STRONG, "(promise|guarante*|swear) ~4 (will|would) (jump|soar|rise|climb|leap|rocket) ~2 (by|at least)"),
+        (STRONG, "(nothing|no one|nobody|no tool|no platform) (is)? (more|better) ~5 (anywhere|on the market|in the world|"
+                 "out there)"),
+        (WEAK, "(absolutely|totally|completely) love (it|us|them)"),
+        (WEAK, "(full stop|end of story)"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
@@ -990,7 +1017,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "(back|repl*|respons*|answer*)"),
         (STRONG, "(still|yet) ~1 no (repl*|respons*|answer*|word)"),
         (STRONG, "still (nothing|silence|radio silence|not a word|not a peep)"),
-        (STRONG, "you ~2 (ignor*|not (repl*|respond*|answer*|get* back|got* back|writ* back))"),
+        # "You've ignored my emails", not "If you're happy with what you have, ignore this."
+        (STRONG, "you ~2 (ignor*|not (repl*|respond*|answer*|get* back|got* back|writ* back))", ASSERTED),
         # "You keep ignoring me", not "if returns aren't a headache yet, ignore me" (an honest way out).
         (STRONG, "ignor* (me|my (email*|messag*|note*|call*))", ASSERTED),
         (STRONG, "(disappoint*|hurt|upset|offend*|frustrat*|sad) ~5 (not|no|never) ~2 "
@@ -1003,8 +1031,11 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(spent|invested|put|took) ~2 (hours|days|weeks|ages|so much time|a lot of time|all day|all week|"
                  "all weekend) ~5 (for you|on this|putting|research*|prepar*|writ*|build*|craft*|making)"),
         # "This is my last email", not "the confusion in my last email" (a real earlier message).
-        (STRONG, "(this is|this will be|that is|it is|consider this|here is) my (last|final) (attempt*|email*|try|"
-                 "messag*|follow up|note)"),
+        # Weak: "This is my last note on this" may close a sequence politely; with pressure or reproach it counts.
+        # "My final attempt to get your attention" is pressure in itself.
+        (WEAK, "(this is|this will be|that is|it is|consider this|here is) my (last|final) (email*|messag*|follow up|"
+               "note)"),
+        (STRONG, "(this is|this will be|that is|it is|consider this|here is) my (last|final) (attempt*|try|chance)"),
         (WEAK, "my (last|final) (attempt*|try)"),
         (STRONG, "(assum*|guess|take it|take that as|suppos*) ~2 (you|your team|that you) ~2 "
                  "(not (interest*|care*|a priority)|do not care)"),
@@ -1220,7 +1251,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         # Attempts counted ("my fifth email", "in three separate emails", "seven emails now"), no answer still,
         # nobody looking, weeks since the first note, the reader's people left to suffer, the sender's effort spent,
         # "it's really up to you", "surely they're worth fifteen minutes".
-        (STRONG, "(it is|this is|now|here is) ~1 my (second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+        (STRONG, "(it is|this is|now|here is) ~1 my (fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                  "re:\\d+[snrt][tdh]) (email|message|attempt|follow up|time|try|letter)"),
         (STRONG, "in " + _ATTEMPTS + " (separate|different)? (emails|messages|letters|calls|voicemails|attempts)"),
         (STRONG, _ATTEMPTS + " (emails|messages|letters|calls|voicemails|attempts) (now|later|in|so far|and counting)"),
@@ -1245,6 +1276,24 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "ignored|unopened|unnoticed)"),
         (STRONG, "(i would hate|i hate|hate) for (your|you|them) ~3 (keep|continue|to keep|to continue) (pay*|suffer*|"
                  "los*|struggl*|wast*|wait*)"),
+        # Trials held open while others waited, hearing nothing, "the courteous thing to do", the third one sent,
+        # each time tailored, heard nothing since, "they're the ones who pay", "worth my time".
+        (STRONG, "(while|as) other (schools|clients|customers|companies|firms|practices|brands|teams|people) (waited|"
+                 "wait|were waiting|queued)"),
+        (STRONG, "(frustrat*|disappoint*|annoy*|hard|difficult) to (keep|hold) ~3 (and|then) hear nothing"),
+        (STRONG, "(would have been|would be|is) (the)? (courteous|polite|decent|professional|kind|respectful) (thing|"
+                 "response|reply)"),
+        (STRONG, "the (second|third|fourth|fifth|sixth) (one|email|message|note|letter) (i have|i) (sent|written|"
+                 "emailed)"),
+        (STRONG, "each time i (put|spent|took|invested|poured) ~3 (work|time|effort|care|thought)"),
+        (STRONG, "(since then|since) (i have|i) heard nothing"),
+        (STRONG, "heard nothing (at all|back|since|in return)"),
+        (STRONG, "(are|were) the ones who (pay|suffer|lose|miss out)"),
+        (STRONG, "(still)? worth my (time|while|effort)"),
+        (STRONG, "(every|each) (day|week|month) (this|it|my re:\\S+) (sits|stays|remains|goes|has sat) (unanswered|unread|"
+                 "ignored|unopened)"),
+        (STRONG, "(do not|never) think (they|she|he|your re:\\S+) (would|will) be (pleased|happy|thrilled|impressed) to "
+                 "(learn|know|hear|find out|discover)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1355,6 +1404,12 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         # Bad timing, permission to delete.
         (STRONG, "my timing (is|must be|may be|might be) (awful|terrible|bad|poor|off|wrong|not great)"),
         (STRONG, "(get it|understand|fine|ok|okay) ~3 if you (just)? (delete|ignore|bin|trash|skip)"),
+        # The imposition apologised for, "such as myself", an impertinence, "set it aside".
+        (STRONG, "(apolog*|sorry|forgive) ~4 (imposition|presumption|temerity|impertinen*|audacity|effrontery)"),
+        (STRONG, "(seem|seems|be|is|an) ~1 impertinen*"),
+        (WEAK, "(such as|like) myself"),
+        (WEAK, "(rather|somewhat|a little|slightly|most) hesitant*"),
+        (WEAK, "(set|put|lay) (it|this|my letter|my note) aside"),
     ],
     "presumptuous": [
         # Acting as if the deal is done: welcome, kickoff, onboarding, an account manager, before any agreement.
@@ -1435,7 +1490,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "happy|proceed|go ahead|keen|ready)"),
         (STRONG, "(went ahead and|gone ahead and|go ahead and|took the liberty of|taken the liberty of|already) ~2 "
                  "(activat*|enrol*|sign* you|regist* you|schedul*|book*|assign*|invit* your|add* you|add* your|upgrad*|"
-                 "bill*|charg*|provision*|creat* (an|your) account|set up (an|your) account|start* your)"),
+                 "bill*|charg*|provision*|creat* (an|your) account|set up (an|your) account|start* your)", ASSERTED),
         (STRONG, "(i|we) (have)? ~1 (assign*|schedul*|set up|book*) (you|your) ~4 (onboarding|kickoff|kick off|"
                  "account manager|training|implementation|rollout|contract|subscription)"),
         (STRONG, "(since|as|because) you (are|were) (obviously|clearly|definitely)? interest*"),
@@ -1766,7 +1821,7 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "receptionist|assistant|employees|nurses|admin*|pa|it|finance|procurement|accounts|members|workers|"
                  "crew|front desk|department) ~2 to", ASSERTED),
         (STRONG, "(asked|told|instructed|informed|notified|briefed) our ~4 to (expect|prepare|receive|plan for|get ready|"
-                 "build|design|configure|set up|create|start|draft|begin)", ASSERTED),
+                 "build|design|configure|set up|create|start|draft|begin|draw up|put together|map out|scope)", ASSERTED),
         (STRONG, "(our|my) (trainer*|engineer*|technician*|installer*|team|crew|consultant*|specialist*|photographer*|"
                  "truck*|driver*|surveyor*) (arriv*|will arrive|is arriving|will be on site|will be there|will start|"
                  "start*|come*|will come|will take|will visit|will collect) ~6 (monday|tuesday|wednesday|thursday|friday|"
@@ -1798,6 +1853,23 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         # A visit pencilled in with equipment brought along.
         (STRONG, "(i will|i am going to|we will) (bring|fit|install|drop off|deliver|leave) ~4 (so we can|to fit|to install|"
                  "and fit|and install|on the spot|for the whole|for your whole|for all your)", ASSERTED),
+        # Rolling out to their people, questionnaires and deposit invoices, contracts filled in, visits on site.
+        (STRONG, "(when|once|as|after) we (roll|bring|take) ~2 (out|live) (to|for|across) your", ASSERTED),
+        (STRONG, "(attached|enclosed|here is|here are) ~3 (onboarding|kickoff|kick off|intake|welcome|setup|discovery) "
+                 "(questionnaire|form|pack*|checklist|survey|document*)", ASSERTED),
+        (STRONG, "(send|sending|issue|raise|email) (the|your|our) (deposit|first|setup|onboarding|initial) (invoice|bill)",
+         ASSERTED),
+        (STRONG, "(since|as|because|given) you (will|would) (obviously|clearly|definitely|surely|certainly|no doubt) (want|"
+                 "need|agree|see|prefer|choose)"),
+        (STRONG, "(attached|enclosed) ~2 (the|your|a) (contract|agreement|order form|paperwork|lease|sow) ~6 (filled in|"
+                 "pre filled|prefilled|completed|ready|already)", ASSERTED),
+        (STRONG, "all (that is|that) left is your (signature|sign off|approval|go ahead|payment)"),
+        (STRONG, "(when|once) we (come|arrive|are|get) (on site|onsite|to your|at your)", ASSERTED),
+        (STRONG, "(our|my) ~1 (team|crew|trainer*|engineer*) will be (on site|onsite|at your|with your) ~6 (next|first week|"
+                 "monday|tuesday|wednesday|thursday|friday|tomorrow|on the)", ASSERTED),
+        (STRONG, "(i know|i can tell|i am sure|i bet|we know) ~8 (is|are) ~1 (behind schedule|behind|overwhelm*|"
+                 "frustrat*|struggl*|falling apart|a mess)", ASSERTED),
+        (STRONG, "(can not|could not) (cope|keep up|handle|manage) ~6 (which is why|so) (our|we|i)"),
     ],
 }
 
@@ -1897,6 +1969,8 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             if (verb and as_a_noun(text, start)) or (family == "hype" and describes_a_problem(text, text[start:end], end)):
                 continue
             if terms and states_terms(text, start, end):
+                continue
+            if _PARAGRAPH_BREAK.search(text, start, end):  # a phrase does not run on into the next paragraph
                 continue
             hits.append(ToneHit(family, weight, start, end, text[start:end]))
     return hits
