@@ -191,10 +191,15 @@ _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 ACRONYM_MAX = 4
 
 
+# A field or column name ("JOB_NO", "DUE_DATE", "ISO_9001"): data the email lists, not a word it shouts.
+_IDENTIFIER = re.compile(r"\b\w*(?:_\w*)+\b")
+
+
 def shouted(line: str) -> bool:
     """Most of the line's letters are in all-caps words, and at least one of those words is longer
-    than an acronym (so "CRM for SDR teams" or "ACT NOW" alone are not shouting)."""
-    words = _WORD.findall(line)
+    than an acronym (so "CRM for SDR teams" or "ACT NOW" alone are not shouting). Identifiers with
+    underscores are left out ("JOB_NO, PART_NO, QTY, DUE_DATE" is a list of columns)."""
+    words = _WORD.findall(_IDENTIFIER.sub(" ", line))
     letters = sum(sum(ch.isalpha() for ch in word) for word in words)
     caps = [word for word in words if word.isupper() and sum(ch.isalpha() for ch in word) >= 2]
     caps_letters = sum(sum(ch.isalpha() for ch in word) for word in caps)

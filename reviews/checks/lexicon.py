@@ -74,8 +74,9 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
     ],
     "off_brand": [
         # Not "cheap" alone: "cheap QR collars ($3.50 each)" states a price plainly; a brand that never says it
-        # adds it to its own lexicon.
-        "to whom it may concern", "dear sir or madam", "dear sir/madam", "valued customer", "dirt cheap", "cheapest",
+        # adds it to its own lexicon. Not "cheapest": "shows the cheapest option" describes what a tool finds, and
+        # "the cheapest on the market" is the hype family's claim.
+        "to whom it may concern", "dear sir or madam", "dear sir/madam", "valued customer", "dirt cheap",
         "no-brainer", "killer deal", "lol", "omg", "wtf", "dude", "bro", "per my last email", "click here",
     ],
 }

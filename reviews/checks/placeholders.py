@@ -64,9 +64,10 @@ _NOTES = (
     r"|\bbefore\s+(?:sending|send|we\s+send|you\s+send|it\s+goes\s+out|this\s+goes\s+out|hitting\s+send|"
     r"it\s+is\s+sent|this\s+is\s+sent|i\s+send)(?:\s+(?:it|this|out|the\s+email|the\s+draft))?(?=\s*(?:[.;:)\]!*]|$))"
     # An edit to the draft itself: "make this paragraph more specific", "shorten intro", "tighten this section".
-    r"|\b(?:shorten|lengthen|tighten|trim|rewrite|rephrase|reword|redo|tweak|soften|punch\s+up|expand|"
+    r"|\b(?:shorten|lengthen|tighten|trim|rewrite|rephrase|reword|redo|tweak|soften|punch\s+up|expand|adjust|amend|"
     r"personali[sz]e|customi[sz]e|polish|make|fix|cut|update|finish)\s+(?:up\s+)?(?:this\s+)?(?:first\s+|opening\s+|"
     r"second\s+|last\s+|closing\s+)?(?:paragraph|sentence|intro|introduction|opener|section|cta|p\.?s\.?(?=\s)|"
+    r"(?<=this\s)line|"
     r"subject\s+line|sign[- ]off|opening\s+line|first\s+line)\b"
     # A condition on what the writer does not know yet: "(... once we know what they fly)".
     r"|\([^()\n]{0,120}\b(?:once\s+we\s+(?:know|have|hear|confirm|find|get)|when\s+we\s+(?:know|have|find)|"
@@ -131,6 +132,14 @@ _ANY_CASE = re.compile(
     # A colleague asked inside the draft: "@Sam can you confirm the pricing before I send this?"
     r"|(?<![\w.@])@(?-i:[A-Z])[a-z]{1,20}\b(?=[ \t,:]+(?:can\s+you|could\s+you|pls|please|check|confirm|thoughts|"
     r"what\s+do|is\s+this|is\s+that|do\s+we|did\s+we|any\s+(?:update|thoughts|news)|ok\s*\?|okay\s*\?))"
+    # A comment marker and an edit mid-line: "... closed. // tweak this line for healthcare".
+    r"|(?<=\s)//[ \t]*(?:tweak|todo|note|check|fix|change|update|swap|add|remove|mention|replace|adjust|rewrite|cut)\b"
+    r"[^\n]{0,200}"
+    # A question for a colleague in parentheses: "(or 15%? check w/ Dan)"; "Q for Meera: do they use Tally?".
+    r"|\([^()\n]{0,80}\b(?:check|confirm|ask)\s+(?:w/|with)\s*(?-i:[A-Z])\w*[^()\n]{0,40}\)"
+    r"|\bQ\s+(?:for|to)\s+(?-i:[A-Z])\w+\s*:"
+    # A sending tool's snippet or field reference: "{snippet:case_study_fintech}", "{field:company}".
+    r"|\{\s*[a-z_]+\s*:\s*[^{}\s]{1,60}\s*\}"
     # A note between markers: ">>> add compliment here <<<", "<<< check >>>".
     r"|>{2,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*<{2,}|<{3,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*>{3,}"
     # A slot asked as a question in parentheses: "(price?)", "(exact figure?)", "(date??)".
@@ -215,7 +224,7 @@ _CASED = re.compile(
     r"|(?=(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b)(?:" + "|".join(
         f"(?<=\\b{word} )" for word in ("at", "for", "with", "from", "to", "in", "of", "about", "like", "as", "than"))
     + r")(?:COMPANY|CITY|INDUSTRY|COMPETITOR|PROSPECT|CLIENT|CUSTOMER|ORGANI[SZ]ATION|ACCOUNT)\b(?![ \t]+[A-Z]{2,})"
-    r"|\b[XN]\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
+    r"|\b(?:[XN]|NN|NNN)\s+(?:hours?|days?|weeks?|months?|years?|minutes?|seconds?|percent|per\s+cent|times|people|customers|"
     r"clients|users|reps|leads|deals|meetings|dollars|calls|tickets|locations|sites|stores|offices|members|"
     r"patients|orders|claims|accounts|visits|bookings)\b"           # "around X hours a week"
     r"|\b(?:TODO|FIXME|TKTK)\b|\b(?:TBD|TBC|TK|XXX|NOTE|NB)\s*:(?=\s)"      # a note to self left in ("TBD: a stat")
@@ -275,7 +284,13 @@ _CASED = re.compile(
     r"|\bAcme(?=\s+(?:and|or|have|has|had|saw|sees|cut|cuts|use|used|uses|is|are|was|were|grew|reduced|increased|"
     r"doubled|tripled|switched|went)\b)"
     r"|\b(?:Company|Client|Customer|Brand|Competitor|Vendor|Prospect)\s+(?:X|Y|Z|XYZ|ABC)\b"
-    r"|\b(?:XYZ|ABC)\s+(?:Corp|Corporation|Inc|Company|Co|Ltd|LLC|Industries)\b\.?"
+    r"|\b(?:XYZ|ABC)\s+(?:Corp|Corporation|Inc|Company|Co|Ltd|LLC|Industries|Bank|Group|Holdings|Hospital|Clinic|"
+    r"Logistics|Foods|Manufacturing|Retail|Insurance|Energy|Motors|Partners)\b\.?"
+    # "At Acme Women's Hospital": the template's example company before an institution.
+    r"|\bAcme\s+(?:[A-Z][\w']*\s+){0,2}(?:Hospital|Clinic|Bank|University|College|School|Hotel|Hotels|Airlines|"
+    r"Pharmacy|Dental|Insurance|Council|Foundation)\b"
+    r"|#(?:N/A|REF!|VALUE!|NAME\?|DIV/0!|NULL!)"                     # "Hi #N/A," (a spreadsheet's error for a name)
+    r"|\b(?:Name\s+Surname|Job\s+Title|Your\s+Title)\b"
     r"|\b[Ll]orem\s+ipsum\b|\b(?:your|their|my)(?:company|website|domain|site|brand|business)(?:name)?\.com\b"
     # An instruction in capitals: "INSERT PERSONALIZED FIRST LINE" anywhere; "INCLUDE QUOTE FROM THE CFO" as a
     # line of its own ("We ADD VALUE FOR EVERY TEAM" is shouting, not a slot).

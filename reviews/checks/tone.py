@@ -21,7 +21,8 @@ made as done: its sentence must not make it an offer or a condition before it ("
 the contract", "Happy to ...", "As requested, ..."); one marked ``DATED`` does not count when its
 sentence places it in the past ("Thanks for choosing us last year"); one marked ``VERB`` is a command only
 when its first word follows no determiner, preposition or figure ("claim yours today", not "40% of claims
-today"); one marked ``TERMS`` does not count when its sentence states a term of the deal ("a 90-day
+today"); one marked ``SHARED`` does not count after "our" or "my" ("on our last call"); one marked
+``TERMS`` does not count when its sentence states a term of the deal ("a 90-day
 replacement guarantee", "net 30 after your first order"). A hype hit ending in a superlative that names a
 problem ("the biggest loss of capacity") does not count.
 Each family pattern has a weight; a draft whose hits (with the tone lexicon's, weight 1 each) add
@@ -162,7 +163,7 @@ _IS_THE_MOST = ("(is|are|be|becom*|am|was|were) ~1 (honestly|genuinely|truly|sim
                 "probably|by far|without doubt|hands down|arguably|really|just)? (the)? " + _SUPERLATIVE)
 _EST = ("(best|fastest|smartest|strongest|lightest|clearest|cleanest|easiest|simplest|quickest|safest|brightest|"
         "sharpest|toughest|greatest|biggest|largest|highest|finest|richest|freshest|smoothest|sleekest|thinnest|"
-        "quietest|coolest|newest|boldest|purest|most re:\\S+)")
+        "cheapest|quietest|coolest|newest|boldest|purest|most re:\\S+)")
 # Certainty about the prospect's situation the sender cannot have, and the trouble presumed.
 _SURE = ("(obviously|clearly|evidently|surely|undoubtedly|no doubt|definitely|plainly|i am sure|i am certain|"
          "i am confident|i bet|i would bet|we both know|i can tell|i can see|i could tell|it is (pretty|very|quite|"
@@ -217,6 +218,9 @@ _MISHAP_AFTER = re.compile(
 # A command only when its first word is a verb: "claim yours today", not "40% of claims today" or "your orders now"
 # (a determiner, a preposition or a figure before it makes the word a noun).
 VERB = "verb"
+# A hit that does not count after "our" or "my": "on our last call" is a call the two had, not a last call.
+SHARED = "shared"
+_SHARED_BEFORE = re.compile(r"\b(?:our|my|during|since)\s+$", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(
     r"(?:\b(?:of|the|a|an|your|our|their|its|his|her|my|these|those|this|that|more|many|all|new|any|some|every|"
     r"each|no|on|in|for|with|from|per|by|and)|\d%?)\s+$", re.IGNORECASE)
@@ -375,7 +379,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "my (manager|boss|team|director|vp) (is|are|has been|have been|keep*) ~1 (ask*|push*|chas*|breath*)"),
         (STRONG, "act (now|fast|today|immediately|quickly)"),
         (STRONG, "(now|today) or never"),
-        (STRONG, "(last|final) (chance|call|opportunity|notice|reminder|warning)"),
+        (STRONG, "(last|final) (chance|opportunity|notice|reminder|warning)"),
+        # "Last call for the offer", not "on our last call" (a call the two had).
+        (STRONG, "(last|final) call", SHARED),
         # "The offer for schools ends on 31 May" may be a real date; a discount that expires, or an offer that
         # vanishes, is pressure.
         (WEAK, "(offer|pricing|price|rate) ~2 (end|expir*)"),
@@ -599,6 +605,21 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(please)? call me (today|now|immediately|asap|right away|straight away|this afternoon)"),
         (STRONG, "(i|we) will need (a|your) (decision|answer|commitment|signature|yes) ~1 (today|now|tonight|this week|"
                  "by|asap|right away|immediately)"),
+        # An offer vanishing at 5pm today, booking within hours, no exceptions, the back of the queue.
+        (STRONG, "(disappear*|expir*|ends|end|goes|vanish*|closes|close) (at|by|after) (re:\\d+\\S*|midnight|noon|five|six) "
+                 "(today|tonight|tomorrow|on)"),
+        (STRONG, "(closes|ends|expires|goes) (tonight|today|at midnight|at noon)"),
+        (STRONG, "(will not|would not|can not) be able to offer (it|this|that|the price|the rate|the slot) (again|later|"
+                 "after)"),
+        (STRONG, "reply with a yes"),
+        (STRONG, "(in|within) the next (few|couple of|re:\\d+|twenty four|forty eight) (hours|minutes)"),
+        (STRONG, "(can not|will not|do not) make (an|any)? exception*"),
+        (STRONG, "or wait (until|till) next (year|quarter|month|season|spring|summer|autumn|fall|winter)"),
+        (STRONG, "(not|never) (extending|extend|holding|hold|keeping|keep) (this|the|that|these) ~2 (pricing|price|offer|"
+                 "slot|rate|deal|spot|place) ~3 (for anyone|any longer|again|past|beyond)"),
+        (STRONG, "(go|goes|going|sent|put) to the back of (the|a) (very)? (long)? (queue|line|list)"),
+        (STRONG, "(will not|would not) be holding (it|this|them|the slot|the place|the spot) (for you)?"),
+        (WEAK, "(already|are|is) gone"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -917,6 +938,17 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "out there)"),
         (WEAK, "(absolutely|totally|completely) love (it|us|them)"),
         (WEAK, "(full stop|end of story)"),
+        # The ultimate, 100%-proof, everything else obsolete, famous overnight, the breakthrough the industry waited for.
+        (STRONG, "(is|are) (quite simply|simply|truly)? the ultimate"),
+        (STRONG, "re:100 (percent)? ~1 (proof|safe|secure|accurate|reliable|effective|guarante*|success*)"),
+        (STRONG, "(every other|all other|any other) ~4 obsolete"),
+        (STRONG, "obsolete (overnight|instantly|immediately)"),
+        (STRONG, "(famous|rich|viral|a household name|market leader*) overnight"),
+        (STRONG, "(has|have) (all)? gone viral"),
+        (WEAK, "at the very (minimum|least)"),
+        (STRONG, "the (breakthrough|solution|tool|product|platform|answer|revolution) ~2 (the whole|the entire|every) ~3 "
+                 "(industry|market|sector|world|trade) (has been|have been|is|was) waiting for"),
+        (WEAK, "literally (nobody|no one|everyone|everybody)"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
@@ -1294,6 +1326,21 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "ignored|unopened)"),
         (STRONG, "(do not|never) think (they|she|he|your re:\\S+) (would|will) be (pleased|happy|thrilled|impressed) to "
                  "(learn|know|hear|find out|discover)"),
+        # A shame for their families, the message left unanswered, a pity you can't find ten minutes, the ones paying,
+        # my messages gone unanswered while they were let down, every opportunity given, hard to explain to them.
+        (STRONG, "(would be|is|what|such) (a)? (shame|pity) ~5 (miss out|lose|suffer|go without|keep)"),
+        (STRONG, "(because|just because|only because) (this|my) (message|email|proposal|letter|offer) (was|is|has been|went|"
+                 "got) (left)? (unanswered|unread|ignored|overlooked)"),
+        (STRONG, "(pity|shame|sad) (that)? you (can not|could not|have not|did not) (find|make|spare|take) ~3 (minut*|time|"
+                 "moment)"),
+        (STRONG, "(are|were) the ones (paying|suffering|losing|stuck|left|waiting)"),
+        (STRONG, "while my (messages|emails|notes|letters|proposals|calls) (have)? (gone|go|went|sat|sit|sitting|been) "
+                 "(unanswered|unread|ignored|unreturned)"),
+        (WEAK, "(have|has) been let down"),
+        (STRONG, "(given|gave|giving) you (every|plenty of|many|several|numerous) (opportunit*|chance*) to (respond|reply|"
+                 "answer|get back)"),
+        (STRONG, "(hard|difficult|impossible) to explain ~3 (to them|to your|to their)"),
+        (WEAK, "if i were in your (position|shoes)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1410,6 +1457,13 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (WEAK, "(such as|like) myself"),
         (WEAK, "(rather|somewhat|a little|slightly|most) hesitant*"),
         (WEAK, "(set|put|lay) (it|this|my letter|my note) aside"),
+        # Sorry for taking a minute, nearly not sent, nowhere near good enough, laughed at, so grateful.
+        (STRONG, "(sorry|apolog*) for taking (up)? ~3 (time|minute*|moment|second*|day)"),
+        (STRONG, "(nearly|almost) (did not|not) (send|write|email|reach out)"),
+        (STRONG, "nowhere near (good|special|impressive|polished|worthy) enough"),
+        (STRONG, "(understand|forgive you|would not blame you) if you (laughed|laugh|roll* your eyes|rolled your eyes|"
+                 "deleted|binned)"),
+        (WEAK, "(would be|i would be|i am) (so|ever so|terribly|incredibly) grateful"),
     ],
     "presumptuous": [
         # Acting as if the deal is done: welcome, kickoff, onboarding, an account manager, before any agreement.
@@ -1830,9 +1884,10 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "department) (will need to|needs to|need to|must|should|will have to) (set aside|block*|clear|free up|"
                  "attend|be available|prepare|make time) ~4 (training|onboarding|session*|go live|install*|day*|"
                  "morning*|afternoon*|week|visit|photo*)", ASSERTED),
-        (STRONG, "(i know|i can tell|i am sure|obviously|clearly|i bet|we know) ~1 your ~6 (is|are|has been|have been|"
+        (STRONG, "(i know|i can tell|i am sure|obviously|clearly|i bet|we know) ~2 your ~6 (is|are|has been|have been|"
                  "keeps|keep) ~2 (hurt*|fall*|a headache|a problem|a pain|costing you|drain*|killing|overwhelm*|"
-                 "struggl*|suffer*|declin*|behind|broken|a mess|a nightmare|losing)"),
+                 "struggl*|suffer*|declin*|behind|broken|a mess|a nightmare|losing|fail*|all over the place|out of "
+                 "control|a shambles|chaotic)"),
         (STRONG, "(of course|obviously|surely|naturally|clearly|no doubt) you (will|would|are going to) (sell|buy|sign|"
                  "order|join|switch|work with|go with|use|choose|pick|partner) ~5 (us|our|to us|with us)"),
         (STRONG, "(clearly|obviously|desperately|badly|definitely|evidently) (needs|need) (to (replace|upgrade|fix|change|"
@@ -1870,6 +1925,29 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(i know|i can tell|i am sure|i bet|we know) ~8 (is|are) ~1 (behind schedule|behind|overwhelm*|"
                  "frustrat*|struggl*|falling apart|a mess)", ASSERTED),
         (STRONG, "(can not|could not) (cope|keep up|handle|manage) ~6 (which is why|so) (our|we|i)"),
+        # What keeps them up at night, loggers reserved in their name, a profile already live, the invoice to follow,
+        # getting them live, logins for their staff, a visit to explain the next steps, someone arriving on campus.
+        (STRONG, "(i know|i bet|i am sure i know) (exactly)? what keeps you (up|awake) at night"),
+        (STRONG, "(reserv*|set aside|earmark*|held|hold*) ~5 in your name", ASSERTED),
+        # A profile made for them, not "the new pricing page is live" (the sender's own news).
+        (STRONG, "(supplier|seller|vendor|member|partner|customer|trade) (profile|listing|account|page|store) (is|are) "
+                 "(now)? live", ASSERTED),
+        (STRONG, "your ~2 (profile|listing|store|shop|account|page) (is|are) (now)? live", ASSERTED),
+        (STRONG, "(gone ahead and|went ahead and|go ahead and) (list*|publish*|upload*|post*|import*|creat*|add*)"),
+        (STRONG, "(membership|annual|first|setup|onboarding|deposit)? (invoice|bill) will (follow|be sent|arrive|come)",
+         ASSERTED),
+        (STRONG, "(when|once) we get you (live|set up|started|onboarded|going|up and running)"),
+        (STRONG, "(should|will|can) get the (login|logins|credentials|access details|login details)"),
+        (STRONG, "(asked|told|instructed) my ~2 (team|staff|colleagues|engineers|people) to (prepare|create|set up|build|"
+                 "configure|draft|start)", ASSERTED),
+        (STRONG, "(i will|i am going to|we will) (come|visit|be) (to|at) your ~4 (on|next|tomorrow|monday|tuesday|"
+                 "wednesday|thursday|friday|saturday|sunday) ~4 (to explain|to go through|to start|to begin|the next steps)",
+         ASSERTED),
+        (STRONG, "(our|my) ~2 (will arrive|arrives|is arriving|will be arriving) (at|on|to|in) your", ASSERTED),
+        (STRONG, "(let|tell|ask) (your|the) ~3 know to expect (her|him|them|us|our|me)"),
+        (STRONG, "(when|once) we start (with|at|on|in) your", ASSERTED),
+        (STRONG, "(already|have) (put together|drafted|prepared|built|mapped out) the (timeline|plan|schedule|roadmap) ~4 "
+                 "(share|send|present) ~3 your", ASSERTED),
     ],
 }
 
@@ -1904,9 +1982,9 @@ class ToneHit:
 
 
 @cache
-def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool, bool, bool]]:
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool, bool, bool, bool]]:
     return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:],
-             MISHAP in entry[2:], VERB in entry[2:], TERMS in entry[2:])
+             MISHAP in entry[2:], VERB in entry[2:], TERMS in entry[2:], SHARED in entry[2:])
             for family, patterns in FAMILIES.items() for entry in patterns]
 
 
@@ -1953,7 +2031,7 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
                                                                          joined)]
     hits = []
-    for family, weight, pattern, asserted, past, mishap, verb, terms in _compiled_families():
+    for family, weight, pattern, asserted, past, mishap, verb, terms, shared in _compiled_families():
         for match in pattern.finditer(joined):
             if match.end() == match.start():
                 continue
@@ -1969,6 +2047,8 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             if (verb and as_a_noun(text, start)) or (family == "hype" and describes_a_problem(text, text[start:end], end)):
                 continue
             if terms and states_terms(text, start, end):
+                continue
+            if shared and _SHARED_BEFORE.search(text[:start]):
                 continue
             if _PARAGRAPH_BREAK.search(text, start, end):  # a phrase does not run on into the next paragraph
                 continue
