@@ -69,7 +69,7 @@ DEFAULT_TONE_LEXICON: dict[str, list[str]] = {
         "re:\\bi\\s+know\\s+(?:that\\s+)?you(?:'re|\\s+are)\\s+(?:\\w+\\s+){0,2}busy\\b",
         "re:\\b(?:you're|you\\s+are)\\s+(?:probably\\s+|very\\s+|so\\s+)*too\\s+busy\\b",
         "re:\\bi\\s+hope\\s+(?:this\\s+isn't|this\\s+is\\s+not|i'm\\s+not|i\\s+am\\s+not)\\s+(?:a\\s+)?(?:bother|bothering)",
-        "forgive the intrusion", "pardon the intrusion", "pardon the interruption", "feel free to ignore",
+        "forgive the intrusion", "pardon the intrusion", "pardon the interruption",
         "if it's not too much trouble", "you probably get a lot of these",
     ],
     "off_brand": [

@@ -98,7 +98,11 @@ _ANY_CASE = re.compile(
     r"|\{%[^{}%]{1,80}%\}"                                       # {% if first_name %} (Jinja, Liquid)
     r"|\{![^{}]{1,80}\}"                                         # {!Contact.FirstName} (Salesforce)
     r"|\$\{[^{}]{1,80}\}"                                        # ${name}
-    r"|(?<![{\w])\{\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s+[A-Za-z0-9_.]+){0,3}\s*\}(?!\})"  # {first_name} {first name}
+    # {first_name} {first name} {contact.first_name}; not an attribute of the prospect's own system ("{service.name}",
+    # "{deployment.environment}": a dotted name whose first part is no person, company or CRM record).
+    r"|(?<![{\w])\{(?!\s*(?!(?:contact|lead|account|recipient|sender|user|company|prospect|person|customer|client|org|"
+    r"organi[sz]ation|opportunity|deal|rep|owner|me|my|your|merge|field|crm)\.)[a-z]+\.[a-z_]+\s*\})"
+    r"\s*[A-Za-z_][A-Za-z0-9_.]*(?:\s+[A-Za-z0-9_.]+){0,3}\s*\}(?!\})"
     r"|\[\[[^\[\]]{1,80}\]\]"                                    # [[name]]
     r"|\[\s*" + _PHRASE + _SLOT + r"(?:\s+[\w'.&/-]+){0,4}\s*\](?!\()"  # [Company]  [insert milestone]
     r"|<<[^<>\n]{0,80}>>|«[^«»\n]{1,80}»"                         # <<Company Name>>  «FirstName»
@@ -140,6 +144,14 @@ _ANY_CASE = re.compile(
     r"|\bQ\s+(?:for|to)\s+(?-i:[A-Z])\w+\s*:"
     # A sending tool's snippet or field reference: "{snippet:case_study_fintech}", "{field:company}".
     r"|\{\s*[a-z_]+\s*:\s*[^{}\s]{1,60}\s*\}"
+    # An instruction to the writer with no noun: "PS - personalise this, mention their win?" (not "we can tailor it to
+    # your team", "... in the subject field to personalise it").
+    r"|(?<!\bto )(?<!\band )\b(?:personali[sz]e|customi[sz]e|tailor)\s+(?:this|it)\b(?!\s+(?:for|to)\s+(?:you|your|each))"
+    # Media to put in: "(screenshot of last year's setup here)", "(logo here)".
+    r"|\(\s*(?:screenshot|image|photo|picture|logo|chart|graph|gif|video|link|quote|stat|case\s+study|diagram)\b"
+    r"[^()\n]{0,120}\bhere\s*\)"
+    # A name field in lower case after the greeting: "Hi first name,".
+    r"|\b(?:hi|hello|hey|dear)[ \t]+(?:first[ \t]+name|last[ \t]+name|full[ \t]+name|contact[ \t]+name)[ \t]*[,!:]"
     # A note between markers: ">>> add compliment here <<<", "<<< check >>>".
     r"|>{2,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*<{2,}|<{3,}[ \t]*[A-Za-z][^<>\n]{0,160}?[ \t]*>{3,}"
     # A slot asked as a question in parentheses: "(price?)", "(exact figure?)", "(date??)".
@@ -290,6 +302,8 @@ _CASED = re.compile(
     r"|\bAcme\s+(?:[A-Z][\w']*\s+){0,2}(?:Hospital|Clinic|Bank|University|College|School|Hotel|Hotels|Airlines|"
     r"Pharmacy|Dental|Insurance|Council|Foundation)\b"
     r"|#(?:N/A|REF!|VALUE!|NAME\?|DIV/0!|NULL!)"                     # "Hi #N/A," (a spreadsheet's error for a name)
+    r"|\bNAME\s+OF\s+(?:THE\s+)?(?:CLIENT|COMPANY|CUSTOMER|PROSPECT|CONTACT|BRAND|PRODUCT|EVENT|PERSON|SCHOOL|"
+    r"HOSPITAL)\b"
     r"|\b(?:Name\s+Surname|Job\s+Title|Your\s+Title)\b"
     r"|\b[Ll]orem\s+ipsum\b|\b(?:your|their|my)(?:company|website|domain|site|brand|business)(?:name)?\.com\b"
     # An instruction in capitals: "INSERT PERSONALIZED FIRST LINE" anywhere; "INCLUDE QUOTE FROM THE CFO" as a
@@ -335,12 +349,17 @@ def _code_lines(lines: list[str]) -> set[int]:
 # Inline code in backticks ("set `{{ first_name }}` in the editor"): the product's syntax shown, not a slot; and
 # an API path with a parameter ("GET /v2/properties/{propertyId}/availability"), the prospect's documented endpoint.
 _INLINE_CODE = re.compile(r"`[^`\n]{1,200}`"
+                          # a template's syntax given as an example: "e.g. {{ ref('stg_orders') }}"
+                          r"|(?<=e\.g\. )(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
+                          r"|(?<=e\.g\., )(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
+                          r"|(?<=for example )(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
                           r"|(?<![\w/:.])/(?:[\w.-]+/)*[\w.-]*\{[A-Za-z_]\w*\}[\w.-]*(?:/[\w.{}-]+)*/?")
 # A line introducing an example of what someone writes or sees: "in the template editor you'd write:", "the
 # subject line would look like this:". The lines shown after it are an example, like a code block.
 _SHOWS_AN_EXAMPLE = re.compile(
     r"\b(?:write|writes|type|types|enter|paste|template|templates|templating|syntax|snippet|markup|merge\s+(?:field|"
-    r"tag)s?|variables?|looks?\s+like|would\s+look|like\s+(?:this|so)|as\s+follows|format(?:ted)?\s+(?:as|like))\b"
+    r"tag)s?|variables?|looks?\s+like|would\s+look|like\s+(?:this|so)|as\s+follows|format(?:ted)?\s+(?:as|like)|"
+    r"(?:one|a\s+single|a)\s+line|config(?:uration)?|for\s+example|e\.g\.)\b"
     r"[^\n]*:[ \t]*$", re.IGNORECASE)
 EXAMPLE_MAX_LINES = 5
 
@@ -412,9 +431,14 @@ _FIELD_TECH_PARTS = frozenset((
 ).split())
 
 
+# A part that asks for the value whatever else the name says: "INSERT_BOOKING_URL", "YOUR_CALENDAR_LINK".
+_FIELD_ASKS = frozenset("insert your add enter todo tbd placeholder".split())
+
+
 def _field_names(text: str) -> list[re.Match[str]]:
     return [match for match in _FIELD_NAME.finditer(text)
-            if (parts := set(match.group(0).lower().split("_"))) & _FIELD_SLOT_PARTS and not parts & _FIELD_TECH_PARTS]
+            if (parts := set(match.group(0).lower().split("_"))) & _FIELD_SLOT_PARTS
+            and (not parts & _FIELD_TECH_PARTS or parts & _FIELD_ASKS)]
 
 
 def placeholder_matches(text: str) -> list[re.Match[str]]:

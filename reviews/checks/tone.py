@@ -242,7 +242,7 @@ TERMS = "terms"
 _TERMS_IN_SENTENCE = re.compile(
     r"\b(?:\d+[- ]?(?:day|days|month|months|year|years|hour|hours)\b|money[- ]back|replacement|refund|sla\b|"
     r"service\s+credits?|penalt(?:y|ies)|contract(?:ual(?:ly)?)?|warranty|terms\b|net\s+\d+|minimum|after\s+your|"
-    r"before\s+your|until\s+your)", re.IGNORECASE)
+    r"before\s+your|until\s+your|(?:below|under|above|at\s+least|at\s+most|within)\s+\d)", re.IGNORECASE)
 
 
 def states_terms(text: str, start: int, end: int) -> bool:
@@ -254,6 +254,16 @@ def states_terms(text: str, start: int, end: int) -> bool:
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def is_a_name(text: str, start: int, end: int) -> bool:
+    """One capitalised word inside a sentence ("caching for Unreal teams"): a product's or a place's
+    name, not the sender's adjective."""
+    word = text[start:end]
+    if " " in word or not word[:1].isupper() or word.isupper():
+        return False
+    before = text[:start].rstrip(" \t")
+    return bool(before) and before[-1] not in ".!?:;\n\"'(\u201c"
 
 
 def describes_a_problem(text: str, hit_text: str, end: int) -> bool:
@@ -620,6 +630,13 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(go|goes|going|sent|put) to the back of (the|a) (very)? (long)? (queue|line|list)"),
         (STRONG, "(will not|would not) be holding (it|this|them|the slot|the place|the spot) (for you)?"),
         (WEAK, "(already|are|is) gone"),
+        # "Don't overthink this", "I need you to ...", signatures by tomorrow, "stop wasting time", going over their head.
+        (STRONG, "(do not|never) overthink"),
+        (STRONG, "send me (your|the) (signature|signed|po|payment|order|deposit) ~6 (by|before|today|tomorrow|tonight)"),
+        (STRONG, "i need you to (get|put|forward|sign|confirm|decide|introduce|book|call|reply|send|make|tell|commit)"),
+        (STRONG, "stop wasting (my|our)? time (on|with)"),
+        (STRONG, "(go|going|went|head) (straight)? (to|over) your ~2 " + _TITLE + " (instead)?", ASSERTED),
+        (STRONG, "(i will|i am going to|i would) take (it|that|your silence) as a sign"),
     ],
     "hype": [
         # Promised results and claims nobody can check.
@@ -949,6 +966,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "the (breakthrough|solution|tool|product|platform|answer|revolution) ~2 (the whole|the entire|every) ~3 "
                  "(industry|market|sector|world|trade) (has been|have been|is|was) waiting for"),
         (WEAK, "literally (nobody|no one|everyone|everybody)"),
+        # The most significant advance in a century, incidents down to zero.
+        (STRONG, _IS_THE_MOST + " ~6 (in a century|in decades|in a lifetime|in living memory)"),
+        (WEAK, "down to zero"),
     ],
     "guilt_tripping": [
         # Sunk effort and personal sacrifice, feelings the prospect is made responsible for, silence.
@@ -1042,9 +1062,10 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(not heard|no repl*|no respons*|no answer|heard nothing|not hear*) ~2 back? ~3 (surpris*|strange|odd|"
                  "disappoint*|concern*|shock*|baffl*|puzzl*)"),
         (STRONG, "(same|common|basic|simple) courtesy"),
+        # Not "I've written twice, so this will be my last note" (a courteous second touch); three times is badgering.
         (STRONG, "i (have)? (reach* out|email*|writ*|wrote|tri*|messag*|call*|contact*|ping*|follow* up) ~3 "
-                 "((several|many|multiple|numerous|re:\\d+|two|three|four|five|few|couple|dozen) "
-                 "(tim*|email*|messag*|attempt*|note*|follow*)|twice|repeatedly|again and again)"),
+                 "((several|many|multiple|numerous|re:\\d+|three|four|five|few|couple|dozen) "
+                 "(tim*|email*|messag*|attempt*|note*|follow*)|repeatedly|again and again)"),
         (STRONG, "(since|as|because|given) (i|we) ~2 (not|never) (heard|got*|receiv*|had) ~3 "
                  "(back|repl*|respons*|answer*)"),
         (STRONG, "(still|yet) ~1 no (repl*|respons*|answer*|word)"),
@@ -1341,6 +1362,16 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "answer|get back)"),
         (STRONG, "(hard|difficult|impossible) to explain ~3 (to them|to your|to their)"),
         (WEAK, "if i were in your (position|shoes)"),
+        # Each week that passes without a decision, "they'd want you to find 15 minutes", "not so much as a no thanks",
+        # "the least anyone could manage", it stings that nobody opened it.
+        (STRONG, "(every|each) (day|week|month) (that)? (passes|goes by|goes past) without"),
+        (STRONG, "(every|each) (day|week|month) (this|it) (waits|drags on|sits|stays)"),
+        (STRONG, "(they|she|he|your re:\\S+) (would|will) want you to (find|make|take|spare)"),
+        (STRONG, "(not|never) (had|got|received|heard) so much as"),
+        (STRONG, "the least (anyone|you|one|anybody) (could|can|would) (manage|do|offer)"),
+        (STRONG, "(it)? (stings|hurts|smarts) ~3 that (nobody|no one|you|your)"),
+        (STRONG, "(nobody|no one) ~3 (has|have|had) even (opened|read|looked at|replied)"),
+        (WEAK, "spent the best part of (a|an|the) (week|day|month|morning|weekend)"),
     ],
     "apologetic": [
         # Self-effacing: the sender apologises for writing at all, or belittles themselves.
@@ -1368,7 +1399,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         # "I'm sorry for the late notice" is manners; "I'm so sorry" and sorry for writing at all are not.
         (WEAK, "i am sorry", MISHAP),
         (STRONG, "(i am so|i am very|i am really|i am terribly|i am truly|i am deeply|i am incredibly) sorry", MISHAP),
-        (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 " + _NOISE),
+        # "Sorry to bother you", not "If it's already sold, congratulations, and sorry for the bother" (a courtesy
+        # after a condition about the prospect's situation).
+        (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 " + _NOISE, ASSERTED),
         (STRONG, "(sorry|apolog*|forgive|pardon|excuse) ~4 (reach* out|email* you|writ* to you|contact* you|"
                  "troubl* you|bug* you|pester*|barg*|impos*|the length|long (email|note|messag*)|your inbox)"),
         (STRONG, "(sorry|apolog*) ~1 (if|in advance) ~5 (" + _NOISE[1:-1] + "|annoy*|inconvenien*|wast*|too forward|"
@@ -1380,8 +1413,9 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "wast*|nuisanc*|annoy*|spam*)"),
         (STRONG, "(i know|i realis*|i realiz*|i am sure|i imagine|i appreciate|i understand|i bet) ~2 "
                  "(you|your inbox|your calendar|your schedule|your day|your week|your team) ~3 " + _FEEL),
+        # "Feel free to ignore this", not "If the timing isn't right, feel free to ignore this" (an honest way out).
         (STRONG, "(feel free|totally fine|completely fine|ok|okay|fine|no worries if you|happy for you) to "
-                 "(ignore|delete|disregard|bin|trash|skip)"),
+                 "(ignore|delete|disregard|bin|trash|skip)", ASSERTED),
         (STRONG, "please (ignore|disregard|delete|bin) (this|me|my (email*|note*|messag*))", ASSERTED),
         # "Feel free to ignore this if you're busy", not "If you already have a filer, please ignore this."
         (STRONG, "(ignore|delete|disregard|bin) (this|me|my note|my email|my messag*) ~2 (if|when|otherwise)", ASSERTED),
@@ -1464,6 +1498,12 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(understand|forgive you|would not blame you) if you (laughed|laugh|roll* your eyes|rolled your eyes|"
                  "deleted|binned)"),
         (WEAK, "(would be|i would be|i am) (so|ever so|terribly|incredibly) grateful"),
+        # The last person they want to hear from, straight in the bin, a nuisance for sending it, "don't waste your time".
+        (STRONG, "(the last (person|thing|email)|last person) you (want|need|would want) to (hear from|read|deal with|see)"),
+        (STRONG, "(understand|forgive you) if (this|it) (went|goes|go) (straight)? (in|into|to) the (bin|trash|spam)"),
+        (WEAK, "(far|much|way) too (small|minor|trivial) (a thing)? for"),
+        (STRONG, "(feel|felt|feeling) like (a|such a) (nuisance|pest|bother|burden|pain)"),
+        (STRONG, "(do not|please do not|never) waste (any more of|more of|any of)? your time"),
     ],
     "presumptuous": [
         # Acting as if the deal is done: welcome, kickoff, onboarding, an account manager, before any agreement.
@@ -1537,7 +1577,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "engineer*) (will|is going to|are going to) (contact|call|reach out|email|be in touch|get in touch|"
                  "schedul*|start|begin)"),
         (WEAK, "to (begin|start|kick off) (setup|set up|onboarding|implementation|installation|migration|the rollout)"),
-        (STRONG, "you are (on board|onboard|signed up|committed|a go)"),
+        # "You're on board", not "If you're onboarding new analysts, ..." (a condition about their plans).
+        (STRONG, "you are (on board|onboard|signed up|committed|a go)", ASSERTED),
         (STRONG, "(here is|attached is|attached|enclosed|find) ~2 your (invoice|bill|receipt|contract|order|"
                  "agreement|welcome pack*)"),
         (STRONG, "i (will|would|am going to) ~1 assum* ~4 (work*|suit*|fine|yes|ok|okay|good|agree*|interest*|in|on board|"
@@ -1875,7 +1916,8 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
                  "receptionist|assistant|employees|nurses|admin*|pa|it|finance|procurement|accounts|members|workers|"
                  "crew|front desk|department) ~2 to", ASSERTED),
         (STRONG, "(asked|told|instructed|informed|notified|briefed) our ~4 to (expect|prepare|receive|plan for|get ready|"
-                 "build|design|configure|set up|create|start|draft|begin|draw up|put together|map out|scope)", ASSERTED),
+                 "build|design|configure|set up|create|start|draft|begin|draw up|put together|map out|scope|send|issue|"
+                 "raise)", ASSERTED),
         (STRONG, "(our|my) (trainer*|engineer*|technician*|installer*|team|crew|consultant*|specialist*|photographer*|"
                  "truck*|driver*|surveyor*) (arriv*|will arrive|is arriving|will be on site|will be there|will start|"
                  "start*|come*|will come|will take|will visit|will collect) ~6 (monday|tuesday|wednesday|thursday|friday|"
@@ -1948,6 +1990,14 @@ FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
         (STRONG, "(when|once) we start (with|at|on|in) your", ASSERTED),
         (STRONG, "(already|have) (put together|drafted|prepared|built|mapped out) the (timeline|plan|schedule|roadmap) ~4 "
                  "(share|send|present) ~3 your", ASSERTED),
+        # Their people's feelings known, their pipeline already mapped, a workspace shared with their VP, "once your team
+        # is live".
+        (STRONG, "(i know|i am sure|i bet) ~1 your ~4 (can not stand|hate|are sick of|are tired of|are fed up with|loathe)"),
+        (STRONG, "(already|have) (mapped|migrated|imported|copied|moved|configured|loaded) your", ASSERTED),
+        (WEAK, "ready for the (switch|move|migration|rollout|changeover)"),
+        (STRONG, "share the (workspace|account|dashboard|instance|project) with your", ASSERTED),
+        (STRONG, "(once|when) your (team|staff|people|stores|store|company) (is|are) (live|set up|onboarded|trained) "
+                 "(on|with)", ASSERTED),
     ],
 }
 
@@ -2049,6 +2099,8 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             if terms and states_terms(text, start, end):
                 continue
             if shared and _SHARED_BEFORE.search(text[:start]):
+                continue
+            if weight < STRONG and is_a_name(text, start, end):
                 continue
             if _PARAGRAPH_BREAK.search(text, start, end):  # a phrase does not run on into the next paragraph
                 continue

@@ -37,10 +37,10 @@ pytestmark = pytest.mark.django_db
 SETS = Path(__file__).with_name("heldout")
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "checks.md"
 DEVELOPMENT_SETS = ("set_0", "set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h", "set_i", "set_j",
-                    "set_k", "set_l", "set_m", "set_n", "set_o")
-# Measured, never used to change a rule: docs/checks.md shows their figure on the current rules. Sets P and Q
-# were written after sets N and O's fixes, without sight of the checks (N and O were held out until then).
-HELD_OUT_SETS: tuple[str, ...] = ("set_p", "set_q")
+                    "set_k", "set_l", "set_m", "set_n", "set_o", "set_p", "set_q")
+# Measured, never used to change a rule: docs/checks.md shows their figure on the current rules. Sets R and S
+# were written after sets P and Q's fixes, without sight of the checks (P and Q were held out until then).
+HELD_OUT_SETS: tuple[str, ...] = ("set_r", "set_s")
 # The target for a set nobody tuned on; the development sets are held to all caught, none flagged.
 CATCH_TARGET, FALSE_ALARM_LIMIT = 0.97, 0.03
 AIMED = {"placeholder": "placeholders"}  # every other flaw is a tone family: the tone check
