@@ -350,9 +350,7 @@ def _code_lines(lines: list[str]) -> set[int]:
 # an API path with a parameter ("GET /v2/properties/{propertyId}/availability"), the prospect's documented endpoint.
 _INLINE_CODE = re.compile(r"`[^`\n]{1,200}`"
                           # a template's syntax given as an example: "e.g. {{ ref('stg_orders') }}"
-                          r"|(?<=e\.g\. )(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
-                          r"|(?<=e\.g\., )(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
-                          r"|(?<=for example )(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
+                          r"|(?:(?<=e\.g\. )|(?<=e\.g\., )|(?<=for example ))(?:\{\{[^{}\n]{1,80}\}\}|\{%[^{}\n]{1,80}%\})"
                           r"|(?<![\w/:.])/(?:[\w.-]+/)*[\w.-]*\{[A-Za-z_]\w*\}[\w.-]*(?:/[\w.{}-]+)*/?")
 # A line introducing an example of what someone writes or sees: "in the template editor you'd write:", "the
 # subject line would look like this:". The lines shown after it are an example, like a code block.

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -245,12 +246,17 @@ _TERMS_IN_SENTENCE = re.compile(
     r"before\s+your|until\s+your|(?:below|under|above|at\s+least|at\s+most|within)\s+\d)", re.IGNORECASE)
 
 
+def sentence_so_far(text: str, start: int) -> str:
+    """The words of ``start``'s sentence before it (from the last sentence end, or the text's start)."""
+    before = text[:start]
+    sentence = _SENTENCE_START.search(before)
+    return before[sentence.start() + 1:] if sentence else before
+
+
 def states_terms(text: str, start: int, end: int) -> bool:
     """The sentence around a hit names a term of the deal (a period, a refund, a contract, a minimum)."""
-    sentence_start = _SENTENCE_START.search(text[:start])
-    head = text[sentence_start.start() + 1 if sentence_start else 0:start]
     tail = re.split(r"[.!?;\n]", text[end:], maxsplit=1)[0]
-    return bool(_TERMS_IN_SENTENCE.search(head + text[start:end] + tail))
+    return bool(_TERMS_IN_SENTENCE.search(sentence_so_far(text, start) + text[start:end] + tail))
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -273,12 +279,10 @@ def describes_a_problem(text: str, hit_text: str, end: int) -> bool:
 
 def as_a_noun(text: str, start: int) -> bool:
     """The hit's first word follows a determiner, a preposition or a figure in its sentence: a noun."""
-    before = text[:start]
-    sentence = _SENTENCE_START.search(before)
-    return bool(_NOUN_BEFORE.search(before[sentence.start() + 1:] if sentence else before))
+    return bool(_NOUN_BEFORE.search(sentence_so_far(text, start)))
 
 
-FAMILIES: dict[str, list[tuple[float, str] | tuple[float, str, str]]] = {
+FAMILIES: dict[str, list[tuple[float, str, *tuple[str, ...]]]] = {
     "pushy": [
         # A deadline with a consequence: the slot, price or offer is taken away, they are escalated over.
         (STRONG, "(giv*|releas*|hand*|pass*|reassign*|offer*|mov*) ~4 " + _SLOT + " ~3 (someone else|somebody else|"
@@ -2031,10 +2035,20 @@ class ToneHit:
     text: str
 
 
+# What each marker excuses: a hit of a pattern marked with it does not count where its test holds.
+_EXCUSES: dict[str, Callable[[str, int, int], bool]] = {
+    ASSERTED: lambda text, start, end: offered(text, start),
+    DATED: lambda text, start, end: dated(text, end),
+    MISHAP: lambda text, start, end: about_a_mishap(text, end),
+    VERB: lambda text, start, end: as_a_noun(text, start),
+    TERMS: states_terms,
+    SHARED: lambda text, start, end: bool(_SHARED_BEFORE.search(text[:start])),
+}
+
+
 @cache
-def _compiled_families() -> list[tuple[str, float, re.Pattern[str], bool, bool, bool, bool, bool, bool]]:
-    return [(family, entry[0], compile_pattern(entry[1]), ASSERTED in entry[2:], DATED in entry[2:],
-             MISHAP in entry[2:], VERB in entry[2:], TERMS in entry[2:], SHARED in entry[2:])
+def _compiled_families() -> list[tuple[str, float, re.Pattern[str], tuple[Callable[[str, int, int], bool], ...]]]:
+    return [(family, entry[0], compile_pattern(entry[1]), tuple(_EXCUSES[marker] for marker in entry[2:]))
             for family, patterns in FAMILIES.items() for entry in patterns]
 
 
@@ -2052,9 +2066,7 @@ def dated(text: str, end: int) -> bool:
 def offered(text: str, start: int) -> bool:
     """The sentence before ``start`` makes what follows an offer or a condition ("If it helps, I'll
     send...", "Happy to send...", "Shall I send...")."""
-    before = text[:start]
-    sentence = _SENTENCE_START.search(before)
-    return bool(_OFFER_BEFORE.search(before[sentence.start():] if sentence else before))
+    return bool(_OFFER_BEFORE.search(sentence_so_far(text, start)))
 
 
 def _stem_string(text: str) -> tuple[str, list[tuple[str, int, int]], list[int]]:
@@ -2081,7 +2093,7 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
             allowed_ranges += [(m.start(), m.end()) for m in re.finditer(r"(?<![^ ])" + re.escape(phrase_stems) + " ",
                                                                          joined)]
     hits = []
-    for family, weight, pattern, asserted, past, mishap, verb, terms, shared in _compiled_families():
+    for family, weight, pattern, excuses in _compiled_families():
         for match in pattern.finditer(joined):
             if match.end() == match.start():
                 continue
@@ -2092,13 +2104,9 @@ def family_hits(text: str, allowed: list[str] | None = None) -> list[ToneHit]:
                 continue
             if any(low < match.end() and match.start() < high for low, high in allowed_ranges):
                 continue
-            if (asserted and offered(text, start)) or (past and dated(text, end)) or (mishap and about_a_mishap(text, end)):
+            if any(excuse(text, start, end) for excuse in excuses):
                 continue
-            if (verb and as_a_noun(text, start)) or (family == "hype" and describes_a_problem(text, text[start:end], end)):
-                continue
-            if terms and states_terms(text, start, end):
-                continue
-            if shared and _SHARED_BEFORE.search(text[:start]):
+            if family == "hype" and describes_a_problem(text, text[start:end], end):
                 continue
             if weight < STRONG and is_a_name(text, start, end):
                 continue
